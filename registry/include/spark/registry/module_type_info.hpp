@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: Apache-2.0
+// What the registry knows about a loaded plugin and each module type it provides, including where
+// it came from (provenance), all readable without creating an instance.
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <spark/abi/module.h>
+
+namespace spark::registry {
+
+/// A loaded plugin file.
+struct plugin_info {
+    std::filesystem::path file;    // canonical path of the library
+    std::string sha256;            // lower-case hex SHA-256 of the file's bytes at load time
+    std::string id;                // entry.id, e.g. "spark.neurons"
+    std::string vendor;            // entry.vendor
+    std::string version;           // entry.version
+    std::string description;       // entry.description
+    spark_version_t abi_version{}; // the ABI the plugin was compiled against
+};
+
+/// One module type of a loaded plugin. The descriptor points into the plugin, which stays loaded
+/// as long as this registry or any instance of its types is alive.
+struct module_type_info {
+    std::string canonical_id;             // "vendor.class_ref", e.g. "spark.lif_neuron"
+    const spark_module_type_t* abi{};     // the plugin's descriptor (schema, ports, factory)
+    std::shared_ptr<const plugin_info> plugin; // provenance: file, SHA-256, versions
+
+    [[nodiscard]] std::string_view class_ref() const { return abi->class_ref; }
+    [[nodiscard]] std::string_view vendor() const { return abi->vendor; }
+};
+
+/// Human-readable names of ABI enum values, for messages and `spark plugins describe`.
+[[nodiscard]] std::string_view kind_name(std::int32_t kind);         // "neuron", "component", ...
+[[nodiscard]] std::string_view payload_kind_name(std::int32_t kind); // "spikes", "float", ...
+[[nodiscard]] std::string_view field_type_name(std::int32_t type);   // "float", "int[]", ...
+[[nodiscard]] std::string_view dtype_name(std::int32_t dtype);       // "float32", "uint8", ...
+[[nodiscard]] std::string version_string(spark_version_t version);  // "1.0.0"
+
+} // namespace spark::registry

@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: Apache-2.0
+// Finds plugin libraries on an explicit search path, loads them (checking the ABI before any
+// plugin code runs), resolves `class_ref` names to module types across vendors, and creates
+// instances. The only user of Boost.DLL.
+#pragma once
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <spark/abi/schema.h>
+#include <spark/registry/errors.hpp>
+#include <spark/registry/module_instance.hpp>
+#include <spark/registry/module_type_info.hpp>
+
+namespace spark::registry {
+
+/// Where plugins are looked for, in this order. The current directory is never searched unless
+/// it is listed explicitly.
+struct search_options {
+    std::vector<std::filesystem::path> paths; // explicit folders or files (API, `--plugin-path`)
+    bool use_environment = true;              // then SPARK_PLUGIN_PATH (':'-separated)
+    bool use_install_dir = true;              // then the install's plugin folder
+};
+
+/// A file in the search path that could not be loaded, kept so that `discover()` can go on and
+/// tools can report every failure at once.
+struct load_failure {
+    std::filesystem::path file;
+    std::string message;
+};
+
+class plugin_registry {
+public:
+    explicit plugin_registry(search_options options = {});
+    /// Releases the registry's hold on every library; a library unloads once its last instance
+    /// is gone too (instances first, then the plugin's deinit, then the library).
+    ~plugin_registry();
+    plugin_registry(const plugin_registry&) = delete;
+    plugin_registry& operator=(const plugin_registry&) = delete;
+
+    /// The folders and files that discover() visits, in order (explicit, environment, install).
+    [[nodiscard]] std::vector<std::filesystem::path> search_path() const;
+    /// The install's plugin folder (<libdir>/spark/plugins next to this library).
+    [[nodiscard]] static std::filesystem::path install_plugin_dir();
+
+    /// Loads every plugin file (`*.so`) of the search path, each canonical file once. A file that
+    /// fails is recorded in failures() and logged; discovery goes on.
+    void discover();
+    /// Loads one file. Throws load_error / abi_error / collision_error naming the file. Loading
+    /// the same canonical file again returns the already loaded plugin.
+    const plugin_info& load(const std::filesystem::path& file);
+
+    [[nodiscard]] const std::vector<load_failure>& failures() const noexcept;
+    [[nodiscard]] std::vector<std::shared_ptr<const plugin_info>> plugins() const;
+    /// Every known type, sorted by canonical id.
+    [[nodiscard]] std::vector<const module_type_info*> types() const;
+
+    /// `vendor.class_ref` always; a bare `class_ref` when exactly one vendor offers it. Throws
+    /// resolve_error: unknown (with the closest known names) or ambiguous (with every candidate
+    /// and how to qualify); collision_error for an id two files claim.
+    [[nodiscard]] const module_type_info& resolve(std::string_view name) const;
+
+    /// Creates an instance from a host-validated config. `config.values` must match the type's
+    /// schema (the runtime's config layer builds it). Throws plugin_error on failure.
+    [[nodiscard]] module_instance create(const module_type_info& type,
+                                         const spark_config_t& config,
+                                         std::string_view instance_name);
+
+    /// Runs an initializer type on `out`. Throws plugin_error on failure.
+    void initialize(const module_type_info& type,
+                    const spark_config_t& config,
+                    const spark_buffer_t& out);
+
+private:
+    struct impl;
+    std::unique_ptr<impl> impl_;
+};
+
+} // namespace spark::registry
