@@ -23,6 +23,15 @@ function(spark_add_plugin name)
         VISIBILITY_INLINES_HIDDEN ON)
     if(CMAKE_SYSTEM_NAME STREQUAL "Linux")
         target_link_options(${target} PRIVATE "LINKER:--no-undefined")
+        # Hidden visibility does not reach the standard library's templates (libstdc++ declares
+        # namespace std with default visibility), so a plugin would also export every std
+        # template it instantiates, some as STB_GNU_UNIQUE, which makes the library impossible
+        # to unload. A version script keeps exactly the entry symbol.
+        set(version_script ${CMAKE_CURRENT_BINARY_DIR}/${target}.exports)
+        file(CONFIGURE OUTPUT ${version_script}
+             CONTENT "{\n  global: spark_plugin_entry;\n  local: *;\n};\n")
+        target_link_options(${target} PRIVATE "LINKER:--version-script=${version_script}")
+        set_property(TARGET ${target} APPEND PROPERTY LINK_DEPENDS ${version_script})
     endif()
     if(arg_OUTPUT_DIRECTORY)
         set_target_properties(${target} PROPERTIES LIBRARY_OUTPUT_DIRECTORY ${arg_OUTPUT_DIRECTORY})

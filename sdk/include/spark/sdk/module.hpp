@@ -1,0 +1,928 @@
+// SPDX-License-Identifier: Apache-2.0
+// How a plugin author writes a module type in C++, and the adapter that turns such a class into
+// the C ABI (descriptor + noexcept, guarded trampolines). A module type is a class with:
+//
+//   static constexpr const char* class_ref = "leaky_soma";      // plus vendor from SPARK_PLUGIN
+//   static constexpr std::int32_t kind = SPARK_KIND_COMPONENT;
+//   static constexpr const char* version = "1.0.0";
+//   static constexpr const char* description = "one or two sentences";
+//   static void declare(spark::sdk::schema& s);                  // fields, then ports
+//   explicit my_module(const spark::sdk::config_view& cfg);      // or (cfg, const instance_info&)
+//   void step(const spark::sdk::step_context& ctx);              // required
+//   void build(spark::sdk::build_context& b);                    // optional (see below)
+//   void reset(const spark::sdk::output_buffers& out);           // optional
+//   void state(spark::sdk::state_list& s);                       // optional: checkpointed arrays
+//   void state_loaded();                                         // optional
+//   void contract(spark::sdk::contract_context& c);              // optional: output promise
+//   const void* extension(std::string_view id);                  // optional
+//
+// Before build() runs, the SDK checks every input spec against its port (payload kind, element
+// type, required inputs wired) and pre-fills every output spec it can derive from the ports:
+// LIKE_PORT copies the shape of the named port, FROM_FIELD takes the int-array field, the payload
+// is the declared one and the dtype is the config dtype for floats (uint8 for spikes and masks,
+// int32 for ints). build() may change them; afterwards every output must be complete. Reset
+// receives zero-filled outputs. Float types written as a template over the scalar are
+// registered as per_dtype<my_template> and get float or double from the config dtype.
+#pragma once
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include <spark/abi/module.h>
+#include <spark/abi/schema.h>
+#include <spark/abi/types.h>
+#include <spark/sdk/buffers.hpp>
+#include <spark/sdk/guard.hpp>
+#include <spark/sdk/params.hpp>
+#include <spark/sdk/schema.hpp>
+
+namespace spark::sdk {
+
+/// Who an instance is: its host (for report_warning and friends; alive until destroy) and its
+/// name in the brain (borrowed during create only).
+struct instance_info {
+    const spark_host_t* host = nullptr;
+    std::string_view name;
+};
+
+/// The module's ports, split by direction in port order (index i = buffer i of that direction).
+struct port_table {
+    std::vector<const spark_port_desc_t*> inputs;
+    std::vector<const spark_port_desc_t*> outputs;
+
+    port_table() = default;
+    explicit port_table(const spark_module_type_t& type) {
+        for (std::uint32_t i = 0; i < type.port_count; ++i) {
+            const auto& port = type.ports[i];
+            (port.direction == SPARK_PORT_INPUT ? inputs : outputs).push_back(&port);
+        }
+    }
+};
+
+namespace detail {
+
+[[nodiscard]] inline std::int32_t element_dtype(std::int32_t payload_kind,
+                                                std::int32_t float_dtype) {
+    switch (payload_kind) {
+    case SPARK_PAYLOAD_SPIKES:
+    case SPARK_PAYLOAD_BOOL_MASK:
+        return SPARK_DTYPE_U8;
+    case SPARK_PAYLOAD_INT:
+        return SPARK_DTYPE_I32;
+    default:
+        return float_dtype;
+    }
+}
+
+[[nodiscard]] inline std::string spec_string(const spark_port_spec_t& spec) {
+    return payload_name(spec.payload_kind) + " " + dtype_name(spec.dtype) + " " +
+           shape_string(spec.shape);
+}
+
+[[nodiscard]] inline bool same_spec(const spark_port_spec_t& a, const spark_port_spec_t& b) {
+    return a.payload_kind == b.payload_kind && a.dtype == b.dtype && same_shape(a.shape, b.shape);
+}
+
+[[nodiscard]] inline std::string port_names(const std::vector<const spark_port_desc_t*>& ports) {
+    std::string names;
+    for (const auto* p : ports) {
+        names += (names.empty() ? "" : ", ") + std::string(p->name);
+    }
+    return names.empty() ? "none" : names;
+}
+
+} // namespace detail
+
+/// What build() sees: the input specs (checked) and the output specs (pre-filled) to complete.
+class build_context {
+public:
+    build_context(const port_table& ports,
+                  const spark_port_spec_t* inputs,
+                  spark_port_spec_t* outputs,
+                  std::int32_t dtype)
+        : ports_(ports), inputs_(inputs), outputs_(outputs), dtype_(dtype) {}
+
+    [[nodiscard]] std::size_t input_count() const noexcept { return ports_.inputs.size(); }
+    [[nodiscard]] std::size_t output_count() const noexcept { return ports_.outputs.size(); }
+    [[nodiscard]] const spark_port_spec_t& input(std::size_t i) const {
+        return inputs_[check(i, input_count())];
+    }
+    [[nodiscard]] spark_port_spec_t& output(std::size_t i) const {
+        return outputs_[check(i, output_count())];
+    }
+    /// Whether input i is wired (an unwired optional input has payload_kind 0).
+    [[nodiscard]] bool wired(std::size_t i) const { return input(i).payload_kind != 0; }
+    /// The config dtype (SPARK_DTYPE_F32 or SPARK_DTYPE_F64).
+    [[nodiscard]] std::int32_t dtype() const noexcept { return dtype_; }
+
+private:
+    static std::size_t check(std::size_t i, std::size_t n) {
+        if (i >= n) {
+            throw status_error(SPARK_ERR_PLUGIN,
+                               "port index " + std::to_string(i) +
+                                   " is out of range, the module has " + std::to_string(n) +
+                                   " ports of that direction");
+        }
+        return i;
+    }
+    const port_table& ports_;
+    const spark_port_spec_t* inputs_;
+    spark_port_spec_t* outputs_;
+    std::int32_t dtype_;
+};
+
+/// What contract() fills: one spec per output port, pre-filled where the ports decide it.
+class contract_context {
+public:
+    contract_context(spark_port_spec_t* outputs, std::size_t count, std::int32_t dtype)
+        : outputs_(outputs), count_(count), dtype_(dtype) {}
+    [[nodiscard]] std::size_t output_count() const noexcept { return count_; }
+    [[nodiscard]] spark_port_spec_t& output(std::size_t i) const {
+        if (i >= count_) {
+            throw status_error(SPARK_ERR_PLUGIN,
+                               "output index " + std::to_string(i) +
+                                   " is out of range, the module has " + std::to_string(count_) +
+                                   " outputs");
+        }
+        return outputs_[i];
+    }
+    [[nodiscard]] std::int32_t dtype() const noexcept { return dtype_; }
+
+private:
+    spark_port_spec_t* outputs_;
+    std::size_t count_;
+    std::int32_t dtype_;
+};
+
+/// The output buffers reset() writes (the outputs of "step -1"); zero-filled before the call.
+class output_buffers {
+public:
+    output_buffers(const port_table& ports, const spark_buffer_t* buffers)
+        : ports_(ports), buffers_(buffers) {}
+    [[nodiscard]] std::size_t size() const noexcept { return ports_.outputs.size(); }
+    template <typename T>
+    [[nodiscard]] span<T> get(std::size_t i) const {
+        return typed<T>(buffer(i), "output port", ports_.outputs[i]->name);
+    }
+    [[nodiscard]] const spark_buffer_t& buffer(std::size_t i) const {
+        if (i >= size()) {
+            throw status_error(SPARK_ERR_PLUGIN,
+                               "output index " + std::to_string(i) +
+                                   " is out of range, the module has " + std::to_string(size()) +
+                                   " outputs");
+        }
+        return buffers_[i];
+    }
+
+private:
+    const port_table& ports_;
+    const spark_buffer_t* buffers_;
+};
+
+/// What step() sees: step index, dt and typed views of the host's buffers (valid during step only).
+class step_context {
+public:
+    step_context(const port_table& ports, const spark_step_context_t& raw)
+        : ports_(ports), raw_(raw) {}
+    /// 0 for the first step after reset.
+    [[nodiscard]] std::uint64_t index() const noexcept { return raw_.step_index; }
+    /// Time step [ms].
+    [[nodiscard]] double dt() const noexcept { return raw_.dt; }
+    /// Input i as T (checked element type); empty for an unwired optional input.
+    template <typename T>
+    [[nodiscard]] span<const T> input(std::size_t i) const {
+        return typed<const T>(input_buffer(i), "input port", ports_.inputs[i]->name);
+    }
+    /// Output i as T (checked element type); write every element.
+    template <typename T>
+    [[nodiscard]] span<T> output(std::size_t i) const {
+        return typed<T>(output_buffer(i), "output port", ports_.outputs[i]->name);
+    }
+    [[nodiscard]] const spark_buffer_t& input_buffer(std::size_t i) const {
+        return raw_.inputs[check(i, raw_.input_count, "input")];
+    }
+    [[nodiscard]] const spark_buffer_t& output_buffer(std::size_t i) const {
+        return raw_.outputs[check(i, raw_.output_count, "output")];
+    }
+    [[nodiscard]] const spark_step_context_t& raw() const noexcept { return raw_; }
+
+private:
+    static std::size_t check(std::size_t i, std::uint32_t n, const char* what) {
+        if (i >= n) {
+            throw status_error(SPARK_ERR_PLUGIN,
+                               std::string(what) + " index " + std::to_string(i) +
+                                   " is out of range, the step has " + std::to_string(n));
+        }
+        return i;
+    }
+    const port_table& ports_;
+    const spark_step_context_t& raw_;
+};
+
+/// The arrays state() exposes for checkpoints. Names must outlive the instance (string literals).
+class state_list {
+public:
+    template <typename T>
+    void add(const char* name, T* data, const spark_shape_t& shape) {
+        static_assert(dtype_of<T> != 0, "state elements must be uint8_t, int32_t, float or double");
+        spark_state_array_t a{};
+        a.name = name;
+        a.dtype = dtype_of<T>;
+        a.shape = shape;
+        a.data = data;
+        arrays_.push_back(a);
+    }
+    /// A vector whose size must match the shape.
+    template <typename T>
+    void add(const char* name, std::vector<T>& data, const spark_shape_t& shape) {
+        if (data.size() != element_count(shape)) {
+            throw status_error(SPARK_ERR_PLUGIN,
+                               std::string("state array '") + name + "' has " +
+                                   std::to_string(data.size()) + " elements but shape " +
+                                   shape_string(shape) + " needs " +
+                                   std::to_string(element_count(shape)));
+        }
+        add(name, data.data(), shape);
+    }
+    [[nodiscard]] const std::vector<spark_state_array_t>& arrays() const noexcept {
+        return arrays_;
+    }
+    void clear() noexcept { arrays_.clear(); }
+
+private:
+    std::vector<spark_state_array_t> arrays_;
+};
+
+namespace detail {
+
+template <typename M, typename = void>
+struct has_build : std::false_type {};
+template <typename M>
+struct has_build<M, std::void_t<decltype(std::declval<M&>().build(std::declval<build_context&>()))>>
+    : std::true_type {};
+template <typename M, typename = void>
+struct has_reset : std::false_type {};
+template <typename M>
+struct has_reset<
+    M,
+    std::void_t<decltype(std::declval<M&>().reset(std::declval<const output_buffers&>()))>>
+    : std::true_type {};
+template <typename M, typename = void>
+struct has_state : std::false_type {};
+template <typename M>
+struct has_state<M, std::void_t<decltype(std::declval<M&>().state(std::declval<state_list&>()))>>
+    : std::true_type {};
+template <typename M, typename = void>
+struct has_state_loaded : std::false_type {};
+template <typename M>
+struct has_state_loaded<M, std::void_t<decltype(std::declval<M&>().state_loaded())>>
+    : std::true_type {};
+template <typename M, typename = void>
+struct has_contract : std::false_type {};
+template <typename M>
+struct has_contract<
+    M,
+    std::void_t<decltype(std::declval<M&>().contract(std::declval<contract_context&>()))>>
+    : std::true_type {};
+template <typename M, typename = void>
+struct has_extension : std::false_type {};
+template <typename M>
+struct has_extension<M,
+                     std::void_t<decltype(static_cast<const void*>(
+                         std::declval<M&>().extension(std::string_view())))>> : std::true_type {};
+template <typename M, typename = void>
+struct has_step : std::false_type {};
+template <typename M>
+struct has_step<M,
+                std::void_t<decltype(std::declval<M&>().step(std::declval<const step_context&>()))>>
+    : std::true_type {};
+template <typename M, typename = void>
+struct has_initialize : std::false_type {};
+template <typename M>
+struct has_initialize<M,
+                      std::void_t<decltype(M::initialize(std::declval<const config_view&>(),
+                                                         std::declval<const spark_buffer_t&>()))>>
+    : std::true_type {};
+
+/// Constructs M from (cfg, info) when it takes both, else from (cfg).
+template <typename M, typename Make>
+decltype(auto) construct_with(const config_view& cfg, const instance_info& info, Make&& make) {
+    if constexpr (std::is_constructible_v<M, const config_view&, const instance_info&>) {
+        return std::forward<Make>(make)(cfg, info);
+    } else {
+        static_assert(std::is_constructible_v<M, const config_view&>,
+                      "a module needs a constructor taking (const spark::sdk::config_view&) or "
+                      "(const spark::sdk::config_view&, const spark::sdk::instance_info&)");
+        return std::forward<Make>(make)(cfg);
+    }
+}
+
+} // namespace detail
+
+/// A module written as a template over its float type: registered as per_dtype<leaky_soma>,
+/// it runs M<float> for a float32 config and M<double> for a float64 config.
+template <template <typename> class M>
+class per_dtype {
+    using f32 = M<float>;
+    using f64 = M<double>;
+
+public:
+    static constexpr const char* class_ref = f32::class_ref;
+    static constexpr std::int32_t kind = f32::kind;
+    static constexpr const char* version = f32::version;
+    static constexpr const char* description = f32::description;
+    static void declare(schema& s) { f32::declare(s); }
+
+    per_dtype(const config_view& cfg, const instance_info& info) : impl_(make(cfg, info)) {}
+
+    void step(const step_context& ctx) {
+        visit([&](auto& m) { m.step(ctx); });
+    }
+    template <typename P = f32, std::enable_if_t<detail::has_build<P>::value, int> = 0>
+    void build(build_context& b) {
+        visit([&](auto& m) { m.build(b); });
+    }
+    template <typename P = f32, std::enable_if_t<detail::has_reset<P>::value, int> = 0>
+    void reset(const output_buffers& out) {
+        visit([&](auto& m) { m.reset(out); });
+    }
+    template <typename P = f32, std::enable_if_t<detail::has_state<P>::value, int> = 0>
+    void state(state_list& s) {
+        visit([&](auto& m) { m.state(s); });
+    }
+    template <typename P = f32, std::enable_if_t<detail::has_state_loaded<P>::value, int> = 0>
+    void state_loaded() {
+        visit([&](auto& m) { m.state_loaded(); });
+    }
+    template <typename P = f32, std::enable_if_t<detail::has_contract<P>::value, int> = 0>
+    void contract(contract_context& c) {
+        visit([&](auto& m) { m.contract(c); });
+    }
+    template <typename P = f32, std::enable_if_t<detail::has_extension<P>::value, int> = 0>
+    const void* extension(std::string_view id) {
+        return visit([&](auto& m) -> const void* { return m.extension(id); });
+    }
+
+private:
+    using variant = std::variant<f32, f64>;
+    static variant make(const config_view& cfg, const instance_info& info) {
+        if (cfg.dtype() == SPARK_DTYPE_F64) {
+            return detail::construct_with<f64>(cfg, info, [](const auto&... args) {
+                return variant(std::in_place_index<1>, args...);
+            });
+        }
+        return detail::construct_with<f32>(cfg, info, [](const auto&... args) {
+            return variant(std::in_place_index<0>, args...);
+        });
+    }
+    // get_if instead of std::visit: one branch on the hot path, no exceptions.
+    template <typename Fn>
+    decltype(auto) visit(Fn&& fn) {
+        if (auto* m = std::get_if<0>(&impl_)) {
+            return fn(*m);
+        }
+        return fn(*std::get_if<1>(&impl_));
+    }
+    variant impl_;
+};
+
+namespace detail {
+
+/// One live instance of M behind a spark_module_t, with the bookkeeping the SDK checks.
+template <typename M>
+class instance {
+public:
+    instance(const spark_module_type_t& type,
+             const spark_host_t* host,
+             const config_view& cfg,
+             std::string_view name)
+        : host_(host), ports_(type), dtype_(cfg.dtype()), prefill_(ports_.outputs.size()) {
+        abi_.type = &type;
+        abi_.module_data = this;
+        // FROM_FIELD shapes come from the config, which is only alive during create.
+        for (std::size_t i = 0; i < ports_.outputs.size(); ++i) {
+            const auto& port = *ports_.outputs[i];
+            if (port.shape_rule == SPARK_SHAPE_FROM_FIELD) {
+                prefill_[i] = make_spec(port.payload_kind,
+                                        element_dtype(port.payload_kind, dtype_),
+                                        cfg.shape(port.shape_ref));
+            }
+        }
+        const instance_info info{host, name};
+        construct_with<M>(cfg, info, [this](const auto&... args) { module_.emplace(args...); });
+    }
+
+    [[nodiscard]] spark_module_t* abi() noexcept { return &abi_; }
+    [[nodiscard]] const spark_host_t* host() const noexcept { return host_; }
+    [[nodiscard]] M& module() noexcept { return *module_; }
+
+    void contract(spark_port_spec_t* outputs, std::uint32_t count) {
+        expect_count("contract", "output specs", count, ports_.outputs);
+        if (outputs == nullptr && count > 0) {
+            throw status_error(SPARK_ERR_INVALID_ARGUMENT, "contract needs an outputs array");
+        }
+        std::vector<spark_port_spec_t> specs(prefill_);
+        if constexpr (has_contract<M>::value) {
+            contract_context c(specs.data(), specs.size(), dtype_);
+            module_->contract(c);
+        } else {
+            throw status_error(SPARK_ERR_UNSUPPORTED, "this module type publishes no contract");
+        }
+        check_complete("contract", specs);
+        if (built_) {
+            check_promise(specs, out_specs_);
+        }
+        promise_ = specs;
+        std::copy(specs.begin(), specs.end(), outputs);
+    }
+
+    void build(const spark_port_spec_t* inputs,
+               std::uint32_t input_count,
+               spark_port_spec_t* outputs,
+               std::uint32_t output_count) {
+        if (built_) {
+            throw status_error(SPARK_ERR_STATE,
+                               "build called twice; create a new instance instead");
+        }
+        expect_count("build", "input specs", input_count, ports_.inputs);
+        expect_count("build", "output specs", output_count, ports_.outputs);
+        if ((inputs == nullptr && input_count > 0) || (outputs == nullptr && output_count > 0)) {
+            throw status_error(SPARK_ERR_INVALID_ARGUMENT,
+                               "build needs input and output spec arrays");
+        }
+        std::vector<spark_port_spec_t> in(inputs, inputs + input_count);
+        for (std::size_t i = 0; i < in.size(); ++i) {
+            check_input(*ports_.inputs[i], in[i]);
+        }
+        std::vector<spark_port_spec_t> out(prefill_);
+        prefill_like_ports(in, out);
+        if constexpr (has_build<M>::value) {
+            build_context b(ports_, in.data(), out.data(), dtype_);
+            module_->build(b);
+        }
+        check_complete("build", out);
+        if (promise_) {
+            check_promise(*promise_, out);
+        }
+        in_specs_ = std::move(in);
+        out_specs_ = out;
+        std::copy(out.begin(), out.end(), outputs);
+        built_ = true;
+    }
+
+    void reset(const spark_buffer_t* outputs, std::uint32_t count) {
+        expect_built("reset");
+        expect_count("reset", "output buffers", count, ports_.outputs);
+        if (outputs == nullptr && count > 0) {
+            throw status_error(SPARK_ERR_INVALID_ARGUMENT, "reset needs an outputs array");
+        }
+        for (std::uint32_t i = 0; i < count; ++i) {
+            check_buffer("output port", *ports_.outputs[i], outputs[i], out_specs_[i]);
+            if (outputs[i].count == 0) {
+                continue;
+            }
+            std::memset(outputs[i].data,
+                        0,
+                        static_cast<std::size_t>(outputs[i].count) *
+                            element_size(out_specs_[i].dtype));
+        }
+        if constexpr (has_reset<M>::value) {
+            module_->reset(output_buffers(ports_, outputs));
+        }
+        was_reset_ = true;
+    }
+
+    void step(const spark_step_context_t* ctx) {
+        if (ctx == nullptr) {
+            throw status_error(SPARK_ERR_INVALID_ARGUMENT, "step needs a context");
+        }
+        if (!was_reset_) {
+            throw status_error(SPARK_ERR_STATE,
+                               built_ ? "step called before reset; call reset after build"
+                                      : "step called before build; call build, then reset");
+        }
+        if (ctx->input_count != ports_.inputs.size() ||
+            ctx->output_count != ports_.outputs.size() ||
+            (ctx->inputs == nullptr && ctx->input_count > 0) ||
+            (ctx->outputs == nullptr && ctx->output_count > 0)) {
+            expect_count("step", "input buffers", ctx->input_count, ports_.inputs);
+            expect_count("step", "output buffers", ctx->output_count, ports_.outputs);
+            throw status_error(SPARK_ERR_INVALID_ARGUMENT,
+                               "step needs input and output buffer arrays");
+        }
+        for (std::uint32_t i = 0; i < ctx->input_count; ++i) {
+            if (in_specs_[i].payload_kind != 0) {
+                check_buffer("input port", *ports_.inputs[i], ctx->inputs[i], in_specs_[i]);
+            }
+        }
+        for (std::uint32_t i = 0; i < ctx->output_count; ++i) {
+            check_buffer("output port", *ports_.outputs[i], ctx->outputs[i], out_specs_[i]);
+        }
+        module_->step(step_context(ports_, *ctx));
+    }
+
+    void state(spark_state_array_t* arrays, std::uint32_t capacity, std::uint32_t* count) {
+        expect_built("state");
+        if (count == nullptr || (arrays == nullptr && capacity > 0)) {
+            throw status_error(SPARK_ERR_INVALID_ARGUMENT,
+                               "state needs a count pointer and an array for capacity > 0");
+        }
+        state_list list;
+        if constexpr (has_state<M>::value) {
+            module_->state(list);
+        }
+        const auto& found = list.arrays();
+        *count = static_cast<std::uint32_t>(found.size());
+        for (std::size_t i = 0; i < found.size() && i < capacity; ++i) {
+            arrays[i] = found[i];
+        }
+    }
+
+    void state_loaded() {
+        expect_built("state_loaded");
+        if constexpr (has_state_loaded<M>::value) {
+            module_->state_loaded();
+        }
+    }
+
+    [[nodiscard]] const void* extension(const char* id) {
+        if constexpr (has_extension<M>::value) {
+            return id == nullptr ? nullptr : module_->extension(std::string_view(id));
+        } else {
+            (void)id;
+            return nullptr;
+        }
+    }
+
+private:
+    static std::size_t element_size(std::int32_t dtype) {
+        switch (dtype) {
+        case SPARK_DTYPE_U8:
+            return 1;
+        case SPARK_DTYPE_I32:
+        case SPARK_DTYPE_F32:
+            return 4;
+        default:
+            return 8;
+        }
+    }
+
+    static void expect_count(const char* call,
+                             const char* what,
+                             std::uint32_t given,
+                             const std::vector<const spark_port_desc_t*>& ports) {
+        if (given != ports.size()) {
+            throw status_error(SPARK_ERR_INVALID_ARGUMENT,
+                               std::string(call) + " takes " + std::to_string(ports.size()) + " " +
+                                   what + " (ports: " + port_names(ports) + "), got " +
+                                   std::to_string(given));
+        }
+    }
+
+    void expect_built(const char* call) const {
+        if (!built_) {
+            throw status_error(SPARK_ERR_STATE,
+                               std::string(call) + " called before build; call build first");
+        }
+    }
+
+    void check_input(const spark_port_desc_t& port, const spark_port_spec_t& spec) const {
+        const std::string what = "input port '" + std::string(port.name) + "'";
+        if (spec.payload_kind == 0) {
+            if (port.required) {
+                throw status_error(SPARK_ERR_INVALID_ARGUMENT,
+                                   what + " is required but unwired; connect a " +
+                                       payload_name(port.payload_kind) + " source to it");
+            }
+            return;
+        }
+        if (spec.payload_kind != port.payload_kind) {
+            throw status_error(SPARK_ERR_INVALID_ARGUMENT,
+                               what + " takes " + payload_name(port.payload_kind) + ", got " +
+                                   payload_name(spec.payload_kind));
+        }
+        if (spec.shape.rank > SPARK_MAX_RANK) {
+            throw status_error(SPARK_ERR_INVALID_ARGUMENT,
+                               what + " has rank " + std::to_string(spec.shape.rank) +
+                                   ", more than " + std::to_string(SPARK_MAX_RANK));
+        }
+        const auto expected = element_dtype(port.payload_kind, dtype_);
+        if (spec.dtype != expected) {
+            throw status_error(SPARK_ERR_INVALID_ARGUMENT,
+                               what + " carries " + dtype_name(spec.dtype) +
+                                   " elements, expected " + dtype_name(expected) +
+                                   (port.payload_kind == SPARK_PAYLOAD_FLOAT
+                                        ? " (the module's config dtype)"
+                                        : ""));
+        }
+    }
+
+    void prefill_like_ports(const std::vector<spark_port_spec_t>& in,
+                            std::vector<spark_port_spec_t>& out) const {
+        // Two rounds: an output may be like another output that is itself like an input.
+        for (int round = 0; round < 2; ++round) {
+            for (std::size_t i = 0; i < out.size(); ++i) {
+                const auto& port = *ports_.outputs[i];
+                if (port.shape_rule != SPARK_SHAPE_LIKE_PORT) {
+                    continue;
+                }
+                const spark_shape_t* shape = nullptr;
+                for (std::size_t j = 0; j < in.size(); ++j) {
+                    if (std::string_view(ports_.inputs[j]->name) == port.shape_ref &&
+                        in[j].payload_kind != 0) {
+                        shape = &in[j].shape;
+                    }
+                }
+                for (std::size_t j = 0; j < out.size(); ++j) {
+                    if (std::string_view(ports_.outputs[j]->name) == port.shape_ref &&
+                        out[j].payload_kind != 0) {
+                        shape = &out[j].shape;
+                    }
+                }
+                if (shape != nullptr) {
+                    out[i] = make_spec(
+                        port.payload_kind, element_dtype(port.payload_kind, dtype_), *shape);
+                }
+            }
+        }
+    }
+
+    void check_complete(const char* call, const std::vector<spark_port_spec_t>& specs) const {
+        for (std::size_t i = 0; i < specs.size(); ++i) {
+            const auto& port = *ports_.outputs[i];
+            const auto& spec = specs[i];
+            const auto expected = element_dtype(port.payload_kind, dtype_);
+            const bool float_ok = port.payload_kind == SPARK_PAYLOAD_FLOAT &&
+                                  (spec.dtype == SPARK_DTYPE_F32 || spec.dtype == SPARK_DTYPE_F64);
+            if (spec.payload_kind != port.payload_kind || (spec.dtype != expected && !float_ok) ||
+                spec.shape.rank > SPARK_MAX_RANK) {
+                throw status_error(SPARK_ERR_PLUGIN,
+                                   std::string(call) + " left output port '" + port.name +
+                                       "' incomplete (" + spec_string(spec) + "); set its " +
+                                       payload_name(port.payload_kind) + " spec");
+            }
+        }
+    }
+
+    void check_promise(const std::vector<spark_port_spec_t>& promised,
+                       const std::vector<spark_port_spec_t>& built) const {
+        for (std::size_t i = 0; i < promised.size(); ++i) {
+            if (!same_spec(promised[i], built[i])) {
+                throw status_error(SPARK_ERR_PLUGIN,
+                                   "output port '" + std::string(ports_.outputs[i]->name) +
+                                       "' breaks its contract: promised " +
+                                       spec_string(promised[i]) + ", built " +
+                                       spec_string(built[i]));
+            }
+        }
+    }
+
+    static void check_buffer(const char* role,
+                             const spark_port_desc_t& port,
+                             const spark_buffer_t& buffer,
+                             const spark_port_spec_t& spec) {
+        const auto expected = element_count(spec.shape);
+        if (buffer.count != expected || buffer.spec.dtype != spec.dtype ||
+            (buffer.data == nullptr && expected > 0)) {
+            throw status_error(
+                SPARK_ERR_INVALID_ARGUMENT,
+                std::string(role) + " '" + port.name + "' got a buffer of " +
+                    std::to_string(buffer.count) + " " + dtype_name(buffer.spec.dtype) +
+                    " elements" + (buffer.data == nullptr ? " without data" : "") + ", built for " +
+                    std::to_string(expected) + " " + dtype_name(spec.dtype));
+        }
+    }
+
+    spark_module_t abi_{};
+    const spark_host_t* host_;
+    port_table ports_;
+    std::int32_t dtype_;
+    std::vector<spark_port_spec_t> prefill_;
+    std::vector<spark_port_spec_t> in_specs_;
+    std::vector<spark_port_spec_t> out_specs_;
+    std::optional<std::vector<spark_port_spec_t>> promise_;
+    bool built_ = false;
+    bool was_reset_ = false;
+    std::optional<M> module_; // last: destroyed first, while the bookkeeping is still alive
+};
+
+} // namespace detail
+
+/// The C functions of module type M. Every one is noexcept and guarded: exceptions become a
+/// message reported through the instance's host plus a status.
+template <typename M>
+struct trampolines {
+    using instance = detail::instance<M>;
+
+    static instance* from(const spark_module_t* self) noexcept {
+        return self == nullptr ? nullptr : static_cast<instance*>(self->module_data);
+    }
+
+    static spark_status SPARK_ABI create(const spark_module_type_t* type,
+                                         const spark_host_t* host,
+                                         const spark_config_t* config,
+                                         const char* name,
+                                         spark_module_t** out) noexcept {
+        if (out != nullptr) {
+            *out = nullptr;
+        }
+        return guarded(host, [&] {
+            if (type == nullptr || config == nullptr || out == nullptr) {
+                throw status_error(SPARK_ERR_INVALID_ARGUMENT,
+                                   "create needs a type, a config and an out pointer");
+            }
+            const config_view cfg(type->fields, type->field_count, *config);
+            auto created =
+                std::make_unique<instance>(*type, host, cfg, name != nullptr ? name : "");
+            *out = created.release()->abi(); // owned by the caller until destroy
+        });
+    }
+
+    static spark_status SPARK_ABI contract(spark_module_t* self,
+                                           spark_port_spec_t* outputs,
+                                           std::uint32_t count) noexcept {
+        auto* i = from(self);
+        if (i == nullptr) {
+            return SPARK_ERR_INVALID_ARGUMENT;
+        }
+        return guarded(i->host(), [&] { i->contract(outputs, count); });
+    }
+
+    static spark_status SPARK_ABI build(spark_module_t* self,
+                                        const spark_port_spec_t* inputs,
+                                        std::uint32_t input_count,
+                                        spark_port_spec_t* outputs,
+                                        std::uint32_t output_count) noexcept {
+        auto* i = from(self);
+        if (i == nullptr) {
+            return SPARK_ERR_INVALID_ARGUMENT;
+        }
+        return guarded(i->host(), [&] { i->build(inputs, input_count, outputs, output_count); });
+    }
+
+    static spark_status SPARK_ABI reset(spark_module_t* self,
+                                        const spark_buffer_t* outputs,
+                                        std::uint32_t count) noexcept {
+        auto* i = from(self);
+        if (i == nullptr) {
+            return SPARK_ERR_INVALID_ARGUMENT;
+        }
+        return guarded(i->host(), [&] { i->reset(outputs, count); });
+    }
+
+    static spark_status SPARK_ABI step(spark_module_t* self,
+                                       const spark_step_context_t* ctx) noexcept {
+        auto* i = from(self);
+        if (i == nullptr) {
+            return SPARK_ERR_INVALID_ARGUMENT;
+        }
+        return guarded(i->host(), [&] { i->step(ctx); });
+    }
+
+    static spark_status SPARK_ABI state(spark_module_t* self,
+                                        spark_state_array_t* arrays,
+                                        std::uint32_t capacity,
+                                        std::uint32_t* count) noexcept {
+        auto* i = from(self);
+        if (i == nullptr) {
+            return SPARK_ERR_INVALID_ARGUMENT;
+        }
+        return guarded(i->host(), [&] { i->state(arrays, capacity, count); });
+    }
+
+    static spark_status SPARK_ABI state_loaded(spark_module_t* self) noexcept {
+        auto* i = from(self);
+        if (i == nullptr) {
+            return SPARK_ERR_INVALID_ARGUMENT;
+        }
+        return guarded(i->host(), [&] { i->state_loaded(); });
+    }
+
+    static void SPARK_ABI destroy(spark_module_t* self) noexcept {
+        auto* i = from(self);
+        if (i == nullptr) {
+            return;
+        }
+        const spark_host_t* host = i->host();
+        // A throwing destructor must not escape either; the instance is gone either way.
+        (void)guarded(host, [&] { std::unique_ptr<instance> owned(i); });
+    }
+
+    static const void* SPARK_ABI get_extension(spark_module_t* self, const char* id) noexcept {
+        auto* i = from(self);
+        if (i == nullptr) {
+            return nullptr;
+        }
+        try {
+            return i->extension(id);
+        } catch (...) {
+            return nullptr; // [thread-safe] lookup: nothing sensible to report
+        }
+    }
+
+    static spark_status SPARK_ABI initialize(const spark_module_type_t* type,
+                                             const spark_host_t* host,
+                                             const spark_config_t* config,
+                                             const spark_buffer_t* out) noexcept {
+        return guarded(host, [&] {
+            if (type == nullptr || config == nullptr || out == nullptr) {
+                throw status_error(SPARK_ERR_INVALID_ARGUMENT,
+                                   "initialize needs a type, a config and an out buffer");
+            }
+            const config_view cfg(type->fields, type->field_count, *config);
+            if constexpr (detail::has_initialize<M>::value) {
+                M::initialize(cfg, *out);
+            }
+        });
+    }
+};
+
+/// The C descriptor of module type M (owned storage: schema, strings, spark_module_type_t).
+/// Built by the plugin's init; must outlive every instance (the plugin's deinit frees it).
+template <typename M>
+class type_descriptor {
+public:
+    explicit type_descriptor(const char* vendor) {
+        static_assert(std::is_convertible_v<decltype(M::class_ref), const char*>,
+                      "a module type needs `static constexpr const char* class_ref`");
+        static_assert(std::is_convertible_v<decltype(M::kind), std::int32_t>,
+                      "a module type needs `static constexpr std::int32_t kind` (SPARK_KIND_*)");
+        static_assert(std::is_convertible_v<decltype(M::version), const char*>,
+                      "a module type needs `static constexpr const char* version`");
+        static_assert(std::is_convertible_v<decltype(M::description), const char*>,
+                      "a module type needs `static constexpr const char* description`");
+        constexpr bool initializer = M::kind == SPARK_KIND_INITIALIZER;
+        static_assert(initializer || detail::has_step<M>::value,
+                      "a module type needs `void step(const spark::sdk::step_context&)`");
+        static_assert(
+            !initializer || detail::has_initialize<M>::value,
+            "an initializer type needs `static void initialize(const spark::sdk::config_view&, "
+            "const spark_buffer_t&)`");
+        const std::string owner = std::string("module type '") + (vendor != nullptr ? vendor : "") +
+                                  "." + M::class_ref + "'";
+        if (M::kind < SPARK_KIND_NEURON || M::kind > SPARK_KIND_INITIALIZER) {
+            throw status_error(SPARK_ERR_PLUGIN,
+                               owner + " has kind " + std::to_string(M::kind) +
+                                   "; use a SPARK_KIND_* value");
+        }
+        M::declare(schema_);
+        schema_.finalize(owner);
+        desc_.abi_version = spark_version_t SPARK_ABI_VERSION_INIT;
+        desc_.class_ref = M::class_ref;
+        desc_.vendor = vendor;
+        desc_.version = M::version;
+        desc_.kind = M::kind;
+        desc_.description = M::description;
+        desc_.fields = schema_.fields();
+        desc_.field_count = schema_.field_count();
+        desc_.ports = schema_.ports();
+        desc_.port_count = schema_.port_count();
+        if constexpr (initializer) {
+            desc_.initialize = &trampolines<M>::initialize;
+        } else {
+            desc_.create = &make_instance;
+        }
+    }
+    type_descriptor(const type_descriptor&) = delete;
+    type_descriptor& operator=(const type_descriptor&) = delete;
+
+    [[nodiscard]] const spark_module_type_t* abi() const noexcept { return &desc_; }
+
+private:
+    // create fills in the instance's function table, which depends on what M offers.
+    static spark_status SPARK_ABI make_instance(const spark_module_type_t* type,
+                                                const spark_host_t* host,
+                                                const spark_config_t* config,
+                                                const char* name,
+                                                spark_module_t** out) noexcept {
+        const spark_status status = trampolines<M>::create(type, host, config, name, out);
+        if (status == SPARK_OK) {
+            spark_module_t& m = **out;
+            if constexpr (detail::has_contract<M>::value) {
+                m.contract = &trampolines<M>::contract;
+            }
+            m.build = &trampolines<M>::build;
+            m.reset = &trampolines<M>::reset;
+            m.step = &trampolines<M>::step;
+            m.state = &trampolines<M>::state;
+            m.state_loaded = &trampolines<M>::state_loaded;
+            m.destroy = &trampolines<M>::destroy;
+            m.get_extension = &trampolines<M>::get_extension;
+        }
+        return status;
+    }
+
+    schema schema_;
+    spark_module_type_t desc_{};
+};
+
+} // namespace spark::sdk
