@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "descriptor_check.hpp"
+
+#include <set>
+
+#include <spark/abi/schema.h>
+#include <spark/abi/types.h>
+#include <spark/registry/module_type_info.hpp>
+
+namespace spark::registry::detail {
+namespace {
+
+bool in_range(int32_t value, int32_t low, int32_t high) noexcept {
+    return value >= low && value <= high;
+}
+
+std::string quoted(const char* text) {
+    return text == nullptr ? std::string("NULL") : "'" + std::string(text) + "'";
+}
+
+std::string field_problem(const spark_module_type_t& type, const spark_field_desc_t& field) {
+    const std::string where = "field " + quoted(field.name);
+    if (field.name == nullptr || !is_identifier(field.name)) {
+        return "a field has the name " + quoted(field.name) + " (expected an identifier)";
+    }
+    const std::string_view name = field.name;
+    if (name == "seed" || name == "dtype" || name == "dt") {
+        return where + " repeats a base field every config has (seed, dtype, dt); remove it";
+    }
+    if (!in_range(field.type, SPARK_FIELD_BOOL, SPARK_FIELD_INITIALIZER)) {
+        return where + " has unknown type " + std::to_string(field.type) +
+               " (expected 1..8, a SPARK_FIELD_* value)";
+    }
+    if (field.default_json != nullptr && field.default_json[0] == '\0') {
+        return where +
+               " has an empty default_json (expected NULL for a required field, or JSON text)";
+    }
+    if (field.validator_count > 0 && field.validators == nullptr) {
+        return where + " declares " + std::to_string(field.validator_count) +
+               " validators but validators is NULL";
+    }
+    if (!in_range(field.nested_kind, 0, SPARK_KIND_INITIALIZER)) {
+        return where + " has unknown nested_kind " + std::to_string(field.nested_kind) +
+               " (expected 0 or a SPARK_KIND_* value)";
+    }
+    for (uint32_t v = 0; v < field.validator_count; ++v) {
+        const auto& validator = field.validators[v];
+        const std::string which = where + " validator " + std::to_string(v);
+        if (!in_range(validator.kind, SPARK_VALIDATOR_POSITIVE, SPARK_VALIDATOR_LENGTH)) {
+            return which + " has unknown kind " + std::to_string(validator.kind) +
+                   " (expected 1..6, a SPARK_VALIDATOR_* value)";
+        }
+        if ((validator.kind == SPARK_VALIDATOR_RANGE || validator.kind == SPARK_VALIDATOR_LENGTH) &&
+            !(validator.min <= validator.max)) {
+            return which + " has min " + std::to_string(validator.min) + " > max " +
+                   std::to_string(validator.max);
+        }
+        if (validator.kind == SPARK_VALIDATOR_ONE_OF) {
+            if (validator.option_count == 0 || validator.options == nullptr) {
+                return which + " (one-of) has no options";
+            }
+            for (uint32_t o = 0; o < validator.option_count; ++o) {
+                if (validator.options[o] == nullptr) {
+                    return which + " (one-of) has a NULL option";
+                }
+            }
+        }
+        if (validator.kind == SPARK_VALIDATOR_GREATER_THAN_FIELD) {
+            bool found = false;
+            for (uint32_t f = 0; validator.field != nullptr && f < type.field_count; ++f) {
+                const auto& other = type.fields[f];
+                found = found ||
+                        (other.name != nullptr && std::string_view(other.name) == validator.field &&
+                         (other.type == SPARK_FIELD_INT || other.type == SPARK_FIELD_FLOAT));
+            }
+            if (!found) {
+                return which + " (greater-than-field) names " + quoted(validator.field) +
+                       ", which is not an int or float field of this type";
+            }
+        }
+    }
+    return {};
+}
+
+std::string port_problem(const spark_module_type_t& type, const spark_port_desc_t& port) {
+    if (port.name == nullptr || !is_identifier(port.name)) {
+        return "a port has the name " + quoted(port.name) + " (expected an identifier)";
+    }
+    const std::string where = "port " + quoted(port.name);
+    if (!in_range(port.direction, SPARK_PORT_INPUT, SPARK_PORT_OUTPUT)) {
+        return where + " has unknown direction " + std::to_string(port.direction) +
+               " (expected 1 = SPARK_PORT_INPUT or 2 = SPARK_PORT_OUTPUT)";
+    }
+    if (!in_range(port.payload_kind, SPARK_PAYLOAD_SPIKES, SPARK_PAYLOAD_BOOL_MASK)) {
+        return where + " has unknown payload kind " + std::to_string(port.payload_kind) +
+               " (expected 1..4, a SPARK_PAYLOAD_* value)";
+    }
+    if (!in_range(port.shape_rule, SPARK_SHAPE_ANY, SPARK_SHAPE_COMPUTED)) {
+        return where + " has unknown shape rule " + std::to_string(port.shape_rule) +
+               " (expected 1..4, a SPARK_SHAPE_* value)";
+    }
+    if (port.shape_rule == SPARK_SHAPE_FROM_FIELD) {
+        for (uint32_t f = 0; port.shape_ref != nullptr && f < type.field_count; ++f) {
+            const auto& field = type.fields[f];
+            if (field.name != nullptr && std::string_view(field.name) == port.shape_ref) {
+                if (field.type != SPARK_FIELD_INT_ARRAY) {
+                    return where + " takes its shape from field " + quoted(port.shape_ref) +
+                           ", which is " + std::string(field_type_name(field.type)) +
+                           " (expected int[])";
+                }
+                return {};
+            }
+        }
+        return where + " takes its shape from field " + quoted(port.shape_ref) +
+               ", which the type does not declare";
+    }
+    if (port.shape_rule == SPARK_SHAPE_LIKE_PORT) {
+        for (uint32_t p = 0; port.shape_ref != nullptr && p < type.port_count; ++p) {
+            const auto& other = type.ports[p];
+            if (&other != &port && other.name != nullptr &&
+                std::string_view(other.name) == port.shape_ref) {
+                return {};
+            }
+        }
+        return where + " takes its shape from port " + quoted(port.shape_ref) +
+               ", which the type does not declare";
+    }
+    return {};
+}
+
+} // namespace
+
+bool is_identifier(std::string_view text) noexcept {
+    if (text.empty() || (text.front() >= '0' && text.front() <= '9')) {
+        return false;
+    }
+    for (const char c : text) {
+        const bool ok =
+            (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+        if (!ok) {
+            return false;
+        }
+    }
+    return true;
+}
+
+std::string entry_problem(const spark_plugin_entry_t& entry) {
+    if (entry.id == nullptr || entry.id[0] == '\0') {
+        return "the entry's id is empty (expected a unique plugin id such as \"acme.neurons\")";
+    }
+    if (entry.vendor == nullptr || !is_identifier(entry.vendor)) {
+        return "the entry's vendor is " + quoted(entry.vendor) + " (expected an identifier)";
+    }
+    if (entry.version == nullptr || entry.version[0] == '\0') {
+        return "the entry's version is empty (expected a version such as \"1.0.0\")";
+    }
+    if (entry.init == nullptr || entry.types == nullptr || entry.deinit == nullptr) {
+        return "the entry's init, types and deinit must all be set (found a NULL function)";
+    }
+    return {};
+}
+
+std::string type_problem(const spark_module_type_t& type) {
+    if (type.class_ref == nullptr || !is_identifier(type.class_ref)) {
+        return "its class_ref is " + quoted(type.class_ref) + " (expected an identifier)";
+    }
+    if (type.vendor == nullptr || !is_identifier(type.vendor)) {
+        return "its vendor is " + quoted(type.vendor) + " (expected an identifier)";
+    }
+    if (type.version == nullptr || type.version[0] == '\0') {
+        return "its version is empty (expected a version such as \"1.0.0\")";
+    }
+    if (!in_range(type.kind, SPARK_KIND_NEURON, SPARK_KIND_INITIALIZER)) {
+        return "its kind is " + std::to_string(type.kind) +
+               " (expected 1..6, a SPARK_KIND_* value)";
+    }
+    if (type.field_count > 0 && type.fields == nullptr) {
+        return "it declares " + std::to_string(type.field_count) + " fields but fields is NULL";
+    }
+    if (type.port_count > 0 && type.ports == nullptr) {
+        return "it declares " + std::to_string(type.port_count) + " ports but ports is NULL";
+    }
+    std::set<std::string_view> names;
+    for (uint32_t f = 0; f < type.field_count; ++f) {
+        if (auto problem = field_problem(type, type.fields[f]); !problem.empty()) {
+            return problem;
+        }
+        if (!names.insert(type.fields[f].name).second) {
+            return "field '" + std::string(type.fields[f].name) + "' is declared twice";
+        }
+    }
+    names.clear();
+    for (uint32_t p = 0; p < type.port_count; ++p) {
+        if (auto problem = port_problem(type, type.ports[p]); !problem.empty()) {
+            return problem;
+        }
+        if (!names.insert(type.ports[p].name).second) {
+            return "port '" + std::string(type.ports[p].name) + "' is declared twice";
+        }
+    }
+    if (type.kind == SPARK_KIND_INITIALIZER) {
+        if (type.initialize == nullptr) {
+            return "it is an initializer but its initialize function is NULL";
+        }
+    } else if (type.create == nullptr) {
+        return "its create function is NULL (only initializer types may omit it)";
+    }
+    return {};
+}
+
+} // namespace spark::registry::detail

@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: Apache-2.0
+// Checks of what a plugin declares (its entry and its module type descriptors) before the
+// registry keeps any of it: a malformed descriptor is a load error, not a crash later.
+#pragma once
+#include <string>
+#include <string_view>
+
+#include <spark/abi/entry.h>
+#include <spark/abi/module.h>
+
+namespace spark::registry::detail {
+
+/// Letters, digits and '_', not starting with a digit.
+[[nodiscard]] bool is_identifier(std::string_view text) noexcept;
+
+/// The first problem of an entry's plain data and function pointers ("" when none). Reads data
+/// only, calls nothing.
+[[nodiscard]] std::string entry_problem(const spark_plugin_entry_t& entry);
+
+/// The first problem of a type descriptor ("" when none), e.g. "field 'tau' has unknown type 99
+/// (expected 1..8, a SPARK_FIELD_* value)". Does not check abi_version (the loader does, to throw
+/// abi_error).
+[[nodiscard]] std::string type_problem(const spark_module_type_t& type);
+
+} // namespace spark::registry::detail

@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "host_services.hpp"
+
+#include <utility>
+
+#include <spdlog/spdlog.h>
+
+#include <spark/abi/version.h>
+
+namespace spark::registry::detail {
+namespace {
+
+spdlog::level::level_enum level_of(int32_t severity) noexcept {
+    switch (severity) {
+    case SPARK_SEVERITY_TRACE:
+        return spdlog::level::trace;
+    case SPARK_SEVERITY_DEBUG:
+        return spdlog::level::debug;
+    case SPARK_SEVERITY_INFO:
+        return spdlog::level::info;
+    case SPARK_SEVERITY_WARNING:
+        return spdlog::level::warn;
+    default:
+        // An unknown severity is more likely a newer, graver one than a chatty one.
+        return severity < SPARK_SEVERITY_TRACE ? spdlog::level::trace : spdlog::level::err;
+    }
+}
+
+host_record& record_of(const spark_host_t* self) noexcept {
+    return *static_cast<host_record*>(self->host_data);
+}
+
+std::mutex& logger_creation_mutex() {
+    static std::mutex mutex;
+    return mutex;
+}
+
+} // namespace
+
+std::shared_ptr<spdlog::logger> logger_for(const std::string& name) {
+    const std::lock_guard lock(logger_creation_mutex());
+    if (auto existing = spdlog::get(name)) {
+        return existing;
+    }
+    const auto& sinks = spdlog::default_logger()->sinks();
+    auto logger = std::make_shared<spdlog::logger>(name, sinks.begin(), sinks.end());
+    try {
+        spdlog::initialize_logger(logger); // global level and formatter, and registration
+    } catch (const spdlog::spdlog_ex&) {
+        // Someone else registered the name in between: use theirs.
+        if (auto existing = spdlog::get(name)) {
+            return existing;
+        }
+    }
+    return logger;
+}
+
+host_record::host_record(attribution to)
+    : logger_(logger_for(to.logger)), prefix_(std::move(to.prefix)) {
+    host_.abi_version = SPARK_ABI_VERSION_INIT;
+    host_.host_data = this;
+    host_.report = &host_record::report;
+    host_.wants = &host_record::wants;
+    host_.get_service = &host_record::get_service;
+}
+
+std::string host_record::take_last_error() {
+    const std::lock_guard lock(mutex_);
+    return std::exchange(last_error_, std::string());
+}
+
+void host_record::clear_last_error() noexcept {
+    const std::lock_guard lock(mutex_);
+    last_error_.clear(); // keeps the capacity: no allocation on the step path
+}
+
+void host_record::report(const spark_host_t* self, int32_t severity, const char* message) noexcept {
+    if (self == nullptr || self->host_data == nullptr) {
+        return;
+    }
+    auto& record = record_of(self);
+    const char* text = message != nullptr ? message : "(null message)";
+    // Never let a logging or allocation failure escape into plugin code.
+    try {
+        if (severity >= SPARK_SEVERITY_ERROR) {
+            const std::lock_guard lock(record.mutex_);
+            record.last_error_.assign(text);
+        }
+        record.logger_->log(level_of(severity), "{}{}", record.prefix_, text);
+    } catch (...) {
+    }
+}
+
+int32_t host_record::wants(const spark_host_t* self, int32_t severity) noexcept {
+    if (self == nullptr || self->host_data == nullptr) {
+        return 0;
+    }
+    return record_of(self).logger_->should_log(level_of(severity)) ? 1 : 0;
+}
+
+const void* host_record::get_service(const spark_host_t* /*self*/, const char* /*id*/) noexcept {
+    return nullptr; // no host services yet; plugins must cope with NULL
+}
+
+} // namespace spark::registry::detail

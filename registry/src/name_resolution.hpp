@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: Apache-2.0
+// Spelling help for unknown type names: edit distance and the closest known names.
+#pragma once
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace spark::registry::detail {
+
+/// Optimal-string-alignment distance (insertions, deletions, substitutions and adjacent
+/// transpositions each cost 1), so "decya" is one edit from "decay".
+[[nodiscard]] std::size_t edit_distance(std::string_view a, std::string_view b);
+
+/// A known name and the forms a user might type for it (e.g. "acme.lif" and "lif").
+struct name_candidate {
+    std::string name;
+    std::vector<std::string> spellings;
+};
+
+/// Up to `max_count` candidate names closest to `query` (distance to the nearest spelling), only
+/// those close enough to be a plausible typo, nearest first, ties by name.
+[[nodiscard]] std::vector<std::string> closest_names(std::string_view query,
+                                                     const std::vector<name_candidate>& candidates,
+                                                     std::size_t max_count);
+
+} // namespace spark::registry::detail

@@ -1,0 +1,364 @@
+// SPDX-License-Identifier: Apache-2.0
+// The registry proper: which files are loaded, which canonical ids they provide, and the rules
+// that turn a name into exactly one type.
+#include <algorithm>
+#include <map>
+#include <set>
+#include <system_error>
+#include <utility>
+
+#include <boost/dll/runtime_symbol_info.hpp>
+#include <spdlog/spdlog.h>
+
+#include <spark/registry/plugin_registry.hpp>
+
+#include "host_services.hpp"
+#include "library_loader.hpp"
+#include "module_instance_impl.hpp"
+#include "name_resolution.hpp"
+#include "search_path.hpp"
+#include "sha256.hpp"
+
+namespace spark::registry {
+
+namespace detail {
+
+/// A type together with the library that must stay loaded while it is used.
+struct type_entry {
+    module_type_info info;
+    std::shared_ptr<loaded_plugin> library;
+};
+
+} // namespace detail
+
+namespace {
+
+std::string join_files(const std::vector<std::filesystem::path>& files) {
+    std::string text;
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        text += (i == 0 ? "" : (i + 1 == files.size() ? " and " : ", ")) + files[i].string();
+    }
+    return text;
+}
+
+std::string type_id_of(const spark_module_type_t& type) {
+    return std::string(type.vendor) + "." + type.class_ref;
+}
+
+} // namespace
+
+struct plugin_registry::impl {
+    explicit impl(search_options search) : options(std::move(search)) {}
+
+    search_options options;
+    std::shared_ptr<spdlog::logger> log = detail::logger_for("spark.registry");
+    std::vector<std::shared_ptr<detail::loaded_plugin>> libraries; // in load order
+    std::map<std::filesystem::path, std::shared_ptr<const plugin_info>> by_file;
+    std::map<std::string, std::filesystem::path, std::less<>> plugin_ids; // entry id -> file
+    std::map<std::string, detail::type_entry, std::less<>> types;         // canonical id -> type
+    // Canonical ids claimed by more than one file, with every claimant (the first one kept).
+    std::map<std::string, std::vector<std::filesystem::path>, std::less<>> contested;
+    std::vector<load_failure> failures;
+
+    const plugin_info& load(const std::filesystem::path& file);
+    void record_contest(const std::string& id,
+                        const std::filesystem::path& owner,
+                        const std::filesystem::path& claimant);
+    [[noreturn]] void throw_contested(std::string_view id) const;
+    [[noreturn]] void throw_unknown(std::string_view name) const;
+    [[nodiscard]] const detail::type_entry& entry_of(const module_type_info& type) const;
+};
+
+void plugin_registry::impl::record_contest(const std::string& id,
+                                           const std::filesystem::path& owner,
+                                           const std::filesystem::path& claimant) {
+    auto& files = contested[id];
+    for (const auto& file : {owner, claimant}) {
+        if (std::find(files.begin(), files.end(), file) == files.end()) {
+            files.push_back(file);
+        }
+    }
+}
+
+const plugin_info& plugin_registry::impl::load(const std::filesystem::path& file) {
+    std::error_code ec;
+    const auto canonical = std::filesystem::canonical(file, ec);
+    if (ec) {
+        throw load_error(file,
+                         "cannot load plugin " + file.string() + ": " + ec.message() +
+                             "; check the path or the search path");
+    }
+    if (const auto known = by_file.find(canonical); known != by_file.end()) {
+        return *known->second; // each canonical file is opened once
+    }
+    auto plugin = detail::open_plugin(canonical);
+    const std::string plugin_id = plugin->entry->id;
+    const auto prefix = "cannot load plugin " + canonical.string() + ": ";
+    if (const auto other = plugin_ids.find(plugin_id); other != plugin_ids.end()) {
+        throw collision_error(canonical,
+                              prefix + "its plugin id '" + plugin_id + "' is already loaded from " +
+                                  other->second.string() +
+                                  "; remove one of the two files from the search path");
+    }
+    // Check every type before keeping any, so that a refused file leaves nothing behind.
+    std::string collisions;
+    std::filesystem::path first_owner;
+    for (const auto* type : plugin->types) {
+        const auto id = type_id_of(*type);
+        if (const auto owner = types.find(id); owner != types.end()) {
+            record_contest(id, owner->second.info.plugin->file, canonical);
+            collisions += (collisions.empty() ? "'" : ", '") + id + "'";
+            first_owner = owner->second.info.plugin->file;
+        }
+    }
+    if (!collisions.empty()) {
+        throw collision_error(canonical,
+                              prefix + "it claims type " + collisions + ", already provided by " +
+                                  first_owner.string() +
+                                  "; remove one of the two files from the search path");
+    }
+    auto info = std::make_shared<plugin_info>();
+    info->file = canonical;
+    try {
+        info->sha256 = detail::sha256_hex(canonical);
+    } catch (const std::exception& e) {
+        throw load_error(canonical, prefix + e.what());
+    }
+    const auto& entry = *plugin->entry;
+    info->id = plugin_id;
+    info->vendor = entry.vendor;
+    info->version = entry.version;
+    info->description = entry.description != nullptr ? entry.description : "";
+    info->abi_version = entry.abi_version;
+
+    for (const auto* type : plugin->types) {
+        auto id = type_id_of(*type);
+        types.emplace(id, detail::type_entry{module_type_info{id, type, info}, plugin});
+    }
+    libraries.push_back(plugin);
+    plugin_ids.emplace(plugin_id, canonical);
+    const auto& kept = *by_file.emplace(canonical, std::move(info)).first->second;
+    log->info("loaded plugin '{}' {} ({} types) from {}",
+              kept.id,
+              kept.version,
+              plugin->types.size(),
+              canonical.string());
+    return kept;
+}
+
+void plugin_registry::impl::throw_contested(std::string_view id) const {
+    const auto& files = contested.find(id)->second;
+    throw collision_error(files.back(),
+                          "module type '" + std::string(id) + "' is claimed by " +
+                              std::to_string(files.size()) + " files: " + join_files(files) +
+                              "; remove all but one of them from the search path");
+}
+
+void plugin_registry::impl::throw_unknown(std::string_view name) const {
+    std::vector<detail::name_candidate> candidates;
+    for (const auto& [id, entry] : types) {
+        candidates.push_back({id, {id, std::string(entry.info.class_ref())}});
+    }
+    const auto close = detail::closest_names(name, candidates, 3);
+    std::string message = "unknown module type '" + std::string(name) + "' (";
+    if (close.empty()) {
+        message +=
+            "no loaded type has a similar name, " + std::to_string(types.size()) + " types loaded";
+    } else {
+        message += "did you mean ";
+        for (std::size_t i = 0; i < close.size(); ++i) {
+            message += (i == 0 ? "" : (i + 1 == close.size() ? " or " : ", ")) + close[i];
+        }
+        message += "?";
+    }
+    throw resolve_error(message + "); check the spelling, or add the folder of the plugin that "
+                                  "provides it to the search path (SPARK_PLUGIN_PATH)");
+}
+
+const detail::type_entry& plugin_registry::impl::entry_of(const module_type_info& type) const {
+    const auto found = types.find(type.canonical_id);
+    if (found == types.end() || found->second.info.abi != type.abi) {
+        throw spark::error("module type '" + type.canonical_id +
+                           "' was not loaded by this registry; resolve it through the registry "
+                           "that creates its instances");
+    }
+    return found->second;
+}
+
+plugin_registry::plugin_registry(search_options options)
+    : impl_(std::make_unique<impl>(std::move(options))) {}
+
+plugin_registry::~plugin_registry() {
+    // A fixed order: types first, then the libraries from the last loaded to the first. Instances
+    // still alive keep their own library loaded until they go.
+    impl_->types.clear();
+    while (!impl_->libraries.empty()) {
+        impl_->libraries.pop_back();
+    }
+}
+
+std::vector<std::filesystem::path> plugin_registry::search_path() const {
+    return detail::ordered_search_path(impl_->options,
+                                       impl_->options.use_install_dir ? install_plugin_dir()
+                                                                      : std::filesystem::path());
+}
+
+std::filesystem::path plugin_registry::install_plugin_dir() {
+    boost::dll::fs::error_code ec;
+    const std::filesystem::path library = boost::dll::this_line_location(ec);
+    if (ec || library.empty()) {
+        return {};
+    }
+    return std::filesystem::weakly_canonical(library.parent_path(), ec) / "spark" / "plugins";
+}
+
+void plugin_registry::discover() {
+    auto& self = *impl_;
+    self.failures.clear();
+    std::set<std::filesystem::path> visited;
+    for (const auto& entry : search_path()) {
+        const auto files = detail::plugin_files_in(entry);
+        if (files.empty()) {
+            self.log->debug("search path entry {} holds no plugin files", entry.string());
+        }
+        for (const auto& file : files) {
+            std::error_code ec;
+            const auto canonical = std::filesystem::canonical(file, ec);
+            if (ec) {
+                self.failures.push_back(
+                    {file, "cannot load plugin " + file.string() + ": " + ec.message()});
+                continue;
+            }
+            if (!visited.insert(canonical).second || self.by_file.count(canonical) != 0) {
+                continue;
+            }
+            try {
+                self.load(canonical);
+            } catch (const load_error& e) {
+                self.failures.push_back({canonical, e.what()});
+                self.log->warn("{}", e.what());
+            }
+        }
+    }
+}
+
+const plugin_info& plugin_registry::load(const std::filesystem::path& file) {
+    return impl_->load(file);
+}
+
+const std::vector<load_failure>& plugin_registry::failures() const noexcept {
+    return impl_->failures;
+}
+
+std::vector<std::shared_ptr<const plugin_info>> plugin_registry::plugins() const {
+    std::vector<std::shared_ptr<const plugin_info>> loaded;
+    for (const auto& library : impl_->libraries) {
+        loaded.push_back(impl_->by_file.at(library->file));
+    }
+    return loaded;
+}
+
+std::vector<const module_type_info*> plugin_registry::types() const {
+    std::vector<const module_type_info*> all;
+    for (const auto& [id, entry] : impl_->types) {
+        all.push_back(&entry.info);
+    }
+    return all;
+}
+
+const module_type_info& plugin_registry::resolve(std::string_view name) const {
+    const auto& self = *impl_;
+    if (name.find('.') != std::string_view::npos) {
+        if (self.contested.count(name) != 0) {
+            self.throw_contested(name);
+        }
+        if (const auto found = self.types.find(name); found != self.types.end()) {
+            return found->second.info;
+        }
+        self.throw_unknown(name);
+    }
+    std::vector<const detail::type_entry*> matches;
+    for (const auto& [id, entry] : self.types) {
+        if (entry.info.class_ref() == name) {
+            matches.push_back(&entry);
+        }
+    }
+    if (matches.size() == 1) {
+        const auto& id = matches.front()->info.canonical_id;
+        if (self.contested.count(id) != 0) {
+            self.throw_contested(id);
+        }
+        return matches.front()->info;
+    }
+    if (matches.empty()) {
+        self.throw_unknown(name);
+    }
+    std::string message = "module type '" + std::string(name) +
+                          "' is ambiguous: " + std::to_string(matches.size()) +
+                          " vendors offer it: ";
+    for (std::size_t i = 0; i < matches.size(); ++i) {
+        message += (i == 0 ? "" : ", ") + matches[i]->info.canonical_id + " (from " +
+                   matches[i]->info.plugin->file.string() + ")";
+    }
+    throw resolve_error(message + "; qualify the name as vendor.class_ref, e.g. '" +
+                        matches.front()->info.canonical_id + "'");
+}
+
+module_instance plugin_registry::create(const module_type_info& type,
+                                        const spark_config_t& config,
+                                        std::string_view instance_name) {
+    const auto& entry = impl_->entry_of(type);
+    const auto& abi = *type.abi;
+    const std::string name(instance_name);
+    const auto where = type.canonical_id + " '" + name + "': ";
+    if (abi.kind == SPARK_KIND_INITIALIZER || abi.create == nullptr) {
+        throw spark::error(where + "the type is an initializer; call initialize(), not create()");
+    }
+    if (config.count != abi.field_count || (config.count > 0 && config.values == nullptr)) {
+        throw spark::error(where + "the config holds " + std::to_string(config.count) +
+                           " values, expected " + std::to_string(abi.field_count) +
+                           " (one per schema field, in schema order)");
+    }
+    auto state = std::make_unique<module_instance::impl>(entry.library, entry.info, name);
+    spark_module_t* created = nullptr;
+    const spark_status status =
+        abi.create(type.abi, state->host.abi(), &config, state->name.c_str(), &created);
+    if (status != SPARK_OK) {
+        throw detail::make_plugin_error(
+            status, type.canonical_id, name, "create", state->host.take_last_error());
+    }
+    if (created == nullptr) {
+        throw spark::error(where + "create returned SPARK_OK but no instance; fix the plugin");
+    }
+    if (created->destroy == nullptr) {
+        // Without destroy the instance cannot be freed: leak it rather than crash.
+        throw spark::error(where + "the instance has no destroy function; fix the plugin");
+    }
+    state->module = created; // from here on, destroy runs exactly once
+    if (created->build == nullptr || created->reset == nullptr || created->step == nullptr ||
+        created->state == nullptr || created->state_loaded == nullptr) {
+        throw spark::error(where + "the instance lacks one of build, reset, step, state, "
+                                   "state_loaded (found a NULL function); fix the plugin");
+    }
+    return module_instance(std::move(state));
+}
+
+void plugin_registry::initialize(const module_type_info& type,
+                                 const spark_config_t& config,
+                                 const spark_buffer_t& out) {
+    (void)impl_->entry_of(type); // throws for a type of another registry
+    const auto& abi = *type.abi;
+    if (abi.kind != SPARK_KIND_INITIALIZER || abi.initialize == nullptr) {
+        throw spark::error("module type '" + type.canonical_id + "' is a " +
+                           std::string(kind_name(abi.kind)) +
+                           ", not an initializer; create an instance instead");
+    }
+    detail::host_record host(detail::attribution{"spark.plugin." + type.canonical_id, ""});
+    const spark_status status = abi.initialize(type.abi, host.abi(), &config, &out);
+    if (status != SPARK_OK) {
+        throw detail::make_plugin_error(
+            status, type.canonical_id, "initializer", "initialize", host.take_last_error());
+    }
+}
+
+} // namespace spark::registry

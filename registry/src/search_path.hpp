@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: Apache-2.0
+// The ordered plugin search path and the plugin files of one entry of it.
+#pragma once
+#include <filesystem>
+#include <string_view>
+#include <vector>
+
+#include <spark/registry/plugin_registry.hpp>
+
+namespace spark::registry::detail {
+
+/// The entries of a ':'-separated list, in order. Empty entries are dropped: in PATH-like
+/// variables they would mean the current directory, which we never search implicitly.
+[[nodiscard]] std::vector<std::filesystem::path> split_path_list(std::string_view list);
+
+/// Explicit paths, then SPARK_PLUGIN_PATH (if enabled), then `install_dir` (if enabled).
+[[nodiscard]] std::vector<std::filesystem::path>
+ordered_search_path(const search_options& options, const std::filesystem::path& install_dir);
+
+/// The plugin files of one search path entry: a file is itself; a folder gives its `*.so` regular
+/// files (symlinks followed), sorted by name, not recursive; anything missing gives nothing.
+[[nodiscard]] std::vector<std::filesystem::path>
+plugin_files_in(const std::filesystem::path& entry);
+
+} // namespace spark::registry::detail
