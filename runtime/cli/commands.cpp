@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "commands.hpp"
+
+#include <algorithm>
+#include <iostream>
+
+#include <spdlog/spdlog.h>
+
+#include <spark/runtime/plugin_check.hpp>
+
+namespace spark::cli {
+
+registry::search_options search_options_of(const plugin_sources& sources) {
+    registry::search_options options;
+    options.paths = sources.paths;
+    options.use_environment = sources.defaults;
+    options.use_install_dir = sources.defaults;
+    return options;
+}
+
+namespace {
+
+// Columns line up on screen: count characters (UTF-8 code points), not bytes ("GΩ" is 2 wide).
+std::size_t display_width(const std::string& text) {
+    std::size_t width = 0;
+    for (const char c : text) {
+        width += (static_cast<unsigned char>(c) & 0xC0U) != 0x80U ? 1 : 0;
+    }
+    return width;
+}
+
+} // namespace
+
+std::string table::render(const std::string& indent) const {
+    std::vector<std::size_t> widths;
+    for (const auto& row : rows_) {
+        widths.resize(std::max(widths.size(), row.size()));
+        for (std::size_t c = 0; c < row.size(); ++c) {
+            widths[c] = std::max(widths[c], display_width(row[c]));
+        }
+    }
+    std::string text;
+    for (const auto& row : rows_) {
+        std::string line = indent;
+        for (std::size_t c = 0; c < row.size(); ++c) {
+            line += row[c];
+            if (c + 1 < row.size()) {
+                line += std::string(widths[c] - display_width(row[c]) + 2, ' ');
+            }
+        }
+        // A trailing empty cell would leave trailing blanks.
+        line.erase(line.find_last_not_of(' ') + 1);
+        text += line + '\n';
+    }
+    return text;
+}
+
+int plugins_list(const plugin_sources& sources) {
+    registry::plugin_registry plugins(search_options_of(sources));
+    {
+        // This command lists the failures itself, below the table; the registry's warning for
+        // each would say everything twice. More verbose levels keep the registry's messages.
+        const auto registry_log = spdlog::get("spark.registry");
+        const auto level = registry_log ? registry_log->level() : spdlog::level::off;
+        if (registry_log && level == spdlog::level::warn) {
+            registry_log->set_level(spdlog::level::err);
+        }
+        plugins.discover();
+        if (registry_log) {
+            registry_log->set_level(level);
+        }
+    }
+    const auto types = plugins.types(); // sorted by canonical id
+    table rows;
+    rows.add({"TYPE", "KIND", "VERSION", "VENDOR", "FILE"});
+    for (const auto* type : types) {
+        rows.add({type->canonical_id,
+                  std::string(registry::kind_name(type->abi->kind)),
+                  type->abi->version != nullptr ? type->abi->version : "",
+                  std::string(type->vendor()),
+                  type->plugin->file.string()});
+    }
+    std::cout << rows.render();
+    if (types.empty()) {
+        std::cerr << "spark: no module types found; searched:";
+        for (const auto& place : plugins.search_path()) {
+            std::cerr << ' ' << place.string();
+        }
+        std::cerr << " (add folders or files with --plugin-path)\n";
+    }
+    for (const auto& failure : plugins.failures()) {
+        // Registry messages name the file already; say it once.
+        const std::string file = failure.file.string();
+        std::cerr << "spark: ";
+        if (failure.message.find(file) == std::string::npos) {
+            std::cerr << file << ": ";
+        }
+        std::cerr << failure.message << '\n';
+    }
+    return types.empty() && !plugins.failures().empty() ? exit_failure : exit_ok;
+}
+
+int plugins_check(const plugin_sources& sources, const std::filesystem::path& file) {
+    registry::plugin_registry plugins(search_options_of(sources));
+    const auto report = runtime::check_plugin(plugins, file);
+    if (!report.load_error.empty()) {
+        std::cerr << "spark: " << report.load_error << '\n';
+        std::cout << "0 types checked, 1 failure\n";
+        return exit_failure;
+    }
+    std::cout << "checking " << report.file.string() << '\n';
+    for (const auto& type : report.types) {
+        std::cout << '\n' << type.type_id << '\n';
+        std::size_t width = 0;
+        for (const auto& stage : type.stages) {
+            width = std::max(width, stage.name.size());
+        }
+        for (const auto& stage : type.stages) {
+            std::string head = "  " + std::string(runtime::outcome_name(stage.outcome));
+            head.resize(8, ' ');
+            head += stage.name;
+            // Further lines of a message line up under its first line.
+            const std::string indent(8 + width + 2, ' ');
+            head.resize(indent.size(), ' ');
+            std::string line = head;
+            for (const char c : stage.message) {
+                line += c;
+                if (c == '\n') {
+                    line += indent;
+                }
+            }
+            line.erase(line.find_last_not_of(' ') + 1);
+            std::cout << line << '\n';
+        }
+    }
+    const std::size_t failures = report.failures();
+    std::cout << '\n'
+              << report.types.size() << (report.types.size() == 1 ? " type" : " types")
+              << " checked, " << failures << (failures == 1 ? " failure" : " failures") << '\n';
+    return report.passed() ? exit_ok : exit_failure;
+}
+
+} // namespace spark::cli

@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: Apache-2.0
+// The `spark` subcommands. Each returns the process exit code: 0 success, 1 a failure of what was
+// asked (a plugin failed its check, nothing could be loaded), 2 a usage error (unknown name).
+#pragma once
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <spark/registry/plugin_registry.hpp>
+
+namespace spark::cli {
+
+/// Exit codes.
+inline constexpr int exit_ok = 0;
+inline constexpr int exit_failure = 1;
+inline constexpr int exit_usage = 2;
+
+/// Where plugins come from, from the global options.
+struct plugin_sources {
+    std::vector<std::filesystem::path> paths; // --plugin-path, in order
+    bool defaults = true;                     // SPARK_PLUGIN_PATH and the install folder
+};
+
+[[nodiscard]] registry::search_options search_options_of(const plugin_sources& sources);
+
+/// `spark plugins list`: every type (aligned table on stdout), then discovery failures on stderr.
+int plugins_list(const plugin_sources& sources);
+/// `spark plugins describe NAME`: a type's identity, provenance, config schema and ports.
+int plugins_describe(const plugin_sources& sources, const std::string& name);
+/// `spark plugins check FILE`: every stage of every type of one plugin file.
+int plugins_check(const plugin_sources& sources, const std::filesystem::path& file);
+
+/// Rows of text printed as columns padded to the widest cell (the last column is not padded).
+class table {
+public:
+    void add(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
+    [[nodiscard]] std::string render(const std::string& indent = {}) const;
+
+private:
+    std::vector<std::vector<std::string>> rows_;
+};
+
+} // namespace spark::cli

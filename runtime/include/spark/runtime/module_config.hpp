@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: Apache-2.0
+// A validated config for one module type, built from the type's schema (defaults) and a JSON object
+// of overrides, owning everything behind the spark_config_t that create() and initialize() receive.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include <spark/abi/schema.h>
+#include <spark/registry/module_type_info.hpp>
+#include <spark/registry/plugin_registry.hpp>
+#include <spark/runtime/errors.hpp>
+
+namespace spark::runtime {
+
+namespace detail {
+struct module_config_access;
+} // namespace detail
+
+/// How a config's values come about, in this order:
+/// 1. the base fields: `seed` (uint64), `dtype` ("float32" or "float64"), `dt` (> 0, ms);
+///    a top-level config defaults to seed = a hash of its path, dtype float32, dt 1; a nested
+///    config inherits dtype and dt from its parent and draws its seed from the parent's seed and
+///    its field name, so one seed at the top reproduces everything below it;
+/// 2. every schema field's `default_json`;
+/// 3. the overrides. A CONFIG field takes an object whose optional "__class_ref__" names the nested
+///    type (resolved through the registry); the object's other keys are merged into that type's
+///    defaults, recursively. An INITIALIZER field takes a number or such an object naming an
+///    initializer type.
+/// Then every validator of the schema runs. All problems are collected and thrown together as one
+/// config_error; paths are "<path>/<field>", nested ones "<path>/<field>/<nested field>".
+class module_config {
+public:
+    /// Builds the config of `type` from `overrides_json` (the text of a JSON object; "{}" for the
+    /// defaults). `path` prefixes every issue's path (e.g. "brain/A_ex"). The registry resolves
+    /// nested type names and must outlive this config (it owns the type descriptions).
+    /// Throws config_error listing every problem.
+    module_config(const registry::plugin_registry& registry,
+                  const registry::module_type_info& type,
+                  std::string_view overrides_json = "{}",
+                  std::string path = {});
+
+    module_config(module_config&&) noexcept;
+    module_config& operator=(module_config&&) noexcept;
+    module_config(const module_config&) = delete;
+    module_config& operator=(const module_config&) = delete;
+    ~module_config();
+
+    /// The C view handed to create() / initialize(). Every pointer in it stays valid as long as
+    /// this object lives, also across moves.
+    [[nodiscard]] const spark_config_t& abi() const noexcept;
+    [[nodiscard]] const registry::module_type_info& type() const noexcept;
+    [[nodiscard]] const std::string& path() const noexcept;
+
+    [[nodiscard]] std::uint64_t seed() const noexcept;
+    [[nodiscard]] std::int32_t dtype() const noexcept; // SPARK_DTYPE_F32 or SPARK_DTYPE_F64
+    [[nodiscard]] double dt() const noexcept;          // [ms]
+
+    /// The value of a schema field (not the base fields, see seed(), dtype(), dt()). Throws
+    /// std::out_of_range naming the field and the type when the schema has no such field.
+    [[nodiscard]] const spark_value_t& value(std::string_view field) const;
+    /// The nested config held by a CONFIG or INITIALIZER field, or nullptr (an initializer field
+    /// holding a number). Throws std::out_of_range like value().
+    [[nodiscard]] const module_config* nested(std::string_view field) const;
+
+private:
+    friend struct detail::module_config_access;
+    struct impl;
+    explicit module_config(std::unique_ptr<impl> data);
+    std::unique_ptr<impl> impl_;
+};
+
+} // namespace spark::runtime

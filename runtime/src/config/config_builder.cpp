@@ -1,0 +1,737 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "config/config_builder.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <deque>
+#include <limits>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+
+#include <spark/abi/module.h>
+#include <spark/abi/types.h>
+#include <spark/runtime/errors.hpp>
+
+#include "text.hpp"
+
+namespace spark::runtime::detail {
+namespace {
+
+namespace json = boost::json;
+
+constexpr std::string_view class_ref_key = "__class_ref__";
+constexpr std::string_view base_fields[] = {"seed", "dtype", "dt"};
+
+/// The base fields a config gets when no layer sets them.
+struct base_values {
+    std::uint64_t seed = 0;
+    std::int32_t dtype = SPARK_DTYPE_F32;
+    double dt = 1.0;
+};
+
+/// One object of values for a config; later layers win over earlier ones.
+struct layer {
+    const json::object* object{};
+    bool from_schema{}; // written in a plugin's schema: its problems are the plugin's to fix
+};
+
+/// One value given for a field, by the schema's default or by a layer.
+struct candidate {
+    const json::value* value{};
+    bool from_schema{};
+};
+
+/// A number a validator looks at: a scalar field, or one element of an array field.
+struct checked_number {
+    std::string label; // "tau", "units[1]"
+    double value{};
+};
+
+std::string child_path(const std::string& path, std::string_view name) {
+    return path.empty() ? std::string(name) : path + "/" + std::string(name);
+}
+
+std::string render(const json::value& value) {
+    switch (value.kind()) {
+    case json::kind::null:
+        return "null";
+    case json::kind::bool_:
+        return value.get_bool() ? "true" : "false";
+    case json::kind::int64:
+        return std::to_string(value.get_int64());
+    case json::kind::uint64:
+        return std::to_string(value.get_uint64());
+    case json::kind::double_:
+        return format_number(value.get_double());
+    case json::kind::array: {
+        std::vector<std::string> items;
+        for (const auto& item : value.get_array()) {
+            items.push_back(render(item));
+        }
+        return "[" + join(items, ", ") + "]";
+    }
+    case json::kind::string:
+    case json::kind::object:
+        break;
+    }
+    return json::serialize(value);
+}
+
+std::optional<std::int64_t> as_int(const json::value& value) {
+    if (value.is_int64()) {
+        return value.get_int64();
+    }
+    if (value.is_uint64()) {
+        if (value.get_uint64() <=
+            static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+            return static_cast<std::int64_t>(value.get_uint64());
+        }
+        return std::nullopt;
+    }
+    if (value.is_double()) {
+        // 4.0 is the integer 4 (JSON writers print whole floats that way); 2.5 is not an integer.
+        const double d = value.get_double();
+        constexpr double limit = 9223372036854775808.0; // 2^63
+        if (std::trunc(d) == d && d >= -limit && d < limit) {
+            return static_cast<std::int64_t>(d);
+        }
+    }
+    return std::nullopt;
+}
+
+std::optional<double> as_float(const json::value& value) {
+    if (value.is_double()) {
+        return value.get_double();
+    }
+    if (value.is_int64()) {
+        return static_cast<double>(value.get_int64());
+    }
+    if (value.is_uint64()) {
+        return static_cast<double>(value.get_uint64());
+    }
+    return std::nullopt;
+}
+
+std::string_view expected_text(std::int32_t field_type) {
+    switch (field_type) {
+    case SPARK_FIELD_BOOL:
+        return "a bool";
+    case SPARK_FIELD_INT:
+        return "an integer";
+    case SPARK_FIELD_FLOAT:
+        return "a number";
+    case SPARK_FIELD_STRING:
+        return "a string";
+    case SPARK_FIELD_INT_ARRAY:
+        return "an array of integers";
+    case SPARK_FIELD_FLOAT_ARRAY:
+        return "an array of numbers";
+    case SPARK_FIELD_CONFIG:
+        return "an object naming a module type with \"__class_ref__\"";
+    case SPARK_FIELD_INITIALIZER:
+        return "a number or an object naming an initializer type with \"__class_ref__\"";
+    default:
+        return "a value of an unknown field type";
+    }
+}
+
+std::string_view validator_name(std::int32_t kind) {
+    switch (kind) {
+    case SPARK_VALIDATOR_POSITIVE:
+        return "positive";
+    case SPARK_VALIDATOR_NON_NEGATIVE:
+        return "non-negative";
+    case SPARK_VALIDATOR_RANGE:
+        return "range";
+    case SPARK_VALIDATOR_ONE_OF:
+        return "one-of";
+    case SPARK_VALIDATOR_GREATER_THAN_FIELD:
+        return "greater-than-field";
+    case SPARK_VALIDATOR_LENGTH:
+        return "length";
+    default:
+        return "unknown";
+    }
+}
+
+/// "an initializer", "a component".
+std::string with_article(std::string_view noun) {
+    const bool vowel =
+        !noun.empty() && std::string_view("aeiou").find(noun.front()) != std::string_view::npos;
+    return (vowel ? "an " : "a ") + std::string(noun);
+}
+
+class builder {
+public:
+    builder(const registry::plugin_registry& registry, std::vector<config_issue>& issues)
+        : registry_(registry), issues_(issues) {}
+
+    std::unique_ptr<config_impl> build(const registry::module_type_info& type,
+                                       const std::vector<layer>& layers,
+                                       std::string path,
+                                       const base_values& inherited) {
+        auto config = std::make_unique<config_impl>();
+        const spark_module_type_t& abi = *type.abi;
+        config->type = &type;
+        config->path = std::move(path);
+        config->class_ref = type.canonical_id;
+        config->slots.resize(abi.field_count);
+        config->values.resize(abi.field_count);
+        check_keys(type, layers, config->path);
+
+        const base_values base = read_base(layers, config->path, inherited);
+        config->abi.seed = base.seed;
+        config->abi.dtype = base.dtype;
+        config->abi.dt = base.dt;
+
+        // Schema defaults are parsed here and must outlive the candidates pointing at them.
+        std::deque<json::value> defaults;
+        std::vector<bool> ok(abi.field_count, false);
+        for (std::uint32_t i = 0; i < abi.field_count; ++i) {
+            const spark_field_desc_t& field = abi.fields[i];
+            const std::string field_path = child_path(config->path, field.name);
+            std::vector<candidate> candidates;
+            if (field.default_json != nullptr) {
+                boost::system::error_code error;
+                json::value parsed = json::parse(field.default_json, error);
+                if (error) {
+                    issue(field_path,
+                          std::string(field.name) +
+                              " has a default that is not valid JSON: " + field.default_json +
+                              " (a bug in the schema of " + type.canonical_id + ")");
+                    continue;
+                }
+                defaults.push_back(std::move(parsed));
+                candidates.push_back({&defaults.back(), true});
+            }
+            for (const auto& source : layers) {
+                if (const auto* given = source.object->if_contains(field.name)) {
+                    candidates.push_back({given, source.from_schema});
+                }
+            }
+            if (candidates.empty()) {
+                issue(field_path, std::string(field.name) + " is required and has no default");
+                continue;
+            }
+            auto& value = config->values[i];
+            auto& slot = config->slots[i];
+            value.type = field.type;
+            if (field.type == SPARK_FIELD_CONFIG || field.type == SPARK_FIELD_INITIALIZER) {
+                ok[i] = read_nested(type, field, candidates, field_path, base, value, slot);
+            } else {
+                ok[i] = read_plain(type, field, candidates.back(), field_path, value, slot);
+            }
+        }
+        for (std::uint32_t i = 0; i < abi.field_count; ++i) {
+            if (ok[i]) {
+                validate(type, *config, i, ok);
+            }
+        }
+        config->link();
+        return config;
+    }
+
+private:
+    void issue(std::string path, std::string message) {
+        issues_.push_back({std::move(path), std::move(message)});
+    }
+
+    static std::string schema_note(bool from_schema, const registry::module_type_info& type) {
+        return from_schema ? " (the default in the schema of " + type.canonical_id + ")" : "";
+    }
+
+    void check_keys(const registry::module_type_info& type,
+                    const std::vector<layer>& layers,
+                    const std::string& path) {
+        const spark_module_type_t& abi = *type.abi;
+        std::vector<std::string> known;
+        for (std::uint32_t i = 0; i < abi.field_count; ++i) {
+            known.emplace_back(abi.fields[i].name);
+        }
+        for (const auto name : base_fields) {
+            known.emplace_back(name);
+        }
+        for (const auto& source : layers) {
+            for (const auto& entry : *source.object) {
+                const std::string_view key = entry.key();
+                // "__class_ref__" chose this type; whoever resolved it has read it already.
+                if (key == class_ref_key ||
+                    std::find(known.begin(), known.end(), key) != known.end()) {
+                    continue;
+                }
+                std::string message = "unknown field '" + std::string(key) + "'";
+                const auto close = closest_names(key, known);
+                if (!close.empty()) {
+                    message += "; did you mean " + quoted_alternatives(close) + "?";
+                } else {
+                    message += "; the fields of " + type.canonical_id + " are " + join(known, ", ");
+                }
+                issue(child_path(path, key), message + schema_note(source.from_schema, type));
+            }
+        }
+    }
+
+    base_values read_base(const std::vector<layer>& layers,
+                          const std::string& path,
+                          const base_values& inherited) {
+        base_values base = inherited;
+        const auto last = [&](std::string_view name) -> const json::value* {
+            const json::value* found = nullptr;
+            for (const auto& source : layers) {
+                if (const auto* given = source.object->if_contains(name)) {
+                    found = given;
+                }
+            }
+            return found;
+        };
+        if (const auto* seed = last("seed")) {
+            if (seed->is_uint64()) {
+                base.seed = seed->get_uint64();
+            } else if (seed->is_int64() && seed->get_int64() >= 0) {
+                base.seed = static_cast<std::uint64_t>(seed->get_int64());
+            } else {
+                issue(child_path(path, "seed"),
+                      "seed must be an integer in [0, 2^64), got " + render(*seed));
+            }
+        }
+        if (const auto* dtype = last("dtype")) {
+            if (dtype->is_string() && dtype->get_string() == "float32") {
+                base.dtype = SPARK_DTYPE_F32;
+            } else if (dtype->is_string() && dtype->get_string() == "float64") {
+                base.dtype = SPARK_DTYPE_F64;
+            } else {
+                issue(child_path(path, "dtype"),
+                      "dtype must be \"float32\" or \"float64\", got " + render(*dtype));
+            }
+        }
+        if (const auto* dt = last("dt")) {
+            const auto number = as_float(*dt);
+            if (!number) {
+                issue(child_path(path, "dt"), "dt must be a number [ms], got " + render(*dt));
+            } else if (!(*number > 0)) {
+                issue(child_path(path, "dt"), "dt must be > 0, got " + format_number(*number));
+            } else {
+                base.dt = *number;
+            }
+        }
+        return base;
+    }
+
+    bool read_plain(const registry::module_type_info& type,
+                    const spark_field_desc_t& field,
+                    const candidate& given,
+                    const std::string& path,
+                    spark_value_t& value,
+                    config_impl::slot& slot) {
+        const json::value& json_value = *given.value;
+        const std::string name = field.name;
+        const auto wrong_element = [&](const std::string& label, const json::value& got) {
+            const std::string_view expected =
+                field.type == SPARK_FIELD_INT_ARRAY ? "an integer" : "a number";
+            issue(path,
+                  label + " must be " + std::string(expected) + ", got " + render(got) +
+                      schema_note(given.from_schema, type));
+        };
+        switch (field.type) {
+        case SPARK_FIELD_BOOL:
+            if (json_value.is_bool()) {
+                value.b = json_value.get_bool();
+                return true;
+            }
+            break;
+        case SPARK_FIELD_INT:
+            if (const auto number = as_int(json_value)) {
+                value.i = *number;
+                return true;
+            }
+            break;
+        case SPARK_FIELD_FLOAT:
+            if (const auto number = as_float(json_value)) {
+                value.f = *number;
+                return true;
+            }
+            break;
+        case SPARK_FIELD_STRING:
+            if (json_value.is_string()) {
+                slot.text = json_value.get_string();
+                return true;
+            }
+            break;
+        case SPARK_FIELD_INT_ARRAY:
+        case SPARK_FIELD_FLOAT_ARRAY: {
+            if (!json_value.is_array()) {
+                break;
+            }
+            bool all = true;
+            const auto& array = json_value.get_array();
+            for (std::size_t k = 0; k < array.size(); ++k) {
+                const std::string label = name + "[" + std::to_string(k) + "]";
+                if (field.type == SPARK_FIELD_INT_ARRAY) {
+                    if (const auto number = as_int(array[k])) {
+                        slot.ints.push_back(*number);
+                        continue;
+                    }
+                } else if (const auto number = as_float(array[k])) {
+                    slot.floats.push_back(*number);
+                    continue;
+                }
+                wrong_element(label, array[k]);
+                all = false;
+            }
+            return all;
+        }
+        default:
+            issue(path,
+                  name + " has the unknown field type " + std::to_string(field.type) +
+                      " (a bug in the schema of " + type.canonical_id + ")");
+            return false;
+        }
+        issue(path,
+              name + " must be " + std::string(expected_text(field.type)) + ", got " +
+                  render(json_value) + schema_note(given.from_schema, type));
+        return false;
+    }
+
+    bool read_nested(const registry::module_type_info& type,
+                     const spark_field_desc_t& field,
+                     const std::vector<candidate>& candidates,
+                     const std::string& path,
+                     const base_values& parent,
+                     spark_value_t& value,
+                     config_impl::slot& slot) {
+        const std::string name = field.name;
+        const bool initializer = field.type == SPARK_FIELD_INITIALIZER;
+        const registry::module_type_info* chosen = nullptr;
+        std::vector<layer> collected;
+        std::optional<double> number;
+        for (const auto& given : candidates) {
+            if (initializer && given.value->is_number()) {
+                // A number replaces whatever object came before it, and vice versa.
+                number = as_float(*given.value);
+                chosen = nullptr;
+                collected.clear();
+                continue;
+            }
+            if (!given.value->is_object()) {
+                issue(path,
+                      name + " must be " + std::string(expected_text(field.type)) + ", got " +
+                          render(*given.value) + schema_note(given.from_schema, type));
+                return false;
+            }
+            const json::object& object = given.value->get_object();
+            if (const auto* ref = object.if_contains(class_ref_key)) {
+                if (!ref->is_string()) {
+                    issue(path,
+                          name + ".__class_ref__ must be a string naming a module type, got " +
+                              render(*ref) + schema_note(given.from_schema, type));
+                    return false;
+                }
+                const registry::module_type_info* resolved = nullptr;
+                try {
+                    resolved = &registry_.resolve(std::string_view(ref->get_string()));
+                } catch (const spark::error& e) {
+                    issue(path, name + ": " + e.what() + schema_note(given.from_schema, type));
+                    return false;
+                }
+                // Values written for another type do not carry over to the newly named one.
+                if (resolved != chosen) {
+                    collected.clear();
+                    chosen = resolved;
+                }
+            }
+            number.reset();
+            collected.push_back({&object, given.from_schema});
+        }
+        if (number) {
+            value.type = SPARK_FIELD_FLOAT;
+            value.f = *number;
+            return true;
+        }
+        const std::int32_t wanted_kind = initializer ? SPARK_KIND_INITIALIZER : field.nested_kind;
+        const std::string wanted = wanted_kind != 0
+                                       ? with_article(registry::kind_name(wanted_kind)) + " type"
+                                       : "a module type";
+        if (chosen == nullptr) {
+            issue(path,
+                  name + " needs \"__class_ref__\" naming " + wanted +
+                      " (the field has no default type)");
+            return false;
+        }
+        if ((wanted_kind != 0 && chosen->abi->kind != wanted_kind) ||
+            (field.nested_kind != 0 && chosen->abi->kind != field.nested_kind)) {
+            issue(path,
+                  name + " must name " + wanted + ", got " + chosen->canonical_id + " (" +
+                      std::string(registry::kind_name(chosen->abi->kind)) + ")");
+            return false;
+        }
+        // The nested config follows its parent's dtype and dt and draws its own random stream
+        // from the parent's seed, unless the nested object sets them.
+        base_values inherited = parent;
+        inherited.seed = mix_seed(parent.seed ^ stable_hash(name));
+        const std::size_t before = issues_.size();
+        slot.nested.emplace(module_config_access::make(build(*chosen, collected, path, inherited)));
+        return issues_.size() == before;
+    }
+
+    // The numbers a numeric validator looks at, or nullopt when the value has none (an
+    // initializer field holding a config).
+    static std::optional<std::vector<checked_number>> numbers(const spark_field_desc_t& field,
+                                                              const spark_value_t& value,
+                                                              const config_impl::slot& slot) {
+        const std::string name = field.name;
+        std::vector<checked_number> out;
+        switch (value.type) {
+        case SPARK_FIELD_INT:
+            out.push_back({name, static_cast<double>(value.i)});
+            break;
+        case SPARK_FIELD_FLOAT:
+            out.push_back({name, value.f});
+            break;
+        case SPARK_FIELD_INT_ARRAY:
+            for (std::size_t k = 0; k < slot.ints.size(); ++k) {
+                out.push_back(
+                    {name + "[" + std::to_string(k) + "]", static_cast<double>(slot.ints[k])});
+            }
+            break;
+        case SPARK_FIELD_FLOAT_ARRAY:
+            for (std::size_t k = 0; k < slot.floats.size(); ++k) {
+                out.push_back({name + "[" + std::to_string(k) + "]", slot.floats[k]});
+            }
+            break;
+        default:
+            return std::nullopt;
+        }
+        return out;
+    }
+
+    void validate(const registry::module_type_info& type,
+                  const config_impl& config,
+                  std::uint32_t index,
+                  const std::vector<bool>& ok) {
+        const spark_module_type_t& abi = *type.abi;
+        const spark_field_desc_t& field = abi.fields[index];
+        const spark_value_t& value = config.values[index];
+        const auto& slot = config.slots[index];
+        const std::string name = field.name;
+        const std::string path = child_path(config.path, name);
+        const bool is_array =
+            field.type == SPARK_FIELD_INT_ARRAY || field.type == SPARK_FIELD_FLOAT_ARRAY;
+        const bool is_numeric = is_array || field.type == SPARK_FIELD_INT ||
+                                field.type == SPARK_FIELD_FLOAT ||
+                                field.type == SPARK_FIELD_INITIALIZER;
+        for (std::uint32_t v = 0; v < field.validator_count; ++v) {
+            const spark_validator_t& validator = field.validators[v];
+            const bool applies = [&] {
+                switch (validator.kind) {
+                case SPARK_VALIDATOR_POSITIVE:
+                case SPARK_VALIDATOR_NON_NEGATIVE:
+                case SPARK_VALIDATOR_RANGE:
+                    return is_numeric;
+                case SPARK_VALIDATOR_GREATER_THAN_FIELD:
+                    return is_numeric && !is_array;
+                case SPARK_VALIDATOR_ONE_OF:
+                    return field.type == SPARK_FIELD_STRING;
+                case SPARK_VALIDATOR_LENGTH:
+                    return is_array;
+                default:
+                    return false;
+                }
+            }();
+            if (!applies) {
+                issue(path,
+                      "the " + std::string(validator_name(validator.kind)) + " validator (kind " +
+                          std::to_string(validator.kind) + ") cannot apply to the " +
+                          std::string(registry::field_type_name(field.type)) + " field " + name +
+                          " (a bug in the schema of " + type.canonical_id + ")");
+                continue;
+            }
+            switch (validator.kind) {
+            case SPARK_VALIDATOR_POSITIVE:
+            case SPARK_VALIDATOR_NON_NEGATIVE:
+            case SPARK_VALIDATOR_RANGE:
+                check_bounds(validator, numbers(field, value, slot), path);
+                break;
+            case SPARK_VALIDATOR_ONE_OF:
+                check_one_of(validator, name, slot.text, path);
+                break;
+            case SPARK_VALIDATOR_LENGTH:
+                check_length(validator,
+                             name,
+                             static_cast<double>(field.type == SPARK_FIELD_INT_ARRAY
+                                                     ? slot.ints.size()
+                                                     : slot.floats.size()),
+                             path);
+                break;
+            case SPARK_VALIDATOR_GREATER_THAN_FIELD:
+                check_greater(type, config, validator, index, ok, path);
+                break;
+            default:
+                break;
+            }
+        }
+    }
+
+    void check_bounds(const spark_validator_t& validator,
+                      const std::optional<std::vector<checked_number>>& checked,
+                      const std::string& path) {
+        if (!checked) {
+            return; // an initializer field holding a config: the initializer checks its own
+        }
+        for (const auto& [label, x] : *checked) {
+            switch (validator.kind) {
+            case SPARK_VALIDATOR_POSITIVE:
+                if (!(x > 0)) {
+                    issue(path, label + " must be > 0, got " + format_number(x));
+                }
+                break;
+            case SPARK_VALIDATOR_NON_NEGATIVE:
+                if (!(x >= 0)) {
+                    issue(path, label + " must be >= 0, got " + format_number(x));
+                }
+                break;
+            case SPARK_VALIDATOR_RANGE:
+                if (!(x >= validator.min && x <= validator.max)) {
+                    std::string bound;
+                    if (std::isinf(validator.min)) {
+                        bound = "<= " + format_number(validator.max);
+                    } else if (std::isinf(validator.max)) {
+                        bound = ">= " + format_number(validator.min);
+                    } else {
+                        bound = "in [" + format_number(validator.min) + ", " +
+                                format_number(validator.max) + "]";
+                    }
+                    issue(path, label + " must be " + bound + ", got " + format_number(x));
+                }
+                break;
+            default:
+                break;
+            }
+        }
+    }
+
+    void check_one_of(const spark_validator_t& validator,
+                      const std::string& name,
+                      const std::string& text,
+                      const std::string& path) {
+        std::vector<std::string> options;
+        for (std::uint32_t k = 0; k < validator.option_count; ++k) {
+            if (text == validator.options[k]) {
+                return;
+            }
+            options.push_back(json::serialize(json::value(validator.options[k])));
+        }
+        issue(path,
+              name + " must be one of " + join(options, ", ") + ", got " +
+                  json::serialize(json::value(text)));
+    }
+
+    void check_length(const spark_validator_t& validator,
+                      const std::string& name,
+                      double count,
+                      const std::string& path) {
+        if (count >= validator.min && count <= validator.max) {
+            return;
+        }
+        std::string bound;
+        if (validator.min == validator.max) {
+            bound = "exactly " + elements(validator.min);
+        } else if (std::isinf(validator.max)) {
+            bound = "at least " + elements(validator.min);
+        } else if (validator.min <= 0) {
+            bound = "at most " + elements(validator.max);
+        } else {
+            bound = "between " + format_number(validator.min) + " and " + elements(validator.max);
+        }
+        issue(path, name + " must have " + bound + ", got " + format_number(count));
+    }
+
+    void check_greater(const registry::module_type_info& type,
+                       const config_impl& config,
+                       const spark_validator_t& validator,
+                       std::uint32_t index,
+                       const std::vector<bool>& ok,
+                       const std::string& path) {
+        const spark_module_type_t& abi = *type.abi;
+        const std::string name = abi.fields[index].name;
+        const std::string other_name = validator.field != nullptr ? validator.field : "";
+        std::uint32_t other = abi.field_count;
+        for (std::uint32_t k = 0; k < abi.field_count; ++k) {
+            if (other_name == abi.fields[k].name) {
+                other = k;
+            }
+        }
+        if (other == abi.field_count) {
+            issue(path,
+                  "the greater-than-field validator of " + name + " names the unknown field '" +
+                      other_name + "' (a bug in the schema of " + type.canonical_id + ")");
+            return;
+        }
+        if (!ok[other]) {
+            return; // that field's own problem is reported already
+        }
+        const auto mine = numbers(abi.fields[index], config.values[index], config.slots[index]);
+        const auto theirs = numbers(abi.fields[other], config.values[other], config.slots[other]);
+        if (!mine || !theirs || mine->size() != 1 || theirs->size() != 1) {
+            return; // an initializer config on either side: nothing to compare
+        }
+        const double x = mine->front().value;
+        const double y = theirs->front().value;
+        if (!(x > y)) {
+            issue(path,
+                  name + " must be > " + other_name + ", got " + format_number(x) +
+                      " <= " + format_number(y));
+        }
+    }
+
+    const registry::plugin_registry& registry_;
+    std::vector<config_issue>& issues_;
+};
+
+/// A top-level config from an object of overrides. Throws config_error with every issue.
+std::unique_ptr<config_impl> build_top_level(const registry::plugin_registry& registry,
+                                             const registry::module_type_info& type,
+                                             const json::object& overrides,
+                                             std::string path) {
+    base_values base;
+    // Each module of a brain gets its own reproducible stream without anyone choosing seeds.
+    base.seed = mix_seed(stable_hash(path));
+    std::vector<config_issue> issues;
+    builder make(registry, issues);
+    auto config = make.build(type, {{&overrides, false}}, std::move(path), base);
+    if (!issues.empty()) {
+        throw config_error(std::move(issues));
+    }
+    return config;
+}
+
+} // namespace
+
+std::unique_ptr<config_impl> build_module_config(const registry::plugin_registry& registry,
+                                                 const registry::module_type_info& type,
+                                                 std::string_view overrides_json,
+                                                 std::string path) {
+    boost::system::error_code error;
+    const json::value parsed = json::parse(overrides_json, error);
+    if (error) {
+        throw config_error({{path, "the overrides are not valid JSON: " + error.message()}});
+    }
+    if (!parsed.is_object()) {
+        throw config_error({{path, "the overrides must be a JSON object, got " + render(parsed)}});
+    }
+    return build_top_level(registry, type, parsed.get_object(), std::move(path));
+}
+
+module_config make_module_config(const registry::plugin_registry& registry,
+                                 const registry::module_type_info& type,
+                                 const boost::json::object& overrides,
+                                 std::string path) {
+    return module_config_access::make(build_top_level(registry, type, overrides, std::move(path)));
+}
+
+} // namespace spark::runtime::detail

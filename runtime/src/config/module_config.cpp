@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <stdexcept>
+#include <utility>
+
+#include <spark/runtime/module_config.hpp>
+
+#include "config/config_builder.hpp"
+#include "config/module_config_impl.hpp"
+
+namespace spark::runtime {
+
+void module_config::impl::link() {
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        auto& value = values[i];
+        auto& storage = slots[i];
+        switch (value.type) {
+        case SPARK_FIELD_STRING:
+            value.s = storage.text.c_str();
+            break;
+        case SPARK_FIELD_INT_ARRAY:
+            value.ints = storage.ints.data();
+            value.count = static_cast<std::uint32_t>(storage.ints.size());
+            break;
+        case SPARK_FIELD_FLOAT_ARRAY:
+            value.floats = storage.floats.data();
+            value.count = static_cast<std::uint32_t>(storage.floats.size());
+            break;
+        case SPARK_FIELD_CONFIG:
+        case SPARK_FIELD_INITIALIZER:
+            value.config = storage.nested ? &storage.nested->abi() : nullptr;
+            break;
+        default:
+            break;
+        }
+    }
+    abi.class_ref = class_ref.c_str();
+    abi.values = values.data();
+    abi.count = static_cast<std::uint32_t>(values.size());
+}
+
+module_config::module_config(const registry::plugin_registry& registry,
+                             const registry::module_type_info& type,
+                             std::string_view overrides_json,
+                             std::string path)
+    : module_config(detail::build_module_config(registry, type, overrides_json, std::move(path))) {}
+
+module_config::module_config(std::unique_ptr<impl> data) : impl_(std::move(data)) {}
+module_config::module_config(module_config&&) noexcept = default;
+module_config& module_config::operator=(module_config&&) noexcept = default;
+module_config::~module_config() = default;
+
+const spark_config_t& module_config::abi() const noexcept {
+    return impl_->abi;
+}
+const registry::module_type_info& module_config::type() const noexcept {
+    return *impl_->type;
+}
+const std::string& module_config::path() const noexcept {
+    return impl_->path;
+}
+std::uint64_t module_config::seed() const noexcept {
+    return impl_->abi.seed;
+}
+std::int32_t module_config::dtype() const noexcept {
+    return impl_->abi.dtype;
+}
+double module_config::dt() const noexcept {
+    return impl_->abi.dt;
+}
+
+namespace {
+
+std::size_t field_index(const registry::module_type_info& type, std::string_view field) {
+    for (std::uint32_t i = 0; i < type.abi->field_count; ++i) {
+        if (field == type.abi->fields[i].name) {
+            return i;
+        }
+    }
+    throw std::out_of_range("module type " + type.canonical_id + " has no config field '" +
+                            std::string(field) + "'");
+}
+
+} // namespace
+
+const spark_value_t& module_config::value(std::string_view field) const {
+    return impl_->values[field_index(*impl_->type, field)];
+}
+
+const module_config* module_config::nested(std::string_view field) const {
+    const auto& slot = impl_->slots[field_index(*impl_->type, field)];
+    return slot.nested ? &*slot.nested : nullptr;
+}
+
+} // namespace spark::runtime

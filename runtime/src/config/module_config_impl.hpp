@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: Apache-2.0
+// What a module_config owns (internal): the values handed out through spark_config_t and the
+// storage they point into.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <spark/abi/schema.h>
+#include <spark/registry/module_type_info.hpp>
+#include <spark/runtime/module_config.hpp>
+
+namespace spark::runtime {
+
+struct module_config::impl {
+    /// Storage behind one value; the values' pointers are set by link() once filling is done.
+    struct slot {
+        std::string text;
+        std::vector<std::int64_t> ints;
+        std::vector<double> floats;
+        std::optional<module_config> nested;
+    };
+
+    const registry::module_type_info* type{};
+    std::string path;
+    std::string class_ref;
+    std::vector<slot> slots;           // one per schema field
+    std::vector<spark_value_t> values; // one per schema field
+    spark_config_t abi{};
+
+    /// Points abi and values at the storage. The impl lives on the heap and is never copied, so
+    /// the pointers stay valid when the owning module_config moves.
+    void link();
+};
+
+namespace detail {
+
+/// Lets the builder fill impls and wrap them into module_configs.
+struct module_config_access {
+    using impl = module_config::impl;
+    static module_config make(std::unique_ptr<impl> data) { return module_config(std::move(data)); }
+};
+
+using config_impl = module_config_access::impl;
+
+} // namespace detail
+} // namespace spark::runtime

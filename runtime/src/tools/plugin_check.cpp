@@ -1,0 +1,663 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <cmath>
+#include <cstring>
+#include <optional>
+#include <random>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <spark/abi/module.h>
+#include <spark/abi/schema.h>
+#include <spark/registry/errors.hpp>
+#include <spark/runtime/errors.hpp>
+#include <spark/runtime/module_config.hpp>
+#include <spark/runtime/plugin_check.hpp>
+
+#include "log.hpp"
+#include "text.hpp"
+#include "tools/host_buffer.hpp"
+
+namespace spark::runtime {
+
+std::size_t type_check::failures() const noexcept {
+    std::size_t count = 0;
+    for (const auto& stage : stages) {
+        count += stage.outcome == check_outcome::failed ? 1 : 0;
+    }
+    return count;
+}
+
+std::size_t plugin_check_report::failures() const noexcept {
+    std::size_t count = load_error.empty() ? 0 : 1;
+    for (const auto& type : types) {
+        count += type.failures();
+    }
+    return count;
+}
+
+std::string_view outcome_name(check_outcome outcome) noexcept {
+    switch (outcome) {
+    case check_outcome::passed:
+        return "OK";
+    case check_outcome::failed:
+        return "FAIL";
+    case check_outcome::skipped:
+        return "SKIP";
+    }
+    return "?";
+}
+
+namespace {
+
+using detail::host_buffer;
+
+constexpr const char* instance_name = "check";
+// A stage lists at most this many problems: a plugin broken at every step would otherwise
+// bury the first (most useful) message under hundreds of copies.
+constexpr std::size_t max_problems = 5;
+
+/// Problems found during one stage.
+class problems {
+public:
+    void add(std::string message) {
+        ++count_;
+        if (messages_.size() < max_problems) {
+            messages_.push_back(std::move(message));
+        }
+    }
+    [[nodiscard]] bool empty() const noexcept { return count_ == 0; }
+    [[nodiscard]] std::string text() const {
+        std::string all = detail::join(messages_, "\n");
+        if (count_ > messages_.size()) {
+            all += "\n... and " + std::to_string(count_ - messages_.size()) + " more";
+        }
+        return all;
+    }
+
+private:
+    std::vector<std::string> messages_;
+    std::size_t count_ = 0;
+};
+
+/// Appends the stages of one type in order; once a stage that later ones need has failed, the
+/// rest up to a given stage are recorded as skipped with the reason.
+class stage_recorder {
+public:
+    stage_recorder(type_check& result, std::vector<std::string_view> names)
+        : result_(result), names_(std::move(names)) {}
+
+    void pass() { record(check_outcome::passed, {}); }
+    void fail(std::string message) { record(check_outcome::failed, std::move(message)); }
+    void skip(std::string message) { record(check_outcome::skipped, std::move(message)); }
+    void finish(const problems& found) {
+        if (found.empty()) {
+            pass();
+        } else {
+            fail(found.text());
+        }
+    }
+    /// Skips every stage before `stage` (all remaining ones when it is not listed).
+    void skip_until(std::string_view stage, const std::string& reason) {
+        while (next_ < names_.size() && names_[next_] != stage) {
+            skip(reason);
+        }
+    }
+
+private:
+    void record(check_outcome outcome, std::string message) {
+        result_.stages.push_back({std::string(names_.at(next_)), outcome, std::move(message)});
+        ++next_;
+    }
+
+    type_check& result_;
+    std::vector<std::string_view> names_;
+    std::size_t next_ = 0;
+};
+
+std::int32_t dtype_for(std::int32_t payload_kind, std::int32_t float_dtype) {
+    switch (payload_kind) {
+    case SPARK_PAYLOAD_SPIKES:
+    case SPARK_PAYLOAD_BOOL_MASK:
+        return SPARK_DTYPE_U8;
+    case SPARK_PAYLOAD_INT:
+        return SPARK_DTYPE_I32;
+    default:
+        return float_dtype;
+    }
+}
+
+spark_shape_t vector_shape(std::uint32_t length) {
+    spark_shape_t shape{};
+    shape.rank = 1;
+    shape.dims[0] = length;
+    return shape;
+}
+
+/// The shape held by the int-array field `name`, or an error message.
+std::optional<spark_shape_t>
+field_shape(const module_config& config, std::string_view name, std::string& error) {
+    const spark_value_t* value = nullptr;
+    try {
+        value = &config.value(name);
+    } catch (const std::out_of_range& e) {
+        error = e.what();
+        return std::nullopt;
+    }
+    if (value->type != SPARK_FIELD_INT_ARRAY || value->count > SPARK_MAX_RANK) {
+        error =
+            "field '" + std::string(name) +
+            "' does not hold a shape (an int array of rank <= " + std::to_string(SPARK_MAX_RANK) +
+            ")";
+        return std::nullopt;
+    }
+    spark_shape_t shape{};
+    shape.rank = value->count;
+    for (std::uint32_t i = 0; i < value->count; ++i) {
+        if (value->ints[i] < 0 || value->ints[i] > UINT32_MAX) {
+            error = "field '" + std::string(name) + "' holds the invalid dimension " +
+                    std::to_string(value->ints[i]);
+            return std::nullopt;
+        }
+        shape.dims[i] = static_cast<std::uint32_t>(value->ints[i]);
+    }
+    return shape;
+}
+
+std::vector<const spark_port_desc_t*> ports_of(const spark_module_type_t& type,
+                                               std::int32_t direction) {
+    std::vector<const spark_port_desc_t*> ports;
+    for (std::uint32_t i = 0; i < type.port_count; ++i) {
+        if (type.ports[i].direction == direction) {
+            ports.push_back(&type.ports[i]);
+        }
+    }
+    return ports;
+}
+
+/// Default input specs: see check_plugin. Throws std::runtime_error naming the port.
+std::vector<spark_port_spec_t> default_inputs(const std::vector<const spark_port_desc_t*>& ports,
+                                              const module_config& config) {
+    std::vector<spark_port_spec_t> specs(ports.size());
+    for (std::size_t i = 0; i < ports.size(); ++i) {
+        const auto& port = *ports[i];
+        specs[i].payload_kind = port.payload_kind;
+        specs[i].dtype = dtype_for(port.payload_kind, config.dtype());
+        specs[i].shape = vector_shape(8);
+        if (port.shape_rule == SPARK_SHAPE_FROM_FIELD) {
+            std::string error;
+            const auto shape = field_shape(config, port.shape_ref ? port.shape_ref : "", error);
+            if (!shape) {
+                throw std::runtime_error("input " + std::string(port.name) + ": " + error);
+            }
+            specs[i].shape = *shape;
+        }
+    }
+    // Like-port inputs copy a sibling input's shape (now that those are known).
+    for (std::size_t i = 0; i < ports.size(); ++i) {
+        if (ports[i]->shape_rule != SPARK_SHAPE_LIKE_PORT || ports[i]->shape_ref == nullptr) {
+            continue;
+        }
+        for (std::size_t k = 0; k < ports.size(); ++k) {
+            if (std::string_view(ports[k]->name) == ports[i]->shape_ref) {
+                specs[i].shape = specs[k].shape;
+            }
+        }
+    }
+    return specs;
+}
+
+/// Checks the specs build() returned against each port's rule and the contract (if any).
+void check_output_specs(const std::vector<const spark_port_desc_t*>& inputs,
+                        const std::vector<spark_port_spec_t>& input_specs,
+                        const std::vector<const spark_port_desc_t*>& outputs,
+                        const std::vector<spark_port_spec_t>& output_specs,
+                        const std::optional<std::vector<spark_port_spec_t>>& contract,
+                        const module_config& config,
+                        problems& found) {
+    for (std::size_t i = 0; i < outputs.size(); ++i) {
+        const auto& port = *outputs[i];
+        const auto& spec = output_specs[i];
+        const std::string name = port.name;
+        if (spec.payload_kind != port.payload_kind) {
+            found.add(name + ": payload kind " +
+                      std::string(registry::payload_kind_name(spec.payload_kind)) +
+                      " differs from the port's " +
+                      std::string(registry::payload_kind_name(port.payload_kind)));
+        }
+        const std::int32_t dtype = dtype_for(port.payload_kind, config.dtype());
+        if (spec.dtype != dtype) {
+            found.add(name + ": dtype " + std::string(registry::dtype_name(spec.dtype)) +
+                      ", expected " + std::string(registry::dtype_name(dtype)));
+        }
+        if (spec.shape.rank > SPARK_MAX_RANK) {
+            found.add(name + ": rank " + std::to_string(spec.shape.rank) + " exceeds " +
+                      std::to_string(SPARK_MAX_RANK));
+            continue;
+        }
+        const std::string ref = port.shape_ref != nullptr ? port.shape_ref : "";
+        if (port.shape_rule == SPARK_SHAPE_FROM_FIELD) {
+            std::string error;
+            if (const auto shape = field_shape(config, ref, error)) {
+                if (!detail::same_shape(*shape, spec.shape)) {
+                    found.add(name + ": shape " + detail::shape_text(spec.shape) +
+                              " differs from field " + ref + " " + detail::shape_text(*shape));
+                }
+            } else {
+                found.add(name + ": " + error);
+            }
+        } else if (port.shape_rule == SPARK_SHAPE_LIKE_PORT) {
+            const spark_port_spec_t* other = nullptr;
+            for (std::size_t k = 0; k < inputs.size(); ++k) {
+                other = ref == inputs[k]->name ? &input_specs[k] : other;
+            }
+            for (std::size_t k = 0; k < outputs.size(); ++k) {
+                other = ref == outputs[k]->name ? &output_specs[k] : other;
+            }
+            if (other == nullptr) {
+                found.add(name + ": its shape follows the unknown port '" + ref + "'");
+            } else if (!detail::same_shape(other->shape, spec.shape)) {
+                found.add(name + ": shape " + detail::shape_text(spec.shape) +
+                          " differs from port " + ref + " " + detail::shape_text(other->shape));
+            }
+        }
+        if (contract) {
+            const auto& promised = (*contract)[i];
+            if (promised.payload_kind != spec.payload_kind || promised.dtype != spec.dtype ||
+                !detail::same_shape(promised.shape, spec.shape)) {
+                found.add(name + ": built as " + detail::spec_text(spec) +
+                          " but the contract promised " + detail::spec_text(promised));
+            }
+        }
+    }
+}
+
+/// Finite floats, spikes in 0..3, masks 0/1. Adds one problem per port at most.
+void check_values(const std::vector<const spark_port_desc_t*>& ports,
+                  const std::vector<host_buffer>& buffers,
+                  const std::string& when,
+                  problems& found) {
+    for (std::size_t i = 0; i < ports.size(); ++i) {
+        const auto& buffer = buffers[i];
+        const std::string name = ports[i]->name;
+        for (std::uint64_t k = 0; k < buffer.count(); ++k) {
+            const std::string element = when + ": " + name + "[" + std::to_string(k) + "]";
+            std::optional<std::string> bad;
+            switch (buffer.spec().dtype) {
+            case SPARK_DTYPE_F32: {
+                float x = 0;
+                std::memcpy(&x, buffer.data() + k * sizeof x, sizeof x);
+                if (!std::isfinite(x)) {
+                    bad =
+                        element + " is " + detail::format_number(x) + ", expected a finite number";
+                }
+                break;
+            }
+            case SPARK_DTYPE_F64: {
+                double x = 0;
+                std::memcpy(&x, buffer.data() + k * sizeof x, sizeof x);
+                if (!std::isfinite(x)) {
+                    bad =
+                        element + " is " + detail::format_number(x) + ", expected a finite number";
+                }
+                break;
+            }
+            case SPARK_DTYPE_U8: {
+                const auto x = static_cast<unsigned>(buffer.data()[k]);
+                const unsigned limit = buffer.spec().payload_kind == SPARK_PAYLOAD_SPIKES ? 3 : 1;
+                if (x > limit) {
+                    bad = element + " is " + std::to_string(x) + ", expected 0.." +
+                          std::to_string(limit);
+                }
+                break;
+            }
+            default:
+                break;
+            }
+            if (bad) {
+                found.add(*bad);
+                break;
+            }
+        }
+    }
+}
+
+void fill_random(std::vector<host_buffer>& buffers, std::mt19937_64& random) {
+    std::uniform_real_distribution<double> signal(-1.0, 1.0);
+    std::bernoulli_distribution coin(0.5);
+    std::uniform_int_distribution<std::int32_t> small(0, 7);
+    for (auto& buffer : buffers) {
+        for (std::uint64_t k = 0; k < buffer.count(); ++k) {
+            std::byte* at = buffer.data() + k * detail::dtype_size(buffer.spec().dtype);
+            switch (buffer.spec().dtype) {
+            case SPARK_DTYPE_U8:
+                *at = coin(random) ? std::byte{1} : std::byte{0};
+                break;
+            case SPARK_DTYPE_I32: {
+                const std::int32_t x = small(random);
+                std::memcpy(at, &x, sizeof x);
+                break;
+            }
+            case SPARK_DTYPE_F32: {
+                const auto x = static_cast<float>(signal(random));
+                std::memcpy(at, &x, sizeof x);
+                break;
+            }
+            case SPARK_DTYPE_F64: {
+                const double x = signal(random);
+                std::memcpy(at, &x, sizeof x);
+                break;
+            }
+            default:
+                break;
+            }
+        }
+    }
+}
+
+std::vector<spark_buffer_t> views(const std::vector<host_buffer>& buffers) {
+    std::vector<spark_buffer_t> out;
+    for (const auto& buffer : buffers) {
+        out.push_back(buffer.view());
+    }
+    return out;
+}
+
+std::vector<host_buffer> allocate(const std::vector<spark_port_spec_t>& specs) {
+    std::vector<host_buffer> buffers;
+    for (const auto& spec : specs) {
+        buffers.emplace_back(spec);
+    }
+    return buffers;
+}
+
+/// Everything one step needs, kept together so every step sees the same buffers.
+struct step_io {
+    std::vector<host_buffer> inputs;
+    std::vector<host_buffer> outputs;
+    std::vector<spark_buffer_t> input_views;
+    std::vector<spark_buffer_t> output_views;
+
+    step_io(const std::vector<spark_port_spec_t>& input_specs,
+            const std::vector<spark_port_spec_t>& output_specs)
+        : inputs(allocate(input_specs)), outputs(allocate(output_specs)),
+          input_views(views(inputs)), output_views(views(outputs)) {}
+
+    [[nodiscard]] spark_step_context_t context(std::uint64_t index, double dt) const {
+        spark_step_context_t ctx{};
+        ctx.step_index = index;
+        ctx.dt = dt;
+        ctx.inputs = input_views.data();
+        ctx.input_count = static_cast<std::uint32_t>(input_views.size());
+        ctx.outputs = output_views.data();
+        ctx.output_count = static_cast<std::uint32_t>(output_views.size());
+        return ctx;
+    }
+    [[nodiscard]] std::vector<std::vector<std::byte>> snapshot() const {
+        std::vector<std::vector<std::byte>> copy;
+        for (const auto& buffer : outputs) {
+            copy.emplace_back(buffer.data(), buffer.data() + buffer.bytes());
+        }
+        return copy;
+    }
+};
+
+module_config default_config(const registry::plugin_registry& registry,
+                             const registry::module_type_info& type,
+                             const check_options& options) {
+    return module_config(
+        registry, type, R"({"seed": )" + std::to_string(options.seed) + "}", type.canonical_id);
+}
+
+void check_initializer(registry::plugin_registry& registry,
+                       const registry::module_type_info& type,
+                       const check_options& options,
+                       type_check& result) {
+    stage_recorder stages(result, {"config", "initialize", "deterministic"});
+    std::optional<module_config> config;
+    try {
+        config.emplace(default_config(registry, type, options));
+        stages.pass();
+    } catch (const config_error& e) {
+        stages.fail(e.what());
+        stages.skip_until({}, "the default config is invalid");
+        return;
+    }
+    spark_port_spec_t spec{};
+    spec.payload_kind = SPARK_PAYLOAD_FLOAT;
+    spec.dtype = config->dtype();
+    spec.shape.rank = 2;
+    spec.shape.dims[0] = 4;
+    spec.shape.dims[1] = 4;
+    const std::vector<spark_port_spec_t> specs = {spec};
+    std::vector<host_buffer> first = allocate(specs);
+    std::vector<host_buffer> second = allocate(specs);
+    try {
+        registry.initialize(type, config->abi(), first[0].view());
+        const spark_port_desc_t port{
+            "out", SPARK_PORT_OUTPUT, SPARK_PAYLOAD_FLOAT, "", 0, nullptr, true, ""};
+        problems found;
+        check_values({&port}, first, "initialize (4, 4)", found);
+        stages.finish(found);
+    } catch (const spark::error& e) {
+        stages.fail(e.what());
+        stages.skip_until({}, "initialize failed");
+        return;
+    }
+    try {
+        registry.initialize(type, config->abi(), second[0].view());
+        if (std::memcmp(first[0].data(), second[0].data(), first[0].bytes()) != 0) {
+            stages.fail("two runs with seed " + std::to_string(config->seed()) +
+                        " filled different values");
+        } else {
+            stages.pass();
+        }
+    } catch (const spark::error& e) {
+        stages.fail("second run: " + std::string(e.what()));
+    }
+}
+
+void check_module(registry::plugin_registry& registry,
+                  const registry::module_type_info& type,
+                  const check_options& options,
+                  type_check& result) {
+    stage_recorder stages(result,
+                          {"config",
+                           "create",
+                           "contract",
+                           "build",
+                           "output specs",
+                           "reset",
+                           "steps (zero inputs)",
+                           "steps (random inputs)",
+                           "state round trip",
+                           "reset again",
+                           "destroy"});
+    std::optional<module_config> config;
+    try {
+        config.emplace(default_config(registry, type, options));
+        stages.pass();
+    } catch (const config_error& e) {
+        stages.fail(e.what());
+        stages.skip_until({}, "the default config is invalid");
+        return;
+    }
+    std::optional<registry::module_instance> instance;
+    try {
+        instance.emplace(registry.create(type, config->abi(), instance_name));
+        stages.pass();
+    } catch (const spark::error& e) {
+        stages.fail(e.what());
+        stages.skip_until({}, "create failed");
+        return;
+    }
+    // From here on the instance exists, so the destroy stage always runs.
+    const auto destroy = [&] {
+        instance.reset();
+        stages.pass();
+    };
+    const auto inputs = ports_of(*type.abi, SPARK_PORT_INPUT);
+    const auto outputs = ports_of(*type.abi, SPARK_PORT_OUTPUT);
+
+    std::optional<std::vector<spark_port_spec_t>> contract;
+    if (instance->has_contract()) {
+        try {
+            contract.emplace(outputs.size());
+            instance->contract(*contract);
+            stages.pass();
+        } catch (const spark::error& e) {
+            contract.reset();
+            stages.fail(e.what());
+        }
+    } else {
+        stages.skip("the type has no contract");
+    }
+
+    std::vector<spark_port_spec_t> input_specs;
+    std::vector<spark_port_spec_t> output_specs(outputs.size());
+    try {
+        input_specs = default_inputs(inputs, *config);
+        instance->build(input_specs, output_specs);
+        stages.pass();
+    } catch (const std::exception& e) {
+        stages.fail(e.what());
+        stages.skip_until("destroy", "build failed");
+        destroy();
+        return;
+    }
+
+    problems spec_problems;
+    check_output_specs(
+        inputs, input_specs, outputs, output_specs, contract, *config, spec_problems);
+    stages.finish(spec_problems);
+    for (const auto& spec : output_specs) {
+        if (detail::dtype_size(spec.dtype) == 0) {
+            stages.skip_until("destroy", "an output has an unknown dtype");
+            destroy();
+            return;
+        }
+    }
+
+    step_io io(input_specs, output_specs);
+    const auto reset = [&]() -> bool {
+        try {
+            instance->reset(io.output_views);
+            problems found;
+            check_values(outputs, io.outputs, "after reset", found);
+            stages.finish(found);
+            return found.empty();
+        } catch (const spark::error& e) {
+            stages.fail(e.what());
+            return false;
+        }
+    };
+    if (!reset()) {
+        stages.skip_until("reset again", "reset failed");
+    } else {
+        std::mt19937_64 random(options.seed);
+        std::uint64_t index = 0;
+        const auto run_steps = [&](std::uint32_t count, bool random_inputs) {
+            problems found;
+            for (std::uint32_t k = 0; k < count; ++k, ++index) {
+                if (random_inputs) {
+                    fill_random(io.inputs, random);
+                }
+                const std::string when = "step " + std::to_string(index);
+                try {
+                    instance->step(io.context(index, config->dt()));
+                    check_values(outputs, io.outputs, when, found);
+                } catch (const spark::error& e) {
+                    found.add(when + ": " + e.what());
+                }
+            }
+            stages.finish(found);
+        };
+        run_steps(options.zero_steps, false);
+        run_steps(options.random_steps, true);
+
+        // Save, step, restore, step again: both steps must produce the same bits.
+        problems found;
+        try {
+            fill_random(io.inputs, random);
+            std::vector<std::vector<std::byte>> saved;
+            const auto arrays = instance->state();
+            for (const auto& array : arrays) {
+                const std::size_t bytes =
+                    static_cast<std::size_t>(detail::element_count(array.shape)) *
+                    detail::dtype_size(array.dtype);
+                if (detail::dtype_size(array.dtype) == 0 || (bytes > 0 && array.data == nullptr)) {
+                    throw std::runtime_error(std::string("state array ") + array.name +
+                                             " has an unknown dtype or no data");
+                }
+                const auto* data = static_cast<const std::byte*>(array.data);
+                saved.emplace_back(data, data + bytes);
+            }
+            instance->step(io.context(index, config->dt()));
+            const auto first = io.snapshot();
+            const auto again = instance->state();
+            if (again.size() != arrays.size()) {
+                throw std::runtime_error("state() described " + std::to_string(arrays.size()) +
+                                         " arrays, then " + std::to_string(again.size()));
+            }
+            for (std::size_t a = 0; a < again.size(); ++a) {
+                if (std::string_view(again[a].name) != arrays[a].name ||
+                    !detail::same_shape(again[a].shape, arrays[a].shape) ||
+                    again[a].dtype != arrays[a].dtype) {
+                    throw std::runtime_error(std::string("state array ") + arrays[a].name +
+                                             " changed its name, dtype or shape after a step");
+                }
+                if (!saved[a].empty()) {
+                    std::memcpy(again[a].data, saved[a].data(), saved[a].size());
+                }
+            }
+            instance->state_loaded();
+            instance->step(io.context(index, config->dt()));
+            const auto second = io.snapshot();
+            for (std::size_t p = 0; p < outputs.size(); ++p) {
+                if (first[p] != second[p]) {
+                    found.add(std::string(outputs[p]->name) + " differs after restoring the " +
+                              std::to_string(arrays.size()) +
+                              " saved state array(s) and repeating step " + std::to_string(index));
+                }
+            }
+        } catch (const std::exception& e) {
+            found.add(e.what());
+        }
+        stages.finish(found);
+        reset();
+    }
+    destroy();
+}
+
+} // namespace
+
+plugin_check_report check_plugin(registry::plugin_registry& registry,
+                                 const std::filesystem::path& file,
+                                 const check_options& options) {
+    plugin_check_report report;
+    report.file = file;
+    const registry::plugin_info* plugin = nullptr;
+    try {
+        plugin = &registry.load(file);
+    } catch (const spark::error& e) {
+        report.load_error = e.what();
+        return report;
+    }
+    registry.discover();
+    for (const auto* type : registry.types()) {
+        if (type->plugin == nullptr || type->plugin->file != plugin->file) {
+            continue;
+        }
+        detail::logger().debug("checking {} from {}", type->canonical_id, plugin->file.string());
+        type_check& result = report.types.emplace_back();
+        result.type_id = type->canonical_id;
+        if (type->abi->kind == SPARK_KIND_INITIALIZER) {
+            check_initializer(registry, *type, options, result);
+        } else {
+            check_module(registry, *type, options, result);
+        }
+    }
+    return report;
+}
+
+} // namespace spark::runtime

@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: Apache-2.0
+// The `spark` binary, run as a user would: exit codes, stdout and stderr.
+#include <algorithm>
+#include <filesystem>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <boost/test/unit_test.hpp>
+
+#include "run_process.hpp"
+#include "test_plugin_paths.hpp"
+
+using spark::test::process_result;
+using spark::test::test_plugin;
+using strings = std::vector<std::string>;
+
+namespace {
+
+/// Runs `spark --no-default-plugins <arguments>`: only what a test names is searched.
+process_result spark_cli(std::vector<std::string> arguments) {
+    arguments.insert(arguments.begin(), "--no-default-plugins");
+    return spark::test::run_process(SPARK_CLI_PATH, arguments);
+}
+
+std::string plugin_arg(const std::string& name) {
+    return "--plugin-path=" + test_plugin(name).string();
+}
+
+std::string canonical(const std::string& name) {
+    return std::filesystem::canonical(test_plugin(name)).string();
+}
+
+/// The lines of `text` with each run of blanks squeezed to one space (tables pad columns).
+strings squeezed_lines(const std::string& text) {
+    strings lines;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) {
+        std::string out;
+        for (const char c : line) {
+            if (c != ' ' || out.empty() || out.back() != ' ') {
+                out += c;
+            }
+        }
+        while (!out.empty() && out.back() == ' ') {
+            out.pop_back();
+        }
+        lines.push_back(out);
+    }
+    return lines;
+}
+
+bool has_line(const std::string& text, const std::string& line) {
+    for (const auto& candidate : squeezed_lines(text)) {
+        if (candidate == line) {
+            return true;
+        }
+    }
+    return false;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(cli)
+
+BOOST_AUTO_TEST_CASE(version_and_help) {
+    const auto version = spark_cli({"--version"});
+    BOOST_TEST(version.exit_code == 0);
+    BOOST_TEST(version.out == "spark " SPARK_VERSION_STRING " (plugin ABI 1.0.0)\n");
+    const auto help = spark_cli({"--help"});
+    BOOST_TEST(help.exit_code == 0);
+    BOOST_TEST(help.out.find("plugins describe NAME") != std::string::npos);
+    BOOST_TEST(help.out.find("--plugin-path") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(usage_errors_exit_with_2_and_one_line) {
+    const auto unknown = spark_cli({"frobnicate"});
+    BOOST_TEST(unknown.exit_code == 2);
+    BOOST_TEST(unknown.err == "spark: unknown command 'frobnicate'; see 'spark --help'\n");
+    const auto sub = spark_cli({"plugins", "frobnicate"});
+    BOOST_TEST(sub.exit_code == 2);
+    BOOST_TEST(sub.err ==
+               "spark: unknown subcommand 'plugins frobnicate'; use list, describe or check; "
+               "see 'spark --help'\n");
+    const auto missing = spark_cli({"plugins", "describe"});
+    BOOST_TEST(missing.exit_code == 2);
+    BOOST_TEST(missing.err ==
+               "spark: 'plugins describe' takes exactly one argument, a type name, got 0; "
+               "see 'spark --help'\n");
+    const auto level = spark_cli({"--log-level", "loud", "plugins", "list"});
+    BOOST_TEST(level.exit_code == 2);
+    BOOST_TEST(level.err ==
+               "spark: --log-level must be trace, debug, info, warn or error, got 'loud'; "
+               "see 'spark --help'\n");
+    const auto option = spark_cli({"--frobnicate"});
+    BOOST_TEST(option.exit_code == 2);
+    BOOST_TEST(option.err == "spark: unrecognised option '--frobnicate'; see 'spark --help'\n");
+    const auto nothing = spark_cli({});
+    BOOST_TEST(nothing.exit_code == 2);
+    BOOST_TEST(nothing.err.rfind("usage: spark", 0) == 0U);
+}
+
+BOOST_AUTO_TEST_CASE(list_prints_a_sorted_table_of_every_type) {
+    const auto result =
+        spark_cli({plugin_arg("ok_c"), plugin_arg("runtime_schema"), "plugins", "list"});
+    BOOST_TEST(result.exit_code == 0);
+    BOOST_TEST(result.err == "");
+    const std::string schema = canonical("runtime_schema");
+    BOOST_TEST(squeezed_lines(result.out) ==
+                   (strings{"TYPE KIND VERSION VENDOR FILE",
+                            "ctest.decay component 1.0.0 ctest " + canonical("ok_c"),
+                            "rt.fill initializer 1.0.0 rt " + schema,
+                            "rt.inner component 1.0.0 rt " + schema,
+                            "rt.neuronish neuron 1.0.0 rt " + schema,
+                            "rt.other_inner component 1.0.0 rt " + schema,
+                            "rt.probe component 1.0.0 rt " + schema}),
+               boost::test_tools::per_element());
+    // columns are aligned: every FILE cell starts at the same offset
+    std::istringstream lines(result.out);
+    std::string header;
+    std::getline(lines, header);
+    for (std::string line; std::getline(lines, line);) {
+        BOOST_TEST(line.find('/') == header.find("FILE"));
+    }
+}
+
+BOOST_AUTO_TEST_CASE(list_reports_files_that_fail_on_stderr) {
+    const auto result =
+        spark_cli({plugin_arg("runtime_schema"), plugin_arg("bad_abi_major"), "plugins", "list"});
+    BOOST_TEST(result.exit_code == 0);
+    BOOST_TEST(result.out.find("rt.probe") != std::string::npos);
+    BOOST_TEST(result.err.find(canonical("bad_abi_major")) != std::string::npos);
+    BOOST_TEST(result.err.find("ABI") != std::string::npos);
+
+    const auto only_bad = spark_cli({plugin_arg("bad_abi_major"), "plugins", "list"});
+    BOOST_TEST(only_bad.exit_code == 1);
+    BOOST_TEST(squeezed_lines(only_bad.out) == strings{"TYPE KIND VERSION VENDOR FILE"},
+               boost::test_tools::per_element());
+    BOOST_TEST(only_bad.err.find(canonical("bad_abi_major")) != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(describe_shows_provenance_schema_and_ports) {
+    const auto result = spark_cli({plugin_arg("runtime_schema"), "plugins", "describe", "probe"});
+    BOOST_TEST(result.exit_code == 0);
+    BOOST_TEST(result.err == "");
+    const std::string& out = result.out;
+    BOOST_TEST(out.rfind("rt.probe\n", 0) == 0U);
+    BOOST_TEST(has_line(out, " kind component"));
+    BOOST_TEST(has_line(out, " vendor rt"));
+    BOOST_TEST(has_line(out, " version 1.0.0"));
+    BOOST_TEST(has_line(out, " description every field type and validator"));
+    BOOST_TEST(has_line(out, " file " + canonical("runtime_schema")));
+    BOOST_TEST(has_line(out, " plugin test.runtime_schema 0.1.0"));
+    BOOST_TEST(has_line(out, " abi 1.0.0"));
+    BOOST_TEST(out.find(" sha256 ") != std::string::npos);
+    // the config schema, base fields first
+    BOOST_TEST(has_line(out, " FIELD TYPE DEFAULT UNITS VALIDATORS DESCRIPTION"));
+    BOOST_TEST(has_line(out, " dt float 1 ms positive time step"));
+    BOOST_TEST(has_line(
+        out,
+        R"( dtype string "float32" one of "float32", "float64" element type of float state and outputs)"));
+    BOOST_TEST(has_line(out, " tau float 10.0 ms positive time constant"));
+    BOOST_TEST(has_line(out, R"( mode string "linear" one of "linear", "exp" how to decay)"));
+    BOOST_TEST(has_line(out, " units int[] [4] positive; 1 to 3 elements population shape"));
+    BOOST_TEST(has_line(out, " weights float[] [0.5, 0.25] in [0, 1] mixing weights"));
+    BOOST_TEST(has_line(out, " floor float 0 at least 0 a lower bound"));
+    BOOST_TEST(has_line(out, " ceiling float 1 at most 5 an upper bound"));
+    BOOST_TEST(
+        has_line(out, " threshold float -50.0 mV greater than potential_reset spike threshold"));
+    BOOST_TEST(has_line(
+        out,
+        R"( soma config (component) {"__class_ref__": "inner", "scale": 2.0} the nested component)"));
+    BOOST_TEST(has_line(out, " kernel initializer 0.5 positive initial weights"));
+    // ports
+    BOOST_TEST(has_line(out, " DIRECTION NAME PAYLOAD SHAPE REQUIRED DESCRIPTION"));
+    BOOST_TEST(has_line(out, " input in float (float_array) any yes values to add"));
+    BOOST_TEST(has_line(out, " output out float (float_array) like port in yes the running total"));
+}
+
+BOOST_AUTO_TEST_CASE(describe_marks_required_fields) {
+    const auto result =
+        spark_cli({plugin_arg("runtime_faulty"), "plugins", "describe", "needs_limit"});
+    BOOST_TEST(result.exit_code == 0);
+    BOOST_TEST(has_line(result.out, " limit int (required) no default: a config must set it"));
+}
+
+BOOST_AUTO_TEST_CASE(describe_an_unknown_name_suggests_close_ones) {
+    const auto result = spark_cli({plugin_arg("runtime_schema"), "plugins", "describe", "prboe"});
+    BOOST_TEST(result.exit_code == 2);
+    BOOST_TEST(result.out == "");
+    BOOST_TEST(result.err.rfind("spark: ", 0) == 0U);
+    BOOST_TEST(result.err.find("prboe") != std::string::npos);
+    BOOST_TEST(result.err.find("rt.probe") != std::string::npos);
+    BOOST_TEST(std::count(result.err.begin(), result.err.end(), '\n') == 1);
+}
+
+BOOST_AUTO_TEST_CASE(describe_an_ambiguous_name_lists_the_candidates) {
+    const auto result = spark_cli(
+        {plugin_arg("vendor_x"), plugin_arg("vendor_y"), "plugins", "describe", "shared_name"});
+    BOOST_TEST(result.exit_code == 2);
+    BOOST_TEST(result.out == "");
+    BOOST_TEST(result.err.find("vx.shared_name") != std::string::npos);
+    BOOST_TEST(result.err.find("vy.shared_name") != std::string::npos);
+    // qualified, it resolves
+    const auto qualified = spark_cli(
+        {plugin_arg("vendor_x"), plugin_arg("vendor_y"), "plugins", "describe", "vy.shared_name"});
+    BOOST_TEST(qualified.exit_code == 0);
+    BOOST_TEST(qualified.out.rfind("vy.shared_name\n", 0) == 0U);
+}
+
+BOOST_AUTO_TEST_CASE(check_passes_a_good_plugin) {
+    const auto result = spark_cli({"plugins", "check", test_plugin("runtime_schema").string()});
+    BOOST_TEST(result.exit_code == 0);
+    BOOST_TEST(result.err == "");
+    BOOST_TEST(has_line(result.out, "rt.probe"));
+    BOOST_TEST(has_line(result.out, " OK steps (random inputs)"));
+    BOOST_TEST(has_line(result.out, " SKIP contract the type has no contract"));
+    BOOST_TEST(has_line(result.out, " OK deterministic"));
+    BOOST_TEST(squeezed_lines(result.out).back() == "5 types checked, 0 failures");
+}
+
+BOOST_AUTO_TEST_CASE(check_reports_each_failure_and_exits_with_1) {
+    const auto result = spark_cli({"plugins", "check", test_plugin("throws_in_step").string()});
+    BOOST_TEST(result.exit_code == 1);
+    BOOST_TEST(
+        has_line(result.out,
+                 " FAIL steps (zero inputs) step 3: test.throws_in_step 'check': step failed "
+                 "(SPARK_ERR_PLUGIN): step 3 exploded: simulated failure"));
+    BOOST_TEST(has_line(result.out, " OK state round trip"));
+    BOOST_TEST(squeezed_lines(result.out).back() == "1 type checked, 1 failure");
+
+    const auto faulty = spark_cli({"plugins", "check", test_plugin("runtime_faulty").string()});
+    BOOST_TEST(faulty.exit_code == 1);
+    BOOST_TEST(has_line(faulty.out, " FAIL output specs out: shape (3) differs from port in (8)"));
+    BOOST_TEST(squeezed_lines(faulty.out).back() == "5 types checked, 5 failures");
+}
+
+BOOST_AUTO_TEST_CASE(check_of_a_file_that_does_not_load) {
+    const auto result = spark_cli({"plugins", "check", test_plugin("bad_abi_major").string()});
+    BOOST_TEST(result.exit_code == 1);
+    BOOST_TEST(result.out == "0 types checked, 1 failure\n");
+    BOOST_TEST(result.err.rfind("spark: ", 0) == 0U);
+    BOOST_TEST(result.err.find("bad_abi_major") != std::string::npos);
+    BOOST_TEST(std::count(result.err.begin(), result.err.end(), '\n') == 1);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

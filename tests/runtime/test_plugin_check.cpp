@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: Apache-2.0
+// check_plugin: every stage of every type, every failure reported with its type and stage, and
+// the stages after a failure still run where they can.
+#include <string>
+#include <vector>
+
+#include <boost/test/unit_test.hpp>
+
+#include <spark/runtime/plugin_check.hpp>
+
+#include "fixtures.hpp"
+#include "test_plugin_paths.hpp"
+
+using spark::runtime::check_outcome;
+using spark::runtime::check_plugin;
+using spark::runtime::plugin_check_report;
+using spark::runtime::type_check;
+using spark::test::test_plugin;
+using strings = std::vector<std::string>;
+
+namespace {
+
+const strings module_stages{"config",
+                            "create",
+                            "contract",
+                            "build",
+                            "output specs",
+                            "reset",
+                            "steps (zero inputs)",
+                            "steps (random inputs)",
+                            "state round trip",
+                            "reset again",
+                            "destroy"};
+
+/// "<stage> <OK|FAIL|SKIP>[: <message>]" per stage, to compare whole reports at once.
+strings summary(const type_check& type) {
+    strings lines;
+    for (const auto& stage : type.stages) {
+        std::string line =
+            stage.name + " " + std::string(spark::runtime::outcome_name(stage.outcome));
+        if (!stage.message.empty()) {
+            line += ": " + stage.message;
+        }
+        lines.push_back(line);
+    }
+    return lines;
+}
+
+const type_check& find_type(const plugin_check_report& report, const std::string& id) {
+    for (const auto& type : report.types) {
+        if (type.type_id == id) {
+            return type;
+        }
+    }
+    throw std::runtime_error("the report has no type " + id);
+}
+
+/// Every module stage passed (contract: skipped, no contract) but those listed in `differences`.
+strings all_pass_except(const strings& differences) {
+    strings lines;
+    for (const auto& stage : module_stages) {
+        std::string line =
+            stage + (stage == "contract" ? " SKIP: the type has no contract" : " OK");
+        for (const auto& difference : differences) {
+            if (difference.rfind(stage + " ", 0) == 0) {
+                line = difference;
+            }
+        }
+        lines.push_back(line);
+    }
+    return lines;
+}
+
+} // namespace
+
+BOOST_FIXTURE_TEST_SUITE(plugin_check, spark::test::registry_fixture)
+
+BOOST_AUTO_TEST_CASE(a_good_c_plugin_passes_every_stage) {
+    const auto report = check_plugin(registry, test_plugin("runtime_schema"));
+    BOOST_TEST(report.load_error == "");
+    BOOST_TEST(report.types.size() == 5U);
+    BOOST_TEST(report.failures() == 0U);
+    BOOST_TEST(report.passed());
+    BOOST_TEST(summary(find_type(report, "rt.probe")) == all_pass_except({}),
+               boost::test_tools::per_element());
+    BOOST_TEST(summary(find_type(report, "rt.fill")) ==
+                   (strings{"config OK", "initialize OK", "deterministic OK"}),
+               boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(ok_c_passes_every_stage) {
+    const auto report = check_plugin(registry, test_plugin("ok_c"));
+    BOOST_TEST(report.failures() == 0U);
+    BOOST_REQUIRE(report.types.size() == 1U);
+    BOOST_TEST(summary(report.types[0]) == all_pass_except({}), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(ok_cpp_passes_every_stage_including_the_contract) {
+    const auto report = check_plugin(registry, test_plugin("ok_cpp"));
+    BOOST_TEST(report.failures() == 0U);
+    BOOST_TEST(report.types.size() == 2U);
+    BOOST_TEST(summary(find_type(report, "testcpp.accumulator")) == all_pass_except({}),
+               boost::test_tools::per_element());
+    BOOST_TEST(summary(find_type(report, "testcpp.echo_spikes")) ==
+                   all_pass_except({"contract OK"}),
+               boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(a_failing_create_skips_what_needs_the_instance) {
+    const auto report = check_plugin(registry, test_plugin("create_fails"));
+    BOOST_REQUIRE(report.types.size() == 1U);
+    strings expected{
+        "config OK",
+        "create FAIL: test.create_fails 'check': create failed (SPARK_ERR_INVALID_ARGUMENT): "
+        "limit must be <= 10, got 12"};
+    for (std::size_t i = 2; i < module_stages.size(); ++i) {
+        expected.push_back(module_stages[i] + " SKIP: create failed");
+    }
+    BOOST_TEST(summary(report.types[0]) == expected, boost::test_tools::per_element());
+    BOOST_TEST(report.failures() == 1U);
+}
+
+BOOST_AUTO_TEST_CASE(a_throwing_step_is_reported_and_the_later_stages_still_run) {
+    const auto report = check_plugin(registry, test_plugin("throws_in_step"));
+    BOOST_REQUIRE(report.types.size() == 1U);
+    BOOST_TEST(
+        summary(report.types[0]) ==
+            all_pass_except({"steps (zero inputs) FAIL: step 3: test.throws_in_step 'check': step "
+                             "failed (SPARK_ERR_PLUGIN): step 3 exploded: simulated failure"}),
+        boost::test_tools::per_element());
+    BOOST_TEST(report.failures() == 1U);
+}
+
+BOOST_AUTO_TEST_CASE(every_faulty_type_fails_its_own_stage) {
+    const auto report = check_plugin(registry, test_plugin("runtime_faulty"));
+    BOOST_TEST(report.types.size() == 5U);
+    BOOST_TEST(report.failures() == 5U);
+
+    strings needs_limit{"config FAIL: rtf.needs_limit/limit: limit is required and has no default"};
+    for (std::size_t i = 1; i < module_stages.size(); ++i) {
+        needs_limit.push_back(module_stages[i] + " SKIP: the default config is invalid");
+    }
+    BOOST_TEST(summary(find_type(report, "rtf.needs_limit")) == needs_limit,
+               boost::test_tools::per_element());
+    BOOST_TEST(
+        summary(find_type(report, "rtf.nan_out")) ==
+            all_pass_except(
+                {"steps (zero inputs) FAIL: step 5: out[0] is nan, expected a finite number"}),
+        boost::test_tools::per_element());
+    BOOST_TEST(
+        summary(find_type(report, "rtf.forgetful")) ==
+            all_pass_except({"state round trip FAIL: out differs after restoring the 1 saved state "
+                             "array(s) and repeating step 40"}),
+        boost::test_tools::per_element());
+    BOOST_TEST(summary(find_type(report, "rtf.bad_shape")) ==
+                   all_pass_except({"output specs FAIL: out: shape (3) differs from port in (8)"}),
+               boost::test_tools::per_element());
+    BOOST_TEST(summary(find_type(report, "rtf.noisy")) ==
+                   (strings{"config OK",
+                            "initialize OK",
+                            "deterministic FAIL: two runs with seed 42 filled different values"}),
+               boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(a_file_that_does_not_load_is_one_failure) {
+    const auto report = check_plugin(registry, test_plugin("bad_abi_major"));
+    BOOST_TEST(report.types.empty());
+    BOOST_TEST(report.failures() == 1U);
+    BOOST_TEST(report.load_error.find("bad_abi_major") != std::string::npos);
+    BOOST_TEST(report.load_error.find("ABI") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
