@@ -1,0 +1,30 @@
+# SPDX-License-Identifier: Apache-2.0
+# Entry points for people and CI. Each target installs what it needs first (make deps).
+#   make run        release build, then list the plugins and describe leaky_soma
+#   make test       dev preset (Debug, warnings as errors) and every test
+#   make test-asan  the same with AddressSanitizer and UndefinedBehaviorSanitizer
+# JOBS=n limits parallel compile and test jobs (default: the number of cores).
+
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+SPARK := build/release/bin/spark
+
+.PHONY: deps run test test-asan
+
+deps:
+	.ci/install-deps
+
+run: deps
+	cmake --preset release
+	cmake --build --preset release -j $(JOBS)
+	$(SPARK) plugins list
+	$(SPARK) plugins describe leaky_soma
+
+test: deps
+	cmake --preset dev
+	cmake --build --preset dev -j $(JOBS)
+	ctest --preset dev -j $(JOBS)
+
+test-asan: deps
+	cmake --preset asan
+	cmake --build --preset asan -j $(JOBS)
+	ctest --preset asan -j $(JOBS)
