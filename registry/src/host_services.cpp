@@ -83,8 +83,12 @@ void host_record::report(const spark_host_t* self, int32_t severity, const char*
     // Never let a logging or allocation failure escape into plugin code.
     try {
         if (severity >= SPARK_SEVERITY_ERROR) {
+            // An error report precedes an error status, which the host turns into one exception
+            // carrying this text: logging it as an error too would tell the user twice.
             const std::lock_guard lock(record.mutex_);
             record.last_error_.assign(text);
+            record.logger_->debug("{}{}", record.prefix_, text);
+            return;
         }
         record.logger_->log(level_of(severity), "{}{}", record.prefix_, text);
     } catch (...) {
