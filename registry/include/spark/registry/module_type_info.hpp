@@ -27,8 +27,8 @@ struct plugin_info {
 /// One module type of a loaded plugin. The descriptor points into the plugin, which stays loaded
 /// as long as this registry or any instance of its types is alive.
 struct module_type_info {
-    std::string canonical_id;             // "vendor.class_ref", e.g. "spark.lif_neuron"
-    const spark_module_type_t* abi{};     // the plugin's descriptor (schema, ports, factory)
+    std::string canonical_id;                  // "vendor.class_ref", e.g. "spark.lif_neuron"
+    const spark_module_type_t* abi{};          // the plugin's descriptor (schema, ports, factory)
     std::shared_ptr<const plugin_info> plugin; // provenance: file, SHA-256, versions
 
     [[nodiscard]] std::string_view class_ref() const { return abi->class_ref; }
@@ -40,6 +40,6 @@ struct module_type_info {
 [[nodiscard]] std::string_view payload_kind_name(std::int32_t kind); // "spikes", "float", ...
 [[nodiscard]] std::string_view field_type_name(std::int32_t type);   // "float", "int[]", ...
 [[nodiscard]] std::string_view dtype_name(std::int32_t dtype);       // "float32", "uint8", ...
-[[nodiscard]] std::string version_string(spark_version_t version);  // "1.0.0"
+[[nodiscard]] std::string version_string(spark_version_t version);   // "1.0.0"
 
 } // namespace spark::registry

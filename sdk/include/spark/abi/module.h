@@ -28,7 +28,7 @@ enum {
     SPARK_KIND_OUTPUT_INTERFACE = 3,  // spikes in, signals out
     SPARK_KIND_CONTROL_INTERFACE = 4, // payload plumbing (concat, sampler)
     SPARK_KIND_COMPONENT = 5,         // soma, synapses, delays, learning rule
-    SPARK_KIND_INITIALIZER = 6,       // fills arrays (kernels, delays); see spark_module_type.initialize
+    SPARK_KIND_INITIALIZER = 6, // fills arrays (kernels, delays); see spark_module_type.initialize
 };
 
 /// Port direction.
@@ -39,10 +39,10 @@ enum {
 
 /// How a port's shape is decided (for documentation and for the host's checks before build).
 enum {
-    SPARK_SHAPE_ANY = 1,         // any shape; an input is given the flattened concatenation of its sources
-    SPARK_SHAPE_FROM_FIELD = 2,  // the int-array config field named `shape_ref` (e.g. "units")
-    SPARK_SHAPE_LIKE_PORT = 3,   // the same shape as the port named `shape_ref`
-    SPARK_SHAPE_COMPUTED = 4,    // decided by build(); `shape_ref` says how, in words
+    SPARK_SHAPE_ANY = 1, // any shape; an input is given the flattened concatenation of its sources
+    SPARK_SHAPE_FROM_FIELD = 2, // the int-array config field named `shape_ref` (e.g. "units")
+    SPARK_SHAPE_LIKE_PORT = 3,  // the same shape as the port named `shape_ref`
+    SPARK_SHAPE_COMPUTED = 4,   // decided by build(); `shape_ref` says how, in words
 };
 
 /// One port of a module type. Strings owned by the plugin, alive until its deinit.
@@ -64,14 +64,14 @@ typedef struct spark_state_array {
     const char* name; // unique within the instance, e.g. "potential"
     int32_t dtype;    // SPARK_DTYPE_*
     spark_shape_t shape;
-    void* data;       // row-major; the host reads it to save and writes it to restore
+    void* data; // row-major; the host reads it to save and writes it to restore
 } spark_state_array_t;
 
 /// What one step sees. All pointers are borrowed for the duration of the step call only.
 typedef struct spark_step_context {
-    uint64_t step_index;           // 0 for the first step after reset
-    double dt;                     // time step [ms]
-    const spark_buffer_t* inputs;  // one per input port, in port order (unwired optional: count 0)
+    uint64_t step_index;          // 0 for the first step after reset
+    double dt;                    // time step [ms]
+    const spark_buffer_t* inputs; // one per input port, in port order (unwired optional: count 0)
     uint32_t input_count;
     const spark_buffer_t* outputs; // one per output port, in port order; write every element
     uint32_t output_count;
@@ -90,7 +90,9 @@ typedef struct spark_module {
     /// promises before build, so that recurrent peers can be built against them. Fills one spec
     /// per output port, in port order (`count` is the number of output ports).
     /// [main-thread], after create, before or after build; the promise must hold after build.
-    spark_status(SPARK_ABI* contract)(struct spark_module* self, spark_port_spec_t* outputs, uint32_t count);
+    spark_status(SPARK_ABI* contract)(struct spark_module* self,
+                                      spark_port_spec_t* outputs,
+                                      uint32_t count);
 
     /// Fix shapes and allocate all state. `inputs` has one spec per input port in port order
     /// (an unwired optional input has rank 0 and payload_kind 0); fill `outputs`, one per output
@@ -104,7 +106,9 @@ typedef struct spark_module {
     /// Restore the initial state and write the outputs of "step -1" (what peers read before this
     /// module's first step, e.g. silent spikes that carry inhibition bits) into `outputs`, one
     /// buffer per output port. [main-thread], after build. No allocation.
-    spark_status(SPARK_ABI* reset)(struct spark_module* self, const spark_buffer_t* outputs, uint32_t output_count);
+    spark_status(SPARK_ABI* reset)(struct spark_module* self,
+                                   const spark_buffer_t* outputs,
+                                   uint32_t output_count);
 
     /// Advance one time step: read ctx->inputs, write every element of ctx->outputs.
     /// No allocation, no blocking, no I/O. [step-thread], after reset; never concurrently for one
@@ -143,7 +147,7 @@ typedef struct spark_module_type {
 
     const spark_field_desc_t* fields; // the config schema (without seed, dtype, dt: always present)
     uint32_t field_count;
-    const spark_port_desc_t* ports;   // inputs and outputs; port order = buffer order in step
+    const spark_port_desc_t* ports; // inputs and outputs; port order = buffer order in step
     uint32_t port_count;
 
     /// Create an instance from a host-validated config. `host` is this instance's host (alive until

@@ -25,35 +25,35 @@ enum {
 
 /// Kind of a validator. The host checks them all before create() and reports every failure.
 enum {
-    SPARK_VALIDATOR_POSITIVE = 1,     // > 0 (every element of an array)
-    SPARK_VALIDATOR_NON_NEGATIVE = 2, // >= 0
-    SPARK_VALIDATOR_RANGE = 3,        // min <= v <= max (closed); use +-inf for one side
-    SPARK_VALIDATOR_ONE_OF = 4,       // a string field whose value is one of `options`
+    SPARK_VALIDATOR_POSITIVE = 1,           // > 0 (every element of an array)
+    SPARK_VALIDATOR_NON_NEGATIVE = 2,       // >= 0
+    SPARK_VALIDATOR_RANGE = 3,              // min <= v <= max (closed); use +-inf for one side
+    SPARK_VALIDATOR_ONE_OF = 4,             // a string field whose value is one of `options`
     SPARK_VALIDATOR_GREATER_THAN_FIELD = 5, // > the value of the float/int field named `field`
-    SPARK_VALIDATOR_LENGTH = 6,       // array length in [min, max]
+    SPARK_VALIDATOR_LENGTH = 6,             // array length in [min, max]
 };
 
 /// One validator of a field. Unused members are 0 / NULL.
 typedef struct spark_validator {
-    int32_t kind;                // SPARK_VALIDATOR_*
-    double min;                  // RANGE, LENGTH
-    double max;                  // RANGE, LENGTH
-    const char* field;           // GREATER_THAN_FIELD: the other field's name
-    const char* const* options;  // ONE_OF: the allowed strings
+    int32_t kind;               // SPARK_VALIDATOR_*
+    double min;                 // RANGE, LENGTH
+    double max;                 // RANGE, LENGTH
+    const char* field;          // GREATER_THAN_FIELD: the other field's name
+    const char* const* options; // ONE_OF: the allowed strings
     uint32_t option_count;
 } spark_validator_t;
 
 /// One field of a config schema. All strings are UTF-8 and owned by the plugin (they live until
 /// the plugin's deinit).
 typedef struct spark_field_desc {
-    const char* name;          // upstream's field name, e.g. "potential_rest"
-    int32_t type;              // SPARK_FIELD_*
+    const char* name; // upstream's field name, e.g. "potential_rest"
+    int32_t type;     // SPARK_FIELD_*
     /// The default as JSON text: `-60.0`, `true`, `[8]`, `"linear"`; for CONFIG and INITIALIZER
     /// fields an object naming the type: `{"__class_ref__": "leaky_soma"}` (plus any field
     /// overrides). NULL means the field is required.
     const char* default_json;
-    const char* units;         // e.g. "mV", "ms", "pA", "Hz"; NULL or "" when unitless
-    const char* description;   // one sentence for `spark plugins describe`
+    const char* units;       // e.g. "mV", "ms", "pA", "Hz"; NULL or "" when unitless
+    const char* description; // one sentence for `spark plugins describe`
     const spark_validator_t* validators;
     uint32_t validator_count;
     /// CONFIG / INITIALIZER: the kind of module type allowed here (SPARK_KIND_*), 0 for any.
@@ -65,8 +65,8 @@ struct spark_config;
 /// One validated value. Only the members for `type` are meaningful, the others are 0 / NULL.
 /// Ownership: the host's; valid during the call it is passed to (copy what you keep).
 typedef struct spark_value {
-    int32_t type;         // SPARK_FIELD_*; an INITIALIZER field holding a number has type FLOAT
-    uint32_t count;       // elements of `ints` / `floats`
+    int32_t type;   // SPARK_FIELD_*; an INITIALIZER field holding a number has type FLOAT
+    uint32_t count; // elements of `ints` / `floats`
     bool b;
     int64_t i;
     double f;
@@ -81,13 +81,13 @@ typedef struct spark_value {
 /// the declared type (defaults filled in). The host validated it against the schema, so a plugin
 /// needs to check only what the schema cannot express.
 typedef struct spark_config {
-    const char* class_ref;        // canonical id of the type this config is for, "vendor.name"
-    const spark_value_t* values;  // values[i] is schema field i
-    uint32_t count;               // == the type's field_count
+    const char* class_ref;       // canonical id of the type this config is for, "vendor.name"
+    const spark_value_t* values; // values[i] is schema field i
+    uint32_t count;              // == the type's field_count
     // Base fields every config carries (upstream's SparkConfig: seed, dtype, dt).
-    uint64_t seed;                // seed of this module's own random stream
-    int32_t dtype;                // SPARK_DTYPE_F32 or SPARK_DTYPE_F64
-    double dt;                    // time step [ms]
+    uint64_t seed; // seed of this module's own random stream
+    int32_t dtype; // SPARK_DTYPE_F32 or SPARK_DTYPE_F64
+    double dt;     // time step [ms]
 } spark_config_t;
 
 #ifdef __cplusplus

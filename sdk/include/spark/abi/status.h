@@ -11,13 +11,14 @@ extern "C" {
 typedef int32_t spark_status;
 
 enum {
-    SPARK_OK = 0,                   // success
-    SPARK_ERR_INVALID_ARGUMENT = 1, // bad parameter, config value, port or shape; the message names it
-    SPARK_ERR_UNSUPPORTED = 2,      // a valid request this module does not implement
-    SPARK_ERR_OUT_OF_MEMORY = 3,    // allocation failed
-    SPARK_ERR_ABI_MISMATCH = 4,     // the two sides disagree on a version or a layout
-    SPARK_ERR_PLUGIN = 5,           // any other failure inside the plugin
-    SPARK_ERR_STATE = 6,            // called in the wrong lifecycle state (e.g. step before build)
+    SPARK_OK = 0, // success
+    SPARK_ERR_INVALID_ARGUMENT =
+        1,                       // bad parameter, config value, port or shape; the message names it
+    SPARK_ERR_UNSUPPORTED = 2,   // a valid request this module does not implement
+    SPARK_ERR_OUT_OF_MEMORY = 3, // allocation failed
+    SPARK_ERR_ABI_MISMATCH = 4,  // the two sides disagree on a version or a layout
+    SPARK_ERR_PLUGIN = 5,        // any other failure inside the plugin
+    SPARK_ERR_STATE = 6,         // called in the wrong lifecycle state (e.g. step before build)
 };
 
 #ifdef __cplusplus

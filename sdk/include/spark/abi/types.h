@@ -16,8 +16,8 @@ enum {
     /// uint8 per element: bit0 = spike, bit1 = the emitting neuron is inhibitory (upstream's
     /// SpikeArray encoding; a silent inhibitory neuron is 0b10).
     SPARK_PAYLOAD_SPIKES = 1,
-    SPARK_PAYLOAD_FLOAT = 2,     // float32 or float64 (SPARK_DTYPE_*): currents, potentials, signals
-    SPARK_PAYLOAD_INT = 3,       // int32 values
+    SPARK_PAYLOAD_FLOAT = 2, // float32 or float64 (SPARK_DTYPE_*): currents, potentials, signals
+    SPARK_PAYLOAD_INT = 3,   // int32 values
     SPARK_PAYLOAD_BOOL_MASK = 4, // uint8 per element, 0 or 1
 };
 
@@ -52,7 +52,7 @@ typedef struct spark_port_spec {
 /// it is passed to. Elements are laid out row-major (C order), `count` = product of the dims.
 typedef struct spark_buffer {
     void* data;
-    uint64_t count;        // number of elements
+    uint64_t count;         // number of elements
     spark_port_spec_t spec; // what the elements are
 } spark_buffer_t;
 
