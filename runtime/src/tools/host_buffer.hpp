@@ -9,21 +9,17 @@
 #include <string>
 
 #include <spark/abi/types.h>
+#include <spark/sdk/buffers.hpp>
 
 namespace spark::runtime::detail {
 
 /// The ABI promises plugins at least this alignment for every buffer.
 inline constexpr std::size_t buffer_alignment = 64;
 
-/// Bytes per element of a SPARK_DTYPE_*, 0 for an unknown dtype.
-[[nodiscard]] std::size_t dtype_size(std::int32_t dtype) noexcept;
-/// Number of elements of a shape (1 for rank 0).
-[[nodiscard]] std::uint64_t element_count(const spark_shape_t& shape) noexcept;
 /// "(8)", "(4, 4)", "()".
 [[nodiscard]] std::string shape_text(const spark_shape_t& shape);
 /// "float float32 (8)".
 [[nodiscard]] std::string spec_text(const spark_port_spec_t& spec);
-[[nodiscard]] bool same_shape(const spark_shape_t& a, const spark_shape_t& b) noexcept;
 
 /// A zero-filled buffer for one port spec.
 class host_buffer {

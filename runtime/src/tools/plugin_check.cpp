@@ -115,18 +115,6 @@ private:
     std::size_t next_ = 0;
 };
 
-std::int32_t dtype_for(std::int32_t payload_kind, std::int32_t float_dtype) {
-    switch (payload_kind) {
-    case SPARK_PAYLOAD_SPIKES:
-    case SPARK_PAYLOAD_BOOL_MASK:
-        return SPARK_DTYPE_U8;
-    case SPARK_PAYLOAD_INT:
-        return SPARK_DTYPE_I32;
-    default:
-        return float_dtype;
-    }
-}
-
 spark_shape_t vector_shape(std::uint32_t length) {
     spark_shape_t shape{};
     shape.rank = 1;
@@ -182,7 +170,7 @@ std::vector<spark_port_spec_t> default_inputs(const std::vector<const spark_port
     for (std::size_t i = 0; i < ports.size(); ++i) {
         const auto& port = *ports[i];
         specs[i].payload_kind = port.payload_kind;
-        specs[i].dtype = dtype_for(port.payload_kind, config.dtype());
+        specs[i].dtype = spark_payload_dtype(port.payload_kind, config.dtype());
         specs[i].shape = vector_shape(8);
         if (port.shape_rule == SPARK_SHAPE_FROM_FIELD) {
             std::string error;
@@ -225,7 +213,7 @@ void check_output_specs(const std::vector<const spark_port_desc_t*>& inputs,
                       " differs from the port's " +
                       std::string(registry::payload_kind_name(port.payload_kind)));
         }
-        const std::int32_t dtype = dtype_for(port.payload_kind, config.dtype());
+        const std::int32_t dtype = spark_payload_dtype(port.payload_kind, config.dtype());
         if (spec.dtype != dtype) {
             found.add(name + ": dtype " + std::string(registry::dtype_name(spec.dtype)) +
                       ", expected " + std::string(registry::dtype_name(dtype)));
@@ -239,7 +227,7 @@ void check_output_specs(const std::vector<const spark_port_desc_t*>& inputs,
         if (port.shape_rule == SPARK_SHAPE_FROM_FIELD) {
             std::string error;
             if (const auto shape = field_shape(config, ref, error)) {
-                if (!detail::same_shape(*shape, spec.shape)) {
+                if (!sdk::same_shape(*shape, spec.shape)) {
                     found.add(name + ": shape " + detail::shape_text(spec.shape) +
                               " differs from field " + ref + " " + detail::shape_text(*shape));
                 }
@@ -256,7 +244,7 @@ void check_output_specs(const std::vector<const spark_port_desc_t*>& inputs,
             }
             if (other == nullptr) {
                 found.add(name + ": its shape follows the unknown port '" + ref + "'");
-            } else if (!detail::same_shape(other->shape, spec.shape)) {
+            } else if (!sdk::same_shape(other->shape, spec.shape)) {
                 found.add(name + ": shape " + detail::shape_text(spec.shape) +
                           " differs from port " + ref + " " + detail::shape_text(other->shape));
             }
@@ -264,7 +252,7 @@ void check_output_specs(const std::vector<const spark_port_desc_t*>& inputs,
         if (contract) {
             const auto& promised = (*contract)[i];
             if (promised.payload_kind != spec.payload_kind || promised.dtype != spec.dtype ||
-                !detail::same_shape(promised.shape, spec.shape)) {
+                !sdk::same_shape(promised.shape, spec.shape)) {
                 found.add(name + ": built as " + detail::spec_text(spec) +
                           " but the contract promised " + detail::spec_text(promised));
             }
@@ -328,7 +316,7 @@ void fill_random(std::vector<host_buffer>& buffers, std::mt19937_64& random) {
     std::uniform_int_distribution<std::int32_t> small(0, 7);
     for (auto& buffer : buffers) {
         for (std::uint64_t k = 0; k < buffer.count(); ++k) {
-            std::byte* at = buffer.data() + k * detail::dtype_size(buffer.spec().dtype);
+            std::byte* at = buffer.data() + k * spark_dtype_size(buffer.spec().dtype);
             switch (buffer.spec().dtype) {
             case SPARK_DTYPE_U8:
                 *at = coin(random) ? std::byte{1} : std::byte{0};
@@ -531,7 +519,7 @@ void check_module(registry::plugin_registry& registry,
         inputs, input_specs, outputs, output_specs, contract, *config, spec_problems);
     stages.finish(spec_problems);
     for (const auto& spec : output_specs) {
-        if (detail::dtype_size(spec.dtype) == 0) {
+        if (spark_dtype_size(spec.dtype) == 0) {
             stages.skip_until("destroy", "an output has an unknown dtype");
             destroy();
             return;
@@ -583,9 +571,9 @@ void check_module(registry::plugin_registry& registry,
             const auto arrays = instance->state();
             for (const auto& array : arrays) {
                 const std::size_t bytes =
-                    static_cast<std::size_t>(detail::element_count(array.shape)) *
-                    detail::dtype_size(array.dtype);
-                if (detail::dtype_size(array.dtype) == 0 || (bytes > 0 && array.data == nullptr)) {
+                    static_cast<std::size_t>(sdk::element_count(array.shape)) *
+                    spark_dtype_size(array.dtype);
+                if (spark_dtype_size(array.dtype) == 0 || (bytes > 0 && array.data == nullptr)) {
                     throw std::runtime_error(std::string("state array ") + array.name +
                                              " has an unknown dtype or no data");
                 }
@@ -601,7 +589,7 @@ void check_module(registry::plugin_registry& registry,
             }
             for (std::size_t a = 0; a < again.size(); ++a) {
                 if (std::string_view(again[a].name) != arrays[a].name ||
-                    !detail::same_shape(again[a].shape, arrays[a].shape) ||
+                    !sdk::same_shape(again[a].shape, arrays[a].shape) ||
                     again[a].dtype != arrays[a].dtype) {
                     throw std::runtime_error(std::string("state array ") + arrays[a].name +
                                              " changed its name, dtype or shape after a step");

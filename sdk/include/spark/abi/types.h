@@ -56,6 +56,36 @@ typedef struct spark_buffer {
     spark_port_spec_t spec; // what the elements are
 } spark_buffer_t;
 
+/// Bytes per element of a SPARK_DTYPE_* value; 0 for an unknown dtype. [thread-safe]
+static inline uint32_t spark_dtype_size(int32_t dtype) {
+    switch (dtype) {
+    case SPARK_DTYPE_U8:
+        return 1;
+    case SPARK_DTYPE_I32:
+    case SPARK_DTYPE_F32:
+        return 4;
+    case SPARK_DTYPE_F64:
+        return 8;
+    default:
+        return 0;
+    }
+}
+
+/// The element type that carries a payload kind: spikes and masks are uint8, ints int32, and
+/// floats whatever the module computes in (`float_dtype`, SPARK_DTYPE_F32 or SPARK_DTYPE_F64).
+/// [thread-safe]
+static inline int32_t spark_payload_dtype(int32_t payload_kind, int32_t float_dtype) {
+    switch (payload_kind) {
+    case SPARK_PAYLOAD_SPIKES:
+    case SPARK_PAYLOAD_BOOL_MASK:
+        return SPARK_DTYPE_U8;
+    case SPARK_PAYLOAD_INT:
+        return SPARK_DTYPE_I32;
+    default:
+        return float_dtype;
+    }
+}
+
 #ifdef __cplusplus
 }
 #endif

@@ -70,19 +70,6 @@ struct port_table {
 
 namespace detail {
 
-[[nodiscard]] inline std::int32_t element_dtype(std::int32_t payload_kind,
-                                                std::int32_t float_dtype) {
-    switch (payload_kind) {
-    case SPARK_PAYLOAD_SPIKES:
-    case SPARK_PAYLOAD_BOOL_MASK:
-        return SPARK_DTYPE_U8;
-    case SPARK_PAYLOAD_INT:
-        return SPARK_DTYPE_I32;
-    default:
-        return float_dtype;
-    }
-}
-
 [[nodiscard]] inline std::string spec_string(const spark_port_spec_t& spec) {
     return payload_name(spec.payload_kind) + " " + dtype_name(spec.dtype) + " " +
            shape_string(spec.shape);
@@ -413,7 +400,7 @@ public:
             const auto& port = *ports_.outputs[i];
             if (port.shape_rule == SPARK_SHAPE_FROM_FIELD) {
                 prefill_[i] = make_spec(port.payload_kind,
-                                        element_dtype(port.payload_kind, dtype_),
+                                        spark_payload_dtype(port.payload_kind, dtype_),
                                         cfg.shape(port.shape_ref));
             }
         }
@@ -493,7 +480,7 @@ public:
             std::memset(outputs[i].data,
                         0,
                         static_cast<std::size_t>(outputs[i].count) *
-                            element_size(out_specs_[i].dtype));
+                            spark_dtype_size(out_specs_[i].dtype));
         }
         if constexpr (has_reset<M>::value) {
             module_->reset(output_buffers(ports_, outputs));
@@ -564,18 +551,6 @@ public:
     }
 
 private:
-    static std::size_t element_size(std::int32_t dtype) {
-        switch (dtype) {
-        case SPARK_DTYPE_U8:
-            return 1;
-        case SPARK_DTYPE_I32:
-        case SPARK_DTYPE_F32:
-            return 4;
-        default:
-            return 8;
-        }
-    }
-
     static void expect_count(const char* call,
                              const char* what,
                              std::uint32_t given,
@@ -615,7 +590,7 @@ private:
                                what + " has rank " + std::to_string(spec.shape.rank) +
                                    ", more than " + std::to_string(SPARK_MAX_RANK));
         }
-        const auto expected = element_dtype(port.payload_kind, dtype_);
+        const auto expected = spark_payload_dtype(port.payload_kind, dtype_);
         if (spec.dtype != expected) {
             throw status_error(SPARK_ERR_INVALID_ARGUMENT,
                                what + " carries " + dtype_name(spec.dtype) +
@@ -650,7 +625,7 @@ private:
                 }
                 if (shape != nullptr) {
                     out[i] = make_spec(
-                        port.payload_kind, element_dtype(port.payload_kind, dtype_), *shape);
+                        port.payload_kind, spark_payload_dtype(port.payload_kind, dtype_), *shape);
                 }
             }
         }
@@ -660,7 +635,7 @@ private:
         for (std::size_t i = 0; i < specs.size(); ++i) {
             const auto& port = *ports_.outputs[i];
             const auto& spec = specs[i];
-            const auto expected = element_dtype(port.payload_kind, dtype_);
+            const auto expected = spark_payload_dtype(port.payload_kind, dtype_);
             const bool float_ok = port.payload_kind == SPARK_PAYLOAD_FLOAT &&
                                   (spec.dtype == SPARK_DTYPE_F32 || spec.dtype == SPARK_DTYPE_F64);
             if (spec.payload_kind != port.payload_kind || (spec.dtype != expected && !float_ok) ||
