@@ -17,19 +17,13 @@
 #include <spark/registry/module_type_info.hpp>
 
 #include "descriptor_check.hpp"
+#include "elf_file.hpp"
+#include "refusal.hpp"
 
 namespace spark::registry::detail {
 namespace {
 
 constexpr spark_version_t host_abi = SPARK_ABI_VERSION_INIT;
-
-std::string prefix(const std::filesystem::path& file) {
-    return "cannot load plugin " + file.string() + ": ";
-}
-
-[[noreturn]] void refuse(const std::filesystem::path& file, const std::string& problem) {
-    throw load_error(file, prefix(file) + problem);
-}
 
 std::string abi_mismatch(spark_version_t found) {
     const std::string host_major_minor =
@@ -37,59 +31,6 @@ std::string abi_mismatch(spark_version_t found) {
     return "expected ABI " + host_major_minor + " (major " + std::to_string(host_abi.major) +
            ", minor <= " + std::to_string(host_abi.minor) + "), found " + version_string(found) +
            "; rebuild the plugin against Spark SDK ABI " + host_major_minor;
-}
-
-// The ELF layout checks library_info leaves out: it trusts the offsets in the file, so a
-// truncated or corrupt file could make it read garbage sizes. Everything is checked against the
-// real file size before library_info reads sections.
-void check_elf_layout(const std::filesystem::path& file) {
-    const auto size = std::filesystem::file_size(file);
-    std::ifstream in(file, std::ios::binary);
-    Elf64_Ehdr header{};
-    if (size < sizeof(header) || !in.read(reinterpret_cast<char*>(&header), sizeof(header))) {
-        refuse(file,
-               "the file is truncated: expected at least " + std::to_string(sizeof(header)) +
-                   " bytes of ELF header, found " + std::to_string(size) + " bytes");
-    }
-    if (header.e_ident[EI_CLASS] != ELFCLASS64) {
-        refuse(file,
-               "expected a 64-bit ELF shared library, found ELF class " +
-                   std::to_string(header.e_ident[EI_CLASS]));
-    }
-    if (header.e_type != ET_DYN) {
-        refuse(file,
-               "expected a shared library (ELF type " + std::to_string(ET_DYN) +
-                   ", ET_DYN), found ELF type " + std::to_string(header.e_type) +
-                   "; build plugins as shared modules with spark_add_plugin()");
-    }
-    if (header.e_shentsize != sizeof(Elf64_Shdr)) {
-        refuse(file,
-               "the ELF file is corrupt: expected section headers of " +
-                   std::to_string(sizeof(Elf64_Shdr)) + " bytes, found " +
-                   std::to_string(header.e_shentsize));
-    }
-    const std::uint64_t headers_end =
-        header.e_shoff + std::uint64_t{header.e_shnum} * sizeof(Elf64_Shdr);
-    if (headers_end > size || header.e_shoff > size) {
-        refuse(file,
-               "the file is truncated: its section headers end at byte " +
-                   std::to_string(headers_end) + ", found only " + std::to_string(size) + " bytes");
-    }
-    in.seekg(static_cast<std::streamoff>(header.e_shoff));
-    for (unsigned i = 0; i < header.e_shnum; ++i) {
-        Elf64_Shdr section{};
-        if (!in.read(reinterpret_cast<char*>(&section), sizeof(section))) {
-            refuse(file, "the ELF file cannot be read at section header " + std::to_string(i));
-        }
-        const bool occupies_file = section.sh_type != SHT_NOBITS && section.sh_type != SHT_NULL;
-        if (occupies_file &&
-            (section.sh_offset > size || section.sh_size > size - section.sh_offset)) {
-            refuse(file,
-                   "the file is truncated: section " + std::to_string(i) + " ends at byte " +
-                       std::to_string(section.sh_offset + section.sh_size) + ", found only " +
-                       std::to_string(size) + " bytes");
-        }
-    }
 }
 
 bool starts_with_elf_magic(const std::filesystem::path& file) {
@@ -152,6 +93,13 @@ void inspect_library(const std::filesystem::path& file) {
                                     : "only " + some_symbols(symbols)) +
                    "; a Spark plugin defines it with SPARK_EXPORT (see spark/abi/entry.h)");
     }
+    // dlopen would run the library's static initialisers: refuse an incompatible ABI from the
+    // file's bytes first. (open_plugin checks again after loading, for entries whose version is
+    // not stored in the file.)
+    if (const auto version = read_symbol_version(file, SPARK_PLUGIN_ENTRY_SYMBOL);
+        version && spark_abi_compatible(host_abi, *version) == 0) {
+        throw abi_error(file, refusal_prefix(file) + abi_mismatch(*version));
+    }
 }
 
 std::shared_ptr<loaded_plugin> open_plugin(const std::filesystem::path& file) {
@@ -167,7 +115,7 @@ std::shared_ptr<loaded_plugin> open_plugin(const std::filesystem::path& file) {
     const auto& entry = *plugin->entry;
     // Data only so far: the version decides whether any of the plugin's code may run.
     if (spark_abi_compatible(host_abi, entry.abi_version) == 0) {
-        throw abi_error(file, prefix(file) + abi_mismatch(entry.abi_version));
+        throw abi_error(file, refusal_prefix(file) + abi_mismatch(entry.abi_version));
     }
     if (auto problem = entry_problem(entry); !problem.empty()) {
         refuse(file, problem);
@@ -196,7 +144,8 @@ std::shared_ptr<loaded_plugin> open_plugin(const std::filesystem::path& file) {
         const auto& type = *types[i];
         const auto label = type_label(type, i);
         if (spark_abi_compatible(host_abi, type.abi_version) == 0) {
-            throw abi_error(file, prefix(file) + label + ": " + abi_mismatch(type.abi_version));
+            throw abi_error(file,
+                            refusal_prefix(file) + label + ": " + abi_mismatch(type.abi_version));
         }
         if (auto problem = type_problem(type); !problem.empty()) {
             refuse(file, label + " is malformed: " + problem + "; fix the plugin's descriptor");

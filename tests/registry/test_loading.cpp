@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Loading one file: the good plain-C plugin and its provenance, and every broken file refused
 // with a message that names the file, what was expected and what was found.
+#include <cstdlib>
 #include <elf.h>
 #include <filesystem>
 #include <fstream>
@@ -91,6 +92,8 @@ BOOST_AUTO_TEST_CASE(refuses_a_newer_major_version_before_running_any_plugin_cod
                                   "expected ABI 1.0 (major 1, minor <= 0), found 2.0.0; "
                                   "rebuild the plugin against Spark SDK ABI 1.0"));
     BOOST_TEST(!captured_log().contains("ran although its ABI is refused"));
+    // Not even its static initialisers: the version was read from the file, before dlopen.
+    BOOST_TEST(std::getenv("SPARK_TEST_STATIC_INIT_RAN") == nullptr);
     BOOST_TEST(!spark::test::is_loaded(fs::canonical(file)));
     BOOST_TEST(registry.plugins().empty());
     BOOST_TEST(registry.types().empty());
@@ -103,6 +106,7 @@ BOOST_AUTO_TEST_CASE(refuses_a_newer_minor_version) {
                                   "expected ABI 1.0 (major 1, minor <= 0), found 1.1.0; "
                                   "rebuild the plugin against Spark SDK ABI 1.0"));
     BOOST_TEST(!captured_log().contains("ran although its ABI is refused"));
+    BOOST_TEST(std::getenv("SPARK_TEST_STATIC_INIT_RAN") == nullptr);
 }
 
 BOOST_AUTO_TEST_CASE(the_error_names_the_file) {

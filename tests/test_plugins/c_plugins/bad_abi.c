@@ -1,7 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // bad_abi_major (BAD_ABI_MAJOR) and newer_minor (BAD_ABI_MINOR): plugins built against an ABI the
 // host must refuse. Their init reports an error the tests look for: it must never appear, because
-// the version is checked before any plugin function runs.
+// the version is checked before any plugin function runs. Their static initialiser leaves a mark in
+// the environment: it must never run either, because the version is read from the file before
+// dlopen.
+#define _POSIX_C_SOURCE 200112L
+#include <stdlib.h>
+
 #include <spark/abi/spark_abi.h>
 
 #include "stub_module.h"
@@ -17,6 +22,10 @@
 #else
 #    error "define BAD_ABI_MAJOR or BAD_ABI_MINOR"
 #endif
+
+__attribute__((constructor)) static void on_dlopen(void) {
+    setenv("SPARK_TEST_STATIC_INIT_RAN", PLUGIN_ID, 1);
+}
 
 static const spark_module_type_t copy_type = STUB_TYPE("copy", "test");
 static const spark_module_type_t* const all_types[] = {&copy_type};
