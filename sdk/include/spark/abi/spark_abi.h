@@ -5,6 +5,7 @@
 #include "host.h"
 #include "module.h"
 #include "schema.h"
+#include "services.h"
 #include "status.h"
 #include "types.h"
 #include "version.h"

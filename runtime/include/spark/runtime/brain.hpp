@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: Apache-2.0
+// A Brain: modules from any plugin, wired by a brain_config, stepped with upstream Spark's
+// cache-synchronous semantics (every module reads the outputs of step t-1, brain inputs are seen at
+// step t) on a oneTBB flow graph or sequentially, with bit-identical results either way.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <spark/abi/types.h>
+#include <spark/registry/errors.hpp>
+#include <spark/registry/module_type_info.hpp>
+#include <spark/registry/plugin_registry.hpp>
+#include <spark/runtime/brain_config.hpp>
+
+namespace spark::runtime {
+
+/// The wiring cannot be built: a cycle through a module without an output contract, or shapes
+/// that do not fit. The message names the modules involved.
+class graph_error : public spark::error {
+public:
+    using spark::error::error;
+};
+
+/// A step failed in a module (an error status or a caught exception). The brain needs reset().
+class step_error : public spark::error {
+public:
+    step_error(std::string module,
+               std::string type_id,
+               std::uint64_t step_index,
+               const std::string& message);
+    [[nodiscard]] const std::string& module() const noexcept { return module_; }
+    [[nodiscard]] const std::string& type_id() const noexcept { return type_id_; }
+    [[nodiscard]] std::uint64_t step_index() const noexcept { return step_index_; }
+
+private:
+    std::string module_;
+    std::string type_id_;
+    std::uint64_t step_index_;
+};
+
+enum class executor_kind {
+    flow_graph, // oneTBB flow graph, one node per module, built once and reused every step
+    sequential, // one module after the other on the calling thread
+};
+
+struct brain_options {
+    executor_kind executor = executor_kind::flow_graph;
+    unsigned threads =
+        0; // flow graph only: run inside a task_arena of this many threads; 0 = all cores
+};
+
+/// Read-only view of one port's data.
+struct port_view {
+    const void* data = nullptr;
+    std::uint64_t count = 0;
+    spark_port_spec_t spec{};
+
+    template <typename T>
+    [[nodiscard]] std::span<const T> as() const {
+        return {static_cast<const T*>(data), static_cast<std::size_t>(count)};
+    }
+};
+
+/// What the brain built for one module.
+struct module_info {
+    std::string name;
+    const registry::module_type_info* type = nullptr;
+    std::vector<std::pair<std::string, spark_port_spec_t>> inputs; // merged input specs, port order
+    std::vector<std::pair<std::string, spark_port_spec_t>> outputs; // port order
+};
+
+class brain {
+public:
+    /// Validates (throws config_error listing every problem), creates every module through the
+    /// registry, builds them in initialization order (shapes flow from the brain inputs; modules in
+    /// a cycle see each other's contracts), allocates the double-buffered cache and resets.
+    brain(const registry::plugin_registry& registry,
+          const brain_config& config,
+          brain_options options = {});
+    brain(brain&&) noexcept;
+    brain& operator=(brain&&) noexcept;
+    brain(const brain&) = delete;
+    brain& operator=(const brain&) = delete;
+    ~brain();
+
+    /// Strongly connected components of the wiring, dependencies first; each lists module names
+    /// in config order. Throws graph_error for a cycle through a module without a contract.
+    [[nodiscard]] static std::vector<std::vector<std::string>>
+    resolve_initialization_order(const registry::plugin_registry& registry,
+                                 const brain_config& config);
+    [[nodiscard]] const std::vector<std::vector<std::string>>&
+    initialization_order() const noexcept;
+
+    /// The writable buffer of a brain input: what is in it when step() runs is seen at that step.
+    /// Throws spark::error naming the input (and the known ones) when there is none of that name.
+    [[nodiscard]] spark_buffer_t input(std::string_view name);
+    template <typename T>
+    [[nodiscard]] std::span<T> input_as(std::string_view name) {
+        const auto b = input(name);
+        return {static_cast<T*>(b.data), static_cast<std::size_t>(b.count)};
+    }
+
+    /// One time step (see the header comment). Throws step_error; afterwards call reset().
+    void step();
+    /// Every module and the cache back to their initial state; step_index() back to 0. Brain
+    /// input buffers are zeroed.
+    void reset();
+    /// Steps completed since construction or the last reset.
+    [[nodiscard]] std::uint64_t step_index() const noexcept;
+    [[nodiscard]] double dt() const noexcept; // [ms], the brain's time step
+
+    /// A brain output after the last step (the producing module's step-t output).
+    [[nodiscard]] port_view output(std::string_view name) const;
+    /// What the cache holds for a module's output port: its output of the last completed step
+    /// (before the first step: its reset outputs).
+    [[nodiscard]] port_view cached(std::string_view module, std::string_view port) const;
+    /// Upstream's get_spikes_from_cache(): per module, its cached "spikes" port, else "out_spikes".
+    [[nodiscard]] std::vector<std::pair<std::string, port_view>> get_spikes_from_cache() const;
+
+    [[nodiscard]] const std::vector<module_info>& modules() const noexcept;
+    [[nodiscard]] const std::vector<std::pair<std::string, spark_port_spec_t>>&
+    input_specs() const noexcept;
+    [[nodiscard]] const std::vector<std::pair<std::string, spark_port_spec_t>>&
+    output_specs() const noexcept;
+
+private:
+    struct impl;
+    std::unique_ptr<impl> impl_;
+};
+
+} // namespace spark::runtime

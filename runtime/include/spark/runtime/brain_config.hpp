@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: Apache-2.0
+// A brain's description in upstream Spark's `.scfg` schema (commit af523a5): brain inputs, brain
+// outputs and the modules with their wiring and configs. Plain data; validate() checks it against
+// the plugins a registry knows.
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <spark/registry/plugin_registry.hpp>
+#include <spark/runtime/errors.hpp>
+
+namespace spark::runtime {
+
+/// Upstream's PortMap: where a port's data comes from. origin "__call__" is a brain input.
+struct port_map {
+    std::string origin;
+    std::string port;
+    friend bool operator==(const port_map&, const port_map&) = default;
+};
+
+/// The origin name of brain inputs in port maps.
+inline constexpr std::string_view brain_input_origin = "__call__";
+
+/// Upstream's PortSpecs of a brain input or output.
+struct port_specs {
+    std::string payload_type;         // upstream payload name: "float_array", "spike_array", ...
+    std::vector<std::uint32_t> shape; // empty = scalar
+    std::string dtype;                // "float32", "float64", "uint8", ... (float16 -> float32)
+    std::string description;
+};
+
+/// One entry of output_map: which module port feeds a brain output, and its spec.
+struct brain_output {
+    port_map input;
+    port_specs spec;
+};
+
+/// Upstream's ModuleSpecs: one module of the brain.
+struct module_specs {
+    std::string name;      // == its key in modules_map
+    std::string class_ref; // bare or canonical ("vendor.class_ref")
+    /// Input port -> its sources, in order (several sources are flattened and concatenated).
+    std::vector<std::pair<std::string, std::vector<port_map>>> inputs;
+    std::string config_json; // the module's config as a JSON object (field -> value)
+};
+
+class brain_config {
+public:
+    std::vector<std::pair<std::string, port_specs>> input_map;    // in file order
+    std::vector<std::pair<std::string, brain_output>> output_map; // in file order
+    std::vector<module_specs> modules_map;                        // in file order
+    std::string metadata_json = "{}";                             // __metadata__, kept verbatim
+    std::string graph_editor_metadata_json = "{}"; // __graph_editor_metadata__, kept verbatim
+
+    /// Parses `.scfg` JSON text ({"__type__": "brain_config", "__cfg__": {...}}). Throws
+    /// config_error with every structural problem (malformed JSON with line and column, missing
+    /// or mistyped keys, unknown keys), each with its path; `source` names the file in messages.
+    [[nodiscard]] static brain_config from_json(std::string_view text,
+                                                std::string source = "brain");
+    [[nodiscard]] static brain_config from_file(const std::filesystem::path& file);
+    /// The `.scfg` JSON text (4-space indent, upstream's key order).
+    [[nodiscard]] std::string to_json() const;
+
+    /// Every problem at once, each with its path (e.g.
+    /// "brain/modules_map/A_ex/inputs/in_spikes[1]"): unknown class_ref (with suggestions), unknown
+    /// origin module or port, a port the module does not have, payload kind mismatch, shape
+    /// mismatch (both ends named), missing required input, duplicate names, invalid module configs,
+    /// cycles through modules without a contract. Empty when the brain can be built.
+    [[nodiscard]] std::vector<config_issue>
+    validate(const registry::plugin_registry& registry) const;
+};
+
+} // namespace spark::runtime
