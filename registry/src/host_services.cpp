@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "host_services.hpp"
 
+#include <cstring>
 #include <utility>
 
 #include <spdlog/spdlog.h>
 
+#include <spark/abi/services.h>
 #include <spark/abi/version.h>
+
+#include "initializer_service.hpp"
 
 namespace spark::registry::detail {
 namespace {
@@ -24,10 +28,6 @@ spdlog::level::level_enum level_of(int32_t severity) noexcept {
         // An unknown severity is more likely a newer, graver one than a chatty one.
         return severity < SPARK_SEVERITY_TRACE ? spdlog::level::trace : spdlog::level::err;
     }
-}
-
-host_record& record_of(const spark_host_t* self) noexcept {
-    return *static_cast<host_record*>(self->host_data);
 }
 
 std::mutex& logger_creation_mutex() {
@@ -56,7 +56,8 @@ std::shared_ptr<spdlog::logger> logger_for(const std::string& name) {
 }
 
 host_record::host_record(attribution to)
-    : logger_(logger_for(to.logger)), prefix_(std::move(to.prefix)) {
+    : logger_(logger_for(to.logger)), prefix_(std::move(to.prefix)),
+      initializers_(std::move(to.initializers)) {
     host_.abi_version = SPARK_ABI_VERSION_INIT;
     host_.host_data = this;
     host_.report = &host_record::report;
@@ -78,7 +79,7 @@ void host_record::report(const spark_host_t* self, int32_t severity, const char*
     if (self == nullptr || self->host_data == nullptr) {
         return;
     }
-    auto& record = record_of(self);
+    auto& record = host_record::of(self);
     const char* text = message != nullptr ? message : "(null message)";
     // Never let a logging or allocation failure escape into plugin code.
     try {
@@ -99,11 +100,17 @@ int32_t host_record::wants(const spark_host_t* self, int32_t severity) noexcept 
     if (self == nullptr || self->host_data == nullptr) {
         return 0;
     }
-    return record_of(self).logger_->should_log(level_of(severity)) ? 1 : 0;
+    return host_record::of(self).logger_->should_log(level_of(severity)) ? 1 : 0;
 }
 
-const void* host_record::get_service(const spark_host_t* /*self*/, const char* /*id*/) noexcept {
-    return nullptr; // no host services yet; plugins must cope with NULL
+const void* host_record::get_service(const spark_host_t* self, const char* id) noexcept {
+    if (self == nullptr || self->host_data == nullptr || id == nullptr) {
+        return nullptr;
+    }
+    if (std::strcmp(id, SPARK_SERVICE_INITIALIZERS) == 0 && of(self).initializers_ != nullptr) {
+        return initializer_catalogue::service();
+    }
+    return nullptr; // unknown ids: plugins must cope with NULL
 }
 
 } // namespace spark::registry::detail

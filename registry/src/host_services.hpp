@@ -16,10 +16,14 @@ namespace spark::registry::detail {
 /// (so a host that redirects the default logger sees plugin messages too).
 std::shared_ptr<spdlog::logger> logger_for(const std::string& name);
 
-/// Where a host's messages go: the logger's name and a prefix for each message (e.g. "'A_ex': ").
+class initializer_catalogue;
+
+/// Where a host's messages go: the logger's name and a prefix for each message (e.g. "'A_ex': "),
+/// and which initializer types its SPARK_SERVICE_INITIALIZERS service can run (none when null).
 struct attribution {
     std::string logger;
     std::string prefix;
+    std::shared_ptr<const initializer_catalogue> initializers = nullptr;
 };
 
 /// One spark_host_t and what it attributes messages to. Not movable: host_data points at it.
@@ -31,6 +35,13 @@ public:
     ~host_record() = default;
 
     [[nodiscard]] const spark_host_t* abi() const noexcept { return &host_; }
+    /// The record behind a spark_host_t this class made.
+    [[nodiscard]] static host_record& of(const spark_host_t* host) noexcept {
+        return *static_cast<host_record*>(host->host_data);
+    }
+    [[nodiscard]] const initializer_catalogue* initializers() const noexcept {
+        return initializers_.get();
+    }
     /// The last message reported with SPARK_SEVERITY_ERROR or worse (empty if none); clears it.
     [[nodiscard]] std::string take_last_error();
     /// Forget a stale error message before a new call. No allocation.
@@ -46,6 +57,7 @@ private:
     spark_host_t host_{};
     std::shared_ptr<spdlog::logger> logger_;
     std::string prefix_;
+    std::shared_ptr<const initializer_catalogue> initializers_;
     std::mutex mutex_; // guards last_error_: report() may come from any step thread
     std::string last_error_;
 };

@@ -68,9 +68,11 @@ void expect_count(const who& self,
 
 module_instance::impl::impl(std::shared_ptr<detail::loaded_plugin> library,
                             module_type_info info,
-                            std::string instance_name)
+                            std::string instance_name,
+                            std::shared_ptr<const detail::initializer_catalogue> initializers)
     : plugin(std::move(library)), type(std::move(info)), name(std::move(instance_name)),
-      host(detail::attribution{"spark.plugin." + type.canonical_id, "'" + name + "': "}),
+      host(detail::attribution{
+          "spark.plugin." + type.canonical_id, "'" + name + "': ", std::move(initializers)}),
       input_ports(count_ports(*type.abi, SPARK_PORT_INPUT)),
       output_ports(count_ports(*type.abi, SPARK_PORT_OUTPUT)) {}
 

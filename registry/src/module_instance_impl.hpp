@@ -9,6 +9,7 @@
 #include <spark/registry/module_instance.hpp>
 
 #include "host_services.hpp"
+#include "initializer_service.hpp"
 #include "library_loader.hpp"
 
 namespace spark::registry {
@@ -25,7 +26,10 @@ namespace detail {
 } // namespace detail
 
 struct module_instance::impl {
-    impl(std::shared_ptr<detail::loaded_plugin> plugin, module_type_info info, std::string name);
+    impl(std::shared_ptr<detail::loaded_plugin> plugin,
+         module_type_info info,
+         std::string name,
+         std::shared_ptr<const detail::initializer_catalogue> initializers);
     impl(const impl&) = delete;
     impl& operator=(const impl&) = delete;
     /// Calls the plugin's destroy; then the members go in reverse order: the host, and last the

@@ -59,6 +59,9 @@ struct plugin_registry::impl {
     // Canonical ids claimed by more than one file, with every claimant (the first one kept).
     std::map<std::string, std::vector<std::filesystem::path>, std::less<>> contested;
     std::vector<load_failure> failures;
+    // What SPARK_SERVICE_INITIALIZERS can run for this registry's instances.
+    std::shared_ptr<detail::initializer_catalogue> initializers =
+        std::make_shared<detail::initializer_catalogue>();
 
     const plugin_info& load(const std::filesystem::path& file);
     void record_contest(const std::string& id,
@@ -134,6 +137,9 @@ const plugin_info& plugin_registry::impl::load(const std::filesystem::path& file
     for (const auto* type : plugin->types) {
         auto id = type_id_of(*type);
         types.emplace(id, detail::type_entry{module_type_info{id, type, info}, plugin});
+        if (type->kind == SPARK_KIND_INITIALIZER) {
+            initializers->add(id, type, plugin);
+        }
     }
     libraries.push_back(plugin);
     plugin_ids.emplace(plugin_id, canonical);
@@ -319,7 +325,8 @@ module_instance plugin_registry::create(const module_type_info& type,
                            " values, expected " + std::to_string(abi.field_count) +
                            " (one per schema field, in schema order)");
     }
-    auto state = std::make_unique<module_instance::impl>(entry.library, entry.info, name);
+    auto state = std::make_unique<module_instance::impl>(
+        entry.library, entry.info, name, impl_->initializers);
     spark_module_t* created = nullptr;
     const spark_status status =
         abi.create(type.abi, state->host.abi(), &config, state->name.c_str(), &created);
@@ -353,7 +360,8 @@ void plugin_registry::initialize(const module_type_info& type,
                            std::string(kind_name(abi.kind)) +
                            ", not an initializer; create an instance instead");
     }
-    detail::host_record host(detail::attribution{"spark.plugin." + type.canonical_id, ""});
+    detail::host_record host(
+        detail::attribution{"spark.plugin." + type.canonical_id, "", impl_->initializers});
     const spark_status status = abi.initialize(type.abi, host.abi(), &config, &out);
     if (status != SPARK_OK) {
         throw detail::make_plugin_error(
