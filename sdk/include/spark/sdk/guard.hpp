@@ -29,6 +29,15 @@ private:
     spark_status status_;
 };
 
+/// A failure whose message is already with the host (e.g. a host service reported it through the
+/// calling instance's host): guarded() returns its status without reporting again, so the host's
+/// last error stays the informative one.
+class already_reported : public status_error {
+public:
+    explicit already_reported(spark_status status)
+        : status_error(status, "the failure was reported through the host") {}
+};
+
 /// Sends `message` to the host (which copies it). A null host or callback drops the message:
 /// reporting must never be the thing that fails.
 inline void report(const spark_host_t* host, std::int32_t severity, const char* message) noexcept {
@@ -86,6 +95,8 @@ template <typename Fn>
         } else {
             return static_cast<spark_status>(std::forward<Fn>(fn)());
         }
+    } catch (const already_reported& e) {
+        return e.status();
     } catch (const std::exception& e) {
         // what() of a std::bad_alloc says nothing useful to a user; name the failure instead.
         if (dynamic_cast<const std::bad_alloc*>(&e) != nullptr) {

@@ -900,4 +900,37 @@ private:
     spark_module_type_t desc_{};
 };
 
+/// The finalized schema of module type M, built on first use (thread-safe) and kept until the
+/// library unloads. With it a module reads a nested config of a type the same plugin implements:
+/// `config_view(schema_of<leaky_soma<float>>().fields(), ..., nested)`, or nested_view<M>().
+template <typename M>
+[[nodiscard]] const schema& schema_of() {
+    static const std::unique_ptr<schema> built = [] {
+        auto s = std::make_unique<schema>();
+        M::declare(*s);
+        s->finalize(std::string("module type '") + M::class_ref + "'");
+        return s;
+    }();
+    return *built;
+}
+
+/// A view of `config` (typically a CONFIG field's nested config) read with the schema of M.
+/// Throws SPARK_ERR_INVALID_ARGUMENT when config.class_ref does not name M (as "M" or
+/// "vendor.M"), because the values would then follow another type's schema.
+template <typename M>
+[[nodiscard]] config_view nested_view(const spark_config_t& config) {
+    const std::string_view ref = config.class_ref != nullptr ? config.class_ref : "";
+    const std::string_view name = M::class_ref;
+    const bool same = ref == name || (ref.size() > name.size() &&
+                                      ref.substr(ref.size() - name.size()) == name &&
+                                      ref[ref.size() - name.size() - 1] == '.');
+    if (!same) {
+        throw status_error(SPARK_ERR_INVALID_ARGUMENT,
+                           "a nested config for '" + std::string(ref) + "' was read as '" +
+                               std::string(name) + "'");
+    }
+    const schema& s = schema_of<M>();
+    return config_view(s.fields(), s.field_count(), config);
+}
+
 } // namespace spark::sdk

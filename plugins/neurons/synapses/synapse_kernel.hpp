@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: Apache-2.0
+// LinearSynapses' configuration (upstream-models.md section 5.1): the kernel W of shape
+// units ⊕ presynaptic shape [pA] from the `kernel` initializer, with upstream's init_kwargs
+// (norm_axes = the postsynaptic axes) forced on a normalised initializer.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include <spark/sdk/buffers.hpp>
+#include <spark/sdk/initializer.hpp>
+#include <spark/sdk/params.hpp>
+#include <spark/sdk/schema.hpp>
+
+#include "common/component_shapes.hpp"
+
+namespace spark::neurons {
+
+inline void declare_synapse_fields(sdk::schema& s) {
+    declare_component_units(s);
+    s.field_initializer("kernel", "sparse_uniform_initializer", "")
+        .units("pA")
+        .nested_kind(SPARK_KIND_INITIALIZER)
+        .description("synaptic weights W[post, pre]; a number sets every weight");
+    // Upstream reads this from the payload; our port specs carry no such flag, so it is said here.
+    s.field_bool("async_spikes", false)
+        .description("input spikes are per synapse, shaped units ⊕ presynaptic shape (as "
+                     "n2n_delays emits them); false: one spike per presynaptic neuron");
+}
+
+/// The kernel of shape units ⊕ pre, row-major (post-major: W[o][i] at o * n_pre + i).
+template <typename T>
+[[nodiscard]] std::vector<T> make_kernel(const sdk::initializer_value& init,
+                                         const spark_host_t* host,
+                                         const spark_shape_t& units,
+                                         const spark_shape_t& pre) {
+    const spark_shape_t shape = concat_shapes(units, pre);
+    std::vector<T> w(count_of(shape));
+    if (w.empty()) {
+        return w;
+    }
+    spark_buffer_t out{};
+    out.data = w.data();
+    out.count = w.size();
+    out.spec = sdk::make_spec(SPARK_PAYLOAD_FLOAT, sdk::dtype_of<T>, shape);
+    const auto* given = init.config();
+    // Upstream passes norm_axes = the postsynaptic axes; only the normalised initializer has the
+    // field (after scale, min_value, max_value, density: index 4 in spark.initializers).
+    constexpr std::string_view normalized = "normalized_sparse_uniform_initializer";
+    if (given != nullptr && given->class_ref().size() >= normalized.size() &&
+        given->class_ref().substr(given->class_ref().size() - normalized.size()) == normalized &&
+        given->size() > 4 && given->value(4).type == SPARK_FIELD_INT_ARRAY) {
+        auto forced = given->clone();
+        std::vector<std::int64_t> axes;
+        for (std::uint32_t a = 0; a < units.rank; ++a) {
+            axes.push_back(a);
+        }
+        forced->set_ints(4, std::move(axes));
+        init.fill(host, out, forced.get());
+    } else {
+        init.fill(host, out);
+    }
+    return w;
+}
+
+/// W[o][i] (post-major) to W[i][o] (pre-major), so that one presynaptic neuron's weights are
+/// contiguous.
+template <typename T>
+[[nodiscard]] std::vector<T>
+to_pre_major(const std::vector<T>& post_major, std::size_t n_post, std::size_t n_pre) {
+    std::vector<T> t(post_major.size());
+    for (std::size_t o = 0; o < n_post; ++o) {
+        for (std::size_t i = 0; i < n_pre; ++i) {
+            t[i * n_post + o] = post_major[o * n_pre + i];
+        }
+    }
+    return t;
+}
+
+} // namespace spark::neurons
