@@ -31,12 +31,14 @@ struct port_specs {
     std::vector<std::uint32_t> shape; // empty = scalar
     std::string dtype;                // "float32", "float64", "uint8", ... (float16 -> float32)
     std::string description;
+    friend bool operator==(const port_specs&, const port_specs&) = default;
 };
 
 /// One entry of output_map: which module port feeds a brain output, and its spec.
 struct brain_output {
     port_map input;
     port_specs spec;
+    friend bool operator==(const brain_output&, const brain_output&) = default;
 };
 
 /// Upstream's ModuleSpecs: one module of the brain.
@@ -46,6 +48,10 @@ struct module_specs {
     /// Input port -> its sources, in order (several sources are flattened and concatenated).
     std::vector<std::pair<std::string, std::vector<port_map>>> inputs;
     std::string config_json; // the module's config as a JSON object (field -> value)
+    /// The config's "__graph_editor_metadata__" (upstream's GUI layout), kept verbatim apart from
+    /// the config so that module_config never sees it; empty when the file has none.
+    std::string graph_editor_metadata_json;
+    friend bool operator==(const module_specs&, const module_specs&) = default;
 };
 
 class brain_config {
@@ -55,10 +61,14 @@ public:
     std::vector<module_specs> modules_map;                        // in file order
     std::string metadata_json = "{}";                             // __metadata__, kept verbatim
     std::string graph_editor_metadata_json = "{}"; // __graph_editor_metadata__, kept verbatim
+    std::string config_delimiter = "__";          // __config_delimiter__, kept verbatim
+    std::string shared_config_delimiter = "_s_";  // __shared_config_delimiter__, kept verbatim
 
     /// Parses `.scfg` JSON text ({"__type__": "brain_config", "__cfg__": {...}}). Throws
     /// config_error with every structural problem (malformed JSON with line and column, missing
-    /// or mistyped keys, unknown keys), each with its path; `source` names the file in messages.
+    /// or mistyped keys, unknown keys), each with its path; `source` names the file in messages:
+    /// it is the path of a syntax error, structural problems have paths "brain/...". Missing maps
+    /// are empty (as upstream); dtype "float16" reads as "float32" (we compute in float32).
     [[nodiscard]] static brain_config from_json(std::string_view text,
                                                 std::string source = "brain");
     [[nodiscard]] static brain_config from_file(const std::filesystem::path& file);
@@ -72,6 +82,8 @@ public:
     /// cycles through modules without a contract. Empty when the brain can be built.
     [[nodiscard]] std::vector<config_issue>
     validate(const registry::plugin_registry& registry) const;
+
+    friend bool operator==(const brain_config&, const brain_config&) = default;
 };
 
 } // namespace spark::runtime

@@ -1,0 +1,616 @@
+// SPDX-License-Identifier: Apache-2.0
+// The Brain: build (order, contracts, shapes), the double-buffered cache, and the two executors.
+//
+// Cache: every module output port has two host buffers. `front_` names the one holding the
+// outputs of the last completed step (the cache); a step reads module->module edges from front_
+// and writes into the other one, then flips front_. Each module gets two prepared step contexts,
+// one per value of front_, so a step only picks a context and sets its step index: no allocation,
+// no copies except the gathering of ports with several sources (memcpy into a per-port buffer).
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <utility>
+
+#include <oneapi/tbb/flow_graph.h>
+#include <oneapi/tbb/task_arena.h>
+#include <oneapi/tbb/task_group.h>
+
+#include <spark/registry/errors.hpp>
+#include <spark/registry/module_instance.hpp>
+#include <spark/runtime/brain.hpp>
+#include <spark/sdk/buffers.hpp>
+
+#include "brain/brain_plan.hpp"
+#include "log.hpp"
+#include "text.hpp"
+#include "tools/host_buffer.hpp"
+
+namespace spark::runtime {
+namespace {
+
+namespace flow = oneapi::tbb::flow;
+using detail::host_buffer;
+
+std::string step_error_text(const std::string& module,
+                            const std::string& type_id,
+                            std::uint64_t step_index,
+                            const std::string& message) {
+    return "module '" + module + "' (" + type_id + ") failed at step " +
+           std::to_string(step_index) + ": " + message;
+}
+
+/// The plugin's part of a plugin_error (its what() starts with "<type id> '<name>': ").
+std::string without_prefix(const std::string& text,
+                           const std::string& type_id,
+                           const std::string& name) {
+    const std::string prefix = type_id + " '" + name + "': ";
+    return text.compare(0, prefix.size(), prefix) == 0 ? text.substr(prefix.size()) : text;
+}
+
+bool same_spec(const spark_port_spec_t& a, const spark_port_spec_t& b) {
+    if (a.payload_kind != b.payload_kind || a.dtype != b.dtype || a.shape.rank != b.shape.rank) {
+        return false;
+    }
+    return std::equal(a.shape.dims, a.shape.dims + std::min(a.shape.rank, std::uint32_t{SPARK_MAX_RANK}), b.shape.dims);
+}
+
+struct module_runtime {
+    std::string name;
+    std::string type_id;
+    registry::module_instance instance;
+    std::vector<spark_port_spec_t> in_specs;  // merged (1-D) input specs, port order
+    std::vector<spark_port_spec_t> out_specs; // port order
+    std::array<std::vector<host_buffer>, 2> cache; // [parity][output port]
+    std::vector<host_buffer> gather;               // one per input port with several sources
+
+    struct copy {
+        std::byte* to;
+        const std::byte* from;
+        std::size_t bytes;
+    };
+    // Indexed by front_ (the parity the step reads from).
+    std::array<std::vector<copy>, 2> copies;
+    std::array<std::vector<spark_buffer_t>, 2> inputs;
+    std::array<std::vector<spark_buffer_t>, 2> outputs;
+    std::array<spark_step_context_t, 2> context{};
+
+    module_runtime(std::string n, registry::module_instance i)
+        : name(std::move(n)), type_id(i.type().canonical_id), instance(std::move(i)) {}
+
+    /// One step reading parity `front`. Throws what the plugin's failure becomes.
+    void run(unsigned front) {
+        for (const auto& c : copies[front]) {
+            std::memcpy(c.to, c.from, c.bytes);
+        }
+        instance.step(context[front]);
+    }
+};
+
+} // namespace
+
+step_error::step_error(std::string module,
+                       std::string type_id,
+                       std::uint64_t step_index,
+                       const std::string& message)
+    : spark::error(step_error_text(module, type_id, step_index, message)),
+      module_(std::move(module)), type_id_(std::move(type_id)), step_index_(step_index) {}
+
+struct brain::impl {
+    brain_options options;
+    detail::brain_plan plan;
+    brain_config config; // the plan points into it
+    std::vector<std::vector<std::string>> order;
+    std::vector<std::unique_ptr<module_runtime>> modules; // config order
+    std::vector<module_info> infos;
+    std::vector<host_buffer> inputs; // brain inputs, input_map order
+    std::vector<std::pair<std::string, spark_port_spec_t>> input_specs;
+    std::vector<std::pair<std::string, spark_port_spec_t>> output_specs;
+
+    unsigned front = 0;
+    std::uint64_t step_index = 0;
+    bool broken = false; // a step or a reset failed: only reset() may follow
+
+    // The first failure of a flow-graph step; node bodies never throw.
+    std::mutex failure_mutex;
+    std::atomic<bool> failed{false};
+    std::size_t failed_module = 0;
+    std::string failure_message;
+
+    // Declared last, destroyed first: nodes, then the graph, then its context and arena.
+    std::unique_ptr<oneapi::tbb::task_arena> arena;
+    std::unique_ptr<oneapi::tbb::task_group_context> graph_context;
+    std::unique_ptr<flow::graph> graph;
+    std::unique_ptr<flow::broadcast_node<flow::continue_msg>> start;
+    std::vector<std::unique_ptr<flow::continue_node<flow::continue_msg>>> nodes;
+
+    void record_failure(std::size_t m, std::string message) {
+        const std::lock_guard lock(failure_mutex);
+        if (!failed.exchange(true)) {
+            failed_module = m;
+            failure_message = std::move(message);
+        }
+    }
+
+    /// Runs module m; never throws (a node body). Returns false after recording a failure.
+    bool run_guarded(std::size_t m) noexcept {
+        auto& module = *modules[m];
+        try {
+            module.run(front);
+            return true;
+        } catch (const registry::plugin_error& e) {
+            record_failure(m, without_prefix(e.what(), module.type_id, module.name));
+        } catch (const std::exception& e) {
+            record_failure(m, e.what());
+        } catch (...) {
+            record_failure(m, "unknown exception");
+        }
+        return false;
+    }
+
+    void build(const registry::plugin_registry& registry);
+    void allocate();
+    void make_graph();
+    [[nodiscard]] std::size_t module_index(std::string_view name) const;
+};
+
+namespace {
+
+std::string names_of(const std::vector<std::pair<std::string, spark_port_spec_t>>& entries) {
+    std::vector<std::string> names;
+    for (const auto& entry : entries) {
+        names.push_back(entry.first);
+    }
+    return names.empty() ? "none" : detail::quoted_alternatives(names);
+}
+
+} // namespace
+
+void brain::impl::build(const registry::plugin_registry& registry) {
+    std::vector<config_issue> issues;
+    plan = detail::analyse(registry, config, issues);
+    if (!issues.empty()) {
+        throw config_error(std::move(issues));
+    }
+    auto& factory = const_cast<registry::plugin_registry&>(registry); // see validate()
+    for (const auto& module : plan.modules) {
+        modules.push_back(std::make_unique<module_runtime>(
+            module.specs->name,
+            factory.create(*module.type, module.config->abi(), module.specs->name)));
+    }
+    const auto components = detail::components(plan);
+    for (const auto& component : components) {
+        if (!detail::is_cycle(plan, component)) {
+            continue;
+        }
+        for (const auto m : component) {
+            if (!modules[m]->instance.has_contract()) {
+                throw graph_error(detail::contractless_cycle_message(plan, component, m));
+            }
+        }
+    }
+    const std::size_t n = modules.size();
+    std::vector<bool> built(n, false);
+    std::vector<std::vector<spark_port_spec_t>> promised(n);
+    for (const auto& component : components) {
+        std::vector<std::string> names;
+        const bool cycle = detail::is_cycle(plan, component);
+        for (const auto m : component) {
+            names.push_back(modules[m]->name);
+            if (cycle) {
+                promised[m].resize(plan.modules[m].outputs.size());
+                modules[m]->instance.contract(promised[m]);
+            }
+        }
+        order.push_back(std::move(names));
+        for (const auto m : component) {
+            const auto& planned = plan.modules[m];
+            auto& module = *modules[m];
+            module.in_specs.assign(planned.inputs.size(), spark_port_spec_t{});
+            for (std::size_t p = 0; p < planned.inputs.size(); ++p) {
+                const auto& sources = planned.sources[p];
+                if (sources.empty()) {
+                    continue; // unwired optional input: payload kind 0, rank 0
+                }
+                std::uint64_t total = 0;
+                std::optional<spark_port_spec_t> first;
+                std::string first_name;
+                for (const auto& source : sources) {
+                    spark_port_spec_t spec{};
+                    if (source.brain_input) {
+                        spec = plan.inputs[source.index];
+                    } else if (built[source.index]) {
+                        spec = modules[source.index]->out_specs[source.port];
+                    } else {
+                        // Same component (dependencies are built first): its contract.
+                        spec = promised[source.index][source.port];
+                    }
+                    const auto name = detail::source_name(plan, config, source);
+                    if (!first) {
+                        first = spec;
+                        first_name = name;
+                    } else if (spec.dtype != first->dtype) {
+                        throw graph_error("input port '" + module.name + "." +
+                                          planned.inputs[p]->name +
+                                          "' concatenates sources of different element types: " +
+                                          first_name + " is " +
+                                          std::string(registry::dtype_name(first->dtype)) + ", " +
+                                          name + " is " +
+                                          std::string(registry::dtype_name(spec.dtype)) +
+                                          "; give both modules the same dtype");
+                    }
+                    total += sdk::element_count(spec.shape);
+                }
+                if (total > 0xffffffffULL) {
+                    throw graph_error("input port '" + module.name + "." + planned.inputs[p]->name +
+                                      "' would hold " + std::to_string(total) +
+                                      " elements, more than a dimension can hold (2^32 - 1)");
+                }
+                // Upstream flattens and concatenates every input port, even with one source.
+                spark_port_spec_t merged{};
+                merged.payload_kind = first->payload_kind;
+                merged.dtype = first->dtype;
+                merged.shape.rank = 1;
+                merged.shape.dims[0] = static_cast<std::uint32_t>(total);
+                module.in_specs[p] = merged;
+            }
+            module.out_specs.assign(planned.outputs.size(), spark_port_spec_t{});
+            module.instance.build(module.in_specs, module.out_specs);
+            if (cycle) {
+                for (std::size_t o = 0; o < module.out_specs.size(); ++o) {
+                    if (!same_spec(module.out_specs[o], promised[m][o])) {
+                        throw graph_error("module '" + module.name + "' (" + module.type_id +
+                                          ") built output port '" + planned.outputs[o]->name +
+                                          "' as " + detail::spec_text(module.out_specs[o]) +
+                                          " but its contract promised " +
+                                          detail::spec_text(promised[m][o]) +
+                                          "; its peers in the cycle were built against the "
+                                          "contract");
+                    }
+                }
+            }
+            built[m] = true;
+        }
+    }
+    for (std::size_t i = 0; i < config.input_map.size(); ++i) {
+        input_specs.emplace_back(config.input_map[i].first, plan.inputs[i]);
+    }
+    for (std::size_t o = 0; o < config.output_map.size(); ++o) {
+        const auto& [name, output] = config.output_map[o];
+        const auto& source = *plan.outputs[o];
+        const auto& spec = modules[source.module]->out_specs[source.port];
+        const auto& declared = output.spec.shape;
+        const bool same = declared.size() == spec.shape.rank &&
+                          std::equal(declared.begin(), declared.end(), spec.shape.dims);
+        if (!declared.empty() && !same) {
+            std::vector<std::string> dims;
+            for (const auto d : declared) {
+                dims.push_back(std::to_string(d));
+            }
+            throw graph_error("shape mismatch: brain output '" + name + "' is declared (" +
+                              detail::join(dims, ", ") + ") but " + output.input.origin + "." +
+                              output.input.port + " was built as " +
+                              detail::shape_text(spec.shape));
+        }
+        output_specs.emplace_back(name, spec);
+    }
+    for (std::size_t m = 0; m < n; ++m) {
+        module_info info;
+        info.name = modules[m]->name;
+        info.type = &modules[m]->instance.type();
+        for (std::size_t p = 0; p < plan.modules[m].inputs.size(); ++p) {
+            info.inputs.emplace_back(plan.modules[m].inputs[p]->name, modules[m]->in_specs[p]);
+        }
+        for (std::size_t o = 0; o < plan.modules[m].outputs.size(); ++o) {
+            info.outputs.emplace_back(plan.modules[m].outputs[o]->name, modules[m]->out_specs[o]);
+        }
+        infos.push_back(std::move(info));
+    }
+}
+
+void brain::impl::allocate() {
+    for (const auto& spec : plan.inputs) {
+        inputs.emplace_back(spec);
+    }
+    for (auto& module : modules) {
+        for (auto& side : module->cache) {
+            for (const auto& spec : module->out_specs) {
+                side.emplace_back(spec);
+            }
+        }
+    }
+    // Every buffer exists now; the views below point at storage that never moves again.
+    for (std::size_t m = 0; m < modules.size(); ++m) {
+        auto& module = *modules[m];
+        const auto& planned = plan.modules[m];
+        module.gather.reserve(planned.inputs.size());
+        for (unsigned f = 0; f < 2; ++f) {
+            module.inputs[f].assign(planned.inputs.size(), spark_buffer_t{});
+            module.outputs[f].clear();
+            for (const auto& buffer : module.cache[1 - f]) {
+                module.outputs[f].push_back(buffer.view());
+            }
+        }
+        for (std::size_t p = 0; p < planned.inputs.size(); ++p) {
+            const auto& sources = planned.sources[p];
+            const auto source_buffer = [&](const detail::planned_source& s,
+                                           unsigned f) -> const host_buffer& {
+                return s.brain_input ? inputs[s.index] : modules[s.index]->cache[f][s.port];
+            };
+            if (sources.size() == 1) {
+                // One source: flattening is only a new spec over the same row-major bytes.
+                for (unsigned f = 0; f < 2; ++f) {
+                    auto view = source_buffer(sources.front(), f).view();
+                    view.spec = module.in_specs[p];
+                    module.inputs[f][p] = view;
+                }
+            } else if (sources.size() > 1) {
+                const auto& gathered = module.gather.emplace_back(module.in_specs[p]);
+                for (unsigned f = 0; f < 2; ++f) {
+                    std::size_t offset = 0;
+                    for (const auto& source : sources) {
+                        const auto& from = source_buffer(source, f);
+                        module.copies[f].push_back({gathered.data() + offset, from.data(), from.bytes()});
+                        offset += from.bytes();
+                    }
+                    module.inputs[f][p] = gathered.view();
+                }
+            }
+        }
+        for (unsigned f = 0; f < 2; ++f) {
+            auto& context = module.context[f];
+            context.dt = plan.dt;
+            context.inputs = module.inputs[f].empty() ? nullptr : module.inputs[f].data();
+            context.input_count = static_cast<std::uint32_t>(module.inputs[f].size());
+            context.outputs = module.outputs[f].empty() ? nullptr : module.outputs[f].data();
+            context.output_count = static_cast<std::uint32_t>(module.outputs[f].size());
+        }
+    }
+}
+
+void brain::impl::make_graph() {
+    if (options.executor != executor_kind::flow_graph) {
+        return;
+    }
+    arena = options.threads == 0
+                ? std::make_unique<oneapi::tbb::task_arena>()
+                : std::make_unique<oneapi::tbb::task_arena>(static_cast<int>(options.threads));
+    graph_context = std::make_unique<oneapi::tbb::task_group_context>();
+    // A graph runs its tasks in the arena it was created in.
+    arena->execute([this] {
+        graph = std::make_unique<flow::graph>(*graph_context);
+        start = std::make_unique<flow::broadcast_node<flow::continue_msg>>(*graph);
+        // Within a step the modules are independent (all read front_, each writes its own
+        // buffers), so every node hangs off the start node and they run in any order.
+        for (std::size_t m = 0; m < modules.size(); ++m) {
+            nodes.push_back(std::make_unique<flow::continue_node<flow::continue_msg>>(
+                *graph, [this, m](const flow::continue_msg&) {
+                    if (!failed.load(std::memory_order_relaxed) && !run_guarded(m)) {
+                        graph->cancel();
+                    }
+                    return flow::continue_msg();
+                }));
+            flow::make_edge(*start, *nodes.back());
+        }
+    });
+}
+
+std::size_t brain::impl::module_index(std::string_view name) const {
+    for (std::size_t m = 0; m < modules.size(); ++m) {
+        if (modules[m]->name == name) {
+            return m;
+        }
+    }
+    std::vector<std::string> names;
+    for (const auto& module : modules) {
+        names.push_back(module->name);
+    }
+    throw spark::error("the brain has no module '" + std::string(name) + "'; its modules are " +
+                       detail::quoted_alternatives(names));
+}
+
+brain::brain(const registry::plugin_registry& registry,
+             const brain_config& config,
+             brain_options options)
+    : impl_(std::make_unique<impl>()) {
+    impl_->options = options;
+    impl_->config = config;
+    impl_->build(registry);
+    impl_->allocate();
+    impl_->make_graph();
+    auto& log = detail::logger();
+    if (log.should_log(spdlog::level::debug)) {
+        std::vector<std::string> parts;
+        for (const auto& component : impl_->order) {
+            parts.push_back("{" + detail::join(component, ", ") + "}");
+        }
+        log.debug("brain of {} modules, initialization order {}",
+                  impl_->modules.size(),
+                  detail::join(parts, ", "));
+    }
+    reset();
+}
+
+brain::brain(brain&&) noexcept = default;
+brain& brain::operator=(brain&&) noexcept = default;
+brain::~brain() = default;
+
+std::vector<std::vector<std::string>>
+brain::resolve_initialization_order(const registry::plugin_registry& registry,
+                                    const brain_config& config) {
+    std::vector<config_issue> issues;
+    const auto plan = detail::analyse(registry, config, issues);
+    if (!issues.empty()) {
+        throw config_error(std::move(issues));
+    }
+    auto& factory = const_cast<registry::plugin_registry&>(registry); // see validate()
+    std::vector<std::vector<std::string>> order;
+    for (const auto& component : detail::components(plan)) {
+        std::vector<std::string> names;
+        for (const auto m : component) {
+            const auto& module = plan.modules[m];
+            if (detail::is_cycle(plan, component)) {
+                const auto instance =
+                    factory.create(*module.type, module.config->abi(), module.specs->name);
+                if (!instance.has_contract()) {
+                    throw graph_error(detail::contractless_cycle_message(plan, component, m));
+                }
+            }
+            names.push_back(module.specs->name);
+        }
+        order.push_back(std::move(names));
+    }
+    return order;
+}
+
+const std::vector<std::vector<std::string>>& brain::initialization_order() const noexcept {
+    return impl_->order;
+}
+
+spark_buffer_t brain::input(std::string_view name) {
+    for (std::size_t i = 0; i < impl_->input_specs.size(); ++i) {
+        if (impl_->input_specs[i].first == name) {
+            return impl_->inputs[i].view();
+        }
+    }
+    throw spark::error("the brain has no input '" + std::string(name) + "'; its inputs are " +
+                       names_of(impl_->input_specs));
+}
+
+void brain::step() {
+    auto& self = *impl_;
+    if (self.broken) {
+        throw spark::error("the brain is stopped by an earlier failure at step " +
+                           std::to_string(self.step_index) + "; call reset() before stepping");
+    }
+    const unsigned front = self.front;
+    for (auto& module : self.modules) {
+        module->context[front].step_index = self.step_index;
+    }
+    if (self.options.executor == executor_kind::sequential) {
+        for (std::size_t m = 0; m < self.modules.size(); ++m) {
+            if (!self.run_guarded(m)) {
+                break;
+            }
+        }
+    } else {
+        self.arena->execute([&self] {
+            self.start->try_put(flow::continue_msg());
+            self.graph->wait_for_all();
+        });
+    }
+    if (self.failed.load()) {
+        self.broken = true;
+        self.failed.store(false);
+        const auto& module = *self.modules[self.failed_module];
+        throw step_error(module.name, module.type_id, self.step_index, self.failure_message);
+    }
+    self.front = 1 - front;
+    ++self.step_index;
+}
+
+void brain::reset() {
+    auto& self = *impl_;
+    self.broken = true; // until every module has reset
+    if (self.graph) {
+        // A cancelled run can leave nodes half-counted; reset() runs rarely, so always clean.
+        self.arena->execute([&self] { self.graph->reset(); });
+    }
+    self.failed.store(false);
+    for (auto& input : self.inputs) {
+        std::memset(input.data(), 0, input.bytes());
+    }
+    self.front = 0;
+    self.step_index = 0;
+    for (auto& module : self.modules) {
+        // Step 0 reads front 0: the reset outputs ("step -1") go there.
+        std::vector<spark_buffer_t> views;
+        for (auto& buffer : module->cache[0]) {
+            std::memset(buffer.data(), 0, buffer.bytes());
+            views.push_back(buffer.view());
+        }
+        module->instance.reset(views);
+    }
+    self.broken = false;
+}
+
+std::uint64_t brain::step_index() const noexcept {
+    return impl_->step_index;
+}
+
+double brain::dt() const noexcept {
+    return impl_->plan.dt;
+}
+
+port_view brain::output(std::string_view name) const {
+    const auto& self = *impl_;
+    for (std::size_t o = 0; o < self.output_specs.size(); ++o) {
+        if (self.output_specs[o].first == name) {
+            const auto& source = *self.plan.outputs[o];
+            const auto& buffer = self.modules[source.module]->cache[self.front][source.port];
+            return {buffer.data(), buffer.count(), buffer.spec()};
+        }
+    }
+    throw spark::error("the brain has no output '" + std::string(name) + "'; its outputs are " +
+                       names_of(self.output_specs));
+}
+
+port_view brain::cached(std::string_view module, std::string_view port) const {
+    const auto& self = *impl_;
+    const std::size_t m = self.module_index(module);
+    const auto& outputs = self.plan.modules[m].outputs;
+    for (std::size_t o = 0; o < outputs.size(); ++o) {
+        if (port == outputs[o]->name) {
+            const auto& buffer = self.modules[m]->cache[self.front][o];
+            return {buffer.data(), buffer.count(), buffer.spec()};
+        }
+    }
+    std::vector<std::string> names;
+    for (const auto* desc : outputs) {
+        names.emplace_back(desc->name);
+    }
+    throw spark::error("module '" + std::string(module) + "' has no output port '" +
+                       std::string(port) + "'; its output ports are " +
+                       (names.empty() ? std::string("none") : detail::quoted_alternatives(names)));
+}
+
+std::vector<std::pair<std::string, port_view>> brain::get_spikes_from_cache() const {
+    const auto& self = *impl_;
+    std::vector<std::pair<std::string, port_view>> spikes;
+    for (std::size_t m = 0; m < self.modules.size(); ++m) {
+        const auto& outputs = self.plan.modules[m].outputs;
+        std::optional<std::size_t> chosen;
+        for (const std::string_view wanted : {"spikes", "out_spikes"}) {
+            for (std::size_t o = 0; o < outputs.size() && !chosen; ++o) {
+                if (wanted == outputs[o]->name) {
+                    chosen = o;
+                }
+            }
+        }
+        if (chosen) {
+            const auto& buffer = self.modules[m]->cache[self.front][*chosen];
+            spikes.emplace_back(self.modules[m]->name,
+                                port_view{buffer.data(), buffer.count(), buffer.spec()});
+        }
+    }
+    return spikes;
+}
+
+const std::vector<module_info>& brain::modules() const noexcept {
+    return impl_->infos;
+}
+
+const std::vector<std::pair<std::string, spark_port_spec_t>>&
+brain::input_specs() const noexcept {
+    return impl_->input_specs;
+}
+
+const std::vector<std::pair<std::string, spark_port_spec_t>>&
+brain::output_specs() const noexcept {
+    return impl_->output_specs;
+}
+
+} // namespace spark::runtime

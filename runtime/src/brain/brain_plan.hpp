@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: Apache-2.0
+// What validate() and the brain share (internal): a brain_config resolved against a registry
+// (types, module configs, wiring as indices, brain input specs, statically known shapes) and the
+// initialization order (strongly connected components, dependencies first).
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <spark/abi/module.h>
+#include <spark/registry/module_type_info.hpp>
+#include <spark/registry/plugin_registry.hpp>
+#include <spark/runtime/brain_config.hpp>
+#include <spark/runtime/errors.hpp>
+#include <spark/runtime/module_config.hpp>
+
+namespace spark::runtime::detail {
+
+/// One source of an input port: a brain input, or an output port of a module.
+struct planned_source {
+    bool brain_input = false;
+    std::size_t index = 0; // brain input index, or module index (config order)
+    std::uint32_t port = 0; // the module's output port index (output order)
+};
+
+struct planned_module {
+    const module_specs* specs = nullptr;
+    const registry::module_type_info* type = nullptr; // null when the class_ref did not resolve
+    std::optional<module_config> config;              // empty when the config is invalid
+    std::vector<const spark_port_desc_t*> inputs;     // the type's input ports, in port order
+    std::vector<const spark_port_desc_t*> outputs;    // the type's output ports, in port order
+    /// Per input port (port order), its sources in listed order; only those that resolved.
+    std::vector<std::vector<planned_source>> sources;
+
+    [[nodiscard]] bool usable() const { return type != nullptr && config.has_value(); }
+};
+
+struct planned_output {
+    std::size_t module = 0;
+    std::uint32_t port = 0;
+};
+
+struct brain_plan {
+    std::vector<planned_module> modules;              // config order
+    std::vector<spark_port_spec_t> inputs;            // brain inputs, input_map order
+    std::vector<std::optional<planned_output>> outputs; // output_map order
+    double dt = 1.0;                                  // [ms], shared by every module
+};
+
+/// Resolves `config` against `registry` and appends every problem found without creating a
+/// module: unknown types, invalid module configs, unknown origins and ports, payload kind and
+/// static shape mismatches, missing required inputs, duplicate names, differing dt.
+[[nodiscard]] brain_plan
+analyse(const registry::plugin_registry& registry,
+        const brain_config& config,
+        std::vector<config_issue>& issues);
+
+/// Tarjan's strongly connected components over module -> origin edges, emitted dependencies
+/// first; among independent components the one holding the earliest module in config order goes
+/// first; inside a component modules are in config order.
+[[nodiscard]] std::vector<std::vector<std::size_t>> components(const brain_plan& plan);
+
+/// Whether a component needs output contracts: more than one module, or a module reading itself.
+[[nodiscard]] bool is_cycle(const brain_plan& plan, const std::vector<std::size_t>& component);
+
+/// A cycle through `module` inside its component, as module names in data-flow order
+/// ("A -> B -> A": A's output feeds B, B's feeds A).
+[[nodiscard]] std::string
+describe_cycle(const brain_plan& plan, const std::vector<std::size_t>& component, std::size_t module);
+
+/// The message for a cycle through a module whose type publishes no output contract.
+[[nodiscard]] std::string
+contractless_cycle_message(const brain_plan& plan,
+                           const std::vector<std::size_t>& component,
+                           std::size_t module);
+
+/// Upstream payload name -> SPARK_PAYLOAD_*, 0 when unknown.
+[[nodiscard]] std::int32_t payload_kind_of(std::string_view payload_type);
+
+/// "A.out_spikes", "__call__.drive".
+[[nodiscard]] std::string
+source_name(const brain_plan& plan, const brain_config& config, const planned_source& source);
+
+/// The path of a module's entry: "brain/modules_map/<name>".
+[[nodiscard]] std::string module_path(std::string_view name);
+
+} // namespace spark::runtime::detail

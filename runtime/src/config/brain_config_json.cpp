@@ -1,0 +1,738 @@
+// SPDX-License-Identifier: Apache-2.0
+// brain_config from and to upstream's `.scfg` JSON (commit af523a5 schema). Strict: every object
+// may hold only the keys the schema names, and every problem is collected with its path before one
+// config_error is thrown, so a user fixes a file in one pass.
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/stream_parser.hpp>
+#include <boost/json/value.hpp>
+
+#include <spark/runtime/brain_config.hpp>
+#include <spark/runtime/errors.hpp>
+
+#include "log.hpp"
+#include "text.hpp"
+
+namespace spark::runtime {
+namespace {
+
+namespace json = boost::json;
+
+constexpr std::string_view root = "brain";
+
+std::string at(std::string_view path, std::string_view key) {
+    return std::string(path) + "/" + std::string(key);
+}
+
+std::string indexed(std::string_view path, std::size_t index) {
+    return std::string(path) + "[" + std::to_string(index) + "]";
+}
+
+std::string kind_text(const json::value& value) {
+    switch (value.kind()) {
+    case json::kind::null:
+        return "null";
+    case json::kind::bool_:
+        return "a bool";
+    case json::kind::int64:
+    case json::kind::uint64:
+    case json::kind::double_:
+        return "a number";
+    case json::kind::string:
+        return "a string";
+    case json::kind::array:
+        return "an array";
+    case json::kind::object:
+        return "an object";
+    }
+    return "a value";
+}
+
+// ---- writing ---------------------------------------------------------------------------------
+
+void write_string(std::string& out, std::string_view text) {
+    out += json::serialize(json::string_view(text.data(), text.size()));
+}
+
+/// Whole doubles keep a ".0" so that a float stays a float when read back (as upstream writes).
+void write_number(std::string& out, double value) {
+    if (std::isnan(value)) {
+        out += "NaN";
+        return;
+    }
+    if (std::isinf(value)) {
+        out += value > 0 ? "Infinity" : "-Infinity";
+        return;
+    }
+    std::string text = detail::format_number(value);
+    if (text.find_first_of(".e") == std::string::npos) {
+        text += ".0";
+    }
+    out += text;
+}
+
+void newline(std::string& out, int indent, int depth) {
+    if (indent >= 0) {
+        out += '\n';
+        out.append(static_cast<std::size_t>(indent * depth), ' ');
+    }
+}
+
+/// Pretty (indent >= 0: that many spaces per level, Python's layout) or compact (indent < 0).
+void write_value(std::string& out, const json::value& value, int indent, int depth) {
+    const std::string_view colon = indent >= 0 ? ": " : ":";
+    const std::string_view comma = indent >= 0 ? "," : ",";
+    switch (value.kind()) {
+    case json::kind::null:
+        out += "null";
+        return;
+    case json::kind::bool_:
+        out += value.get_bool() ? "true" : "false";
+        return;
+    case json::kind::int64:
+        out += std::to_string(value.get_int64());
+        return;
+    case json::kind::uint64:
+        out += std::to_string(value.get_uint64());
+        return;
+    case json::kind::double_:
+        write_number(out, value.get_double());
+        return;
+    case json::kind::string:
+        write_string(out, value.get_string());
+        return;
+    case json::kind::array: {
+        const auto& array = value.get_array();
+        if (array.empty()) {
+            out += "[]";
+            return;
+        }
+        out += '[';
+        for (std::size_t i = 0; i < array.size(); ++i) {
+            if (i > 0) {
+                out += comma;
+            }
+            newline(out, indent, depth + 1);
+            write_value(out, array[i], indent, depth + 1);
+        }
+        newline(out, indent, depth);
+        out += ']';
+        return;
+    }
+    case json::kind::object: {
+        const auto& object = value.get_object();
+        if (object.empty()) {
+            out += "{}";
+            return;
+        }
+        out += '{';
+        bool first = true;
+        for (const auto& entry : object) {
+            if (!first) {
+                out += comma;
+            }
+            first = false;
+            newline(out, indent, depth + 1);
+            write_string(out, entry.key());
+            out += colon;
+            write_value(out, entry.value(), indent, depth + 1);
+        }
+        newline(out, indent, depth);
+        out += '}';
+        return;
+    }
+    }
+}
+
+std::string compact(const json::value& value) {
+    std::string out;
+    write_value(out, value, -1, 0);
+    return out;
+}
+
+// ---- parsing ---------------------------------------------------------------------------------
+
+/// Line and column (both from 1) of a byte offset.
+std::pair<std::size_t, std::size_t> line_and_column(std::string_view text, std::size_t offset) {
+    std::size_t line = 1;
+    std::size_t column = 1;
+    for (std::size_t i = 0; i < std::min(offset, text.size()); ++i) {
+        if (text[i] == '\n') {
+            ++line;
+            column = 1;
+        } else {
+            ++column;
+        }
+    }
+    return {line, column};
+}
+
+json::value parse_text(std::string_view text, const std::string& source) {
+    json::stream_parser parser;
+    boost::system::error_code error;
+    const std::size_t used = parser.write_some(text.data(), text.size(), error);
+    if (!error && used < text.size()) {
+        error = json::error::extra_data;
+    }
+    if (!error) {
+        parser.finish(error);
+    }
+    if (error) {
+        const auto [line, column] = line_and_column(text, used);
+        throw config_error({{source,
+                             "not valid JSON at line " + std::to_string(line) + ", column " +
+                                 std::to_string(column) + ": " + error.message()}});
+    }
+    return parser.release();
+}
+
+/// Upstream's numpy dtype names; float16 runs in float32 (DESIGN.md §7).
+constexpr std::string_view dtype_names[] = {"bool",
+                                            "int8",
+                                            "int16",
+                                            "int32",
+                                            "int64",
+                                            "uint8",
+                                            "uint16",
+                                            "uint32",
+                                            "uint64",
+                                            "float16",
+                                            "float32",
+                                            "float64"};
+
+class reader {
+public:
+    explicit reader(std::vector<config_issue>& issues) : issues_(issues) {}
+
+    void issue(std::string path, std::string message) {
+        issues_.push_back({std::move(path), std::move(message)});
+    }
+
+    bool float16_seen = false;
+
+    const json::object* object(const json::value* value, const std::string& path) {
+        if (value == nullptr) {
+            return nullptr;
+        }
+        if (!value->is_object()) {
+            issue(path, "must be an object, got " + kind_text(*value));
+            return nullptr;
+        }
+        return &value->get_object();
+    }
+
+    /// Reports every key of `object` that is not in `allowed`.
+    void only(const json::object& object,
+              const std::string& path,
+              const std::vector<std::string>& allowed) {
+        for (const auto& entry : object) {
+            const std::string key(entry.key());
+            if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) {
+                continue;
+            }
+            std::string message = "unknown key '" + key + "'";
+            const auto close = detail::closest_names(key, allowed);
+            if (!close.empty()) {
+                message += "; did you mean " + detail::quoted_alternatives(close) + "?";
+            } else {
+                message += "; expected " + detail::quoted_alternatives(allowed);
+            }
+            issue(at(path, key), message);
+        }
+    }
+
+    /// The member `key`, or nullptr after reporting it missing.
+    const json::value*
+    required(const json::object& object, std::string_view key, const std::string& path) {
+        const auto* value = object.if_contains(key);
+        if (value == nullptr) {
+            issue(at(path, key), "is missing");
+        }
+        return value;
+    }
+
+    bool text(const json::value* value, const std::string& path, std::string& out) {
+        if (value == nullptr) {
+            return false;
+        }
+        if (!value->is_string()) {
+            issue(path, "must be a string, got " + kind_text(*value));
+            return false;
+        }
+        out = std::string(value->get_string());
+        return true;
+    }
+
+    /// A tagged object {"__type__": tag, "__data__": {...}}: its data object.
+    const json::object*
+    tagged(const json::value& value, std::string_view tag, const std::string& path) {
+        const auto* object = this->object(&value, path);
+        if (object == nullptr) {
+            return nullptr;
+        }
+        only(*object, path, {"__type__", "__data__"});
+        std::string type;
+        if (!text(required(*object, "__type__", path), at(path, "__type__"), type)) {
+            return nullptr;
+        }
+        if (type != tag) {
+            issue(at(path, "__type__"),
+                  "must be \"" + std::string(tag) + "\", got \"" + type + "\"");
+            return nullptr;
+        }
+        return this->object(required(*object, "__data__", path), at(path, "__data__"));
+    }
+
+    /// {"<key>": "<name>"} (payload and module class references).
+    bool reference(const json::value* value,
+                   std::string_view key,
+                   const std::string& path,
+                   std::string& out) {
+        const auto* object = this->object(value, path);
+        if (object == nullptr) {
+            return false;
+        }
+        only(*object, path, {std::string(key)});
+        return text(required(*object, key, path), at(path, key), out);
+    }
+
+    bool read_port_map(const json::value& value, const std::string& path, port_map& out) {
+        const auto* data = tagged(value, "port_map", path);
+        if (data == nullptr) {
+            return false;
+        }
+        only(*data, path, {"origin", "port"});
+        const bool origin = text(required(*data, "origin", path), at(path, "origin"), out.origin);
+        const bool port = text(required(*data, "port", path), at(path, "port"), out.port);
+        return origin && port;
+    }
+
+    bool dtype(const json::value* value, const std::string& path, std::string& out) {
+        const auto* object = this->object(value, path);
+        if (object == nullptr) {
+            return false;
+        }
+        only(*object, path, {"__type__", "name"});
+        std::string type;
+        if (!text(required(*object, "__type__", path), at(path, "__type__"), type)) {
+            return false;
+        }
+        if (type != "dtype") {
+            issue(at(path, "__type__"), "must be \"dtype\", got \"" + type + "\"");
+            return false;
+        }
+        std::string name;
+        if (!text(required(*object, "name", path), at(path, "name"), name)) {
+            return false;
+        }
+        if (std::find(std::begin(dtype_names), std::end(dtype_names), name) ==
+            std::end(dtype_names)) {
+            std::vector<std::string> known(std::begin(dtype_names), std::end(dtype_names));
+            issue(at(path, "name"),
+                  "unknown dtype \"" + name + "\"; expected one of " + detail::join(known, ", "));
+            return false;
+        }
+        if (name == "float16") {
+            float16_seen = true;
+            name = "float32";
+        }
+        out = name;
+        return true;
+    }
+
+    bool shape(const json::value* value, const std::string& path, std::vector<std::uint32_t>& out) {
+        if (value == nullptr) {
+            return false;
+        }
+        const auto dim = [&](const json::value& v, const std::string& where) {
+            std::int64_t n = -1;
+            if (v.is_int64()) {
+                n = v.get_int64();
+            } else if (v.is_uint64() && v.get_uint64() <= 0xffffffffULL) {
+                n = static_cast<std::int64_t>(v.get_uint64());
+            }
+            if (n < 0 || n > 0xffffffffLL) {
+                issue(where,
+                      "a dimension must be an integer in [0, 2^32), got " +
+                          (v.is_number() ? compact(v) : kind_text(v)));
+                return false;
+            }
+            out.push_back(static_cast<std::uint32_t>(n));
+            return true;
+        };
+        out.clear();
+        if (value->is_number()) {
+            return dim(*value, path); // upstream's validate_shape: n means (n,)
+        }
+        if (!value->is_array()) {
+            issue(path, "must be an array of dimensions, got " + kind_text(*value));
+            return false;
+        }
+        bool ok = true;
+        const auto& array = value->get_array();
+        for (std::size_t i = 0; i < array.size(); ++i) {
+            ok = dim(array[i], indexed(path, i)) && ok;
+        }
+        return ok;
+    }
+
+    bool read_port_specs(const json::value& value, const std::string& path, port_specs& out) {
+        const auto* data = tagged(value, "port_specs", path);
+        if (data == nullptr) {
+            return false;
+        }
+        only(*data, path, {"payload_type", "shape", "dtype", "description"});
+        bool ok = reference(required(*data, "payload_type", path),
+                            "__payload_type__",
+                            at(path, "payload_type"),
+                            out.payload_type);
+        ok = shape(required(*data, "shape", path), at(path, "shape"), out.shape) && ok;
+        ok = dtype(required(*data, "dtype", path), at(path, "dtype"), out.dtype) && ok;
+        if (const auto* description = data->if_contains("description");
+            description != nullptr && !description->is_null()) {
+            ok = text(description, at(path, "description"), out.description) && ok;
+        }
+        return ok;
+    }
+
+    /// A module config: dtype tags become plain names ({"__type__": "dtype", "name": "float16"}
+    /// -> "float32") at every level, the way module_config reads them.
+    void normalise_config(json::value& value) {
+        if (value.is_array()) {
+            for (auto& item : value.get_array()) {
+                normalise_config(item);
+            }
+            return;
+        }
+        if (!value.is_object()) {
+            return;
+        }
+        auto& object = value.get_object();
+        const auto* type = object.if_contains("__type__");
+        const auto* name = object.if_contains("name");
+        if (object.size() == 2 && type != nullptr && name != nullptr && type->is_string() &&
+            type->get_string() == "dtype" && name->is_string()) {
+            std::string text(name->get_string());
+            if (text == "float16") {
+                float16_seen = true;
+                text = "float32";
+            }
+            value = json::string(text);
+            return;
+        }
+        for (auto& entry : object) {
+            normalise_config(entry.value());
+        }
+    }
+
+    void read_module(const std::string& key,
+                     const json::value& value,
+                     const std::string& path,
+                     std::vector<module_specs>& out) {
+        const auto* data = tagged(value, "module_specs", path);
+        if (data == nullptr) {
+            return;
+        }
+        only(*data, path, {"name", "module_cls", "inputs", "config"});
+        module_specs module;
+        bool ok = text(required(*data, "name", path), at(path, "name"), module.name);
+        if (ok && module.name != key) {
+            issue(at(path, "name"),
+                  "must equal its key in modules_map, \"" + key + "\", got \"" + module.name +
+                      "\"");
+            ok = false;
+        }
+        ok = reference(required(*data, "module_cls", path),
+                       "__module_type__",
+                       at(path, "module_cls"),
+                       module.class_ref) &&
+             ok;
+        // Upstream refuses a module without inputs; a spontaneously active module needs none.
+        if (const auto* inputs = object(data->if_contains("inputs"), at(path, "inputs"))) {
+            for (const auto& entry : *inputs) {
+                const std::string port(entry.key());
+                const std::string port_path = at(at(path, "inputs"), port);
+                if (!entry.value().is_array()) {
+                    issue(port_path,
+                          "must be an array of port_map, got " + kind_text(entry.value()));
+                    ok = false;
+                    continue;
+                }
+                std::vector<port_map> sources;
+                const auto& array = entry.value().get_array();
+                for (std::size_t i = 0; i < array.size(); ++i) {
+                    port_map source;
+                    if (read_port_map(array[i], indexed(port_path, i), source)) {
+                        sources.push_back(std::move(source));
+                    } else {
+                        ok = false;
+                    }
+                }
+                module.inputs.emplace_back(port, std::move(sources));
+            }
+        } else if (data->contains("inputs")) {
+            ok = false;
+        }
+        module.config_json = "{}";
+        if (const auto* config = data->if_contains("config")) {
+            if (config->is_object()) {
+                json::value copy = *config;
+                auto& fields = copy.get_object();
+                if (const auto* metadata = fields.if_contains("__graph_editor_metadata__")) {
+                    module.graph_editor_metadata_json = compact(*metadata);
+                    fields.erase("__graph_editor_metadata__");
+                }
+                normalise_config(copy);
+                module.config_json = compact(copy);
+            } else {
+                issue(at(path, "config"), "must be an object, got " + kind_text(*config));
+                ok = false;
+            }
+        }
+        if (ok) {
+            out.push_back(std::move(module));
+        }
+    }
+
+    brain_config read(const json::value& document) {
+        brain_config config;
+        const std::string path(root);
+        const json::value* top = &document;
+        // Upstream's encoder can wrap a document as {"__version__": "1.0", "__data__": ...}.
+        if (document.is_object() && document.get_object().contains("__version__")) {
+            const auto& wrapper = document.get_object();
+            only(wrapper, path, {"__version__", "__data__"});
+            std::string version;
+            if (text(required(wrapper, "__version__", path), at(path, "__version__"), version) &&
+                version != "1.0") {
+                issue(at(path, "__version__"),
+                      "unsupported version \"" + version + "\"; this reader knows \"1.0\"");
+            }
+            top = required(wrapper, "__data__", path);
+            if (top == nullptr) {
+                return config;
+            }
+        }
+        const auto* envelope = object(top, path);
+        if (envelope == nullptr) {
+            return config;
+        }
+        only(*envelope, path, {"__type__", "__cfg__"});
+        std::string type;
+        if (text(required(*envelope, "__type__", path), at(path, "__type__"), type) &&
+            type != "brain_config") {
+            issue(at(path, "__type__"), "must be \"brain_config\", got \"" + type + "\"");
+        }
+        const auto* cfg = object(required(*envelope, "__cfg__", path), at(path, "__cfg__"));
+        if (cfg == nullptr) {
+            return config;
+        }
+        only(*cfg,
+             path,
+             {"input_map",
+              "output_map",
+              "modules_map",
+              "__metadata__",
+              "__graph_editor_metadata__",
+              "__config_delimiter__",
+              "__shared_config_delimiter__"});
+        if (const auto* metadata = cfg->if_contains("__metadata__")) {
+            config.metadata_json = compact(*metadata);
+        }
+        if (const auto* metadata = cfg->if_contains("__graph_editor_metadata__")) {
+            config.graph_editor_metadata_json = compact(*metadata);
+        }
+        if (const auto* v = cfg->if_contains("__config_delimiter__")) {
+            text(v, at(path, "__config_delimiter__"), config.config_delimiter);
+        }
+        if (const auto* v = cfg->if_contains("__shared_config_delimiter__")) {
+            text(v, at(path, "__shared_config_delimiter__"), config.shared_config_delimiter);
+        }
+        const std::string inputs_path = at(path, "input_map");
+        if (const auto* inputs = object(cfg->if_contains("input_map"), inputs_path)) {
+            for (const auto& entry : *inputs) {
+                port_specs spec;
+                if (read_port_specs(entry.value(), at(inputs_path, entry.key()), spec)) {
+                    config.input_map.emplace_back(std::string(entry.key()), std::move(spec));
+                }
+            }
+        }
+        const std::string outputs_path = at(path, "output_map");
+        if (const auto* outputs = object(cfg->if_contains("output_map"), outputs_path)) {
+            for (const auto& entry : *outputs) {
+                const std::string output_path = at(outputs_path, entry.key());
+                const auto* output = object(&entry.value(), output_path);
+                if (output == nullptr) {
+                    continue;
+                }
+                only(*output, output_path, {"input", "spec"});
+                brain_output value;
+                const auto* input = required(*output, "input", output_path);
+                const auto* spec = required(*output, "spec", output_path);
+                const bool ok_input =
+                    input != nullptr &&
+                    read_port_map(*input, at(output_path, "input"), value.input);
+                const bool ok_spec =
+                    spec != nullptr && read_port_specs(*spec, at(output_path, "spec"), value.spec);
+                if (ok_input && ok_spec) {
+                    config.output_map.emplace_back(std::string(entry.key()), std::move(value));
+                }
+            }
+        }
+        const std::string modules_path = at(path, "modules_map");
+        if (const auto* modules = object(cfg->if_contains("modules_map"), modules_path)) {
+            for (const auto& entry : *modules) {
+                const std::string key(entry.key());
+                read_module(key, entry.value(), at(modules_path, key), config.modules_map);
+            }
+        }
+        return config;
+    }
+
+private:
+    std::vector<config_issue>& issues_;
+};
+
+json::value parse_kept(const std::string& text) {
+    return json::parse(text.empty() ? std::string("{}") : text);
+}
+
+json::value tagged_value(std::string_view tag, json::object data) {
+    json::object object;
+    object["__type__"] = tag;
+    object["__data__"] = std::move(data);
+    return object;
+}
+
+json::value port_map_value(const port_map& map) {
+    json::object data;
+    data["origin"] = map.origin;
+    data["port"] = map.port;
+    return tagged_value("port_map", std::move(data));
+}
+
+json::value port_specs_value(const port_specs& spec) {
+    json::object data;
+    json::object payload;
+    payload["__payload_type__"] = spec.payload_type;
+    data["payload_type"] = std::move(payload);
+    json::array shape;
+    for (const auto dim : spec.shape) {
+        shape.push_back(static_cast<std::int64_t>(dim));
+    }
+    data["shape"] = std::move(shape);
+    json::object dtype;
+    dtype["__type__"] = "dtype";
+    dtype["name"] = spec.dtype;
+    data["dtype"] = std::move(dtype);
+    if (spec.description.empty()) {
+        data["description"] = nullptr;
+    } else {
+        data["description"] = spec.description;
+    }
+    return tagged_value("port_specs", std::move(data));
+}
+
+} // namespace
+
+brain_config brain_config::from_json(std::string_view text, std::string source) {
+    const json::value document = parse_text(text, source);
+    std::vector<config_issue> issues;
+    reader read(issues);
+    brain_config config = read.read(document);
+    if (!issues.empty()) {
+        throw config_error(std::move(issues));
+    }
+    if (read.float16_seen) {
+        detail::logger().warn("{}: float16 values run in float32 (Spark C++ computes in float32 "
+                              "or float64)",
+                              source);
+    }
+    return config;
+}
+
+brain_config brain_config::from_file(const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+        throw config_error({{file.string(), "cannot open the file; check the path"}});
+    }
+    std::ostringstream buffer;
+    buffer << in.rdbuf();
+    const std::string text = buffer.str();
+    constexpr std::string_view xz_magic("\xFD"
+                                        "7zXZ\0",
+                                        6);
+    if (std::string_view(text).substr(0, xz_magic.size()) == xz_magic) {
+        throw config_error({{file.string(),
+                             "the file is xz-compressed (an upstream HEAD file); decompress it "
+                             "first, e.g. `xz -dc " +
+                                 file.string() + " > brain.json`"}});
+    }
+    return from_json(text, file.string());
+}
+
+std::string brain_config::to_json() const {
+    json::object cfg;
+    cfg["__config_delimiter__"] = config_delimiter;
+    cfg["__shared_config_delimiter__"] = shared_config_delimiter;
+    cfg["__metadata__"] = parse_kept(metadata_json);
+    cfg["__graph_editor_metadata__"] = parse_kept(graph_editor_metadata_json);
+    json::object inputs;
+    for (const auto& [name, spec] : input_map) {
+        inputs[name] = port_specs_value(spec);
+    }
+    cfg["input_map"] = std::move(inputs);
+    json::object outputs;
+    for (const auto& [name, output] : output_map) {
+        json::object entry;
+        entry["input"] = port_map_value(output.input);
+        entry["spec"] = port_specs_value(output.spec);
+        outputs[name] = std::move(entry);
+    }
+    cfg["output_map"] = std::move(outputs);
+    json::object modules;
+    for (const auto& module : modules_map) {
+        json::object data;
+        data["name"] = module.name;
+        json::object cls;
+        cls["__module_type__"] = module.class_ref;
+        data["module_cls"] = std::move(cls);
+        json::object inputs_of;
+        for (const auto& [port, sources] : module.inputs) {
+            json::array list;
+            for (const auto& source : sources) {
+                list.push_back(port_map_value(source));
+            }
+            inputs_of[port] = std::move(list);
+        }
+        data["inputs"] = std::move(inputs_of);
+        json::value config = parse_kept(module.config_json);
+        if (!module.graph_editor_metadata_json.empty() && config.is_object()) {
+            config.get_object()["__graph_editor_metadata__"] =
+                json::parse(module.graph_editor_metadata_json);
+        }
+        data["config"] = std::move(config);
+        modules[module.name] = tagged_value("module_specs", std::move(data));
+    }
+    cfg["modules_map"] = std::move(modules);
+    json::object document;
+    document["__type__"] = "brain_config";
+    document["__cfg__"] = std::move(cfg);
+    std::string out;
+    write_value(out, document, 4, 0);
+    out += '\n';
+    return out;
+}
+
+} // namespace spark::runtime

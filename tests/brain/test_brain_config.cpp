@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: Apache-2.0
+// brain_config from and to `.scfg` JSON: a complete upstream-style file, the round trip, and each
+// malformed variant with its exact message and path.
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <boost/test/unit_test.hpp>
+
+#include <spark/runtime/brain_config.hpp>
+#include <spark/runtime/errors.hpp>
+
+#include "brain_fixture.hpp"
+#include "log_capture.hpp"
+
+using spark::runtime::brain_config;
+using spark::runtime::config_error;
+using spark::runtime::port_map;
+using strings = std::vector<std::string>;
+using spark::test::parse_issues;
+
+namespace {
+
+// Shaped like upstream af523a5 files: delimiters, GUI metadata at both levels, float16 dtypes.
+const char* const good_file = R"({
+    "__type__": "brain_config",
+    "__cfg__": {
+        "__config_delimiter__": "__",
+        "__shared_config_delimiter__": "_s_",
+        "__graph_editor_metadata__": {"drive": {"pos": [10, 20]}},
+        "input_map": {
+            "drive": {"__type__": "port_specs", "__data__": {
+                "payload_type": {"__payload_type__": "float_array"},
+                "shape": [4],
+                "dtype": {"__type__": "dtype", "name": "float16"},
+                "description": null}}
+        },
+        "output_map": {
+            "action": {
+                "input": {"__type__": "port_map", "__data__": {"origin": "total", "port": "out"}},
+                "spec": {"__type__": "port_specs", "__data__": {
+                    "payload_type": {"__payload_type__": "float_array"},
+                    "shape": [8],
+                    "dtype": {"__type__": "dtype", "name": "float32"},
+                    "description": "the running totals"}}
+            }
+        },
+        "modules_map": {
+            "spikes": {"__type__": "module_specs", "__data__": {
+                "name": "spikes",
+                "module_cls": {"__module_type__": "random_spiker"},
+                "inputs": {},
+                "config": {"units": [2], "rate": 0.5, "seed": 7,
+                           "__graph_editor_metadata__": {"pos": [1, 2]}}}},
+            "total": {"__type__": "module_specs", "__data__": {
+                "name": "total",
+                "module_cls": {"__module_type__": "testcpp.accumulator"},
+                "inputs": {"in": [
+                    {"__type__": "port_map", "__data__": {"origin": "__call__", "port": "drive"}},
+                    {"__type__": "port_map", "__data__": {"origin": "relay", "port": "out"}}]},
+                "config": {"gain": 2.0, "dtype": {"__type__": "dtype", "name": "float16"}}}},
+            "relay": {"__type__": "module_specs", "__data__": {
+                "name": "relay",
+                "module_cls": {"__module_type__": "relay"},
+                "inputs": {"in": [
+                    {"__type__": "port_map", "__data__": {"origin": "__call__", "port": "drive"}}]},
+                "config": {}}}
+        }
+    }
+})";
+
+} // namespace
+
+BOOST_FIXTURE_TEST_SUITE(brain_config_files, spark::test::brain_fixture)
+
+BOOST_AUTO_TEST_CASE(reads_an_upstream_style_file) {
+    const brain_config config = brain_config::from_json(good_file);
+    BOOST_TEST_REQUIRE(config.input_map.size() == 1U);
+    BOOST_TEST(config.input_map[0].first == "drive");
+    const auto& drive = config.input_map[0].second;
+    BOOST_TEST(drive.payload_type == "float_array");
+    BOOST_TEST(drive.shape == std::vector<std::uint32_t>{4}, boost::test_tools::per_element());
+    BOOST_TEST(drive.dtype == "float32"); // float16 runs in float32
+    BOOST_TEST(drive.description.empty());
+    BOOST_TEST_REQUIRE(config.output_map.size() == 1U);
+    BOOST_TEST(config.output_map[0].first == "action");
+    BOOST_TEST((config.output_map[0].second.input == port_map{"total", "out"}));
+    BOOST_TEST(config.output_map[0].second.spec.description == "the running totals");
+    BOOST_TEST_REQUIRE(config.modules_map.size() == 3U);
+    BOOST_TEST(config.modules_map[0].name == "spikes"); // file order
+    BOOST_TEST(config.modules_map[1].name == "total");
+    BOOST_TEST(config.modules_map[2].name == "relay");
+    BOOST_TEST(config.modules_map[0].class_ref == "random_spiker");
+    BOOST_TEST(config.modules_map[0].inputs.empty());
+    // GUI metadata is kept apart from the config; dtype tags become names.
+    BOOST_TEST(config.modules_map[0].config_json == R"({"units":[2],"rate":0.5,"seed":7})");
+    BOOST_TEST(config.modules_map[0].graph_editor_metadata_json == R"({"pos":[1,2]})");
+    BOOST_TEST(config.modules_map[1].config_json == R"({"gain":2.0,"dtype":"float32"})");
+    BOOST_TEST(config.modules_map[1].graph_editor_metadata_json.empty());
+    const auto& inputs = config.modules_map[1].inputs;
+    BOOST_TEST_REQUIRE(inputs.size() == 1U);
+    BOOST_TEST(inputs[0].first == "in");
+    BOOST_TEST_REQUIRE(inputs[0].second.size() == 2U);
+    BOOST_TEST((inputs[0].second[0] == port_map{"__call__", "drive"}));
+    BOOST_TEST((inputs[0].second[1] == port_map{"relay", "out"}));
+    BOOST_TEST(config.graph_editor_metadata_json == R"({"drive":{"pos":[10,20]}})");
+    BOOST_TEST(config.metadata_json == "{}");
+    BOOST_TEST(spark::test::captured_log().contains("spark.runtime", "float16 values run in float32"));
+    BOOST_TEST(config.validate(registry).empty());
+}
+
+BOOST_AUTO_TEST_CASE(to_json_round_trips) {
+    const brain_config config = brain_config::from_json(good_file);
+    const std::string text = config.to_json();
+    const brain_config again = brain_config::from_json(text);
+    BOOST_TEST((again == config));
+    BOOST_TEST(again.to_json() == text);
+    // Upstream's layout: 4-space indent, tags and key order as upstream writes them.
+    BOOST_TEST(text.rfind("{\n    \"__type__\": \"brain_config\",\n    \"__cfg__\": {\n"
+                          "        \"__config_delimiter__\": \"__\",",
+                          0) == 0U);
+    BOOST_TEST(text.find(R"("gain": 2.0)") != std::string::npos);
+    // A module's GUI metadata goes back inside its config, six levels deep.
+    BOOST_TEST(text.find(R"(
+                        "__graph_editor_metadata__": {
+                            "pos": [
+                                1,
+                                2
+                            ]
+                        }
+)") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(accepts_upstream_version_wrapper) {
+    const std::string wrapped = std::string(R"({"__version__": "1.0", "__data__": )") +
+                                good_file + "}";
+    BOOST_TEST((brain_config::from_json(wrapped) == brain_config::from_json(good_file)));
+    const std::string newer = std::string(R"({"__version__": "2.0", "__data__": )") +
+                              good_file + "}";
+    BOOST_TEST(parse_issues(newer) ==
+                   strings{R"(brain/__version__: unsupported version "2.0"; this reader knows "1.0")"},
+               boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(malformed_json_names_line_and_column) {
+    try {
+        (void)brain_config::from_json("{\n  \"__type__\": \"brain_config\",\n  \"__cfg__\": {,}\n}",
+                                      "ab.scfg");
+        BOOST_FAIL("expected a config_error");
+    } catch (const config_error& e) {
+        BOOST_TEST_REQUIRE(e.issues().size() == 1U);
+        BOOST_TEST(e.issues()[0].path == "ab.scfg");
+        BOOST_TEST(e.issues()[0].message.rfind("not valid JSON at line 3, column 15: ", 0) == 0U);
+    }
+    BOOST_TEST(parse_issues("{} x").size() == 1U);
+    BOOST_TEST(parse_issues("{} x")[0].rfind("brain: not valid JSON at line 1, column 4: ", 0) == 0U);
+}
+
+BOOST_AUTO_TEST_CASE(missing_file_is_a_config_error) {
+    BOOST_CHECK_EXCEPTION(
+        (void)brain_config::from_file("/nonexistent/brain.scfg"),
+        config_error,
+        [](const config_error& e) {
+            return std::string(e.what()) ==
+                   "/nonexistent/brain.scfg: cannot open the file; check the path";
+        });
+}
+
+BOOST_AUTO_TEST_CASE(reads_a_file_from_disk) {
+    spark::test::scratch_dir dir;
+    const auto file = dir / "brain.scfg";
+    {
+        std::ofstream out(file);
+        out << good_file;
+    }
+    BOOST_TEST((brain_config::from_file(file) == brain_config::from_json(good_file)));
+    {
+        std::ofstream out(file, std::ios::binary);
+        out << std::string("\xFD" "7zXZ\0\0\0", 8);
+    }
+    BOOST_CHECK_EXCEPTION((void)brain_config::from_file(file), config_error, [](const auto& e) {
+        return std::string(e.what()).find("the file is xz-compressed") != std::string::npos;
+    });
+}
+
+BOOST_AUTO_TEST_CASE(envelope_problems) {
+    BOOST_TEST(parse_issues("[]") == strings{"brain: must be an object, got an array"},
+               boost::test_tools::per_element());
+    BOOST_TEST(parse_issues(R"({"__type__": "neuron_config", "__cfg__": {}, "extra": 1})") ==
+                   (strings{"brain/extra: unknown key 'extra'; expected '__type__' or '__cfg__'",
+                            R"(brain/__type__: must be "brain_config", got "neuron_config")"}),
+               boost::test_tools::per_element());
+    BOOST_TEST(parse_issues(R"({"__type__": "brain_config"})") ==
+                   strings{"brain/__cfg__: is missing"},
+               boost::test_tools::per_element());
+    BOOST_TEST(parse_issues(R"({"__type__": "brain_config", "__cfg__": {"modules_mapp": {}}})") ==
+                   strings{"brain/modules_mapp: unknown key 'modules_mapp'; did you mean "
+                           "'modules_map'?"},
+               boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(every_structural_problem_at_once) {
+    using namespace spark::test;
+    const std::string text = brain_json(
+        {input_json("drive",
+                    R"({"__type__": "port_specs", "__data__": {"payload_type": {"__payload_type__": "float_array"}, "shape": [4, -1], "dtype": {"__type__": "dtype", "name": "float8"}, "colour": 1}})"),
+         input_json("pulse", R"({"__type__": "port_map", "__data__": {}})")},
+        {R"("action": {"input": {"__type__": "port_map", "__data__": {"origin": "A"}}})"},
+        {R"("A": {"__type__": "module_specs", "__data__": {"name": "B", "module_cls": {"__module_type__": 3}, "inputs": {"in": {}}, "config": []}})",
+         R"("C": {"__type__": "module_specs", "__data__": {"name": "C", "module_cls": {"__module_type__": "relay"}, "inputs": {"in": [{"__type__": "port_map", "__data__": {"origin": "__call__", "port": 4}}]}}})"});
+    BOOST_TEST(parse_issues(text) ==
+                   (strings{
+                       "brain/input_map/drive/colour: unknown key 'colour'; expected "
+                       "'payload_type', 'shape', 'dtype' or 'description'",
+                       "brain/input_map/drive/shape[1]: a dimension must be an integer in [0, "
+                       "2^32), got -1",
+                       R"(brain/input_map/drive/dtype/name: unknown dtype "float8"; expected one of bool, int8, int16, int32, int64, uint8, uint16, uint32, uint64, float16, float32, float64)",
+                       R"(brain/input_map/pulse/__type__: must be "port_specs", got "port_map")",
+                       "brain/output_map/action/spec: is missing",
+                       "brain/output_map/action/input/port: is missing",
+                       R"(brain/modules_map/A/name: must equal its key in modules_map, "A", got "B")",
+                       "brain/modules_map/A/module_cls/__module_type__: must be a string, got a "
+                       "number",
+                       "brain/modules_map/A/inputs/in: must be an array of port_map, got an "
+                       "object",
+                       "brain/modules_map/A/config: must be an object, got an array",
+                       "brain/modules_map/C/inputs/in[0]/port: must be a string, got a number"}),
+               boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
