@@ -2,7 +2,9 @@
 // The `spark` subcommands. Each returns the process exit code: 0 success, 1 a failure of what was
 // asked (a plugin failed its check, nothing could be loaded), 2 a usage error (unknown name).
 #pragma once
+#include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,6 +31,28 @@ int plugins_list(const plugin_sources& sources);
 int plugins_describe(const plugin_sources& sources, const std::string& name);
 /// `spark plugins check FILE`: every stage of every type of one plugin file.
 int plugins_check(const plugin_sources& sources, const std::filesystem::path& file);
+
+/// What `spark run` was asked to do.
+struct run_request {
+    std::filesystem::path brain_file;
+    std::uint64_t steps = 0;
+    std::vector<std::string> inputs;  // "NAME=VALUE" or "NAME=FILE", in order
+    std::vector<std::string> records; // "module.port", "module" or a brain output name
+    unsigned threads = 0;             // 0 = all cores
+    std::string executor = "flow_graph";
+    std::filesystem::path out_dir = "spark-run-out";
+    bool out_dir_given = false; // files are written when this is set or something is recorded
+    std::optional<std::uint64_t> seed; // when set, every module's seed derives from it
+    int progress = -1;                 // 1 always, 0 never, -1 when stderr is a terminal
+    std::vector<std::string> command;  // argv, for run.json
+};
+
+/// `spark run BRAIN --steps N ...`: steps a brain, prints a summary, records chosen ports.
+int run_brain(const plugin_sources& sources, const run_request& request);
+/// `spark validate BRAIN`: every problem with its path (exit 1), or OK.
+int validate_brain(const plugin_sources& sources, const std::filesystem::path& brain_file);
+/// `spark raster FILE.npy`: an SVG spike raster of a recorded spike port.
+int raster(const std::filesystem::path& npy_file, const std::filesystem::path& svg_file, double dt);
 
 /// Rows of text printed as columns padded to the widest cell (the last column is not padded).
 class table {

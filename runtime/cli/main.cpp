@@ -3,9 +3,15 @@
 //   spark [--plugin-path P]... [--no-default-plugins] [--log-level L] plugins list
 //   spark ... plugins describe NAME
 //   spark ... plugins check FILE
+//   spark ... run BRAIN.scfg --steps N [--input NAME=VALUE|FILE]... [--record SPEC]... [...]
+//   spark ... validate BRAIN.scfg
+//   spark ... raster FILE.npy [--out FILE.svg] [--dt MS]
 // Errors are one line on stderr; exit codes: 0 ok, 1 failure, 2 usage error.
+#include <charconv>
 #include <exception>
 #include <iostream>
+#include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -30,6 +36,10 @@ commands:
                             or a bare class_ref offered by one vendor only)
   plugins check FILE        load one plugin file and run each of its types through every
                             lifecycle stage
+  run BRAIN.scfg --steps N  run a brain: progress bar, summary (spikes and rates per module,
+                            outputs, speed), recordings (--record) as .npy files + run.json
+  validate BRAIN.scfg       every problem of a brain file with its path, or OK
+  raster FILE.npy           draw a recorded spike port as an SVG raster (time x neuron)
 
 )";
 
@@ -53,10 +63,36 @@ int run(int argc, char** argv) {
          "trace, debug, info, warn or error (messages go to stderr)") //
         ("help,h", "print this help")                                 //
         ("version", "print the versions of spark and of its plugin ABI");
+    po::options_description run_options("run options");
+    run_options.add_options() //
+        ("steps", po::value<long long>(), "number of steps to run (required)") //
+        ("input",
+         po::value<std::vector<std::string>>()->composing(),
+         "NAME=VALUE (a constant broadcast to the input's shape) or NAME=FILE (a .csv with one "
+         "row per step and one column per element, or a .npy of shape (steps, elements); the "
+         "last row holds when the run is longer); inputs not given stay 0 (repeatable)") //
+        ("record",
+         po::value<std::vector<std::string>>()->composing(),
+         "MODULE.PORT, MODULE (all its outputs) or a brain output name: written to "
+         "OUT/<name>.npy, shape (steps, elements), spikes as 0/1 uint8 (repeatable)") //
+        ("threads", po::value<int>(), "flow graph threads (default: all cores)") //
+        ("executor",
+         po::value<std::string>()->default_value("flow_graph"),
+         "flow_graph or sequential") //
+        ("out",
+         po::value<std::string>(),
+         "run: the folder for recordings and run.json (default spark-run-out; written only with "
+         "--record or --out); raster: the SVG file (default FILE with .svg)") //
+        ("seed",
+         po::value<std::string>(),
+         "derive every module's seed from this number (replaces the file's seeds)") //
+        ("progress", po::bool_switch(), "show the progress bar even when stderr is not a terminal") //
+        ("no-progress", po::bool_switch(), "never show the progress bar") //
+        ("dt", po::value<double>(), "raster: the time step in ms (default 1)");
     po::options_description hidden;
     hidden.add_options()("command", po::value<std::vector<std::string>>());
     po::options_description all;
-    all.add(visible).add(hidden);
+    all.add(visible).add(run_options).add(hidden);
     po::positional_options_description positional;
     positional.add("command", -1);
 
@@ -69,7 +105,7 @@ int run(int argc, char** argv) {
         return usage_error(e.what());
     }
     if (options.count("help") != 0) {
-        std::cout << usage << visible;
+        std::cout << usage << visible << '\n' << run_options;
         return spark::cli::exit_ok;
     }
     if (options.count("version") != 0) {
@@ -106,8 +142,94 @@ int run(int argc, char** argv) {
         std::cerr << usage;
         return exit_usage;
     }
-    if (words[0] != "plugins") {
-        return usage_error("unknown command '" + words[0] + "'");
+    const std::string& command = words[0];
+    // Options that belong to one command are refused elsewhere: a misplaced option is a mistake.
+    const std::map<std::string, std::set<std::string>> option_commands = {
+        {"steps", {"run"}},
+        {"input", {"run"}},
+        {"record", {"run"}},
+        {"threads", {"run"}},
+        {"seed", {"run"}},
+        {"progress", {"run"}},
+        {"no-progress", {"run"}},
+        {"out", {"run", "raster"}},
+        {"dt", {"raster"}},
+    };
+    for (const auto& [name, commands] : option_commands) {
+        const bool given = options.count(name) != 0 && !options[name].defaulted() &&
+                           !(name.find("progress") != std::string::npos && !options[name].as<bool>());
+        if (given && commands.count(command) == 0) {
+            return usage_error("--" + name + " is an option of '" + *commands.begin() +
+                               "', not of '" + command + "'");
+        }
+    }
+    if (command == "run" || command == "validate" || command == "raster") {
+        if (words.size() != 2) {
+            return usage_error("'" + command + "' takes exactly one argument, " +
+                               (command == "raster" ? "a .npy file" : "a brain file") + ", got " +
+                               std::to_string(words.size() - 1));
+        }
+    }
+    if (command == "validate") {
+        return spark::cli::validate_brain(sources, words[1]);
+    }
+    if (command == "raster") {
+        std::filesystem::path out = words[1];
+        out.replace_extension(".svg");
+        if (options.count("out") != 0) {
+            out = options["out"].as<std::string>();
+        }
+        const double dt = options.count("dt") != 0 ? options["dt"].as<double>() : 1.0;
+        return spark::cli::raster(words[1], out, dt);
+    }
+    if (command == "run") {
+        spark::cli::run_request request;
+        request.brain_file = words[1];
+        if (options.count("steps") == 0) {
+            return usage_error("'run' needs --steps N");
+        }
+        const long long steps = options["steps"].as<long long>();
+        if (steps < 1) {
+            return usage_error("--steps must be at least 1, got " + std::to_string(steps));
+        }
+        request.steps = static_cast<std::uint64_t>(steps);
+        if (options.count("input") != 0) {
+            request.inputs = options["input"].as<std::vector<std::string>>();
+        }
+        if (options.count("record") != 0) {
+            request.records = options["record"].as<std::vector<std::string>>();
+        }
+        if (options.count("threads") != 0) {
+            const int threads = options["threads"].as<int>();
+            if (threads < 1) {
+                return usage_error("--threads must be at least 1, got " + std::to_string(threads));
+            }
+            request.threads = static_cast<unsigned>(threads);
+        }
+        request.executor = options["executor"].as<std::string>();
+        if (options.count("out") != 0) {
+            request.out_dir = options["out"].as<std::string>();
+            request.out_dir_given = true;
+        }
+        if (options.count("seed") != 0) {
+            const std::string text = options["seed"].as<std::string>();
+            std::uint64_t seed = 0;
+            const auto result = std::from_chars(text.data(), text.data() + text.size(), seed);
+            if (result.ec != std::errc{} || result.ptr != text.data() + text.size()) {
+                return usage_error("--seed must be an integer in [0, 2^64), got '" + text + "'");
+            }
+            request.seed = seed;
+        }
+        if (options["progress"].as<bool>() && options["no-progress"].as<bool>()) {
+            return usage_error("--progress and --no-progress exclude each other");
+        }
+        request.progress =
+            options["progress"].as<bool>() ? 1 : (options["no-progress"].as<bool>() ? 0 : -1);
+        request.command.assign(argv, argv + argc);
+        return spark::cli::run_brain(sources, request);
+    }
+    if (command != "plugins") {
+        return usage_error("unknown command '" + command + "'");
     }
     if (words.size() < 2) {
         return usage_error("'plugins' needs a subcommand: list, describe NAME or check FILE");

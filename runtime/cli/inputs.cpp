@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "inputs.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+
+#include <spark/registry/errors.hpp>
+
+#include "npy.hpp"
+#include "text.hpp"
+
+namespace spark::cli {
+namespace {
+
+using runtime::detail::format_number;
+
+std::uint64_t element_count(const spark_shape_t& shape) {
+    std::uint64_t n = 1;
+    for (std::uint32_t i = 0; i < shape.rank; ++i) {
+        n *= shape.dims[i];
+    }
+    return n;
+}
+
+/// The whole text as a number, or false (from_chars also reads "inf" and "nan").
+bool parse_number(std::string_view text, double& value) {
+    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
+        text.remove_prefix(1);
+    }
+    while (!text.empty() &&
+           (text.back() == ' ' || text.back() == '\t' || text.back() == '\r')) {
+        text.remove_suffix(1);
+    }
+    if (!text.empty() && text.front() == '+') {
+        text.remove_prefix(1);
+    }
+    if (text.empty()) {
+        return false;
+    }
+    const auto result = std::from_chars(text.data(), text.data() + text.size(), value);
+    return result.ec == std::errc{} && result.ptr == text.data() + text.size();
+}
+
+/// Why `value` cannot go into an input of `spec`, or "" when it can.
+std::string value_problem(double value, const spark_port_spec_t& spec, const std::string& name) {
+    switch (spec.payload_kind) {
+    case SPARK_PAYLOAD_SPIKES:
+    case SPARK_PAYLOAD_BOOL_MASK:
+        if (value != 0.0 && value != 1.0) {
+            return "input '" + name + "' carries " +
+                   (spec.payload_kind == SPARK_PAYLOAD_SPIKES ? "spikes" : "a bool mask") +
+                   ": use 0 or 1, got " + format_number(value);
+        }
+        return {};
+    case SPARK_PAYLOAD_INT:
+        if (value != std::trunc(value) || value < std::numeric_limits<std::int32_t>::min() ||
+            value > std::numeric_limits<std::int32_t>::max()) {
+            return "input '" + name + "' carries int32 values: got " + format_number(value);
+        }
+        return {};
+    default:
+        return {};
+    }
+}
+
+/// Stores `value` as element `i` of a row of the input's element type.
+void store(char* row, std::uint64_t i, double value, std::int32_t dtype) {
+    switch (dtype) {
+    case SPARK_DTYPE_U8:
+        row[i] = static_cast<char>(value != 0.0 ? 1 : 0);
+        break;
+    case SPARK_DTYPE_I32: {
+        const auto v = static_cast<std::int32_t>(value);
+        std::memcpy(row + i * sizeof v, &v, sizeof v);
+        break;
+    }
+    case SPARK_DTYPE_F32: {
+        const auto v = static_cast<float>(value);
+        std::memcpy(row + i * sizeof v, &v, sizeof v);
+        break;
+    }
+    default: {
+        std::memcpy(row + i * sizeof value, &value, sizeof value);
+        break;
+    }
+    }
+}
+
+std::string shape_text(const std::vector<std::uint64_t>& shape) {
+    std::string text = "(";
+    for (std::size_t i = 0; i < shape.size(); ++i) {
+        text += (i == 0 ? "" : ", ") + std::to_string(shape[i]);
+    }
+    return text + (shape.size() == 1 ? ",)" : ")");
+}
+
+} // namespace
+
+input_source input_source::parse(const std::string& name,
+                                 const std::string& value,
+                                 const spark_port_spec_t& spec) {
+    input_source source;
+    source.name_ = name;
+    const std::uint64_t elements = element_count(spec.shape);
+    const std::uint32_t size = spark_dtype_size(spec.dtype);
+    source.row_bytes_ = static_cast<std::size_t>(elements * size);
+    const std::string argument = "--input " + name + "=" + value;
+
+    double constant = 0;
+    if (parse_number(value, constant)) {
+        if (const auto problem = value_problem(constant, spec, name); !problem.empty()) {
+            throw spark::error(argument + ": " + problem);
+        }
+        source.description_ = "constant " + format_number(constant);
+        source.data_.resize(source.row_bytes_);
+        for (std::uint64_t i = 0; i < elements; ++i) {
+            store(source.data_.data(), i, constant, spec.dtype);
+        }
+        return source;
+    }
+
+    const std::filesystem::path file(value);
+    if (!std::filesystem::is_regular_file(file)) {
+        throw spark::error(argument + ": '" + value + "' is neither a number nor an existing file");
+    }
+    source.is_file_ = true;
+    source.file_ = value;
+    source.description_ = value;
+    const std::string extension = file.extension().string();
+    const std::string per_row = std::to_string(elements) + (elements == 1 ? " value" : " values");
+
+    if (extension == ".npy") {
+        const npy_array array = read_npy(file);
+        std::uint64_t row_elements = 1;
+        for (std::size_t d = 1; d < array.shape.size(); ++d) {
+            row_elements *= array.shape[d];
+        }
+        if (array.shape.empty() || row_elements != elements || array.shape[0] == 0) {
+            throw spark::error(value + ": shape " + shape_text(array.shape) +
+                               " does not fit input '" + name + "': expected (steps, " +
+                               std::to_string(elements) + ") with steps > 0");
+        }
+        source.rows_ = array.shape[0];
+        source.data_.resize(static_cast<std::size_t>(source.rows_) * source.row_bytes_);
+        for (std::uint64_t r = 0; r < source.rows_; ++r) {
+            char* row = source.data_.data() + r * source.row_bytes_;
+            for (std::uint64_t i = 0; i < elements; ++i) {
+                const double x = array.at(r * elements + i);
+                if (const auto problem = value_problem(x, spec, name); !problem.empty()) {
+                    throw spark::error(value + ": row " + std::to_string(r) + ", element " +
+                                       std::to_string(i) + ": " + problem);
+                }
+                store(row, i, x, spec.dtype);
+            }
+        }
+        return source;
+    }
+    if (extension != ".csv") {
+        throw spark::error(argument + ": unknown file type '" + extension +
+                           "'; use a .csv or .npy file");
+    }
+
+    std::ifstream in(file);
+    std::string line;
+    std::uint64_t line_number = 0;
+    std::uint64_t rows = 0;
+    while (std::getline(in, line)) {
+        ++line_number;
+        if (line.find_first_not_of(" \t\r") == std::string::npos || line[0] == '#') {
+            continue; // blank lines and comments
+        }
+        const std::string where = value + ":" + std::to_string(line_number) + ": ";
+        std::vector<std::string_view> cells;
+        std::string_view rest(line);
+        for (;;) {
+            const auto comma = rest.find(',');
+            cells.push_back(rest.substr(0, comma));
+            if (comma == std::string_view::npos) {
+                break;
+            }
+            rest.remove_prefix(comma + 1);
+        }
+        if (cells.size() != elements) {
+            throw spark::error(where + "expected " + per_row + " (one per element of input '" +
+                               name + "'), got " + std::to_string(cells.size()));
+        }
+        source.data_.resize(source.data_.size() + source.row_bytes_);
+        char* row = source.data_.data() + rows * source.row_bytes_;
+        for (std::uint64_t i = 0; i < elements; ++i) {
+            double x = 0;
+            if (!parse_number(cells[i], x)) {
+                throw spark::error(where + "value " + std::to_string(i + 1) + " ('" +
+                                   std::string(cells[i]) + "') is not a number");
+            }
+            if (const auto problem = value_problem(x, spec, name); !problem.empty()) {
+                throw spark::error(where + "value " + std::to_string(i + 1) + ": " + problem);
+            }
+            store(row, i, x, spec.dtype);
+        }
+        ++rows;
+    }
+    if (rows == 0) {
+        throw spark::error(value + ": no rows; expected one row per step with " + per_row +
+                           " each");
+    }
+    source.rows_ = rows;
+    return source;
+}
+
+void input_source::fill(const spark_buffer_t& buffer, std::uint64_t step) const noexcept {
+    const std::uint64_t row = step < rows_ ? step : rows_ - 1;
+    std::memcpy(buffer.data, data_.data() + row * row_bytes_, row_bytes_);
+}
+
+} // namespace spark::cli

@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: Apache-2.0
+// `spark raster FILE.npy`: a spike raster (time on x, neuron on y) as a standalone SVG file that
+// any browser shows. Spikes are binned into the picture's pixels, so the file stays small (at most
+// one mark per pixel) however long the recording is.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include <spark/registry/errors.hpp>
+
+#include "commands.hpp"
+#include "npy.hpp"
+#include "text.hpp"
+
+namespace spark::cli {
+namespace {
+
+std::string num(double value) {
+    std::array<char, 32> text{};
+    std::snprintf(text.data(), text.size(), "%.2f", value);
+    std::string s = text.data();
+    // "12.50" -> "12.5", "3.00" -> "3": shorter files, same picture.
+    s.erase(s.find_last_not_of('0') + 1);
+    if (s.back() == '.') {
+        s.pop_back();
+    }
+    return s;
+}
+
+/// A round tick spacing (1, 2 or 5 times a power of ten) giving about five ticks over `range`.
+double tick_step(double range) {
+    if (range <= 0) {
+        return 1;
+    }
+    const double raw = range / 5;
+    const double power = std::pow(10.0, std::floor(std::log10(raw)));
+    for (const double m : {1.0, 2.0, 5.0, 10.0}) {
+        if (m * power >= raw) {
+            return m * power;
+        }
+    }
+    return 10 * power;
+}
+
+std::string escape(const std::string& text) {
+    std::string out;
+    for (const char c : text) {
+        switch (c) {
+        case '<':
+            out += "&lt;";
+            break;
+        case '>':
+            out += "&gt;";
+            break;
+        case '&':
+            out += "&amp;";
+            break;
+        default:
+            out += c;
+        }
+    }
+    return out;
+}
+
+} // namespace
+
+int raster(const std::filesystem::path& npy_file, const std::filesystem::path& svg_file, double dt) {
+    const npy_array array = read_npy(npy_file);
+    if (array.shape.empty() || array.shape.size() > 2) {
+        throw spark::error(npy_file.string() + ": a raster needs shape (steps, neurons), got " +
+                           std::to_string(array.shape.size()) + " dimensions");
+    }
+    if (!(dt > 0)) {
+        throw spark::error("--dt must be > 0, got " + runtime::detail::format_number(dt));
+    }
+    const std::uint64_t steps = array.shape[0];
+    const std::uint64_t neurons = array.shape.size() == 2 ? array.shape[1] : 1;
+    const double plot_w = 1000;
+    const double plot_h = static_cast<double>(std::clamp<std::uint64_t>(neurons * 4, 200, 600));
+    const double left = 70;
+    const double top = 40;
+    const double bottom = 50;
+    const double right = 20;
+    const std::uint64_t cols = std::max<std::uint64_t>(1, std::min<std::uint64_t>(steps, 1000));
+    const std::uint64_t rows =
+        std::max<std::uint64_t>(1, std::min<std::uint64_t>(neurons, static_cast<std::uint64_t>(plot_h)));
+    const double cw = plot_w / static_cast<double>(cols);
+    const double ch = plot_h / static_cast<double>(rows);
+
+    std::vector<std::uint8_t> occupied(static_cast<std::size_t>(cols * rows), 0);
+    std::uint64_t spikes = 0;
+    const bool bytes = array.type == npy_type::u8 || array.type == npy_type::b1;
+    for (std::uint64_t t = 0; t < steps; ++t) {
+        for (std::uint64_t n = 0; n < neurons; ++n) {
+            const std::uint64_t i = t * neurons + n;
+            // Spikes are bit0 of a byte (the inhibition bit is not a spike); other types: non-zero.
+            const bool spike = bytes ? (static_cast<unsigned char>(array.data[i]) & 1U) != 0
+                                     : array.at(i) != 0.0;
+            if (spike) {
+                ++spikes;
+                occupied[static_cast<std::size_t>((n * rows / neurons) * cols + t * cols / steps)] = 1;
+            }
+        }
+    }
+
+    std::ostringstream svg;
+    const double width = left + plot_w + right;
+    const double height = top + plot_h + bottom;
+    svg << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << num(width) << "\" height=\""
+        << num(height) << "\" viewBox=\"0 0 " << num(width) << ' ' << num(height)
+        << "\" font-family=\"sans-serif\" font-size=\"12\">\n"
+        << "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
+        << "<text x=\"" << num(left) << "\" y=\"24\" font-size=\"14\">"
+        << escape(npy_file.filename().string()) << ": " << neurons << " neurons, " << steps
+        << " steps, " << spikes << " spikes</text>\n";
+    // The spikes: one mark per occupied pixel cell, all in one path.
+    svg << "<path fill=\"black\" d=\"";
+    for (std::uint64_t r = 0; r < rows; ++r) {
+        for (std::uint64_t c = 0; c < cols; ++c) {
+            if (occupied[static_cast<std::size_t>(r * cols + c)] != 0) {
+                const double x = left + static_cast<double>(c) * cw;
+                // Neuron 0 at the bottom.
+                const double y = top + plot_h - static_cast<double>(r + 1) * ch;
+                svg << 'M' << num(x) << ' ' << num(y) << 'h' << num(std::max(cw, 1.0)) << 'v'
+                    << num(std::max(ch, 1.0)) << 'h' << num(-std::max(cw, 1.0)) << 'z';
+            }
+        }
+    }
+    svg << "\"/>\n";
+    // Axes, ticks and labels.
+    svg << "<rect x=\"" << num(left) << "\" y=\"" << num(top) << "\" width=\"" << num(plot_w)
+        << "\" height=\"" << num(plot_h) << "\" fill=\"none\" stroke=\"black\"/>\n";
+    const double duration = static_cast<double>(steps) * dt;
+    const double x_step = tick_step(duration);
+    for (double v = 0; v <= duration + 1e-9; v += x_step) {
+        const double x = left + (duration > 0 ? v / duration : 0) * plot_w;
+        svg << "<line x1=\"" << num(x) << "\" y1=\"" << num(top + plot_h) << "\" x2=\"" << num(x)
+            << "\" y2=\"" << num(top + plot_h + 5) << "\" stroke=\"black\"/>"
+            << "<text x=\"" << num(x) << "\" y=\"" << num(top + plot_h + 18)
+            << "\" text-anchor=\"middle\">" << runtime::detail::format_number(v) << "</text>\n";
+    }
+    const double y_step = tick_step(static_cast<double>(neurons));
+    for (double v = 0; v <= static_cast<double>(neurons) + 1e-9; v += y_step) {
+        const double y = top + plot_h - v / static_cast<double>(neurons) * plot_h;
+        svg << "<line x1=\"" << num(left - 5) << "\" y1=\"" << num(y) << "\" x2=\"" << num(left)
+            << "\" y2=\"" << num(y) << "\" stroke=\"black\"/>"
+            << "<text x=\"" << num(left - 8) << "\" y=\"" << num(y + 4)
+            << "\" text-anchor=\"end\">" << runtime::detail::format_number(v) << "</text>\n";
+    }
+    svg << "<text x=\"" << num(left + plot_w / 2) << "\" y=\"" << num(height - 10)
+        << "\" text-anchor=\"middle\">time [ms]</text>\n"
+        << "<text transform=\"translate(18 " << num(top + plot_h / 2)
+        << ") rotate(-90)\" text-anchor=\"middle\">neuron</text>\n"
+        << "</svg>\n";
+
+    std::ofstream out(svg_file, std::ios::binary | std::ios::trunc);
+    out << svg.str();
+    out.close();
+    if (!out) {
+        throw spark::error("cannot write " + svg_file.string());
+    }
+    std::cout << "wrote " << svg_file.string() << " (" << neurons << " neurons, " << steps
+              << " steps, " << spikes << " spikes)\n";
+    return exit_ok;
+}
+
+} // namespace spark::cli

@@ -1,0 +1,552 @@
+// SPDX-License-Identifier: Apache-2.0
+// `spark run`: builds a brain from a .scfg file, feeds its inputs, steps it, counts spikes,
+// records chosen ports to .npy files with a run.json of provenance, and prints a summary.
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <optional>
+
+#include <boost/json.hpp>
+
+#include <spark/runtime/brain.hpp>
+#include <spark/runtime/brain_config.hpp>
+#include <spark/runtime/module_config.hpp>
+
+#include "commands.hpp"
+#include "inputs.hpp"
+#include "npy.hpp"
+#include "run_support.hpp"
+#include "text.hpp"
+
+namespace spark::cli {
+namespace {
+
+namespace json = boost::json;
+using runtime::detail::format_number;
+using runtime::detail::quoted_alternatives;
+
+std::uint64_t element_count(const spark_port_spec_t& spec) {
+    std::uint64_t n = 1;
+    for (std::uint32_t i = 0; i < spec.shape.rank; ++i) {
+        n *= spec.shape.dims[i];
+    }
+    return n;
+}
+
+npy_type npy_type_of(const spark_port_spec_t& spec) {
+    if (spec.payload_kind == SPARK_PAYLOAD_BOOL_MASK) {
+        return npy_type::b1;
+    }
+    switch (spec.dtype) {
+    case SPARK_DTYPE_U8:
+        return npy_type::u8;
+    case SPARK_DTYPE_I32:
+        return npy_type::i32;
+    case SPARK_DTYPE_F32:
+        return npy_type::f32;
+    default:
+        return npy_type::f64;
+    }
+}
+
+double element_at(const runtime::port_view& view, std::uint64_t i) {
+    switch (view.spec.dtype) {
+    case SPARK_DTYPE_U8:
+        return static_cast<const std::uint8_t*>(view.data)[i];
+    case SPARK_DTYPE_I32:
+        return static_cast<const std::int32_t*>(view.data)[i];
+    case SPARK_DTYPE_F32:
+        return static_cast<const float*>(view.data)[i];
+    default:
+        return static_cast<const double*>(view.data)[i];
+    }
+}
+
+/// Up to 6 values as "[a, b, ...]" (6 significant digits).
+std::string vector_text(const std::vector<double>& values) {
+    std::string text = "[";
+    for (std::size_t i = 0; i < values.size() && i < 6; ++i) {
+        std::array<char, 32> number{};
+        std::snprintf(number.data(), number.size(), "%.6g", values[i]);
+        text += (i == 0 ? "" : ", ") + std::string(number.data());
+    }
+    if (values.size() > 6) {
+        text += ", ... (" + std::to_string(values.size()) + " values)";
+    }
+    return text + "]";
+}
+
+std::string fixed(double value, int decimals) {
+    std::array<char, 64> text{};
+    std::snprintf(text.data(), text.size(), "%.*f", decimals, value);
+    return text.data();
+}
+
+/// One recorded port: where its data comes from each step and the file it goes to.
+struct recording {
+    std::string label;  // "A_ex.out_spikes" or the brain output's name
+    std::string module; // empty for a brain output
+    std::string port;   // the module's port, or the brain output's name
+    spark_port_spec_t spec{};
+    std::unique_ptr<npy_writer> writer;
+};
+
+/// Counts the spikes (bit0) a module emits on its spike port.
+struct spike_counter {
+    std::string module;
+    std::string port;
+    std::string type_id;
+    std::uint64_t units = 0;
+    std::uint64_t spikes = 0;
+};
+
+struct output_stats {
+    std::string name;
+    std::vector<double> sum;
+    std::vector<double> last;
+};
+
+runtime::port_view view_of(const runtime::brain& brain, const recording& r) {
+    return r.module.empty() ? brain.output(r.port) : brain.cached(r.module, r.port);
+}
+
+/// Resolves --record SPECs: "module.port", "module" (all its outputs) or a brain output name.
+std::vector<recording> resolve_records(const runtime::brain& brain,
+                                       const std::vector<std::string>& specs) {
+    std::vector<recording> records;
+    const auto add = [&](recording r) {
+        for (const auto& existing : records) {
+            if (existing.label == r.label) {
+                return; // asked twice: record once
+            }
+        }
+        records.push_back(std::move(r));
+    };
+    std::vector<std::string> module_names;
+    for (const auto& m : brain.modules()) {
+        module_names.push_back(m.name);
+    }
+    std::vector<std::string> output_names;
+    for (const auto& o : brain.output_specs()) {
+        output_names.push_back(o.first);
+    }
+    for (const auto& spec : specs) {
+        const auto dot = spec.find('.');
+        const std::string module_name = spec.substr(0, dot);
+        const auto module = std::find_if(brain.modules().begin(),
+                                         brain.modules().end(),
+                                         [&](const auto& m) { return m.name == module_name; });
+        if (module != brain.modules().end()) {
+            std::vector<std::string> ports;
+            for (const auto& [port, port_spec] : module->outputs) {
+                ports.push_back(port);
+                if (dot == std::string::npos || spec.substr(dot + 1) == port) {
+                    add({module->name + "." + port, module->name, port, port_spec, nullptr});
+                }
+            }
+            if (dot != std::string::npos &&
+                std::find(ports.begin(), ports.end(), spec.substr(dot + 1)) == ports.end()) {
+                throw spark::error("--record " + spec + ": module '" + module_name +
+                                   "' has no output port '" + spec.substr(dot + 1) +
+                                   "'; its outputs are " + quoted_alternatives(ports));
+            }
+            continue;
+        }
+        const auto output = std::find_if(brain.output_specs().begin(),
+                                         brain.output_specs().end(),
+                                         [&](const auto& o) { return o.first == spec; });
+        if (output != brain.output_specs().end()) {
+            add({spec, "", spec, output->second, nullptr});
+            continue;
+        }
+        std::string message = "--record " + spec + ": the brain has no module '" + module_name +
+                              "'" + (dot == std::string::npos ? " and no output '" + spec + "'" : "");
+        std::vector<std::string> known = module_names;
+        known.insert(known.end(), output_names.begin(), output_names.end());
+        const auto close = runtime::detail::closest_names(module_name, known);
+        if (!close.empty()) {
+            message += "; did you mean " + quoted_alternatives(close) + "?";
+        } else {
+            message += "; modules: " + quoted_alternatives(module_names);
+            if (!output_names.empty()) {
+                message += ", outputs: " + quoted_alternatives(output_names);
+            }
+        }
+        throw spark::error(message);
+    }
+    return records;
+}
+
+/// With --seed S, every module's top-level seed is derived from S and its name (nested configs
+/// derive theirs from it as usual), replacing seeds in the file.
+void apply_seed(runtime::brain_config& config, std::uint64_t seed) {
+    for (auto& module : config.modules_map) {
+        json::value parsed = json::parse(module.config_json.empty() ? "{}" : module.config_json);
+        if (!parsed.is_object()) {
+            continue; // the brain's own validation reports it
+        }
+        parsed.as_object()["seed"] = runtime::detail::mix_seed(
+            seed ^ runtime::detail::stable_hash(module.name));
+        module.config_json = json::serialize(parsed);
+    }
+}
+
+void print_issues(const runtime::config_error& e) {
+    for (const auto& issue : e.issues()) {
+        std::cerr << "spark: " << issue.path << ": " << issue.message << '\n';
+    }
+}
+
+} // namespace
+
+int run_brain(const plugin_sources& sources, const run_request& request) {
+    runtime::executor_kind executor{};
+    if (request.executor == "flow_graph") {
+        executor = runtime::executor_kind::flow_graph;
+    } else if (request.executor == "sequential") {
+        executor = runtime::executor_kind::sequential;
+    } else {
+        std::cerr << "spark: --executor must be flow_graph or sequential, got '" << request.executor
+                  << "'; see 'spark --help'\n";
+        return exit_usage;
+    }
+    registry::plugin_registry plugins(search_options_of(sources));
+    plugins.discover();
+
+    std::optional<runtime::brain_config> config;
+    try {
+        config.emplace(runtime::brain_config::from_file(request.brain_file));
+    } catch (const runtime::config_error& e) {
+        print_issues(e);
+        return exit_failure;
+    }
+    if (request.seed) {
+        apply_seed(*config, *request.seed);
+    }
+
+    runtime::brain_options options;
+    options.executor = executor;
+    options.threads = request.threads;
+    const auto build_start = std::chrono::steady_clock::now();
+    std::optional<runtime::brain> brain;
+    try {
+        brain.emplace(plugins, *config, options);
+    } catch (const runtime::config_error& e) {
+        print_issues(e);
+        return exit_failure;
+    }
+    const double build_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - build_start).count();
+
+    // Recordings first: a wrong --record is a usage error, reported before any note.
+    std::vector<recording> records;
+    try {
+        records = resolve_records(*brain, request.records);
+    } catch (const spark::error& e) {
+        std::cerr << "spark: " << e.what() << '\n';
+        return exit_usage;
+    }
+
+    // Inputs: every --input names a brain input; the others stay 0.
+    std::vector<std::string> input_names;
+    for (const auto& [name, spec] : brain->input_specs()) {
+        input_names.push_back(name);
+    }
+    std::vector<input_source> inputs;
+    for (const auto& argument : request.inputs) {
+        const auto equals = argument.find('=');
+        if (equals == std::string::npos || equals == 0) {
+            std::cerr << "spark: --input " << argument
+                      << ": expected NAME=VALUE or NAME=FILE; see 'spark --help'\n";
+            return exit_usage;
+        }
+        const std::string name = argument.substr(0, equals);
+        const auto spec = std::find_if(brain->input_specs().begin(),
+                                       brain->input_specs().end(),
+                                       [&](const auto& s) { return s.first == name; });
+        if (spec == brain->input_specs().end()) {
+            std::cerr << "spark: --input " << argument << ": the brain has no input '" << name
+                      << "'; its inputs are "
+                      << (input_names.empty() ? std::string("none")
+                                              : quoted_alternatives(input_names))
+                      << '\n';
+            return exit_usage;
+        }
+        if (std::any_of(inputs.begin(), inputs.end(), [&](const auto& i) { return i.name() == name; })) {
+            std::cerr << "spark: --input " << argument << ": input '" << name
+                      << "' is given twice\n";
+            return exit_usage;
+        }
+        inputs.push_back(input_source::parse(name, argument.substr(equals + 1), spec->second));
+    }
+    for (const auto& name : input_names) {
+        if (std::none_of(inputs.begin(), inputs.end(), [&](const auto& i) { return i.name() == name; })) {
+            std::cerr << "spark: note: input '" << name << "' is not given (--input " << name
+                      << "=VALUE|FILE); it stays 0\n";
+        }
+    }
+    for (const auto& input : inputs) {
+        if (input.is_file() && input.rows() < request.steps) {
+            std::cerr << "spark: note: input '" << input.name() << "': " << input.file() << " has "
+                      << input.rows() << " rows for " << request.steps
+                      << " steps; the last row holds from step " << input.rows() << " on\n";
+        }
+    }
+
+    // Spike counts: per module, the port get_spikes_from_cache() reads.
+    std::vector<spike_counter> counters;
+    for (const auto& [module, view] : brain->get_spikes_from_cache()) {
+        spike_counter counter;
+        counter.module = module;
+        counter.units = view.count;
+        for (const auto& m : brain->modules()) {
+            if (m.name == module) {
+                counter.type_id = m.type->canonical_id;
+                for (const auto& [port, spec] : m.outputs) {
+                    if (spec.payload_kind == SPARK_PAYLOAD_SPIKES &&
+                        (port == "spikes" || (counter.port.empty() && port == "out_spikes"))) {
+                        counter.port = port;
+                    }
+                }
+            }
+        }
+        if (!counter.port.empty()) {
+            counters.push_back(std::move(counter));
+        }
+    }
+    std::vector<output_stats> outputs;
+    for (const auto& [name, spec] : brain->output_specs()) {
+        outputs.push_back({name,
+                           std::vector<double>(element_count(spec), 0.0),
+                           std::vector<double>(element_count(spec), 0.0)});
+    }
+
+    const bool write_files = !records.empty() || request.out_dir_given;
+    std::vector<std::uint8_t> spike_row; // bit0 only, reused every step
+    if (write_files) {
+        std::filesystem::create_directories(request.out_dir);
+        for (auto& r : records) {
+            const std::uint64_t elements = element_count(r.spec);
+            r.writer = std::make_unique<npy_writer>(
+                request.out_dir / (r.label + ".npy"), npy_type_of(r.spec), request.steps, elements);
+            if (r.spec.payload_kind == SPARK_PAYLOAD_SPIKES) {
+                spike_row.resize(std::max<std::size_t>(spike_row.size(), elements));
+            }
+        }
+    }
+
+    // The run.
+    const bool tty = ::isatty(STDERR_FILENO) != 0;
+    progress_bar progress(request.progress == 1 || (request.progress == -1 && tty),
+                          request.progress == 1,
+                          request.steps);
+    std::uint64_t done = 0;
+    std::optional<runtime::step_error> failure;
+    const auto start = std::chrono::steady_clock::now();
+    for (; done < request.steps; ++done) {
+        for (const auto& input : inputs) {
+            input.fill(brain->input(input.name()), done);
+        }
+        try {
+            brain->step();
+        } catch (const runtime::step_error& e) {
+            failure.emplace(e);
+            break;
+        }
+        for (auto& counter : counters) {
+            const auto spikes = brain->cached(counter.module, counter.port).as<std::uint8_t>();
+            std::uint64_t count = 0;
+            for (const std::uint8_t s : spikes) {
+                count += s & 1U;
+            }
+            counter.spikes += count;
+        }
+        for (auto& stats : outputs) {
+            const auto view = brain->output(stats.name);
+            for (std::uint64_t i = 0; i < view.count && i < stats.sum.size(); ++i) {
+                const double x = element_at(view, i);
+                stats.sum[i] += x;
+                stats.last[i] = x;
+            }
+        }
+        for (auto& r : records) {
+            const auto view = view_of(*brain, r);
+            if (r.spec.payload_kind == SPARK_PAYLOAD_SPIKES) {
+                // Files carry spikes as 0/1 (bit0); the inhibition bit would make sums wrong.
+                const auto* bytes = static_cast<const std::uint8_t*>(view.data);
+                for (std::uint64_t i = 0; i < view.count; ++i) {
+                    spike_row[i] = bytes[i] & 1U;
+                }
+                r.writer->append(spike_row.data());
+            } else {
+                r.writer->append(view.data);
+            }
+        }
+        progress.update(done + 1);
+    }
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    progress.finish(done);
+    for (auto& r : records) {
+        r.writer->finish();
+    }
+
+    const double dt = brain->dt();
+    const double steps_per_second = seconds > 0 ? static_cast<double>(done) / seconds : 0.0;
+    const double simulated_ms = static_cast<double>(done) * dt;
+
+    if (write_files) {
+        json::object run;
+        json::array command;
+        for (const auto& word : request.command) {
+            command.emplace_back(word);
+        }
+        run["command"] = std::move(command);
+        run["spark_version"] = SPARK_VERSION_STRING;
+        run["brain_file"] = std::filesystem::weakly_canonical(request.brain_file).string();
+        run["brain_sha256"] = sha256_of_file(request.brain_file);
+        run["steps"] = request.steps;
+        run["completed_steps"] = done;
+        run["dt_ms"] = dt;
+        run["executor"] = request.executor;
+        run["threads"] = request.threads;
+        run["seed"] = request.seed ? json::value(*request.seed) : json::value(nullptr);
+        json::array input_list;
+        for (const auto& input : inputs) {
+            json::object entry{{"name", input.name()}};
+            if (input.is_file()) {
+                entry["file"] = std::filesystem::weakly_canonical(input.file()).string();
+                entry["sha256"] = sha256_of_file(input.file());
+                entry["rows"] = input.rows();
+            } else {
+                entry["value"] = input.description();
+            }
+            input_list.push_back(std::move(entry));
+        }
+        run["inputs"] = std::move(input_list);
+        json::array module_list;
+        for (const auto& m : brain->modules()) {
+            const auto spec = std::find_if(config->modules_map.begin(),
+                                           config->modules_map.end(),
+                                           [&](const auto& s) { return s.name == m.name; });
+            // The same path the brain builds the config with, so the same derived seed.
+            const runtime::module_config module_config(
+                plugins, *m.type, spec != config->modules_map.end() ? spec->config_json : "{}",
+                "brain/" + m.name);
+            const auto& plugin = *m.type->plugin;
+            module_list.push_back(json::object{
+                {"name", m.name},
+                {"type", m.type->canonical_id},
+                {"seed", module_config.seed()},
+                {"plugin_file", plugin.file.string()},
+                {"plugin_sha256", plugin.sha256},
+                {"plugin_id", plugin.id},
+                {"plugin_version", plugin.version},
+                {"type_version", m.type->abi->version != nullptr ? m.type->abi->version : ""},
+                {"abi_version", registry::version_string(plugin.abi_version)},
+            });
+        }
+        run["modules"] = std::move(module_list);
+        json::array record_list;
+        for (const auto& r : records) {
+            record_list.push_back(json::object{
+                {"name", r.label},
+                {"file", r.writer->file().filename().string()},
+                {"payload", std::string(registry::payload_kind_name(r.spec.payload_kind))},
+                {"dtype", npy_descr(npy_type_of(r.spec))},
+                {"shape", json::array{r.writer->rows(), element_count(r.spec)}},
+            });
+        }
+        run["records"] = std::move(record_list);
+        run["wall_seconds"] = seconds;
+        run["build_seconds"] = build_seconds;
+        run["steps_per_second"] = steps_per_second;
+        std::ofstream(request.out_dir / "run.json") << pretty_json(run);
+    }
+
+    if (failure) {
+        std::cerr << "spark: " << failure->what() << '\n';
+        if (write_files) {
+            std::cerr << "spark: the files in " << request.out_dir.string() << " hold the "
+                      << done << " steps before the failure\n";
+        }
+        return exit_failure;
+    }
+
+    // The summary.
+    std::cout << "ran " << done << " steps of " << format_number(dt) << " ms ("
+              << format_number(simulated_ms) << " ms simulated) in " << fixed(seconds, 3)
+              << " s\n";
+    std::cout << "speed: " << fixed(steps_per_second, 1) << " steps/s, "
+              << fixed(seconds > 0 ? simulated_ms / 1000.0 / seconds : 0.0, 2)
+              << "x real time (build " << fixed(build_seconds, 3) << " s, " << request.executor
+              << " executor, "
+              << (request.threads == 0 ? std::string("all cores")
+                                       : std::to_string(request.threads) +
+                                             (request.threads == 1 ? " thread" : " threads"))
+              << ")\n";
+    if (!counters.empty()) {
+        table rows;
+        rows.add({"MODULE", "TYPE", "UNITS", "SPIKES", "RATE [Hz]"});
+        for (const auto& c : counters) {
+            const double denominator = static_cast<double>(c.units) * static_cast<double>(done) *
+                                       dt / 1000.0;
+            rows.add({c.module,
+                      c.type_id,
+                      std::to_string(c.units),
+                      std::to_string(c.spikes),
+                      fixed(denominator > 0 ? static_cast<double>(c.spikes) / denominator : 0.0,
+                            2)});
+        }
+        std::cout << "\nspikes\n" << rows.render("  ");
+    }
+    if (!outputs.empty()) {
+        table rows;
+        rows.add({"OUTPUT", "FINAL", "MEAN"});
+        for (auto& o : outputs) {
+            std::vector<double> mean = o.sum;
+            for (auto& m : mean) {
+                m = done > 0 ? m / static_cast<double>(done) : 0.0;
+            }
+            rows.add({o.name, vector_text(o.last), vector_text(mean)});
+        }
+        std::cout << "\noutputs\n" << rows.render("  ");
+    }
+    if (write_files) {
+        std::cout << "\nrecorded " << records.size() << (records.size() == 1 ? " port" : " ports")
+                  << " in " << request.out_dir.string() << " (run.json has the provenance)\n";
+    }
+    return exit_ok;
+}
+
+int validate_brain(const plugin_sources& sources, const std::filesystem::path& brain_file) {
+    if (std::ifstream probe(brain_file); !probe) {
+        std::cerr << "spark: " << brain_file.string() << ": cannot open the file; check the path\n";
+        return exit_failure;
+    }
+    registry::plugin_registry plugins(search_options_of(sources));
+    plugins.discover();
+    std::vector<runtime::config_issue> issues;
+    try {
+        issues = runtime::brain_config::from_file(brain_file).validate(plugins);
+    } catch (const runtime::config_error& e) {
+        issues = e.issues();
+    }
+    if (issues.empty()) {
+        std::cout << "OK\n";
+        return exit_ok;
+    }
+    for (const auto& issue : issues) {
+        std::cout << issue.path << ": " << issue.message << '\n';
+    }
+    std::cout << issues.size() << (issues.size() == 1 ? " problem" : " problems") << " in "
+              << brain_file.string() << '\n';
+    return exit_failure;
+}
+
+} // namespace spark::cli

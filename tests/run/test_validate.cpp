@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: Apache-2.0
+// `spark validate`: OK and exit 0 for a good brain; every problem with its path and exit 1.
+#include <string>
+
+#include <boost/test/unit_test.hpp>
+
+#include "run_fixture.hpp"
+
+using spark::test::spark_cli;
+
+BOOST_AUTO_TEST_SUITE(validate)
+
+BOOST_AUTO_TEST_CASE(a_good_brain_prints_ok) {
+    const spark::test::scratch_dir dir;
+    const auto brain = spark::test::write_file(dir / "soma.scfg", spark::test::soma_brain());
+    const auto result = spark_cli({"validate", brain});
+    BOOST_TEST(result.exit_code == 0, result.err);
+    BOOST_TEST(result.out == "OK\n");
+}
+
+BOOST_AUTO_TEST_CASE(every_problem_is_listed_with_its_path) {
+    const spark::test::scratch_dir dir;
+    // Two independent problems: a misspelt type and a source module that does not exist.
+    const auto brain = spark::test::write_file(
+        dir / "broken.scfg",
+        spark::test::brain_json(
+            {{"drive", spark::test::port_specs_json("float_array", {3}, "float32")}},
+            {},
+            {{"soma", "leaky_somaa", {{"current", {{"__call__", "drive"}}}}, "{}"},
+             {"acc", "accumulator", {{"in", {{"nowhere", "out"}}}}, "{}"}}));
+    const auto result = spark_cli({"validate", brain});
+    BOOST_TEST(result.exit_code == 1);
+    const auto lines = spark::test::squeezed_lines(result.out);
+    BOOST_TEST_REQUIRE(lines.size() >= 3U, result.out);
+    BOOST_TEST(result.out.find("brain/modules_map/soma/module_cls: ") != std::string::npos,
+               result.out);
+    BOOST_TEST(result.out.find("did you mean spark.leaky_soma?") != std::string::npos); // the suggestion
+    BOOST_TEST(result.out.find("brain/modules_map/acc/inputs/in[0]") != std::string::npos);
+    BOOST_TEST(result.out.find("nowhere") != std::string::npos);
+    BOOST_TEST(lines.back() == std::to_string(lines.size() - 1) + " problems in " + brain);
+}
+
+BOOST_AUTO_TEST_CASE(a_file_that_is_not_json_is_a_problem_with_line_and_column) {
+    const spark::test::scratch_dir dir;
+    const auto brain = spark::test::write_file(dir / "bad.scfg", "{\"__type__\": \"brain_config\",\n  oops}\n");
+    const auto result = spark_cli({"validate", brain});
+    BOOST_TEST(result.exit_code == 1);
+    BOOST_TEST(result.out.find(brain) != std::string::npos, result.out);
+    BOOST_TEST(result.out.find("not valid JSON at line 2, column 3") != std::string::npos, result.out);
+    BOOST_TEST(spark::test::squeezed_lines(result.out).back() == "1 problem in " + brain);
+    // run refuses it the same way, before anything runs.
+    const auto run = spark_cli({"run", brain, "--steps", "1"});
+    BOOST_TEST(run.exit_code == 1);
+    BOOST_TEST(run.err.find("spark: " + brain) == 0U, run.err);
+}
+
+BOOST_AUTO_TEST_CASE(a_missing_file_is_one_line) {
+    const auto result = spark_cli({"validate", "/nonexistent/brain.scfg"});
+    BOOST_TEST(result.exit_code == 1);
+    BOOST_TEST(result.err.find("/nonexistent/brain.scfg") != std::string::npos, result.err);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
