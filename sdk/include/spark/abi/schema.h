@@ -65,7 +65,8 @@ struct spark_config;
 /// One validated value. Only the members for `type` are meaningful, the others are 0 / NULL.
 /// Ownership: the host's; valid during the call it is passed to (copy what you keep).
 typedef struct spark_value {
-    int32_t type;   // SPARK_FIELD_*; an INITIALIZER field holding a number has type FLOAT
+    int32_t type;   // SPARK_FIELD_*; an INITIALIZER field holds a number as FLOAT, a config as
+                    // INITIALIZER
     uint32_t count; // elements of `ints` / `floats`
     bool b;
     int64_t i;

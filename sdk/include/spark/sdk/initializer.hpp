@@ -36,7 +36,8 @@ public:
     explicit owned_config(const spark_config_t& source) {
         if (source.count > 0 && source.values == nullptr) {
             throw status_error(SPARK_ERR_INVALID_ARGUMENT,
-                               "config has " + std::to_string(source.count) + " values but no data");
+                               "config has " + std::to_string(source.count) +
+                                   " values but no data");
         }
         class_ref_ = source.class_ref != nullptr ? source.class_ref : "";
         values_.assign(source.values, source.values + source.count);
@@ -100,9 +101,9 @@ private:
     std::size_t check(std::size_t index) const {
         if (index >= values_.size()) {
             throw status_error(SPARK_ERR_PLUGIN,
-                               "value index " + std::to_string(index) + " is out of range, config '" +
-                                   class_ref_ + "' has " + std::to_string(values_.size()) +
-                                   " values");
+                               "value index " + std::to_string(index) +
+                                   " is out of range, config '" + class_ref_ + "' has " +
+                                   std::to_string(values_.size()) + " values");
         }
         return index;
     }
@@ -144,9 +145,8 @@ private:
 /// SPARK_SERVICE_INITIALIZERS. Call it only during create, build or reset (the service's rule).
 /// A failing initializer has reported its message through `host` already: that message stays the
 /// error (already_reported).
-inline void run_initializer(const spark_host_t* host,
-                            const spark_config_t& config,
-                            const spark_buffer_t& out) {
+inline void
+run_initializer(const spark_host_t* host, const spark_config_t& config, const spark_buffer_t& out) {
     const void* found = host != nullptr && host->get_service != nullptr
                             ? host->get_service(host, SPARK_SERVICE_INITIALIZERS)
                             : nullptr;
@@ -180,7 +180,10 @@ public:
         const spark_value_t& v = cfg.value(name);
         if (v.type == SPARK_FIELD_FLOAT) {
             number_ = v.f;
-        } else if (v.type == SPARK_FIELD_CONFIG && v.config != nullptr) {
+        } else if ((v.type == SPARK_FIELD_INITIALIZER || v.type == SPARK_FIELD_CONFIG) &&
+                   v.config != nullptr) {
+            // The host passes an initializer's config with the field's own type, INITIALIZER;
+            // CONFIG is accepted too, as the ABI allows it for a nested config.
             config_ = std::make_unique<owned_config>(*v.config);
         } else {
             throw status_error(SPARK_ERR_PLUGIN,
@@ -235,9 +238,9 @@ private:
         constexpr auto hi = static_cast<double>(std::numeric_limits<E>::max());
         if (!(number_ >= lo && number_ <= hi) || std::trunc(number_) != number_) {
             throw status_error(SPARK_ERR_INVALID_ARGUMENT,
-                               name_ + " must be a whole number in [" +
-                                   detail::json_number(lo) + ", " + detail::json_number(hi) +
-                                   "], got " + detail::json_number_or_inf(number_));
+                               name_ + " must be a whole number in [" + detail::json_number(lo) +
+                                   ", " + detail::json_number(hi) + "], got " +
+                                   detail::json_number_or_inf(number_));
         }
         fill_with(out, static_cast<E>(number_));
     }
