@@ -15,9 +15,8 @@ class input_source {
 public:
     /// Parses "NAME=VALUE" or "NAME=FILE" for the brain input `name` of spec `spec`.
     /// Throws spark::error with the argument and what is wrong (exact messages: see inputs.cpp).
-    static input_source parse(const std::string& name,
-                              const std::string& value,
-                              const spark_port_spec_t& spec);
+    static input_source
+    parse(const std::string& name, const std::string& value, const spark_port_spec_t& spec);
 
     /// Writes the value of step `step` into `buffer` (the brain input's buffer). No allocation.
     void fill(const spark_buffer_t& buffer, std::uint64_t step) const noexcept;

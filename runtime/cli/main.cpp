@@ -64,7 +64,7 @@ int run(int argc, char** argv) {
         ("help,h", "print this help")                                 //
         ("version", "print the versions of spark and of its plugin ABI");
     po::options_description run_options("run options");
-    run_options.add_options() //
+    run_options.add_options()                                                  //
         ("steps", po::value<long long>(), "number of steps to run (required)") //
         ("input",
          po::value<std::vector<std::string>>()->composing(),
@@ -75,7 +75,7 @@ int run(int argc, char** argv) {
          po::value<std::vector<std::string>>()->composing(),
          "MODULE.PORT, MODULE (all its outputs) or a brain output name: written to "
          "OUT/<name>.npy, shape (steps, elements), spikes as 0/1 uint8 (repeatable)") //
-        ("threads", po::value<int>(), "flow graph threads (default: all cores)") //
+        ("threads", po::value<int>(), "flow graph threads (default: all cores)")      //
         ("executor",
          po::value<std::string>()->default_value("flow_graph"),
          "flow_graph or sequential") //
@@ -86,7 +86,9 @@ int run(int argc, char** argv) {
         ("seed",
          po::value<std::string>(),
          "derive every module's seed from this number (replaces the file's seeds)") //
-        ("progress", po::bool_switch(), "show the progress bar even when stderr is not a terminal") //
+        ("progress",
+         po::bool_switch(),
+         "show the progress bar even when stderr is not a terminal")      //
         ("no-progress", po::bool_switch(), "never show the progress bar") //
         ("dt", po::value<double>(), "raster: the time step in ms (default 1)");
     po::options_description hidden;
@@ -156,8 +158,9 @@ int run(int argc, char** argv) {
         {"dt", {"raster"}},
     };
     for (const auto& [name, commands] : option_commands) {
-        const bool given = options.count(name) != 0 && !options[name].defaulted() &&
-                           !(name.find("progress") != std::string::npos && !options[name].as<bool>());
+        const bool given =
+            options.count(name) != 0 && !options[name].defaulted() &&
+            !(name.find("progress") != std::string::npos && !options[name].as<bool>());
         if (given && commands.count(command) == 0) {
             return usage_error("--" + name + " is an option of '" + *commands.begin() +
                                "', not of '" + command + "'");

@@ -21,9 +21,8 @@ constexpr std::array<char, 6> magic = {'\x93', 'N', 'U', 'M', 'P', 'Y'};
 }
 
 /// The value of `key` in the header dict, as its raw text up to the next top-level ',' or '}'.
-std::string dict_value(const std::string& header,
-                       const std::string& key,
-                       const std::filesystem::path& file) {
+std::string
+dict_value(const std::string& header, const std::string& key, const std::filesystem::path& file) {
     const std::string quoted = "'" + key + "'";
     auto at = header.find(quoted);
     if (at == std::string::npos) {
@@ -208,7 +207,8 @@ npy_array read_npy(const std::filesystem::path& file) {
                         (static_cast<std::uint32_t>(n[2]) << 16U) |
                         (static_cast<std::uint32_t>(n[3]) << 24U);
     } else {
-        fail(file, ".npy format version " + std::to_string(major) + " is not supported (1 to 3 are)");
+        fail(file,
+             ".npy format version " + std::to_string(major) + " is not supported (1 to 3 are)");
     }
     std::string header(header_length, '\0');
     in.read(header.data(), header_length);
@@ -236,9 +236,7 @@ npy_writer::npy_writer(const std::filesystem::path& file,
                        npy_type type,
                        std::uint64_t expected_rows,
                        std::uint64_t row_elements)
-    : file_(file),
-      type_(type),
-      row_elements_(row_elements),
+    : file_(file), type_(type), row_elements_(row_elements),
       row_bytes_(static_cast<std::size_t>(row_elements * npy_type_size(type))),
       out_(file, std::ios::binary | std::ios::trunc) {
     if (!out_) {

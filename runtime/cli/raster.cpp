@@ -67,7 +67,9 @@ std::string escape(const std::string& text) {
 
 } // namespace
 
-int raster(const std::filesystem::path& npy_file, const std::filesystem::path& svg_file, double dt) {
+int raster(const std::filesystem::path& npy_file,
+           const std::filesystem::path& svg_file,
+           double dt) {
     const npy_array array = read_npy(npy_file);
     if (array.shape.empty() || array.shape.size() > 2) {
         throw spark::error(npy_file.string() + ": a raster needs shape (steps, neurons), got " +
@@ -85,8 +87,8 @@ int raster(const std::filesystem::path& npy_file, const std::filesystem::path& s
     const double bottom = 50;
     const double right = 20;
     const std::uint64_t cols = std::max<std::uint64_t>(1, std::min<std::uint64_t>(steps, 1000));
-    const std::uint64_t rows =
-        std::max<std::uint64_t>(1, std::min<std::uint64_t>(neurons, static_cast<std::uint64_t>(plot_h)));
+    const std::uint64_t rows = std::max<std::uint64_t>(
+        1, std::min<std::uint64_t>(neurons, static_cast<std::uint64_t>(plot_h)));
     const double cw = plot_w / static_cast<double>(cols);
     const double ch = plot_h / static_cast<double>(rows);
 
@@ -97,11 +99,12 @@ int raster(const std::filesystem::path& npy_file, const std::filesystem::path& s
         for (std::uint64_t n = 0; n < neurons; ++n) {
             const std::uint64_t i = t * neurons + n;
             // Spikes are bit0 of a byte (the inhibition bit is not a spike); other types: non-zero.
-            const bool spike = bytes ? (static_cast<unsigned char>(array.data[i]) & 1U) != 0
-                                     : array.at(i) != 0.0;
+            const bool spike =
+                bytes ? (static_cast<unsigned char>(array.data[i]) & 1U) != 0 : array.at(i) != 0.0;
             if (spike) {
                 ++spikes;
-                occupied[static_cast<std::size_t>((n * rows / neurons) * cols + t * cols / steps)] = 1;
+                occupied[static_cast<std::size_t>((n * rows / neurons) * cols + t * cols / steps)] =
+                    1;
             }
         }
     }
@@ -148,8 +151,8 @@ int raster(const std::filesystem::path& npy_file, const std::filesystem::path& s
         const double y = top + plot_h - v / static_cast<double>(neurons) * plot_h;
         svg << "<line x1=\"" << num(left - 5) << "\" y1=\"" << num(y) << "\" x2=\"" << num(left)
             << "\" y2=\"" << num(y) << "\" stroke=\"black\"/>"
-            << "<text x=\"" << num(left - 8) << "\" y=\"" << num(y + 4)
-            << "\" text-anchor=\"end\">" << runtime::detail::format_number(v) << "</text>\n";
+            << "<text x=\"" << num(left - 8) << "\" y=\"" << num(y + 4) << "\" text-anchor=\"end\">"
+            << runtime::detail::format_number(v) << "</text>\n";
     }
     svg << "<text x=\"" << num(left + plot_w / 2) << "\" y=\"" << num(height - 10)
         << "\" text-anchor=\"middle\">time [ms]</text>\n"

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // `spark run`: builds a brain from a .scfg file, feeds its inputs, steps it, counts spikes,
 // records chosen ports to .npy files with a run.json of provenance, and prints a summary.
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -10,6 +8,7 @@
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <unistd.h>
 
 #include <boost/json.hpp>
 
@@ -165,7 +164,8 @@ std::vector<recording> resolve_records(const runtime::brain& brain,
             continue;
         }
         std::string message = "--record " + spec + ": the brain has no module '" + module_name +
-                              "'" + (dot == std::string::npos ? " and no output '" + spec + "'" : "");
+                              "'" +
+                              (dot == std::string::npos ? " and no output '" + spec + "'" : "");
         std::vector<std::string> known = module_names;
         known.insert(known.end(), output_names.begin(), output_names.end());
         const auto close = runtime::detail::closest_names(module_name, known);
@@ -190,8 +190,8 @@ void apply_seed(runtime::brain_config& config, std::uint64_t seed) {
         if (!parsed.is_object()) {
             continue; // the brain's own validation reports it
         }
-        parsed.as_object()["seed"] = runtime::detail::mix_seed(
-            seed ^ runtime::detail::stable_hash(module.name));
+        parsed.as_object()["seed"] =
+            runtime::detail::mix_seed(seed ^ runtime::detail::stable_hash(module.name));
         module.config_json = json::serialize(parsed);
     }
 }
@@ -277,7 +277,8 @@ int run_brain(const plugin_sources& sources, const run_request& request) {
                       << '\n';
             return exit_usage;
         }
-        if (std::any_of(inputs.begin(), inputs.end(), [&](const auto& i) { return i.name() == name; })) {
+        if (std::any_of(
+                inputs.begin(), inputs.end(), [&](const auto& i) { return i.name() == name; })) {
             std::cerr << "spark: --input " << argument << ": input '" << name
                       << "' is given twice\n";
             return exit_usage;
@@ -285,7 +286,8 @@ int run_brain(const plugin_sources& sources, const run_request& request) {
         inputs.push_back(input_source::parse(name, argument.substr(equals + 1), spec->second));
     }
     for (const auto& name : input_names) {
-        if (std::none_of(inputs.begin(), inputs.end(), [&](const auto& i) { return i.name() == name; })) {
+        if (std::none_of(
+                inputs.begin(), inputs.end(), [&](const auto& i) { return i.name() == name; })) {
             std::cerr << "spark: note: input '" << name << "' is not given (--input " << name
                       << "=VALUE|FILE); it stays 0\n";
         }
@@ -436,7 +438,9 @@ int run_brain(const plugin_sources& sources, const run_request& request) {
                                            [&](const auto& s) { return s.name == m.name; });
             // The same path the brain builds the config with, so the same derived seed.
             const runtime::module_config module_config(
-                plugins, *m.type, spec != config->modules_map.end() ? spec->config_json : "{}",
+                plugins,
+                *m.type,
+                spec != config->modules_map.end() ? spec->config_json : "{}",
                 "brain/" + m.name);
             const auto& plugin = *m.type->plugin;
             module_list.push_back(json::object{
@@ -472,16 +476,15 @@ int run_brain(const plugin_sources& sources, const run_request& request) {
     if (failure) {
         std::cerr << "spark: " << failure->what() << '\n';
         if (write_files) {
-            std::cerr << "spark: the files in " << request.out_dir.string() << " hold the "
-                      << done << " steps before the failure\n";
+            std::cerr << "spark: the files in " << request.out_dir.string() << " hold the " << done
+                      << " steps before the failure\n";
         }
         return exit_failure;
     }
 
     // The summary.
     std::cout << "ran " << done << " steps of " << format_number(dt) << " ms ("
-              << format_number(simulated_ms) << " ms simulated) in " << fixed(seconds, 3)
-              << " s\n";
+              << format_number(simulated_ms) << " ms simulated) in " << fixed(seconds, 3) << " s\n";
     std::cout << "speed: " << fixed(steps_per_second, 1) << " steps/s, "
               << fixed(seconds > 0 ? simulated_ms / 1000.0 / seconds : 0.0, 2)
               << "x real time (build " << fixed(build_seconds, 3) << " s, " << request.executor
@@ -494,14 +497,14 @@ int run_brain(const plugin_sources& sources, const run_request& request) {
         table rows;
         rows.add({"MODULE", "TYPE", "UNITS", "SPIKES", "RATE [Hz]"});
         for (const auto& c : counters) {
-            const double denominator = static_cast<double>(c.units) * static_cast<double>(done) *
-                                       dt / 1000.0;
-            rows.add({c.module,
-                      c.type_id,
-                      std::to_string(c.units),
-                      std::to_string(c.spikes),
-                      fixed(denominator > 0 ? static_cast<double>(c.spikes) / denominator : 0.0,
-                            2)});
+            const double denominator =
+                static_cast<double>(c.units) * static_cast<double>(done) * dt / 1000.0;
+            rows.add(
+                {c.module,
+                 c.type_id,
+                 std::to_string(c.units),
+                 std::to_string(c.spikes),
+                 fixed(denominator > 0 ? static_cast<double>(c.spikes) / denominator : 0.0, 2)});
         }
         std::cout << "\nspikes\n" << rows.render("  ");
     }

@@ -17,10 +17,7 @@
 namespace spark::cli {
 
 progress_bar::progress_bar(bool enabled, bool forced, std::uint64_t total)
-    : enabled_(enabled),
-      forced_(forced),
-      total_(total),
-      start_(std::chrono::steady_clock::now()),
+    : enabled_(enabled), forced_(forced), total_(total), start_(std::chrono::steady_clock::now()),
       last_(start_) {}
 
 void progress_bar::maybe_draw(std::uint64_t done) {
@@ -37,7 +34,8 @@ void progress_bar::maybe_draw(std::uint64_t done) {
 
 void progress_bar::draw(std::uint64_t done, double elapsed) {
     constexpr int width = 30;
-    const double fraction = total_ == 0 ? 1.0 : static_cast<double>(done) / static_cast<double>(total_);
+    const double fraction =
+        total_ == 0 ? 1.0 : static_cast<double>(done) / static_cast<double>(total_);
     const int filled = static_cast<int>(fraction * width);
     const double rate = elapsed > 0 ? static_cast<double>(done) / elapsed : 0.0;
     std::string bar(static_cast<std::size_t>(filled), '#');

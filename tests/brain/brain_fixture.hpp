@@ -19,9 +19,8 @@
 namespace spark::test {
 
 /// {"__type__": "port_specs", ...} of a brain input or output.
-inline std::string spec_json(std::string_view payload,
-                             std::string_view shape,
-                             std::string_view dtype = "float32") {
+inline std::string
+spec_json(std::string_view payload, std::string_view shape, std::string_view dtype = "float32") {
     return R"({"__type__": "port_specs", "__data__": {"payload_type": {"__payload_type__": ")" +
            std::string(payload) + R"("}, "shape": )" + std::string(shape) +
            R"(, "dtype": {"__type__": "dtype", "name": ")" + std::string(dtype) +
@@ -35,9 +34,8 @@ inline std::string map_json(std::string_view origin, std::string_view port) {
 }
 
 /// "port": [sources...] for a module's inputs, sources as {origin, port} pairs.
-inline std::string
-port_json(std::string_view port,
-          const std::vector<std::pair<std::string, std::string>>& sources) {
+inline std::string port_json(std::string_view port,
+                             const std::vector<std::pair<std::string, std::string>>& sources) {
     std::string text = "\"" + std::string(port) + "\": [";
     for (std::size_t i = 0; i < sources.size(); ++i) {
         text += (i > 0 ? ", " : "") + map_json(sources[i].first, sources[i].second);
@@ -50,11 +48,10 @@ inline std::string module_json(std::string_view name,
                                std::string_view class_ref,
                                std::string_view inputs,
                                std::string_view config = "{}") {
-    return "\"" + std::string(name) +
-           R"(": {"__type__": "module_specs", "__data__": {"name": ")" + std::string(name) +
-           R"(", "module_cls": {"__module_type__": ")" + std::string(class_ref) +
-           R"("}, "inputs": {)" + std::string(inputs) + R"(}, "config": )" + std::string(config) +
-           "}}";
+    return "\"" + std::string(name) + R"(": {"__type__": "module_specs", "__data__": {"name": ")" +
+           std::string(name) + R"(", "module_cls": {"__module_type__": ")" +
+           std::string(class_ref) + R"("}, "inputs": {)" + std::string(inputs) +
+           R"(}, "config": )" + std::string(config) + "}}";
 }
 
 /// "name": spec for input_map.
@@ -84,8 +81,8 @@ inline std::string brain_json(const std::vector<std::string>& inputs,
                               const std::vector<std::string>& outputs,
                               const std::vector<std::string>& modules) {
     return R"({"__type__": "brain_config", "__cfg__": {"input_map": {)" + joined(inputs) +
-           R"(}, "output_map": {)" + joined(outputs) + R"(}, "modules_map": {)" +
-           joined(modules) + "}}}";
+           R"(}, "output_map": {)" + joined(outputs) + R"(}, "modules_map": {)" + joined(modules) +
+           "}}}";
 }
 
 /// Each issue as "<path>: <message>".
@@ -114,8 +111,8 @@ struct brain_fixture : registry_fixture {
         registry.load(test_plugin("brain_probe"));
     }
 
-    [[nodiscard]] spark::runtime::brain
-    make(std::string_view text, spark::runtime::brain_options options = {}) const {
+    [[nodiscard]] spark::runtime::brain make(std::string_view text,
+                                             spark::runtime::brain_options options = {}) const {
         return spark::runtime::brain(
             registry, spark::runtime::brain_config::from_json(text), options);
     }

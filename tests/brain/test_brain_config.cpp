@@ -105,7 +105,8 @@ BOOST_AUTO_TEST_CASE(reads_an_upstream_style_file) {
     BOOST_TEST((inputs[0].second[1] == port_map{"relay", "out"}));
     BOOST_TEST(config.graph_editor_metadata_json == R"({"drive":{"pos":[10,20]}})");
     BOOST_TEST(config.metadata_json == "{}");
-    BOOST_TEST(spark::test::captured_log().contains("spark.runtime", "float16 values run in float32"));
+    BOOST_TEST(
+        spark::test::captured_log().contains("spark.runtime", "float16 values run in float32"));
     BOOST_TEST(config.validate(registry).empty());
 }
 
@@ -132,14 +133,15 @@ BOOST_AUTO_TEST_CASE(to_json_round_trips) {
 }
 
 BOOST_AUTO_TEST_CASE(accepts_upstream_version_wrapper) {
-    const std::string wrapped = std::string(R"({"__version__": "1.0", "__data__": )") +
-                                good_file + "}";
+    const std::string wrapped =
+        std::string(R"({"__version__": "1.0", "__data__": )") + good_file + "}";
     BOOST_TEST((brain_config::from_json(wrapped) == brain_config::from_json(good_file)));
-    const std::string newer = std::string(R"({"__version__": "2.0", "__data__": )") +
-                              good_file + "}";
-    BOOST_TEST(parse_issues(newer) ==
-                   strings{R"(brain/__version__: unsupported version "2.0"; this reader knows "1.0")"},
-               boost::test_tools::per_element());
+    const std::string newer =
+        std::string(R"({"__version__": "2.0", "__data__": )") + good_file + "}";
+    BOOST_TEST(
+        parse_issues(newer) ==
+            strings{R"(brain/__version__: unsupported version "2.0"; this reader knows "1.0")"},
+        boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(malformed_json_names_line_and_column) {
@@ -153,7 +155,8 @@ BOOST_AUTO_TEST_CASE(malformed_json_names_line_and_column) {
         BOOST_TEST(e.issues()[0].message.rfind("not valid JSON at line 3, column 15: ", 0) == 0U);
     }
     BOOST_TEST(parse_issues("{} x").size() == 1U);
-    BOOST_TEST(parse_issues("{} x")[0].rfind("brain: not valid JSON at line 1, column 4: ", 0) == 0U);
+    BOOST_TEST(parse_issues("{} x")[0].rfind("brain: not valid JSON at line 1, column 4: ", 0) ==
+               0U);
 }
 
 BOOST_AUTO_TEST_CASE(missing_file_is_a_config_error) {
@@ -176,7 +179,9 @@ BOOST_AUTO_TEST_CASE(reads_a_file_from_disk) {
     BOOST_TEST((brain_config::from_file(file) == brain_config::from_json(good_file)));
     {
         std::ofstream out(file, std::ios::binary);
-        out << std::string("\xFD" "7zXZ\0\0\0", 8);
+        out << std::string("\xFD"
+                           "7zXZ\0\0\0",
+                           8);
     }
     BOOST_CHECK_EXCEPTION((void)brain_config::from_file(file), config_error, [](const auto& e) {
         return std::string(e.what()).find("the file is xz-compressed") != std::string::npos;
@@ -202,30 +207,32 @@ BOOST_AUTO_TEST_CASE(envelope_problems) {
 BOOST_AUTO_TEST_CASE(every_structural_problem_at_once) {
     using namespace spark::test;
     const std::string text = brain_json(
-        {input_json("drive",
-                    R"({"__type__": "port_specs", "__data__": {"payload_type": {"__payload_type__": "float_array"}, "shape": [4, -1], "dtype": {"__type__": "dtype", "name": "float8"}, "colour": 1}})"),
+        {input_json(
+             "drive",
+             R"({"__type__": "port_specs", "__data__": {"payload_type": {"__payload_type__": "float_array"}, "shape": [4, -1], "dtype": {"__type__": "dtype", "name": "float8"}, "colour": 1}})"),
          input_json("pulse", R"({"__type__": "port_map", "__data__": {}})")},
         {R"("action": {"input": {"__type__": "port_map", "__data__": {"origin": "A"}}})"},
         {R"("A": {"__type__": "module_specs", "__data__": {"name": "B", "module_cls": {"__module_type__": 3}, "inputs": {"in": {}}, "config": []}})",
          R"("C": {"__type__": "module_specs", "__data__": {"name": "C", "module_cls": {"__module_type__": "relay"}, "inputs": {"in": [{"__type__": "port_map", "__data__": {"origin": "__call__", "port": 4}}]}}})"});
-    BOOST_TEST(parse_issues(text) ==
-                   (strings{
-                       "brain/input_map/drive/colour: unknown key 'colour'; expected "
-                       "'payload_type', 'shape', 'dtype' or 'description'",
-                       "brain/input_map/drive/shape[1]: a dimension must be an integer in [0, "
-                       "2^32), got -1",
-                       R"(brain/input_map/drive/dtype/name: unknown dtype "float8"; expected one of bool, int8, int16, int32, int64, uint8, uint16, uint32, uint64, float16, float32, float64)",
-                       R"(brain/input_map/pulse/__type__: must be "port_specs", got "port_map")",
-                       "brain/output_map/action/spec: is missing",
-                       "brain/output_map/action/input/port: is missing",
-                       R"(brain/modules_map/A/name: must equal its key in modules_map, "A", got "B")",
-                       "brain/modules_map/A/module_cls/__module_type__: must be a string, got a "
-                       "number",
-                       "brain/modules_map/A/inputs/in: must be an array of port_map, got an "
-                       "object",
-                       "brain/modules_map/A/config: must be an object, got an array",
-                       "brain/modules_map/C/inputs/in[0]/port: must be a string, got a number"}),
-               boost::test_tools::per_element());
+    BOOST_TEST(
+        parse_issues(text) ==
+            (strings{
+                "brain/input_map/drive/colour: unknown key 'colour'; expected "
+                "'payload_type', 'shape', 'dtype' or 'description'",
+                "brain/input_map/drive/shape[1]: a dimension must be an integer in [0, "
+                "2^32), got -1",
+                R"(brain/input_map/drive/dtype/name: unknown dtype "float8"; expected one of bool, int8, int16, int32, int64, uint8, uint16, uint32, uint64, float16, float32, float64)",
+                R"(brain/input_map/pulse/__type__: must be "port_specs", got "port_map")",
+                "brain/output_map/action/spec: is missing",
+                "brain/output_map/action/input/port: is missing",
+                R"(brain/modules_map/A/name: must equal its key in modules_map, "A", got "B")",
+                "brain/modules_map/A/module_cls/__module_type__: must be a string, got a "
+                "number",
+                "brain/modules_map/A/inputs/in: must be an array of port_map, got an "
+                "object",
+                "brain/modules_map/A/config: must be an object, got an array",
+                "brain/modules_map/C/inputs/in[0]/port: must be a string, got a number"}),
+        boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -71,12 +71,13 @@ BOOST_AUTO_TEST_CASE(order_does_not_depend_on_where_the_search_starts) {
 
 BOOST_AUTO_TEST_CASE(a_cycle_without_contract_is_a_graph_error_naming_the_cycle) {
     const auto config = brain_config::from_json(contractless_cycle);
-    BOOST_CHECK_EXCEPTION((void)brain::resolve_initialization_order(registry, config),
-                          graph_error,
-                          [](const graph_error& e) { return std::string(e.what()) == cycle_message; });
-    BOOST_CHECK_EXCEPTION((void)brain(registry, config),
-                          graph_error,
-                          [](const graph_error& e) { return std::string(e.what()) == cycle_message; });
+    BOOST_CHECK_EXCEPTION(
+        (void)brain::resolve_initialization_order(registry, config),
+        graph_error,
+        [](const graph_error& e) { return std::string(e.what()) == cycle_message; });
+    BOOST_CHECK_EXCEPTION((void)brain(registry, config), graph_error, [](const graph_error& e) {
+        return std::string(e.what()) == cycle_message;
+    });
     BOOST_TEST(lines(config.validate(registry)) ==
                    strings{std::string("brain/modules_map: ") + cycle_message},
                boost::test_tools::per_element());
@@ -86,7 +87,8 @@ BOOST_AUTO_TEST_CASE(a_module_reading_itself_needs_a_contract) {
     const auto config = brain_config::from_json(brain_json(
         {input_json("drive", spec_json("float_array", "[2]"))},
         {},
-        {module_json("self", "accumulator", port_json("in", {{"__call__", "drive"}, {"self", "out"}}))}));
+        {module_json(
+            "self", "accumulator", port_json("in", {{"__call__", "drive"}, {"self", "out"}}))}));
     BOOST_CHECK_EXCEPTION((void)brain::resolve_initialization_order(registry, config),
                           graph_error,
                           [](const graph_error& e) {

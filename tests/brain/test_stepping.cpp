@@ -43,12 +43,12 @@ void write(brain& b, std::string_view input, const floats& values) {
 }
 
 // drive -> A -> B; outputs a = A.out, b = B.out.
-const std::string chain = brain_json(
-    {input_json("drive", spec_json("float_array", "[3]"))},
-    {output_json("a", "A", "out", spec_json("float_array", "[3]")),
-     output_json("b", "B", "out", spec_json("float_array", "[3]"))},
-    {module_json("B", "relay", port_json("in", {{"A", "out"}})),
-     module_json("A", "relay", port_json("in", {{"__call__", "drive"}}))});
+const std::string chain =
+    brain_json({input_json("drive", spec_json("float_array", "[3]"))},
+               {output_json("a", "A", "out", spec_json("float_array", "[3]")),
+                output_json("b", "B", "out", spec_json("float_array", "[3]"))},
+               {module_json("B", "relay", port_json("in", {{"A", "out"}})),
+                module_json("A", "relay", port_json("in", {{"__call__", "drive"}}))});
 
 // A recurrent brain with random spike input, random floats and three populations that read each
 // other and themselves; every module draws from its own seeded stream.
@@ -64,11 +64,13 @@ const std::string recurrent = brain_json(
                  "random_spiker",
                  port_json("in_spikes", {{"X", "out_spikes"}}),
                  R"({"units": [4, 3], "rate": 0.1, "seed": 12})"),
-     module_json("Z",
-                 "random_spiker",
-                 port_json("in_spikes", {{"X", "out_spikes"}, {"Y", "out_spikes"}, {"Z", "out_spikes"}}),
-                 R"({"units": [9], "rate": 0.02, "inhibitory": 9})"),
-     module_json("acc", "accumulator", port_json("in", {{"__call__", "signal"}}), R"({"gain": 0.5})")});
+     module_json(
+         "Z",
+         "random_spiker",
+         port_json("in_spikes", {{"X", "out_spikes"}, {"Y", "out_spikes"}, {"Z", "out_spikes"}}),
+         R"({"units": [9], "rate": 0.02, "inhibitory": 9})"),
+     module_json(
+         "acc", "accumulator", port_json("in", {{"__call__", "signal"}}), R"({"gain": 0.5})")});
 
 /// Everything the recurrent brain shows over `steps` steps of random input (fixed seed).
 bytes run_recurrent(brain& b, int steps) {
@@ -96,12 +98,12 @@ bytes run_recurrent(brain& b, int steps) {
 }
 
 // drive -> boom (throws at step 3) -> after.
-const std::string failing = brain_json(
-    {input_json("drive", spec_json("float_array", "[2]"))},
-    {output_json("out", "after", "out", spec_json("float_array", "[2]"))},
-    {module_json("first", "relay", port_json("in", {{"__call__", "drive"}})),
-     module_json("boom", "throws_in_step", port_json("in", {{"__call__", "drive"}})),
-     module_json("after", "relay", port_json("in", {{"boom", "out"}}))});
+const std::string failing =
+    brain_json({input_json("drive", spec_json("float_array", "[2]"))},
+               {output_json("out", "after", "out", spec_json("float_array", "[2]"))},
+               {module_json("first", "relay", port_json("in", {{"__call__", "drive"}})),
+                module_json("boom", "throws_in_step", port_json("in", {{"__call__", "drive"}})),
+                module_json("after", "relay", port_json("in", {{"boom", "out"}}))});
 
 const char* const boom_message = "module 'boom' (test.throws_in_step) failed at step 3: step "
                                  "failed (SPARK_ERR_PLUGIN): step 3 exploded: simulated failure";
@@ -123,18 +125,24 @@ BOOST_AUTO_TEST_CASE(inputs_are_seen_at_t_module_outputs_at_t_plus_1) {
         BOOST_TEST(b.dt() == 1.0);
         write(b, "drive", {1, 2, 3});
         b.step();
-        BOOST_TEST(read_floats(b.output("a")) == (floats{1, 2, 3}), boost::test_tools::per_element());
-        BOOST_TEST(read_floats(b.output("b")) == (floats{0, 0, 0}), boost::test_tools::per_element());
+        BOOST_TEST(read_floats(b.output("a")) == (floats{1, 2, 3}),
+                   boost::test_tools::per_element());
+        BOOST_TEST(read_floats(b.output("b")) == (floats{0, 0, 0}),
+                   boost::test_tools::per_element());
         write(b, "drive", {4, 5, 6});
         b.step();
-        BOOST_TEST(read_floats(b.output("a")) == (floats{4, 5, 6}), boost::test_tools::per_element());
-        BOOST_TEST(read_floats(b.output("b")) == (floats{1, 2, 3}), boost::test_tools::per_element());
+        BOOST_TEST(read_floats(b.output("a")) == (floats{4, 5, 6}),
+                   boost::test_tools::per_element());
+        BOOST_TEST(read_floats(b.output("b")) == (floats{1, 2, 3}),
+                   boost::test_tools::per_element());
         BOOST_TEST(read_floats(b.cached("A", "out")) == (floats{4, 5, 6}),
                    boost::test_tools::per_element());
         write(b, "drive", {0, 0, 0});
         b.step();
-        BOOST_TEST(read_floats(b.output("a")) == (floats{0, 0, 0}), boost::test_tools::per_element());
-        BOOST_TEST(read_floats(b.output("b")) == (floats{4, 5, 6}), boost::test_tools::per_element());
+        BOOST_TEST(read_floats(b.output("a")) == (floats{0, 0, 0}),
+                   boost::test_tools::per_element());
+        BOOST_TEST(read_floats(b.output("b")) == (floats{4, 5, 6}),
+                   boost::test_tools::per_element());
         BOOST_TEST(b.step_index() == 3U);
     }
 }
@@ -145,9 +153,10 @@ BOOST_AUTO_TEST_CASE(several_sources_concatenate_flattened_in_listed_order) {
          input_json("pulse", spec_json("float_array", "[]"))},
         {output_json("cat", "cat", "out", spec_json("float_array", "[7]")),
          output_json("flat", "flat", "out", spec_json("float_array", "[4]"))},
-        {module_json("cat",
-                     "relay",
-                     port_json("in", {{"src", "out"}, {"__call__", "pulse"}, {"__call__", "drive"}})),
+        {module_json(
+             "cat",
+             "relay",
+             port_json("in", {{"src", "out"}, {"__call__", "pulse"}, {"__call__", "drive"}})),
          module_json("src", "silent_source", "", R"({"units": [2], "value": 9.0})"),
          module_json("flat", "relay", port_json("in", {{"__call__", "drive"}}))});
     for (const auto& options : executors) {
@@ -297,7 +306,8 @@ BOOST_AUTO_TEST_CASE(a_moved_brain_keeps_running) {
     b.step();
     brain moved = std::move(b);
     moved.step();
-    BOOST_TEST(read_floats(moved.output("b")) == (floats{1, 2, 3}), boost::test_tools::per_element());
+    BOOST_TEST(read_floats(moved.output("b")) == (floats{1, 2, 3}),
+               boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

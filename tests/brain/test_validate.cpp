@@ -21,10 +21,10 @@ using namespace spark::test;
 BOOST_FIXTURE_TEST_SUITE(validation, brain_fixture)
 
 BOOST_AUTO_TEST_CASE(a_good_brain_has_no_issues) {
-    const std::string text = brain_json(
-        {input_json("drive", spec_json("float_array", "[3]"))},
-        {output_json("total", "acc", "out", spec_json("float_array", "[3]"))},
-        {module_json("acc", "accumulator", port_json("in", {{"__call__", "drive"}}))});
+    const std::string text =
+        brain_json({input_json("drive", spec_json("float_array", "[3]"))},
+                   {output_json("total", "acc", "out", spec_json("float_array", "[3]"))},
+                   {module_json("acc", "accumulator", port_json("in", {{"__call__", "drive"}}))});
     BOOST_TEST(validate(text).empty());
 }
 
@@ -37,7 +37,8 @@ BOOST_AUTO_TEST_CASE(lists_every_problem_with_its_path) {
          output_json("raw", "__call__", "drive", spec_json("float_array", "[3]")),
          output_json("wrong", "echo", "out_spikes", spec_json("float_array", "[4]"))},
         {module_json("acc", "accumulator", port_json("in", {{"__call__", "drive"}})),
-         module_json("acc2", "accumulator", port_json("in", {{"__call__", "drive"}}), R"({"gain": -1})"),
+         module_json(
+             "acc2", "accumulator", port_json("in", {{"__call__", "drive"}}), R"({"gain": -1})"),
          module_json("typo", "relai", port_json("in", {{"__call__", "drive"}})),
          module_json("echo",
                      "echo_spikes",
@@ -48,7 +49,8 @@ BOOST_AUTO_TEST_CASE(lists_every_problem_with_its_path) {
                                 {"acc", "outt"},
                                 {"__call__", "nope"}}) +
                          ", " + port_json("extra", {{"__call__", "drive"}})),
-         module_json("fixed", "fixed_input", port_json("in", {{"__call__", "drive"}, {"acc", "out"}})),
+         module_json(
+             "fixed", "fixed_input", port_json("in", {{"__call__", "drive"}, {"acc", "out"}})),
          module_json("lonely", "relay", ""),
          module_json("slow", "relay", port_json("in", {{"__call__", "drive"}}), R"({"dt": 0.5})")});
     BOOST_TEST(
@@ -69,7 +71,8 @@ BOOST_AUTO_TEST_CASE(lists_every_problem_with_its_path) {
                 "brain/modules_map/echo/inputs/in_spikes[1]: payload kind mismatch: acc.out "
                 "carries float but echo.in_spikes takes spikes",
                 "brain/modules_map/echo/inputs/in_spikes[2]/origin: unknown origin 'ghost'; "
-                "origins are 'acc', 'acc2', 'typo', 'echo', 'fixed', 'lonely', 'slow' or '__call__'",
+                "origins are 'acc', 'acc2', 'typo', 'echo', 'fixed', 'lonely', 'slow' or "
+                "'__call__'",
                 "brain/modules_map/echo/inputs/in_spikes[3]/port: module 'acc' "
                 "(testcpp.accumulator) has no output port 'outt'; did you mean 'out'?",
                 "brain/modules_map/echo/inputs/in_spikes[4]/port: the brain has no input "
@@ -116,10 +119,10 @@ BOOST_AUTO_TEST_CASE(duplicate_and_reserved_names) {
 
 BOOST_AUTO_TEST_CASE(a_failing_create_is_reported_with_the_module) {
     registry.load(test_plugin("create_fails"));
-    const std::string text = brain_json(
-        {input_json("drive", spec_json("float_array", "[3]"))},
-        {},
-        {module_json("bad", "create_fails", port_json("in", {{"__call__", "drive"}}))});
+    const std::string text =
+        brain_json({input_json("drive", spec_json("float_array", "[3]"))},
+                   {},
+                   {module_json("bad", "create_fails", port_json("in", {{"__call__", "drive"}}))});
     BOOST_TEST(validate(text) ==
                    strings{"brain/modules_map/bad: test.create_fails 'bad': create failed "
                            "(SPARK_ERR_INVALID_ARGUMENT): limit must be <= 10, got 12"},

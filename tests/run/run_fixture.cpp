@@ -35,7 +35,8 @@ std::string port_specs_json(const std::string& payload,
            dtype + R"("}, "description": null}})";
 }
 
-std::string output_json(const std::string& origin, const std::string& port, const std::string& spec) {
+std::string
+output_json(const std::string& origin, const std::string& port, const std::string& spec) {
     return R"({"input": {"__type__": "port_map", "__data__": {"origin": ")" + origin +
            R"(", "port": ")" + port + R"("}}, "spec": )" + spec + "}";
 }
@@ -65,15 +66,15 @@ std::string brain_json(const std::vector<std::pair<std::string, std::string>>& i
             inputs += "]";
         }
         inputs += "}";
-        module_texts.emplace_back(
-            m.name,
-            R"({"__type__": "module_specs", "__data__": {"name": ")" + m.name +
-                R"(", "module_cls": {"__module_type__": ")" + m.class_ref + R"("}, "inputs": )" +
-                inputs + R"(, "config": )" + m.config + "}}");
+        module_texts.emplace_back(m.name,
+                                  R"({"__type__": "module_specs", "__data__": {"name": ")" +
+                                      m.name + R"(", "module_cls": {"__module_type__": ")" +
+                                      m.class_ref + R"("}, "inputs": )" + inputs +
+                                      R"(, "config": )" + m.config + "}}");
     }
     return "{\"__type__\": \"brain_config\", \"__cfg__\": {\n    \"input_map\": " + map(input_map) +
-           ",\n    \"output_map\": " + map(output_map) + ",\n    \"modules_map\": " +
-           map(module_texts) + "\n}}\n";
+           ",\n    \"output_map\": " + map(output_map) +
+           ",\n    \"modules_map\": " + map(module_texts) + "\n}}\n";
 }
 
 std::string soma_brain(const std::string& soma_config) {
@@ -106,8 +107,9 @@ npy_file read_npy_file(const std::filesystem::path& file) {
     if (bytes.size() < 10 || bytes.compare(0, 6, "\x93NUMPY") != 0 || bytes[6] != 1) {
         throw std::runtime_error(file.string() + " is not a version 1 .npy file");
     }
-    const std::size_t length = static_cast<unsigned char>(bytes[8]) |
-                               (static_cast<std::size_t>(static_cast<unsigned char>(bytes[9])) << 8U);
+    const std::size_t length =
+        static_cast<unsigned char>(bytes[8]) |
+        (static_cast<std::size_t>(static_cast<unsigned char>(bytes[9])) << 8U);
     if ((10 + length) % 64 != 0) {
         throw std::runtime_error(file.string() + ": data is not 64-byte aligned");
     }

@@ -33,7 +33,8 @@ struct module_entry {
 std::string brain_json(const std::vector<std::pair<std::string, std::string>>& input_map,
                        const std::vector<std::pair<std::string, std::string>>& output_map,
                        const std::vector<module_entry>& modules);
-std::string output_json(const std::string& origin, const std::string& port, const std::string& spec);
+std::string
+output_json(const std::string& origin, const std::string& port, const std::string& spec);
 
 /// The test brain: brain input `drive` (float32, shape (3,)) -> `soma` (spark leaky_soma with its
 /// default config) -> brain output `potential` (soma.potential).

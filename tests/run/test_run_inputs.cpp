@@ -100,7 +100,8 @@ BOOST_AUTO_TEST_CASE(bad_arguments_name_the_argument) {
 
     result = run("y=1");
     BOOST_TEST(result.exit_code == 2);
-    BOOST_TEST(result.err == "spark: --input y=1: the brain has no input 'y'; its inputs are 'x'\n");
+    BOOST_TEST(result.err ==
+               "spark: --input y=1: the brain has no input 'y'; its inputs are 'x'\n");
 
     result = run("x");
     BOOST_TEST(result.exit_code == 2);
@@ -117,8 +118,7 @@ BOOST_AUTO_TEST_CASE(spike_inputs_take_only_0_or_1) {
             {{"echo", "echo_spikes", {{"in_spikes", {{"__call__", "s"}}}}, "{}"}}));
     auto result = spark_cli({"run", echo_brain, "--steps", "3", "--input", "s=2"});
     BOOST_TEST(result.exit_code == 1);
-    BOOST_TEST(result.err ==
-               "spark: --input s=2: input 's' carries spikes: use 0 or 1, got 2\n");
+    BOOST_TEST(result.err == "spark: --input s=2: input 's' carries spikes: use 0 or 1, got 2\n");
     const auto csv = spark::test::write_file(dir / "s.csv", "0,1,0,1\n1,1,1,0.5\n");
     result = spark_cli({"run", echo_brain, "--steps", "3", "--input", "s=" + csv});
     BOOST_TEST(result.exit_code == 1);

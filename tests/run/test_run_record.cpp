@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // `spark run --record`: .npy files (header, shape, content), run.json provenance, and
 // `spark raster` drawing a recording.
+#include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <algorithm>
 #include <filesystem>
 #include <string>
 
@@ -21,8 +21,17 @@ BOOST_AUTO_TEST_CASE(records_module_ports_and_brain_outputs_as_npy) {
     const spark::test::scratch_dir dir;
     const auto brain = spark::test::write_file(dir / "soma.scfg", spark::test::soma_brain());
     const auto out = dir / "out";
-    const auto result = spark_cli({"run", brain, "--steps", "100", "--input", "drive=1000",
-                                   "--record", "soma", "--record", "potential", "--out",
+    const auto result = spark_cli({"run",
+                                   brain,
+                                   "--steps",
+                                   "100",
+                                   "--input",
+                                   "drive=1000",
+                                   "--record",
+                                   "soma",
+                                   "--record",
+                                   "potential",
+                                   "--out",
                                    out.string()});
     BOOST_TEST_INFO(result.err);
     BOOST_TEST_REQUIRE(result.exit_code == 0);
@@ -41,8 +50,7 @@ BOOST_AUTO_TEST_CASE(records_module_ports_and_brain_outputs_as_npy) {
     }
 
     const auto potential = spark::test::read_npy_file(out / "soma.potential.npy");
-    BOOST_TEST(potential.header ==
-               "{'descr': '<f4', 'fortran_order': False, 'shape': (100, 3), }");
+    BOOST_TEST(potential.header == "{'descr': '<f4', 'fortran_order': False, 'shape': (100, 3), }");
     const auto output = spark::test::read_npy_file(out / "potential.npy");
     BOOST_TEST(output.header == potential.header);
     // The brain output is the same port: the same bytes.
@@ -59,11 +67,11 @@ BOOST_AUTO_TEST_CASE(records_module_ports_and_brain_outputs_as_npy) {
 
 BOOST_AUTO_TEST_CASE(run_json_records_command_brain_hash_seeds_and_provenance) {
     const spark::test::scratch_dir dir;
-    const auto brain = spark::test::write_file(dir / "soma.scfg",
-                                               spark::test::soma_brain(R"({"seed": 7})"));
+    const auto brain =
+        spark::test::write_file(dir / "soma.scfg", spark::test::soma_brain(R"({"seed": 7})"));
     const auto out = dir / "out";
-    const auto result = spark_cli({"run", brain, "--steps", "5", "--input", "drive=1", "--out",
-                                   out.string()});
+    const auto result =
+        spark_cli({"run", brain, "--steps", "5", "--input", "drive=1", "--out", out.string()});
     BOOST_TEST_INFO(result.err);
     BOOST_TEST_REQUIRE(result.exit_code == 0);
     BOOST_TEST(result.out.find("recorded 0 ports in ") != std::string::npos);
@@ -99,17 +107,17 @@ BOOST_AUTO_TEST_CASE(run_json_records_command_brain_hash_seeds_and_provenance) {
 
 BOOST_AUTO_TEST_CASE(seed_option_replaces_the_files_seeds) {
     const spark::test::scratch_dir dir;
-    const auto brain = spark::test::write_file(dir / "soma.scfg",
-                                               spark::test::soma_brain(R"({"seed": 7})"));
+    const auto brain =
+        spark::test::write_file(dir / "soma.scfg", spark::test::soma_brain(R"({"seed": 7})"));
     const auto seed_of = [&](const std::vector<std::string>& extra) {
-        std::vector<std::string> args{"run", brain, "--steps", "1", "--input", "drive=0", "--out",
-                                      (dir / "out").string()};
+        std::vector<std::string> args{
+            "run", brain, "--steps", "1", "--input", "drive=0", "--out", (dir / "out").string()};
         args.insert(args.end(), extra.begin(), extra.end());
         const auto result = spark_cli(args);
         BOOST_TEST_REQUIRE(result.exit_code == 0);
         const auto run = json::parse(spark::test::read_text(dir / "out" / "run.json")).as_object();
-        return std::make_pair(run.at("seed"),
-                              run.at("modules").as_array()[0].at("seed").to_number<std::uint64_t>());
+        return std::make_pair(
+            run.at("seed"), run.at("modules").as_array()[0].at("seed").to_number<std::uint64_t>());
     };
     const auto [none, file_seed] = seed_of({});
     const auto [s42, seed42] = seed_of({"--seed", "42"});
@@ -127,8 +135,16 @@ BOOST_AUTO_TEST_CASE(raster_draws_a_recorded_spike_port_as_svg) {
     const spark::test::scratch_dir dir;
     const auto brain = spark::test::write_file(dir / "soma.scfg", spark::test::soma_brain());
     const auto out = dir / "out";
-    const auto result = spark_cli({"run", brain, "--steps", "100", "--input", "drive=1000",
-                                   "--record", "soma.spikes", "--out", out.string()});
+    const auto result = spark_cli({"run",
+                                   brain,
+                                   "--steps",
+                                   "100",
+                                   "--input",
+                                   "drive=1000",
+                                   "--record",
+                                   "soma.spikes",
+                                   "--out",
+                                   out.string()});
     BOOST_TEST_REQUIRE(result.exit_code == 0);
     const auto npy = out / "soma.spikes.npy";
     const auto picture = spark_cli({"raster", npy.string(), "--dt", "0.5"});
@@ -153,8 +169,8 @@ BOOST_AUTO_TEST_CASE(raster_draws_a_recorded_spike_port_as_svg) {
     BOOST_TEST(std::filesystem::exists(dir / "r.svg"));
     const auto not_npy = spark_cli({"raster", brain});
     BOOST_TEST(not_npy.exit_code == 1);
-    BOOST_TEST(not_npy.err == "spark: " + brain +
-                                  ": not a .npy file (it does not start with \\x93NUMPY)\n");
+    BOOST_TEST(not_npy.err ==
+               "spark: " + brain + ": not a .npy file (it does not start with \\x93NUMPY)\n");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -104,10 +104,18 @@ BOOST_AUTO_TEST_CASE(inputs_not_given_stay_zero_with_a_note) {
 BOOST_AUTO_TEST_CASE(executors_and_thread_counts_give_the_same_numbers) {
     const spark::test::scratch_dir dir;
     const auto brain = spark::test::write_file(dir / "soma.scfg", spark::test::soma_brain());
-    const auto sequential = spark_cli({"run", brain, "--steps", "50", "--input", "drive=700",
-                                       "--executor", "sequential"});
-    const auto graph = spark_cli({"run", brain, "--steps", "50", "--input", "drive=700",
-                                  "--executor", "flow_graph", "--threads", "2"});
+    const auto sequential = spark_cli(
+        {"run", brain, "--steps", "50", "--input", "drive=700", "--executor", "sequential"});
+    const auto graph = spark_cli({"run",
+                                  brain,
+                                  "--steps",
+                                  "50",
+                                  "--input",
+                                  "drive=700",
+                                  "--executor",
+                                  "flow_graph",
+                                  "--threads",
+                                  "2"});
     BOOST_TEST(sequential.exit_code == 0);
     BOOST_TEST(graph.exit_code == 0);
     BOOST_TEST(line_starting(sequential.out, "soma ") == line_starting(graph.out, "soma "));
@@ -139,8 +147,16 @@ BOOST_AUTO_TEST_CASE(a_module_failing_in_a_step_stops_the_run_with_exit_1) {
             {},
             {{"boom", "throws_in_step", {{"in", {{"__call__", "x"}}}}, "{}"}}));
     const auto out = dir / "out";
-    const auto result = spark_cli({"run", brain, "--steps", "10", "--input", "x=1", "--record",
-                                   "boom.out", "--out", out.string()});
+    const auto result = spark_cli({"run",
+                                   brain,
+                                   "--steps",
+                                   "10",
+                                   "--input",
+                                   "x=1",
+                                   "--record",
+                                   "boom.out",
+                                   "--out",
+                                   out.string()});
     BOOST_TEST(result.exit_code == 1);
     BOOST_TEST(result.err.find("boom") != std::string::npos, result.err);
     BOOST_TEST(result.err.find("step 3 exploded: simulated failure") != std::string::npos);
@@ -162,16 +178,18 @@ BOOST_AUTO_TEST_CASE(usage_errors_exit_with_2) {
     BOOST_TEST(zero.err == "spark: --steps must be at least 1, got 0; see 'spark --help'\n");
     const auto executor = spark_cli({"run", brain, "--steps", "1", "--executor", "magic"});
     BOOST_TEST(executor.exit_code == 2);
-    BOOST_TEST(executor.err ==
-               "spark: --executor must be flow_graph or sequential, got 'magic'; see 'spark --help'\n");
+    BOOST_TEST(
+        executor.err ==
+        "spark: --executor must be flow_graph or sequential, got 'magic'; see 'spark --help'\n");
     const auto misplaced = spark_cli({"plugins", "list", "--steps", "3"});
     BOOST_TEST(misplaced.exit_code == 2);
     BOOST_TEST(misplaced.err ==
                "spark: --steps is an option of 'run', not of 'plugins'; see 'spark --help'\n");
     const auto two_files = spark_cli({"run", brain, brain, "--steps", "1"});
     BOOST_TEST(two_files.exit_code == 2);
-    BOOST_TEST(two_files.err ==
-               "spark: 'run' takes exactly one argument, a brain file, got 2; see 'spark --help'\n");
+    BOOST_TEST(
+        two_files.err ==
+        "spark: 'run' takes exactly one argument, a brain file, got 2; see 'spark --help'\n");
     const auto seed = spark_cli({"run", brain, "--steps", "1", "--seed", "x1"});
     BOOST_TEST(seed.exit_code == 2);
     BOOST_TEST(seed.err ==

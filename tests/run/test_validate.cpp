@@ -34,7 +34,8 @@ BOOST_AUTO_TEST_CASE(every_problem_is_listed_with_its_path) {
     BOOST_TEST_REQUIRE(lines.size() >= 3U, result.out);
     BOOST_TEST(result.out.find("brain/modules_map/soma/module_cls: ") != std::string::npos,
                result.out);
-    BOOST_TEST(result.out.find("did you mean spark.leaky_soma?") != std::string::npos); // the suggestion
+    BOOST_TEST(result.out.find("did you mean spark.leaky_soma?") !=
+               std::string::npos); // the suggestion
     BOOST_TEST(result.out.find("brain/modules_map/acc/inputs/in[0]") != std::string::npos);
     BOOST_TEST(result.out.find("nowhere") != std::string::npos);
     BOOST_TEST(lines.back() == std::to_string(lines.size() - 1) + " problems in " + brain);
@@ -42,11 +43,13 @@ BOOST_AUTO_TEST_CASE(every_problem_is_listed_with_its_path) {
 
 BOOST_AUTO_TEST_CASE(a_file_that_is_not_json_is_a_problem_with_line_and_column) {
     const spark::test::scratch_dir dir;
-    const auto brain = spark::test::write_file(dir / "bad.scfg", "{\"__type__\": \"brain_config\",\n  oops}\n");
+    const auto brain =
+        spark::test::write_file(dir / "bad.scfg", "{\"__type__\": \"brain_config\",\n  oops}\n");
     const auto result = spark_cli({"validate", brain});
     BOOST_TEST(result.exit_code == 1);
     BOOST_TEST(result.out.find(brain) != std::string::npos, result.out);
-    BOOST_TEST(result.out.find("not valid JSON at line 2, column 3") != std::string::npos, result.out);
+    BOOST_TEST(result.out.find("not valid JSON at line 2, column 3") != std::string::npos,
+               result.out);
     BOOST_TEST(spark::test::squeezed_lines(result.out).back() == "1 problem in " + brain);
     // run refuses it the same way, before anything runs.
     const auto run = spark_cli({"run", brain, "--steps", "1"});

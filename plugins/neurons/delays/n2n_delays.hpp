@@ -42,7 +42,8 @@ public:
         const spark_shape_t in = b.input(0).shape;
         n_pre_ = count_of(in);
         n_post_ = count_of(units_);
-        b.output(0) = sdk::make_spec(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, concat_shapes(units_, in));
+        b.output(0) =
+            sdk::make_spec(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, concat_shapes(units_, in));
         delays_ = config_.make(host_, n_post_, n_pre_);
         ring_.resize(config_.slots + 1U, n_pre_);
     }
@@ -71,8 +72,8 @@ public:
     void state(sdk::state_list& s) {
         s.add("spike_history",
               ring_.bytes(),
-              sdk::make_shape({static_cast<std::int64_t>(ring_.rows()),
-                               static_cast<std::int64_t>(n_pre_)}));
+              sdk::make_shape(
+                  {static_cast<std::int64_t>(ring_.rows()), static_cast<std::int64_t>(n_pre_)}));
         s.add("cursor", ring_.cursor(), sdk::make_shape({1}));
     }
     void state_loaded() { ring_.check_loaded("n2n_delays"); }

@@ -50,9 +50,8 @@ namespace detail {
 /// The view of a component's nested config, after checking what the neuron decides for it:
 /// the dtype (the neuron computes in one type) and the units (the neuron's own, or []).
 template <typename M>
-sdk::config_view component_view(const sdk::config_view& neuron,
-                                const char* field,
-                                const spark_shape_t& units) {
+sdk::config_view
+component_view(const sdk::config_view& neuron, const char* field, const spark_shape_t& units) {
     const spark_config_t& nested = neuron.nested(field);
     const std::string ref = nested.class_ref != nullptr ? nested.class_ref : "";
     if (ref != std::string("spark.") + M::class_ref) {
@@ -79,8 +78,7 @@ sdk::config_view component_view(const sdk::config_view& neuron,
             throw sdk::status_error(SPARK_ERR_INVALID_ARGUMENT,
                                     std::string("lif_neuron.") + field + ".units is " +
                                         sdk::shape_string(sdk::make_shape(own)) +
-                                        " but the neuron's units are " +
-                                        sdk::shape_string(units) +
+                                        " but the neuron's units are " + sdk::shape_string(units) +
                                         "; leave it [] (the neuron passes its own)");
         }
     }
@@ -217,8 +215,8 @@ public:
                 staged_kernel_[o * n_pre_ + i] = weights_[i * n_post_ + o];
             }
         }
-        const auto ring_shape = sdk::make_shape(
-            {static_cast<std::int64_t>(rows_), static_cast<std::int64_t>(n_pre_)});
+        const auto ring_shape =
+            sdk::make_shape({static_cast<std::int64_t>(rows_), static_cast<std::int64_t>(n_pre_)});
         s.add("kernel", staged_kernel_, kernel_shape_);
         s.add("potential", v_, units_);
         s.add("post_trace", post_trace_, units_);
@@ -245,8 +243,8 @@ public:
 
 private:
     void load_kernel() {
-        weights_ = to_pre_major(
-            make_kernel<T>(kernel_init_, host_, units_, in_shape_), n_post_, n_pre_);
+        weights_ =
+            to_pre_major(make_kernel<T>(kernel_init_, host_, units_, in_shape_), n_post_, n_pre_);
         kernel_learned_ = false;
     }
 
@@ -312,7 +310,8 @@ private:
             const T y = post_trace_[o];
             for (std::size_t i = 0; i < n_pre_; ++i) {
                 const std::size_t at = i * n_post_ + o;
-                const std::size_t slot = (now + rows_ - static_cast<std::size_t>(delays_[at])) % rows_;
+                const std::size_t slot =
+                    (now + rows_ - static_cast<std::size_t>(delays_[at])) % rows_;
                 const bool arrived = ring_.row(slot)[i] != 0;
                 weights_[at] =
                     rule_.weight(weights_[at], arrived ? y : T(0), pre_trace_[slot * n_pre_ + i]);

@@ -36,8 +36,8 @@ public:
     }
 
     linear_synapses(const sdk::config_view& cfg, const sdk::instance_info& info)
-        : host_(info.host), units_(component_units(cfg, "linear_synapses")),
-          kernel_(cfg, "kernel"), async_(cfg.get<bool>("async_spikes")) {}
+        : host_(info.host), units_(component_units(cfg, "linear_synapses")), kernel_(cfg, "kernel"),
+          async_(cfg.get<bool>("async_spikes")) {}
 
     void build(sdk::build_context& b) {
         const spark_shape_t in = b.input(0).shape;

@@ -44,9 +44,8 @@ std::string step_error_text(const std::string& module,
 }
 
 /// The plugin's part of a plugin_error (its what() starts with "<type id> '<name>': ").
-std::string without_prefix(const std::string& text,
-                           const std::string& type_id,
-                           const std::string& name) {
+std::string
+without_prefix(const std::string& text, const std::string& type_id, const std::string& name) {
     const std::string prefix = type_id + " '" + name + "': ";
     return text.compare(0, prefix.size(), prefix) == 0 ? text.substr(prefix.size()) : text;
 }
@@ -55,15 +54,17 @@ bool same_spec(const spark_port_spec_t& a, const spark_port_spec_t& b) {
     if (a.payload_kind != b.payload_kind || a.dtype != b.dtype || a.shape.rank != b.shape.rank) {
         return false;
     }
-    return std::equal(a.shape.dims, a.shape.dims + std::min(a.shape.rank, std::uint32_t{SPARK_MAX_RANK}), b.shape.dims);
+    return std::equal(a.shape.dims,
+                      a.shape.dims + std::min(a.shape.rank, std::uint32_t{SPARK_MAX_RANK}),
+                      b.shape.dims);
 }
 
 struct module_runtime {
     std::string name;
     std::string type_id;
     registry::module_instance instance;
-    std::vector<spark_port_spec_t> in_specs;  // merged (1-D) input specs, port order
-    std::vector<spark_port_spec_t> out_specs; // port order
+    std::vector<spark_port_spec_t> in_specs;       // merged (1-D) input specs, port order
+    std::vector<spark_port_spec_t> out_specs;      // port order
     std::array<std::vector<host_buffer>, 2> cache; // [parity][output port]
     std::vector<host_buffer> gather;               // one per input port with several sources
 
@@ -233,14 +234,12 @@ void brain::impl::build(const registry::plugin_registry& registry) {
                         first = spec;
                         first_name = name;
                     } else if (spec.dtype != first->dtype) {
-                        throw graph_error("input port '" + module.name + "." +
-                                          planned.inputs[p]->name +
-                                          "' concatenates sources of different element types: " +
-                                          first_name + " is " +
-                                          std::string(registry::dtype_name(first->dtype)) + ", " +
-                                          name + " is " +
-                                          std::string(registry::dtype_name(spec.dtype)) +
-                                          "; give both modules the same dtype");
+                        throw graph_error(
+                            "input port '" + module.name + "." + planned.inputs[p]->name +
+                            "' concatenates sources of different element types: " + first_name +
+                            " is " + std::string(registry::dtype_name(first->dtype)) + ", " + name +
+                            " is " + std::string(registry::dtype_name(spec.dtype)) +
+                            "; give both modules the same dtype");
                     }
                     total += sdk::element_count(spec.shape);
                 }
@@ -353,7 +352,8 @@ void brain::impl::allocate() {
                     std::size_t offset = 0;
                     for (const auto& source : sources) {
                         const auto& from = source_buffer(source, f);
-                        module.copies[f].push_back({gathered.data() + offset, from.data(), from.bytes()});
+                        module.copies[f].push_back(
+                            {gathered.data() + offset, from.data(), from.bytes()});
                         offset += from.bytes();
                     }
                     module.inputs[f][p] = gathered.view();
@@ -603,13 +603,11 @@ const std::vector<module_info>& brain::modules() const noexcept {
     return impl_->infos;
 }
 
-const std::vector<std::pair<std::string, spark_port_spec_t>>&
-brain::input_specs() const noexcept {
+const std::vector<std::pair<std::string, spark_port_spec_t>>& brain::input_specs() const noexcept {
     return impl_->input_specs;
 }
 
-const std::vector<std::pair<std::string, spark_port_spec_t>>&
-brain::output_specs() const noexcept {
+const std::vector<std::pair<std::string, spark_port_spec_t>>& brain::output_specs() const noexcept {
     return impl_->output_specs;
 }
 

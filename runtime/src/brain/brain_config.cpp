@@ -37,8 +37,8 @@ std::vector<config_issue> brain_config::validate(const registry::plugin_registry
         }
         for (const auto m : component) {
             if (instances[m] && !instances[m]->has_contract()) {
-                issues.push_back({"brain/modules_map",
-                                  detail::contractless_cycle_message(plan, component, m)});
+                issues.push_back(
+                    {"brain/modules_map", detail::contractless_cycle_message(plan, component, m)});
                 break; // one message per cycle
             }
         }

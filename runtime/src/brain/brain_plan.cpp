@@ -52,9 +52,9 @@ std::optional<std::uint32_t> find_port(const std::vector<const spark_port_desc_t
 }
 
 std::string unknown_name_message(std::string_view what,
-                                  std::string_view name,
-                                  std::string_view owner,
-                                  const std::vector<std::string>& known) {
+                                 std::string_view name,
+                                 std::string_view owner,
+                                 const std::vector<std::string>& known) {
     std::string message =
         std::string(owner) + " has no " + std::string(what) + " '" + std::string(name) + "'";
     const auto close = closest_names(name, known);
@@ -85,9 +85,8 @@ std::uint64_t product(const std::vector<std::uint64_t>& dims) {
 }
 
 /// The spec of a brain input, or nullopt after reporting why there is none.
-std::optional<spark_port_spec_t> input_spec(const port_specs& spec,
-                                            const std::string& path,
-                                            std::vector<config_issue>& issues) {
+std::optional<spark_port_spec_t>
+input_spec(const port_specs& spec, const std::string& path, std::vector<config_issue>& issues) {
     const std::int32_t kind = payload_kind_of(spec.payload_type);
     bool ok = true;
     if (kind == 0) {
@@ -344,7 +343,8 @@ private:
                     .push_back(&abi.ports[p]);
             }
             try {
-                module.config.emplace(registry_, *module.type, specs.config_json, "brain/" + specs.name);
+                module.config.emplace(
+                    registry_, *module.type, specs.config_json, "brain/" + specs.name);
             } catch (const config_error& e) {
                 issues_.insert(issues_.end(), e.issues().begin(), e.issues().end());
             }
@@ -415,8 +415,8 @@ private:
             issue(path + "/port",
                   unknown_name_message("output port",
                                        map.port,
-                                       "module '" + map.origin + "' (" +
-                                           origin.type->canonical_id + ")",
+                                       "module '" + map.origin + "' (" + origin.type->canonical_id +
+                                           ")",
                                        port_names(origin.outputs)));
             return std::nullopt;
         }
@@ -476,9 +476,8 @@ private:
             for (std::size_t p = 0; p < module.inputs.size(); ++p) {
                 if (!wired[p] && module.inputs[p]->required) {
                     issue(base + "/" + module.inputs[p]->name,
-                          "required input port '" + std::string(module.inputs[p]->name) +
-                              "' of " + module.type->canonical_id +
-                              " is not connected; list its sources");
+                          "required input port '" + std::string(module.inputs[p]->name) + "' of " +
+                              module.type->canonical_id + " is not connected; list its sources");
                 }
             }
         }
@@ -509,8 +508,8 @@ private:
                 issue(path,
                       "payload kind mismatch: " + output.input.origin + "." + output.input.port +
                           " carries " + kind_text(kind) + " but brain output '" + name +
-                          "' is declared " + output.spec.payload_type + " (" +
-                          kind_text(declared) + ")");
+                          "' is declared " + output.spec.payload_type + " (" + kind_text(declared) +
+                          ")");
                 continue;
             }
             plan.outputs[o] = planned_output{source->index, source->port};
@@ -528,10 +527,9 @@ private:
                 plan.dt = module.config->dt();
             } else if (module.config->dt() != plan.dt) {
                 issue("brain/" + module.specs->name + "/dt",
-                      "dt must be the same in every module of a brain: '" +
-                          first->specs->name + "' has " + format_number(plan.dt) + " ms, '" +
-                          module.specs->name + "' has " + format_number(module.config->dt()) +
-                          " ms");
+                      "dt must be the same in every module of a brain: '" + first->specs->name +
+                          "' has " + format_number(plan.dt) + " ms, '" + module.specs->name +
+                          "' has " + format_number(module.config->dt()) + " ms");
             }
         }
     }
@@ -568,8 +566,9 @@ private:
                 }
                 std::vector<std::string> parts;
                 for (const auto& source : module.sources[p]) {
-                    parts.push_back(source_name(plan, config_, source) + " " +
-                                    format_number(static_cast<double>(*shapes.source_count(source))));
+                    parts.push_back(
+                        source_name(plan, config_, source) + " " +
+                        format_number(static_cast<double>(*shapes.source_count(source))));
                 }
                 issue(module_path(module.specs->name) + "/inputs/" + port.name,
                       "shape mismatch: " + join(parts, " + ") + " give " +

@@ -21,7 +21,7 @@ namespace spark::runtime::detail {
 /// One source of an input port: a brain input, or an output port of a module.
 struct planned_source {
     bool brain_input = false;
-    std::size_t index = 0; // brain input index, or module index (config order)
+    std::size_t index = 0;  // brain input index, or module index (config order)
     std::uint32_t port = 0; // the module's output port index (output order)
 };
 
@@ -43,19 +43,18 @@ struct planned_output {
 };
 
 struct brain_plan {
-    std::vector<planned_module> modules;              // config order
-    std::vector<spark_port_spec_t> inputs;            // brain inputs, input_map order
+    std::vector<planned_module> modules;                // config order
+    std::vector<spark_port_spec_t> inputs;              // brain inputs, input_map order
     std::vector<std::optional<planned_output>> outputs; // output_map order
-    double dt = 1.0;                                  // [ms], shared by every module
+    double dt = 1.0;                                    // [ms], shared by every module
 };
 
 /// Resolves `config` against `registry` and appends every problem found without creating a
 /// module: unknown types, invalid module configs, unknown origins and ports, payload kind and
 /// static shape mismatches, missing required inputs, duplicate names, differing dt.
-[[nodiscard]] brain_plan
-analyse(const registry::plugin_registry& registry,
-        const brain_config& config,
-        std::vector<config_issue>& issues);
+[[nodiscard]] brain_plan analyse(const registry::plugin_registry& registry,
+                                 const brain_config& config,
+                                 std::vector<config_issue>& issues);
 
 /// Tarjan's strongly connected components over module -> origin edges, emitted dependencies
 /// first; among independent components the one holding the earliest module in config order goes
@@ -67,14 +66,14 @@ analyse(const registry::plugin_registry& registry,
 
 /// A cycle through `module` inside its component, as module names in data-flow order
 /// ("A -> B -> A": A's output feeds B, B's feeds A).
-[[nodiscard]] std::string
-describe_cycle(const brain_plan& plan, const std::vector<std::size_t>& component, std::size_t module);
+[[nodiscard]] std::string describe_cycle(const brain_plan& plan,
+                                         const std::vector<std::size_t>& component,
+                                         std::size_t module);
 
 /// The message for a cycle through a module whose type publishes no output contract.
-[[nodiscard]] std::string
-contractless_cycle_message(const brain_plan& plan,
-                           const std::vector<std::size_t>& component,
-                           std::size_t module);
+[[nodiscard]] std::string contractless_cycle_message(const brain_plan& plan,
+                                                     const std::vector<std::size_t>& component,
+                                                     std::size_t module);
 
 /// Upstream payload name -> SPARK_PAYLOAD_*, 0 when unknown.
 [[nodiscard]] std::int32_t payload_kind_of(std::string_view payload_type);

@@ -580,9 +580,8 @@ public:
                 brain_output value;
                 const auto* input = required(*output, "input", output_path);
                 const auto* spec = required(*output, "spec", output_path);
-                const bool ok_input =
-                    input != nullptr &&
-                    read_port_map(*input, at(output_path, "input"), value.input);
+                const bool ok_input = input != nullptr &&
+                                      read_port_map(*input, at(output_path, "input"), value.input);
                 const bool ok_spec =
                     spec != nullptr && read_port_specs(*spec, at(output_path, "spec"), value.spec);
                 if (ok_input && ok_spec) {

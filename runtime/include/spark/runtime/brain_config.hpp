@@ -61,8 +61,8 @@ public:
     std::vector<module_specs> modules_map;                        // in file order
     std::string metadata_json = "{}";                             // __metadata__, kept verbatim
     std::string graph_editor_metadata_json = "{}"; // __graph_editor_metadata__, kept verbatim
-    std::string config_delimiter = "__";          // __config_delimiter__, kept verbatim
-    std::string shared_config_delimiter = "_s_";  // __shared_config_delimiter__, kept verbatim
+    std::string config_delimiter = "__";           // __config_delimiter__, kept verbatim
+    std::string shared_config_delimiter = "_s_";   // __shared_config_delimiter__, kept verbatim
 
     /// Parses `.scfg` JSON text ({"__type__": "brain_config", "__cfg__": {...}}). Throws
     /// config_error with every structural problem (malformed JSON with line and column, missing

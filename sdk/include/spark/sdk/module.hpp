@@ -921,9 +921,9 @@ template <typename M>
 [[nodiscard]] config_view nested_view(const spark_config_t& config) {
     const std::string_view ref = config.class_ref != nullptr ? config.class_ref : "";
     const std::string_view name = M::class_ref;
-    const bool same = ref == name || (ref.size() > name.size() &&
-                                      ref.substr(ref.size() - name.size()) == name &&
-                                      ref[ref.size() - name.size() - 1] == '.');
+    const bool same =
+        ref == name || (ref.size() > name.size() && ref.substr(ref.size() - name.size()) == name &&
+                        ref[ref.size() - name.size() - 1] == '.');
     if (!same) {
         throw status_error(SPARK_ERR_INVALID_ARGUMENT,
                            "a nested config for '" + std::string(ref) + "' was read as '" +
