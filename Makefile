@@ -1,12 +1,14 @@
 # SPDX-License-Identifier: Apache-2.0
 # Entry points for people and CI. Each target installs what it needs first (make deps).
-#   make run        release build, then list the plugins and describe leaky_soma
+#   make run        release build, then run the example brain (progress, summary, recordings, raster)
 #   make test       dev preset (Debug, warnings as errors) and every test
 #   make test-asan  the same with AddressSanitizer and UndefinedBehaviorSanitizer
 # JOBS=n limits parallel compile and test jobs (default: the number of cores).
 
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 SPARK := build/release/bin/spark
+BRAIN := examples/brains/ei_network.scfg
+RUN_OUT := build/run-out
 
 .PHONY: deps run test test-asan
 
@@ -17,7 +19,9 @@ run: deps
 	cmake --preset release
 	cmake --build --preset release -j $(JOBS)
 	$(SPARK) plugins list
-	$(SPARK) plugins describe leaky_soma
+	$(SPARK) run $(BRAIN) --steps 10000 --input drive=0.5 \
+	    --record excitatory --record inhibitory --record activity --out $(RUN_OUT)
+	$(SPARK) raster $(RUN_OUT)/excitatory.out_spikes.npy --out $(RUN_OUT)/excitatory.svg
 
 test: deps
 	cmake --preset dev

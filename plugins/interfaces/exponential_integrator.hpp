@@ -8,7 +8,7 @@
 // negative and falls with activity (upstream-models.md section 12, item 10). Here both tracers
 // take the same scale, chosen so that a constant input settles at the level of the non-smooth
 // trace: a difference of exponentials that is >= 0 and grows with activity
-// (/work/briefs/out_differences_interfaces.md and docs/upstream-differences.md).
+// (docs/upstream-differences.md).
 #pragma once
 #include <algorithm>
 #include <cmath>

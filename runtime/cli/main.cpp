@@ -88,7 +88,8 @@ int run(int argc, char** argv) {
          "derive every module's seed from this number (replaces the file's seeds)") //
         ("progress",
          po::bool_switch(),
-         "show the progress bar even when stderr is not a terminal")      //
+         "show the redrawn bar even when stderr is not a terminal (there, by default, a line "
+         "per tenth of a run longer than half a second)")                 //
         ("no-progress", po::bool_switch(), "never show the progress bar") //
         ("dt", po::value<double>(), "raster: the time step in ms (default 1)");
     po::options_description hidden;

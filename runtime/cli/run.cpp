@@ -344,8 +344,10 @@ int run_brain(const plugin_sources& sources, const run_request& request) {
 
     // The run.
     const bool tty = ::isatty(STDERR_FILENO) != 0;
-    progress_bar progress(request.progress == 1 || (request.progress == -1 && tty),
+    progress_bar progress(request.progress != 0,
                           request.progress == 1,
+                          tty || request.progress == 1 ? progress_bar::style::bar
+                                                       : progress_bar::style::lines,
                           request.steps);
     std::uint64_t done = 0;
     std::optional<runtime::step_error> failure;

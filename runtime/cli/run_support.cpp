@@ -16,9 +16,9 @@
 
 namespace spark::cli {
 
-progress_bar::progress_bar(bool enabled, bool forced, std::uint64_t total)
-    : enabled_(enabled), forced_(forced), total_(total), start_(std::chrono::steady_clock::now()),
-      last_(start_) {}
+progress_bar::progress_bar(bool enabled, bool forced, style how, std::uint64_t total)
+    : enabled_(enabled), forced_(forced), style_(how), total_(total),
+      start_(std::chrono::steady_clock::now()), last_(start_) {}
 
 void progress_bar::maybe_draw(std::uint64_t done) {
     const auto now = std::chrono::steady_clock::now();
@@ -27,6 +27,12 @@ void progress_bar::maybe_draw(std::uint64_t done) {
     if (now - last_ < std::chrono::milliseconds(100) ||
         (!forced_ && !shown_ && now - start_ < std::chrono::milliseconds(500))) {
         return;
+    }
+    if (style_ == style::lines) {
+        if (done * 10 < next_tenth_ * total_) {
+            return;
+        }
+        next_tenth_ = done * 10 / total_ + 1;
     }
     last_ = now;
     draw(done, std::chrono::duration<double>(now - start_).count());
@@ -44,23 +50,34 @@ void progress_bar::draw(std::uint64_t done, double elapsed) {
     const double remaining = rate > 0 ? static_cast<double>(total_ - done) / rate : 0.0;
     std::snprintf(line.data(),
                   line.size(),
-                  "\r[%s] %3d%%  %llu/%llu steps  %.0f steps/s  ETA %.1f s ",
+                  "[%s] %3d%%  %llu/%llu steps  %.0f steps/s  ETA %.1f s ",
                   bar.c_str(),
                   static_cast<int>(fraction * 100),
                   static_cast<unsigned long long>(done),
                   static_cast<unsigned long long>(total_),
                   rate,
                   remaining);
-    std::cerr << line.data() << std::flush;
+    if (style_ == style::bar) {
+        std::cerr << '\r' << line.data() << std::flush;
+    } else {
+        std::cerr << line.data() << '\n' << std::flush;
+    }
     shown_ = true;
 }
 
 void progress_bar::finish(std::uint64_t done) {
-    if (enabled_ && (shown_ || forced_)) {
-        draw(done,
-             std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count());
-        std::cerr << '\n' << std::flush;
+    if (!enabled_ || !(shown_ || forced_)) {
+        return;
     }
+    if (style_ == style::lines) {
+        if (done * 10 >= next_tenth_ * total_) { // the last line is not out yet
+            draw(done,
+                 std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count());
+        }
+        return;
+    }
+    draw(done, std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count());
+    std::cerr << '\n' << std::flush;
 }
 
 std::string sha256_of_file(const std::filesystem::path& file) {

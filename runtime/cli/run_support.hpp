@@ -10,11 +10,13 @@
 
 namespace spark::cli {
 
-/// A one-line progress bar on stderr, redrawn at most 10 times a second. In automatic mode it
-/// appears only once a run has lasted half a second, so short runs print nothing.
+/// Progress on stderr. On a terminal (or when forced) a one-line bar redrawn at most 10 times a
+/// second; otherwise (a log, CI) one line at every tenth of the run. In automatic mode nothing
+/// appears before a run has lasted half a second, so short runs print nothing.
 class progress_bar {
 public:
-    progress_bar(bool enabled, bool forced, std::uint64_t total);
+    enum class style { bar, lines };
+    progress_bar(bool enabled, bool forced, style how, std::uint64_t total);
     /// `done` steps are complete. Cheap when nothing is drawn: one clock read.
     void update(std::uint64_t done) {
         if (enabled_) {
@@ -30,8 +32,10 @@ private:
 
     bool enabled_;
     bool forced_;
+    style style_;
     bool shown_ = false;
     std::uint64_t total_;
+    std::uint64_t next_tenth_ = 1; // lines style: the next tenth of the run that prints a line
     std::chrono::steady_clock::time_point start_;
     std::chrono::steady_clock::time_point last_;
 };

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "run_fixture.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <fstream>
@@ -15,6 +16,11 @@
 namespace spark::test {
 
 process_result spark_cli(std::vector<std::string> arguments) {
+    // A slow run (sanitizers) would otherwise print progress lines into the stderr tests compare.
+    if (!arguments.empty() && arguments[0] == "run" &&
+        std::find(arguments.begin(), arguments.end(), "--progress") == arguments.end()) {
+        arguments.emplace_back("--no-progress");
+    }
     arguments.insert(arguments.begin(),
                      {"--no-default-plugins",
                       std::string("--plugin-path=") + SPARK_NEURONS_PLUGIN,

@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: Apache-2.0
+// examples/brains/ei_network.scfg, the brain the README's main command runs, with every built-in
+// plugin: it validates, stays silent without drive, and with drive 0.5 its Poisson input fires at
+// its rate and both LIF populations at sensible rates, identically on both executors.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <boost/test/unit_test.hpp>
+
+#include "run_fixture.hpp"
+
+using spark::test::line_starting;
+using spark::test::squeezed_lines;
+
+namespace {
+
+const std::string example_brain = SPARK_EXAMPLE_BRAIN;
+
+/// The CLI with the built-in plugins only (the folder the build puts them in).
+spark::test::process_result builtin_cli(std::vector<std::string> arguments) {
+    const auto plugins = std::filesystem::path(SPARK_NEURONS_PLUGIN).parent_path().string();
+    arguments.insert(arguments.begin(), {"--no-default-plugins", "--plugin-path=" + plugins});
+    if (arguments[2] == "run") {
+        arguments.emplace_back("--no-progress");
+    }
+    return spark::test::run_process(SPARK_CLI_PATH, arguments);
+}
+
+/// The SPIKES and RATE [Hz] columns of a module's summary row.
+std::pair<double, double> spikes_and_rate(const std::string& out, const std::string& module) {
+    const std::string row = line_starting(out, module + " ");
+    BOOST_TEST_REQUIRE(!row.empty(), out);
+    std::vector<std::string> words;
+    for (std::size_t at = 0; at < row.size();) {
+        const auto end = row.find(' ', at);
+        words.push_back(row.substr(at, end - at));
+        at = end == std::string::npos ? row.size() : end + 1;
+    }
+    BOOST_TEST_REQUIRE(words.size() == 5U, row);
+    return {std::stod(words[3]), std::stod(words[4])};
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(example_ei_network)
+
+BOOST_AUTO_TEST_CASE(validates) {
+    const auto result = builtin_cli({"validate", example_brain});
+    BOOST_TEST(result.exit_code == 0, result.out + result.err);
+    BOOST_TEST(result.out == "OK\n");
+}
+
+BOOST_AUTO_TEST_CASE(is_silent_without_drive) {
+    const auto result = builtin_cli({"run", example_brain, "--steps", "200", "--input", "drive=0"});
+    BOOST_TEST_REQUIRE(result.exit_code == 0, result.err);
+    for (const char* module : {"input", "excitatory", "inhibitory"}) {
+        BOOST_TEST(spikes_and_rate(result.out, module).first == 0.0, module);
+    }
+    // Nothing fired, so the readout never left 0.
+    BOOST_TEST(line_starting(result.out, "activity ") == "activity [0, 0] [0, 0]");
+}
+
+BOOST_AUTO_TEST_CASE(fires_at_sensible_rates_with_drive_on_both_executors) {
+    const std::vector<std::string> run = {
+        "run", example_brain, "--steps", "1000", "--input", "drive=0.5"};
+    auto sequential_args = run;
+    sequential_args.insert(sequential_args.end(), {"--executor", "sequential"});
+    auto graph_args = run;
+    graph_args.insert(graph_args.end(), {"--executor", "flow_graph", "--threads", "2"});
+    const auto sequential = builtin_cli(sequential_args);
+    const auto graph = builtin_cli(graph_args);
+    BOOST_TEST_REQUIRE(sequential.exit_code == 0, sequential.err);
+    BOOST_TEST_REQUIRE(graph.exit_code == 0, graph.err);
+    // 200 channels x 1000 steps with p = 0.5 x 50 Hz x 1 ms = 0.025: binomial mean 5000,
+    // sd sqrt(200000 x 0.025 x 0.975) = 69.8; 5 sd either side.
+    const auto input = spikes_and_rate(graph.out, "input");
+    BOOST_TEST(input.first >= 4651.0);
+    BOOST_TEST(input.first <= 5349.0);
+    // Both populations are active but far from saturation (1000 Hz at dt = 1 ms).
+    for (const char* module : {"excitatory", "inhibitory"}) {
+        const double rate = spikes_and_rate(graph.out, module).second;
+        BOOST_TEST(rate >= 1.0, module << " fires at " << rate << " Hz");
+        BOOST_TEST(rate <= 50.0, module << " fires at " << rate << " Hz");
+    }
+    // The executor changes nothing.
+    const auto lines = [](const std::string& out) {
+        auto all = squeezed_lines(out);
+        all.erase(all.begin(), all.begin() + 2); // "ran ... in T s" and "speed: ..." vary
+        return all;
+    };
+    BOOST_TEST(lines(sequential.out) == lines(graph.out), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
