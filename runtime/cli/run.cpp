@@ -215,6 +215,11 @@ int run_brain(const plugin_sources& sources, const run_request& request) {
                   << "'; see 'spark --help'\n";
         return exit_usage;
     }
+    if (executor == runtime::executor_kind::sequential && request.threads != 0) {
+        std::cerr << "spark: --threads is for the flow_graph executor; the sequential one runs on "
+                     "the calling thread; see 'spark --help'\n";
+        return exit_usage;
+    }
     registry::plugin_registry plugins(search_options_of(sources));
     plugins.discover();
 
@@ -491,9 +496,10 @@ int run_brain(const plugin_sources& sources, const run_request& request) {
               << fixed(seconds > 0 ? simulated_ms / 1000.0 / seconds : 0.0, 2)
               << "x real time (build " << fixed(build_seconds, 3) << " s, " << request.executor
               << " executor, "
-              << (request.threads == 0 ? std::string("all cores")
-                                       : std::to_string(request.threads) +
-                                             (request.threads == 1 ? " thread" : " threads"))
+              << (executor == runtime::executor_kind::sequential ? std::string("1 thread")
+                  : request.threads == 0                         ? std::string("all cores")
+                                                                 : std::to_string(request.threads) +
+                                               (request.threads == 1 ? " thread" : " threads"))
               << ")\n";
     if (!counters.empty()) {
         table rows;

@@ -19,7 +19,7 @@ process_result spark_cli(std::vector<std::string> arguments) {
     // A slow run (sanitizers) would otherwise print progress lines into the stderr tests compare.
     if (!arguments.empty() && arguments[0] == "run" &&
         std::find(arguments.begin(), arguments.end(), "--progress") == arguments.end()) {
-        arguments.emplace_back("--no-progress");
+        arguments.insert(arguments.begin() + 1, "--no-progress");
     }
     arguments.insert(arguments.begin(),
                      {"--no-default-plugins",

@@ -121,7 +121,7 @@ BOOST_AUTO_TEST_CASE(executors_and_thread_counts_give_the_same_numbers) {
     BOOST_TEST(line_starting(sequential.out, "soma ") == line_starting(graph.out, "soma "));
     BOOST_TEST(line_starting(sequential.out, "potential ") ==
                line_starting(graph.out, "potential "));
-    BOOST_TEST(sequential.out.find("sequential executor, all cores)") != std::string::npos);
+    BOOST_TEST(sequential.out.find("sequential executor, 1 thread)") != std::string::npos);
     BOOST_TEST(graph.out.find("flow_graph executor, 2 threads)") != std::string::npos);
 }
 
@@ -181,6 +181,11 @@ BOOST_AUTO_TEST_CASE(usage_errors_exit_with_2) {
     BOOST_TEST(
         executor.err ==
         "spark: --executor must be flow_graph or sequential, got 'magic'; see 'spark --help'\n");
+    const auto threads =
+        spark_cli({"run", brain, "--steps", "1", "--executor", "sequential", "--threads", "2"});
+    BOOST_TEST(threads.exit_code == 2);
+    BOOST_TEST(threads.err == "spark: --threads is for the flow_graph executor; the sequential one "
+                              "runs on the calling thread; see 'spark --help'\n");
     const auto misplaced = spark_cli({"plugins", "list", "--steps", "3"});
     BOOST_TEST(misplaced.exit_code == 2);
     BOOST_TEST(misplaced.err ==
