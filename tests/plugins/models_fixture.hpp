@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: Apache-2.0
+// The fixture of the spark.neurons tests beyond leaky_soma: a registry holding the built
+// spark.neurons plugin, spark.initializers (the types a nested kernel or delay config names) and
+// the test-only test.fixed_values initializer (exact kernels, as upstream's plain arrays), configs
+// from the runtime's config layer (JSON overrides, nested configs included), and a module with any
+// number of ports stepping on host-owned buffers.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <filesystem>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/test/unit_test.hpp>
+
+#include <spark/abi/spark_abi.h>
+#include <spark/registry/plugin_registry.hpp>
+#include <spark/runtime/module_config.hpp>
+
+namespace spark::test {
+
+/// A registry that sees only the three plugins these tests load.
+struct models_fixture {
+    spark::registry::plugin_registry registry{spark::registry::search_options{{}, false, false}};
+    models_fixture() {
+        BOOST_TEST_REQUIRE(registry.load(SPARK_TEST_NEURONS_PLUGIN).id == "spark.neurons");
+        BOOST_TEST_REQUIRE(registry.load(SPARK_TEST_INITIALIZERS_PLUGIN).id ==
+                           "spark.initializers");
+        BOOST_TEST_REQUIRE(registry.load(SPARK_TEST_FIXED_VALUES_PLUGIN).id == "test.fixed_values");
+    }
+
+    /// The config of `type` from the JSON object `overrides` (defaults for everything else).
+    [[nodiscard]] runtime::module_config config(std::string_view type,
+                                                std::string_view overrides = "{}") const {
+        return runtime::module_config(registry, registry.resolve(type), overrides, "probe");
+    }
+};
+
+/// A port spec from a payload, a dtype and dims.
+[[nodiscard]] inline spark_port_spec_t
+port(std::int32_t payload, std::int32_t dtype, std::initializer_list<std::uint32_t> dims) {
+    spark_port_spec_t s{};
+    s.payload_kind = payload;
+    s.dtype = dtype;
+    for (const auto d : dims) {
+        s.shape.dims[s.shape.rank++] = d;
+    }
+    return s;
+}
+
+[[nodiscard]] inline std::size_t element_count(const spark_shape_t& shape) {
+    std::size_t n = 1;
+    for (std::uint32_t a = 0; a < shape.rank; ++a) {
+        n *= shape.dims[a];
+    }
+    return n;
+}
+
+[[nodiscard]] inline std::size_t element_size(std::int32_t dtype) {
+    switch (dtype) {
+    case SPARK_DTYPE_U8:
+        return 1;
+    case SPARK_DTYPE_I32:
+    case SPARK_DTYPE_F32:
+        return 4;
+    default:
+        return 8;
+    }
+}
+
+/// One host-owned buffer (8-byte aligned storage) with its spec.
+struct host_buffer {
+    std::vector<double> storage;
+    spark_buffer_t abi{};
+
+    explicit host_buffer(const spark_port_spec_t& spec) {
+        const std::size_t count = element_count(spec.shape);
+        storage.assign((count * element_size(spec.dtype) + 7) / 8, 0.0);
+        abi.data = storage.data();
+        abi.count = count;
+        abi.spec = spec;
+    }
+    template <typename T>
+    [[nodiscard]] std::span<T> as() {
+        return {static_cast<T*>(abi.data), abi.count};
+    }
+};
+
+/// A created, built and reset instance whose every port has a host-owned buffer. Output buffers
+/// are filled with 0xAB before reset, so a test sees what reset and step write.
+struct running_module {
+    runtime::module_config cfg;
+    spark::registry::module_instance instance;
+    std::vector<spark_port_spec_t> out_specs;
+    std::vector<host_buffer> inputs;
+    std::vector<host_buffer> outputs;
+    std::vector<spark_buffer_t> in_abi;
+    std::vector<spark_buffer_t> out_abi;
+
+    running_module(models_fixture& f,
+                   std::string_view type,
+                   std::string_view overrides,
+                   const std::vector<spark_port_spec_t>& in_specs,
+                   std::size_t output_count)
+        : cfg(f.config(type, overrides)),
+          instance(f.registry.create(cfg.type(), cfg.abi(), "probe")), out_specs(output_count) {
+        instance.build(std::span(in_specs), std::span(out_specs));
+        for (const auto& s : in_specs) {
+            inputs.emplace_back(s);
+        }
+        for (const auto& s : out_specs) {
+            outputs.emplace_back(s);
+            if (outputs.back().abi.count > 0) {
+                std::memset(outputs.back().abi.data,
+                            0xAB,
+                            outputs.back().abi.count * element_size(s.dtype));
+            }
+        }
+        for (auto& b : inputs) {
+            in_abi.push_back(b.abi);
+        }
+        for (auto& b : outputs) {
+            out_abi.push_back(b.abi);
+        }
+        reset();
+    }
+
+    template <typename T>
+    [[nodiscard]] std::span<T> in(std::size_t port) {
+        return inputs.at(port).as<T>();
+    }
+    template <typename T>
+    [[nodiscard]] std::span<T> out(std::size_t port) {
+        return outputs.at(port).as<T>();
+    }
+    void reset() { instance.reset(std::span<const spark_buffer_t>(out_abi)); }
+    void step(std::uint64_t k) {
+        const spark_step_context_t ctx{k,
+                                       cfg.dt(),
+                                       in_abi.data(),
+                                       static_cast<std::uint32_t>(in_abi.size()),
+                                       out_abi.data(),
+                                       static_cast<std::uint32_t>(out_abi.size())};
+        instance.step(ctx);
+    }
+
+    /// The state array `name` (a borrowed view, valid until the next call on the instance).
+    [[nodiscard]] spark_state_array_t state(std::string_view name) {
+        for (const auto& a : instance.state()) {
+            if (a.name != nullptr && name == a.name) {
+                return a;
+            }
+        }
+        BOOST_FAIL("no state array '" << name << "'");
+        return {};
+    }
+    template <typename T>
+    [[nodiscard]] std::vector<T> state_values(std::string_view name) {
+        const auto a = state(name);
+        const auto* data = static_cast<const T*>(a.data);
+        return std::vector<T>(data, data + element_count(a.shape));
+    }
+
+    /// Every state array's bytes, in the order state() lists them.
+    [[nodiscard]] std::vector<std::vector<unsigned char>> checkpoint() {
+        std::vector<std::vector<unsigned char>> saved;
+        for (const auto& a : instance.state()) {
+            const auto* bytes = static_cast<const unsigned char*>(a.data);
+            saved.emplace_back(bytes, bytes + element_count(a.shape) * element_size(a.dtype));
+        }
+        return saved;
+    }
+    /// Writes a checkpoint back (state(), copy, state_loaded()), as a host restores one.
+    void restore(const std::vector<std::vector<unsigned char>>& saved) {
+        const auto arrays = instance.state();
+        BOOST_TEST_REQUIRE(arrays.size() == saved.size());
+        for (std::size_t k = 0; k < arrays.size(); ++k) {
+            BOOST_TEST_REQUIRE(element_count(arrays[k].shape) * element_size(arrays[k].dtype) ==
+                               saved[k].size());
+            std::memcpy(arrays[k].data, saved[k].data(), saved[k].size());
+        }
+        instance.state_loaded();
+    }
+};
+
+} // namespace spark::test
