@@ -312,7 +312,7 @@ const module_type_info& plugin_registry::resolve(std::string_view name) const {
 
 module_instance plugin_registry::create(const module_type_info& type,
                                         const spark_config_t& config,
-                                        std::string_view instance_name) {
+                                        std::string_view instance_name) const {
     const auto& entry = impl_->entry_of(type);
     const auto& abi = *type.abi;
     const std::string name(instance_name);
@@ -352,7 +352,7 @@ module_instance plugin_registry::create(const module_type_info& type,
 
 void plugin_registry::initialize(const module_type_info& type,
                                  const spark_config_t& config,
-                                 const spark_buffer_t& out) {
+                                 const spark_buffer_t& out) const {
     (void)impl_->entry_of(type); // throws for a type of another registry
     const auto& abi = *type.abi;
     if (abi.kind != SPARK_KIND_INITIALIZER || abi.initialize == nullptr) {

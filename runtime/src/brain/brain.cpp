@@ -176,11 +176,10 @@ void brain::impl::build(const registry::plugin_registry& registry) {
     if (!issues.empty()) {
         throw config_error(std::move(issues));
     }
-    auto& factory = const_cast<registry::plugin_registry&>(registry); // see validate()
     for (const auto& module : plan.modules) {
         modules.push_back(std::make_unique<module_runtime>(
             module.specs->name,
-            factory.create(*module.type, module.config->abi(), module.specs->name)));
+            registry.create(*module.type, module.config->abi(), module.specs->name)));
     }
     const auto components = detail::components(plan);
     for (const auto& component : components) {
@@ -446,7 +445,6 @@ brain::resolve_initialization_order(const registry::plugin_registry& registry,
     if (!issues.empty()) {
         throw config_error(std::move(issues));
     }
-    auto& factory = const_cast<registry::plugin_registry&>(registry); // see validate()
     std::vector<std::vector<std::string>> order;
     for (const auto& component : detail::components(plan)) {
         std::vector<std::string> names;
@@ -454,7 +452,7 @@ brain::resolve_initialization_order(const registry::plugin_registry& registry,
             const auto& module = plan.modules[m];
             if (detail::is_cycle(plan, component)) {
                 const auto instance =
-                    factory.create(*module.type, module.config->abi(), module.specs->name);
+                    registry.create(*module.type, module.config->abi(), module.specs->name);
                 if (!instance.has_contract()) {
                     throw graph_error(detail::contractless_cycle_message(plan, component, m));
                 }

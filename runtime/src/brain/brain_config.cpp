@@ -15,9 +15,7 @@ std::vector<config_issue> brain_config::validate(const registry::plugin_registry
     std::vector<config_issue> issues;
     const detail::brain_plan plan = detail::analyse(registry, *this, issues);
     // Whether a type publishes a contract is a property of its instances (spark_module.contract
-    // may be NULL), so the check creates each module once and destroys it again. create() does
-    // not change the registry; it is declared non-const only because it hands out instances.
-    auto& factory = const_cast<registry::plugin_registry&>(registry);
+    // may be NULL), so the check creates each module once and destroys it again.
     std::vector<std::optional<registry::module_instance>> instances(plan.modules.size());
     for (std::size_t m = 0; m < plan.modules.size(); ++m) {
         const auto& module = plan.modules[m];
@@ -26,7 +24,7 @@ std::vector<config_issue> brain_config::validate(const registry::plugin_registry
         }
         try {
             instances[m].emplace(
-                factory.create(*module.type, module.config->abi(), module.specs->name));
+                registry.create(*module.type, module.config->abi(), module.specs->name));
         } catch (const spark::error& e) {
             issues.push_back({detail::module_path(module.specs->name), e.what()});
         }

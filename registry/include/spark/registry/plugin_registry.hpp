@@ -63,15 +63,16 @@ public:
     [[nodiscard]] const module_type_info& resolve(std::string_view name) const;
 
     /// Creates an instance from a host-validated config. `config.values` must match the type's
-    /// schema (the runtime's config layer builds it). Throws plugin_error on failure.
+    /// schema (the runtime's config layer builds it). Throws plugin_error on failure. Const: it
+    /// hands out an instance (which keeps its library alive) but changes no registry state.
     [[nodiscard]] module_instance create(const module_type_info& type,
                                          const spark_config_t& config,
-                                         std::string_view instance_name);
+                                         std::string_view instance_name) const;
 
     /// Runs an initializer type on `out`. Throws plugin_error on failure.
     void initialize(const module_type_info& type,
                     const spark_config_t& config,
-                    const spark_buffer_t& out);
+                    const spark_buffer_t& out) const;
 
 private:
     struct impl;
