@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <boost/test/unit_test.hpp>
+#include <oneapi/tbb/global_control.h>
 
 #include <spark/runtime/brain.hpp>
 #include <spark/runtime/brain_config.hpp>
@@ -202,6 +203,10 @@ BOOST_AUTO_TEST_CASE(reset_outputs_carry_inhibition_bits) {
 }
 
 BOOST_AUTO_TEST_CASE(results_do_not_depend_on_executor_threads_or_runs) {
+    // On a machine with fewer cores, TBB would cap the 4-thread arena at the core count: lift the
+    // cap so that 4 threads really interleave the modules.
+    const oneapi::tbb::global_control four_threads(
+        oneapi::tbb::global_control::max_allowed_parallelism, 4);
     constexpr int steps = 300;
     brain reference_brain = make(recurrent, {executor_kind::sequential, 0});
     const bytes reference = run_recurrent(reference_brain, steps);
