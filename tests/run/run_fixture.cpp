@@ -6,7 +6,6 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
-#include <sstream>
 #include <stdexcept>
 
 #include <openssl/evp.h>
@@ -151,33 +150,11 @@ void write_npy_f64(const std::filesystem::path& file,
 }
 
 std::vector<std::string> squeezed_lines(const std::string& text) {
-    std::vector<std::string> lines;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);) {
-        std::string out;
-        for (const char c : line) {
-            if (c != ' ' || out.empty() || out.back() != ' ') {
-                out += c;
-            }
-        }
-        while (!out.empty() && out.back() == ' ') {
-            out.pop_back();
-        }
-        if (!out.empty() && out.front() == ' ') {
-            out.erase(0, 1);
-        }
-        lines.push_back(out);
-    }
-    return lines;
+    return squeezed_lines(text, indent::drop);
 }
 
 bool has_line(const std::string& text, const std::string& line) {
-    for (const auto& candidate : squeezed_lines(text)) {
-        if (candidate == line) {
-            return true;
-        }
-    }
-    return false;
+    return has_line(text, line, indent::drop);
 }
 
 std::string line_starting(const std::string& text, const std::string& prefix) {

@@ -9,6 +9,7 @@
 
 #include "fixtures.hpp"
 #include "run_process.hpp"
+#include "text_lines.hpp"
 
 namespace spark::test {
 
@@ -60,7 +61,7 @@ void write_npy_f64(const std::filesystem::path& file,
                    std::uint64_t columns,
                    const std::vector<double>& values);
 
-/// Lines of `text`, runs of blanks squeezed to one and trailing blanks removed.
+/// Lines of `text`, runs of blanks squeezed to one, leading and trailing blanks removed.
 std::vector<std::string> squeezed_lines(const std::string& text);
 bool has_line(const std::string& text, const std::string& line);
 /// The first squeezed line that starts with `prefix`, or "".

@@ -10,6 +10,7 @@
 
 #include "run_process.hpp"
 #include "test_plugin_paths.hpp"
+#include "text_lines.hpp"
 
 using spark::test::process_result;
 using spark::test::test_plugin;
@@ -31,32 +32,13 @@ std::string canonical(const std::string& name) {
     return std::filesystem::canonical(test_plugin(name)).string();
 }
 
-/// The lines of `text` with each run of blanks squeezed to one space (tables pad columns).
+// Table rows keep one leading space: describe indents its sections.
 strings squeezed_lines(const std::string& text) {
-    strings lines;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);) {
-        std::string out;
-        for (const char c : line) {
-            if (c != ' ' || out.empty() || out.back() != ' ') {
-                out += c;
-            }
-        }
-        while (!out.empty() && out.back() == ' ') {
-            out.pop_back();
-        }
-        lines.push_back(out);
-    }
-    return lines;
+    return spark::test::squeezed_lines(text, spark::test::indent::keep_one);
 }
 
 bool has_line(const std::string& text, const std::string& line) {
-    for (const auto& candidate : squeezed_lines(text)) {
-        if (candidate == line) {
-            return true;
-        }
-    }
-    return false;
+    return spark::test::has_line(text, line, spark::test::indent::keep_one);
 }
 
 } // namespace
