@@ -1,0 +1,518 @@
+// SPDX-License-Identifier: Apache-2.0
+// brain_bench: how fast the runtime steps brains, in steps per second (median of repeated timed
+// blocks after a warm-up), for (a) the example brain, (b) a 4,000-neuron LIF brain with 2%
+// connectivity (learning on, and off with eta = 0), and (c) the runtime's own cost per module and
+// step with many bench.noop modules; each on the sequential executor and on the flow graph with 1
+// and 2 threads. Prints a table and, with --json FILE, writes every result (bench/run.sh reads it
+// to compute the ratio against the Brian2 peer).
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <filesystem>
+#include <fstream>
+#include <initializer_list>
+#include <iostream>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include <spark/registry/plugin_registry.hpp>
+#include <spark/runtime/brain.hpp>
+#include <spark/runtime/brain_config.hpp>
+
+namespace {
+
+namespace rt = spark::runtime;
+using clock_type = std::chrono::steady_clock;
+
+// ---------------------------------------------------------------------------------------------
+// .scfg text builders (upstream's schema, as brain_config::from_json reads it)
+
+/// Concatenation by appending: GCC 12 at -O3 warns (-Wrestrict, a false positive) on
+/// `"literal" + std::string&&`, and the build treats warnings as errors.
+std::string cat(std::initializer_list<std::string_view> parts) {
+    std::string text;
+    for (const auto part : parts) {
+        text.append(part);
+    }
+    return text;
+}
+
+std::string quoted(std::string_view s) {
+    return cat({"\"", s, "\""});
+}
+
+std::string number(double v) {
+    std::array<char, 32> text{};
+    std::snprintf(text.data(), text.size(), "%.9g", v);
+    return text.data();
+}
+
+std::string spec_json(std::string_view payload, std::uint32_t size) {
+    return cat({R"({"__type__": "port_specs", "__data__": {"payload_type": {"__payload_type__": ")",
+                payload,
+                R"("}, "shape": [)",
+                std::to_string(size),
+                R"(], "dtype": {"__type__": "dtype", "name": "float32"}, "description": null}})"});
+}
+
+std::string map_json(std::string_view origin, std::string_view port) {
+    return cat({R"({"__type__": "port_map", "__data__": {"origin": )",
+                quoted(origin),
+                R"(, "port": )",
+                quoted(port),
+                "}}"});
+}
+
+using source = std::pair<std::string, std::string>; // origin module (or "__call__"), port
+
+std::string module_json(std::string_view name,
+                        std::string_view class_ref,
+                        std::string_view port,
+                        const std::vector<source>& sources,
+                        std::string_view config) {
+    std::string inputs = cat({quoted(port), ": ["});
+    for (std::size_t i = 0; i < sources.size(); ++i) {
+        inputs.append(i > 0 ? ", " : "").append(map_json(sources[i].first, sources[i].second));
+    }
+    inputs.append("]");
+    return cat({quoted(name),
+                R"(: {"__type__": "module_specs", "__data__": {"name": )",
+                quoted(name),
+                R"(, "module_cls": {"__module_type__": )",
+                quoted(class_ref),
+                R"(}, "inputs": {)",
+                inputs,
+                R"(}, "config": )",
+                config,
+                "}}"});
+}
+
+std::string brain_json(std::string_view inputs,
+                       std::string_view outputs,
+                       const std::vector<std::string>& modules) {
+    std::string text = cat({R"({"__type__": "brain_config", "__cfg__": {"input_map": {)",
+                            inputs,
+                            R"(}, "output_map": {)",
+                            outputs,
+                            R"(}, "modules_map": {)"});
+    for (std::size_t i = 0; i < modules.size(); ++i) {
+        text.append(i > 0 ? ", " : "").append(modules[i]);
+    }
+    return text.append("}}}");
+}
+
+/// The E/I LIF network the Brian2 peer (bench/peer/brian2_lif.py) mirrors: input `drive` [n_input]
+/// -> poisson_spiker -> A_ex (n_ex, excitatory) and A_in (n_in, inhibitory), each reading
+/// [input, A_ex, A_in]; kernels sparse_uniform (density, U[0, scale) pA); delays the lif_neuron
+/// default (1..8 steps); leaky soma defaults; Hebbian rule with the given eta.
+struct lif_network {
+    std::uint32_t n_input = 200;
+    std::uint32_t n_ex = 3200;
+    std::uint32_t n_in = 800;
+    double density = 0.02;
+    // Calibrated for ~10 Hz with eta = 0 (the network is bistable: at a scale of 150 it saturates
+    // near 900 Hz, at 60 it is silent). 4 input synapses per neuron need a strong input.
+    double weight_scale = 120.0; // [pA]: weights U[0, scale) on the kept synapses
+    double max_freq = 1000.0;    // [Hz] of the Poisson input for a drive of 1 (0.5: p = 0.5)
+    double eta = 0.1;            // the Hebbian rule's learning rate; 0 = static weights
+};
+
+std::string lif_config(const lif_network& n, std::uint32_t units, double inhibitory_rate) {
+    return cat({R"({"units": [)",
+                std::to_string(units),
+                R"(], "inhibitory_rate": )",
+                number(inhibitory_rate),
+                R"(, "synapses": {"__class_ref__": "linear_synapses", "kernel": )",
+                R"({"__class_ref__": "sparse_uniform_initializer", "scale": )",
+                number(n.weight_scale),
+                R"(, "density": )",
+                number(n.density),
+                R"(}}, "learning_rule": {"__class_ref__": "hebbian_rule", "eta": )",
+                number(n.eta),
+                "}}"});
+}
+
+std::string lif_network_json(const lif_network& n) {
+    const std::vector<source> all = {
+        {"input", "spikes"}, {"A_ex", "out_spikes"}, {"A_in", "out_spikes"}};
+    return brain_json(
+        cat({quoted("drive"), ": ", spec_json("float_array", n.n_input)}),
+        "",
+        {module_json("input",
+                     "poisson_spiker",
+                     "signal",
+                     {{std::string(rt::brain_input_origin), "drive"}},
+                     cat({R"({"max_freq": )", number(n.max_freq), "}"})),
+         module_json("A_ex", "lif_neuron", "in_spikes", all, lif_config(n, n.n_ex, 0.0)),
+         module_json("A_in", "lif_neuron", "in_spikes", all, lif_config(n, n.n_in, 1.0))});
+}
+
+std::string noop_name(std::uint32_t k) {
+    return cat({"noop_", std::to_string(k)});
+}
+
+/// `count` bench.noop modules in a chain: noop_0 reads the brain input, noop_k reads noop_{k-1}
+/// (one step of latency each, as every module->module edge). Within a step no module waits for
+/// another (everything reads step t-1), so this measures pure per-module overhead.
+std::string noop_chain_json(std::uint32_t count) {
+    std::vector<std::string> modules;
+    for (std::uint32_t k = 0; k < count; ++k) {
+        const source from = k == 0 ? source{std::string(rt::brain_input_origin), "x"}
+                                   : source{noop_name(k - 1), "out"};
+        modules.push_back(module_json(noop_name(k), "noop", "in", {from}, "{}"));
+    }
+    return brain_json(cat({quoted("x"), ": ", spec_json("float_array", 1)}), "", modules);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Timing
+
+struct executor_setup {
+    std::string label; // "sequential", "flow_graph/1", ...
+    rt::brain_options options;
+};
+
+std::vector<executor_setup> executor_setups() {
+    return {{"sequential", {rt::executor_kind::sequential, 1}},
+            {"flow_graph/1", {rt::executor_kind::flow_graph, 1}},
+            {"flow_graph/2", {rt::executor_kind::flow_graph, 2}}};
+}
+
+struct settings {
+    double block_seconds = 0.5; // each timed block runs about this long
+    int repeats = 5;            // timed blocks; the median is reported
+    double warmup_seconds = 0.3;
+    std::uint64_t min_warmup_steps = 50;
+};
+
+struct result {
+    std::string bench;    // "example", "lif_4k", "noop_64", ...
+    std::string variant;  // e.g. "learning" / "static"; empty when there is one
+    std::string executor; // label of the executor_setup
+    unsigned threads = 0;
+    std::uint32_t modules = 0;
+    std::uint64_t neurons = 0;
+    std::uint64_t steps_per_block = 0;
+    double build_seconds = 0.0;
+    double median_steps_per_s = 0.0;
+    double min_steps_per_s = 0.0;
+    double max_steps_per_s = 0.0;
+    double rate_hz = -1.0; // mean firing rate of the spiking modules during the run; -1 = n/a
+};
+
+double seconds_since(clock_type::time_point start) {
+    return std::chrono::duration<double>(clock_type::now() - start).count();
+}
+
+/// Mean rate [Hz] over every spike port get_spikes_from_cache() reads (bit0), after `steps` more
+/// steps (untimed: reading the cache each step costs a little).
+double mean_rate_hz(rt::brain& brain, std::uint64_t steps) {
+    std::uint64_t spikes = 0;
+    std::uint64_t units = 0;
+    for (std::uint64_t s = 0; s < steps; ++s) {
+        brain.step();
+        for (const auto& [module, view] : brain.get_spikes_from_cache()) {
+            if (module == "input") {
+                continue; // the Poisson input's rate is what we feed, not the network's
+            }
+            const auto* bytes = static_cast<const std::uint8_t*>(view.data);
+            for (std::uint64_t i = 0; i < view.count; ++i) {
+                spikes += bytes[i] & 1U;
+            }
+            units += s == 0 ? view.count : 0;
+        }
+    }
+    if (units == 0 || steps == 0) {
+        return -1.0;
+    }
+    return static_cast<double>(spikes) / static_cast<double>(units) /
+           (static_cast<double>(steps) * brain.dt() * 1e-3);
+}
+
+result time_brain(const spark::registry::plugin_registry& registry,
+                  const rt::brain_config& config,
+                  const executor_setup& setup,
+                  const std::vector<std::pair<std::string, float>>& feeds,
+                  const settings& s,
+                  bool measure_rate) {
+    result r;
+    r.executor = setup.label;
+    r.threads = setup.options.executor == rt::executor_kind::sequential ? 1 : setup.options.threads;
+    const auto build_start = clock_type::now();
+    rt::brain brain(registry, config, setup.options);
+    r.build_seconds = seconds_since(build_start);
+    r.modules = static_cast<std::uint32_t>(brain.modules().size());
+    for (const auto& [module, view] : brain.get_spikes_from_cache()) {
+        r.neurons += module == "input" ? 0 : view.count;
+    }
+    // Inputs are constant: written once, seen at every step.
+    for (const auto& [name, value] : feeds) {
+        for (float& x : brain.input_as<float>(name)) {
+            x = value;
+        }
+    }
+    // Warm-up: lets the network settle (and caches, the flow graph's threads) and sizes the
+    // blocks from the speed it sees.
+    std::uint64_t warmup_steps = 0;
+    const auto warmup_start = clock_type::now();
+    while (warmup_steps < s.min_warmup_steps || seconds_since(warmup_start) < s.warmup_seconds) {
+        brain.step();
+        ++warmup_steps;
+    }
+    const double warm_rate = static_cast<double>(warmup_steps) / seconds_since(warmup_start);
+    r.steps_per_block =
+        std::max<std::uint64_t>(10, static_cast<std::uint64_t>(warm_rate * s.block_seconds));
+    std::vector<double> rates;
+    for (int k = 0; k < s.repeats; ++k) {
+        const auto start = clock_type::now();
+        for (std::uint64_t i = 0; i < r.steps_per_block; ++i) {
+            brain.step();
+        }
+        rates.push_back(static_cast<double>(r.steps_per_block) / seconds_since(start));
+    }
+    std::sort(rates.begin(), rates.end());
+    r.median_steps_per_s = rates.size() % 2 == 1
+                               ? rates[rates.size() / 2]
+                               : 0.5 * (rates[rates.size() / 2 - 1] + rates[rates.size() / 2]);
+    r.min_steps_per_s = rates.front();
+    r.max_steps_per_s = rates.back();
+    if (measure_rate) {
+        r.rate_hz = mean_rate_hz(brain, 200);
+    }
+    return r;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output
+
+std::string fixed(double v, int decimals) {
+    std::array<char, 64> text{};
+    std::snprintf(text.data(), text.size(), "%.*f", decimals, v);
+    return text.data();
+}
+
+void print_header(std::string_view title) {
+    std::printf("\n%s\n", std::string(title).c_str());
+    std::printf("  %-22s %-13s %8s %12s %22s %11s %9s\n",
+                "bench",
+                "executor",
+                "modules",
+                "steps/s",
+                "(min..max)",
+                "us/step",
+                "rate Hz");
+}
+
+void print_row(const result& r) {
+    const std::string name = r.variant.empty() ? r.bench : cat({r.bench, " (", r.variant, ")"});
+    const std::string range =
+        cat({"(", fixed(r.min_steps_per_s, 0), "..", fixed(r.max_steps_per_s, 0), ")"});
+    std::printf("  %-22s %-13s %8u %12.1f %22s %11.2f %9s\n",
+                name.c_str(),
+                r.executor.c_str(),
+                r.modules,
+                r.median_steps_per_s,
+                range.c_str(),
+                1e6 / r.median_steps_per_s,
+                r.rate_hz < 0 ? "-" : fixed(r.rate_hz, 1).c_str());
+    std::fflush(stdout);
+}
+
+void write_json(const std::filesystem::path& file,
+                const std::vector<result>& results,
+                const std::string& example_file) {
+    std::ofstream out(file);
+    out << "{\n  \"tool\": \"brain_bench\",\n  \"example_brain\": " << quoted(example_file)
+        << ",\n  \"hardware_threads\": " << std::thread::hardware_concurrency()
+        << ",\n  \"results\": [\n";
+    for (std::size_t i = 0; i < results.size(); ++i) {
+        const auto& r = results[i];
+        const double us_per_step = 1e6 / r.median_steps_per_s;
+        out << "    {\"bench\": " << quoted(r.bench) << ", \"variant\": " << quoted(r.variant)
+            << ", \"executor\": " << quoted(r.executor) << ", \"threads\": " << r.threads
+            << ", \"modules\": " << r.modules << ", \"neurons\": " << r.neurons
+            << ", \"steps_per_block\": " << r.steps_per_block
+            << ", \"build_s\": " << number(r.build_seconds)
+            << ", \"steps_per_s\": " << number(r.median_steps_per_s)
+            << ", \"steps_per_s_min\": " << number(r.min_steps_per_s)
+            << ", \"steps_per_s_max\": " << number(r.max_steps_per_s)
+            << ", \"us_per_step\": " << number(us_per_step)
+            << ", \"us_per_module_step\": " << number(us_per_step / r.modules)
+            << ", \"rate_hz\": " << (r.rate_hz < 0 ? "null" : number(r.rate_hz)) << "}"
+            << (i + 1 < results.size() ? "," : "") << "\n";
+    }
+    out << "  ]\n}\n";
+}
+
+struct arguments {
+    std::string example = SPARK_BENCH_EXAMPLE_BRAIN;
+    std::optional<std::filesystem::path> json;
+    std::optional<std::filesystem::path> write_large;
+    std::string only; // "", "example", "lif", "noop"
+    bool with_learning = false;
+    settings timing;
+};
+
+void usage() {
+    std::cout
+        << "usage: brain_bench [--example FILE.scfg] [--json FILE] [--only example|lif|noop]\n"
+           "                   [--repeats N] [--block-seconds S] [--with-learning]\n"
+           "                   [--write-large-brain FILE]\n"
+           "  times the example brain, a 4,000-neuron LIF brain (2% connectivity) and the\n"
+           "  runtime's per-module overhead (bench.noop chains) on the sequential executor and\n"
+           "  the flow graph with 1 and 2 threads; steps/s is the median of N timed blocks\n";
+}
+
+std::optional<arguments> parse(int argc, char** argv) {
+    arguments a;
+    const std::vector<std::string> args(argv + 1, argv + argc);
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const auto value = [&]() -> std::string {
+            if (i + 1 >= args.size()) {
+                throw std::runtime_error(cat({args[i], " needs a value"}));
+            }
+            return args[++i];
+        };
+        if (args[i] == "--example") {
+            a.example = value();
+        } else if (args[i] == "--json") {
+            a.json = value();
+        } else if (args[i] == "--only") {
+            a.only = value();
+        } else if (args[i] == "--repeats") {
+            a.timing.repeats = std::max(1, std::stoi(value()));
+        } else if (args[i] == "--block-seconds") {
+            a.timing.block_seconds = std::stod(value());
+        } else if (args[i] == "--with-learning") {
+            a.with_learning = true;
+        } else if (args[i] == "--write-large-brain") {
+            a.write_large = value();
+        } else if (args[i] == "-h" || args[i] == "--help") {
+            usage();
+            return std::nullopt;
+        } else {
+            throw std::runtime_error(cat({"unknown argument ", args[i], "; see --help"}));
+        }
+    }
+    return a;
+}
+
+int run(const arguments& a) {
+    spark::registry::search_options search;
+    search.paths = {SPARK_BENCH_BUILTIN_PLUGIN_DIR, SPARK_BENCH_NOOP_PLUGIN};
+    search.use_environment = false;
+    search.use_install_dir = false;
+    spark::registry::plugin_registry registry(search);
+    registry.discover();
+    for (const auto& f : registry.failures()) {
+        std::cerr << "brain_bench: could not load " << f.file << ": " << f.message << '\n';
+    }
+
+    lif_network learning;
+    lif_network fixed_weights = learning;
+    fixed_weights.eta = 0.0;
+    if (a.write_large) {
+        std::ofstream(*a.write_large) << lif_network_json(fixed_weights);
+        std::cout << "wrote " << a.write_large->string() << " (eta 0)\n";
+        return 0;
+    }
+
+    std::printf("brain_bench: %u hardware threads; steps/s = median of %d blocks of ~%.2f s after "
+                "a warm-up\n",
+                std::thread::hardware_concurrency(),
+                a.timing.repeats,
+                a.timing.block_seconds);
+    std::vector<result> results;
+    const auto record = [&](result r, std::string bench, std::string variant) {
+        r.bench = std::move(bench);
+        r.variant = std::move(variant);
+        print_row(r);
+        results.push_back(std::move(r));
+    };
+
+    if (a.only.empty() || a.only == "example") {
+        print_header(cat({"(a) example brain: ", a.example, ", input drive = 0.5"}));
+        if (std::filesystem::exists(a.example)) {
+            const auto config = rt::brain_config::from_file(a.example);
+            for (const auto& setup : executor_setups()) {
+                record(time_brain(registry, config, setup, {{"drive", 0.5F}}, a.timing, true),
+                       "example",
+                       "");
+            }
+        } else {
+            std::printf("  (skipped: %s does not exist)\n", a.example.c_str());
+        }
+    }
+
+    if (a.only.empty() || a.only == "lif") {
+        print_header(
+            "(b) 4,000 LIF neurons (3,200 exc + 800 inh), 200 Poisson inputs at 500 Hz, 2% "
+            "connectivity, weights U[0, 120) pA, eta 0 (static)");
+        // Static weights only by default: with eta 0.1 the potentiation-only rule drives this
+        // network into saturation (~900 Hz, a few steps/s) within a second (see README.md).
+        std::vector<std::pair<std::string, lif_network>> variants = {{"static", fixed_weights}};
+        if (a.with_learning) {
+            variants.emplace_back("learning", learning);
+        }
+        for (const auto& [variant, network] : variants) {
+            const auto config = rt::brain_config::from_json(lif_network_json(network), "lif_4k");
+            for (const auto& setup : executor_setups()) {
+                record(time_brain(registry, config, setup, {{"drive", 0.5F}}, a.timing, true),
+                       "lif_4k",
+                       variant);
+            }
+        }
+    }
+
+    if (a.only.empty() || a.only == "noop") {
+        print_header("(c) runtime overhead: chains of bench.noop modules (float[1])");
+        for (const std::uint32_t count : {1U, 64U, 256U}) {
+            const auto config =
+                rt::brain_config::from_json(noop_chain_json(count), noop_name(count));
+            for (const auto& setup : executor_setups()) {
+                record(time_brain(registry, config, setup, {{"x", 1.0F}}, a.timing, false),
+                       noop_name(count),
+                       "");
+            }
+        }
+        std::printf("\n  us per module-step (us/step / modules):\n");
+        std::printf(
+            "  %-10s %14s %14s %14s\n", "modules", "sequential", "flow_graph/1", "flow_graph/2");
+        for (const std::uint32_t count : {1U, 64U, 256U}) {
+            std::printf("  %-10u", count);
+            for (const auto& r : results) {
+                if (r.bench == noop_name(count)) {
+                    std::printf(" %14.3f", 1e6 / r.median_steps_per_s / r.modules);
+                }
+            }
+            std::printf("\n");
+        }
+    }
+
+    if (a.json) {
+        write_json(*a.json, results, a.example);
+        std::printf("\nwrote %s\n", a.json->string().c_str());
+    }
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    try {
+        const auto a = parse(argc, argv);
+        return a ? run(*a) : 0;
+    } catch (const std::exception& e) {
+        std::cerr << "brain_bench: " << e.what() << '\n';
+    }
+    return 1;
+}
