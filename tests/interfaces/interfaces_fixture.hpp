@@ -17,6 +17,7 @@
 #include <spark/runtime/errors.hpp>
 #include <spark/runtime/module_config.hpp>
 
+#include "config_helpers.hpp"
 #include "fixtures.hpp"
 
 namespace spark::test {
@@ -28,25 +29,13 @@ struct interfaces_fixture : registry_fixture {
                            "spark.initializers");
     }
 
-    /// The config of `type` from `overrides` at path "probe".
-    [[nodiscard]] spark::runtime::module_config config(std::string_view type,
-                                                       std::string_view overrides = "{}") const {
-        return spark::runtime::module_config(registry, registry.resolve(type), overrides, "probe");
+    [[nodiscard]] runtime::module_config config(std::string_view type,
+                                                std::string_view overrides = "{}") const {
+        return make_config(registry, type, overrides);
     }
-
-    /// The issues building that config reports, each as "<path>: <message>" (none when it
-    /// builds).
     [[nodiscard]] std::vector<std::string> issues(std::string_view type,
                                                   std::string_view overrides) const {
-        std::vector<std::string> lines;
-        try {
-            (void)config(type, overrides);
-        } catch (const spark::runtime::config_error& e) {
-            for (const auto& issue : e.issues()) {
-                lines.push_back(issue.path + ": " + issue.message);
-            }
-        }
-        return lines;
+        return config_issues(registry, type, overrides);
     }
 };
 

@@ -19,6 +19,9 @@
 #include <spark/abi/spark_abi.h>
 #include <spark/registry/plugin_registry.hpp>
 #include <spark/runtime/module_config.hpp>
+#include <spark/sdk/buffers.hpp>
+
+#include "config_helpers.hpp"
 
 namespace spark::test {
 
@@ -35,7 +38,7 @@ struct models_fixture {
     /// The config of `type` from the JSON object `overrides` (defaults for everything else).
     [[nodiscard]] runtime::module_config config(std::string_view type,
                                                 std::string_view overrides = "{}") const {
-        return runtime::module_config(registry, registry.resolve(type), overrides, "probe");
+        return make_config(registry, type, overrides);
     }
 };
 
@@ -51,24 +54,11 @@ port(std::int32_t payload, std::int32_t dtype, std::initializer_list<std::uint32
     return s;
 }
 
-[[nodiscard]] inline std::size_t element_count(const spark_shape_t& shape) {
-    std::size_t n = 1;
-    for (std::uint32_t a = 0; a < shape.rank; ++a) {
-        n *= shape.dims[a];
-    }
-    return n;
-}
+// Element counts and sizes: the SDK's and the ABI's own helpers.
+using sdk::element_count;
 
 [[nodiscard]] inline std::size_t element_size(std::int32_t dtype) {
-    switch (dtype) {
-    case SPARK_DTYPE_U8:
-        return 1;
-    case SPARK_DTYPE_I32:
-    case SPARK_DTYPE_F32:
-        return 4;
-    default:
-        return 8;
-    }
+    return spark_dtype_size(dtype);
 }
 
 /// One host-owned buffer (8-byte aligned storage) with its spec.
