@@ -9,6 +9,7 @@
 #include <limits>
 
 #include <spark/registry/errors.hpp>
+#include <spark/sdk/buffers.hpp>
 
 #include "npy.hpp"
 #include "text.hpp"
@@ -17,14 +18,6 @@ namespace spark::cli {
 namespace {
 
 using runtime::detail::format_number;
-
-std::uint64_t element_count(const spark_shape_t& shape) {
-    std::uint64_t n = 1;
-    for (std::uint32_t i = 0; i < shape.rank; ++i) {
-        n *= shape.dims[i];
-    }
-    return n;
-}
 
 /// The whole text as a number, or false (from_chars also reads "inf" and "nan").
 bool parse_number(std::string_view text, double& value) {
@@ -104,7 +97,7 @@ input_source input_source::parse(const std::string& name,
                                  const spark_port_spec_t& spec) {
     input_source source;
     source.name_ = name;
-    const std::uint64_t elements = element_count(spec.shape);
+    const std::uint64_t elements = sdk::element_count(spec.shape);
     const std::uint32_t size = spark_dtype_size(spec.dtype);
     source.row_bytes_ = static_cast<std::size_t>(elements * size);
     const std::string argument = "--input " + name + "=" + value;

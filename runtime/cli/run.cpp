@@ -15,6 +15,7 @@
 #include <spark/runtime/brain.hpp>
 #include <spark/runtime/brain_config.hpp>
 #include <spark/runtime/module_config.hpp>
+#include <spark/sdk/buffers.hpp>
 
 #include "commands.hpp"
 #include "inputs.hpp"
@@ -30,11 +31,7 @@ using runtime::detail::format_number;
 using runtime::detail::quoted_alternatives;
 
 std::uint64_t element_count(const spark_port_spec_t& spec) {
-    std::uint64_t n = 1;
-    for (std::uint32_t i = 0; i < spec.shape.rank; ++i) {
-        n *= spec.shape.dims[i];
-    }
-    return n;
+    return sdk::element_count(spec.shape);
 }
 
 npy_type npy_type_of(const spark_port_spec_t& spec) {
