@@ -115,6 +115,21 @@ std::size_t inhibitory_count(std::span<const std::uint8_t> spikes) {
     return n;
 }
 
+/// S3c's neuron with two presynaptic neurons firing every step, kernel [[300, 0]] pA (the second
+/// synapse has weight 0) and learning rate `eta`.
+struct two_synapse_neuron : running_module {
+    two_synapse_neuron(spark::test::models_fixture& f, const char* eta)
+        : running_module(f,
+                         "lif_neuron",
+                         std::string(R"({"units": [1], "dtype": "float64",
+        "synapses": {"kernel": {"__class_ref__": "fixed_values_initializer", "values": [300, 0]}},
+        "delays": {"max_delay": 4, "delays": 1},
+        "learning_rule": {"eta": )") +
+                             eta + "}}",
+                         {port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {2})},
+                         1) {}
+};
+
 } // namespace
 
 BOOST_FIXTURE_TEST_SUITE(lif_neuron, spark::test::models_fixture)
@@ -327,6 +342,55 @@ BOOST_AUTO_TEST_CASE(a_kernel_given_as_a_nested_initializer_config_creates_build
             }
         }
     }
+}
+
+// With eta = 0 the fused neuron delivers spikes only along synapses with a non-zero weight (an
+// optimisation that must change nothing): the zero-weight synapse adds nothing, the kernel never
+// moves, and V follows lif_neuron_composite(eta=0) of the spec (reference/golden_neurons.py):
+// constant 300 pA from step 1 on, spikes every 14 steps from step 22.
+BOOST_AUTO_TEST_CASE(static_weights_skip_zero_synapses_and_follow_the_eta_0_trajectory) {
+    two_synapse_neuron m(*this, "0");
+    const std::vector<std::uint64_t> expected_spikes = {22, 36, 50, 64, 78, 92};
+    const std::pair<std::uint64_t, double> potentials[] = {{0, 0.0},
+                                                           {1, 1.4631172649785797},
+                                                           {21, 19.501867526665336},
+                                                           {22, 10.0},
+                                                           {23, 10.97541150998572},
+                                                           {44, 16.593599079287216}};
+    std::vector<std::uint64_t> spikes;
+    for (std::uint64_t k = 0; k < 100; ++k) {
+        m.in<std::uint8_t>(0)[0] = 1;
+        m.in<std::uint8_t>(0)[1] = 1;
+        m.step(k);
+        if ((m.out<std::uint8_t>(0)[0] & 1U) != 0) {
+            spikes.push_back(k);
+        }
+        for (const auto& [step, v] : potentials) {
+            if (step == k) {
+                BOOST_TEST(m.state_values<double>("potential").at(0) == v,
+                           boost::test_tools::tolerance(1e-9));
+            }
+        }
+    }
+    BOOST_TEST(spikes == expected_spikes, boost::test_tools::per_element());
+    BOOST_TEST(m.state_values<double>("kernel") == (std::vector<double>{300, 0}),
+               boost::test_tools::per_element());
+}
+
+// With learning the rule is dense, as upstream's: a zero weight grows like any other. Both
+// synapses see the same spikes and traces, so up to the first post spike (step 22) V is S3c's and
+// the zero synapse gains exactly what the 300 pA one gains: 300.073394611861 - 300.
+BOOST_AUTO_TEST_CASE(with_learning_a_zero_weight_grows_like_any_other) {
+    two_synapse_neuron m(*this, "0.1");
+    for (std::uint64_t k = 0; k <= 22; ++k) {
+        m.in<std::uint8_t>(0)[0] = 1;
+        m.in<std::uint8_t>(0)[1] = 1;
+        m.step(k);
+    }
+    BOOST_TEST((m.out<std::uint8_t>(0)[0] & 1U) == 1U); // S3c's first post spike
+    const auto kernel = m.state_values<double>("kernel");
+    BOOST_TEST(kernel.at(0) == 300.073394611861, boost::test_tools::tolerance(1e-12));
+    BOOST_TEST(kernel.at(1) == 0.073394611861, boost::test_tools::tolerance(1e-9));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -12,28 +12,36 @@ namespace spark::neurons {
 
 class delay_groups {
 public:
-    /// `delays` is pre-major (D[o][i] at i * n_post + o), every value in [0, rows).
+    /// `delays` is pre-major (D[o][i] at i * n_post + o), every value in [0, rows). Only the
+    /// synapses with exists(i, o) join a group: a synapse that can never carry current (a zero
+    /// weight that no learning changes) costs nothing per spike.
+    template <typename Exists>
     void build(const std::vector<std::int32_t>& delays,
                std::size_t n_pre,
                std::size_t n_post,
-               std::size_t rows) {
+               std::size_t rows,
+               Exists exists) {
         rows_ = rows;
-        targets_.assign(n_pre * n_post, 0);
         offsets_.assign(n_pre * rows + 1, 0);
         // Counting sort of each presynaptic neuron's synapses by delay (stable in o).
         for (std::size_t i = 0; i < n_pre; ++i) {
             for (std::size_t o = 0; o < n_post; ++o) {
-                ++offsets_[i * rows + static_cast<std::size_t>(delays[i * n_post + o]) + 1];
+                if (exists(i, o)) {
+                    ++offsets_[i * rows + static_cast<std::size_t>(delays[i * n_post + o]) + 1];
+                }
             }
         }
         for (std::size_t g = 1; g < offsets_.size(); ++g) {
             offsets_[g] += offsets_[g - 1];
         }
+        targets_.assign(offsets_.back(), 0);
         std::vector<std::size_t> next(offsets_.begin(), offsets_.end() - 1);
         for (std::size_t i = 0; i < n_pre; ++i) {
             for (std::size_t o = 0; o < n_post; ++o) {
-                const auto g = i * rows + static_cast<std::size_t>(delays[i * n_post + o]);
-                targets_[next[g]++] = static_cast<std::uint32_t>(o);
+                if (exists(i, o)) {
+                    const auto g = i * rows + static_cast<std::size_t>(delays[i * n_post + o]);
+                    targets_[next[g]++] = static_cast<std::uint32_t>(o);
+                }
             }
         }
     }

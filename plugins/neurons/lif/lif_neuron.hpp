@@ -154,7 +154,7 @@ public:
                 delays_[i * n_post_ + o] = d[o * n_pre_ + i];
             }
         }
-        groups_.build(delays_, n_pre_, n_post_, rows_);
+        index_synapses();
         ring_.resize(rows_, n_pre_);
         fired_.assign(rows_ * n_pre_, 0);
         fired_count_.assign(rows_, 0);
@@ -164,6 +164,7 @@ public:
         post_trace_.assign(n_post_, T(0));
         spiked_.assign(n_post_, 0);
         post_fired_.assign(n_post_, 0);
+        slot_of_delay_.assign(rows_, 0);
     }
 
     // The initial state, kernel included (upstream keeps a learned kernel across reset; ours
@@ -172,6 +173,7 @@ public:
     void reset(const sdk::output_buffers& out) {
         if (kernel_learned_) {
             load_kernel();
+            index_synapses();
         }
         needs_clip_ = true;
         ring_.clear();
@@ -234,6 +236,7 @@ public:
                 }
             }
         }
+        index_synapses();
         for (std::size_t r = 0; r < rows_; ++r) {
             collect_fired(r);
         }
@@ -242,6 +245,23 @@ public:
     }
 
 private:
+    // With eta = 0 no weight ever changes after the first clip (max(0, W + 0) = max(0, W)), so a
+    // zero weight can never carry current: such synapses stay out of the delivery groups and a
+    // spike costs per existing synapse (per the kernel's density), not per postsynaptic neuron.
+    // With learning, a zero weight can grow (upstream's rule is dense), so every synapse joins.
+    [[nodiscard]] bool plastic() const noexcept { return rule_.eta != T(0); }
+
+    void index_synapses() {
+        if (plastic()) {
+            groups_.build(
+                delays_, n_pre_, n_post_, rows_, [](std::size_t, std::size_t) { return true; });
+        } else {
+            groups_.build(delays_, n_pre_, n_post_, rows_, [this](std::size_t i, std::size_t o) {
+                return weights_[i * n_post_ + o] != T(0);
+            });
+        }
+    }
+
     void load_kernel() {
         weights_ =
             to_pre_major(make_kernel<T>(kernel_init_, host_, units_, in_shape_), n_post_, n_pre_);
@@ -302,16 +322,23 @@ private:
                 w = w > T(0) ? w : T(0);
             }
             needs_clip_ = false;
+            kernel_learned_ = true;
+        }
+        if (!plastic()) {
+            return; // every later update is W <- max(0, W): nothing changes
         }
         kernel_learned_ = true;
+        // The ring row each delay reads this step.
+        for (std::size_t d = 0; d < rows_; ++d) {
+            slot_of_delay_[d] = (now + rows_ - d) % rows_;
+        }
         // Rows of the postsynaptic neurons that spiked: s_post = 1 for all their synapses.
         for (std::size_t k = 0; k < post_count; ++k) {
             const std::size_t o = post_fired_[k];
             const T y = post_trace_[o];
             for (std::size_t i = 0; i < n_pre_; ++i) {
                 const std::size_t at = i * n_post_ + o;
-                const std::size_t slot =
-                    (now + rows_ - static_cast<std::size_t>(delays_[at])) % rows_;
+                const std::size_t slot = slot_of_delay_[static_cast<std::size_t>(delays_[at])];
                 const bool arrived = ring_.row(slot)[i] != 0;
                 weights_[at] =
                     rule_.weight(weights_[at], arrived ? y : T(0), pre_trace_[slot * n_pre_ + i]);
@@ -319,7 +346,7 @@ private:
         }
         // Synapses that delivered a spike to a silent postsynaptic neuron: dW = eta * y[o].
         for (std::size_t d = 0; d < rows_; ++d) {
-            const std::size_t slot = (now + rows_ - d) % rows_;
+            const std::size_t slot = slot_of_delay_[d];
             const std::uint32_t* list = &fired_[slot * n_pre_];
             for (std::uint32_t k = 0; k < fired_count_[slot]; ++k) {
                 const std::size_t i = list[k];
@@ -349,6 +376,7 @@ private:
     std::vector<T> weights_;
     std::vector<std::int32_t> delays_;
     delay_groups groups_;
+    std::vector<std::size_t> slot_of_delay_; // learn(): the ring row of each delay this step
     spike_ring ring_;
     std::vector<std::uint32_t> fired_;
     std::vector<std::uint32_t> fired_count_;

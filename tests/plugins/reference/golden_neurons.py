@@ -104,6 +104,11 @@ def main():
     for r in lif_neuron_composite(45):
         print(f'  {r!r}')
 
+    print('S3c with eta = 0 (static weights), 100 steps: post spikes and (k, V) at some steps')
+    rows = lif_neuron_composite(100, eta=0.0)
+    print(f'  spikes {[r[0] for r in rows if r[4]]}')
+    print(f'  {[(k, rows[k][3]) for k in (0, 1, 21, 22, 23, 44)]!r}')
+
     print('S4a HebbianRule, K0 = 0.5, K after steps 0..9')
     n = 10
     def train(at):
