@@ -424,7 +424,11 @@ brain::brain(const registry::plugin_registry& registry,
     if (log.should_log(spdlog::level::debug)) {
         std::vector<std::string> parts;
         for (const auto& component : impl_->order) {
-            parts.push_back("{" + detail::join(component, ", ") + "}");
+            // Appended piece by piece: "{" + ... + "}" trips GCC 12's false -Wrestrict at -O3.
+            std::string part = "{";
+            part += detail::join(component, ", ");
+            part += '}';
+            parts.push_back(std::move(part));
         }
         log.debug("brain of {} modules, initialization order {}",
                   impl_->modules.size(),

@@ -433,22 +433,27 @@ private:
             std::vector<bool> wired(module.inputs.size(), false);
             for (const auto& [port_name, maps] : specs.inputs) {
                 const std::string port_path = base + "/" + port_name;
-                std::optional<std::uint32_t> port;
-                if (module.type != nullptr) {
-                    port = find_port(module.inputs, port_name);
-                    if (!port) {
+                // The port the sources wire into, or none (unknown type, unknown or repeated port).
+                const std::optional<std::uint32_t> port = [&]() -> std::optional<std::uint32_t> {
+                    if (module.type == nullptr) {
+                        return std::nullopt;
+                    }
+                    const auto found = find_port(module.inputs, port_name);
+                    if (!found) {
                         issue(port_path,
                               unknown_name_message("input port",
                                                    port_name,
                                                    module.type->canonical_id,
                                                    port_names(module.inputs)));
-                    } else if (wired[*port]) {
-                        issue(port_path, "input port '" + port_name + "' is listed twice");
-                        port.reset();
-                    } else {
-                        wired[*port] = true;
+                        return std::nullopt;
                     }
-                }
+                    if (wired[*found]) {
+                        issue(port_path, "input port '" + port_name + "' is listed twice");
+                        return std::nullopt;
+                    }
+                    wired[*found] = true;
+                    return found;
+                }();
                 for (std::size_t i = 0; i < maps.size(); ++i) {
                     const std::string path = port_path + "[" + std::to_string(i) + "]";
                     std::int32_t kind = 0;
