@@ -93,7 +93,8 @@ for threads in (1, 2):
             peer["rate_hz"], r["steps_per_s"] / peer["steps_per_s"]))
     if peer["note"]:
         print("  note: " + peer["note"])
-print("What differs: ours runs the Hebbian rule's loops with eta = 0 (the weights stay fixed, the")
-print("cost stays) and delivers each spike to every postsynaptic neuron of its delay group, zero")
-print("weights included; Brian2 touches only the 2% existing synapses and has no plasticity.")
+print("What differs: ours is spark.lif_neuron with eta = 0 (its Hebbian rule changes nothing, so")
+print("spikes travel only along the 2% non-zero synapses, as in Brian2); ours adds one step of")
+print("latency per module edge (the peer's delays are drawn to match); random streams differ, so")
+print("rates match, spike trains do not. See bench/README.md.")
 PY
