@@ -19,9 +19,9 @@ run: deps
 	cmake --preset release
 	cmake --build --preset release -j $(JOBS)
 	$(SPARK) plugins list
-	$(SPARK) run $(BRAIN) --steps 10000 --input drive=0.5 \
+	$(SPARK) run $(BRAIN) --steps 50000 --input drive=0.5 \
 	    --record excitatory --record inhibitory --record activity --out $(RUN_OUT)
-	$(SPARK) raster $(RUN_OUT)/excitatory.out_spikes.npy --out $(RUN_OUT)/excitatory.svg
+	$(SPARK) raster $(RUN_OUT)/excitatory.out_spikes.npy --window 49000: --out $(RUN_OUT)/excitatory.svg
 
 test: deps
 	cmake --preset dev

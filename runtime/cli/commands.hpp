@@ -51,8 +51,17 @@ struct run_request {
 int run_brain(const plugin_sources& sources, const run_request& request);
 /// `spark validate BRAIN`: every problem with its path (exit 1), or OK.
 int validate_brain(const plugin_sources& sources, const std::filesystem::path& brain_file);
+/// The steps a raster draws: [first, last), last = the end of the recording when not given.
+struct step_window {
+    std::uint64_t first = 0;
+    std::optional<std::uint64_t> last;
+};
+
 /// `spark raster FILE.npy`: an SVG spike raster of a recorded spike port.
-int raster(const std::filesystem::path& npy_file, const std::filesystem::path& svg_file, double dt);
+int raster(const std::filesystem::path& npy_file,
+           const std::filesystem::path& svg_file,
+           double dt,
+           const step_window& window);
 
 /// Rows of text printed as columns padded to the widest cell (the last column is not padded).
 class table {

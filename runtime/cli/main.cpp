@@ -5,7 +5,7 @@
 //   spark ... plugins check FILE
 //   spark ... run BRAIN.scfg --steps N [--input NAME=VALUE|FILE]... [--record SPEC]... [...]
 //   spark ... validate BRAIN.scfg
-//   spark ... raster FILE.npy [--out FILE.svg] [--dt MS]
+//   spark ... raster FILE.npy [--out FILE.svg] [--dt MS] [--window FIRST:LAST]
 // Errors are one line on stderr; exit codes: 0 ok, 1 failure, 2 usage error.
 #include <charconv>
 #include <exception>
@@ -13,6 +13,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <boost/program_options.hpp>
@@ -89,9 +90,12 @@ int run(int argc, char** argv) {
         ("progress",
          po::bool_switch(),
          "show the redrawn bar even when stderr is not a terminal (there, by default, a line "
-         "per tenth of a run longer than half a second)")                 //
-        ("no-progress", po::bool_switch(), "never show the progress bar") //
-        ("dt", po::value<double>(), "raster: the time step in ms (default 1)");
+         "per tenth of a run longer than half a second)")                      //
+        ("no-progress", po::bool_switch(), "never show the progress bar")      //
+        ("dt", po::value<double>(), "raster: the time step in ms (default 1)") //
+        ("window",
+         po::value<std::string>(),
+         "raster: FIRST:LAST, the steps to draw (LAST excluded; either may be left out)");
     po::options_description hidden;
     hidden.add_options()("command", po::value<std::vector<std::string>>());
     po::options_description all;
@@ -157,6 +161,7 @@ int run(int argc, char** argv) {
         {"no-progress", {"run"}},
         {"out", {"run", "raster"}},
         {"dt", {"raster"}},
+        {"window", {"raster"}},
     };
     for (const auto& [name, commands] : option_commands) {
         const bool given =
@@ -184,7 +189,30 @@ int run(int argc, char** argv) {
             out = options["out"].as<std::string>();
         }
         const double dt = options.count("dt") != 0 ? options["dt"].as<double>() : 1.0;
-        return spark::cli::raster(words[1], out, dt);
+        spark::cli::step_window window;
+        if (options.count("window") != 0) {
+            const std::string text = options["window"].as<std::string>();
+            const auto colon = text.find(':');
+            const auto read = [&](std::string_view part, std::uint64_t& value) {
+                const auto result = std::from_chars(part.data(), part.data() + part.size(), value);
+                return result.ec == std::errc{} && result.ptr == part.data() + part.size();
+            };
+            const std::string_view given(text);
+            const std::string_view head = given.substr(0, colon);
+            const std::string_view tail =
+                colon == std::string::npos ? std::string_view() : given.substr(colon + 1);
+            std::uint64_t last = 0;
+            if (colon == std::string::npos || (!head.empty() && !read(head, window.first)) ||
+                (!tail.empty() && !read(tail, last))) {
+                return usage_error("--window must be FIRST:LAST in steps (e.g. 0:1000, 500:, "
+                                   ":2000), got '" +
+                                   text + "'");
+            }
+            if (!tail.empty()) {
+                window.last = last;
+            }
+        }
+        return spark::cli::raster(words[1], out, dt, window);
     }
     if (command == "run") {
         spark::cli::run_request request;

@@ -69,7 +69,8 @@ std::string escape(const std::string& text) {
 
 int raster(const std::filesystem::path& npy_file,
            const std::filesystem::path& svg_file,
-           double dt) {
+           double dt,
+           const step_window& window) {
     const npy_array array = read_npy(npy_file);
     if (array.shape.empty() || array.shape.size() > 2) {
         throw spark::error(npy_file.string() + ": a raster needs shape (steps, neurons), got " +
@@ -78,7 +79,17 @@ int raster(const std::filesystem::path& npy_file,
     if (!(dt > 0)) {
         throw spark::error("--dt must be > 0, got " + runtime::detail::format_number(dt));
     }
-    const std::uint64_t steps = array.shape[0];
+    const std::uint64_t recorded = array.shape[0];
+    const std::uint64_t first = window.first;
+    const std::uint64_t last = std::min(window.last.value_or(recorded), recorded);
+    if (first >= last) {
+        throw spark::error("--window " + std::to_string(first) + ":" +
+                           (window.last ? std::to_string(*window.last) : std::string()) +
+                           " holds no step of " + npy_file.string() + ", which has " +
+                           std::to_string(recorded) + " steps (0 to " +
+                           std::to_string(recorded == 0 ? 0 : recorded - 1) + ")");
+    }
+    const std::uint64_t steps = last - first;
     const std::uint64_t neurons = array.shape.size() == 2 ? array.shape[1] : 1;
     const double plot_w = 1000;
     const double plot_h = static_cast<double>(std::clamp<std::uint64_t>(neurons * 4, 200, 600));
@@ -97,7 +108,7 @@ int raster(const std::filesystem::path& npy_file,
     const bool bytes = array.type == npy_type::u8 || array.type == npy_type::b1;
     for (std::uint64_t t = 0; t < steps; ++t) {
         for (std::uint64_t n = 0; n < neurons; ++n) {
-            const std::uint64_t i = t * neurons + n;
+            const std::uint64_t i = (first + t) * neurons + n;
             // Spikes are bit0 of a byte (the inhibition bit is not a spike); other types: non-zero.
             const bool spike =
                 bytes ? (static_cast<unsigned char>(array.data[i]) & 1U) != 0 : array.at(i) != 0.0;
@@ -119,7 +130,8 @@ int raster(const std::filesystem::path& npy_file,
         << "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
         << "<text x=\"" << num(left) << "\" y=\"24\" font-size=\"14\">"
         << escape(npy_file.filename().string()) << ": " << neurons << " neurons, " << steps
-        << " steps, " << spikes << " spikes</text>\n";
+        << " steps" << (steps == recorded ? "" : " (from step " + std::to_string(first) + ")")
+        << ", " << spikes << " spikes</text>\n";
     // The spikes: one mark per occupied pixel cell, all in one path.
     svg << "<path fill=\"black\" d=\"";
     for (std::uint64_t r = 0; r < rows; ++r) {
@@ -137,10 +149,13 @@ int raster(const std::filesystem::path& npy_file,
     // Axes, ticks and labels.
     svg << "<rect x=\"" << num(left) << "\" y=\"" << num(top) << "\" width=\"" << num(plot_w)
         << "\" height=\"" << num(plot_h) << "\" fill=\"none\" stroke=\"black\"/>\n";
+    // Time axis in ms from the window's first step; ticks at round times.
+    const double start = static_cast<double>(first) * dt;
     const double duration = static_cast<double>(steps) * dt;
     const double x_step = tick_step(duration);
-    for (double v = 0; v <= duration + 1e-9; v += x_step) {
-        const double x = left + (duration > 0 ? v / duration : 0) * plot_w;
+    for (double v = std::ceil(start / x_step - 1e-9) * x_step; v <= start + duration + 1e-9;
+         v += x_step) {
+        const double x = left + (duration > 0 ? (v - start) / duration : 0) * plot_w;
         svg << "<line x1=\"" << num(x) << "\" y1=\"" << num(top + plot_h) << "\" x2=\"" << num(x)
             << "\" y2=\"" << num(top + plot_h + 5) << "\" stroke=\"black\"/>"
             << "<text x=\"" << num(x) << "\" y=\"" << num(top + plot_h + 18)
@@ -167,7 +182,8 @@ int raster(const std::filesystem::path& npy_file,
         throw spark::error("cannot write " + svg_file.string());
     }
     std::cout << "wrote " << svg_file.string() << " (" << neurons << " neurons, " << steps
-              << " steps, " << spikes << " spikes)\n";
+              << " steps" << (steps == recorded ? "" : " from step " + std::to_string(first))
+              << ", " << spikes << " spikes)\n";
     return exit_ok;
 }
 

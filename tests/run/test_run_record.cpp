@@ -164,6 +164,23 @@ BOOST_AUTO_TEST_CASE(raster_draws_a_recorded_spike_port_as_svg) {
     const std::string d = svg.substr(path_start, svg.find("\"/>", path_start) - path_start);
     BOOST_TEST(std::count(d.begin(), d.end(), 'M') == 96);
 
+    // A window: steps [10, 40) hold the spikes of steps 10, 13, ..., 37: 10 per neuron.
+    const auto window =
+        spark_cli({"raster", npy.string(), "--window", "10:40", "--out", (dir / "w.svg").string()});
+    BOOST_TEST(window.exit_code == 0, window.err);
+    BOOST_TEST(window.out == "wrote " + (dir / "w.svg").string() +
+                                 " (3 neurons, 30 steps from step 10, 30 spikes)\n");
+    const std::string windowed = spark::test::read_text(dir / "w.svg");
+    BOOST_TEST(windowed.find(">40</text>") != std::string::npos); // the axis ends at 40 ms
+    const auto outside = spark_cli({"raster", npy.string(), "--window", "100:"});
+    BOOST_TEST(outside.exit_code == 1);
+    BOOST_TEST(outside.err == "spark: --window 100: holds no step of " + npy.string() +
+                                  ", which has 100 steps (0 to 99)\n");
+    const auto malformed = spark_cli({"raster", npy.string(), "--window", "10-40"});
+    BOOST_TEST(malformed.exit_code == 2);
+    BOOST_TEST(malformed.err == "spark: --window must be FIRST:LAST in steps (e.g. 0:1000, 500:, "
+                                ":2000), got '10-40'; see 'spark --help'\n");
+
     const auto named = spark_cli({"raster", npy.string(), "--out", (dir / "r.svg").string()});
     BOOST_TEST(named.exit_code == 0);
     BOOST_TEST(std::filesystem::exists(dir / "r.svg"));
