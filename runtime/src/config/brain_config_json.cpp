@@ -5,9 +5,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <fstream>
-#include <iterator>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -21,6 +18,7 @@
 #include <spark/runtime/brain_config.hpp>
 #include <spark/runtime/errors.hpp>
 
+#include "config/scfg_file.hpp"
 #include "log.hpp"
 #include "text.hpp"
 
@@ -178,8 +176,10 @@ std::pair<std::size_t, std::size_t> line_and_column(std::string_view text, std::
     return {line, column};
 }
 
-json::value parse_text(std::string_view text, const std::string& source) {
-    json::stream_parser parser;
+json::value parse_text(std::string_view text, const std::string& source, std::uint32_t max_depth) {
+    json::parse_options options;
+    options.max_depth = max_depth;
+    json::stream_parser parser({}, options);
     boost::system::error_code error;
     const std::size_t used = parser.write_some(text.data(), text.size(), error);
     if (!error && used < text.size()) {
@@ -190,9 +190,16 @@ json::value parse_text(std::string_view text, const std::string& source) {
     }
     if (error) {
         const auto [line, column] = line_and_column(text, used);
-        throw config_error({{source,
-                             "not valid JSON at line " + std::to_string(line) + ", column " +
-                                 std::to_string(column) + ": " + error.message()}});
+        const std::string where =
+            "at line " + std::to_string(line) + ", column " + std::to_string(column);
+        if (error == json::error::too_deep) {
+            throw config_error(
+                {{source,
+                  "JSON nested more than " + std::to_string(max_depth) + " levels deep " + where +
+                      "; a brain file is far shallower (raise "
+                      "file_limits::max_depth if it really is this deep)"}});
+        }
+        throw config_error({{source, "not valid JSON " + where + ": " + error.message()}});
     }
     return parser.release();
 }
@@ -645,8 +652,9 @@ json::value port_specs_value(const port_specs& spec) {
 
 } // namespace
 
-brain_config brain_config::from_json(std::string_view text, std::string source) {
-    const json::value document = parse_text(text, source);
+brain_config
+brain_config::from_json(std::string_view text, std::string source, const file_limits& limits) {
+    const json::value document = parse_text(text, source, limits.max_depth);
     std::vector<config_issue> issues;
     reader read(issues);
     brain_config config = read.read(document);
@@ -661,24 +669,12 @@ brain_config brain_config::from_json(std::string_view text, std::string source) 
     return config;
 }
 
-brain_config brain_config::from_file(const std::filesystem::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) {
-        throw config_error({{file.string(), "cannot open the file; check the path"}});
-    }
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    const std::string text = buffer.str();
-    constexpr std::string_view xz_magic("\xFD"
-                                        "7zXZ\0",
-                                        6);
-    if (std::string_view(text).substr(0, xz_magic.size()) == xz_magic) {
-        throw config_error({{file.string(),
-                             "the file is xz-compressed (an upstream HEAD file); decompress it "
-                             "first, e.g. `xz -dc " +
-                                 file.string() + " > brain.json`"}});
-    }
-    return from_json(text, file.string());
+brain_config brain_config::from_file(const std::filesystem::path& file, const file_limits& limits) {
+    return from_json(detail::read_scfg_text(file, limits), file.string(), limits);
+}
+
+void brain_config::to_file(const std::filesystem::path& file, file_compression compression) const {
+    detail::write_scfg_text(file, to_json(), compression);
 }
 
 std::string brain_config::to_json() const {

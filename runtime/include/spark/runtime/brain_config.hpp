@@ -54,6 +54,20 @@ struct module_specs {
     friend bool operator==(const module_specs&, const module_specs&) = default;
 };
 
+/// How `to_file` writes a `.scfg` file. Readers detect xz by its magic bytes, whatever the suffix.
+enum class file_compression {
+    none, // plain JSON (upstream af523a5)
+    xz,   // xz-compressed JSON (upstream HEAD's `to_file(..., compress=True)`)
+};
+
+/// What a reader accepts before it refuses a file (a brain file is kilobytes to a few MiB;
+/// the limits stop a damaged or hostile file from exhausting memory).
+struct file_limits {
+    std::uint64_t max_file_bytes = 64ULL * 1024 * 1024;  // the file on disk
+    std::uint64_t max_text_bytes = 256ULL * 1024 * 1024; // its JSON, after decompression
+    std::uint32_t max_depth = 64;                        // JSON nesting (arrays and objects)
+};
+
 class brain_config {
 public:
     std::vector<std::pair<std::string, port_specs>> input_map;    // in file order
@@ -69,11 +83,18 @@ public:
     /// or mistyped keys, unknown keys), each with its path; `source` names the file in messages:
     /// it is the path of a syntax error, structural problems have paths "brain/...". Missing maps
     /// are empty (as upstream); dtype "float16" reads as "float32" (we compute in float32).
-    [[nodiscard]] static brain_config from_json(std::string_view text,
-                                                std::string source = "brain");
-    [[nodiscard]] static brain_config from_file(const std::filesystem::path& file);
+    [[nodiscard]] static brain_config
+    from_json(std::string_view text, std::string source = "brain", const file_limits& limits = {});
+    /// Reads a plain or xz-compressed `.scfg` file. Throws config_error naming the file for a
+    /// missing file, one beyond `limits`, truncated or corrupt xz, and everything from_json finds.
+    [[nodiscard]] static brain_config from_file(const std::filesystem::path& file,
+                                                const file_limits& limits = {});
     /// The `.scfg` JSON text (4-space indent, upstream's key order).
     [[nodiscard]] std::string to_json() const;
+    /// Writes to_json() to `file` (its folder is created), atomically: on failure (a
+    /// config_error naming the file) the file is unchanged.
+    void to_file(const std::filesystem::path& file,
+                 file_compression compression = file_compression::none) const;
 
     /// Every problem at once, each with its path (e.g.
     /// "brain/modules_map/A_ex/inputs/in_spikes[1]"): unknown class_ref (with suggestions), unknown
