@@ -380,3 +380,73 @@ BOOST_AUTO_TEST_CASE(every_problem_is_reported_at_once) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// Upstream's "a__b" paths and "_s_" shared values (spec core §1.5.3's worked examples, on rt.probe:
+// tau, soma (rt.inner: tau, scale), kernel (a number or an rt.fill config with scale)).
+BOOST_FIXTURE_TEST_SUITE(module_config_delimiters, spark::test::runtime_fixture)
+
+BOOST_AUTO_TEST_CASE(a_double_underscore_path_reaches_a_nested_field) {
+    const module_config probe =
+        config("rt.probe", R"({"tau": 3, "soma__tau": 7, "soma__scale": 2.5, "dt": 0.5})");
+    BOOST_TEST(probe.value("tau").f == 3.0);
+    BOOST_TEST(probe.nested("soma")->value("tau").f == 7.0);
+    BOOST_TEST(probe.nested("soma")->value("scale").f == 2.5);
+    BOOST_TEST(probe.nested("soma")->dt() == 0.5);
+}
+
+BOOST_AUTO_TEST_CASE(paths_fold_level_by_level_into_initializer_configs) {
+    // {kernel: {__class_ref__: fill}, kernel__scale: 4} -> kernel = fill with scale 4; and a path
+    // into an object given explicitly merges with it ("a__b__c=1, a__d=2" -> {a: {b__c: 1, d: 2}}).
+    const module_config probe =
+        config("rt.probe", R"({"kernel": {"__class_ref__": "fill"}, "kernel__scale": 4})");
+    BOOST_TEST(probe.nested("kernel")->value("scale").f == 4.0);
+    const module_config again =
+        config("rt.probe", R"({"kernel__scale": 4, "kernel": {"__class_ref__": "fill"}})");
+    // A later plain key replaces what came before it, as upstream's fold[key] = value does.
+    BOOST_TEST(again.nested("kernel")->value("scale").f == 1.0);
+}
+
+BOOST_AUTO_TEST_CASE(a_shared_value_wins_at_every_level_that_has_the_field) {
+    // _s_tau with soma__tau: soma.tau ends as the shared value; the probe's own tau too.
+    const module_config probe = config("rt.probe", R"({"_s_tau": 4, "soma__tau": 7, "tau": 3})");
+    BOOST_TEST(probe.value("tau").f == 4.0);
+    BOOST_TEST(probe.nested("soma")->value("tau").f == 4.0);
+    // Order does not matter: shared values are applied after every explicit one.
+    const module_config first = config("rt.probe", R"({"tau": 3, "_s_tau": 6})");
+    BOOST_TEST(first.value("tau").f == 6.0);
+}
+
+BOOST_AUTO_TEST_CASE(a_shared_value_is_ignored_where_no_such_field_exists) {
+    // rt.probe has no `scale`; rt.inner and rt.fill have: only they take it.
+    const module_config probe =
+        config("rt.probe", R"({"_s_scale": 9, "kernel": {"__class_ref__": "fill"}})");
+    BOOST_TEST(probe.nested("soma")->value("scale").f == 9.0);
+    BOOST_TEST(probe.nested("kernel")->value("scale").f == 9.0);
+    BOOST_TEST(issues("rt.probe", R"({"_s_nothing_has_this": 1})").empty());
+}
+
+BOOST_AUTO_TEST_CASE(a_shared_base_field_reaches_every_nested_config) {
+    // _s_dt=0.1, soma={tau: 3}: dt is 0.1 at both levels and soma keeps its tau.
+    const module_config probe = config("rt.probe", R"({"_s_dt": 0.1, "soma": {"tau": 3}})");
+    BOOST_TEST(probe.dt() == 0.1);
+    BOOST_TEST(probe.nested("soma")->dt() == 0.1);
+    BOOST_TEST(probe.nested("soma")->value("tau").f == 3.0);
+}
+
+BOOST_AUTO_TEST_CASE(bad_paths_are_problems_with_their_path) {
+    BOOST_TEST(
+        issues("rt.probe", R"({"somaa__tau": 1})") ==
+            (std::vector<std::string>{"probe/somaa: unknown field 'somaa'; did you mean 'soma'?"}),
+        boost::test_tools::per_element());
+    BOOST_TEST(issues("rt.probe", R"({"soma__tauu": 1})") ==
+                   (std::vector<std::string>{
+                       "probe/soma/tauu: unknown field 'tauu'; did you mean 'tau'?"}),
+               boost::test_tools::per_element());
+    BOOST_TEST(issues("rt.probe", R"({"kernel": 0.3, "kernel__scale": 2})") ==
+                   (std::vector<std::string>{
+                       "probe/kernel__scale: kernel is given both as a value (0.3) and through "
+                       "'kernel__scale'; give a nested object, or keys 'a__b', not both"}),
+               boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_SUITE_END()

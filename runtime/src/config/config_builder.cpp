@@ -26,6 +26,11 @@ namespace {
 namespace json = boost::json;
 
 constexpr std::string_view class_ref_key = "__class_ref__";
+// Upstream's delimiters (spec core §1.5): "a__b": v sets field b of the nested config in field a;
+// "_s_name": v is shared: it sets `name` here and in every nested config that has such a field,
+// over explicit values, and is silently ignored where no such field exists.
+constexpr std::string_view nested_delimiter = "__";
+constexpr std::string_view shared_prefix = "_s_";
 constexpr std::string_view base_fields[] = {"seed", "dtype", "dt"};
 
 /// The base fields a config gets when no layer sets them.
@@ -172,10 +177,12 @@ public:
     builder(const registry::plugin_registry& registry, std::vector<config_issue>& issues)
         : registry_(registry), issues_(issues) {}
 
+    /// `inherited_shared`: the "_s_" values of the enclosing configs (name -> value).
     std::unique_ptr<config_impl> build(const registry::module_type_info& type,
-                                       const std::vector<layer>& layers,
+                                       const std::vector<layer>& given_layers,
                                        std::string path,
-                                       const base_values& inherited) {
+                                       const base_values& inherited,
+                                       const json::object& inherited_shared) {
         auto config = std::make_unique<config_impl>();
         const spark_module_type_t& abi = *type.abi;
         config->type = &type;
@@ -183,6 +190,32 @@ public:
         config->class_ref = type.canonical_id;
         config->slots.resize(abi.field_count);
         config->values.resize(abi.field_count);
+
+        // Fold "a__b" keys into nested objects and collect "_s_" values; the folded objects must
+        // outlive the nested builds that point into them.
+        std::deque<json::object> folded;
+        std::vector<layer> layers;
+        json::object shared;
+        for (const auto& source : given_layers) {
+            folded.push_back(fold(*source.object, shared, config->path));
+            layers.push_back({&folded.back(), source.from_schema});
+        }
+        // An enclosing config's shared value reaches this level after this level's own keys, so
+        // it wins (as upstream injects "_s_" keys into every child dict).
+        for (const auto& entry : inherited_shared) {
+            shared[entry.key()] = entry.value();
+        }
+        // Shared values for this level's fields go last: they win over explicit values.
+        json::object here;
+        for (const auto& entry : shared) {
+            if (is_field(type, entry.key())) {
+                here[entry.key()] = entry.value();
+            }
+        }
+        if (!here.empty()) {
+            folded.push_back(std::move(here));
+            layers.push_back({&folded.back(), false});
+        }
         check_keys(type, layers, config->path);
 
         const base_values base = read_base(layers, config->path, inherited);
@@ -223,7 +256,7 @@ public:
             auto& slot = config->slots[i];
             value.type = field.type;
             if (field.type == SPARK_FIELD_CONFIG || field.type == SPARK_FIELD_INITIALIZER) {
-                ok[i] = read_nested(type, field, candidates, field_path, base, value, slot);
+                ok[i] = read_nested(type, field, candidates, field_path, base, shared, value, slot);
             } else {
                 ok[i] = read_plain(type, field, candidates.back(), field_path, value, slot);
             }
@@ -238,6 +271,51 @@ public:
     }
 
 private:
+    /// Whether `name` is a field of `type` (its schema's or a base field).
+    static bool is_field(const registry::module_type_info& type, std::string_view name) {
+        for (std::uint32_t i = 0; i < type.abi->field_count; ++i) {
+            if (name == type.abi->fields[i].name) {
+                return true;
+            }
+        }
+        return std::find(std::begin(base_fields), std::end(base_fields), name) !=
+               std::end(base_fields);
+    }
+
+    /// One level of upstream's folding (spec core §1.5.1), in key order: "_s_name" goes to
+    /// `shared`; "a__b" (split at the first "__") becomes key b of the object in key a; other
+    /// keys are copied. Keys starting with "__" are left alone ("__class_ref__", metadata).
+    json::object fold(const json::object& in, json::object& shared, const std::string& path) {
+        json::object out;
+        for (const auto& entry : in) {
+            const std::string_view key = entry.key();
+            if (key.substr(0, shared_prefix.size()) == shared_prefix) {
+                shared[key.substr(shared_prefix.size())] = entry.value();
+                continue;
+            }
+            const auto split = key.find(nested_delimiter);
+            if (split == std::string_view::npos || split == 0) {
+                out[key] = entry.value();
+                continue;
+            }
+            const std::string_view child = key.substr(0, split);
+            const std::string_view rest = key.substr(split + nested_delimiter.size());
+            json::value& slot = out[child];
+            if (slot.is_null()) {
+                slot = json::object();
+            }
+            if (!slot.is_object()) {
+                issue(child_path(path, key),
+                      std::string(child) + " is given both as a value (" + render(slot) +
+                          ") and through '" + std::string(key) +
+                          "'; give a nested object, or keys 'a__b', not both");
+                continue;
+            }
+            slot.get_object()[rest] = entry.value();
+        }
+        return out;
+    }
+
     void issue(std::string path, std::string message) {
         issues_.push_back({std::move(path), std::move(message)});
     }
@@ -403,6 +481,7 @@ private:
                      const std::vector<candidate>& candidates,
                      const std::string& path,
                      const base_values& parent,
+                     const json::object& shared,
                      spark_value_t& value,
                      config_impl::slot& slot) {
         const std::string name = field.name;
@@ -475,7 +554,8 @@ private:
         base_values inherited = parent;
         inherited.seed = mix_seed(parent.seed ^ stable_hash(name));
         const std::size_t before = issues_.size();
-        slot.nested.emplace(module_config_access::make(build(*chosen, collected, path, inherited)));
+        slot.nested.emplace(
+            module_config_access::make(build(*chosen, collected, path, inherited, shared)));
         return issues_.size() == before;
     }
 
@@ -703,7 +783,7 @@ std::unique_ptr<config_impl> build_top_level(const registry::plugin_registry& re
     base.seed = mix_seed(stable_hash(path));
     std::vector<config_issue> issues;
     builder make(registry, issues);
-    auto config = make.build(type, {{&overrides, false}}, std::move(path), base);
+    auto config = make.build(type, {{&overrides, false}}, std::move(path), base, json::object());
     if (!issues.empty()) {
         throw config_error(std::move(issues));
     }
