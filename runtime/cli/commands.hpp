@@ -45,12 +45,15 @@ struct run_request {
     std::optional<std::uint64_t> seed; // when set, every module's seed derives from it
     int progress = -1;                 // 1 always, 0 never, -1 when stderr is a terminal
     std::vector<std::string> command;  // argv, for run.json
+    bool compat = false;               // load the brain file as upstream writes it
 };
 
 /// `spark run BRAIN --steps N ...`: steps a brain, prints a summary, records chosen ports.
 int run_brain(const plugin_sources& sources, const run_request& request);
 /// `spark validate BRAIN`: every problem with its path (exit 1), or OK.
-int validate_brain(const plugin_sources& sources, const std::filesystem::path& brain_file);
+int validate_brain(const plugin_sources& sources,
+                   const std::filesystem::path& brain_file,
+                   bool compat);
 /// The steps a raster draws: [first, last), last = the end of the recording when not given.
 struct step_window {
     std::uint64_t first = 0;

@@ -90,8 +90,12 @@ int run(int argc, char** argv) {
         ("progress",
          po::bool_switch(),
          "show the redrawn bar even when stderr is not a terminal (there, by default, a line "
-         "per tenth of a run longer than half a second)")                      //
-        ("no-progress", po::bool_switch(), "never show the progress bar")      //
+         "per tenth of a run longer than half a second)")                 //
+        ("no-progress", po::bool_switch(), "never show the progress bar") //
+        ("compat",
+         po::bool_switch(),
+         "run, validate: read the brain file as upstream Spark writes it: a key it does not "
+         "declare is dropped with a warning instead of being an error")        //
         ("dt", po::value<double>(), "raster: the time step in ms (default 1)") //
         ("window",
          po::value<std::string>(),
@@ -159,6 +163,7 @@ int run(int argc, char** argv) {
         {"seed", {"run"}},
         {"progress", {"run"}},
         {"no-progress", {"run"}},
+        {"compat", {"run", "validate"}},
         {"out", {"run", "raster"}},
         {"dt", {"raster"}},
         {"window", {"raster"}},
@@ -180,7 +185,7 @@ int run(int argc, char** argv) {
         }
     }
     if (command == "validate") {
-        return spark::cli::validate_brain(sources, words[1]);
+        return spark::cli::validate_brain(sources, words[1], options["compat"].as<bool>());
     }
     if (command == "raster") {
         std::filesystem::path out = words[1];
@@ -258,6 +263,7 @@ int run(int argc, char** argv) {
         request.progress =
             options["progress"].as<bool>() ? 1 : (options["no-progress"].as<bool>() ? 0 : -1);
         request.command.assign(argv, argv + argc);
+        request.compat = options["compat"].as<bool>();
         return spark::cli::run_brain(sources, request);
     }
     if (command != "plugins") {

@@ -222,7 +222,9 @@ int run_brain(const plugin_sources& sources, const run_request& request) {
 
     std::optional<runtime::brain_config> config;
     try {
-        config.emplace(runtime::brain_config::from_file(request.brain_file));
+        config.emplace(runtime::brain_config::from_file(
+            request.brain_file,
+            request.compat ? runtime::config_mode::compat : runtime::config_mode::strict));
     } catch (const runtime::config_error& e) {
         print_issues(e);
         return exit_failure;
@@ -532,7 +534,9 @@ int run_brain(const plugin_sources& sources, const run_request& request) {
     return exit_ok;
 }
 
-int validate_brain(const plugin_sources& sources, const std::filesystem::path& brain_file) {
+int validate_brain(const plugin_sources& sources,
+                   const std::filesystem::path& brain_file,
+                   bool compat) {
     if (std::ifstream probe(brain_file); !probe) {
         std::cerr << "spark: " << brain_file.string() << ": cannot open the file; check the path\n";
         return exit_failure;
@@ -541,7 +545,10 @@ int validate_brain(const plugin_sources& sources, const std::filesystem::path& b
     plugins.discover();
     std::vector<runtime::config_issue> issues;
     try {
-        issues = runtime::brain_config::from_file(brain_file).validate(plugins);
+        issues =
+            runtime::brain_config::from_file(
+                brain_file, compat ? runtime::config_mode::compat : runtime::config_mode::strict)
+                .validate(plugins);
     } catch (const runtime::config_error& e) {
         issues = e.issues();
     }

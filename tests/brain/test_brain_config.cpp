@@ -105,9 +105,57 @@ BOOST_AUTO_TEST_CASE(reads_an_upstream_style_file) {
     BOOST_TEST((inputs[0].second[1] == port_map{"relay", "out"}));
     BOOST_TEST(config.graph_editor_metadata_json == R"({"drive":{"pos":[10,20]}})");
     BOOST_TEST(config.metadata_json == "{}");
-    BOOST_TEST(
-        spark::test::captured_log().contains("spark.runtime", "float16 values run in float32"));
+    // One warning per float16, with its path.
+    BOOST_TEST(spark::test::captured_log().contains(
+        "spark.runtime", "brain/input_map/drive/dtype: float16 runs as float32"));
+    BOOST_TEST(spark::test::captured_log().contains(
+        "spark.runtime", "brain/modules_map/total/config/dtype: float16 runs as float32"));
     BOOST_TEST(config.validate(registry).empty());
+}
+
+// An upstream file with stale keys (at the brain level and in a module config): strict mode (the
+// default, for our files) lists each with its path; compat mode drops each with one warning.
+BOOST_AUTO_TEST_CASE(compat_mode_drops_unknown_keys_with_a_warning_each) {
+    std::string stale = good_file;
+    const auto replace = [&](const std::string& from, const std::string& to) {
+        const auto at = stale.find(from);
+        BOOST_TEST_REQUIRE(at != std::string::npos);
+        stale.replace(at, from.size(), to);
+    };
+    replace(R"("__shared_config_delimiter__": "_s_",)",
+            R"("__shared_config_delimiter__": "_s_", "modules_specs": [],)");
+    replace(R"("config": {"gain": 2.0,)", R"("config": {"gain": 2.0, "gain_tau": 5,)");
+
+    BOOST_TEST(parse_issues(stale) ==
+                   (strings{"brain/modules_specs: unknown key 'modules_specs'; expected "
+                            "'input_map', 'output_map', 'modules_map', '__metadata__', "
+                            "'__graph_editor_metadata__', '__config_delimiter__' or "
+                            "'__shared_config_delimiter__'"}),
+               boost::test_tools::per_element());
+    const brain_config strict = brain_config::from_json(good_file);
+    BOOST_TEST((strict.mode == spark::runtime::config_mode::strict));
+
+    const brain_config compat =
+        brain_config::from_json(stale, "upstream.scfg", spark::runtime::config_mode::compat);
+    BOOST_TEST((compat.mode == spark::runtime::config_mode::compat));
+    BOOST_TEST(spark::test::captured_log().contains(
+        "spark.runtime",
+        "brain/modules_specs: unknown key 'modules_specs'; expected 'input_map', 'output_map', "
+        "'modules_map', '__metadata__', '__graph_editor_metadata__', '__config_delimiter__' or "
+        "'__shared_config_delimiter__' (dropped in compat mode)"));
+    // The module config's stale field is dropped when the brain builds its configs.
+    BOOST_TEST(compat.validate(registry).empty());
+    BOOST_TEST(spark::test::captured_log().contains(
+        "spark.runtime", "brain/total/gain_tau: unknown field 'gain_tau'"));
+    BOOST_TEST(spark::test::captured_log().contains("spark.runtime", "(dropped in compat mode)"));
+    // The same config in strict mode refuses the stale field, with its path.
+    brain_config strict_again = compat;
+    strict_again.mode = spark::runtime::config_mode::strict;
+    bool found = false;
+    for (const auto& issue : strict_again.validate(registry)) {
+        found = found || issue.path == "brain/total/gain_tau";
+    }
+    BOOST_TEST(found);
 }
 
 BOOST_AUTO_TEST_CASE(to_json_round_trips) {

@@ -35,7 +35,7 @@ void write_bytes(const std::filesystem::path& file, const std::string& bytes) {
 /// The one problem from_file reports, as "<path>: <message>".
 std::string refusal(const std::filesystem::path& file, const file_limits& limits = {}) {
     try {
-        (void)brain_config::from_file(file, limits);
+        (void)brain_config::from_file(file, spark::runtime::config_mode::strict, limits);
     } catch (const config_error& e) {
         BOOST_TEST_REQUIRE(e.issues().size() == 1U);
         return e.issues()[0].path + ": " + e.issues()[0].message;
@@ -155,7 +155,9 @@ BOOST_AUTO_TEST_CASE(deeply_nested_json_is_refused_with_line_and_column) {
     deeper.max_depth = 200;
     // Deep enough now: the JSON parses and the envelope check speaks instead.
     BOOST_CHECK_EXCEPTION(
-        (void)brain_config::from_file(file, deeper), config_error, [](const config_error& e) {
+        (void)brain_config::from_file(file, spark::runtime::config_mode::strict, deeper),
+        config_error,
+        [](const config_error& e) {
             for (const auto& issue : e.issues()) {
                 if (issue.message.find("nested") != std::string::npos) {
                     return false;

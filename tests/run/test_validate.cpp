@@ -57,6 +57,25 @@ BOOST_AUTO_TEST_CASE(a_file_that_is_not_json_is_a_problem_with_line_and_column) 
     BOOST_TEST(run.err.find("spark: " + brain) == 0U, run.err);
 }
 
+BOOST_AUTO_TEST_CASE(compat_mode_drops_stale_keys_with_a_warning_each) {
+    const spark::test::scratch_dir dir;
+    // The soma brain with a key leaky_soma does not declare (as upstream files carry stale keys).
+    const auto brain = spark::test::write_file(
+        dir / "stale.scfg", spark::test::soma_brain(R"({"potential_tau": 20, "cooldown": 2})"));
+    const auto strict = spark_cli({"validate", brain});
+    BOOST_TEST(strict.exit_code == 1);
+    BOOST_TEST(strict.out.find("brain/soma/cooldown: unknown field 'cooldown'") == 0U, strict.out);
+    const auto compat = spark_cli({"validate", "--compat", brain});
+    BOOST_TEST(compat.exit_code == 0, compat.out + compat.err);
+    BOOST_TEST(compat.out == "OK\n");
+    BOOST_TEST(compat.err.find("spark: warning: [spark.runtime] brain/soma/cooldown: unknown field "
+                               "'cooldown'") == 0U,
+               compat.err);
+    BOOST_TEST(compat.err.find("(dropped in compat mode)\n") != std::string::npos);
+    const auto run = spark_cli({"run", "--compat", brain, "--steps", "2", "--input", "drive=1"});
+    BOOST_TEST(run.exit_code == 0, run.err);
+}
+
 BOOST_AUTO_TEST_CASE(a_missing_file_is_one_line) {
     const auto result = spark_cli({"validate", "/nonexistent/brain.scfg"});
     BOOST_TEST(result.exit_code == 1);

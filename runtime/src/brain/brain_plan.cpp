@@ -343,8 +343,11 @@ private:
                     .push_back(&abi.ports[p]);
             }
             try {
-                module.config.emplace(
-                    registry_, *module.type, specs.config_json, "brain/" + specs.name);
+                module.config.emplace(registry_,
+                                      *module.type,
+                                      specs.config_json,
+                                      "brain/" + specs.name,
+                                      config_.mode);
             } catch (const config_error& e) {
                 issues_.insert(issues_.end(), e.issues().begin(), e.issues().end());
             }

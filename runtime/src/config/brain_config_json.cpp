@@ -220,13 +220,13 @@ constexpr std::string_view dtype_names[] = {"bool",
 
 class reader {
 public:
-    explicit reader(std::vector<config_issue>& issues) : issues_(issues) {}
+    reader(std::vector<config_issue>& issues, config_mode mode) : issues_(issues), mode_(mode) {}
 
     void issue(std::string path, std::string message) {
         issues_.push_back({std::move(path), std::move(message)});
     }
 
-    bool float16_seen = false;
+    std::vector<std::string> float16_paths; // where a float16 dtype was read as float32
 
     const json::object* object(const json::value* value, const std::string& path) {
         if (value == nullptr) {
@@ -254,6 +254,11 @@ public:
                 message += "; did you mean " + detail::quoted_alternatives(close) + "?";
             } else {
                 message += "; expected " + detail::quoted_alternatives(allowed);
+            }
+            if (mode_ == config_mode::compat) {
+                // Upstream files carry keys of older versions: drop them, visibly.
+                detail::logger().warn("{}: {} (dropped in compat mode)", at(path, key), message);
+                continue;
             }
             issue(at(path, key), message);
         }
@@ -351,7 +356,7 @@ public:
             return false;
         }
         if (name == "float16") {
-            float16_seen = true;
+            float16_paths.push_back(path);
             name = "float32";
         }
         out = name;
@@ -415,10 +420,11 @@ public:
 
     /// A module config: dtype tags become plain names ({"__type__": "dtype", "name": "float16"}
     /// -> "float32") at every level, the way module_config reads them.
-    void normalise_config(json::value& value) {
+    void normalise_config(json::value& value, const std::string& path) {
         if (value.is_array()) {
+            std::size_t i = 0;
             for (auto& item : value.get_array()) {
-                normalise_config(item);
+                normalise_config(item, path + "[" + std::to_string(i++) + "]");
             }
             return;
         }
@@ -432,14 +438,14 @@ public:
             type->get_string() == "dtype" && name->is_string()) {
             std::string text(name->get_string());
             if (text == "float16") {
-                float16_seen = true;
+                float16_paths.push_back(path);
                 text = "float32";
             }
             value = json::string(text);
             return;
         }
         for (auto& entry : object) {
-            normalise_config(entry.value());
+            normalise_config(entry.value(), at(path, entry.key()));
         }
     }
 
@@ -500,7 +506,7 @@ public:
                     module.graph_editor_metadata_json = compact(*metadata);
                     fields.erase("__graph_editor_metadata__");
                 }
-                normalise_config(copy);
+                normalise_config(copy, at(path, "config"));
                 module.config_json = compact(copy);
             } else {
                 issue(at(path, "config"), "must be an object, got " + kind_text(*config));
@@ -608,6 +614,7 @@ public:
 
 private:
     std::vector<config_issue>& issues_;
+    config_mode mode_;
 };
 
 json::value parse_kept(const std::string& text) {
@@ -652,25 +659,31 @@ json::value port_specs_value(const port_specs& spec) {
 
 } // namespace
 
-brain_config
-brain_config::from_json(std::string_view text, std::string source, const file_limits& limits) {
+brain_config brain_config::from_json(std::string_view text,
+                                     std::string source,
+                                     config_mode mode,
+                                     const file_limits& limits) {
     const json::value document = parse_text(text, source, limits.max_depth);
     std::vector<config_issue> issues;
-    reader read(issues);
+    reader read(issues, mode);
     brain_config config = read.read(document);
     if (!issues.empty()) {
         throw config_error(std::move(issues));
     }
-    if (read.float16_seen) {
-        detail::logger().warn("{}: float16 values run in float32 (Spark C++ computes in float32 "
-                              "or float64)",
-                              source);
+    for (const auto& path : read.float16_paths) {
+        detail::logger().warn("{}: {}: float16 runs as float32 (Spark C++ computes in float32 or "
+                              "float64)",
+                              source,
+                              path);
     }
+    config.mode = mode;
     return config;
 }
 
-brain_config brain_config::from_file(const std::filesystem::path& file, const file_limits& limits) {
-    return from_json(detail::read_scfg_text(file, limits), file.string(), limits);
+brain_config brain_config::from_file(const std::filesystem::path& file,
+                                     config_mode mode,
+                                     const file_limits& limits) {
+    return from_json(detail::read_scfg_text(file, limits), file.string(), mode, limits);
 }
 
 void brain_config::to_file(const std::filesystem::path& file, file_compression compression) const {

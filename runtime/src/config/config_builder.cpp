@@ -18,6 +18,7 @@
 #include <spark/abi/types.h>
 #include <spark/runtime/errors.hpp>
 
+#include "log.hpp"
 #include "text.hpp"
 
 namespace spark::runtime::detail {
@@ -174,8 +175,10 @@ std::string with_article(std::string_view noun) {
 
 class builder {
 public:
-    builder(const registry::plugin_registry& registry, std::vector<config_issue>& issues)
-        : registry_(registry), issues_(issues) {}
+    builder(const registry::plugin_registry& registry,
+            std::vector<config_issue>& issues,
+            config_mode mode)
+        : registry_(registry), issues_(issues), mode_(mode) {}
 
     /// `inherited_shared`: the "_s_" values of the enclosing configs (name -> value).
     std::unique_ptr<config_impl> build(const registry::module_type_info& type,
@@ -349,6 +352,12 @@ private:
                     message += "; did you mean " + quoted_alternatives(close) + "?";
                 } else {
                     message += "; the fields of " + type.canonical_id + " are " + join(known, ", ");
+                }
+                if (mode_ == config_mode::compat && !source.from_schema) {
+                    // Upstream files carry keys of older versions: drop them, visibly.
+                    logger().warn(
+                        "{}: {} (dropped in compat mode)", child_path(path, key), message);
+                    continue;
                 }
                 issue(child_path(path, key), message + schema_note(source.from_schema, type));
             }
@@ -771,18 +780,20 @@ private:
 
     const registry::plugin_registry& registry_;
     std::vector<config_issue>& issues_;
+    config_mode mode_;
 };
 
 /// A top-level config from an object of overrides. Throws config_error with every issue.
 std::unique_ptr<config_impl> build_top_level(const registry::plugin_registry& registry,
                                              const registry::module_type_info& type,
                                              const json::object& overrides,
-                                             std::string path) {
+                                             std::string path,
+                                             config_mode mode) {
     base_values base;
     // Each module of a brain gets its own reproducible stream without anyone choosing seeds.
     base.seed = mix_seed(stable_hash(path));
     std::vector<config_issue> issues;
-    builder make(registry, issues);
+    builder make(registry, issues, mode);
     auto config = make.build(type, {{&overrides, false}}, std::move(path), base, json::object());
     if (!issues.empty()) {
         throw config_error(std::move(issues));
@@ -795,7 +806,8 @@ std::unique_ptr<config_impl> build_top_level(const registry::plugin_registry& re
 std::unique_ptr<config_impl> build_module_config(const registry::plugin_registry& registry,
                                                  const registry::module_type_info& type,
                                                  std::string_view overrides_json,
-                                                 std::string path) {
+                                                 std::string path,
+                                                 config_mode mode) {
     boost::system::error_code error;
     const json::value parsed = json::parse(overrides_json, error);
     if (error) {
@@ -804,14 +816,7 @@ std::unique_ptr<config_impl> build_module_config(const registry::plugin_registry
     if (!parsed.is_object()) {
         throw config_error({{path, "the overrides must be a JSON object, got " + render(parsed)}});
     }
-    return build_top_level(registry, type, parsed.get_object(), std::move(path));
-}
-
-module_config make_module_config(const registry::plugin_registry& registry,
-                                 const registry::module_type_info& type,
-                                 const boost::json::object& overrides,
-                                 std::string path) {
-    return module_config_access::make(build_top_level(registry, type, overrides, std::move(path)));
+    return build_top_level(registry, type, parsed.get_object(), std::move(path), mode);
 }
 
 } // namespace spark::runtime::detail

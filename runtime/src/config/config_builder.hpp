@@ -21,12 +21,7 @@ namespace spark::runtime::detail {
 build_module_config(const registry::plugin_registry& registry,
                     const registry::module_type_info& type,
                     std::string_view overrides_json,
-                    std::string path);
-
-/// The same from an already parsed object (brain files). Throws config_error.
-[[nodiscard]] module_config make_module_config(const registry::plugin_registry& registry,
-                                               const registry::module_type_info& type,
-                                               const boost::json::object& overrides,
-                                               std::string path);
+                    std::string path,
+                    config_mode mode);
 
 } // namespace spark::runtime::detail

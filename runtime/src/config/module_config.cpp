@@ -41,8 +41,10 @@ void module_config::impl::link() {
 module_config::module_config(const registry::plugin_registry& registry,
                              const registry::module_type_info& type,
                              std::string_view overrides_json,
-                             std::string path)
-    : module_config(detail::build_module_config(registry, type, overrides_json, std::move(path))) {}
+                             std::string path,
+                             config_mode mode)
+    : module_config(
+          detail::build_module_config(registry, type, overrides_json, std::move(path), mode)) {}
 
 module_config::module_config(std::unique_ptr<impl> data) : impl_(std::move(data)) {}
 module_config::module_config(module_config&&) noexcept = default;

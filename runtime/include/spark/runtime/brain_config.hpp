@@ -11,6 +11,7 @@
 #include <vector>
 
 #include <spark/registry/plugin_registry.hpp>
+#include <spark/runtime/config_mode.hpp>
 #include <spark/runtime/errors.hpp>
 
 namespace spark::runtime {
@@ -77,17 +78,26 @@ public:
     std::string graph_editor_metadata_json = "{}"; // __graph_editor_metadata__, kept verbatim
     std::string config_delimiter = "__";           // __config_delimiter__, kept verbatim
     std::string shared_config_delimiter = "_s_";   // __shared_config_delimiter__, kept verbatim
+    /// How this brain's files and module configs treat unknown keys (set by from_json/from_file;
+    /// validate() and the Brain build module configs in this mode). Not written to files.
+    config_mode mode = config_mode::strict;
 
     /// Parses `.scfg` JSON text ({"__type__": "brain_config", "__cfg__": {...}}). Throws
     /// config_error with every structural problem (malformed JSON with line and column, missing
     /// or mistyped keys, unknown keys), each with its path; `source` names the file in messages:
     /// it is the path of a syntax error, structural problems have paths "brain/...". Missing maps
     /// are empty (as upstream); dtype "float16" reads as "float32" (we compute in float32).
-    [[nodiscard]] static brain_config
-    from_json(std::string_view text, std::string source = "brain", const file_limits& limits = {});
+    [[nodiscard]] static brain_config from_json(std::string_view text,
+                                                std::string source = "brain",
+                                                config_mode mode = config_mode::strict,
+                                                const file_limits& limits = {});
     /// Reads a plain or xz-compressed `.scfg` file. Throws config_error naming the file for a
     /// missing file, one beyond `limits`, truncated or corrupt xz, and everything from_json finds.
+    /// In compat mode (for upstream's files) every unknown key, here and in module configs, is
+    /// dropped with one logged warning naming its path instead of being a problem; each float16
+    /// read as float32 is logged with its path in either mode.
     [[nodiscard]] static brain_config from_file(const std::filesystem::path& file,
+                                                config_mode mode = config_mode::strict,
                                                 const file_limits& limits = {});
     /// The `.scfg` JSON text (4-space indent, upstream's key order).
     [[nodiscard]] std::string to_json() const;

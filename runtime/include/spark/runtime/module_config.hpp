@@ -10,6 +10,7 @@
 #include <spark/abi/schema.h>
 #include <spark/registry/module_type_info.hpp>
 #include <spark/registry/plugin_registry.hpp>
+#include <spark/runtime/config_mode.hpp>
 #include <spark/runtime/errors.hpp>
 
 namespace spark::runtime {
@@ -35,11 +36,13 @@ public:
     /// Builds the config of `type` from `overrides_json` (the text of a JSON object; "{}" for the
     /// defaults). `path` prefixes every issue's path (e.g. "brain/A_ex"). The registry resolves
     /// nested type names and must outlive this config (it owns the type descriptions).
-    /// Throws config_error listing every problem.
+    /// Throws config_error listing every problem. In compat mode an unknown key is a logged
+    /// warning and is dropped.
     module_config(const registry::plugin_registry& registry,
                   const registry::module_type_info& type,
                   std::string_view overrides_json = "{}",
-                  std::string path = {});
+                  std::string path = {},
+                  config_mode mode = config_mode::strict);
 
     module_config(module_config&&) noexcept;
     module_config& operator=(module_config&&) noexcept;
