@@ -158,6 +158,38 @@ BOOST_AUTO_TEST_CASE(compat_mode_drops_unknown_keys_with_a_warning_each) {
     BOOST_TEST(found);
 }
 
+// Upstream writes config values with tags (spec core §2.2): arrays as jax_array / numpy_array,
+// nested and initializer configs as {"__type__": "<name>_config", "__cfg__": {...}}. They read as
+// the plain values module configs take; an unknown tag or an array a field cannot hold is a
+// problem with its path.
+BOOST_AUTO_TEST_CASE(tagged_config_values_read_as_plain_values) {
+    using namespace spark::test;
+    const std::string config = R"({
+        "tau": {"__type__": "jax_array", "dtype": "float32", "shape": [], "data": 5.0},
+        "units": {"__type__": "numpy_array", "dtype": "int32", "shape": [2], "data": [3, 4]},
+        "kernel": {"__type__": "uniform_initializer_config", "__cfg__": {"scale": 2.0}}})";
+    const brain_config read =
+        brain_config::from_json(brain_json({}, {}, {module_json("m", "relay", "", config)}));
+    BOOST_TEST(
+        read.modules_map.at(0).config_json ==
+        R"({"tau":5.0,"units":[3,4],"kernel":{"scale":2.0,"__class_ref__":"uniform_initializer"}})");
+
+    const std::string bad = R"({
+        "a": {"__type__": "mystery"},
+        "b": {"__type__": "jax_array", "dtype": "int32", "shape": [2], "data": [1]},
+        "c": {"__type__": "jax_array", "dtype": "int32", "shape": [1, 1], "data": [[1]]}})";
+    BOOST_TEST(
+        parse_issues(brain_json({}, {}, {module_json("m", "relay", "", bad)})) ==
+            (strings{"brain/modules_map/m/config/a/__type__: unknown tag \"mystery\" in a "
+                     "module config; expected \"dtype\", \"jax_array\", \"numpy_array\" or "
+                     "a config tag with \"__cfg__\"",
+                     "brain/modules_map/m/config/b/data: expected 2 values (shape [2]), got "
+                     "[1]",
+                     "brain/modules_map/m/config/c/shape: a config field holds a number or a "
+                     "flat array, got an array of shape [1,1]"}),
+        boost::test_tools::per_element());
+}
+
 BOOST_AUTO_TEST_CASE(to_json_round_trips) {
     const brain_config config = brain_config::from_json(good_file);
     const std::string text = config.to_json();

@@ -418,8 +418,12 @@ public:
         return ok;
     }
 
-    /// A module config: dtype tags become plain names ({"__type__": "dtype", "name": "float16"}
-    /// -> "float32") at every level, the way module_config reads them.
+    /// A module config in the form module_config reads, at every level (spec core §2.2):
+    /// - dtype tags become plain names ({"__type__": "dtype", "name": "float16"} -> "float32");
+    /// - jax_array / numpy_array tags become a number (shape []) or a flat array (shape [n]);
+    /// - tagged configs ({"__type__": "x_config", "__cfg__": {...}}, as upstream HEAD writes nested
+    ///   and initializer configs) become {"__class_ref__": "x", ...};
+    /// - any other "__type__" is a problem naming the tag.
     void normalise_config(json::value& value, const std::string& path) {
         if (value.is_array()) {
             std::size_t i = 0;
@@ -432,21 +436,85 @@ public:
             return;
         }
         auto& object = value.get_object();
-        const auto* type = object.if_contains("__type__");
-        const auto* name = object.if_contains("name");
-        if (object.size() == 2 && type != nullptr && name != nullptr && type->is_string() &&
-            type->get_string() == "dtype" && name->is_string()) {
-            std::string text(name->get_string());
-            if (text == "float16") {
-                float16_paths.push_back(path);
-                text = "float32";
+        if (const auto* type = object.if_contains("__type__")) {
+            const std::string tag = type->is_string() ? std::string(type->get_string()) : "";
+            if (tag == "dtype") {
+                std::string name;
+                if (dtype(&value, path, name)) {
+                    value = json::string(name);
+                }
+                return;
             }
-            value = json::string(text);
-            return;
+            if (tag == "jax_array" || tag == "numpy_array") {
+                value = array_value(object, path);
+                return;
+            }
+            if (object.contains("__cfg__")) {
+                value = tagged_config(object, path);
+                if (!value.is_object()) {
+                    return;
+                }
+            } else {
+                issue(at(path, "__type__"),
+                      "unknown tag " + compact(*type) +
+                          " in a module config; expected \"dtype\", \"jax_array\", "
+                          "\"numpy_array\" or a config tag with \"__cfg__\"");
+                value = nullptr;
+                return;
+            }
         }
-        for (auto& entry : object) {
+        for (auto& entry : value.get_object()) {
             normalise_config(entry.value(), at(path, entry.key()));
         }
+    }
+
+    /// {"__type__": "jax_array", "dtype": ..., "shape": [...], "data": ...} as a config value:
+    /// a number for shape [], a flat array for shape [n]; config fields hold nothing deeper.
+    json::value array_value(const json::object& object, const std::string& path) {
+        only(object, path, {"__type__", "dtype", "shape", "data"});
+        std::vector<std::uint32_t> dims;
+        const auto* data = required(object, "data", path);
+        if (!shape(required(object, "shape", path), at(path, "shape"), dims) || data == nullptr) {
+            return nullptr;
+        }
+        if (dims.empty()) {
+            if (!data->is_number() && !data->is_bool()) {
+                issue(at(path, "data"), "a shape [] array holds one number, got " + compact(*data));
+                return nullptr;
+            }
+            return *data;
+        }
+        if (dims.size() > 1) {
+            issue(at(path, "shape"),
+                  "a config field holds a number or a flat array, got an array of shape " +
+                      compact(object.at("shape")));
+            return nullptr;
+        }
+        if (!data->is_array() || data->get_array().size() != dims[0]) {
+            issue(at(path, "data"),
+                  "expected " + std::to_string(dims[0]) + " values (shape " +
+                      compact(object.at("shape")) + "), got " + compact(*data));
+            return nullptr;
+        }
+        return *data;
+    }
+
+    /// {"__type__": "x_config", "__cfg__": {...}} -> {"__class_ref__": "x", ...}.
+    json::value tagged_config(const json::object& object, const std::string& path) {
+        only(object, path, {"__type__", "__cfg__"});
+        std::string name;
+        const auto* fields = this->object(object.if_contains("__cfg__"), at(path, "__cfg__"));
+        if (!text(object.if_contains("__type__"), at(path, "__type__"), name) ||
+            fields == nullptr) {
+            return nullptr;
+        }
+        constexpr std::string_view suffix = "_config";
+        if (name.size() > suffix.size() && name.ends_with(suffix)) {
+            name.resize(name.size() - suffix.size());
+        }
+        json::object out = *fields;
+        out["__class_ref__"] = name;
+        return out;
     }
 
     void read_module(const std::string& key,
