@@ -179,20 +179,6 @@ std::vector<recording> resolve_records(const runtime::brain& brain,
     return records;
 }
 
-/// With --seed S, every module's top-level seed is derived from S and its name (nested configs
-/// derive theirs from it as usual), replacing seeds in the file.
-void apply_seed(runtime::brain_config& config, std::uint64_t seed) {
-    for (auto& module : config.modules_map) {
-        json::value parsed = json::parse(module.config_json.empty() ? "{}" : module.config_json);
-        if (!parsed.is_object()) {
-            continue; // the brain's own validation reports it
-        }
-        parsed.as_object()["seed"] =
-            runtime::detail::mix_seed(seed ^ runtime::detail::stable_hash(module.name));
-        module.config_json = json::serialize(parsed);
-    }
-}
-
 void print_issues(const runtime::config_error& e) {
     for (const auto& issue : e.issues()) {
         std::cerr << "spark: " << issue.path << ": " << issue.message << '\n';
@@ -230,7 +216,7 @@ int run_brain(const plugin_sources& sources, const run_request& request) {
         return exit_failure;
     }
     if (request.seed) {
-        apply_seed(*config, *request.seed);
+        config->refresh_seeds(*request.seed); // replaces every seed of the file
     }
 
     runtime::brain_options options;

@@ -190,6 +190,47 @@ BOOST_AUTO_TEST_CASE(tagged_config_values_read_as_plain_values) {
         boost::test_tools::per_element());
 }
 
+// refresh_seeds(): every module's seed and every seed its config sets at any depth is replaced;
+// with a seed the result depends only on it, without one it is fresh each time.
+BOOST_AUTO_TEST_CASE(refresh_seeds_replaces_every_seed_reproducibly) {
+    using namespace spark::test;
+    const std::string text =
+        brain_json({},
+                   {},
+                   {module_json("a", "relay", "", R"({"seed": 1, "soma": {"seed": 2, "tau": 3}})"),
+                    module_json("b", "relay", "", "{}")});
+    const auto seeds_of = [](const brain_config& config) {
+        std::vector<std::string> out;
+        for (const auto& module : config.modules_map) {
+            out.push_back(module.config_json);
+        }
+        return out;
+    };
+    brain_config first = brain_config::from_json(text);
+    const auto before = seeds_of(first);
+    first.refresh_seeds(7);
+    brain_config second = brain_config::from_json(text);
+    second.refresh_seeds(7);
+    brain_config other = brain_config::from_json(text);
+    other.refresh_seeds(8);
+    BOOST_TEST(seeds_of(first) == seeds_of(second), boost::test_tools::per_element());
+    BOOST_TEST(seeds_of(first)[0] != seeds_of(other)[0]);
+    BOOST_TEST(seeds_of(first)[1] != seeds_of(other)[1]);
+    // Every seed changed, the nested one too, and nothing else did.
+    const std::string refreshed = seeds_of(first)[0];
+    BOOST_TEST(refreshed.find(R"("seed":1,)") == std::string::npos);
+    BOOST_TEST(refreshed.find(R"("seed":2,)") == std::string::npos);
+    BOOST_TEST(refreshed.find(R"("tau":3)") != std::string::npos);
+    BOOST_TEST(seeds_of(first)[1].find(R"("seed":)") == 1U); // b had none: now it has one
+    // Without a seed: fresh each time.
+    brain_config random_a = brain_config::from_json(text);
+    brain_config random_b = brain_config::from_json(text);
+    random_a.refresh_seeds();
+    random_b.refresh_seeds();
+    BOOST_TEST(seeds_of(random_a)[0] != seeds_of(random_b)[0]);
+    BOOST_TEST(seeds_of(random_a)[0] != before[0]);
+}
+
 BOOST_AUTO_TEST_CASE(to_json_round_trips) {
     const brain_config config = brain_config::from_json(good_file);
     const std::string text = config.to_json();

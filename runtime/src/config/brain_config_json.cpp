@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <random>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -752,6 +753,42 @@ brain_config brain_config::from_file(const std::filesystem::path& file,
                                      config_mode mode,
                                      const file_limits& limits) {
     return from_json(detail::read_scfg_text(file, limits), file.string(), mode, limits);
+}
+
+namespace {
+
+/// Every "seed" below `object` (the config of one module, whose own seed is `seed`) becomes one
+/// derived from `seed` and the key path to it.
+void reseed(json::object& object, std::uint64_t seed, const std::string& path) {
+    for (auto& entry : object) {
+        const std::string here = path + "/" + std::string(entry.key());
+        if (entry.value().is_object()) {
+            auto& nested = entry.value().get_object();
+            if (nested.contains("seed")) {
+                nested["seed"] = detail::mix_seed(seed ^ detail::stable_hash(here));
+            }
+            reseed(nested, seed, here);
+        }
+    }
+}
+
+} // namespace
+
+void brain_config::refresh_seeds(std::optional<std::uint64_t> seed) {
+    std::random_device entropy;
+    for (auto& module : modules_map) {
+        json::value parsed = parse_kept(module.config_json);
+        if (!parsed.is_object()) {
+            continue; // validate() reports it
+        }
+        const std::uint64_t fresh =
+            seed ? detail::mix_seed(*seed ^ detail::stable_hash(module.name))
+                 : (static_cast<std::uint64_t>(entropy()) << 32U) ^ entropy();
+        auto& object = parsed.get_object();
+        object["seed"] = fresh;
+        reseed(object, fresh, module.name);
+        module.config_json = compact(parsed);
+    }
 }
 
 void brain_config::to_file(const std::filesystem::path& file, file_compression compression) const {

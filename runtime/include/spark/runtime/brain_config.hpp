@@ -5,6 +5,7 @@
 #pragma once
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -113,6 +114,12 @@ public:
     /// cycles through modules without a contract. Empty when the brain can be built.
     [[nodiscard]] std::vector<config_issue>
     validate(const registry::plugin_registry& registry) const;
+
+    /// Upstream's refresh_seeds(): every module gets a new seed, and so does every "seed" its
+    /// config sets at any depth (nested configs without one derive theirs from the module's, as
+    /// always). With `seed`, the new seeds derive from it and each module's name and place, so the
+    /// same `seed` gives the same brain; without, they come from std::random_device.
+    void refresh_seeds(std::optional<std::uint64_t> seed = std::nullopt);
 
     friend bool operator==(const brain_config&, const brain_config&) = default;
 };
