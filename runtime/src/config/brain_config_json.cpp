@@ -3,7 +3,6 @@
 // may hold only the keys the schema names, and every problem is collected with its path before one
 // config_error is thrown, so a user fixes a file in one pass.
 #include <algorithm>
-#include <cmath>
 #include <cstdint>
 #include <random>
 #include <string>
@@ -12,13 +11,13 @@
 #include <vector>
 
 #include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 #include <boost/json/stream_parser.hpp>
 #include <boost/json/value.hpp>
 
 #include <spark/runtime/brain_config.hpp>
 #include <spark/runtime/errors.hpp>
 
+#include "config/json_text.hpp"
 #include "config/scfg_file.hpp"
 #include "log.hpp"
 #include "text.hpp"
@@ -27,6 +26,7 @@ namespace spark::runtime {
 namespace {
 
 namespace json = boost::json;
+using detail::compact;
 
 constexpr std::string_view root = "brain";
 
@@ -56,108 +56,6 @@ std::string kind_text(const json::value& value) {
         return "an object";
     }
     return "a value";
-}
-
-// ---- writing ---------------------------------------------------------------------------------
-
-void write_string(std::string& out, std::string_view text) {
-    out += json::serialize(json::string_view(text.data(), text.size()));
-}
-
-/// Whole doubles keep a ".0" so that a float stays a float when read back (as upstream writes).
-void write_number(std::string& out, double value) {
-    if (std::isnan(value)) {
-        out += "NaN";
-        return;
-    }
-    if (std::isinf(value)) {
-        out += value > 0 ? "Infinity" : "-Infinity";
-        return;
-    }
-    std::string text = detail::format_number(value);
-    if (text.find_first_of(".e") == std::string::npos) {
-        text += ".0";
-    }
-    out += text;
-}
-
-void newline(std::string& out, int indent, int depth) {
-    if (indent >= 0) {
-        out += '\n';
-        out.append(static_cast<std::size_t>(indent * depth), ' ');
-    }
-}
-
-/// Pretty (indent >= 0: that many spaces per level, Python's layout) or compact (indent < 0).
-void write_value(std::string& out, const json::value& value, int indent, int depth) {
-    const std::string_view colon = indent >= 0 ? ": " : ":";
-    const std::string_view comma = indent >= 0 ? "," : ",";
-    switch (value.kind()) {
-    case json::kind::null:
-        out += "null";
-        return;
-    case json::kind::bool_:
-        out += value.get_bool() ? "true" : "false";
-        return;
-    case json::kind::int64:
-        out += std::to_string(value.get_int64());
-        return;
-    case json::kind::uint64:
-        out += std::to_string(value.get_uint64());
-        return;
-    case json::kind::double_:
-        write_number(out, value.get_double());
-        return;
-    case json::kind::string:
-        write_string(out, value.get_string());
-        return;
-    case json::kind::array: {
-        const auto& array = value.get_array();
-        if (array.empty()) {
-            out += "[]";
-            return;
-        }
-        out += '[';
-        for (std::size_t i = 0; i < array.size(); ++i) {
-            if (i > 0) {
-                out += comma;
-            }
-            newline(out, indent, depth + 1);
-            write_value(out, array[i], indent, depth + 1);
-        }
-        newline(out, indent, depth);
-        out += ']';
-        return;
-    }
-    case json::kind::object: {
-        const auto& object = value.get_object();
-        if (object.empty()) {
-            out += "{}";
-            return;
-        }
-        out += '{';
-        bool first = true;
-        for (const auto& entry : object) {
-            if (!first) {
-                out += comma;
-            }
-            first = false;
-            newline(out, indent, depth + 1);
-            write_string(out, entry.key());
-            out += colon;
-            write_value(out, entry.value(), indent, depth + 1);
-        }
-        newline(out, indent, depth);
-        out += '}';
-        return;
-    }
-    }
-}
-
-std::string compact(const json::value& value) {
-    std::string out;
-    write_value(out, value, -1, 0);
-    return out;
 }
 
 // ---- parsing ---------------------------------------------------------------------------------
@@ -842,10 +740,7 @@ std::string brain_config::to_json() const {
     json::object document;
     document["__type__"] = "brain_config";
     document["__cfg__"] = std::move(cfg);
-    std::string out;
-    write_value(out, document, 4, 0);
-    out += '\n';
-    return out;
+    return detail::pretty(document, 4) + '\n';
 }
 
 } // namespace spark::runtime
