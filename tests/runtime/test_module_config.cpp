@@ -450,3 +450,37 @@ BOOST_AUTO_TEST_CASE(bad_paths_are_problems_with_their_path) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// Upstream's to_dict() and diff(), on rt.probe (whose soma is a nested rt.inner).
+BOOST_FIXTURE_TEST_SUITE(module_config_views, spark::test::runtime_fixture)
+
+BOOST_AUTO_TEST_CASE(to_json_lists_every_value_and_rebuilds_an_equal_config) {
+    const module_config probe =
+        config("rt.probe", R"({"seed": 7, "tau": 3, "soma": {"tau": 1.5}, "kernel": 2})");
+    const std::string text = probe.to_json();
+    // Base fields first, then the schema's fields in order, defaults filled in, floats with ".0".
+    BOOST_TEST(
+        text.rfind(R"({"seed":7,"dtype":"float32","dt":1.0,"flag":true,"count":3,"tau":3.0,)", 0) ==
+            0U,
+        text);
+    BOOST_TEST(text.find(R"("units":[4],"weights":[0.5,0.25],)") != std::string::npos);
+    BOOST_TEST(text.find(R"("soma":{"__class_ref__":"rt.inner","seed":)") != std::string::npos);
+    BOOST_TEST(text.find(R"("tau":1.5,"scale":2.0},"kernel":2.0})") != std::string::npos);
+    const module_config again = config("rt.probe", text);
+    BOOST_TEST(again.to_json() == text);
+    BOOST_TEST(again.diff(probe).empty());
+}
+
+BOOST_AUTO_TEST_CASE(diff_names_every_differing_path) {
+    const module_config a = config("rt.probe", R"({"seed": 7, "soma": {"tau": 1.5}})");
+    const module_config b =
+        config("rt.probe", R"({"seed": 7, "tau": 4, "units": [2], "soma": {"tau": 2.5}})");
+    BOOST_TEST(a.diff(b) == (std::vector<std::string>{"tau", "units", "soma/tau"}),
+               boost::test_tools::per_element());
+    // A nested config of another type differs as a whole.
+    const module_config c =
+        config("rt.probe", R"({"seed": 7, "soma": {"__class_ref__": "other_inner"}})");
+    BOOST_TEST(a.diff(c) == (std::vector<std::string>{"soma"}), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -2,9 +2,12 @@
 #include <stdexcept>
 #include <utility>
 
+#include <boost/json.hpp>
+
 #include <spark/runtime/module_config.hpp>
 
 #include "config/config_builder.hpp"
+#include "config/json_text.hpp"
 #include "config/module_config_impl.hpp"
 
 namespace spark::runtime {
@@ -91,6 +94,87 @@ const spark_value_t& module_config::value(std::string_view field) const {
 const module_config* module_config::nested(std::string_view field) const {
     const auto& slot = impl_->slots[field_index(*impl_->type, field)];
     return slot.nested ? &*slot.nested : nullptr;
+}
+
+namespace {
+
+namespace json = boost::json;
+
+json::object to_object(const module_config& config) {
+    json::object out;
+    out["seed"] = config.seed();
+    out["dtype"] = config.dtype() == SPARK_DTYPE_F64 ? "float64" : "float32";
+    out["dt"] = config.dt();
+    const auto& type = *config.type().abi;
+    for (std::uint32_t i = 0; i < type.field_count; ++i) {
+        const char* name = type.fields[i].name;
+        const spark_value_t& v = config.value(name);
+        switch (v.type) {
+        case SPARK_FIELD_BOOL:
+            out[name] = v.b;
+            break;
+        case SPARK_FIELD_INT:
+            out[name] = v.i;
+            break;
+        case SPARK_FIELD_FLOAT:
+            out[name] = v.f;
+            break;
+        case SPARK_FIELD_STRING:
+            out[name] = v.s;
+            break;
+        case SPARK_FIELD_INT_ARRAY:
+            out[name] = json::value_from(std::vector<std::int64_t>(v.ints, v.ints + v.count));
+            break;
+        case SPARK_FIELD_FLOAT_ARRAY:
+            out[name] = json::value_from(std::vector<double>(v.floats, v.floats + v.count));
+            break;
+        default: // CONFIG, or INITIALIZER holding a config
+            if (const module_config* nested = config.nested(name)) {
+                json::object object;
+                object["__class_ref__"] = nested->type().canonical_id;
+                for (auto& entry : to_object(*nested)) {
+                    object[entry.key()] = entry.value();
+                }
+                out[name] = std::move(object);
+            }
+            break;
+        }
+    }
+    return out;
+}
+
+void differences(const json::object& a,
+                 const json::object& b,
+                 const std::string& prefix,
+                 std::vector<std::string>& out) {
+    for (const auto& entry : a) {
+        const std::string path = prefix + std::string(entry.key());
+        const auto* other = b.if_contains(entry.key());
+        if (other != nullptr && entry.value().is_object() && other->is_object() &&
+            entry.value().get_object().at("__class_ref__") ==
+                other->get_object().at("__class_ref__")) {
+            differences(entry.value().get_object(), other->get_object(), path + "/", out);
+        } else if (other == nullptr || entry.value() != *other) {
+            out.push_back(path);
+        }
+    }
+    for (const auto& entry : b) {
+        if (!a.contains(entry.key())) {
+            out.push_back(prefix + std::string(entry.key()));
+        }
+    }
+}
+
+} // namespace
+
+std::string module_config::to_json() const {
+    return detail::compact(to_object(*this));
+}
+
+std::vector<std::string> module_config::diff(const module_config& other) const {
+    std::vector<std::string> out;
+    differences(to_object(*this), to_object(other), "", out);
+    return out;
 }
 
 } // namespace spark::runtime

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <spark/abi/schema.h>
 #include <spark/registry/module_type_info.hpp>
@@ -66,6 +67,15 @@ public:
     /// The nested config held by a CONFIG or INITIALIZER field, or nullptr (an initializer field
     /// holding a number). Throws std::out_of_range like value().
     [[nodiscard]] const module_config* nested(std::string_view field) const;
+
+    /// Upstream's to_dict(), as compact JSON: every value as validated (defaults filled in),
+    /// "seed", "dtype" and "dt" first, then the schema's fields in order; a nested config is an
+    /// object with its "__class_ref__" (canonical id). Feeding it back as overrides rebuilds an
+    /// equal config.
+    [[nodiscard]] std::string to_json() const;
+    /// Upstream's diff(): the paths (relative, "a/b" for nested fields) whose values differ from
+    /// `other`'s, in field order; a nested config of another type differs as a whole.
+    [[nodiscard]] std::vector<std::string> diff(const module_config& other) const;
 
 private:
     friend struct detail::module_config_access;
