@@ -11,7 +11,6 @@
 #include <vector>
 
 #include <boost/json/parse.hpp>
-#include <boost/json/stream_parser.hpp>
 #include <boost/json/value.hpp>
 
 #include <spark/runtime/brain_config.hpp>
@@ -59,49 +58,6 @@ std::string kind_text(const json::value& value) {
 }
 
 // ---- parsing ---------------------------------------------------------------------------------
-
-/// Line and column (both from 1) of a byte offset.
-std::pair<std::size_t, std::size_t> line_and_column(std::string_view text, std::size_t offset) {
-    std::size_t line = 1;
-    std::size_t column = 1;
-    for (std::size_t i = 0; i < std::min(offset, text.size()); ++i) {
-        if (text[i] == '\n') {
-            ++line;
-            column = 1;
-        } else {
-            ++column;
-        }
-    }
-    return {line, column};
-}
-
-json::value parse_text(std::string_view text, const std::string& source, std::uint32_t max_depth) {
-    json::parse_options options;
-    options.max_depth = max_depth;
-    json::stream_parser parser({}, options);
-    boost::system::error_code error;
-    const std::size_t used = parser.write_some(text.data(), text.size(), error);
-    if (!error && used < text.size()) {
-        error = json::error::extra_data;
-    }
-    if (!error) {
-        parser.finish(error);
-    }
-    if (error) {
-        const auto [line, column] = line_and_column(text, used);
-        const std::string where =
-            "at line " + std::to_string(line) + ", column " + std::to_string(column);
-        if (error == json::error::too_deep) {
-            throw config_error(
-                {{source,
-                  "JSON nested more than " + std::to_string(max_depth) + " levels deep " + where +
-                      "; a brain file is far shallower (raise "
-                      "file_limits::max_depth if it really is this deep)"}});
-        }
-        throw config_error({{source, "not valid JSON " + where + ": " + error.message()}});
-    }
-    return parser.release();
-}
 
 /// Upstream's numpy dtype names; float16 runs in float32 (DESIGN.md §7).
 constexpr std::string_view dtype_names[] = {"bool",
@@ -630,7 +586,7 @@ brain_config brain_config::from_json(std::string_view text,
                                      std::string source,
                                      config_mode mode,
                                      const file_limits& limits) {
-    const json::value document = parse_text(text, source, limits.max_depth);
+    const json::value document = detail::parse_json(text, source, limits.max_depth);
     std::vector<config_issue> issues;
     reader read(issues, mode);
     brain_config config = read.read(document);

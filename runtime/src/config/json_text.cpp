@@ -2,10 +2,15 @@
 #include "config/json_text.hpp"
 
 #include <cmath>
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include <boost/json/serialize.hpp>
+#include <boost/json/stream_parser.hpp>
+
+#include <spark/runtime/errors.hpp>
 
 #include "text.hpp"
 
@@ -108,7 +113,50 @@ void write_value(std::string& out, const json::value& value, int indent, int dep
     }
 }
 
+/// Line and column (both from 1) of a byte offset.
+std::pair<std::size_t, std::size_t> line_and_column(std::string_view text, std::size_t offset) {
+    std::size_t line = 1;
+    std::size_t column = 1;
+    for (std::size_t i = 0; i < std::min(offset, text.size()); ++i) {
+        if (text[i] == '\n') {
+            ++line;
+            column = 1;
+        } else {
+            ++column;
+        }
+    }
+    return {line, column};
+}
+
 } // namespace
+
+json::value parse_json(std::string_view text, const std::string& source, std::uint32_t max_depth) {
+    json::parse_options options;
+    options.max_depth = max_depth;
+    json::stream_parser parser({}, options);
+    boost::system::error_code error;
+    const std::size_t used = parser.write_some(text.data(), text.size(), error);
+    if (!error && used < text.size()) {
+        error = json::error::extra_data;
+    }
+    if (!error) {
+        parser.finish(error);
+    }
+    if (error) {
+        const auto [line, column] = line_and_column(text, used);
+        const std::string where =
+            "at line " + std::to_string(line) + ", column " + std::to_string(column);
+        if (error == json::error::too_deep) {
+            throw config_error(
+                {{source,
+                  "JSON nested more than " + std::to_string(max_depth) + " levels deep " + where +
+                      "; a brain file is far shallower (raise "
+                      "file_limits::max_depth if it really is this deep)"}});
+        }
+        throw config_error({{source, "not valid JSON " + where + ": " + error.message()}});
+    }
+    return parser.release();
+}
 
 std::string compact(const json::value& value) {
     std::string out;

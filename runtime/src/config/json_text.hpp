@@ -1,12 +1,20 @@
 // SPDX-License-Identifier: Apache-2.0
-// JSON text as upstream's files have it: Python's layout when pretty, whole floats keep ".0" (a
-// float stays a float when read back), NaN and Infinity as Python writes them.
+// Reading JSON with positions in errors, and writing JSON text as upstream's files have it:
+// Python's layout when pretty, whole floats keep ".0" (a float stays a float when read back), NaN
+// and Infinity as Python writes them.
 #pragma once
+#include <cstdint>
 #include <string>
+#include <string_view>
 
 #include <boost/json/value.hpp>
 
 namespace spark::runtime::detail {
+
+/// Parses `text` (at most `max_depth` levels of nesting). Throws config_error with one problem at
+/// path `source`: invalid JSON with its line and column, or nesting deeper than allowed.
+[[nodiscard]] boost::json::value
+parse_json(std::string_view text, const std::string& source, std::uint32_t max_depth);
 
 /// One line, no spaces: {"a":1.0,"b":[1,2]}.
 [[nodiscard]] std::string compact(const boost::json::value& value);
