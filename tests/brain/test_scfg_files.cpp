@@ -3,8 +3,6 @@
 // the `xz` tool as an independent encoder and decoder), atomic writes, and every refused file
 // (truncated or corrupt xz, too large, too deeply nested) with its exact message.
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <vector>
 
@@ -23,14 +21,8 @@ using spark::runtime::file_limits;
 
 namespace {
 
-std::string read_bytes(const std::filesystem::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-void write_bytes(const std::filesystem::path& file, const std::string& bytes) {
-    std::ofstream(file, std::ios::binary) << bytes;
-}
+using spark::test::read_text_file;
+using spark::test::write_text_file;
 
 /// The one problem from_file reports, as "<path>: <message>".
 std::string refusal(const std::filesystem::path& file, const file_limits& limits = {}) {
@@ -70,7 +62,7 @@ BOOST_AUTO_TEST_CASE(plain_files_round_trip_and_folders_are_created) {
     const brain_config config = brain_config::from_file(example_brain);
     const auto file = dir / "a" / "b" / "brain.scfg";
     config.to_file(file);
-    BOOST_TEST(read_bytes(file) == config.to_json());
+    BOOST_TEST(read_text_file(file) == config.to_json());
     BOOST_TEST((brain_config::from_file(file) == config));
 }
 
@@ -79,7 +71,7 @@ BOOST_AUTO_TEST_CASE(xz_files_round_trip_and_the_xz_tool_reads_them) {
     const brain_config config = brain_config::from_file(example_brain);
     const auto file = dir / "brain.scfg";
     config.to_file(file, file_compression::xz);
-    const std::string bytes = read_bytes(file);
+    const std::string bytes = read_text_file(file);
     BOOST_TEST(bytes.substr(0, 6) == std::string("\xFD"
                                                  "7zXZ\0",
                                                  6));
@@ -91,7 +83,7 @@ BOOST_AUTO_TEST_CASE(xz_files_round_trip_and_the_xz_tool_reads_them) {
 BOOST_AUTO_TEST_CASE(a_file_compressed_by_the_xz_tool_reads_whatever_its_suffix) {
     const spark::test::scratch_dir dir;
     const auto file = dir / "brain.json"; // the magic bytes decide, not the name
-    write_bytes(file, xz_tool({"--compress", "--check=crc64"}, example_brain));
+    write_text_file(file, xz_tool({"--compress", "--check=crc64"}, example_brain));
     BOOST_TEST((brain_config::from_file(file) == brain_config::from_file(example_brain)));
 }
 
@@ -100,7 +92,7 @@ BOOST_AUTO_TEST_CASE(truncated_xz_is_refused_with_the_file_named) {
     const std::string xz = xz_tool({"--compress"}, example_brain);
     for (const std::size_t keep : {std::size_t{7}, std::size_t{40}, xz.size() / 2, xz.size() - 1}) {
         const auto file = dir / ("cut" + std::to_string(keep) + ".scfg");
-        write_bytes(file, xz.substr(0, keep));
+        write_text_file(file, xz.substr(0, keep));
         BOOST_TEST(refusal(file) == file.string() + truncated_message, "kept " << keep);
     }
 }
@@ -114,7 +106,7 @@ BOOST_AUTO_TEST_CASE(corrupt_xz_is_refused_with_the_file_named) {
         std::string damaged = xz;
         damaged[at] = static_cast<char>(damaged[at] ^ 0x5A);
         const auto file = dir / ("flip" + std::to_string(at) + ".scfg");
-        write_bytes(file, damaged);
+        write_text_file(file, damaged);
         const std::string message = refusal(file);
         BOOST_TEST((message == file.string() + corrupt_message ||
                     message.find(file.string() + ": the xz data failed its integrity check") == 0),
@@ -125,7 +117,7 @@ BOOST_AUTO_TEST_CASE(corrupt_xz_is_refused_with_the_file_named) {
 BOOST_AUTO_TEST_CASE(files_beyond_the_limits_are_refused_before_parsing) {
     const spark::test::scratch_dir dir;
     const auto big = dir / "big.scfg";
-    write_bytes(big, std::string(3 * 1024 * 1024, ' '));
+    write_text_file(big, std::string(3 * 1024 * 1024, ' '));
     file_limits small;
     small.max_file_bytes = 2 * 1024 * 1024;
     BOOST_TEST(refusal(big, small) ==
@@ -133,8 +125,8 @@ BOOST_AUTO_TEST_CASE(files_beyond_the_limits_are_refused_before_parsing) {
                               "file_limits::max_file_bytes if it really is this large)");
     // A small xz file that expands beyond the text limit (a "zip bomb") stops at the limit.
     const auto bomb = dir / "bomb.scfg";
-    write_bytes(bomb, xz_tool({"--compress"}, big));
-    BOOST_TEST(read_bytes(bomb).size() < 4096U);
+    write_text_file(bomb, xz_tool({"--compress"}, big));
+    BOOST_TEST(read_text_file(bomb).size() < 4096U);
     file_limits text_limit;
     text_limit.max_text_bytes = 1024 * 1024;
     BOOST_TEST(refusal(bomb, text_limit) ==
@@ -146,7 +138,7 @@ BOOST_AUTO_TEST_CASE(files_beyond_the_limits_are_refused_before_parsing) {
 BOOST_AUTO_TEST_CASE(deeply_nested_json_is_refused_with_line_and_column) {
     const spark::test::scratch_dir dir;
     const auto file = dir / "deep.scfg";
-    write_bytes(file, "{\"a\":\n" + std::string(100, '[') + std::string(100, ']') + "}");
+    write_text_file(file, "{\"a\":\n" + std::string(100, '[') + std::string(100, ']') + "}");
     BOOST_TEST(refusal(file) ==
                file.string() +
                    ": JSON nested more than 64 levels deep at line 2, column 64; a brain file is "
@@ -173,12 +165,12 @@ BOOST_AUTO_TEST_CASE(a_failed_write_leaves_the_old_file_and_no_temporary) {
     // The target is a folder with content: the final rename cannot replace it.
     const auto target = dir / "taken.scfg";
     std::filesystem::create_directory(target);
-    write_bytes(target / "keep", "kept");
+    write_text_file(target / "keep", "kept");
     BOOST_CHECK_EXCEPTION(config.to_file(target), config_error, [&](const config_error& e) {
         return e.issues().size() == 1U && e.issues()[0].path == target.string() &&
                e.issues()[0].message.find("cannot replace the file: ") == 0;
     });
-    BOOST_TEST(read_bytes(target / "keep") == "kept");
+    BOOST_TEST(read_text_file(target / "keep") == "kept");
     std::size_t entries = 0;
     for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir.path())) {
         ++entries;

@@ -484,3 +484,72 @@ BOOST_AUTO_TEST_CASE(diff_names_every_differing_path) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// Module configs as files (upstream's to_file / from_file): the file names its type.
+BOOST_FIXTURE_TEST_SUITE(module_config_files, spark::test::runtime_fixture)
+
+BOOST_AUTO_TEST_CASE(a_config_file_round_trips_plain_and_xz) {
+    const spark::test::scratch_dir dir;
+    const module_config probe =
+        config("rt.probe", R"({"seed": 7, "tau": 3, "soma": {"tau": 1.5}, "kernel": 2})");
+    for (const auto compression :
+         {spark::runtime::file_compression::none, spark::runtime::file_compression::xz}) {
+        const auto file = dir / "probe.scfg";
+        probe.to_file(file, compression);
+        const module_config read = module_config::from_file(registry, file);
+        BOOST_TEST(read.type().canonical_id == "rt.probe");
+        BOOST_TEST(read.to_json() == probe.to_json());
+    }
+    // Plain files are upstream's envelope, 4-space JSON.
+    probe.to_file(dir / "plain.scfg");
+    const std::string text = spark::test::read_text_file(dir / "plain.scfg");
+    BOOST_TEST(text.rfind("{\n    \"__type__\": \"rt.probe_config\",\n    \"__cfg__\": {\n        "
+                          "\"seed\": 7,",
+                          0) == 0U,
+               text);
+}
+
+BOOST_AUTO_TEST_CASE(a_bare_class_ref_in_the_tag_resolves_and_problems_name_the_file) {
+    const spark::test::scratch_dir dir;
+    const auto file = dir / "inner.scfg";
+    spark::test::write_text_file(
+        file, R"({"__type__": "inner_config", "__cfg__": {"tau": 2, "scale": -1}})");
+    BOOST_TEST(module_config::from_file(registry, file).value("tau").f == 2.0);
+    spark::test::write_text_file(file, R"({"__type__": "inner_config", "__cfg__": {"tau": -2}})");
+    BOOST_CHECK_EXCEPTION((void)module_config::from_file(registry, file),
+                          spark::runtime::config_error,
+                          [](const spark::runtime::config_error& e) {
+                              return e.issues().size() == 1U &&
+                                     e.issues()[0].path == "inner.scfg/tau" &&
+                                     e.issues()[0].message == "tau must be > 0, got -2";
+                          });
+}
+
+BOOST_AUTO_TEST_CASE(a_bad_envelope_is_refused_with_its_path) {
+    const spark::test::scratch_dir dir;
+    const auto file = dir / "bad.scfg";
+    const auto refusal = [&](const std::string& text,
+                             spark::runtime::config_mode mode =
+                                 spark::runtime::config_mode::strict) {
+        spark::test::write_text_file(file, text);
+        try {
+            (void)module_config::from_file(registry, file, mode);
+        } catch (const spark::runtime::config_error& e) {
+            return e.issues().at(0).path + ": " + e.issues().at(0).message;
+        }
+        return std::string("(read)");
+    };
+    const std::string f = file.string();
+    BOOST_TEST(refusal(R"({"__cfg__": {}})") ==
+               f + "/__type__: must name the config's type as \"<class_ref>_config\", got nothing");
+    BOOST_TEST(refusal(R"({"__type__": "brain_config", "__cfg__": {}})")
+                   .find(f + "/__type__: unknown module type 'brain'") == 0U);
+    BOOST_TEST(refusal(R"({"__type__": "inner_config", "__cfg__": 3})") ==
+               f + "/__cfg__: must be an object of config fields");
+    BOOST_TEST(refusal(R"({"__type__": "inner_config", "__cfg__": {}, "__version__": "1.0"})") ==
+               f + "/__version__: unknown key '__version__'; expected '__type__' or '__cfg__'");
+    BOOST_TEST(refusal(R"({"__type__": "inner_config", "__cfg__": {}, "__version__": "1.0"})",
+                       spark::runtime::config_mode::compat) == "(read)");
+}
+
+BOOST_AUTO_TEST_SUITE_END()

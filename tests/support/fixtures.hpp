@@ -5,6 +5,8 @@
 #pragma once
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <optional>
 #include <random>
 #include <string>
@@ -99,5 +101,16 @@ public:
 private:
     std::filesystem::path old_;
 };
+
+/// A file's bytes ("" when it cannot be read).
+inline std::string read_text_file(const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+/// Writes `text` to `file`, replacing it.
+inline void write_text_file(const std::filesystem::path& file, const std::string& text) {
+    std::ofstream(file, std::ios::binary | std::ios::trunc) << text;
+}
 
 } // namespace spark::test

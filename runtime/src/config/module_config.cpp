@@ -9,6 +9,8 @@
 #include "config/config_builder.hpp"
 #include "config/json_text.hpp"
 #include "config/module_config_impl.hpp"
+#include "config/scfg_file.hpp"
+#include "log.hpp"
 
 namespace spark::runtime {
 
@@ -169,6 +171,68 @@ void differences(const json::object& a,
 
 std::string module_config::to_json() const {
     return detail::compact(to_object(*this));
+}
+
+namespace {
+
+constexpr std::string_view config_suffix = "_config";
+
+[[noreturn]] void
+refuse(const std::filesystem::path& file, const std::string& where, const std::string& message) {
+    throw config_error({{file.string() + where, message}});
+}
+
+} // namespace
+
+void module_config::to_file(const std::filesystem::path& file, file_compression compression) const {
+    json::object document;
+    document["__type__"] = type().canonical_id + std::string(config_suffix);
+    document["__cfg__"] = to_object(*this);
+    detail::write_scfg_text(file, detail::pretty(document, 4) + '\n', compression);
+}
+
+module_config module_config::from_file(const registry::plugin_registry& registry,
+                                       const std::filesystem::path& file,
+                                       config_mode mode,
+                                       const file_limits& limits) {
+    const json::value document =
+        detail::parse_json(detail::read_scfg_text(file, limits), file.string(), limits.max_depth);
+    if (!document.is_object()) {
+        refuse(file, "", "a config file is {\"__type__\": \"<type>_config\", \"__cfg__\": {...}}");
+    }
+    const auto& envelope = document.get_object();
+    for (const auto& entry : envelope) {
+        if (entry.key() != "__type__" && entry.key() != "__cfg__") {
+            const std::string message =
+                "unknown key '" + std::string(entry.key()) + "'; expected '__type__' or '__cfg__'";
+            if (mode == config_mode::strict) {
+                refuse(file, "/" + std::string(entry.key()), message);
+            }
+            detail::logger().warn("{}/{}: {} (dropped in compat mode)",
+                                  file.string(),
+                                  std::string(entry.key()),
+                                  message);
+        }
+    }
+    const auto* tag = envelope.if_contains("__type__");
+    if (tag == nullptr || !tag->is_string() || !tag->get_string().ends_with(config_suffix)) {
+        refuse(file,
+               "/__type__",
+               "must name the config's type as \"<class_ref>_config\", got " +
+                   (tag == nullptr ? std::string("nothing") : detail::compact(*tag)));
+    }
+    const auto* fields = envelope.if_contains("__cfg__");
+    if (fields == nullptr || !fields->is_object()) {
+        refuse(file, "/__cfg__", "must be an object of config fields");
+    }
+    const std::string_view name = tag->get_string();
+    const registry::module_type_info* type = nullptr;
+    try {
+        type = &registry.resolve(name.substr(0, name.size() - config_suffix.size()));
+    } catch (const spark::error& e) {
+        refuse(file, "/__type__", e.what());
+    }
+    return module_config(registry, *type, detail::compact(*fields), file.filename().string(), mode);
 }
 
 std::vector<std::string> module_config::diff(const module_config& other) const {

@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include <spark/runtime/brain_config.hpp>
+#include <spark/runtime/file_options.hpp>
 
 namespace spark::runtime::detail {
 

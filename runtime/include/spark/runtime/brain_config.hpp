@@ -14,6 +14,7 @@
 #include <spark/registry/plugin_registry.hpp>
 #include <spark/runtime/config_mode.hpp>
 #include <spark/runtime/errors.hpp>
+#include <spark/runtime/file_options.hpp>
 
 namespace spark::runtime {
 
@@ -54,20 +55,6 @@ struct module_specs {
     /// the config so that module_config never sees it; empty when the file has none.
     std::string graph_editor_metadata_json;
     friend bool operator==(const module_specs&, const module_specs&) = default;
-};
-
-/// How `to_file` writes a `.scfg` file. Readers detect xz by its magic bytes, whatever the suffix.
-enum class file_compression {
-    none, // plain JSON (upstream af523a5)
-    xz,   // xz-compressed JSON (upstream HEAD's `to_file(..., compress=True)`)
-};
-
-/// What a reader accepts before it refuses a file (a brain file is kilobytes to a few MiB;
-/// the limits stop a damaged or hostile file from exhausting memory).
-struct file_limits {
-    std::uint64_t max_file_bytes = 64ULL * 1024 * 1024;  // the file on disk
-    std::uint64_t max_text_bytes = 256ULL * 1024 * 1024; // its JSON, after decompression
-    std::uint32_t max_depth = 64;                        // JSON nesting (arrays and objects)
 };
 
 class brain_config {

@@ -3,6 +3,7 @@
 // of overrides, owning everything behind the spark_config_t that create() and initialize() receive.
 #pragma once
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -13,6 +14,7 @@
 #include <spark/registry/plugin_registry.hpp>
 #include <spark/runtime/config_mode.hpp>
 #include <spark/runtime/errors.hpp>
+#include <spark/runtime/file_options.hpp>
 
 namespace spark::runtime {
 
@@ -76,6 +78,18 @@ public:
     /// Upstream's diff(): the paths (relative, "a/b" for nested fields) whose values differ from
     /// `other`'s, in field order; a nested config of another type differs as a whole.
     [[nodiscard]] std::vector<std::string> diff(const module_config& other) const;
+
+    /// Upstream's to_file(): {"__type__": "<canonical id>_config", "__cfg__": <to_json()>} as
+    /// 4-space JSON, plain or xz, written atomically (on failure the file is unchanged).
+    void to_file(const std::filesystem::path& file,
+                 file_compression compression = file_compression::none) const;
+    /// Upstream's from_file(): the file names its type in "__type__" ("<class_ref>_config", the
+    /// class_ref bare or canonical). Issue paths start with the file's name, and so does the
+    /// derivation of seeds the file does not set. Throws config_error naming the file.
+    [[nodiscard]] static module_config from_file(const registry::plugin_registry& registry,
+                                                 const std::filesystem::path& file,
+                                                 config_mode mode = config_mode::strict,
+                                                 const file_limits& limits = {});
 
 private:
     friend struct detail::module_config_access;
