@@ -18,6 +18,7 @@
 
 #include "config/json_text.hpp"
 #include "config/scfg_file.hpp"
+#include "config/unknown_keys.hpp"
 #include "log.hpp"
 #include "text.hpp"
 
@@ -110,9 +111,7 @@ public:
             } else {
                 message += "; expected " + detail::quoted_alternatives(allowed);
             }
-            if (mode_ == config_mode::compat) {
-                // Upstream files carry keys of older versions: drop them, visibly.
-                detail::logger().warn("{}: {} (dropped in compat mode)", at(path, key), message);
+            if (detail::dropped_in_compat(mode_, at(path, key), message)) {
                 continue;
             }
             issue(at(path, key), message);

@@ -18,7 +18,7 @@
 #include <spark/abi/types.h>
 #include <spark/runtime/errors.hpp>
 
-#include "log.hpp"
+#include "config/unknown_keys.hpp"
 #include "text.hpp"
 
 namespace spark::runtime::detail {
@@ -353,10 +353,9 @@ private:
                 } else {
                     message += "; the fields of " + type.canonical_id + " are " + join(known, ", ");
                 }
-                if (mode_ == config_mode::compat && !source.from_schema) {
-                    // Upstream files carry keys of older versions: drop them, visibly.
-                    logger().warn(
-                        "{}: {} (dropped in compat mode)", child_path(path, key), message);
+                // A schema's own default is the plugin's to fix, in any mode.
+                if (!source.from_schema &&
+                    dropped_in_compat(mode_, child_path(path, key), message)) {
                     continue;
                 }
                 issue(child_path(path, key), message + schema_note(source.from_schema, type));

@@ -10,7 +10,7 @@
 #include "config/json_text.hpp"
 #include "config/module_config_impl.hpp"
 #include "config/scfg_file.hpp"
-#include "log.hpp"
+#include "config/unknown_keys.hpp"
 
 namespace spark::runtime {
 
@@ -205,13 +205,10 @@ module_config module_config::from_file(const registry::plugin_registry& registry
         if (entry.key() != "__type__" && entry.key() != "__cfg__") {
             const std::string message =
                 "unknown key '" + std::string(entry.key()) + "'; expected '__type__' or '__cfg__'";
-            if (mode == config_mode::strict) {
+            if (!detail::dropped_in_compat(
+                    mode, file.string() + "/" + std::string(entry.key()), message)) {
                 refuse(file, "/" + std::string(entry.key()), message);
             }
-            detail::logger().warn("{}/{}: {} (dropped in compat mode)",
-                                  file.string(),
-                                  std::string(entry.key()),
-                                  message);
         }
     }
     const auto* tag = envelope.if_contains("__type__");
