@@ -4,8 +4,6 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 #include <stdexcept>
 
 #include <openssl/evp.h>
@@ -98,13 +96,12 @@ std::string accumulator_brain() {
 }
 
 std::string write_file(const std::filesystem::path& file, const std::string& text) {
-    std::ofstream(file, std::ios::binary) << text;
+    write_text_file(file, text);
     return file.string();
 }
 
 std::string read_text(const std::filesystem::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    return read_text_file(file);
 }
 
 npy_file read_npy_file(const std::filesystem::path& file) {
