@@ -137,7 +137,7 @@ BOOST_AUTO_TEST_CASE(describe_shows_provenance_schema_and_ports) {
     BOOST_TEST(out.find(" sha256 ") != std::string::npos);
     // the config schema, base fields first
     BOOST_TEST(has_line(out, " FIELD TYPE DEFAULT UNITS VALIDATORS DESCRIPTION"));
-    BOOST_TEST(has_line(out, " dt float 1 ms positive time step"));
+    BOOST_TEST(has_line(out, " dt float 1.0 ms positive time step"));
     BOOST_TEST(has_line(
         out,
         R"( dtype string "float32" one of "float32", "float64" element type of float state and outputs)"));

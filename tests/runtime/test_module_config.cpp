@@ -271,7 +271,7 @@ BOOST_AUTO_TEST_CASE(overrides_must_be_a_json_object) {
                boost::test_tools::per_element());
     const auto bad = issues("rt.inner", "{\"tau\": ");
     BOOST_REQUIRE(bad.size() == 1U);
-    BOOST_TEST(bad[0].rfind("probe: the overrides are not valid JSON: ", 0) == 0U);
+    BOOST_TEST(bad[0].rfind("probe: not valid JSON at line 1, column 9: ", 0) == 0U, bad[0]);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -4,7 +4,6 @@
 // config_error is thrown, so a user fixes a file in one pass.
 #include <algorithm>
 #include <cstdint>
-#include <random>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -18,6 +17,7 @@
 
 #include "config/json_text.hpp"
 #include "config/scfg_file.hpp"
+#include "config/seeds.hpp"
 #include "config/unknown_keys.hpp"
 #include "log.hpp"
 #include "text.hpp"
@@ -608,38 +608,13 @@ brain_config brain_config::from_file(const std::filesystem::path& file,
     return from_json(detail::read_scfg_text(file, limits), file.string(), mode, limits);
 }
 
-namespace {
-
-/// Every "seed" below `object` (the config of one module, whose own seed is `seed`) becomes one
-/// derived from `seed` and the key path to it.
-void reseed(json::object& object, std::uint64_t seed, const std::string& path) {
-    for (auto& entry : object) {
-        const std::string here = path + "/" + std::string(entry.key());
-        if (entry.value().is_object()) {
-            auto& nested = entry.value().get_object();
-            if (nested.contains("seed")) {
-                nested["seed"] = detail::mix_seed(seed ^ detail::stable_hash(here));
-            }
-            reseed(nested, seed, here);
-        }
-    }
-}
-
-} // namespace
-
 void brain_config::refresh_seeds(std::optional<std::uint64_t> seed) {
-    std::random_device entropy;
     for (auto& module : modules_map) {
         json::value parsed = parse_kept(module.config_json);
         if (!parsed.is_object()) {
             continue; // validate() reports it
         }
-        const std::uint64_t fresh =
-            seed ? detail::mix_seed(*seed ^ detail::stable_hash(module.name))
-                 : (static_cast<std::uint64_t>(entropy()) << 32U) ^ entropy();
-        auto& object = parsed.get_object();
-        object["seed"] = fresh;
-        reseed(object, fresh, module.name);
+        detail::reseed(parsed.get_object(), detail::new_seed(seed, module.name));
         module.config_json = compact(parsed);
     }
 }

@@ -18,6 +18,7 @@
 #include <spark/abi/types.h>
 #include <spark/runtime/errors.hpp>
 
+#include "config/json_text.hpp"
 #include "config/unknown_keys.hpp"
 #include "text.hpp"
 
@@ -177,8 +178,9 @@ class builder {
 public:
     builder(const registry::plugin_registry& registry,
             std::vector<config_issue>& issues,
-            config_mode mode)
-        : registry_(registry), issues_(issues), mode_(mode) {}
+            config_mode mode,
+            bool partial)
+        : registry_(registry), issues_(issues), mode_(mode), partial_(partial) {}
 
     /// `inherited_shared`: the "_s_" values of the enclosing configs (name -> value).
     std::unique_ptr<config_impl> build(const registry::module_type_info& type,
@@ -188,6 +190,7 @@ public:
                                        const json::object& inherited_shared) {
         auto config = std::make_unique<config_impl>();
         const spark_module_type_t& abi = *type.abi;
+        config->registry = &registry_;
         config->type = &type;
         config->path = std::move(path);
         config->class_ref = type.canonical_id;
@@ -252,7 +255,9 @@ public:
                 }
             }
             if (candidates.empty()) {
-                issue(field_path, std::string(field.name) + " is required and has no default");
+                if (!partial_) {
+                    issue(field_path, std::string(field.name) + " is required and has no default");
+                }
                 continue;
             }
             auto& value = config->values[i];
@@ -545,6 +550,9 @@ private:
                                        ? with_article(registry::kind_name(wanted_kind)) + " type"
                                        : "a module type";
         if (chosen == nullptr) {
+            if (partial_) {
+                return false; // a draft may leave the type to choose later
+            }
             issue(path,
                   name + " needs \"__class_ref__\" naming " + wanted +
                       " (the field has no default type)");
@@ -780,42 +788,58 @@ private:
     const registry::plugin_registry& registry_;
     std::vector<config_issue>& issues_;
     config_mode mode_;
+    bool partial_;
 };
 
-/// A top-level config from an object of overrides. Throws config_error with every issue.
-std::unique_ptr<config_impl> build_top_level(const registry::plugin_registry& registry,
-                                             const registry::module_type_info& type,
-                                             const json::object& overrides,
-                                             std::string path,
-                                             config_mode mode) {
+} // namespace
+
+std::unique_ptr<config_impl> build_module_config(const registry::plugin_registry& registry,
+                                                 const registry::module_type_info& type,
+                                                 const std::vector<std::string_view>& layers_json,
+                                                 std::string path,
+                                                 const build_options& options,
+                                                 std::vector<config_issue>& issues) {
+    std::vector<json::value> parsed;
+    for (const auto text : layers_json) {
+        json::value value;
+        try {
+            value = parse_json(text, path, options.limits.max_depth);
+        } catch (const config_error& e) {
+            issues.insert(issues.end(), e.issues().begin(), e.issues().end());
+            continue;
+        }
+        if (!value.is_object()) {
+            issues.push_back({path, "the overrides must be a JSON object, got " + render(value)});
+            continue;
+        }
+        parsed.push_back(std::move(value));
+    }
+    if (!issues.empty()) {
+        return nullptr;
+    }
+    std::vector<layer> layers;
+    for (const auto& value : parsed) {
+        layers.push_back({&value.get_object(), false});
+    }
     base_values base;
     // Each module of a brain gets its own reproducible stream without anyone choosing seeds.
     base.seed = mix_seed(stable_hash(path));
-    std::vector<config_issue> issues;
-    builder make(registry, issues, mode);
-    auto config = make.build(type, {{&overrides, false}}, std::move(path), base, json::object());
-    if (!issues.empty()) {
-        throw config_error(std::move(issues));
-    }
-    return config;
+    builder make(registry, issues, options.mode, options.partial);
+    return make.build(type, layers, std::move(path), base, json::object());
 }
-
-} // namespace
 
 std::unique_ptr<config_impl> build_module_config(const registry::plugin_registry& registry,
                                                  const registry::module_type_info& type,
                                                  std::string_view overrides_json,
                                                  std::string path,
                                                  config_mode mode) {
-    boost::system::error_code error;
-    const json::value parsed = json::parse(overrides_json, error);
-    if (error) {
-        throw config_error({{path, "the overrides are not valid JSON: " + error.message()}});
+    std::vector<config_issue> issues;
+    auto config = build_module_config(
+        registry, type, {overrides_json}, std::move(path), build_options{mode}, issues);
+    if (!issues.empty()) {
+        throw config_error(std::move(issues));
     }
-    if (!parsed.is_object()) {
-        throw config_error({{path, "the overrides must be a JSON object, got " + render(parsed)}});
-    }
-    return build_top_level(registry, type, parsed.get_object(), std::move(path), mode);
+    return config;
 }
 
 } // namespace spark::runtime::detail

@@ -10,6 +10,7 @@
 #include "config/json_text.hpp"
 #include "config/module_config_impl.hpp"
 #include "config/scfg_file.hpp"
+#include "config/seeds.hpp"
 #include "config/unknown_keys.hpp"
 
 namespace spark::runtime {
@@ -171,6 +172,97 @@ void differences(const json::object& a,
 
 std::string module_config::to_json() const {
     return detail::compact(to_object(*this));
+}
+
+namespace {
+
+/// `object` without its "__class_ref__" keys, at every depth, in the same key order.
+json::object without_class_refs(const json::object& object) {
+    json::object out;
+    for (const auto& entry : object) {
+        if (entry.key() == "__class_ref__") {
+            continue;
+        }
+        out[entry.key()] = entry.value().is_object()
+                               ? json::value(without_class_refs(entry.value().get_object()))
+                               : entry.value();
+    }
+    return out;
+}
+
+} // namespace
+
+std::string module_config::kwargs_json() const {
+    return detail::compact(without_class_refs(to_object(*this)));
+}
+
+bool operator==(const module_config& a, const module_config& b) {
+    return a.type().canonical_id == b.type().canonical_id && to_object(a) == to_object(b);
+}
+
+std::vector<config_issue> module_config::check(const registry::plugin_registry& registry,
+                                               const registry::module_type_info& type,
+                                               std::string_view overrides_json,
+                                               std::string path,
+                                               config_mode mode,
+                                               bool partial) {
+    std::vector<config_issue> issues;
+    detail::build_options options;
+    options.mode = mode;
+    options.partial = partial;
+    (void)detail::build_module_config(
+        registry, type, {overrides_json}, std::move(path), options, issues);
+    return issues;
+}
+
+module_config module_config::merged(std::string_view partial_json, config_mode mode) const {
+    std::vector<config_issue> issues;
+    const std::string current = to_json();
+    auto data = detail::build_module_config(
+        *impl_->registry, type(), {current, partial_json}, path(), {mode}, issues);
+    if (!issues.empty()) {
+        throw config_error(std::move(issues));
+    }
+    return module_config(std::move(data));
+}
+
+void module_config::merge(std::string_view partial_json, config_mode mode) {
+    *this = merged(partial_json, mode);
+}
+
+std::vector<std::string> module_config::field_errors(std::string_view field,
+                                                     std::string_view value_json) const {
+    (void)field_index(type(), field); // an unknown field throws
+    const std::string field_path =
+        path().empty() ? std::string(field) : path() + "/" + std::string(field);
+    std::vector<config_issue> issues;
+    json::value candidate;
+    try {
+        candidate = detail::parse_json(value_json, field_path, file_limits{}.max_depth);
+    } catch (const config_error& e) {
+        return {e.issues().front().message};
+    }
+    json::object partial;
+    partial[field] = std::move(candidate);
+    const std::string current = to_json();
+    const std::string change = detail::compact(partial);
+    (void)detail::build_module_config(
+        *impl_->registry, type(), {current, change}, path(), {}, issues);
+    std::vector<std::string> out;
+    for (const auto& issue : issues) {
+        if (issue.path == field_path) {
+            out.push_back(issue.message);
+        } else if (issue.path.starts_with(field_path + "/")) {
+            out.push_back(issue.path.substr(field_path.size() + 1) + ": " + issue.message);
+        }
+    }
+    return out;
+}
+
+module_config module_config::with_new_seeds(std::optional<std::uint64_t> seed) const {
+    json::object object = to_object(*this);
+    detail::reseed(object, detail::new_seed(seed, type().canonical_id));
+    return module_config(*impl_->registry, type(), detail::compact(object), path());
 }
 
 namespace {

@@ -23,6 +23,7 @@ struct module_config::impl {
         std::optional<module_config> nested;
     };
 
+    const registry::plugin_registry* registry{}; // resolves nested types when rebuilding
     const registry::module_type_info* type{};
     std::string path;
     std::string class_ref;

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,6 +15,7 @@
 #include <spark/registry/plugin_registry.hpp>
 #include <spark/runtime/config_mode.hpp>
 #include <spark/runtime/errors.hpp>
+#include <spark/runtime/field_metadata.hpp>
 #include <spark/runtime/file_options.hpp>
 
 namespace spark::runtime {
@@ -34,6 +36,12 @@ struct module_config_access;
 ///    initializer type.
 /// Then every validator of the schema runs. All problems are collected and thrown together as one
 /// config_error; paths are "<path>/<field>", nested ones "<path>/<field>/<nested field>".
+///
+/// A module_config is valid by construction: every way to make or change one (constructor,
+/// merge, from_file, with_new_seeds) validates the whole result first and changes nothing when
+/// it fails. Upstream's API maps onto it as: from_dict -> the constructor, to_dict -> to_json(),
+/// validate(errors=[...]) -> check(), get_field_errors -> field_errors(), get_metadata ->
+/// metadata(), __iter__ -> fields(), == -> operator== (HEAD's deep equality, not af523a5's).
 class module_config {
 public:
     /// Builds the config of `type` from `overrides_json` (the text of a JSON object; "{}" for the
@@ -75,9 +83,60 @@ public:
     /// object with its "__class_ref__" (canonical id). Feeding it back as overrides rebuilds an
     /// equal config.
     [[nodiscard]] std::string to_json() const;
+    /// Upstream's get_kwargs(): the values of to_json() without the "__class_ref__" of nested
+    /// configs (plain nested objects, as upstream hands to a constructor).
+    [[nodiscard]] std::string kwargs_json() const;
     /// Upstream's diff(): the paths (relative, "a/b" for nested fields) whose values differ from
     /// `other`'s, in field order; a nested config of another type differs as a whole.
     [[nodiscard]] std::vector<std::string> diff(const module_config& other) const;
+
+    /// One field as iteration yields it (upstream's __iter__: name, field, value).
+    struct field_view {
+        const spark_field_desc_t& desc; // name, type, default, units, validators
+        const spark_value_t& value;
+        const module_config* nested; // the nested config of a CONFIG/INITIALIZER field, or null
+    };
+    /// The schema's fields in order (the base fields are seed(), dtype(), dt()).
+    [[nodiscard]] std::vector<field_view> fields() const;
+    /// Upstream's get_metadata(): what the schema says about every field, base fields first.
+    [[nodiscard]] std::vector<field_metadata> metadata() const;
+    /// Upstream's inspect(): an indented tree, one "name: type [units] <- value" line per field,
+    /// nested configs as subtrees; arrays longer than 5 elements are shortened.
+    [[nodiscard]] std::string inspect() const;
+
+    /// Upstream's merge(partial): `partial_json` (an object, with "a__b" paths and "_s_" shared
+    /// values like the constructor's) applied over this config's values; nested configs keep
+    /// their type unless the partial names another with "__class_ref__", and their own seed,
+    /// dtype and dt ("_s_dtype" changes a value at every depth). Throws config_error
+    /// listing every problem and leaves this config unchanged; on success every view from
+    /// abi(), value() and nested() is replaced.
+    void merge(std::string_view partial_json, config_mode mode = config_mode::strict);
+    /// merge() on a copy.
+    [[nodiscard]] module_config merged(std::string_view partial_json,
+                                       config_mode mode = config_mode::strict) const;
+    /// Upstream's get_field_errors(name), for a candidate value: the problems this config would
+    /// have with `value_json` (JSON text) as the value of `field`, empty when it is acceptable.
+    /// Throws std::out_of_range when the schema has no such field.
+    [[nodiscard]] std::vector<std::string> field_errors(std::string_view field,
+                                                        std::string_view value_json) const;
+    /// Upstream's with_new_seeds(seed): a copy where every seed, at every depth, is new: drawn
+    /// from the OS's entropy without `seed`, derived from `seed` and the field's path with it
+    /// (the same `seed` gives the same seeds).
+    [[nodiscard]] module_config
+    with_new_seeds(std::optional<std::uint64_t> seed = std::nullopt) const;
+
+    /// Deep equality: same type and the same value in every field, at every depth.
+    friend bool operator==(const module_config& a, const module_config& b);
+
+    /// Upstream's validate(errors=[...]): every problem the constructor would throw, returned
+    /// instead. With `partial`, a required field left unset is not a problem (a draft, e.g.
+    /// from a graph editor, that is finished later).
+    [[nodiscard]] static std::vector<config_issue> check(const registry::plugin_registry& registry,
+                                                         const registry::module_type_info& type,
+                                                         std::string_view overrides_json,
+                                                         std::string path = {},
+                                                         config_mode mode = config_mode::strict,
+                                                         bool partial = false);
 
     /// Upstream's to_file(): {"__type__": "<canonical id>_config", "__cfg__": <to_json()>} as
     /// 4-space JSON, plain or xz, written atomically (on failure the file is unchanged).
