@@ -58,4 +58,30 @@ std::vector<std::string> closest_names(std::string_view query,
     return names;
 }
 
+std::string upstream_name(std::string_view name) {
+    const auto upper = [](char c) { return c >= 'A' && c <= 'Z'; };
+    const auto lower = [](char c) { return c >= 'a' && c <= 'z'; };
+    std::string out;
+    for (std::size_t i = 0; i < name.size(); ++i) {
+        const char c = name[i];
+        if (c == ' ' || c == '-') {
+            if (out.empty() || out.back() != '_') {
+                out += '_';
+            }
+            continue;
+        }
+        if (i > 0 && upper(c)) {
+            const char before = name[i - 1];
+            const bool after_lower = lower(before);
+            // "ALIFNeuron": the N starts a capitalised word after an acronym.
+            const bool ends_acronym = upper(before) && i + 1 < name.size() && lower(name[i + 1]);
+            if (after_lower || ends_acronym) {
+                out += '_';
+            }
+        }
+        out += upper(c) ? static_cast<char>(c - 'A' + 'a') : c;
+    }
+    return out;
+}
+
 } // namespace spark::registry::detail

@@ -283,11 +283,20 @@ const module_type_info& plugin_registry::resolve(std::string_view name) const {
         }
         self.throw_unknown(name);
     }
-    std::vector<const detail::type_entry*> matches;
-    for (const auto& [id, entry] : self.types) {
-        if (entry.info.class_ref() == name) {
-            matches.push_back(&entry);
+    const auto offering = [&](std::string_view class_ref) {
+        std::vector<const detail::type_entry*> found;
+        for (const auto& [id, entry] : self.types) {
+            if (entry.info.class_ref() == class_ref) {
+                found.push_back(&entry);
+            }
         }
+        return found;
+    };
+    auto matches = offering(name);
+    if (matches.empty()) {
+        // Upstream's spelling of a name ("ALIFNeuron", "NormalizedSparseUniformInitializer" in its
+        // files) finds the registry name it stands for.
+        matches = offering(detail::upstream_name(name));
     }
     if (matches.size() == 1) {
         const auto& id = matches.front()->info.canonical_id;

@@ -4,7 +4,9 @@
 #include <array>
 #include <bit>
 #include <cstring>
+#include <functional>
 #include <iterator>
+#include <numeric>
 
 #include <spark/registry/errors.hpp>
 
@@ -235,9 +237,12 @@ npy_array read_npy(const std::filesystem::path& file) {
 npy_writer::npy_writer(const std::filesystem::path& file,
                        npy_type type,
                        std::uint64_t expected_rows,
-                       std::uint64_t row_elements)
-    : file_(file), type_(type), row_elements_(row_elements),
-      row_bytes_(static_cast<std::size_t>(row_elements * npy_type_size(type))),
+                       std::vector<std::uint64_t> row_shape)
+    : file_(file), type_(type), row_shape_(std::move(row_shape)),
+      row_bytes_(static_cast<std::size_t>(
+          std::accumulate(
+              row_shape_.begin(), row_shape_.end(), std::uint64_t{1}, std::multiplies<>()) *
+          npy_type_size(type))),
       out_(file, std::ios::binary | std::ios::trunc) {
     if (!out_) {
         fail(file, "cannot create it");
@@ -249,8 +254,11 @@ npy_writer::npy_writer(const std::filesystem::path& file,
 
 std::string npy_writer::header(std::uint64_t rows) const {
     std::string dict = std::string("{'descr': '") + npy_descr(type_) +
-                       "', 'fortran_order': False, 'shape': (" + std::to_string(rows) + ", " +
-                       std::to_string(row_elements_) + "), }";
+                       "', 'fortran_order': False, 'shape': (" + std::to_string(rows);
+    for (const auto d : row_shape_) {
+        dict += ", " + std::to_string(d);
+    }
+    dict += "), }";
     // Version 1.0: magic, 2 version bytes, 2 length bytes, then the dict padded with spaces and
     // ended by '\n' so that the data starts 64-byte aligned. A later rewrite with fewer rows
     // keeps the first header's size.

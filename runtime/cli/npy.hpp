@@ -31,7 +31,7 @@ struct npy_array {
 /// Reads a .npy file. Throws spark::error naming the file and what is wrong with it.
 [[nodiscard]] npy_array read_npy(const std::filesystem::path& file);
 
-/// Writes a 2-D array (rows, row_elements) one row at a time, without holding it in memory. The
+/// Writes an array of shape (rows, *row_shape) one row at a time, without holding it in memory. The
 /// header is written first for `expected_rows`; finish() rewrites it when fewer rows came (a run
 /// that stopped early still leaves a valid file).
 class npy_writer {
@@ -39,8 +39,8 @@ public:
     npy_writer(const std::filesystem::path& file,
                npy_type type,
                std::uint64_t expected_rows,
-               std::uint64_t row_elements);
-    /// Appends one row of row_elements elements of the writer's type.
+               std::vector<std::uint64_t> row_shape);
+    /// Appends one row (product of row_shape elements) of the writer's type.
     void append(const void* row);
     /// Fixes the header to the rows written and closes the file. Throws spark::error on I/O errors.
     void finish();
@@ -52,7 +52,7 @@ private:
 
     std::filesystem::path file_;
     npy_type type_;
-    std::uint64_t row_elements_;
+    std::vector<std::uint64_t> row_shape_;
     std::uint64_t rows_ = 0;
     std::size_t row_bytes_;
     std::size_t header_size_ = 0;

@@ -6,7 +6,9 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <iostream>
+#include <numeric>
 #include <sstream>
 
 #include <spark/registry/errors.hpp>
@@ -72,9 +74,9 @@ int raster(const std::filesystem::path& npy_file,
            double dt,
            const step_window& window) {
     const npy_array array = read_npy(npy_file);
-    if (array.shape.empty() || array.shape.size() > 2) {
-        throw spark::error(npy_file.string() + ": a raster needs shape (steps, neurons), got " +
-                           std::to_string(array.shape.size()) + " dimensions");
+    if (array.shape.empty()) {
+        throw spark::error(npy_file.string() +
+                           ": a raster needs shape (steps, neurons...), got a scalar");
     }
     if (!(dt > 0)) {
         throw spark::error("--dt must be > 0, got " + runtime::detail::format_number(dt));
@@ -90,7 +92,9 @@ int raster(const std::filesystem::path& npy_file,
                            std::to_string(recorded == 0 ? 0 : recorded - 1) + ")");
     }
     const std::uint64_t steps = last - first;
-    const std::uint64_t neurons = array.shape.size() == 2 ? array.shape[1] : 1;
+    // Neurons of a population of shape (4, 128) are drawn in row-major order, 512 rows.
+    const std::uint64_t neurons = std::accumulate(
+        array.shape.begin() + 1, array.shape.end(), std::uint64_t{1}, std::multiplies<>());
     const double plot_w = 1000;
     const double plot_h = static_cast<double>(std::clamp<std::uint64_t>(neurons * 4, 200, 600));
     const double left = 70;

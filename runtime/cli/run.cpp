@@ -324,8 +324,13 @@ int run_brain(const plugin_sources& sources, const run_request& request) {
         std::filesystem::create_directories(request.out_dir);
         for (auto& r : records) {
             const std::uint64_t elements = element_count(r.spec);
+            // Each row keeps the port's shape: (steps, 4, 128) for a (4, 128) port.
             r.writer = std::make_unique<npy_writer>(
-                request.out_dir / (r.label + ".npy"), npy_type_of(r.spec), request.steps, elements);
+                request.out_dir / (r.label + ".npy"),
+                npy_type_of(r.spec),
+                request.steps,
+                std::vector<std::uint64_t>(r.spec.shape.dims,
+                                           r.spec.shape.dims + r.spec.shape.rank));
             if (r.spec.payload_kind == SPARK_PAYLOAD_SPIKES) {
                 spike_row.resize(std::max<std::size_t>(spike_row.size(), elements));
             }
@@ -425,20 +430,11 @@ int run_brain(const plugin_sources& sources, const run_request& request) {
         run["inputs"] = std::move(input_list);
         json::array module_list;
         for (const auto& m : brain->modules()) {
-            const auto spec = std::find_if(config->modules_map.begin(),
-                                           config->modules_map.end(),
-                                           [&](const auto& s) { return s.name == m.name; });
-            // The same path the brain builds the config with, so the same derived seed.
-            const runtime::module_config module_config(
-                plugins,
-                *m.type,
-                spec != config->modules_map.end() ? spec->config_json : "{}",
-                "brain/" + m.name);
             const auto& plugin = *m.type->plugin;
             module_list.push_back(json::object{
                 {"name", m.name},
                 {"type", m.type->canonical_id},
-                {"seed", module_config.seed()},
+                {"seed", m.seed},
                 {"plugin_file", plugin.file.string()},
                 {"plugin_sha256", plugin.sha256},
                 {"plugin_id", plugin.id},

@@ -26,6 +26,15 @@ process_result spark_cli(std::vector<std::string> arguments) {
     return run_process(SPARK_CLI_PATH, arguments);
 }
 
+process_result builtin_cli(std::vector<std::string> arguments) {
+    const auto plugins = std::filesystem::path(SPARK_NEURONS_PLUGIN).parent_path().string();
+    if (!arguments.empty() && arguments[0] == "run") {
+        arguments.emplace_back("--no-progress");
+    }
+    arguments.insert(arguments.begin(), {"--no-default-plugins", "--plugin-path=" + plugins});
+    return run_process(SPARK_CLI_PATH, arguments);
+}
+
 std::string port_specs_json(const std::string& payload,
                             const std::vector<std::uint32_t>& shape,
                             const std::string& dtype) {

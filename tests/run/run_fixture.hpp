@@ -15,6 +15,9 @@ namespace spark::test {
 
 /// Runs `spark --no-default-plugins --plugin-path=<neurons> --plugin-path=<test plugins> ARGS`.
 process_result spark_cli(std::vector<std::string> arguments);
+/// Runs `spark` with the built-in plugins only (the folder the build puts them in); `run` gets
+/// --no-progress.
+process_result builtin_cli(std::vector<std::string> arguments);
 
 /// A tagged upstream port_specs object.
 std::string port_specs_json(const std::string& payload,

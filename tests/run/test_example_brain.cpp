@@ -11,21 +11,12 @@
 
 #include "run_fixture.hpp"
 
+using spark::test::builtin_cli;
 using spark::test::line_starting;
 
 namespace {
 
 const std::string example_brain = SPARK_EXAMPLE_BRAIN;
-
-/// The CLI with the built-in plugins only (the folder the build puts them in).
-spark::test::process_result builtin_cli(std::vector<std::string> arguments) {
-    const auto plugins = std::filesystem::path(SPARK_NEURONS_PLUGIN).parent_path().string();
-    arguments.insert(arguments.begin(), {"--no-default-plugins", "--plugin-path=" + plugins});
-    if (arguments[2] == "run") {
-        arguments.emplace_back("--no-progress");
-    }
-    return spark::test::run_process(SPARK_CLI_PATH, arguments);
-}
 
 /// The SPIKES and RATE [Hz] columns of a module's summary row.
 std::pair<double, double> spikes_and_rate(const std::string& out, const std::string& module) {

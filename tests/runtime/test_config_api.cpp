@@ -249,3 +249,60 @@ BOOST_AUTO_TEST_CASE(equality_is_deep_and_type_strict) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// What upstream writes into every config (spec core §1.1, §1.4, §1.6): metadata kept verbatim,
+// the delimiters, None for an unset optional value, scalar arrays.
+BOOST_FIXTURE_TEST_SUITE(config_upstream_values, spark::test::runtime_fixture)
+
+BOOST_AUTO_TEST_CASE(metadata_is_kept_verbatim_and_written_back) {
+    const module_config probe = config("rt.probe",
+                                       R"({"__config_delimiter__": "__",
+                                          "__shared_config_delimiter__": "_s_",
+                                          "__metadata__": {"input_specs": [1, 2]},
+                                          "__graph_editor_metadata__": {"pos": [-1.5, 2.0]},
+                                          "seed": 7,
+                                          "soma": {"__graph_editor_metadata__": {"pos": [3]}}})");
+    BOOST_TEST(probe.metadata_json() == R"({"input_specs":[1,2]})");
+    BOOST_TEST(probe.graph_editor_metadata_json() == R"({"pos":[-1.5,2.0]})");
+    BOOST_TEST(probe.nested("soma")->graph_editor_metadata_json() == R"({"pos":[3]})");
+    const std::string text = probe.to_json();
+    BOOST_TEST(text.rfind(R"({"__metadata__":{"input_specs":[1,2]},)"
+                          R"("__graph_editor_metadata__":{"pos":[-1.5,2.0]},"seed":7,)",
+                          0) == 0U,
+               text);
+    BOOST_TEST((config("rt.probe", text) == probe));
+    BOOST_TEST(probe.kwargs_json().find("metadata") == std::string::npos);
+    // Another delimiter than upstream's default is refused: we read only "__" and "_s_".
+    BOOST_TEST(issues("rt.inner", R"({"__config_delimiter__": "."})") ==
+                   strings{R"(probe/__config_delimiter__: __config_delimiter__ is "."; Spark C++ )"
+                           R"(reads only upstream's default "__")"},
+               boost::test_tools::per_element());
+    BOOST_TEST(issues("rt.inner", R"({"__metadata__": 3})") ==
+                   strings{"probe/__metadata__: __metadata__ must be an object, got 3"},
+               boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(null_is_the_default_in_compat_mode_and_an_error_in_strict_mode) {
+    const auto& type = registry.resolve("rt.probe");
+    const module_config compat(registry,
+                               type,
+                               R"({"tau": null, "count": 5})",
+                               "probe",
+                               spark::runtime::config_mode::compat);
+    BOOST_TEST(compat.value("tau").f == 10.0);
+    BOOST_TEST(compat.value("count").i == 5);
+    BOOST_TEST(issues("rt.probe", R"({"tau": null})") ==
+                   strings{"probe/tau: tau must be a number, got null"},
+               boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(a_number_for_an_array_of_numbers_is_one_element) {
+    BOOST_TEST(config("rt.probe", R"({"weights": 0.75})").value("weights").count == 1U);
+    BOOST_TEST(config("rt.probe", R"({"weights": 0.75})").value("weights").floats[0] == 0.75);
+    // Shapes stay explicit: units must be an array.
+    BOOST_TEST(issues("rt.probe", R"({"units": 4})") ==
+                   strings{"probe/units: units must be an array of integers, got 4"},
+               boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_SUITE_END()

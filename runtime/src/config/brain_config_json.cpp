@@ -423,10 +423,10 @@ public:
         if (const auto* config = data->if_contains("config")) {
             if (config->is_object()) {
                 json::value copy = *config;
-                auto& fields = copy.get_object();
-                if (const auto* metadata = fields.if_contains("__graph_editor_metadata__")) {
+                if (const auto* metadata =
+                        config->get_object().if_contains("__graph_editor_metadata__")) {
                     module.graph_editor_metadata_json = compact(*metadata);
-                    fields.erase("__graph_editor_metadata__");
+                    copy = detail::without_key(config->get_object(), "__graph_editor_metadata__");
                 }
                 normalise_config(copy, at(path, "config"));
                 module.config_json = compact(copy);

@@ -34,6 +34,12 @@ constexpr std::string_view class_ref_key = "__class_ref__";
 constexpr std::string_view nested_delimiter = "__";
 constexpr std::string_view shared_prefix = "_s_";
 constexpr std::string_view base_fields[] = {"seed", "dtype", "dt"};
+// Upstream's metadata fields, on every config it writes: free data kept with the config, and the
+// delimiters (constants; we read only the defaults).
+constexpr std::string_view metadata_key = "__metadata__";
+constexpr std::string_view editor_metadata_key = "__graph_editor_metadata__";
+constexpr std::pair<std::string_view, std::string_view> delimiter_keys[] = {
+    {"__config_delimiter__", nested_delimiter}, {"__shared_config_delimiter__", shared_prefix}};
 
 /// The base fields a config gets when no layer sets them.
 struct base_values {
@@ -223,6 +229,7 @@ public:
             layers.push_back({&folded.back(), false});
         }
         check_keys(type, layers, config->path);
+        read_metadata(layers, *config);
 
         const base_values base = read_base(layers, config->path, inherited);
         config->abi.seed = base.seed;
@@ -251,6 +258,12 @@ public:
             }
             for (const auto& source : layers) {
                 if (const auto* given = source.object->if_contains(field.name)) {
+                    // Upstream writes None for an optional value left unset (min_value: null):
+                    // in compat mode that is the field's default.
+                    if (given->is_null() && mode_ == config_mode::compat &&
+                        field.type != SPARK_FIELD_CONFIG) {
+                        continue;
+                    }
                     candidates.push_back({given, source.from_schema});
                 }
             }
@@ -347,8 +360,22 @@ private:
             for (const auto& entry : *source.object) {
                 const std::string_view key = entry.key();
                 // "__class_ref__" chose this type; whoever resolved it has read it already.
-                if (key == class_ref_key ||
+                // Metadata is read by read_metadata().
+                if (key == class_ref_key || key == metadata_key || key == editor_metadata_key ||
                     std::find(known.begin(), known.end(), key) != known.end()) {
+                    continue;
+                }
+                if (const auto delimiter = std::find_if(
+                        std::begin(delimiter_keys),
+                        std::end(delimiter_keys),
+                        [&](const auto& known_key) { return known_key.first == key; });
+                    delimiter != std::end(delimiter_keys)) {
+                    if (!entry.value().is_string() || entry.value().get_string() != delimiter->second) {
+                        issue(child_path(path, key),
+                              std::string(key) + " is " + render(entry.value()) +
+                                  "; Spark C++ reads only upstream's default \"" +
+                                  std::string(delimiter->second) + "\"");
+                    }
                     continue;
                 }
                 std::string message = "unknown field '" + std::string(key) + "'";
@@ -364,6 +391,24 @@ private:
                     continue;
                 }
                 issue(child_path(path, key), message + schema_note(source.from_schema, type));
+            }
+        }
+    }
+
+    /// Upstream's __metadata__ and __graph_editor_metadata__, kept verbatim (the last layer's).
+    void read_metadata(const std::vector<layer>& layers, config_impl& config) {
+        for (const auto& source : layers) {
+            for (const auto& [key, kept] : {std::pair{metadata_key, &config.metadata_json},
+                                            std::pair{editor_metadata_key,
+                                                      &config.graph_editor_metadata_json}}) {
+                if (const auto* given = source.object->if_contains(key)) {
+                    if (!given->is_object()) {
+                        issue(child_path(config.path, key),
+                              std::string(key) + " must be an object, got " + render(*given));
+                        continue;
+                    }
+                    *kept = given->get_object().empty() ? "" : compact(*given);
+                }
             }
         }
     }
@@ -456,6 +501,12 @@ private:
             break;
         case SPARK_FIELD_INT_ARRAY:
         case SPARK_FIELD_FLOAT_ARRAY: {
+            if (field.type == SPARK_FIELD_FLOAT_ARRAY && json_value.is_number()) {
+                // One number for a per-element parameter: the same for every element (upstream's
+                // scalar arrays, e.g. a spiker's glue 0).
+                slot.floats.push_back(*as_float(json_value));
+                return true;
+            }
             if (!json_value.is_array()) {
                 break;
             }

@@ -170,4 +170,14 @@ std::string pretty(const json::value& value, int indent) {
     return out;
 }
 
+json::object without_key(const json::object& object, std::string_view key) {
+    json::object out;
+    for (const auto& entry : object) {
+        if (entry.key() != key) {
+            out[entry.key()] = entry.value();
+        }
+    }
+    return out;
+}
+
 } // namespace spark::runtime::detail

@@ -16,6 +16,10 @@ namespace spark::runtime::detail {
 [[nodiscard]] boost::json::value
 parse_json(std::string_view text, const std::string& source, std::uint32_t max_depth);
 
+/// `object` without `key`, the other keys in their order (Boost.JSON's erase() reorders).
+[[nodiscard]] boost::json::object without_key(const boost::json::object& object,
+                                              std::string_view key);
+
 /// One line, no spaces: {"a":1.0,"b":[1,2]}.
 [[nodiscard]] std::string compact(const boost::json::value& value);
 /// `indent` spaces per level, Python's json.dump(indent=...) layout.

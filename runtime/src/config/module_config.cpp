@@ -66,6 +66,12 @@ const registry::module_type_info& module_config::type() const noexcept {
 const std::string& module_config::path() const noexcept {
     return impl_->path;
 }
+const std::string& module_config::metadata_json() const noexcept {
+    return impl_->metadata_json;
+}
+const std::string& module_config::graph_editor_metadata_json() const noexcept {
+    return impl_->graph_editor_metadata_json;
+}
 std::uint64_t module_config::seed() const noexcept {
     return impl_->abi.seed;
 }
@@ -105,6 +111,13 @@ namespace json = boost::json;
 
 json::object to_object(const module_config& config) {
     json::object out;
+    // Upstream's metadata fields come first in its to_dict(); we write them only when set.
+    if (!config.metadata_json().empty()) {
+        out["__metadata__"] = json::parse(config.metadata_json());
+    }
+    if (!config.graph_editor_metadata_json().empty()) {
+        out["__graph_editor_metadata__"] = json::parse(config.graph_editor_metadata_json());
+    }
     out["seed"] = config.seed();
     out["dtype"] = config.dtype() == SPARK_DTYPE_F64 ? "float64" : "float32";
     out["dt"] = config.dt();
@@ -176,15 +189,16 @@ std::string module_config::to_json() const {
 
 namespace {
 
-/// `object` without its "__class_ref__" keys, at every depth, in the same key order.
-json::object without_class_refs(const json::object& object) {
+/// `object` without its "__class_ref__" and metadata keys, at every depth, in the same key order.
+json::object without_metadata(const json::object& object) {
     json::object out;
     for (const auto& entry : object) {
-        if (entry.key() == "__class_ref__") {
+        if (entry.key() == "__class_ref__" || entry.key() == "__metadata__" ||
+            entry.key() == "__graph_editor_metadata__") {
             continue;
         }
         out[entry.key()] = entry.value().is_object()
-                               ? json::value(without_class_refs(entry.value().get_object()))
+                               ? json::value(without_metadata(entry.value().get_object()))
                                : entry.value();
     }
     return out;
@@ -193,7 +207,7 @@ json::object without_class_refs(const json::object& object) {
 } // namespace
 
 std::string module_config::kwargs_json() const {
-    return detail::compact(without_class_refs(to_object(*this)));
+    return detail::compact(without_metadata(to_object(*this)));
 }
 
 bool operator==(const module_config& a, const module_config& b) {

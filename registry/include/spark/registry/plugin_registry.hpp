@@ -57,7 +57,8 @@ public:
     /// Every known type, sorted by canonical id.
     [[nodiscard]] std::vector<const module_type_info*> types() const;
 
-    /// `vendor.class_ref` always; a bare `class_ref` when exactly one vendor offers it. Throws
+    /// `vendor.class_ref` always; a bare `class_ref` when exactly one vendor offers it, also in
+    /// upstream's class-name spelling ("ALIFNeuron" finds alif_neuron, spec core §5.2). Throws
     /// resolve_error: unknown (with the closest known names) or ambiguous (with every candidate
     /// and how to qualify); collision_error for an id two files claim.
     [[nodiscard]] const module_type_info& resolve(std::string_view name) const;

@@ -70,6 +70,7 @@ struct port_view {
 struct module_info {
     std::string name;
     const registry::module_type_info* type = nullptr;
+    std::uint64_t seed = 0; // the seed its config resolved to (given, or derived from its path)
     std::vector<std::pair<std::string, spark_port_spec_t>> inputs; // merged input specs, port order
     std::vector<std::pair<std::string, spark_port_spec_t>> outputs; // port order
 };

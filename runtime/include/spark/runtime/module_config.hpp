@@ -66,6 +66,10 @@ public:
     [[nodiscard]] const spark_config_t& abi() const noexcept;
     [[nodiscard]] const registry::module_type_info& type() const noexcept;
     [[nodiscard]] const std::string& path() const noexcept;
+    /// Upstream's __metadata__ and __graph_editor_metadata__ as given (compact JSON), or empty.
+    /// Kept verbatim, written back by to_json() and to_file(); no module reads them.
+    [[nodiscard]] const std::string& metadata_json() const noexcept;
+    [[nodiscard]] const std::string& graph_editor_metadata_json() const noexcept;
 
     [[nodiscard]] std::uint64_t seed() const noexcept;
     [[nodiscard]] std::int32_t dtype() const noexcept; // SPARK_DTYPE_F32 or SPARK_DTYPE_F64
@@ -83,8 +87,9 @@ public:
     /// object with its "__class_ref__" (canonical id). Feeding it back as overrides rebuilds an
     /// equal config.
     [[nodiscard]] std::string to_json() const;
-    /// Upstream's get_kwargs(): the values of to_json() without the "__class_ref__" of nested
-    /// configs (plain nested objects, as upstream hands to a constructor).
+    /// Upstream's get_kwargs(): the values of to_json() without metadata and without the
+    /// "__class_ref__" of nested configs (plain nested objects, as upstream hands to a
+    /// constructor).
     [[nodiscard]] std::string kwargs_json() const;
     /// Upstream's diff(): the paths (relative, "a/b" for nested fields) whose values differ from
     /// `other`'s, in field order; a nested config of another type differs as a whole.
