@@ -58,11 +58,13 @@ BOOST_AUTO_TEST_CASE(upstream_class_name_spellings_resolve_like_the_registry_nam
     BOOST_TEST(&registry.resolve("OnlyX") == &only_x);
     BOOST_TEST(&registry.resolve("Only-X") == &only_x);
     // "ONLYX" is "onlyx", no type: the error names what the user wrote.
-    BOOST_TEST(error_message<resolve_error>([&] { (void)registry.resolve("ONLYX"); })
-                   .rfind("unknown module type 'ONLYX' (", 0) == 0U);
+    BOOST_TEST(error_message<resolve_error>([&] {
+                   (void)registry.resolve("ONLYX");
+               }).rfind("unknown module type 'ONLYX' (", 0) == 0U);
     // An upstream spelling of an ambiguous name is just as ambiguous.
-    BOOST_TEST(error_message<resolve_error>([&] { (void)registry.resolve("SharedName"); })
-                   .rfind("module type 'SharedName' is ambiguous: 2 vendors offer it", 0) == 0U);
+    BOOST_TEST(error_message<resolve_error>([&] {
+                   (void)registry.resolve("SharedName");
+               }).rfind("module type 'SharedName' is ambiguous: 2 vendors offer it", 0) == 0U);
 }
 
 BOOST_AUTO_TEST_CASE(types_are_sorted_by_canonical_id) {

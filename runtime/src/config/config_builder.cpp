@@ -365,12 +365,13 @@ private:
                     std::find(known.begin(), known.end(), key) != known.end()) {
                     continue;
                 }
-                if (const auto delimiter = std::find_if(
-                        std::begin(delimiter_keys),
-                        std::end(delimiter_keys),
-                        [&](const auto& known_key) { return known_key.first == key; });
+                if (const auto delimiter =
+                        std::find_if(std::begin(delimiter_keys),
+                                     std::end(delimiter_keys),
+                                     [&](const auto& known_key) { return known_key.first == key; });
                     delimiter != std::end(delimiter_keys)) {
-                    if (!entry.value().is_string() || entry.value().get_string() != delimiter->second) {
+                    if (!entry.value().is_string() ||
+                        entry.value().get_string() != delimiter->second) {
                         issue(child_path(path, key),
                               std::string(key) + " is " + render(entry.value()) +
                                   "; Spark C++ reads only upstream's default \"" +
@@ -398,9 +399,9 @@ private:
     /// Upstream's __metadata__ and __graph_editor_metadata__, kept verbatim (the last layer's).
     void read_metadata(const std::vector<layer>& layers, config_impl& config) {
         for (const auto& source : layers) {
-            for (const auto& [key, kept] : {std::pair{metadata_key, &config.metadata_json},
-                                            std::pair{editor_metadata_key,
-                                                      &config.graph_editor_metadata_json}}) {
+            for (const auto& [key, kept] :
+                 {std::pair{metadata_key, &config.metadata_json},
+                  std::pair{editor_metadata_key, &config.graph_editor_metadata_json}}) {
                 if (const auto* given = source.object->if_contains(key)) {
                     if (!given->is_object()) {
                         issue(child_path(config.path, key),

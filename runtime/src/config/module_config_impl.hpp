@@ -29,8 +29,8 @@ struct module_config::impl {
     std::string class_ref;
     std::string metadata_json;              // upstream's __metadata__, compact JSON, or empty
     std::string graph_editor_metadata_json; // upstream's __graph_editor_metadata__, or empty
-    std::vector<slot> slots;           // one per schema field
-    std::vector<spark_value_t> values; // one per schema field
+    std::vector<slot> slots;                // one per schema field
+    std::vector<spark_value_t> values;      // one per schema field
     spark_config_t abi{};
 
     /// Points abi and values at the storage. The impl lives on the heap and is never copied, so
