@@ -3,11 +3,17 @@
 #include <spark/sdk/plugin.hpp>
 
 #include "exponential_integrator.hpp"
+#include "linear_spiker.hpp"
 #include "poisson_spiker.hpp"
+#include "topological_spikers.hpp"
 
 SPARK_PLUGIN("spark.interfaces",
              "spark",
              "0.1.0",
-             "input and output interfaces: Poisson spikes from signals, signals from spikes",
+             "input and output interfaces: Poisson, linear and topological spikes from signals, "
+             "signals from spikes",
              spark::sdk::per_dtype<spark::interfaces::poisson_spiker>,
+             spark::sdk::per_dtype<spark::interfaces::linear_spiker>,
+             spark::sdk::per_dtype<spark::interfaces::topological_poisson_spiker>,
+             spark::sdk::per_dtype<spark::interfaces::topological_linear_spiker>,
              spark::sdk::per_dtype<spark::interfaces::exponential_integrator>);

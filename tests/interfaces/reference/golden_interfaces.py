@@ -9,9 +9,86 @@ s_j = gain_j * (1/(1-a)) / (1/(1-a_decay) - 1/(1-a_rise)), so that a constant in
 level of the non-smooth trace, and the output is decay - rise >= 0. Every number here comes from
 these formulas in double precision, never from the C++ code.
 
+The topological spikers and the linear encoder (upstream-models.md section 8.1) are computed in
+50-digit decimal arithmetic (`decimal`), so rounding plays no part: `bump` is the formula
+h = exp(-(0.5/sigma) z^2) with z = sin(theta_r + pi x) (glued) or tanh(theta_r - pi x),
+theta_r = pi r / (resolution - 1), x = (signal - mins) / (maxs - mins), output element (i, r);
+`linear_encoder` is LinearSpiker's update in exact arithmetic: ready = [r >= cd],
+V <- alpha V + ready * tau (1 - alpha) scale * drive, scale = E / (E - 1),
+E = exp((1000 / f - cd) / tau), spike = [V > tau]. A potential within 1e-30 of tau counts as
+equal to it: that is the designed equality V = tau of exact arithmetic, which 50 digits only
+approximate (docs/upstream-differences.md, the knife-edge).
+
 Run: python3 tests/interfaces/reference/golden_interfaces.py
 """
+import decimal
 import math
+from decimal import Decimal as D
+
+decimal.getcontext().prec = 50
+PI = D('3.14159265358979323846264338327950288419716939937510')
+
+
+def d_exp(x):
+    return D(x).exp()
+
+
+def d_tanh(x):
+    e = d_exp(2 * D(x))
+    return (e - 1) / (e + 1)
+
+
+def d_sin(x):
+    x = D(x)
+    # reduce to [-pi, pi]
+    two_pi = 2 * PI
+    x = x - two_pi * (x / two_pi).to_integral_value(rounding=decimal.ROUND_HALF_EVEN)
+    term, total, k = x, x, 1
+    while abs(term) > D('1e-60'):
+        term = -term * x * x / ((2 * k) * (2 * k + 1))
+        total += term
+        k += 1
+    return total
+
+
+def bump(signal, glue, mins, maxs, resolution, sigma):
+    """h for every (element, neuron), flattened row-major; glue/mins/maxs broadcast."""
+    def at(v, i):
+        return v[0] if len(v) == 1 else v[i]
+    out = []
+    for i, s in enumerate(signal):
+        x = (D(s) - D(at(mins, i))) / (D(at(maxs, i)) - D(at(mins, i)))
+        for r in range(resolution):
+            theta = PI * r / (resolution - 1) if resolution > 1 else D(0)
+            z = d_sin(theta + PI * x) if at(glue, i) else d_tanh(theta - PI * x)
+            out.append(d_exp(-(D('0.5') / D(sigma)) * z * z))
+    return out
+
+
+def linear_encoder(drives, tau, cd, fmax, dt=1.0):
+    """Spike trains (list of 0/1 lists per step) for per-step drive lists."""
+    tau, cd, fmax, dt = D(tau), D(cd), D(fmax), D(dt)
+    e = d_exp((1000 / fmax - cd) / tau)
+    scale = e / (e - 1)
+    alpha = d_exp(-dt / tau)
+    c = tau * (1 - alpha) * scale
+    n = len(drives[0])
+    v = [D(0)] * n
+    r = [cd] * n
+    trains, potentials = [], []
+    for drive in drives:
+        spikes = []
+        for i in range(n):
+            ready = r[i] >= cd
+            v[i] = alpha * v[i] + (c * D(drive[i]) if ready else D(0))
+            fired = v[i] - tau > D('1e-30')
+            if fired:
+                v[i] = D(0)
+            r[i] = D(0) if fired else r[i] + dt
+            spikes.append(1 if fired else 0)
+        trains.append(spikes)
+        potentials.append(list(v))
+    return trains, potentials
 
 
 def exp_integrator(spike_counts, counts, smooth, tau=5.0, fsat=50.0, dt=1.0):
@@ -82,6 +159,53 @@ def main():
          exp_integrator(xs3, [4, 3, 3], False, tau=20.0, fsat=25.0))
     show('uneven counts [4,3,3], all fire at step 0, tau 20, fsat 25, fixed smooth',
          exp_integrator_fixed_smooth(xs3, [4, 3, 3], tau=20.0, fsat=25.0)[0])
+
+    topological()
+
+
+def topological():
+    print()
+    print('=== bump h, resolution 8, sigma 1/32, mins -1, maxs 1')
+    for glue in (0, 1):
+        for sig in (-1.0, -0.5, 0.0, 0.3, 1.0):
+            h = bump([sig], [glue], [-1.0], [1.0], 8, 1.0 / 32.0)
+            print(f'glue={glue} signal={sig}: [' + ', '.join(repr(float(v)) for v in h) + ']')
+    print('=== bump h, resolution 128, sigma 1/32, mins -1, maxs 1, signal 0.3 (neurons 80..84)')
+    for glue in (0, 1):
+        h = bump([0.3], [glue], [-1.0], [1.0], 128, 1.0 / 32.0)
+        print(f'glue={glue}: ' + ', '.join(f'r={r}: {float(h[r])!r}' for r in range(80, 85)))
+    print('=== bump h, 2-D signal [[0.25, 0.5], [0.75, 1.0]], glue [0, 1, 0, 1], mins 0, maxs 1, '
+          'resolution 4, sigma 0.1 (row-major (2, 2, 4))')
+    h = bump([0.25, 0.5, 0.75, 1.0], [0, 1, 0, 1], [0.0], [1.0], 4, 0.1)
+    print('[' + ', '.join(repr(float(v)) for v in h) + ']')
+    print('=== bump h, per-element mins [0, -2], maxs [2, 2], glue 0, resolution 5, sigma 0.5, '
+          'signal [1.0, 1.0]')
+    h = bump([1.0, 1.0], [0], [0.0, -2.0], [2.0, 2.0], 5, 0.5)
+    print('[' + ', '.join(repr(float(v)) for v in h) + ']')
+
+    print('=== topological_linear_spiker, tutorial constants (tau 30, cd 2, max_freq 200, '
+          'sigma 1/32, mins -1, maxs 1, glue 0), resolution 8, signal [-1, 0, 0.3, 1], 14 steps')
+    signal = [-1.0, 0.0, 0.3, 1.0]
+    h = bump(signal, [0], [-1.0], [1.0], 8, 1.0 / 32.0)
+    trains, _ = linear_encoder([h] * 14, 30.0, 2.0, 200.0)
+    for k, t in enumerate(trains):
+        fired = [o for o, x in enumerate(t) if x]
+        print(f'step {k}: spiking outputs {fired}')
+    print('=== the same, glue 1')
+    hg = bump(signal, [1], [-1.0], [1.0], 8, 1.0 / 32.0)
+    trains, _ = linear_encoder([hg] * 14, 30.0, 2.0, 200.0)
+    for k, t in enumerate(trains):
+        fired = [o for o, x in enumerate(t) if x]
+        print(f'step {k}: spiking outputs {fired}')
+
+    print('=== linear encoder, defaults (tau 100, cd 2, max_freq 100), drive 1, dt 0.5 ms, '
+          '80 steps')
+    trains, _ = linear_encoder([[1.0]] * 80, 100.0, 2.0, 100.0, dt=0.5)
+    print('spike steps', [k for k, t in enumerate(trains) if t[0]])
+    print('=== linear encoder, tau 30, cd 2, max_freq 200, drive 1, dt 1, 20 steps')
+    trains, pots = linear_encoder([[1.0]] * 20, 30.0, 2.0, 200.0)
+    print('spike steps', [k for k, t in enumerate(trains) if t[0]],
+          'V after steps 0..2', [repr(float(p[0])) for p in pots[:3]])
 
 
 if __name__ == '__main__':
