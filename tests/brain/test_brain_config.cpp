@@ -5,12 +5,14 @@
 #include <string>
 #include <vector>
 
+#include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
 
 #include <spark/runtime/brain_config.hpp>
 #include <spark/runtime/errors.hpp>
 
 #include "brain_fixture.hpp"
+#include "fixtures.hpp"
 #include "log_capture.hpp"
 
 using spark::runtime::brain_config;
@@ -251,6 +253,51 @@ BOOST_AUTO_TEST_CASE(to_json_round_trips) {
                             ]
                         }
 )") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(upstreams_tutorial_file_keeps_every_editor_metadata_verbatim) {
+    // tests/run/data/example_ab_model.scfg, upstream's af523a5 tutorial brain (spec core §2.5).
+    namespace json = boost::json;
+    const std::string file = SPARK_UPSTREAM_TUTORIAL_BRAIN;
+    const brain_config config = brain_config::from_file(file, spark::runtime::config_mode::compat);
+    const json::value original = json::parse(spark::test::read_text_file(file));
+    const json::value written = json::parse(config.to_json());
+    const auto cfg = [](const json::value& document) -> const json::object& {
+        return document.at("__cfg__").as_object();
+    };
+    BOOST_TEST(cfg(written).at("__graph_editor_metadata__") ==
+               cfg(original).at("__graph_editor_metadata__"));
+    std::size_t modules = 0;
+    for (const auto& entry : cfg(original).at("modules_map").as_object()) {
+        const auto editor = [&](const json::value& document, const char* nested) {
+            const auto& module_config = cfg(document)
+                                            .at("modules_map")
+                                            .at(entry.key())
+                                            .at("__data__")
+                                            .at("config")
+                                            .as_object();
+            return nested == nullptr ? module_config.at("__graph_editor_metadata__")
+                                     : module_config.at(nested).at("__graph_editor_metadata__");
+        };
+        BOOST_TEST(editor(written, nullptr) == editor(original, nullptr), entry.key());
+        if (entry.key() == "A_ex") {
+            // Nested configs keep theirs too, inheritance trees included.
+            BOOST_TEST(editor(written, "soma") == editor(original, "soma"));
+            BOOST_TEST(editor(original, nullptr).as_object().contains("inheritance_tree"));
+        }
+        ++modules;
+    }
+    BOOST_TEST(modules == 6U);
+    // The stale keys stay in the file (compat mode drops them when building, not when reading).
+    BOOST_TEST(cfg(written)
+                   .at("modules_map")
+                   .at("A_ex")
+                   .at("__data__")
+                   .at("config")
+                   .as_object()
+                   .contains("max_delay"));
+    BOOST_TEST((brain_config::from_json(
+                    config.to_json(), "again", spark::runtime::config_mode::compat) == config));
 }
 
 BOOST_AUTO_TEST_CASE(accepts_upstream_version_wrapper) {
