@@ -2,9 +2,12 @@
 // The spark.neurons plugin: every type it offers, in the order `spark plugins describe` lists them.
 #include <spark/sdk/plugin.hpp>
 
+#include "alif/alif_neuron.hpp"
 #include "delays/n2n_delays.hpp"
 #include "learning/hebbian_rule.hpp"
+#include "learning/zenke_rule.hpp"
 #include "lif/lif_neuron.hpp"
+#include "somas/adaptive_leaky_soma.hpp"
 #include "somas/leaky_soma.hpp"
 #include "synapses/linear_synapses.hpp"
 
@@ -13,7 +16,11 @@ SPARK_PLUGIN("spark.neurons",
              "0.1.0",
              "LIF neurons and their components",
              spark::sdk::per_dtype<spark::neurons::lif_neuron>,
+             spark::sdk::per_dtype<spark::neurons::alif_neuron>,
              spark::sdk::per_dtype<spark::neurons::leaky_soma>,
+             spark::sdk::per_dtype<spark::neurons::refractory_leaky_soma>,
+             spark::sdk::per_dtype<spark::neurons::adaptive_leaky_soma>,
              spark::sdk::per_dtype<spark::neurons::linear_synapses>,
              spark::neurons::n2n_delays,
-             spark::sdk::per_dtype<spark::neurons::hebbian_rule>);
+             spark::sdk::per_dtype<spark::neurons::hebbian_rule>,
+             spark::sdk::per_dtype<spark::neurons::zenke_rule>);

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: Apache-2.0
+// HebbianRule (upstream-models.md section 6.1) as a neuron's learning-rule policy
+// (neuron/population.hpp), on the neuron's delayed per-synapse spikes. Event-driven: a weight
+// changes only in the rows of the postsynaptic neurons that fired (s_post = 1 for all their
+// synapses) and on the synapses that delivered a spike this step (y[o] * 1); every other
+// synapse gets dW = 0, so it is not visited.
+#pragma once
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include <spark/sdk/buffers.hpp>
+#include <spark/sdk/module.hpp>
+#include <spark/sdk/params.hpp>
+#include <spark/sdk/schema.hpp>
+
+#include "learning/delayed_trace.hpp"
+#include "learning/hebbian_parameters.hpp"
+#include "neuron/synapse_step.hpp"
+
+namespace spark::neurons {
+
+template <typename T>
+class hebbian_learning {
+public:
+    static constexpr const char* class_ref = "hebbian_rule";
+    static void declare_fields(sdk::schema& s) { declare_hebbian_fields(s); }
+
+    explicit hebbian_learning(const sdk::config_view& cfg) : c_(hebbian_constants<T>::from(cfg)) {}
+
+    /// With eta = 0 no weight ever changes after the first clip (max(0, W + 0) = max(0, W)).
+    [[nodiscard]] bool plastic() const noexcept { return c_.eta != T(0); }
+
+    void build(const population_shape& p) {
+        pre_trace_.build(p.rows, p.n_pre);
+        post_trace_.assign(p.n_post, T(0));
+    }
+    void reset() {
+        pre_trace_.reset();
+        std::fill(post_trace_.begin(), post_trace_.end(), T(0));
+    }
+
+    /// This step's presynaptic spikes went into ring slot `now`.
+    void presynaptic(std::size_t previous, std::size_t now, const std::uint8_t* spikes) noexcept {
+        pre_trace_.push(c_.pre_decay, c_.pre_scale, previous, now, spikes);
+    }
+    /// The soma's spikes of this step.
+    void postsynaptic(sdk::span<const std::uint8_t> spiked) noexcept {
+        for (std::size_t o = 0; o < post_trace_.size(); ++o) {
+            post_trace_[o] = c_.trace(c_.post_decay, c_.post_scale, post_trace_[o], spiked[o] != 0);
+        }
+    }
+
+    /// dW = eta (y[o] s_pre[o][i] + s_post[o] x[o][i]); W <- max(0, W + dt dW).
+    void learn(const synapse_step<T>& net) noexcept {
+        if (!plastic()) {
+            return; // every later update is W <- max(0, W): nothing changes
+        }
+        T* w = net.weights;
+        // Rows of the postsynaptic neurons that spiked: s_post = 1 for all their synapses.
+        for (std::size_t k = 0; k < net.post_count; ++k) {
+            const std::size_t o = net.post_fired[k];
+            const T y = post_trace_[o];
+            for (std::size_t i = 0; i < net.n_pre; ++i) {
+                const std::size_t at = i * net.n_post + o;
+                const std::size_t slot = net.slot(at);
+                const bool arrived = net.ring->row(slot)[i] != 0;
+                w[at] = c_.weight(w[at], arrived ? y : T(0), pre_trace_.at(slot, i));
+            }
+        }
+        // Synapses that delivered a spike to a silent postsynaptic neuron: dW = eta * y[o].
+        net.for_each_arrival([&](std::size_t i, std::size_t o, std::size_t /*slot*/) {
+            if (net.post_spiked[o] == 0) {
+                T& wo = w[i * net.n_post + o];
+                wo = c_.weight(wo, post_trace_[o], T(0));
+            }
+        });
+    }
+
+    void state(sdk::state_list& s, const population_shape& p) {
+        s.add("post_trace", post_trace_, p.units);
+        s.add("pre_trace_history", pre_trace_.values(), p.history);
+    }
+    void state_loaded() {}
+
+private:
+    hebbian_constants<T> c_;
+    delayed_trace<T> pre_trace_; // X_i per ring slot (the delayed per-synapse trace)
+    std::vector<T> post_trace_;  // y[o]
+};
+
+} // namespace spark::neurons

@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: Apache-2.0
+// ZenkeRule (upstream-models.md section 6.3) as a neuron's learning-rule policy
+// (neuron/population.hpp), on the neuron's delayed per-synapse spikes. The target trace z has
+// the kernel's shape and moves every step on every synapse, so that part is dense (O(pre x post)
+// per step, one fused pass); the weight update itself is event-driven like the Hebbian one: dW
+// is non-zero only in the rows of postsynaptic neurons that fired (terms A and C) and on the
+// synapses that delivered a spike (terms B and D).
+#pragma once
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include <spark/sdk/buffers.hpp>
+#include <spark/sdk/module.hpp>
+#include <spark/sdk/params.hpp>
+#include <spark/sdk/schema.hpp>
+
+#include "learning/delayed_trace.hpp"
+#include "learning/zenke_parameters.hpp"
+#include "neuron/synapse_step.hpp"
+
+namespace spark::neurons {
+
+template <typename T>
+class zenke_learning {
+public:
+    static constexpr const char* class_ref = "zenke_rule";
+    static void declare_fields(sdk::schema& s) { declare_zenke_fields(s); }
+
+    explicit zenke_learning(const sdk::config_view& cfg) : c_(zenke_constants<T>::from(cfg)) {}
+
+    /// With eta = 0 no weight changes after the first clip (the target trace still moves).
+    [[nodiscard]] bool plastic() const noexcept { return c_.eta != T(0); }
+
+    void build(const population_shape& p) {
+        n_pre_ = p.n_pre;
+        n_post_ = p.n_post;
+        pre_trace_.build(p.rows, p.n_pre);
+        post_trace_.assign(p.n_post, T(0));
+        slow_trace_.assign(p.n_post, T(0));
+        cubed_.assign(p.n_post, T(0));
+        target_.assign(p.n_pre * p.n_post, T(0));
+    }
+    void reset() {
+        pre_trace_.reset();
+        std::fill(post_trace_.begin(), post_trace_.end(), T(0));
+        std::fill(slow_trace_.begin(), slow_trace_.end(), T(0));
+        std::fill(target_.begin(), target_.end(), T(0));
+    }
+
+    void presynaptic(std::size_t previous, std::size_t now, const std::uint8_t* spikes) noexcept {
+        pre_trace_.push(c_.pre_decay, c_.pre_scale, previous, now, spikes);
+    }
+    void postsynaptic(sdk::span<const std::uint8_t> spiked) noexcept {
+        for (std::size_t o = 0; o < n_post_; ++o) {
+            const bool s = spiked[o] != 0;
+            post_trace_[o] = c_.trace(c_.post_decay, c_.post_scale, post_trace_[o], s);
+            slow_trace_[o] = c_.trace(c_.slow_decay, c_.slow_scale, slow_trace_[o], s);
+            const T y = post_trace_[o];
+            cubed_[o] = y * y * y;
+        }
+    }
+
+    void learn(const synapse_step<T>& net) noexcept {
+        T* w = net.weights;
+        // Every synapse's target trace, from W before this step's update (pre-major like W).
+        for (std::size_t at = 0; at < target_.size(); ++at) {
+            target_[at] = c_.target(target_[at], w[at]);
+        }
+        if (!plastic()) {
+            return;
+        }
+        // Rows of the postsynaptic neurons that spiked: every term may be non-zero.
+        for (std::size_t k = 0; k < net.post_count; ++k) {
+            const std::size_t o = net.post_fired[k];
+            for (std::size_t i = 0; i < n_pre_; ++i) {
+                const std::size_t at = i * n_post_ + o;
+                const std::size_t slot = net.slot(at);
+                w[at] = c_.weight(w[at],
+                                  target_[at],
+                                  pre_trace_.at(slot, i),
+                                  post_trace_[o],
+                                  slow_trace_[o],
+                                  cubed_[o],
+                                  net.ring->row(slot)[i] != 0,
+                                  true);
+            }
+        }
+        // Synapses that delivered a spike to a silent postsynaptic neuron: B + D only.
+        net.for_each_arrival([&](std::size_t i, std::size_t o, std::size_t slot) {
+            if (net.post_spiked[o] == 0) {
+                const std::size_t at = i * n_post_ + o;
+                w[at] = c_.weight(w[at],
+                                  target_[at],
+                                  pre_trace_.at(slot, i),
+                                  post_trace_[o],
+                                  slow_trace_[o],
+                                  cubed_[o],
+                                  true,
+                                  false);
+            }
+        });
+    }
+
+    // The target trace is exposed post-major (the kernel's orientation) through a staging copy.
+    void state(sdk::state_list& s, const population_shape& p) {
+        staged_target_.resize(target_.size());
+        for (std::size_t o = 0; o < n_post_; ++o) {
+            for (std::size_t i = 0; i < n_pre_; ++i) {
+                staged_target_[o * n_pre_ + i] = target_[i * n_post_ + o];
+            }
+        }
+        s.add("pre_trace_history", pre_trace_.values(), p.history);
+        s.add("post_trace", post_trace_, p.units);
+        s.add("post_slow_trace", slow_trace_, p.units);
+        s.add("target", staged_target_, p.kernel);
+    }
+    void state_loaded() {
+        if (staged_target_.size() == target_.size()) {
+            for (std::size_t o = 0; o < n_post_; ++o) {
+                for (std::size_t i = 0; i < n_pre_; ++i) {
+                    target_[i * n_post_ + o] = staged_target_[o * n_pre_ + i];
+                }
+            }
+        }
+    }
+
+private:
+    zenke_constants<T> c_;
+    std::size_t n_pre_ = 0;
+    std::size_t n_post_ = 0;
+    delayed_trace<T> pre_trace_; // X_i per ring slot (the delayed per-synapse trace x)
+    std::vector<T> post_trace_;  // y[o]
+    std::vector<T> slow_trace_;  // y_s[o]
+    std::vector<T> cubed_;       // y[o]^3 of this step
+    std::vector<T> target_;      // z, pre-major like the weights
+    std::vector<T> staged_target_;
+};
+
+} // namespace spark::neurons

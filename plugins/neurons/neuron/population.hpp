@@ -1,0 +1,344 @@
+// SPDX-License-Identifier: Apache-2.0
+// What upstream's neurons share (upstream-models.md sections 7.1, 7.2), fused and event-driven:
+// one step runs n2n_delays -> linear_synapses (the kernel before learning) -> soma -> learning
+// rule, then relabels the soma's spikes with the population's inhibition bits. The soma and the
+// learning rule are policies, so a neuron type is this template plus its choice of both
+// (lif_neuron: leaky soma + Hebbian; alif_neuron: adaptive leaky soma + Zenke). Components are
+// read from their own nested configs, so they follow exactly the standalone types' fields.
+// Delivery costs per presynaptic spike, never O(pre x post) when activity is sparse; what a rule
+// costs is the rule's business (the Hebbian one is event-driven, Zenke's target trace is dense).
+//
+// A soma policy S (somas/leaky_dynamics.hpp is the smallest one):
+//   static constexpr const char* class_ref;      // the registered component its config names
+//   static void declare_fields(sdk::schema&);     // exactly that component's fields
+//   explicit S(const sdk::config_view& nested);   // constants from the nested config
+//   void build(std::size_t n); void reset();      // per-neuron state, initial values
+//   void update(span<const T> current, span<uint8_t> spikes);  // one step; spikes 0/1
+//   void state(sdk::state_list&, const spark_shape_t& units); void state_loaded();
+// A learning-rule policy R (learning/hebbian_learning.hpp, learning/zenke_learning.hpp):
+//   class_ref, declare_fields, explicit R(const sdk::config_view& nested) as a soma's;
+//   bool plastic() const;         // false: no weight changes after the first clip, so the
+//                                 // neuron leaves zero weights out of delivery
+//   void build(const population_shape&); void reset();
+//   void presynaptic(previous_slot, slot, const uint8_t* spikes);  // a new ring row (traces)
+//   void postsynaptic(span<const uint8_t> spiked);                 // after the soma (traces)
+//   void learn(const synapse_step<T>&);                            // writes the weights
+//   void state(sdk::state_list&, const population_shape&); void state_loaded();
+//
+// Data layout (I = presynaptic neurons, O = units, R = B + 1 ring rows, B = longest delay):
+//   weights_   T[I*O]      pre-major: W[o][i] at i*O + o; one presynaptic spike touches one
+//                          contiguous column
+//   delays_    int32[I*O]  pre-major like weights_: D[o][i] in steps, 0..B
+//   groups_                per (i, d): the o with D[o][i] == d, contiguous (delay_groups.hpp)
+//   ring_      uint8[R*I]  the presynaptic spikes of the last R steps (row = ring slot)
+//   fired_     uint32[R*I] per ring row, the indices of the neurons that spiked (fired_count_)
+//   current_, spiked_      T/uint8 [O]: this step's synaptic current and soma spikes
+#pragma once
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <spark/sdk/plugin.hpp>
+
+#include "common/component_shapes.hpp"
+#include "delays/delay_kernel.hpp"
+#include "delays/n2n_delays.hpp"
+#include "delays/spike_ring.hpp"
+#include "neuron/component_view.hpp"
+#include "neuron/delay_groups.hpp"
+#include "neuron/inhibitory_mask.hpp"
+#include "neuron/synapse_step.hpp"
+#include "synapses/linear_synapses.hpp"
+#include "synapses/synapse_kernel.hpp"
+
+namespace spark::neurons {
+
+template <typename T, typename Soma, typename Rule>
+class population {
+public:
+    /// The fields and ports of every such neuron; `soma` and `learning_rule` default to the
+    /// policies' component types.
+    static void declare(sdk::schema& s) {
+        s.field_int_array("units", {})
+            .required()
+            .positive()
+            .length(1, SPARK_MAX_RANK)
+            .description("shape of the population");
+        s.field_float("inhibitory_rate", 0.2)
+            .range(0.0, 1.0)
+            .description("share of inhibitory neurons: floor(|units| * rate) of them");
+        s.field_config("soma", Soma::class_ref)
+            .nested_kind(SPARK_KIND_COMPONENT)
+            .description(std::string("the soma (spark.") + Soma::class_ref + ")");
+        s.field_config("synapses", "linear_synapses")
+            .nested_kind(SPARK_KIND_COMPONENT)
+            .description("the synapses (spark.linear_synapses); their kernel is learned");
+        s.field_config("delays", "n2n_delays")
+            .nested_kind(SPARK_KIND_COMPONENT)
+            .description("the per-synapse delays (spark.n2n_delays)");
+        s.field_config("learning_rule", Rule::class_ref)
+            .nested_kind(SPARK_KIND_COMPONENT)
+            .description(std::string("the learning rule (spark.") + Rule::class_ref + ")");
+        s.input("in_spikes", SPARK_PAYLOAD_SPIKES, "spike_array")
+            .any()
+            .description("presynaptic spikes; bit1 marks an inhibitory presynaptic neuron");
+        s.output("out_spikes", SPARK_PAYLOAD_SPIKES, "spike_array")
+            .from_field("units")
+            .description("spikes (bit0) with the neuron's inhibition bit (bit1), also at reset");
+    }
+
+    /// `neuron` (a string literal: the type's class_ref) names the neuron in messages.
+    population(const sdk::config_view& cfg, const sdk::instance_info& info, const char* neuron)
+        : name_(neuron), host_(info.host), units_(cfg.shape("units")),
+          mask_(inhibitory_mask(cfg.seed(), count_of(units_), cfg.get<double>("inhibitory_rate"))),
+          soma_(detail::policy_view<Soma>(cfg, neuron, "soma", units_)),
+          kernel_init_(
+              detail::component_view<linear_synapses<float>>(cfg, neuron, "synapses", units_),
+              "kernel"),
+          delay_(detail::component_view<n2n_delays>(cfg, neuron, "delays", units_)),
+          rule_(detail::policy_view<Rule>(cfg, neuron, "learning_rule", units_)) {
+        shape_.n_post = count_of(units_);
+        shape_.units = units_;
+    }
+
+    void contract(sdk::contract_context& c) {
+        c.output(0) = sdk::make_spec(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, units_);
+    }
+
+    void build(sdk::build_context& b) {
+        in_shape_ = b.input(0).shape;
+        const std::size_t n_pre = count_of(in_shape_);
+        const std::size_t n_post = shape_.n_post;
+        shape_.n_pre = n_pre;
+        shape_.rows = static_cast<std::size_t>(delay_.slots) + 1U;
+        shape_.kernel = concat_shapes(units_, in_shape_);
+        shape_.history = sdk::make_shape(
+            {static_cast<std::int64_t>(shape_.rows), static_cast<std::int64_t>(n_pre)});
+        load_kernel();
+        const auto d = delay_.make(host_, n_post, n_pre);
+        delays_.assign(d.size(), 0);
+        for (std::size_t o = 0; o < n_post; ++o) {
+            for (std::size_t i = 0; i < n_pre; ++i) {
+                delays_[i * n_post + o] = d[o * n_pre + i];
+            }
+        }
+        index_synapses();
+        ring_.resize(shape_.rows, n_pre);
+        fired_.assign(shape_.rows * n_pre, 0);
+        fired_count_.assign(shape_.rows, 0);
+        slot_of_delay_.assign(shape_.rows, 0);
+        current_.assign(n_post, T(0));
+        spiked_.assign(n_post, 0);
+        post_fired_.assign(n_post, 0);
+        soma_.build(n_post);
+        rule_.build(shape_);
+    }
+
+    // The initial state, kernel included (upstream keeps a learned kernel across reset; ours
+    // restores it, like every other state: docs/upstream-differences.md). Step -1's output is
+    // silence carrying the inhibition bits.
+    void reset(const sdk::output_buffers& out) {
+        if (kernel_learned_) {
+            load_kernel();
+            index_synapses();
+        }
+        needs_clip_ = true;
+        ring_.clear();
+        std::fill(fired_count_.begin(), fired_count_.end(), std::uint32_t{0});
+        soma_.reset();
+        rule_.reset();
+        const auto spikes = out.get<std::uint8_t>(0);
+        for (std::size_t o = 0; o < shape_.n_post; ++o) {
+            spikes[o] = static_cast<std::uint8_t>(mask_[o] << 1U);
+        }
+    }
+
+    void step(const sdk::step_context& ctx) {
+        const auto in = ctx.input<std::uint8_t>(0);
+        const auto out = ctx.output<std::uint8_t>(0);
+        const std::size_t now = push_presynaptic(in.data());
+        deliver(in.data(), now);
+        soma_.update(sdk::span<const T>(current_), sdk::span<std::uint8_t>(spiked_));
+        rule_.postsynaptic(sdk::span<const std::uint8_t>(spiked_));
+        std::size_t post_count = 0;
+        for (std::size_t o = 0; o < shape_.n_post; ++o) {
+            if (spiked_[o] != 0) {
+                post_fired_[post_count++] = static_cast<std::uint32_t>(o);
+            }
+            out[o] = static_cast<std::uint8_t>(spiked_[o] | (mask_[o] << 1U));
+        }
+        learn(now, post_count);
+    }
+
+    void state(sdk::state_list& s) {
+        // The kernel is exposed post-major (upstream's orientation) through a staging copy.
+        const std::size_t n_pre = shape_.n_pre;
+        const std::size_t n_post = shape_.n_post;
+        staged_kernel_.resize(weights_.size());
+        for (std::size_t o = 0; o < n_post; ++o) {
+            for (std::size_t i = 0; i < n_pre; ++i) {
+                staged_kernel_[o * n_pre + i] = weights_[i * n_post + o];
+            }
+        }
+        s.add("kernel", staged_kernel_, shape_.kernel);
+        soma_.state(s, units_);
+        rule_.state(s, shape_);
+        s.add("spike_history", ring_.bytes(), shape_.history);
+        s.add("cursor", ring_.cursor(), sdk::make_shape({1}));
+    }
+
+    void state_loaded() {
+        ring_.check_loaded(name_);
+        const std::size_t n_pre = shape_.n_pre;
+        const std::size_t n_post = shape_.n_post;
+        if (staged_kernel_.size() == weights_.size()) {
+            for (std::size_t o = 0; o < n_post; ++o) {
+                for (std::size_t i = 0; i < n_pre; ++i) {
+                    weights_[i * n_post + o] = staged_kernel_[o * n_pre + i];
+                }
+            }
+        }
+        soma_.state_loaded();
+        rule_.state_loaded();
+        index_synapses();
+        for (std::size_t r = 0; r < shape_.rows; ++r) {
+            collect_fired(r);
+        }
+        kernel_learned_ = true;
+        needs_clip_ = true; // what upstream's max(0, W + dt dW) does to every weight anyway
+    }
+
+private:
+    // A plastic rule may grow a zero weight (upstream's rules are dense), so every synapse joins
+    // the delivery groups. A static one never changes a weight after the first clip, so a zero
+    // weight can never carry current: such synapses stay out, and a spike costs per existing
+    // synapse (per the kernel's density), not per postsynaptic neuron.
+    void index_synapses() {
+        const std::size_t n_post = shape_.n_post;
+        if (rule_.plastic()) {
+            groups_.build(delays_, shape_.n_pre, n_post, shape_.rows, [](std::size_t, std::size_t) {
+                return true;
+            });
+        } else {
+            groups_.build(delays_,
+                          shape_.n_pre,
+                          n_post,
+                          shape_.rows,
+                          [this, n_post](std::size_t i, std::size_t o) {
+                              return weights_[i * n_post + o] != T(0);
+                          });
+        }
+    }
+
+    void load_kernel() {
+        weights_ = to_pre_major(
+            make_kernel<T>(kernel_init_, host_, units_, in_shape_), shape_.n_post, shape_.n_pre);
+        kernel_learned_ = false;
+    }
+
+    // Delays: this step's presynaptic spikes go into the next ring row (and the rule's traces).
+    std::size_t push_presynaptic(const std::uint8_t* in) {
+        const std::size_t previous = static_cast<std::size_t>(ring_.cursor()[0]);
+        const std::size_t now = ring_.advance();
+        std::uint8_t* row = ring_.row(now);
+        for (std::size_t i = 0; i < shape_.n_pre; ++i) {
+            row[i] = (in[i] & 1U) != 0 ? 1 : 0;
+        }
+        rule_.presynaptic(previous, now, row);
+        collect_fired(now);
+        return now;
+    }
+
+    void collect_fired(std::size_t slot) {
+        const std::uint8_t* row = ring_.row(slot);
+        std::uint32_t* list = &fired_[slot * shape_.n_pre];
+        std::uint32_t n = 0;
+        for (std::size_t i = 0; i < shape_.n_pre; ++i) {
+            if (row[i] != 0) {
+                list[n++] = static_cast<std::uint32_t>(i);
+            }
+        }
+        fired_count_[slot] = n;
+    }
+
+    // Synapses: every spike that arrives now, with the kernel before this step's learning. The
+    // sign is the presynaptic neuron's inhibition bit in this step's input (as upstream's delays
+    // broadcast the current mask).
+    void deliver(const std::uint8_t* in, std::size_t now) {
+        const std::size_t rows = shape_.rows;
+        std::fill(current_.begin(), current_.end(), T(0));
+        for (std::size_t d = 0; d < rows; ++d) {
+            const std::size_t slot = (now + rows - d) % rows;
+            const std::uint32_t* list = &fired_[slot * shape_.n_pre];
+            for (std::uint32_t k = 0; k < fired_count_[slot]; ++k) {
+                const std::size_t i = list[k];
+                const T* w = &weights_[i * shape_.n_post];
+                const bool inhibitory = (in[i] & 2U) != 0;
+                for (const std::uint32_t* o = groups_.first(i, d); o != groups_.last(i, d); ++o) {
+                    current_[*o] += inhibitory ? -w[*o] : w[*o];
+                }
+            }
+        }
+    }
+
+    // The rule on the delayed (per-synapse) presynaptic spikes and the soma's spikes.
+    void learn(std::size_t now, std::size_t post_count) {
+        if (needs_clip_) {
+            for (T& w : weights_) {
+                w = w > T(0) ? w : T(0);
+            }
+            needs_clip_ = false;
+            kernel_learned_ = true;
+        }
+        const std::size_t rows = shape_.rows;
+        if (rule_.plastic()) {
+            kernel_learned_ = true;
+        }
+        for (std::size_t d = 0; d < rows; ++d) {
+            slot_of_delay_[d] = (now + rows - d) % rows;
+        }
+        const synapse_step<T> net{shape_.n_pre,
+                                  shape_.n_post,
+                                  rows,
+                                  weights_.data(),
+                                  delays_.data(),
+                                  &groups_,
+                                  &ring_,
+                                  fired_.data(),
+                                  fired_count_.data(),
+                                  slot_of_delay_.data(),
+                                  spiked_.data(),
+                                  post_fired_.data(),
+                                  post_count};
+        rule_.learn(net);
+    }
+
+    const char* name_;
+    const spark_host_t* host_;
+    spark_shape_t units_;
+    std::vector<std::uint8_t> mask_; // 1 = inhibitory
+    Soma soma_;
+    sdk::initializer_value kernel_init_;
+    delay_config delay_;
+    Rule rule_;
+
+    spark_shape_t in_shape_{};
+    population_shape shape_{};
+    std::vector<T> weights_;
+    std::vector<std::int32_t> delays_;
+    delay_groups groups_;
+    std::vector<std::size_t> slot_of_delay_; // learn(): the ring row of each delay this step
+    spike_ring ring_;
+    std::vector<std::uint32_t> fired_;
+    std::vector<std::uint32_t> fired_count_;
+    std::vector<T> current_;
+    std::vector<std::uint8_t> spiked_;
+    std::vector<std::uint32_t> post_fired_;
+    std::vector<T> staged_kernel_;
+    bool needs_clip_ = true;
+    bool kernel_learned_ = false;
+};
+
+} // namespace spark::neurons

@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: Apache-2.0
+// What a neuron's learning-rule policy sees (neuron/population.hpp): the population's sizes, and
+// per step a borrowed view of the synapses in the neuron's event-driven layout, with helpers for
+// the two ways a rule can stay sparse: the rows of the postsynaptic neurons that fired, and the
+// synapses that delivered a spike this step.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+#include <spark/abi/types.h>
+
+#include "delays/spike_ring.hpp"
+#include "neuron/delay_groups.hpp"
+
+namespace spark::neurons {
+
+/// The sizes and shapes of a built population (I presynaptic, O postsynaptic neurons, R ring rows).
+struct population_shape {
+    std::size_t n_pre = 0;
+    std::size_t n_post = 0;
+    std::size_t rows = 1;    // R = B + 1: one per delay 0..B
+    spark_shape_t units{};   // O's shape
+    spark_shape_t kernel{};  // units ⊕ presynaptic shape
+    spark_shape_t history{}; // (R, I): one row of presynaptic values per ring slot
+};
+
+/// One step's synapses, all arrays pre-major (synapse (o, i) at i * n_post + o). Valid during
+/// the rule's learn() only.
+template <typename T>
+struct synapse_step {
+    std::size_t n_pre;
+    std::size_t n_post;
+    std::size_t rows;
+    T* weights;                       // W[o][i]; the rule writes the updated weights here
+    const std::int32_t* delays;       // D[o][i] in steps, 0..B
+    const delay_groups* groups;       // per (i, d): the o with D[o][i] == d that carry current
+    const spike_ring* ring;           // presynaptic spikes (0/1) of the last R steps
+    const std::uint32_t* fired;       // per ring slot, the presynaptic neurons that spiked ...
+    const std::uint32_t* fired_count; // ... and how many
+    const std::size_t* slot_of_delay; // the ring slot that delay d reads this step
+    const std::uint8_t* post_spiked;  // [n_post]: 1 where the soma fired this step
+    const std::uint32_t* post_fired;  // the postsynaptic neurons that fired ...
+    std::size_t post_count;           // ... and how many
+
+    /// The ring slot synapse `at` reads this step (its presynaptic spike of D[o][i] steps ago).
+    [[nodiscard]] std::size_t slot(std::size_t at) const noexcept {
+        return slot_of_delay[static_cast<std::size_t>(delays[at])];
+    }
+    /// Whether presynaptic neuron i's spike reached synapse `at` this step (its delayed s_pre).
+    [[nodiscard]] bool arrived(std::size_t at, std::size_t i) const noexcept {
+        return ring->row(slot(at))[i] != 0;
+    }
+    /// Calls f(i, o, slot) for every synapse in the delivery groups whose delayed presynaptic
+    /// spike arrives this step. With a plastic rule every synapse is in a group.
+    template <typename F>
+    void for_each_arrival(F&& f) const {
+        for (std::size_t d = 0; d < rows; ++d) {
+            const std::size_t s = slot_of_delay[d];
+            const std::uint32_t* list = fired + s * n_pre;
+            for (std::uint32_t k = 0; k < fired_count[s]; ++k) {
+                const std::size_t i = list[k];
+                for (const std::uint32_t* o = groups->first(i, d); o != groups->last(i, d); ++o) {
+                    f(i, static_cast<std::size_t>(*o), s);
+                }
+            }
+        }
+    }
+};
+
+} // namespace spark::neurons

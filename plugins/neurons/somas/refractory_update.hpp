@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: Apache-2.0
+// One RefractoryLeakySoma / AdaptiveLeakySoma time step for a population (upstream-models.md
+// sections 4.2 and 4.4): the leak always runs, the input only reaches a ready neuron (counter
+// r > c), a spike needs readiness, resets the potential and restarts the counter; the adaptive
+// soma then relaxes its threshold toward the base and adds threshold_delta where it fired.
+//
+// Upstream's counter is a uint16 that wraps after 65,536 silent steps, making a silent neuron
+// refractory again; ours saturates at c + 1 ("ready"), which is identical until the wrap and
+// never makes a silent neuron refractory (docs/upstream-differences.md).
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+#include <spark/sdk/buffers.hpp>
+
+#include "somas/leaky_parameters.hpp"
+#include "somas/refractory_parameters.hpp"
+
+namespace spark::neurons {
+
+namespace detail {
+
+/// alpha v + ready (1 - alpha) R I, with upstream's two separately rounded products.
+template <typename T>
+[[nodiscard]] inline T
+gated_potential(const leaky_constants<T>& c, T v, T current, bool ready) noexcept {
+    const T decayed = c.decay * v;
+    return ready ? decayed + c.drive * current : decayed;
+}
+
+/// The counter after a step: 0 after a spike, else one more, saturating at cooldown + 1.
+[[nodiscard]] inline std::int32_t
+next_counter(std::int32_t r, std::int32_t cooldown, bool fired) noexcept {
+    if (fired) {
+        return 0;
+    }
+    return r > cooldown ? cooldown + 1 : r + 1;
+}
+
+} // namespace detail
+
+/// Writes the spike (bit0) and the post-reset potential of every neuron; `potential` may be `v`.
+template <typename T>
+void refractory_leaky_update(const refractory_constants<T>& c,
+                             sdk::span<T> v,
+                             sdk::span<std::int32_t> counter,
+                             sdk::span<const T> current,
+                             sdk::span<std::uint8_t> spikes,
+                             sdk::span<T> potential) noexcept {
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        const bool ready = counter[i] > c.cooldown;
+        T next = detail::gated_potential(c.leaky, v[i], current[i], ready);
+        const bool fired = ready && next > c.leaky.threshold;
+        if (fired) {
+            next = c.leaky.v_reset;
+        }
+        v[i] = next;
+        counter[i] = detail::next_counter(counter[i], c.cooldown, fired);
+        spikes[i] = fired ? 1 : 0;
+        potential[i] = next;
+    }
+}
+
+/// As refractory_leaky_update with each neuron's own threshold (relative to rest), which then
+/// becomes theta0 + alpha_theta (theta - theta0) + delta s for the next step.
+template <typename T>
+void adaptive_leaky_update(const adaptive_constants<T>& c,
+                           sdk::span<T> v,
+                           sdk::span<std::int32_t> counter,
+                           sdk::span<T> threshold,
+                           sdk::span<const T> current,
+                           sdk::span<std::uint8_t> spikes,
+                           sdk::span<T> potential) noexcept {
+    const refractory_constants<T>& r = c.refractory;
+    const T base = r.leaky.threshold;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        const bool ready = counter[i] > r.cooldown;
+        T next = detail::gated_potential(r.leaky, v[i], current[i], ready);
+        const bool fired = ready && next > threshold[i];
+        if (fired) {
+            next = r.leaky.v_reset;
+        }
+        v[i] = next;
+        counter[i] = detail::next_counter(counter[i], r.cooldown, fired);
+        // upstream's Tracer: base + alpha (theta - base) + scale s, each step rounded
+        const T relaxed = base + c.threshold_decay * (threshold[i] - base);
+        threshold[i] = fired ? relaxed + c.threshold_delta : relaxed;
+        spikes[i] = fired ? 1 : 0;
+        potential[i] = next;
+    }
+}
+
+} // namespace spark::neurons
