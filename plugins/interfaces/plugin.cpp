@@ -2,6 +2,7 @@
 // The spark.interfaces plugin: a brain's input and output interfaces (signals to spikes and back).
 #include <spark/sdk/plugin.hpp>
 
+#include "control_interfaces.hpp"
 #include "exponential_integrator.hpp"
 #include "linear_spiker.hpp"
 #include "poisson_spiker.hpp"
@@ -10,10 +11,13 @@
 SPARK_PLUGIN("spark.interfaces",
              "spark",
              "0.1.0",
-             "input and output interfaces: Poisson, linear and topological spikes from signals, "
-             "signals from spikes",
+             "input, output and control interfaces: Poisson, linear and topological spikes from "
+             "signals, signals from spikes, concatenation and sampling",
              spark::sdk::per_dtype<spark::interfaces::poisson_spiker>,
              spark::sdk::per_dtype<spark::interfaces::linear_spiker>,
              spark::sdk::per_dtype<spark::interfaces::topological_poisson_spiker>,
              spark::sdk::per_dtype<spark::interfaces::topological_linear_spiker>,
-             spark::sdk::per_dtype<spark::interfaces::exponential_integrator>);
+             spark::sdk::per_dtype<spark::interfaces::exponential_integrator>,
+             spark::interfaces::concat,
+             spark::interfaces::concat_reshape,
+             spark::interfaces::sampler);

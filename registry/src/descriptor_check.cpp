@@ -98,9 +98,14 @@ std::string port_problem(const spark_module_type_t& type, const spark_port_desc_
         return where + " has unknown direction " + std::to_string(port.direction) +
                " (expected 1 = SPARK_PORT_INPUT or 2 = SPARK_PORT_OUTPUT)";
     }
-    if (!in_range(port.payload_kind, SPARK_PAYLOAD_SPIKES, SPARK_PAYLOAD_BOOL_MASK)) {
+    if (!in_range(port.payload_kind, SPARK_PAYLOAD_SPIKES, SPARK_PAYLOAD_ANY)) {
         return where + " has unknown payload kind " + std::to_string(port.payload_kind) +
-               " (expected 1..4, a SPARK_PAYLOAD_* value)";
+               " (expected 1..5, a SPARK_PAYLOAD_* value)";
+    }
+    if (port.payload_kind == SPARK_PAYLOAD_ANY && port.direction == SPARK_PORT_OUTPUT &&
+        port.shape_rule != SPARK_SHAPE_LIKE_PORT && port.shape_rule != SPARK_SHAPE_COMPUTED) {
+        return where + " carries any payload, so its shape rule must be SPARK_SHAPE_LIKE_PORT "
+                       "(it follows an input) or SPARK_SHAPE_COMPUTED (build decides)";
     }
     if (!in_range(port.shape_rule, SPARK_SHAPE_ANY, SPARK_SHAPE_COMPUTED)) {
         return where + " has unknown shape rule " + std::to_string(port.shape_rule) +

@@ -36,6 +36,8 @@ std::string_view payload_kind_name(std::int32_t kind) {
         return "int";
     case SPARK_PAYLOAD_BOOL_MASK:
         return "bool_mask";
+    case SPARK_PAYLOAD_ANY:
+        return "any";
     default:
         return "unknown";
     }

@@ -293,6 +293,14 @@ void brain::impl::build(const registry::plugin_registry& registry) {
                               output.input.port + " was built as " +
                               detail::shape_text(spec.shape));
         }
+        // An any-payload output is known only now.
+        const std::int32_t declared_kind = detail::payload_kind_of(output.spec.payload_type);
+        if (declared_kind != 0 && declared_kind != spec.payload_kind) {
+            throw graph_error("payload kind mismatch: brain output '" + name + "' is declared " +
+                              std::string(registry::payload_kind_name(declared_kind)) + " but " +
+                              output.input.origin + "." + output.input.port + " was built as " +
+                              std::string(registry::payload_kind_name(spec.payload_kind)));
+        }
         output_specs.emplace_back(name, spec);
     }
     for (std::size_t m = 0; m < n; ++m) {

@@ -465,7 +465,9 @@ private:
                         continue;
                     }
                     const auto& desc = *module.inputs[*port];
-                    if (kind != desc.payload_kind) {
+                    // Any-payload ports are checked when the module builds, against real specs.
+                    if (kind != desc.payload_kind && kind != SPARK_PAYLOAD_ANY &&
+                        desc.payload_kind != SPARK_PAYLOAD_ANY) {
                         issue(path,
                               "payload kind mismatch: " + maps[i].origin + "." + maps[i].port +
                                   " carries " + kind_text(kind) + " but " + specs.name + "." +
@@ -512,7 +514,7 @@ private:
             if (!source) {
                 continue;
             }
-            if (declared != 0 && kind != declared) {
+            if (declared != 0 && kind != declared && kind != SPARK_PAYLOAD_ANY) {
                 issue(path,
                       "payload kind mismatch: " + output.input.origin + "." + output.input.port +
                           " carries " + kind_text(kind) + " but brain output '" + name +

@@ -19,6 +19,11 @@ enum {
     SPARK_PAYLOAD_FLOAT = 2, // float32 or float64 (SPARK_DTYPE_*): currents, potentials, signals
     SPARK_PAYLOAD_INT = 3,   // int32 values
     SPARK_PAYLOAD_BOOL_MASK = 4, // uint8 per element, 0 or 1
+    /// Port descriptors only, never a spec or buffer: an input that takes any payload (its spec
+    /// says which, e.g. a concatenation of spikes or of floats), and an output shaped like such
+    /// an input (SPARK_SHAPE_LIKE_PORT) that carries the same kind and dtype, or one build()
+    /// decides (SPARK_SHAPE_COMPUTED).
+    SPARK_PAYLOAD_ANY = 5,
 };
 
 /// Element type of a buffer.

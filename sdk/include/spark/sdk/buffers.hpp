@@ -80,6 +80,8 @@ inline constexpr std::int32_t dtype_of<double> = SPARK_DTYPE_F64;
         return "int";
     case SPARK_PAYLOAD_BOOL_MASK:
         return "bool mask";
+    case SPARK_PAYLOAD_ANY:
+        return "any payload";
     case 0:
         return "nothing (unwired)";
     default:

@@ -580,15 +580,18 @@ private:
             }
             return;
         }
-        if (spec.payload_kind != port.payload_kind) {
-            throw status_error(SPARK_ERR_INVALID_ARGUMENT,
-                               what + " takes " + payload_name(port.payload_kind) + ", got " +
-                                   payload_name(spec.payload_kind));
-        }
         if (spec.shape.rank > SPARK_MAX_RANK) {
             throw status_error(SPARK_ERR_INVALID_ARGUMENT,
                                what + " has rank " + std::to_string(spec.shape.rank) +
                                    ", more than " + std::to_string(SPARK_MAX_RANK));
+        }
+        if (port.payload_kind == SPARK_PAYLOAD_ANY) {
+            return; // the module reads the kind and dtype from the spec
+        }
+        if (spec.payload_kind != port.payload_kind) {
+            throw status_error(SPARK_ERR_INVALID_ARGUMENT,
+                               what + " takes " + payload_name(port.payload_kind) + ", got " +
+                                   payload_name(spec.payload_kind));
         }
         const auto expected = spark_payload_dtype(port.payload_kind, dtype_);
         if (spec.dtype != expected) {
@@ -610,23 +613,28 @@ private:
                 if (port.shape_rule != SPARK_SHAPE_LIKE_PORT) {
                     continue;
                 }
-                const spark_shape_t* shape = nullptr;
+                const spark_port_spec_t* like = nullptr;
                 for (std::size_t j = 0; j < in.size(); ++j) {
                     if (std::string_view(ports_.inputs[j]->name) == port.shape_ref &&
                         in[j].payload_kind != 0) {
-                        shape = &in[j].shape;
+                        like = &in[j];
                     }
                 }
                 for (std::size_t j = 0; j < out.size(); ++j) {
                     if (std::string_view(ports_.outputs[j]->name) == port.shape_ref &&
                         out[j].payload_kind != 0) {
-                        shape = &out[j].shape;
+                        like = &out[j];
                     }
                 }
-                if (shape != nullptr) {
-                    out[i] = make_spec(
-                        port.payload_kind, spark_payload_dtype(port.payload_kind, dtype_), *shape);
+                if (like == nullptr) {
+                    continue;
                 }
+                // An output of any payload carries what the port it follows carries.
+                out[i] = port.payload_kind == SPARK_PAYLOAD_ANY
+                             ? make_spec(like->payload_kind, like->dtype, like->shape)
+                             : make_spec(port.payload_kind,
+                                         spark_payload_dtype(port.payload_kind, dtype_),
+                                         like->shape);
             }
         }
     }
@@ -635,10 +643,15 @@ private:
         for (std::size_t i = 0; i < specs.size(); ++i) {
             const auto& port = *ports_.outputs[i];
             const auto& spec = specs[i];
-            const auto expected = spark_payload_dtype(port.payload_kind, dtype_);
-            const bool float_ok = port.payload_kind == SPARK_PAYLOAD_FLOAT &&
+            // An output of any payload must end up a concrete one.
+            const bool any = port.payload_kind == SPARK_PAYLOAD_ANY &&
+                             spec.payload_kind >= SPARK_PAYLOAD_SPIKES &&
+                             spec.payload_kind <= SPARK_PAYLOAD_BOOL_MASK;
+            const std::int32_t kind = any ? spec.payload_kind : port.payload_kind;
+            const auto expected = spark_payload_dtype(kind, dtype_);
+            const bool float_ok = kind == SPARK_PAYLOAD_FLOAT &&
                                   (spec.dtype == SPARK_DTYPE_F32 || spec.dtype == SPARK_DTYPE_F64);
-            if (spec.payload_kind != port.payload_kind || (spec.dtype != expected && !float_ok) ||
+            if (spec.payload_kind != kind || (spec.dtype != expected && !float_ok) ||
                 spec.shape.rank > SPARK_MAX_RANK) {
                 throw status_error(SPARK_ERR_PLUGIN,
                                    std::string(call) + " left output port '" + port.name +

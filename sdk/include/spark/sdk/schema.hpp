@@ -613,10 +613,16 @@ private:
                 fail(owner, what + " is declared twice; port names must be unique");
             }
         }
-        if (p.payload_kind_ < SPARK_PAYLOAD_SPIKES || p.payload_kind_ > SPARK_PAYLOAD_BOOL_MASK) {
+        if (p.payload_kind_ < SPARK_PAYLOAD_SPIKES || p.payload_kind_ > SPARK_PAYLOAD_ANY) {
             fail(owner,
                  what + " has payload kind " + std::to_string(p.payload_kind_) +
                      "; use a SPARK_PAYLOAD_* value");
+        }
+        if (p.payload_kind_ == SPARK_PAYLOAD_ANY && p.direction_ == SPARK_PORT_OUTPUT &&
+            p.shape_rule_ != SPARK_SHAPE_LIKE_PORT && p.shape_rule_ != SPARK_SHAPE_COMPUTED) {
+            fail(owner,
+                 what + " carries any payload; shape it like_port() an input or computed() "
+                        "(build then sets its spec)");
         }
         if (p.direction_ == SPARK_PORT_OUTPUT && !p.required_) {
             fail(owner, what + " is an output marked optional; only inputs can be optional");
