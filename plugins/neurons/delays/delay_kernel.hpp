@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// N2NDelays' configuration (upstream-models.md sections 5.5 and 5.6): the ring size B from
-// max_delay, and the per-synapse delay kernel D[post][pre] in whole steps from the `delays`
-// initializer, with upstream's init_kwargs (scale = B + 1, min_value = 1) forced on it.
+// NDelays' and N2NDelays' configuration (upstream-models.md sections 5.5 and 5.6): the ring size
+// B from max_delay, and the delays in whole steps (per presynaptic neuron, or the per-synapse
+// kernel D[post][pre]) from the `delays` initializer, with upstream's init_kwargs
+// (scale = B + 1, min_value = 1) forced on it.
 #pragma once
 #include <cmath>
 #include <cstddef>
@@ -19,16 +20,24 @@
 
 namespace spark::neurons {
 
-inline void declare_delay_fields(sdk::schema& s) {
-    declare_component_units(s);
+/// NDelays' fields (section 5.5): max_delay, then the delays of each `per` ("synapse",
+/// "presynaptic neuron").
+inline void declare_max_delay_and_delays(sdk::schema& s, const std::string& per) {
     s.field_float("max_delay", 8.0)
         .units("ms")
         .positive()
         .description("longest delay; the ring buffer keeps ceil(max_delay / dt) past steps");
     s.field_initializer("delays", "uniform_initializer", "")
         .nested_kind(SPARK_KIND_INITIALIZER)
-        .description("delay of each synapse in steps, in [0, ceil(max_delay / dt)]; an "
+        .description("delay of each " + per +
+                     " in steps, in [0, ceil(max_delay / dt)]; an "
                      "initializer gets scale = slots + 1 and min_value = 1 forced, as upstream");
+}
+
+/// N2NDelays' fields (section 5.6): units, then NDelays' fields per synapse.
+inline void declare_delay_fields(sdk::schema& s) {
+    declare_component_units(s);
+    declare_max_delay_and_delays(s, "synapse");
 }
 
 /// The longest delay in steps, B = ceil(max_delay / dt) (upstream's number of buffer slots).
@@ -56,14 +65,38 @@ struct delay_config {
     /// always the delay in steps (docs/upstream-differences.md).
     [[nodiscard]] std::vector<std::int32_t>
     make(const spark_host_t* host, std::size_t n_post, std::size_t n_pre) const {
-        std::vector<std::int32_t> d(n_post * n_pre);
+        auto d = fill(
+            host,
+            sdk::make_shape({static_cast<std::int64_t>(n_post), static_cast<std::int64_t>(n_pre)}));
+        const std::size_t k = first_out_of_range(d);
+        if (k < d.size()) {
+            fail(d[k],
+                 "synapse (post " + std::to_string(k / n_pre) + ", pre " +
+                     std::to_string(k % n_pre) + ")");
+        }
+        return d;
+    }
+
+    /// D[i] in steps for each of n presynaptic neurons (upstream's NDelays: shape (n,)), each
+    /// checked to lie in [0, B] as make()'s.
+    [[nodiscard]] std::vector<std::int32_t> make_per_neuron(const spark_host_t* host,
+                                                            std::size_t n) const {
+        auto d = fill(host, sdk::make_shape({static_cast<std::int64_t>(n)}));
+        const std::size_t k = first_out_of_range(d);
+        if (k < d.size()) {
+            fail(d[k], "presynaptic neuron " + std::to_string(k));
+        }
+        return d;
+    }
+
+private:
+    [[nodiscard]] std::vector<std::int32_t> fill(const spark_host_t* host,
+                                                 const spark_shape_t& shape) const {
+        std::vector<std::int32_t> d(static_cast<std::size_t>(sdk::element_count(shape)));
         spark_buffer_t out{};
         out.data = d.data();
         out.count = d.size();
-        out.spec = sdk::make_spec(
-            SPARK_PAYLOAD_INT,
-            SPARK_DTYPE_I32,
-            sdk::make_shape({static_cast<std::int64_t>(n_post), static_cast<std::int64_t>(n_pre)}));
+        out.spec = sdk::make_spec(SPARK_PAYLOAD_INT, SPARK_DTYPE_I32, shape);
         if (d.empty()) {
             return d;
         }
@@ -80,17 +113,23 @@ struct delay_config {
         } else {
             delays.fill(host, out);
         }
+        return d;
+    }
+
+    [[nodiscard]] std::size_t first_out_of_range(const std::vector<std::int32_t>& d) const {
         for (std::size_t k = 0; k < d.size(); ++k) {
             if (d[k] < 0 || static_cast<std::uint32_t>(d[k]) > slots) {
-                throw sdk::status_error(
-                    SPARK_ERR_INVALID_ARGUMENT,
-                    "delays must be whole steps in [0, " + std::to_string(slots) +
-                        "] (max_delay / dt), got " + std::to_string(d[k]) + " for synapse (post " +
-                        std::to_string(k / n_pre) + ", pre " + std::to_string(k % n_pre) +
-                        "); raise max_delay or lower the delays");
+                return k;
             }
         }
-        return d;
+        return d.size();
+    }
+
+    [[noreturn]] void fail(std::int32_t d, const std::string& what) const {
+        throw sdk::status_error(SPARK_ERR_INVALID_ARGUMENT,
+                                "delays must be whole steps in [0, " + std::to_string(slots) +
+                                    "] (max_delay / dt), got " + std::to_string(d) + " for " +
+                                    what + "; raise max_delay or lower the delays");
     }
 };
 

@@ -8,37 +8,18 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <string>
 #include <vector>
 
 #include <spark/sdk/buffers.hpp>
-#include <spark/sdk/guard.hpp>
 #include <spark/sdk/module.hpp>
 #include <spark/sdk/params.hpp>
 #include <spark/sdk/schema.hpp>
 
+#include "somas/refractory_counter.hpp"
 #include "somas/refractory_parameters.hpp"
 #include "somas/refractory_update.hpp"
 
 namespace spark::neurons {
-
-namespace detail {
-
-/// A loaded counter must be >= 0; anything above c + 1 means "ready" and is stored as c + 1.
-inline void
-check_loaded_counter(std::vector<std::int32_t>& counter, std::int32_t cooldown, const char* owner) {
-    for (auto& r : counter) {
-        if (r < 0) {
-            throw sdk::status_error(SPARK_ERR_INVALID_ARGUMENT,
-                                    std::string(owner) +
-                                        " state 'refractory' must be >= 0 steps, got " +
-                                        std::to_string(r));
-        }
-        r = std::min(r, cooldown + 1);
-    }
-}
-
-} // namespace detail
 
 template <typename T>
 class refractory_leaky_dynamics {

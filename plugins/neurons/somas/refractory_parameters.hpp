@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// RefractoryLeakySoma's and AdaptiveLeakySoma's configs (upstream-models.md sections 4.2, 4.4) and
-// the per-step constants derived from them in the compute type T, rounded as upstream rounds them.
+// RefractoryLeakySoma's, StrictRefractoryLeakySoma's and AdaptiveLeakySoma's configs
+// (upstream-models.md sections 4.2-4.4) and the per-step constants derived from them in the
+// compute type T, rounded as upstream rounds them; `cooldown` and its steps for every refractory
+// soma.
 #pragma once
 #include <cmath>
 #include <cstdint>
@@ -13,29 +15,40 @@
 
 #include "common/component_shapes.hpp"
 #include "somas/leaky_parameters.hpp"
+#include "somas/threshold_adaptation.hpp"
 
 namespace spark::neurons {
+
+/// Upstream's `cooldown`, with the description of what it does in the soma at hand.
+inline void declare_cooldown_field(sdk::schema& s, const char* description) {
+    // Upstream checks nothing and casts round(cooldown / dt) to uint16, so a negative cooldown
+    // wraps to a huge one; ours must be >= 0.
+    s.field_float("cooldown", 2.0).units("ms").non_negative().description(description);
+}
+
+/// What `cooldown` does where the input current is gated (refractory leaky and exponential).
+inline constexpr const char* gated_cooldown_description =
+    "refractory period: after a spike the input current is ignored for round(cooldown / dt) + 1 "
+    "steps";
 
 /// LeakySoma's fields plus upstream's `cooldown`.
 inline void declare_refractory_fields(sdk::schema& s) {
     declare_leaky_fields(s);
-    // Upstream checks nothing and casts round(cooldown / dt) to uint16, so a negative cooldown
-    // wraps to a huge one; ours must be >= 0.
-    s.field_float("cooldown", 2.0)
-        .units("ms")
-        .non_negative()
-        .description("refractory period: after a spike the input current is ignored for "
-                     "round(cooldown / dt) + 1 steps");
+    declare_cooldown_field(s, gated_cooldown_description);
+}
+
+/// StrictRefractoryLeakySoma's fields: RefractoryLeakySoma's, with its own cooldown.
+inline void declare_strict_refractory_fields(sdk::schema& s) {
+    declare_leaky_fields(s);
+    declare_cooldown_field(s,
+                           "refractory period: after a spike the potential is held at "
+                           "potential_reset for round(cooldown / dt) steps");
 }
 
 /// RefractoryLeakySoma's fields plus upstream's adaptive threshold.
 inline void declare_adaptive_fields(sdk::schema& s) {
     declare_refractory_fields(s);
-    s.field_float("threshold_tau", 20.0)
-        .units("ms")
-        .positive()
-        .description("time constant with which the threshold relaxes back to `threshold`");
-    s.field_float("threshold_delta", 100.0).units("mV").description("threshold increase per spike");
+    declare_threshold_adaptation_fields(s);
 }
 
 /// c = round(cooldown / dt) in steps (half to even, as upstream's round). Upstream keeps it in
@@ -67,13 +80,10 @@ struct refractory_constants {
 template <typename T>
 struct adaptive_constants {
     refractory_constants<T> refractory;
-    T threshold_decay; // exp(-dt / threshold_tau)
-    T threshold_delta; // [mV] added to the threshold by each spike
+    threshold_adaptation<T> adaptation;
 
     static adaptive_constants from(const sdk::config_view& cfg) {
-        return {refractory_constants<T>::from(cfg),
-                decay_factor<T>(cfg.dt(), cfg.get<double>("threshold_tau")),
-                static_cast<T>(cfg.get<double>("threshold_delta"))};
+        return {refractory_constants<T>::from(cfg), threshold_adaptation<T>::from(cfg)};
     }
 };
 

@@ -3,10 +3,8 @@
 // sections 4.2 and 4.4): the leak always runs, the input only reaches a ready neuron (counter
 // r > c), a spike needs readiness, resets the potential and restarts the counter; the adaptive
 // soma then relaxes its threshold toward the base and adds threshold_delta where it fired.
-//
-// Upstream's counter is a uint16 that wraps after 65,536 silent steps, making a silent neuron
-// refractory again; ours saturates at c + 1 ("ready"), which is identical until the wrap and
-// never makes a silent neuron refractory (docs/upstream-differences.md).
+// StrictRefractoryLeakySoma (section 4.3) instead holds a refractory neuron at the reset
+// potential and is ready again at r >= c. The counter is refractory_counter.hpp's.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -14,7 +12,9 @@
 #include <spark/sdk/buffers.hpp>
 
 #include "somas/leaky_parameters.hpp"
+#include "somas/refractory_counter.hpp"
 #include "somas/refractory_parameters.hpp"
+#include "somas/threshold_adaptation.hpp"
 
 namespace spark::neurons {
 
@@ -26,15 +26,6 @@ template <typename T>
 gated_potential(const leaky_constants<T>& c, T v, T current, bool ready) noexcept {
     const T decayed = c.decay * v;
     return ready ? decayed + c.drive * current : decayed;
-}
-
-/// The counter after a step: 0 after a spike, else one more, saturating at cooldown + 1.
-[[nodiscard]] inline std::int32_t
-next_counter(std::int32_t r, std::int32_t cooldown, bool fired) noexcept {
-    if (fired) {
-        return 0;
-    }
-    return r > cooldown ? cooldown + 1 : r + 1;
 }
 
 } // namespace detail
@@ -50,6 +41,30 @@ void refractory_leaky_update(const refractory_constants<T>& c,
     for (std::size_t i = 0; i < v.size(); ++i) {
         const bool ready = counter[i] > c.cooldown;
         T next = detail::gated_potential(c.leaky, v[i], current[i], ready);
+        const bool fired = ready && next > c.leaky.threshold;
+        if (fired) {
+            next = c.leaky.v_reset;
+        }
+        v[i] = next;
+        counter[i] = detail::next_counter(counter[i], c.cooldown, fired);
+        spikes[i] = fired ? 1 : 0;
+        potential[i] = next;
+    }
+}
+
+/// StrictRefractoryLeakySoma: a neuron is ready at r >= c; a ready one integrates as the leaky
+/// soma, a refractory one is held at v_reset (dead time c steps after a spike). Writes the spike
+/// (bit0) and the post-reset potential of every neuron; `potential` may be `v`.
+template <typename T>
+void strict_refractory_leaky_update(const refractory_constants<T>& c,
+                                    sdk::span<T> v,
+                                    sdk::span<std::int32_t> counter,
+                                    sdk::span<const T> current,
+                                    sdk::span<std::uint8_t> spikes,
+                                    sdk::span<T> potential) noexcept {
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        const bool ready = counter[i] >= c.cooldown;
+        T next = ready ? detail::gated_potential(c.leaky, v[i], current[i], true) : c.leaky.v_reset;
         const bool fired = ready && next > c.leaky.threshold;
         if (fired) {
             next = c.leaky.v_reset;
@@ -82,9 +97,7 @@ void adaptive_leaky_update(const adaptive_constants<T>& c,
         }
         v[i] = next;
         counter[i] = detail::next_counter(counter[i], r.cooldown, fired);
-        // upstream's Tracer: base + alpha (theta - base) + scale s, each step rounded
-        const T relaxed = base + c.threshold_decay * (threshold[i] - base);
-        threshold[i] = fired ? relaxed + c.threshold_delta : relaxed;
+        threshold[i] = detail::next_threshold(c.adaptation, base, threshold[i], fired);
         spikes[i] = fired ? 1 : 0;
         potential[i] = next;
     }

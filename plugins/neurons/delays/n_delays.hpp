@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: Apache-2.0
+// `n_delays`: upstream's NDelays (upstream-models.md section 5.5), one conduction delay per
+// presynaptic neuron. Its output is the input delayed, with the input's shape and one spike per
+// presynaptic neuron (not per synapse: upstream flags it "async", quirk 12.5, and so cannot feed
+// LinearSynapses; ours feeds linear_synapses with async_spikes false). The ring keeps B + 1 rows
+// like n2n_delays', so every D in [0, B] delays by D steps.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include <spark/sdk/plugin.hpp>
+
+#include "common/component_shapes.hpp"
+#include "delays/delay_kernel.hpp"
+#include "delays/spike_ring.hpp"
+
+namespace spark::neurons {
+
+class n_delays {
+public:
+    static constexpr const char* class_ref = "n_delays";
+    static constexpr std::int32_t kind = SPARK_KIND_COMPONENT;
+    static constexpr const char* version = "1.0.0";
+    static constexpr const char* description =
+        "one conduction delay per presynaptic neuron: out[j] is neuron j's spike of D[j] steps "
+        "ago, shaped like the input (one spike per neuron, not per synapse), with the neuron's "
+        "inhibition bit; feeds linear_synapses with async_spikes false";
+
+    static void declare(sdk::schema& s) {
+        declare_max_delay_and_delays(s, "presynaptic neuron");
+        s.input("in_spikes", SPARK_PAYLOAD_SPIKES, "spike_array")
+            .any()
+            .description("presynaptic spikes");
+        s.output("out_spikes", SPARK_PAYLOAD_SPIKES, "spike_array")
+            .computed("shape of in_spikes")
+            .description("delayed spike of every presynaptic neuron, with its inhibition bit");
+    }
+
+    n_delays(const sdk::config_view& cfg, const sdk::instance_info& info)
+        : host_(info.host), config_(cfg) {}
+
+    void build(sdk::build_context& b) {
+        const spark_shape_t in = b.input(0).shape;
+        n_ = count_of(in);
+        b.output(0) = sdk::make_spec(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, in);
+        delays_ = config_.make_per_neuron(host_, n_);
+        ring_.resize(config_.slots + 1U, n_);
+    }
+
+    // The step -1 output: nothing delivered; the inhibition bits are not known before the first
+    // input, so the zero-filled output stays.
+    void reset(const sdk::output_buffers& /*out*/) { ring_.clear(); }
+
+    void step(const sdk::step_context& ctx) {
+        const auto in = ctx.input<std::uint8_t>(0);
+        const auto out = ctx.output<std::uint8_t>(0);
+        std::uint8_t* now = ring_.row(ring_.advance());
+        for (std::size_t j = 0; j < n_; ++j) {
+            now[j] = in[j] & 1U;
+        }
+        for (std::size_t j = 0; j < n_; ++j) {
+            const auto slot = ring_.slot_before(static_cast<std::size_t>(delays_[j]));
+            out[j] = static_cast<std::uint8_t>(ring_.row(slot)[j] | (in[j] & 2U));
+        }
+    }
+
+    void state(sdk::state_list& s) {
+        s.add("spike_history",
+              ring_.bytes(),
+              sdk::make_shape(
+                  {static_cast<std::int64_t>(ring_.rows()), static_cast<std::int64_t>(n_)}));
+        s.add("cursor", ring_.cursor(), sdk::make_shape({1}));
+    }
+    void state_loaded() { ring_.check_loaded("n_delays"); }
+
+private:
+    const spark_host_t* host_;
+    delay_config config_;
+    std::size_t n_ = 0;
+    std::vector<std::int32_t> delays_; // D[j] in steps, 0..B
+    spike_ring ring_;
+};
+
+} // namespace spark::neurons

@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: Apache-2.0
+// A synapse model as a component type: upstream's Synapses ports (spikes -> currents shaped
+// `units`) around the linear current L[o] = sum_i W[o, i] * sigma_i * s_i (upstream-models.md
+// section 5.1, sigma_i = -1 for an inhibitory presynaptic neuron) taken through the model's
+// current filter (synapses/current_filter.hpp). linear_synapses is this with the identity filter;
+// the traced synapses add their traces. Sync spikes are delivered per spike (event-driven).
+#pragma once
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <spark/sdk/plugin.hpp>
+
+#include "common/component_shapes.hpp"
+#include "synapses/synapse_kernel.hpp"
+
+namespace spark::neurons {
+
+template <typename Filter>
+class synapse_component {
+    using T = typename Filter::value_type;
+
+public:
+    static constexpr const char* class_ref = Filter::class_ref;
+    static constexpr std::int32_t kind = SPARK_KIND_COMPONENT;
+    static constexpr const char* version = Filter::version;
+    static constexpr const char* description = Filter::description;
+
+    static void declare(sdk::schema& s) {
+        declare_synapse_fields(s);
+        Filter::declare_fields(s);
+        s.input("spikes", SPARK_PAYLOAD_SPIKES, "spike_array")
+            .any()
+            .description("presynaptic spikes (per synapse when async_spikes)");
+        s.output("currents", SPARK_PAYLOAD_FLOAT, "current_array")
+            .from_field("units")
+            .description("postsynaptic currents [pA]");
+    }
+
+    synapse_component(const sdk::config_view& cfg, const sdk::instance_info& info)
+        : host_(info.host), units_(component_units(cfg, Filter::class_ref)), kernel_(cfg, "kernel"),
+          async_(cfg.get<bool>("async_spikes")), filter_(cfg) {}
+
+    void build(sdk::build_context& b) {
+        const spark_shape_t in = b.input(0).shape;
+        n_post_ = count_of(units_);
+        spark_shape_t pre = in;
+        if (async_) {
+            pre = presynaptic_part(in);
+        }
+        n_pre_ = count_of(pre);
+        const auto w = make_kernel<T>(kernel_, host_, units_, pre);
+        // Sync spikes are event-driven (one contiguous column per spike); async spikes are dense
+        // per synapse anyway, so they walk W row by row.
+        w_ = async_ ? w : to_pre_major(w, n_post_, n_pre_);
+        filter_.build(n_post_, n_pre_);
+    }
+
+    // The filter's state restarts at rest (the kernel persists, as upstream's). The step -1
+    // output stays as the SDK zero-filled it.
+    void reset(const sdk::output_buffers& /*out*/) { filter_.reset(); }
+
+    void step(const sdk::step_context& ctx) {
+        const auto in = ctx.input<std::uint8_t>(0);
+        const auto out = ctx.output<T>(0);
+        linear_current(in, out);
+        filter_.filter(out);
+    }
+
+    void state(sdk::state_list& s) { filter_.state(s, units_); }
+    void state_loaded() { filter_.state_loaded(); }
+
+private:
+    void linear_current(sdk::span<const std::uint8_t> in, sdk::span<T> out) const noexcept {
+        if (async_) {
+            for (std::size_t o = 0; o < n_post_; ++o) {
+                const T* w = &w_[o * n_pre_];
+                const std::uint8_t* s = &in[o * n_pre_];
+                T sum = T(0);
+                for (std::size_t i = 0; i < n_pre_; ++i) {
+                    if ((s[i] & 1U) != 0) {
+                        sum += (s[i] & 2U) != 0 ? -w[i] : w[i];
+                    }
+                }
+                out[o] = sum;
+            }
+            return;
+        }
+        std::fill(out.begin(), out.end(), T(0));
+        for (std::size_t i = 0; i < n_pre_; ++i) {
+            if ((in[i] & 1U) == 0) {
+                continue;
+            }
+            const T* w = &w_[i * n_post_];
+            if ((in[i] & 2U) != 0) {
+                for (std::size_t o = 0; o < n_post_; ++o) {
+                    out[o] -= w[o];
+                }
+            } else {
+                for (std::size_t o = 0; o < n_post_; ++o) {
+                    out[o] += w[o];
+                }
+            }
+        }
+    }
+
+    // Async spikes are shaped units ⊕ pre: the part after units (a flattened input of
+    // |units| * n elements counts as n presynaptic neurons).
+    [[nodiscard]] spark_shape_t presynaptic_part(const spark_shape_t& in) const {
+        bool leading = in.rank > units_.rank;
+        for (std::uint32_t a = 0; leading && a < units_.rank; ++a) {
+            leading = in.dims[a] == units_.dims[a];
+        }
+        if (leading) {
+            spark_shape_t pre{};
+            pre.rank = in.rank - units_.rank;
+            for (std::uint32_t a = 0; a < pre.rank; ++a) {
+                pre.dims[a] = in.dims[units_.rank + a];
+            }
+            return pre;
+        }
+        const auto total = sdk::element_count(in);
+        const auto post = sdk::element_count(units_);
+        if (post == 0 || total % post != 0) {
+            throw sdk::status_error(SPARK_ERR_INVALID_ARGUMENT,
+                                    "input port 'spikes' has shape " + sdk::shape_string(in) +
+                                        ", which is not units " + sdk::shape_string(units_) +
+                                        " ⊕ a presynaptic shape (async_spikes is true)");
+        }
+        return sdk::make_shape({static_cast<std::int64_t>(total / post)});
+    }
+
+    const spark_host_t* host_;
+    spark_shape_t units_;
+    sdk::initializer_value kernel_;
+    bool async_;
+    Filter filter_;
+    std::size_t n_pre_ = 0;
+    std::size_t n_post_ = 0;
+    std::vector<T> w_; // sync: pre-major W[i][o]; async: post-major W[o][i]
+};
+
+} // namespace spark::neurons

@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: Apache-2.0
+// learning/dense_learning.hpp: any standalone rule's Update as a neuron's rule policy. The
+// test-only plugin test.dense_learning builds spark.neurons' population core with it
+// (dense_lif_neuron = lif_neuron with dense_learning<hebbian_update>, dense_alif_neuron =
+// alif_neuron with dense_learning<zenke_update>, oja_lif_neuron); run next to spark.lif_neuron and
+// spark.alif_neuron on the same config, seed and random input, they give bit-identical spikes,
+// kernels and traces every step, in float32 and float64. Also: reset and a state round trip of
+// a dense population, and a LIF neuron learning with Oja's rule against
+// reference/golden_neurons.py (lif_oja_composite).
+#include <cstdint>
+#include <cstring>
+#include <iterator>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <boost/test/unit_test.hpp>
+
+#include <spark/abi/spark_abi.h>
+#include <spark/registry/plugin_registry.hpp>
+
+#include "models_fixture.hpp"
+
+using spark::test::port;
+using spark::test::running_module;
+
+namespace {
+
+struct dense_fixture : spark::test::models_fixture {
+    dense_fixture() {
+        BOOST_TEST_REQUIRE(registry.load(SPARK_TEST_DENSE_LEARNING_PLUGIN).id ==
+                           "test.dense_learning");
+    }
+};
+
+constexpr std::uint32_t n_pre = 5;
+constexpr std::uint32_t n_post = 6;
+
+/// 6 neurons (2 inhibitory: floor(6 * 0.34)), 5 presynaptic neurons (the last inhibitory), a
+/// kernel whose zero entries the rule may grow, delays drawn from the seeded default initializer
+/// (0..3 steps), and `rule` as the learning rule's overrides.
+std::string population_config(const char* dtype, const std::string& soma, const std::string& rule) {
+    return std::string(R"({"units": [6], "dtype": ")") + dtype + R"(", "seed": 20260128,
+        "inhibitory_rate": 0.34,
+        "soma": )" +
+           soma + R"(,
+        "synapses": {"kernel": {"__class_ref__": "fixed_values_initializer", "values": [
+            420, 0, 310, 150, 90,    250, 380, 0, 200, 60,     0, 300, 350, 120, 200,
+            330, 210, 0, 400, 30,    180, 0, 260, 390, 250,    290, 340, 120, 0, 10]}},
+        "delays": {"max_delay": 3},
+        "learning_rule": )" +
+           rule + "}";
+}
+
+/// The bytes of every state array, by name.
+std::vector<std::pair<std::string, std::vector<unsigned char>>> named_state(running_module& m) {
+    std::vector<std::pair<std::string, std::vector<unsigned char>>> arrays;
+    for (const auto& a : m.instance.state()) {
+        const auto* bytes = static_cast<const unsigned char*>(a.data);
+        arrays.emplace_back(
+            a.name,
+            std::vector<unsigned char>(bytes,
+                                       bytes + spark::test::element_count(a.shape) *
+                                                   spark::test::element_size(a.dtype)));
+    }
+    return arrays;
+}
+
+/// Runs `reference` (the event-driven policy) and `dense` side by side for `steps` steps of the
+/// same random input and checks that output spikes, the kernel and every state array both
+/// expose are the same bytes after every step. Returns the number of output spikes.
+std::size_t run_side_by_side(running_module& reference,
+                             running_module& dense,
+                             std::uint64_t steps,
+                             const std::vector<std::string>& shared_names) {
+    std::mt19937 rng(20260128); // fixed seed: each presynaptic neuron fires with p = 0.3
+    std::size_t spikes = 0;
+    const auto kernel_before = named_state(reference).front().second;
+    for (std::uint64_t k = 0; k < steps; ++k) {
+        for (std::size_t i = 0; i < n_pre; ++i) {
+            const auto s = static_cast<std::uint8_t>(rng() % 10 < 3 ? 1 : 0);
+            const auto bit = static_cast<std::uint8_t>(s | (i == n_pre - 1 ? 2 : 0));
+            reference.in<std::uint8_t>(0)[i] = bit;
+            dense.in<std::uint8_t>(0)[i] = bit;
+        }
+        reference.step(k);
+        dense.step(k);
+        BOOST_TEST_CONTEXT("step " << k) {
+            const auto a = reference.out<std::uint8_t>(0);
+            const auto b = dense.out<std::uint8_t>(0);
+            BOOST_TEST(std::vector<std::uint8_t>(a.begin(), a.end()) ==
+                           std::vector<std::uint8_t>(b.begin(), b.end()),
+                       boost::test_tools::per_element());
+            for (const auto s : a) {
+                spikes += s & 1U;
+            }
+            const auto ra = named_state(reference);
+            const auto da = named_state(dense);
+            for (const auto& name : shared_names) {
+                BOOST_TEST_CONTEXT("state " << name) {
+                    const std::vector<unsigned char>* x = nullptr;
+                    const std::vector<unsigned char>* y = nullptr;
+                    for (const auto& [n, bytes] : ra) {
+                        x = n == name ? &bytes : x;
+                    }
+                    for (const auto& [n, bytes] : da) {
+                        y = n == name ? &bytes : y;
+                    }
+                    BOOST_TEST_REQUIRE((x != nullptr && y != nullptr));
+                    BOOST_TEST((*x == *y)); // bit for bit
+                }
+            }
+        }
+    }
+    // not vacuous: the kernel has learned
+    BOOST_TEST((named_state(reference).front().second != kernel_before));
+    return spikes;
+}
+
+const std::vector<std::string> hebbian_state = {
+    "kernel", "potential", "post_trace", "pre_trace_history", "spike_history", "cursor"};
+const std::vector<std::string> zenke_state = {"kernel",
+                                              "potential",
+                                              "threshold",
+                                              "refractory",
+                                              "pre_trace_history",
+                                              "post_trace",
+                                              "post_slow_trace",
+                                              "target",
+                                              "spike_history",
+                                              "cursor"};
+
+const char* const leaky_soma = "{}";
+const char* const adaptive_soma = R"({"threshold_delta": 5})";
+const char* const hebbian_rule = R"({"eta": 20})";
+const char* const zenke_rule = R"({"eta": 5, "target_tau": 200})";
+
+template <typename T>
+void hebbian_is_bit_identical(dense_fixture& f, const char* dtype) {
+    const auto cfg = population_config(dtype, leaky_soma, hebbian_rule);
+    const auto in = port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {n_pre});
+    running_module reference(f, "lif_neuron", cfg, {in}, 1);
+    running_module dense(f, "dense_lif_neuron", cfg, {in}, 1);
+    BOOST_TEST(run_side_by_side(reference, dense, 120, hebbian_state) > 20U);
+}
+
+template <typename T>
+void zenke_is_bit_identical(dense_fixture& f, const char* dtype) {
+    const auto cfg = population_config(dtype, adaptive_soma, zenke_rule);
+    const auto in = port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {n_pre});
+    running_module reference(f, "alif_neuron", cfg, {in}, 1);
+    running_module dense(f, "dense_alif_neuron", cfg, {in}, 1);
+    BOOST_TEST(run_side_by_side(reference, dense, 120, zenke_state) > 20U);
+}
+
+} // namespace
+
+BOOST_FIXTURE_TEST_SUITE(dense_learning, dense_fixture)
+
+BOOST_AUTO_TEST_CASE(hebbian_update_matches_hebbian_learning_bit_for_bit_in_float64) {
+    hebbian_is_bit_identical<double>(*this, "float64");
+}
+
+BOOST_AUTO_TEST_CASE(hebbian_update_matches_hebbian_learning_bit_for_bit_in_float32) {
+    hebbian_is_bit_identical<float>(*this, "float32");
+}
+
+BOOST_AUTO_TEST_CASE(zenke_update_matches_zenke_learning_bit_for_bit_in_float64) {
+    zenke_is_bit_identical<double>(*this, "float64");
+}
+
+BOOST_AUTO_TEST_CASE(zenke_update_matches_zenke_learning_bit_for_bit_in_float32) {
+    zenke_is_bit_identical<float>(*this, "float32");
+}
+
+BOOST_AUTO_TEST_CASE(a_static_rule_matches_too) {
+    // eta = 0: the event-driven policy skips learning and drops zero weights from delivery; the
+    // dense one visits every synapse (W <- max(0, W + 0)). Same bytes all the same.
+    const auto cfg = population_config("float64", leaky_soma, R"({"eta": 0})");
+    const auto in = port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {n_pre});
+    running_module reference(*this, "lif_neuron", cfg, {in}, 1);
+    running_module dense(*this, "dense_lif_neuron", cfg, {in}, 1);
+    std::mt19937 rng(7);
+    for (std::uint64_t k = 0; k < 60; ++k) {
+        for (std::size_t i = 0; i < n_pre; ++i) {
+            const auto s = static_cast<std::uint8_t>(rng() % 10 < 3 ? 1 : 0);
+            reference.in<std::uint8_t>(0)[i] = s;
+            dense.in<std::uint8_t>(0)[i] = s;
+        }
+        reference.step(k);
+        dense.step(k);
+        const auto a = reference.out<std::uint8_t>(0);
+        const auto b = dense.out<std::uint8_t>(0);
+        BOOST_TEST(std::vector<std::uint8_t>(a.begin(), a.end()) ==
+                       std::vector<std::uint8_t>(b.begin(), b.end()),
+                   boost::test_tools::per_element());
+        BOOST_TEST((reference.checkpoint().front() == dense.checkpoint().front()));
+    }
+}
+
+BOOST_AUTO_TEST_CASE(reset_and_a_state_round_trip_replay_the_same_run) {
+    const auto cfg = population_config("float64", adaptive_soma, zenke_rule);
+    const auto in = port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {n_pre});
+    running_module dense(*this, "dense_alif_neuron", cfg, {in}, 1);
+    const auto initial = dense.checkpoint();
+    auto input = [](std::uint64_t k, std::size_t i) {
+        return static_cast<std::uint8_t>((k * 7 + i * 3) % 5 < 2 ? 1 : 0);
+    };
+    auto run = [&](std::uint64_t from, std::uint64_t to) {
+        std::vector<std::vector<unsigned char>> trace;
+        for (std::uint64_t k = from; k < to; ++k) {
+            for (std::size_t i = 0; i < n_pre; ++i) {
+                dense.in<std::uint8_t>(0)[i] = input(k, i);
+            }
+            dense.step(k);
+            trace.emplace_back(dense.out<std::uint8_t>(0).begin(),
+                               dense.out<std::uint8_t>(0).end());
+            for (const auto& a : dense.checkpoint()) {
+                trace.push_back(a);
+            }
+        }
+        return trace;
+    };
+    const auto first = run(0, 40);
+    const auto saved = dense.checkpoint();
+    const auto second = run(40, 80);
+    // reset: the initial state (kernel included), and the same run again
+    dense.reset();
+    BOOST_TEST((dense.checkpoint() == initial));
+    BOOST_TEST((run(0, 40) == first));
+    // restore mid-run: the same continuation
+    dense.reset();
+    dense.restore(saved);
+    BOOST_TEST((run(40, 80) == second));
+}
+
+BOOST_AUTO_TEST_CASE(a_lif_neuron_learns_with_ojas_rule) {
+    // S3c's neuron (1 -> 1, delay 1, 300 pA, the presynaptic neuron firing every step) with
+    // oja_rule (eta 0.1, post_tau 20 ms): reference/golden_neurons.py lif_oja_composite, f64.
+    running_module n(*this,
+                     "oja_lif_neuron",
+                     R"({"units": [1], "dtype": "float64", "synapses": {"kernel": 300},
+                         "delays": {"max_delay": 4, "delays": 1},
+                         "learning_rule": {"eta": 0.1}})",
+                     {port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {1})},
+                     1);
+    struct row {
+        std::uint64_t step;
+        double potential;
+        double kernel_after;
+    };
+    const row rows[] = {{0, 0.0, 300.0},
+                        {1, 1.4631172649785797, 300.0},
+                        {21, 19.501867526665336, 300.0},
+                        {22, 10.0, 299.93},
+                        {23, 10.975070115957225, 299.8669091754246},
+                        {30, 16.584886177058344, 299.56975119121824},
+                        {36, 10.0, 299.29813578865173},
+                        {51, 10.0, 297.96449238718765},
+                        {59, 16.507332104929752, 296.88475505876266}};
+    std::vector<std::uint64_t> spikes;
+    const row* next = rows;
+    for (std::uint64_t k = 0; k < 60; ++k) {
+        n.in<std::uint8_t>(0)[0] = 1;
+        n.step(k);
+        if ((n.out<std::uint8_t>(0)[0] & 1U) != 0) {
+            spikes.push_back(k);
+        }
+        if (next != std::end(rows) && next->step == k) {
+            BOOST_TEST_CONTEXT("step " << k) {
+                BOOST_TEST(n.state_values<double>("potential").at(0) == next->potential,
+                           boost::test_tools::tolerance(1e-9));
+                BOOST_TEST(n.state_values<double>("kernel").at(0) == next->kernel_after,
+                           boost::test_tools::tolerance(1e-9));
+            }
+            ++next;
+        }
+    }
+    BOOST_TEST(spikes == (std::vector<std::uint64_t>{22, 36, 51}),
+               boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
