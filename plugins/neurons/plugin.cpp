@@ -2,7 +2,6 @@
 // The spark.neurons plugin: every type it offers, in the order `spark plugins describe` lists them.
 #include <spark/sdk/plugin.hpp>
 
-#include "alif/alif_neuron.hpp"
 #include "delays/n2n_delays.hpp"
 #include "delays/n_delays.hpp"
 #include "learning/hebbian_rule.hpp"
@@ -10,7 +9,7 @@
 #include "learning/quadruplet_rule.hpp"
 #include "learning/three_factor_hebbian_rule.hpp"
 #include "learning/zenke_rule.hpp"
-#include "lif/lif_neuron.hpp"
+#include "neuron/neuron_types.hpp"
 #include "somas/adaptive_leaky_soma.hpp"
 #include "somas/exponential_soma.hpp"
 #include "somas/izhikevich_soma.hpp"
@@ -22,9 +21,11 @@
 SPARK_PLUGIN("spark.neurons",
              "spark",
              "0.1.0",
-             "LIF neurons and their components",
+             "neuron populations (LIF, ALIF, AdEx, Izhikevich) and their components",
              spark::sdk::per_dtype<spark::neurons::lif_neuron>,
              spark::sdk::per_dtype<spark::neurons::alif_neuron>,
+             spark::sdk::per_dtype<spark::neurons::ad_ex_neuron>,
+             spark::sdk::per_dtype<spark::neurons::izhikevich_neuron>,
              spark::sdk::per_dtype<spark::neurons::leaky_soma>,
              spark::sdk::per_dtype<spark::neurons::refractory_leaky_soma>,
              spark::sdk::per_dtype<spark::neurons::adaptive_leaky_soma>,

@@ -5,6 +5,7 @@
 // from the runtime's config layer (JSON overrides, nested configs included), and a module with any
 // number of ports stepping on host-owned buffers.
 #pragma once
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -79,6 +80,15 @@ struct host_buffer {
     }
 };
 
+/// How many input ports a type declares.
+[[nodiscard]] inline std::size_t input_count(const spark::registry::module_type_info& type) {
+    std::size_t n = 0;
+    for (std::uint32_t p = 0; p < type.abi->port_count; ++p) {
+        n += type.abi->ports[p].direction == SPARK_PORT_INPUT ? 1U : 0U;
+    }
+    return n;
+}
+
 /// A created, built and reset instance whose every port has a host-owned buffer. Output buffers
 /// are filled with 0xAB before reset, so a test sees what reset and step write.
 struct running_module {
@@ -97,8 +107,11 @@ struct running_module {
                    std::size_t output_count)
         : cfg(f.config(type, overrides)),
           instance(f.registry.create(cfg.type(), cfg.abi(), "probe")), out_specs(output_count) {
-        instance.build(std::span(in_specs), std::span(out_specs));
-        for (const auto& s : in_specs) {
+        // Optional inputs the test does not give stay unwired (payload kind 0, no elements).
+        std::vector<spark_port_spec_t> specs = in_specs;
+        specs.resize(std::max(specs.size(), input_count(cfg.type())), spark_port_spec_t{});
+        instance.build(std::span(specs), std::span(out_specs));
+        for (const auto& s : specs) {
             inputs.emplace_back(s);
         }
         for (const auto& s : out_specs) {

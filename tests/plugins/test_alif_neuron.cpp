@@ -344,10 +344,12 @@ BOOST_AUTO_TEST_CASE(schema_defaults_to_the_adaptive_soma_and_zenkes_rule) {
     BOOST_TEST(str(t.fields[3].default_json) == R"({"__class_ref__": "linear_synapses"})");
     BOOST_TEST(str(t.fields[4].default_json) == R"({"__class_ref__": "n2n_delays"})");
     BOOST_TEST(str(t.fields[5].default_json) == R"({"__class_ref__": "zenke_rule"})");
-    BOOST_TEST_REQUIRE(t.port_count == 2U);
+    BOOST_TEST_REQUIRE(t.port_count == 3U);
     BOOST_TEST(str(t.ports[0].name) == "in_spikes");
-    BOOST_TEST(str(t.ports[1].name) == "out_spikes");
-    BOOST_TEST(str(t.ports[1].shape_ref) == "units");
+    BOOST_TEST(str(t.ports[1].name) == "modulation");
+    BOOST_TEST(!t.ports[1].required);
+    BOOST_TEST(str(t.ports[2].name) == "out_spikes");
+    BOOST_TEST(str(t.ports[2].shape_ref) == "units");
 }
 
 BOOST_AUTO_TEST_CASE(a_small_population_float64_matches_the_reference) {
@@ -407,7 +409,8 @@ BOOST_AUTO_TEST_CASE(the_output_contract_equals_the_built_output_spec) {
     instance.contract(std::span(&contract, 1));
     const auto in = port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {7});
     spark_port_spec_t built{};
-    instance.build(std::span(&in, 1), std::span(&built, 1));
+    const spark_port_spec_t inputs[2] = {in, {}}; // modulation unwired
+    instance.build(std::span(inputs), std::span(&built, 1));
     BOOST_TEST(contract.payload_kind == SPARK_PAYLOAD_SPIKES);
     BOOST_TEST(contract.dtype == SPARK_DTYPE_U8);
     BOOST_TEST_REQUIRE(contract.shape.rank == 2U);
@@ -420,14 +423,16 @@ BOOST_AUTO_TEST_CASE(the_output_contract_equals_the_built_output_spec) {
     BOOST_TEST(built.shape.dims[1] == 4U);
 }
 
-BOOST_AUTO_TEST_CASE(another_soma_type_is_refused_with_its_name) {
-    auto cfg = config("alif_neuron", R"({"units": [2], "soma": {"__class_ref__": "leaky_soma"}})");
+BOOST_AUTO_TEST_CASE(a_component_of_the_wrong_kind_is_refused_with_the_accepted_types) {
+    auto cfg =
+        config("alif_neuron", R"({"units": [2], "soma": {"__class_ref__": "linear_synapses"}})");
     try {
         (void)registry.create(cfg.type(), cfg.abi(), "probe");
-        BOOST_FAIL("alif_neuron accepted a leaky_soma");
+        BOOST_FAIL("alif_neuron accepted synapses as its soma");
     } catch (const spark::registry::plugin_error& e) {
         BOOST_TEST(std::string(e.what()).find(
-                       "alif_neuron.soma must be spark.adaptive_leaky_soma") != std::string::npos,
+                       "alif_neuron.soma is spark.linear_synapses; a alif_neuron takes "
+                       "spark.leaky_soma, spark.refractory_leaky_soma") != std::string::npos,
                    e.what());
     }
 }

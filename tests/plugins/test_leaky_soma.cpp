@@ -139,7 +139,8 @@ BOOST_AUTO_TEST_CASE(is_offered_by_spark_neurons) {
     BOOST_TEST(soma_type->plugin->id == "spark.neurons");
     BOOST_TEST(soma_type->plugin->vendor == "spark");
     BOOST_TEST(soma_type->plugin->version == "0.1.0");
-    BOOST_TEST(soma_type->plugin->description == "LIF neurons and their components");
+    BOOST_TEST(soma_type->plugin->description ==
+               "neuron populations (LIF, ALIF, AdEx, Izhikevich) and their components");
     BOOST_TEST(soma_type->abi->kind == SPARK_KIND_COMPONENT);
     BOOST_TEST(&registry.resolve("spark.leaky_soma") == soma_type);
 }

@@ -235,7 +235,8 @@ BOOST_AUTO_TEST_CASE(the_output_contract_equals_the_built_output_spec) {
     instance.contract(std::span(&contract, 1));
     const auto in = port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {7});
     spark_port_spec_t built{};
-    instance.build(std::span(&in, 1), std::span(&built, 1));
+    const spark_port_spec_t inputs[2] = {in, {}}; // modulation unwired
+    instance.build(std::span(inputs), std::span(&built, 1));
     BOOST_TEST(contract.payload_kind == SPARK_PAYLOAD_SPIKES);
     BOOST_TEST(contract.dtype == SPARK_DTYPE_U8);
     BOOST_TEST_REQUIRE(contract.shape.rank == 2U);

@@ -39,6 +39,7 @@ class dense_learning {
                   "see them");
 
 public:
+    using update_type = Update;
     static constexpr const char* class_ref = Update::class_ref;
     static void declare_fields(sdk::schema& s) { Update::declare_fields(s); }
 

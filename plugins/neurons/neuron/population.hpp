@@ -38,29 +38,54 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include <spark/sdk/plugin.hpp>
 
 #include "common/component_shapes.hpp"
-#include "delays/delay_kernel.hpp"
-#include "delays/n2n_delays.hpp"
 #include "delays/spike_ring.hpp"
+#include "neuron/any_delays.hpp"
+#include "neuron/any_synapses.hpp"
 #include "neuron/component_view.hpp"
 #include "neuron/delay_groups.hpp"
 #include "neuron/inhibitory_mask.hpp"
 #include "neuron/synapse_step.hpp"
-#include "synapses/linear_synapses.hpp"
 #include "synapses/synapse_kernel.hpp"
 
 namespace spark::neurons {
+
+namespace detail {
+
+/// A policy built from the neuron's config: one that chooses its type itself (any_soma,
+/// any_rule) takes the neuron's view; a fixed one takes the view of its own component.
+template <typename P>
+P make_policy(const sdk::config_view& cfg,
+              const char* neuron,
+              const char* field,
+              const spark_shape_t& units) {
+    if constexpr (std::is_constructible_v<P,
+                                          const sdk::config_view&,
+                                          const char*,
+                                          const char*,
+                                          const spark_shape_t&>) {
+        return P(cfg, neuron, field, units);
+    } else {
+        return P(policy_view<P>(cfg, neuron, field, units));
+    }
+}
+
+} // namespace detail
 
 template <typename T, typename Soma, typename Rule>
 class population {
 public:
     /// The fields and ports of every such neuron; `soma` and `learning_rule` default to the
     /// policies' component types.
-    static void declare(sdk::schema& s) {
+    static void declare(sdk::schema& s) { declare(s, Soma::class_ref, Rule::class_ref); }
+
+    /// The same with the default soma and learning rule named (for policies that choose).
+    static void declare(sdk::schema& s, const char* soma, const char* learning_rule) {
         s.field_int_array("units", {})
             .required()
             .positive()
@@ -69,21 +94,30 @@ public:
         s.field_float("inhibitory_rate", 0.2)
             .range(0.0, 1.0)
             .description("share of inhibitory neurons: floor(|units| * rate) of them");
-        s.field_config("soma", Soma::class_ref)
+        s.field_config("soma", soma)
             .nested_kind(SPARK_KIND_COMPONENT)
-            .description(std::string("the soma (spark.") + Soma::class_ref + ")");
+            .description(std::string("the soma: any spark soma type (default spark.") + soma + ")");
         s.field_config("synapses", "linear_synapses")
             .nested_kind(SPARK_KIND_COMPONENT)
-            .description("the synapses (spark.linear_synapses); their kernel is learned");
+            .description("the synapses: spark.linear_synapses, traced_synapses, "
+                         "rd_traced_synapses or rfs_traced_synapses; their kernel is learned");
         s.field_config("delays", "n2n_delays")
             .nested_kind(SPARK_KIND_COMPONENT)
-            .description("the per-synapse delays (spark.n2n_delays)");
-        s.field_config("learning_rule", Rule::class_ref)
+            .description("the delays: spark.n2n_delays (per synapse) or spark.n_delays (per "
+                         "presynaptic neuron)");
+        s.field_config("learning_rule", learning_rule)
             .nested_kind(SPARK_KIND_COMPONENT)
-            .description(std::string("the learning rule (spark.") + Rule::class_ref + ")");
+            .description(std::string("the learning rule (default spark.") + learning_rule +
+                         "); a third-factor rule reads the modulation input");
         s.input("in_spikes", SPARK_PAYLOAD_SPIKES, "spike_array")
             .any()
             .description("presynaptic spikes; bit1 marks an inhibitory presynaptic neuron");
+        s.input("modulation", SPARK_PAYLOAD_FLOAT, "float_array")
+            .any()
+            .optional()
+            .description("the third factor of three_factor_hebbian_rule (reward) or "
+                         "quadruplet_rule (modulation): 1 value or one per neuron; leave "
+                         "unwired for other rules");
         s.output("out_spikes", SPARK_PAYLOAD_SPIKES, "spike_array")
             .from_field("units")
             .description("spikes (bit0) with the neuron's inhibition bit (bit1), also at reset");
@@ -93,12 +127,9 @@ public:
     population(const sdk::config_view& cfg, const sdk::instance_info& info, const char* neuron)
         : name_(neuron), host_(info.host), units_(cfg.shape("units")),
           mask_(inhibitory_mask(cfg.seed(), count_of(units_), cfg.get<double>("inhibitory_rate"))),
-          soma_(detail::policy_view<Soma>(cfg, neuron, "soma", units_)),
-          kernel_init_(
-              detail::component_view<linear_synapses<float>>(cfg, neuron, "synapses", units_),
-              "kernel"),
-          delay_(detail::component_view<n2n_delays>(cfg, neuron, "delays", units_)),
-          rule_(detail::policy_view<Rule>(cfg, neuron, "learning_rule", units_)) {
+          soma_(detail::make_policy<Soma>(cfg, neuron, "soma", units_)),
+          synapses_(cfg, neuron, "synapses", units_), delay_(cfg, neuron, "delays", units_),
+          rule_(detail::make_policy<Rule>(cfg, neuron, "learning_rule", units_)) {
         shape_.n_post = count_of(units_);
         shape_.units = units_;
     }
@@ -112,7 +143,7 @@ public:
         const std::size_t n_pre = count_of(in_shape_);
         const std::size_t n_post = shape_.n_post;
         shape_.n_pre = n_pre;
-        shape_.rows = static_cast<std::size_t>(delay_.slots) + 1U;
+        shape_.rows = static_cast<std::size_t>(delay_.slots()) + 1U;
         shape_.kernel = concat_shapes(units_, in_shape_);
         shape_.history = sdk::make_shape(
             {static_cast<std::int64_t>(shape_.rows), static_cast<std::int64_t>(n_pre)});
@@ -132,8 +163,10 @@ public:
         current_.assign(n_post, T(0));
         spiked_.assign(n_post, 0);
         post_fired_.assign(n_post, 0);
+        synapses_.build(n_post, n_pre);
         soma_.build(n_post);
         rule_.build(shape_);
+        check_modulation(b.input(modulation_port));
     }
 
     // The initial state, kernel included (upstream keeps a learned kernel across reset; ours
@@ -147,6 +180,7 @@ public:
         needs_clip_ = true;
         ring_.clear();
         std::fill(fired_count_.begin(), fired_count_.end(), std::uint32_t{0});
+        synapses_.reset();
         soma_.reset();
         rule_.reset();
         const auto spikes = out.get<std::uint8_t>(0);
@@ -160,6 +194,7 @@ public:
         const auto out = ctx.output<std::uint8_t>(0);
         const std::size_t now = push_presynaptic(in.data());
         deliver(in.data(), now);
+        synapses_.filter(sdk::span<T>(current_));
         soma_.update(sdk::span<const T>(current_), sdk::span<std::uint8_t>(spiked_));
         rule_.postsynaptic(sdk::span<const std::uint8_t>(spiked_));
         std::size_t post_count = 0;
@@ -168,6 +203,9 @@ public:
                 post_fired_[post_count++] = static_cast<std::uint32_t>(o);
             }
             out[o] = static_cast<std::uint8_t>(spiked_[o] | (mask_[o] << 1U));
+        }
+        if (modulated_) {
+            rule_.modulate(ctx.input<T>(modulation_port));
         }
         learn(now, post_count);
     }
@@ -183,6 +221,7 @@ public:
             }
         }
         s.add("kernel", staged_kernel_, shape_.kernel);
+        synapses_.state(s, units_);
         soma_.state(s, units_);
         rule_.state(s, shape_);
         s.add("spike_history", ring_.bytes(), shape_.history);
@@ -200,6 +239,7 @@ public:
                 }
             }
         }
+        synapses_.state_loaded();
         soma_.state_loaded();
         rule_.state_loaded();
         index_synapses();
@@ -211,6 +251,38 @@ public:
     }
 
 private:
+    static constexpr std::size_t modulation_port = 1; // input
+
+    /// The third factor's input must be wired exactly when the rule has one, with 1 value or one
+    /// per neuron.
+    void check_modulation(const spark_port_spec_t& spec) {
+        const char* factor = nullptr;
+        if constexpr (requires { rule_.third_factor(); }) {
+            factor = rule_.third_factor();
+        }
+        const bool wired = spec.payload_kind != 0;
+        const std::string prefix = std::string(name_) + " input 'modulation'";
+        if (factor == nullptr && wired) {
+            throw sdk::status_error(SPARK_ERR_INVALID_ARGUMENT,
+                                    prefix + " is wired, but its learning rule has no third "
+                                             "factor; unwire it or choose "
+                                             "three_factor_hebbian_rule or quadruplet_rule");
+        }
+        if (factor != nullptr && !wired) {
+            throw sdk::status_error(SPARK_ERR_INVALID_ARGUMENT,
+                                    prefix + " is unwired, but its learning rule reads its " +
+                                        factor + " from it; wire a float source to it");
+        }
+        const std::size_t n = wired ? count_of(spec.shape) : 0;
+        if (wired && n != 1 && n != shape_.n_post) {
+            throw sdk::status_error(SPARK_ERR_INVALID_ARGUMENT,
+                                    prefix + " holds " + std::to_string(n) +
+                                        " values; give 1 (for every neuron) or " +
+                                        std::to_string(shape_.n_post) + " (one per neuron)");
+        }
+        modulated_ = wired;
+    }
+
     // A plastic rule may grow a zero weight (upstream's rules are dense), so every synapse joins
     // the delivery groups. A static one never changes a weight after the first clip, so a zero
     // weight can never carry current: such synapses stay out, and a spike costs per existing
@@ -233,8 +305,9 @@ private:
     }
 
     void load_kernel() {
-        weights_ = to_pre_major(
-            make_kernel<T>(kernel_init_, host_, units_, in_shape_), shape_.n_post, shape_.n_pre);
+        weights_ = to_pre_major(make_kernel<T>(synapses_.kernel(), host_, units_, in_shape_),
+                                shape_.n_post,
+                                shape_.n_pre);
         kernel_learned_ = false;
     }
 
@@ -320,9 +393,10 @@ private:
     spark_shape_t units_;
     std::vector<std::uint8_t> mask_; // 1 = inhibitory
     Soma soma_;
-    sdk::initializer_value kernel_init_;
-    delay_config delay_;
+    any_synapses<T> synapses_;
+    any_delays delay_;
     Rule rule_;
+    bool modulated_ = false; // the rule reads a third factor this step
 
     spark_shape_t in_shape_{};
     population_shape shape_{};

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: Apache-2.0
+// A neuron's delays chosen by their config: n2n_delays (one delay per synapse, upstream's
+// default) or n_delays (one per presynaptic neuron, shared by its synapses). Either way the
+// neuron gets D[post][pre] in steps for its ring (neuron/population.hpp).
+#pragma once
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <spark/sdk/plugin.hpp>
+
+#include "delays/delay_kernel.hpp"
+#include "delays/n2n_delays.hpp"
+#include "delays/n_delays.hpp"
+#include "neuron/component_view.hpp"
+
+namespace spark::neurons {
+
+class any_delays {
+public:
+    any_delays(const sdk::config_view& cfg,
+               const char* neuron,
+               const char* field,
+               const spark_shape_t& units)
+        : config_(configure(cfg, neuron, field, units, per_synapse_)) {}
+
+    /// B: the longest delay in steps (the ring keeps B + 1 rows).
+    [[nodiscard]] std::uint32_t slots() const noexcept { return config_.slots; }
+
+    /// D[post][pre] in steps, row-major (n_post, n_pre).
+    [[nodiscard]] std::vector<std::int32_t>
+    make(const spark_host_t* host, std::size_t n_post, std::size_t n_pre) const {
+        if (per_synapse_) {
+            return config_.make(host, n_post, n_pre);
+        }
+        const auto per_neuron = config_.make_per_neuron(host, n_pre);
+        std::vector<std::int32_t> d(n_post * n_pre);
+        for (std::size_t o = 0; o < n_post; ++o) {
+            std::copy(per_neuron.begin(),
+                      per_neuron.end(),
+                      d.begin() + static_cast<std::ptrdiff_t>(o * n_pre));
+        }
+        return d;
+    }
+
+private:
+    static delay_config configure(const sdk::config_view& cfg,
+                                  const char* neuron,
+                                  const char* field,
+                                  const spark_shape_t& units,
+                                  bool& per_synapse) {
+        const spark_config_t& nested = cfg.nested(field);
+        const std::string ref = nested.class_ref != nullptr ? nested.class_ref : "";
+        per_synapse = ref == std::string("spark.") + n2n_delays::class_ref;
+        if (per_synapse) {
+            return delay_config(detail::component_view<n2n_delays>(cfg, neuron, field, units));
+        }
+        if (ref == std::string("spark.") + n_delays::class_ref) {
+            return delay_config(detail::component_view<n_delays>(cfg, neuron, field, units));
+        }
+        throw sdk::status_error(SPARK_ERR_INVALID_ARGUMENT,
+                                std::string(neuron) + "." + field + " is " + ref + "; a " + neuron +
+                                    " takes spark.n2n_delays or spark.n_delays here");
+    }
+
+    bool per_synapse_ = true; // declared first: configure() sets it while building config_
+    delay_config config_;
+};
+
+} // namespace spark::neurons

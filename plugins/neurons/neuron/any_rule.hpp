@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: Apache-2.0
+// A neuron's learning rule chosen by its config (neuron/choice.hpp), behind the rule policy
+// interface of neuron/population.hpp: Hebbian and Zenke run event-driven
+// (learning/hebbian_learning.hpp, zenke_learning.hpp), every other rule through dense_learning.
+// quadruplet_rule_tensor keeps per-synapse traces of the raw spike bytes, which a neuron's
+// delayed spikes do not provide; it runs as a standalone component only.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <variant>
+
+#include <spark/sdk/plugin.hpp>
+
+#include "learning/dense_learning.hpp"
+#include "learning/hebbian_learning.hpp"
+#include "learning/oja_rule.hpp"
+#include "learning/quadruplet_rule.hpp"
+#include "learning/rule_traits.hpp"
+#include "learning/three_factor_hebbian_rule.hpp"
+#include "learning/zenke_learning.hpp"
+#include "neuron/choice.hpp"
+
+namespace spark::neurons {
+
+template <typename T>
+class any_rule {
+    using choices = std::variant<hebbian_learning<T>,
+                                 zenke_learning<T>,
+                                 dense_learning<oja_update<T>>,
+                                 dense_learning<three_factor_update<T>>,
+                                 dense_learning<quadruplet_update<T>>>;
+
+public:
+    any_rule(const sdk::config_view& cfg,
+             const char* neuron,
+             const char* field,
+             const spark_shape_t& units)
+        : rule_(make(cfg, neuron, field, units, static_cast<choices*>(nullptr))) {}
+
+    [[nodiscard]] bool plastic() const {
+        return std::visit([](const auto& r) { return r.plastic(); }, rule_);
+    }
+    /// The name of the rule's third-factor input ("reward", "modulation"), or nullptr.
+    [[nodiscard]] const char* third_factor() const {
+        return std::visit(
+            [](const auto& r) -> const char* {
+                using R = std::decay_t<decltype(r)>;
+                if constexpr (requires { &R::modulate; }) {
+                    return rule_traits<typename R::update_type>::third_factor;
+                } else {
+                    return nullptr;
+                }
+            },
+            rule_);
+    }
+    void modulate(sdk::span<const T> factor) {
+        std::visit(
+            [&](auto& r) {
+                if constexpr (requires { r.modulate(factor); }) {
+                    r.modulate(factor);
+                }
+            },
+            rule_);
+    }
+
+    void build(const population_shape& p) {
+        std::visit([&](auto& r) { r.build(p); }, rule_);
+    }
+    void reset() {
+        std::visit([](auto& r) { r.reset(); }, rule_);
+    }
+    void presynaptic(std::size_t previous, std::size_t now, const std::uint8_t* spikes) {
+        std::visit([&](auto& r) { r.presynaptic(previous, now, spikes); }, rule_);
+    }
+    void postsynaptic(sdk::span<const std::uint8_t> spiked) {
+        std::visit([&](auto& r) { r.postsynaptic(spiked); }, rule_);
+    }
+    void learn(const synapse_step<T>& net) {
+        std::visit([&](auto& r) { r.learn(net); }, rule_);
+    }
+    void state(sdk::state_list& list, const population_shape& p) {
+        std::visit([&](auto& r) { r.state(list, p); }, rule_);
+    }
+    void state_loaded() {
+        std::visit([](auto& r) { r.state_loaded(); }, rule_);
+    }
+
+private:
+    template <typename... R>
+    static std::variant<R...> make(const sdk::config_view& cfg,
+                                   const char* neuron,
+                                   const char* field,
+                                   const spark_shape_t& units,
+                                   std::variant<R...>* /*tag*/) {
+        const spark_config_t& nested = cfg.nested(field);
+        if (nested.class_ref != nullptr &&
+            std::string(nested.class_ref) == "spark.quadruplet_rule_tensor") {
+            throw sdk::status_error(
+                SPARK_ERR_INVALID_ARGUMENT,
+                std::string(neuron) + "." + field +
+                    " is spark.quadruplet_rule_tensor, which keeps per-synapse traces of the raw "
+                    "spikes and cannot learn from a neuron's delayed spikes; use it as a "
+                    "standalone component, or spark.quadruplet_rule here");
+        }
+        return detail::choose<R...>(cfg, neuron, field, [&](auto tag) {
+            using Rule = typename decltype(tag)::type;
+            return Rule(detail::policy_view<Rule>(cfg, neuron, field, units));
+        });
+    }
+
+    choices rule_;
+};
+
+} // namespace spark::neurons

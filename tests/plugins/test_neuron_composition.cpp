@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: Apache-2.0
+// A neuron's components are whatever its config names (upstream-models.md section 7.2): every
+// soma, synapse, delay and learning-rule type in every neuron type. A neuron fed one excitatory
+// presynaptic neuron firing every step, with delay 0, weight I and no learning, drives its soma
+// with the constant current I: its spikes are then the soma's golden scenarios (S6b, S6c).
+#include <cmath>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <boost/test/unit_test.hpp>
+
+#include "models_fixture.hpp"
+
+using spark::test::models_fixture;
+using spark::test::port;
+using spark::test::running_module;
+
+namespace {
+
+const std::vector<std::string> neurons = {
+    "lif_neuron", "alif_neuron", "ad_ex_neuron", "izhikevich_neuron"};
+const std::vector<std::string> somas = {"leaky_soma",
+                                        "refractory_leaky_soma",
+                                        "strict_refractory_leaky_soma",
+                                        "adaptive_leaky_soma",
+                                        "exponential_soma",
+                                        "refractory_exponential_soma",
+                                        "adaptive_exponential_soma",
+                                        "simplified_adaptive_exponential_soma",
+                                        "izhikevich_soma"};
+
+/// One presynaptic neuron (excitatory, firing every step) into `units` neurons: delay 0, every
+/// weight `current` pA, static weights (a Hebbian rule with eta 0), `extra` more config keys.
+std::string constant_drive(double current, const std::string& extra = "") {
+    return R"({"units": [1], "inhibitory_rate": 0, "synapses": {"kernel": )" +
+           std::to_string(current) +
+           R"(}, "delays": {"max_delay": 1, "delays": 0}, "learning_rule": )"
+           R"({"__class_ref__": "hebbian_rule", "eta": 0})" +
+           extra + "}";
+}
+
+/// The steps at which the single neuron fires in `steps` steps of constant drive.
+std::vector<std::uint64_t> spike_steps(running_module& m, std::uint64_t steps) {
+    std::vector<std::uint64_t> fired;
+    for (std::uint64_t k = 0; k < steps; ++k) {
+        m.in<std::uint8_t>(0)[0] = 1;
+        m.step(k);
+        if ((m.out<std::uint8_t>(0)[0] & 1U) != 0) {
+            fired.push_back(k);
+        }
+    }
+    return fired;
+}
+
+} // namespace
+
+BOOST_FIXTURE_TEST_SUITE(neuron_composition, models_fixture)
+
+BOOST_AUTO_TEST_CASE(every_soma_runs_in_every_neuron_type) {
+    const auto in = port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {5});
+    for (const auto& neuron : neurons) {
+        for (const auto& soma : somas) {
+            for (const char* dtype : {"float32", "float64"}) {
+                const std::string overrides = R"({"units": [4], "dtype": ")" + std::string(dtype) +
+                                              R"(", "soma": {"__class_ref__": ")" + soma + "\"}}";
+                running_module m(*this, neuron, overrides, {in}, 1);
+                for (std::uint64_t k = 0; k < 30; ++k) {
+                    for (std::size_t i = 0; i < 5; ++i) {
+                        m.in<std::uint8_t>(0)[i] = static_cast<std::uint8_t>((k + i) % 3 == 0);
+                    }
+                    m.step(k);
+                    for (const auto bits : m.out<std::uint8_t>(0)) {
+                        BOOST_TEST(bits <= 3U, neuron << " with " << soma);
+                    }
+                }
+            }
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(a_swapped_exponential_soma_follows_scenario_s6b) {
+    // S6b: ExponentialSoma defaults, I = 50 pA: spikes 11, 17, 23, ..., 59.
+    const auto in = port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {1});
+    for (const char* neuron : {"lif_neuron", "izhikevich_neuron"}) {
+        running_module m(*this,
+                         neuron,
+                         constant_drive(50, R"(, "soma": {"__class_ref__": "exponential_soma"})"),
+                         {in},
+                         1);
+        BOOST_TEST(spike_steps(m, 60) ==
+                       (std::vector<std::uint64_t>{11, 17, 23, 29, 35, 41, 47, 53, 59}),
+                   boost::test_tools::per_element());
+    }
+}
+
+BOOST_AUTO_TEST_CASE(ad_ex_neuron_defaults_to_the_adex_soma_of_scenario_s6c) {
+    // S6c: AdaptiveExponentialSoma defaults, I = 50 pA, 80 steps: spikes 11 and 20 only, and the
+    // adaptation current w = 12.86345 pA after step 79.
+    const auto in = port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {1});
+    running_module m(*this, "ad_ex_neuron", constant_drive(50, R"(, "dtype": "float64")"), {in}, 1);
+    BOOST_TEST(spike_steps(m, 80) == (std::vector<std::uint64_t>{11, 20}),
+               boost::test_tools::per_element());
+    const auto w = m.state_values<double>("adaptation");
+    BOOST_REQUIRE(w.size() == 1U);
+    BOOST_TEST(w[0] == 12.86345, boost::test_tools::tolerance(5e-7));
+}
+
+BOOST_AUTO_TEST_CASE(izhikevich_neuron_without_input_stays_silent) {
+    const auto in = port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {1});
+    running_module m(*this, "izhikevich_neuron", constant_drive(0), {in}, 1);
+    BOOST_TEST(spike_steps(m, 200).empty());
+}
+
+BOOST_AUTO_TEST_CASE(traced_synapses_filter_the_delivered_current) {
+    // One spike of weight 2 pA at step 0 into traced synapses (tau 5 ms, scale 1, base 0): the
+    // trace is 2 at step 0 and 2 exp(-k / 5) at step k (upstream-models.md section 5.2).
+    const auto in = port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {1});
+    running_module m(*this,
+                     "lif_neuron",
+                     R"({"units": [1], "dtype": "float64", "inhibitory_rate": 0,
+                         "synapses": {"__class_ref__": "traced_synapses", "kernel": 2},
+                         "delays": {"max_delay": 1, "delays": 0},
+                         "learning_rule": {"eta": 0}})",
+                     {in},
+                     1);
+    for (std::uint64_t k = 0; k < 6; ++k) {
+        m.in<std::uint8_t>(0)[0] = k == 0 ? 1 : 0;
+        m.step(k);
+        const auto q = m.state_values<double>("trace");
+        BOOST_REQUIRE(q.size() == 1U);
+        BOOST_TEST(q[0] == 2.0 * std::exp(-static_cast<double>(k) / 5.0),
+                   boost::test_tools::tolerance(1e-12));
+    }
+}
+
+BOOST_AUTO_TEST_CASE(n_delays_and_n2n_delays_deliver_after_their_delay) {
+    // One spike at step 0, delay 2, a weight large enough to fire the leaky soma at once
+    // (beta R I = (1 - e^-1/20) 0.1 5000 = 24.4 mV > 20 mV): the neuron fires at step 2 only.
+    const auto in = port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {1});
+    for (const char* delays : {"n2n_delays", "n_delays"}) {
+        running_module m(*this,
+                         "lif_neuron",
+                         std::string(R"({"units": [1], "inhibitory_rate": 0,
+                             "synapses": {"kernel": 5000},
+                             "delays": {"__class_ref__": ")") +
+                             delays + R"(", "max_delay": 4, "delays": 2},
+                             "learning_rule": {"eta": 0}})",
+                         {in},
+                         1);
+        std::vector<std::uint64_t> fired;
+        for (std::uint64_t k = 0; k < 8; ++k) {
+            m.in<std::uint8_t>(0)[0] = k == 0 ? 1 : 0;
+            m.step(k);
+            if ((m.out<std::uint8_t>(0)[0] & 1U) != 0) {
+                fired.push_back(k);
+            }
+        }
+        BOOST_TEST(fired == std::vector<std::uint64_t>{2}, delays);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(every_learning_rule_a_neuron_can_run_learns_in_it) {
+    const auto in = port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {3});
+    const auto factor = port(SPARK_PAYLOAD_FLOAT, SPARK_DTYPE_F32, {1});
+    for (const char* rule : {"hebbian_rule",
+                             "zenke_rule",
+                             "oja_rule",
+                             "three_factor_hebbian_rule",
+                             "quadruplet_rule"}) {
+        const bool third = std::string(rule) == "three_factor_hebbian_rule" ||
+                           std::string(rule) == "quadruplet_rule";
+        std::vector<spark_port_spec_t> inputs{in};
+        if (third) {
+            inputs.push_back(factor);
+        }
+        running_module m(*this,
+                         "lif_neuron",
+                         std::string(R"({"units": [2], "inhibitory_rate": 0,
+                             "synapses": {"kernel": 3000},
+                             "learning_rule": {"__class_ref__": ")") +
+                             rule + "\"}}",
+                         inputs,
+                         1);
+        const auto before = m.state_values<float>("kernel");
+        for (std::uint64_t k = 0; k < 40; ++k) {
+            for (std::size_t i = 0; i < 3; ++i) {
+                m.in<std::uint8_t>(0)[i] = static_cast<std::uint8_t>((k + i) % 2);
+            }
+            if (third) {
+                m.in<float>(1)[0] = 1.0F;
+            }
+            m.step(k);
+        }
+        BOOST_TEST((m.state_values<float>("kernel") != before), rule << " changed no weight");
+    }
+}
+
+BOOST_AUTO_TEST_CASE(the_modulation_input_is_checked_against_the_rule) {
+    const auto in = port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {3});
+    const auto build = [&](const std::string& rule, const std::vector<spark_port_spec_t>& specs) {
+        auto cfg = config("lif_neuron",
+                          R"({"units": [2], "learning_rule": {"__class_ref__": ")" + rule + "\"}}");
+        auto instance = registry.create(cfg.type(), cfg.abi(), "probe");
+        spark_port_spec_t out{};
+        try {
+            instance.build(std::span(specs), std::span(&out, 1));
+        } catch (const spark::error& e) {
+            return std::string(e.what());
+        }
+        return std::string("(built)");
+    };
+    BOOST_TEST(
+        build("three_factor_hebbian_rule", {in, {}})
+            .find("lif_neuron input 'modulation' is unwired, but its learning rule reads its "
+                  "reward from it; wire a float source to it") != std::string::npos);
+    BOOST_TEST(build("hebbian_rule", {in, port(SPARK_PAYLOAD_FLOAT, SPARK_DTYPE_F32, {1})})
+                   .find("lif_neuron input 'modulation' is wired, but its learning rule has no "
+                         "third factor") != std::string::npos);
+    BOOST_TEST(build("quadruplet_rule", {in, port(SPARK_PAYLOAD_FLOAT, SPARK_DTYPE_F32, {3})})
+                   .find("lif_neuron input 'modulation' holds 3 values; give 1 (for every "
+                         "neuron) or 2 (one per neuron)") != std::string::npos);
+    BOOST_TEST(build("quadruplet_rule", {in, port(SPARK_PAYLOAD_FLOAT, SPARK_DTYPE_F32, {2})}) ==
+               "(built)");
+}
+
+BOOST_AUTO_TEST_CASE(quadruplet_rule_tensor_is_refused_with_the_reason) {
+    auto cfg =
+        config("lif_neuron",
+               R"({"units": [2], "learning_rule": {"__class_ref__": "quadruplet_rule_tensor"}})");
+    try {
+        (void)registry.create(cfg.type(), cfg.abi(), "probe");
+        BOOST_FAIL("a neuron accepted quadruplet_rule_tensor");
+    } catch (const spark::registry::plugin_error& e) {
+        BOOST_TEST(std::string(e.what()).find("use it as a standalone component, or "
+                                              "spark.quadruplet_rule here") != std::string::npos,
+                   e.what());
+    }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
