@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // brain_bench: how fast the runtime steps brains, in steps per second (median of repeated timed
 // blocks after a warm-up), for (a) the example brain, (b) a 4,000-neuron LIF brain with 2%
-// connectivity (learning on, and off with eta = 0), and (c) the runtime's own cost per module and
-// step with many bench.noop modules; each on the sequential executor and on the flow graph with 1
+// connectivity (static weights, eta = 0), (c) the runtime's own cost per module and step with many
+// bench.noop modules, (d) the same 4,000-neuron network with LIF, ALIF and AdEx populations,
+// static weights and learning on, and (e) upstream's tutorial brain
+// (examples/brains/ab_tutorial.scfg); each on the sequential executor and on the flow graph with 1
 // and 2 threads. Prints a table and, with --json FILE, writes every result (bench/run.sh reads it
 // to compute the ratio against the Brian2 peer).
 #include <algorithm>
@@ -110,20 +112,32 @@ std::string brain_json(std::string_view inputs,
     return text.append("}}}");
 }
 
+/// A neuron type of the per-model bench: the population's class_ref and its learning rule (the
+/// type's default rule; set explicitly so that eta reaches it).
+struct neuron_model {
+    std::string label;     // "lif", "alif", "adex"
+    std::string class_ref; // "lif_neuron", ...
+    std::string rule;      // "hebbian_rule", "zenke_rule"
+    // [pA]: weights U[0, scale) on the kept synapses. LIF: calibrated for ~10 Hz with eta = 0
+    // (the network is bistable: at a scale of 150 it saturates near 900 Hz, at 60 it is silent;
+    // 4 input synapses per neuron need a strong input). Other models keep the same R * W for
+    // their soma's default resistance (adaptive exponential: 0.5 GΩ, so 24 pA).
+    double weight_scale = 120.0;
+};
+
 /// The E/I LIF network the Brian2 peer (bench/peer/brian2_lif.py) mirrors: input `drive` [n_input]
 /// -> poisson_spiker -> A_ex (n_ex, excitatory) and A_in (n_in, inhibitory), each reading
 /// [input, A_ex, A_in]; kernels sparse_uniform (density, U[0, scale) pA); delays the lif_neuron
-/// default (1..8 steps); leaky soma defaults; Hebbian rule with the given eta.
+/// default (1..8 steps); leaky soma defaults; Hebbian rule with the given eta. The per-model bench
+/// swaps the neuron type (and its rule), keeping everything else, its soma's defaults included.
 struct lif_network {
+    neuron_model model = {"lif", "lif_neuron", "hebbian_rule"};
     std::uint32_t n_input = 200;
     std::uint32_t n_ex = 3200;
     std::uint32_t n_in = 800;
     double density = 0.02;
-    // Calibrated for ~10 Hz with eta = 0 (the network is bistable: at a scale of 150 it saturates
-    // near 900 Hz, at 60 it is silent). 4 input synapses per neuron need a strong input.
-    double weight_scale = 120.0; // [pA]: weights U[0, scale) on the kept synapses
-    double max_freq = 1000.0;    // [Hz] of the Poisson input for a drive of 1 (0.5: p = 0.5)
-    double eta = 0.1;            // the Hebbian rule's learning rate; 0 = static weights
+    double max_freq = 1000.0; // [Hz] of the Poisson input for a drive of 1 (0.5: p = 0.5)
+    double eta = 0.1;         // the Hebbian rule's learning rate; 0 = static weights
 };
 
 std::string lif_config(const lif_network& n, std::uint32_t units, double inhibitory_rate) {
@@ -133,10 +147,12 @@ std::string lif_config(const lif_network& n, std::uint32_t units, double inhibit
                 number(inhibitory_rate),
                 R"(, "synapses": {"__class_ref__": "linear_synapses", "kernel": )",
                 R"({"__class_ref__": "sparse_uniform_initializer", "scale": )",
-                number(n.weight_scale),
+                number(n.model.weight_scale),
                 R"(, "density": )",
                 number(n.density),
-                R"(}}, "learning_rule": {"__class_ref__": "hebbian_rule", "eta": )",
+                R"(}}, "learning_rule": {"__class_ref__": ")",
+                n.model.rule,
+                R"(", "eta": )",
                 number(n.eta),
                 "}}"});
 }
@@ -152,8 +168,8 @@ std::string lif_network_json(const lif_network& n) {
                      "signal",
                      {{std::string(rt::brain_input_origin), "drive"}},
                      cat({R"({"max_freq": )", number(n.max_freq), "}"})),
-         module_json("A_ex", "lif_neuron", "in_spikes", all, lif_config(n, n.n_ex, 0.0)),
-         module_json("A_in", "lif_neuron", "in_spikes", all, lif_config(n, n.n_in, 1.0))});
+         module_json("A_ex", n.model.class_ref, "in_spikes", all, lif_config(n, n.n_ex, 0.0)),
+         module_json("A_in", n.model.class_ref, "in_spikes", all, lif_config(n, n.n_in, 1.0))});
 }
 
 std::string noop_name(std::uint32_t k) {
@@ -221,8 +237,8 @@ double mean_rate_hz(rt::brain& brain, std::uint64_t steps) {
     for (std::uint64_t s = 0; s < steps; ++s) {
         brain.step();
         for (const auto& [module, view] : brain.get_spikes_from_cache()) {
-            if (module == "input") {
-                continue; // the Poisson input's rate is what we feed, not the network's
+            if (module == "input" || module == "spiker") {
+                continue; // the input's rate is what we feed, not the network's
             }
             const auto* bytes = static_cast<const std::uint8_t*>(view.data);
             for (std::uint64_t i = 0; i < view.count; ++i) {
@@ -252,7 +268,7 @@ result time_brain(const spark::registry::plugin_registry& registry,
     r.build_seconds = seconds_since(build_start);
     r.modules = static_cast<std::uint32_t>(brain.modules().size());
     for (const auto& [module, view] : brain.get_spikes_from_cache()) {
-        r.neurons += module == "input" ? 0 : view.count;
+        r.neurons += module == "input" || module == "spiker" ? 0 : view.count;
     }
     // Inputs are constant: written once, seen at every step.
     for (const auto& [name, value] : feeds) {
@@ -289,6 +305,16 @@ result time_brain(const spark::registry::plugin_registry& registry,
         r.rate_hz = mean_rate_hz(brain, 200);
     }
     return r;
+}
+
+/// Whether a loaded plugin offers `class_ref` (resolve throws for an unknown name).
+bool has_type(const spark::registry::plugin_registry& registry, const std::string& class_ref) {
+    try {
+        (void)registry.resolve(class_ref);
+        return true;
+    } catch (const std::exception&) {
+        return false;
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -355,21 +381,28 @@ void write_json(const std::filesystem::path& file,
 
 struct arguments {
     std::string example = SPARK_BENCH_EXAMPLE_BRAIN;
+    std::string tutorial = SPARK_BENCH_TUTORIAL_BRAIN;
     std::optional<std::filesystem::path> json;
     std::optional<std::filesystem::path> write_large;
-    std::string only; // "", "example", "lif", "noop"
+    std::string only; // "", "example", "lif", "noop", "models", "tutorial"
     bool with_learning = false;
+    // The per-model bench's "learning" variant: small enough that no model saturates while it is
+    // timed (see README.md), large enough that every weight the rule touches changes.
+    double learning_eta = 1e-4;
     settings timing;
 };
 
 void usage() {
     std::cout
-        << "usage: brain_bench [--example FILE.scfg] [--json FILE] [--only example|lif|noop]\n"
-           "                   [--repeats N] [--block-seconds S] [--with-learning]\n"
+        << "usage: brain_bench [--example FILE.scfg] [--tutorial FILE.scfg] [--json FILE]\n"
+           "                   [--only example|lif|noop|models|tutorial] [--repeats N]\n"
+           "                   [--block-seconds S] [--with-learning] [--learning-eta ETA]\n"
            "                   [--write-large-brain FILE]\n"
-           "  times the example brain, a 4,000-neuron LIF brain (2% connectivity) and the\n"
-           "  runtime's per-module overhead (bench.noop chains) on the sequential executor and\n"
-           "  the flow graph with 1 and 2 threads; steps/s is the median of N timed blocks\n";
+           "  times the example brain, a 4,000-neuron LIF brain (2% connectivity), the\n"
+           "  runtime's per-module overhead (bench.noop chains), the 4,000-neuron network with\n"
+           "  LIF, ALIF and AdEx populations (static and learning) and the tutorial brain on the\n"
+           "  sequential executor and the flow graph with 1 and 2 threads; steps/s is the median\n"
+           "  of N timed blocks\n";
 }
 
 std::optional<arguments> parse(int argc, char** argv) {
@@ -392,8 +425,12 @@ std::optional<arguments> parse(int argc, char** argv) {
             a.timing.repeats = std::max(1, std::stoi(value()));
         } else if (args[i] == "--block-seconds") {
             a.timing.block_seconds = std::stod(value());
+        } else if (args[i] == "--tutorial") {
+            a.tutorial = value();
         } else if (args[i] == "--with-learning") {
             a.with_learning = true;
+        } else if (args[i] == "--learning-eta") {
+            a.learning_eta = std::stod(value());
         } else if (args[i] == "--write-large-brain") {
             a.write_large = value();
         } else if (args[i] == "-h" || args[i] == "--help") {
@@ -495,6 +532,52 @@ int run(const arguments& a) {
                 }
             }
             std::printf("\n");
+        }
+    }
+
+    if (a.only.empty() || a.only == "models") {
+        print_header(cat({"(d) per model: the network of (b) with LIF, ALIF and AdEx populations, "
+                          "each with its soma's defaults; static (eta 0) and learning (eta ",
+                          number(a.learning_eta),
+                          ")"}));
+        const std::vector<neuron_model> models = {{"lif", "lif_neuron", "hebbian_rule"},
+                                                  {"alif", "alif_neuron", "zenke_rule"},
+                                                  {"adex", "ad_ex_neuron", "hebbian_rule", 24.0}};
+        for (const auto& model : models) {
+            if (!has_type(registry, model.class_ref)) {
+                std::printf("  NOTE: %s skipped: no loaded plugin offers '%s' (not registered in "
+                            "this build)\n",
+                            model.label.c_str(),
+                            model.class_ref.c_str());
+                std::fflush(stdout);
+                continue;
+            }
+            for (const double eta : {0.0, a.learning_eta}) {
+                lif_network network = fixed_weights;
+                network.model = model;
+                network.eta = eta;
+                const auto config = rt::brain_config::from_json(
+                    lif_network_json(network), cat({"model_", model.label, "_4k"}));
+                for (const auto& setup : executor_setups()) {
+                    record(time_brain(registry, config, setup, {{"drive", 0.5F}}, a.timing, true),
+                           cat({"model_", model.label, "_4k"}),
+                           eta == 0.0 ? "static" : "learning");
+                }
+            }
+        }
+    }
+
+    if (a.only.empty() || a.only == "tutorial") {
+        print_header(cat({"(e) tutorial brain: ", a.tutorial, ", input drive = 0.5"}));
+        if (std::filesystem::exists(a.tutorial)) {
+            const auto config = rt::brain_config::from_file(a.tutorial);
+            for (const auto& setup : executor_setups()) {
+                record(time_brain(registry, config, setup, {{"drive", 0.5F}}, a.timing, true),
+                       "tutorial",
+                       "");
+            }
+        } else {
+            std::printf("  NOTE: tutorial skipped: %s does not exist\n", a.tutorial.c_str());
         }
     }
 

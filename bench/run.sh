@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # The benchmark suite, reproducible by anyone: builds the release preset, runs brain_bench (the
-# example brain, the 4,000-neuron LIF brain, per-module overhead), then the Brian2 peer on the same
-# 4,000-neuron network in the same run, and prints ours / Brian2.
+# example brain, the 4,000-neuron LIF brain, per-module overhead, the 4,000-neuron network with
+# LIF, ALIF and AdEx populations, static and learning, and the tutorial brain), then the Brian2
+# peer on the same 4,000-neuron LIF network in the same run, and prints ours / Brian2.
 #
 # usage: bench/run.sh [--no-build] [--quick] [--no-peer]
 #   --quick   fewer and shorter timed blocks (3 x 0.2 s) and a shorter Brian2 run: a smoke test
@@ -19,7 +20,7 @@ for arg in "$@"; do
     --no-build) build=0 ;;
     --quick) quick=1 ;;
     --no-peer) peer=0 ;;
-    -h | --help) sed -n 2,11p "$0"; exit 0 ;;
+    -h | --help) sed -n 2,12p "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $arg" >&2; exit 2 ;;
     esac
 done
