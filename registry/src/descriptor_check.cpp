@@ -50,6 +50,16 @@ std::string field_problem(const spark_module_type_t& type, const spark_field_des
         return where + " has unknown nested_kind " + std::to_string(field.nested_kind) +
                " (expected 0 or a SPARK_KIND_* value)";
     }
+    if (const uint32_t unknown = field.flags & ~static_cast<uint32_t>(SPARK_FIELD_NULLABLE);
+        unknown != 0) {
+        return where + " has unknown flag bits " + std::to_string(unknown) +
+               " (the only flag is SPARK_FIELD_NULLABLE = 1; clear the other bits)";
+    }
+    if ((field.flags & SPARK_FIELD_NULLABLE) != 0 && field.type != SPARK_FIELD_CONFIG) {
+        return where + " has type " + std::string(field_type_name(field.type)) +
+               " and the flag SPARK_FIELD_NULLABLE (only a config field may hold none; drop the "
+               "flag)";
+    }
     for (uint32_t v = 0; v < field.validator_count; ++v) {
         const auto& validator = field.validators[v];
         const std::string which = where + " validator " + std::to_string(v);

@@ -161,6 +161,30 @@ BOOST_AUTO_TEST_CASE(n_delays_and_n2n_delays_deliver_after_their_delay) {
     }
 }
 
+BOOST_AUTO_TEST_CASE(no_delays_and_no_learning_rule_are_null) {
+    // upstream's delays=None, learning_rule=None: a spike arrives in its own step and the weights
+    // stay as initialized (beta R I = 24.4 mV > 20 mV fires at once).
+    const auto in = port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {1});
+    running_module m(
+        *this,
+        "alif_neuron",
+        R"({"units": [1], "inhibitory_rate": 0, "soma": {"__class_ref__": "leaky_soma"},
+                         "synapses": {"kernel": 5000}, "delays": null, "learning_rule": null})",
+        {in},
+        1);
+    std::vector<std::uint64_t> fired;
+    for (std::uint64_t k = 0; k < 6; ++k) {
+        m.in<std::uint8_t>(0)[0] = k == 0 ? 1 : 0;
+        m.step(k);
+        if ((m.out<std::uint8_t>(0)[0] & 1U) != 0) {
+            fired.push_back(k);
+        }
+    }
+    BOOST_TEST(fired == std::vector<std::uint64_t>{0}, boost::test_tools::per_element());
+    BOOST_TEST(m.state_values<float>("kernel") == std::vector<float>{5000.0F},
+               boost::test_tools::per_element());
+}
+
 BOOST_AUTO_TEST_CASE(every_learning_rule_a_neuron_can_run_learns_in_it) {
     const auto in = port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {3});
     const auto factor = port(SPARK_PAYLOAD_FLOAT, SPARK_DTYPE_F32, {1});

@@ -182,6 +182,26 @@ BOOST_AUTO_TEST_CASE(refuses_a_malformed_descriptor_and_deinits_the_plugin) {
     BOOST_TEST(registry.plugins().empty());
 }
 
+BOOST_AUTO_TEST_CASE(refuses_the_nullable_flag_on_a_field_that_is_not_a_config) {
+    const auto file = test_plugin("bad_nullable_float");
+    const auto message = error_message<load_error>([&] { (void)registry.load(file); });
+    BOOST_TEST(message == refused(file,
+                                  "type 'test.broken_flags' is malformed: field 'gain' has type "
+                                  "float and the flag SPARK_FIELD_NULLABLE (only a config field "
+                                  "may hold none; drop the flag); fix the plugin's descriptor"));
+    BOOST_TEST(registry.types().empty());
+}
+
+BOOST_AUTO_TEST_CASE(refuses_field_flags_it_does_not_know) {
+    const auto file = test_plugin("bad_field_flags");
+    const auto message = error_message<load_error>([&] { (void)registry.load(file); });
+    BOOST_TEST(message == refused(file,
+                                  "type 'test.broken_flags' is malformed: field 'delays' has "
+                                  "unknown flag bits 6 (the only flag is SPARK_FIELD_NULLABLE = "
+                                  "1; clear the other bits); fix the plugin's descriptor"));
+    BOOST_TEST(registry.types().empty());
+}
+
 BOOST_AUTO_TEST_CASE(refuses_a_missing_file) {
     const fs::path file = "/nonexistent/spark-acme.so";
     const auto message = error_message<load_error>([&] { (void)registry.load(file); });
@@ -196,7 +216,9 @@ BOOST_AUTO_TEST_CASE(a_refused_file_leaves_the_registry_usable) {
                                "not_a_library",
                                "truncated",
                                "init_fails",
-                               "bad_descriptor"}) {
+                               "bad_descriptor",
+                               "bad_nullable_float",
+                               "bad_field_flags"}) {
         BOOST_CHECK_THROW((void)registry.load(test_plugin(broken)), load_error);
     }
     BOOST_TEST(registry.plugins().empty());

@@ -92,6 +92,7 @@ BOOST_AUTO_TEST_CASE(list_prints_a_sorted_table_of_every_type) {
                    (strings{"TYPE KIND VERSION VENDOR FILE",
                             "ctest.decay component 1.0.0 ctest " + canonical("ok_c"),
                             "rt.fill initializer 1.0.0 rt " + schema,
+                            "rt.holder component 1.0.0 rt " + schema,
                             "rt.inner component 1.0.0 rt " + schema,
                             "rt.neuronish neuron 1.0.0 rt " + schema,
                             "rt.other_inner component 1.0.0 rt " + schema,
@@ -159,6 +160,17 @@ BOOST_AUTO_TEST_CASE(describe_shows_provenance_schema_and_ports) {
     BOOST_TEST(has_line(out, " output out float (float_array) like port in yes the running total"));
 }
 
+BOOST_AUTO_TEST_CASE(describe_marks_config_fields_that_may_be_none) {
+    const auto result = spark_cli({plugin_arg("runtime_schema"), "plugins", "describe", "holder"});
+    BOOST_TEST(result.exit_code == 0);
+    BOOST_TEST(result.err == "");
+    BOOST_TEST(has_line(
+        result.out, " delays config (component) or none null optional delays; none: no delays"));
+    BOOST_TEST(has_line(
+        result.out,
+        R"( rule config (component) or none {"__class_ref__": "inner"} optional rule; none: no learning)"));
+}
+
 BOOST_AUTO_TEST_CASE(describe_marks_required_fields) {
     const auto result =
         spark_cli({plugin_arg("runtime_faulty"), "plugins", "describe", "needs_limit"});
@@ -198,7 +210,7 @@ BOOST_AUTO_TEST_CASE(check_passes_a_good_plugin) {
     BOOST_TEST(has_line(result.out, " OK steps (random inputs)"));
     BOOST_TEST(has_line(result.out, " SKIP contract the type has no contract"));
     BOOST_TEST(has_line(result.out, " OK deterministic"));
-    BOOST_TEST(squeezed_lines(result.out).back() == "5 types checked, 0 failures");
+    BOOST_TEST(squeezed_lines(result.out).back() == "6 types checked, 0 failures");
 }
 
 BOOST_AUTO_TEST_CASE(check_reports_each_failure_and_exits_with_1) {

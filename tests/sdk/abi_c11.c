@@ -66,6 +66,7 @@ static const spark_layout_entry layout[] = {
     FIELD(spark_field_desc_t, validators),
     FIELD(spark_field_desc_t, validator_count),
     FIELD(spark_field_desc_t, nested_kind),
+    FIELD(spark_field_desc_t, flags),
 
     SIZE(spark_value_t),
     FIELD(spark_value_t, type),
@@ -182,6 +183,7 @@ static const spark_layout_entry constants[] = {
     CONSTANT(SPARK_FIELD_FLOAT_ARRAY),
     CONSTANT(SPARK_FIELD_CONFIG),
     CONSTANT(SPARK_FIELD_INITIALIZER),
+    CONSTANT(SPARK_FIELD_NULLABLE),
     CONSTANT(SPARK_VALIDATOR_POSITIVE),
     CONSTANT(SPARK_VALIDATOR_NON_NEGATIVE),
     CONSTANT(SPARK_VALIDATOR_RANGE),

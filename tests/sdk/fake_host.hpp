@@ -106,6 +106,13 @@ public:
             x.floats = float_arrays_.back().data();
         });
     }
+    /// A CONFIG value holding `nested` (borrowed), or none when it is null.
+    config_builder& nested(const spark_config_t* v) {
+        return add([&](spark_value_t& x) {
+            x.type = SPARK_FIELD_CONFIG;
+            x.config = v;
+        });
+    }
     config_builder& dtype(std::int32_t v) {
         config_.dtype = v;
         return *this;

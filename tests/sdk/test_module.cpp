@@ -370,6 +370,47 @@ BOOST_AUTO_TEST_CASE(config_view_names_wrong_reads) {
         });
 }
 
+BOOST_AUTO_TEST_CASE(config_view_reads_config_fields_that_may_hold_none) {
+    sdk::schema s;
+    s.field_config_or_none("delays");
+    s.field_config("rule", "inner").nullable();
+    s.field_config("soma", "inner");
+    s.field_float("gain", 1.0);
+    s.finalize("t");
+    config_builder inner;
+    inner.class_ref("test.inner");
+    config_builder c;
+    c.nested(nullptr).nested(&inner.get()).nested(&inner.get()).f(2.0);
+    const sdk::config_view cfg(s.fields(), s.field_count(), c.get());
+    BOOST_TEST(!cfg.has_config("delays"));
+    BOOST_TEST(cfg.has_config("rule"));
+    BOOST_TEST(cfg.has_config("soma"));
+    BOOST_TEST(std::string(cfg.nested("rule").class_ref) == "test.inner");
+    BOOST_CHECK_EXCEPTION(
+        (void)cfg.nested("delays"), sdk::status_error, [](const sdk::status_error& e) {
+            return e.status() == SPARK_ERR_PLUGIN &&
+                   std::string(e.what()) ==
+                       "config field 'delays' holds none; check has_config() first";
+        });
+    BOOST_CHECK_EXCEPTION(
+        (void)cfg.has_config("gain"), sdk::status_error, [](const sdk::status_error& e) {
+            return e.status() == SPARK_ERR_PLUGIN &&
+                   std::string(e.what()) == "config field 'gain' is a float, read as nested config";
+        });
+
+    // Only a nullable field may hold none: the host broke the contract otherwise.
+    config_builder bad;
+    bad.nested(nullptr).nested(nullptr).nested(nullptr).f(2.0);
+    BOOST_CHECK_EXCEPTION((void)sdk::config_view(s.fields(), s.field_count(), bad.get()),
+                          sdk::status_error,
+                          [](const sdk::status_error& e) {
+                              return e.status() == SPARK_ERR_INVALID_ARGUMENT &&
+                                     std::string(e.what()) ==
+                                         "config value 'soma' holds none but the field is not "
+                                         "nullable; pass its nested config";
+                          });
+}
+
 BOOST_FIXTURE_TEST_CASE(build_prefills_outputs_from_the_ports, loaded_fixture) {
     config_builder c;
     c.f(3.0).s("hello").ints({2, 5}).floats({1.5}).b(false).i(9);

@@ -245,6 +245,36 @@ BOOST_AUTO_TEST_CASE(refuses_duplicate_names_and_dangling_shape_references) {
         "module type 't.x': port 'out' is an output marked optional; only inputs can be optional");
 }
 
+BOOST_AUTO_TEST_CASE(config_fields_may_be_nullable_and_none_by_default) {
+    sdk::schema s;
+    s.field_config_or_none("delays").nested_kind(SPARK_KIND_COMPONENT);
+    s.field_config("learning_rule", "hebbian_rule").nullable();
+    s.field_config("soma", "leaky_soma");
+    s.field_float("gain", 1.0);
+    s.finalize("module type 't.x'");
+    const spark_field_desc_t* f = s.fields();
+    BOOST_TEST(f[0].type == SPARK_FIELD_CONFIG);
+    BOOST_TEST(std::string(f[0].default_json) == "null");
+    BOOST_TEST(f[0].flags == static_cast<std::uint32_t>(SPARK_FIELD_NULLABLE));
+    BOOST_TEST(f[0].nested_kind == SPARK_KIND_COMPONENT);
+    BOOST_TEST(std::string(f[1].default_json) == "{\"__class_ref__\": \"hebbian_rule\"}");
+    BOOST_TEST(f[1].flags == static_cast<std::uint32_t>(SPARK_FIELD_NULLABLE));
+    BOOST_TEST(f[2].flags == 0U);
+    BOOST_TEST(f[3].flags == 0U);
+}
+
+BOOST_AUTO_TEST_CASE(refuses_nullable_on_a_field_that_is_not_a_config) {
+    sdk::schema a;
+    a.field_float("gain", 1.0).nullable();
+    BOOST_TEST(finalize_error(a) == "module type 't.x': field 'gain' has type float; nullable "
+                                    "applies to config fields only (give other fields a default)");
+    sdk::schema b;
+    b.field_initializer("kernel", 0.5).nullable();
+    BOOST_TEST(finalize_error(b) == "module type 't.x': field 'kernel' has type initializer; "
+                                    "nullable applies to config fields only (give other fields a "
+                                    "default)");
+}
+
 BOOST_AUTO_TEST_CASE(is_frozen_after_finalize) {
     sdk::schema s;
     s.field_float("tau", 1.0);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // A neuron's delays chosen by their config: n2n_delays (one delay per synapse, upstream's
-// default) or n_delays (one per presynaptic neuron, shared by its synapses). Either way the
-// neuron gets D[post][pre] in steps for its ring (neuron/population.hpp).
+// default), n_delays (one per presynaptic neuron, shared by its synapses) or none (null). Either
+// way the neuron gets D[post][pre] in steps for its ring (neuron/population.hpp).
 #pragma once
 #include <algorithm>
 #include <cstddef>
@@ -27,16 +27,19 @@ public:
                const spark_shape_t& units)
         : config_(configure(cfg, neuron, field, units, per_synapse_)) {}
 
-    /// B: the longest delay in steps (the ring keeps B + 1 rows).
-    [[nodiscard]] std::uint32_t slots() const noexcept { return config_.slots; }
+    /// B: the longest delay in steps (the ring keeps B + 1 rows); 0 without delays.
+    [[nodiscard]] std::uint32_t slots() const noexcept { return config_ ? config_->slots : 0U; }
 
-    /// D[post][pre] in steps, row-major (n_post, n_pre).
+    /// D[post][pre] in steps, row-major (n_post, n_pre); all 0 without delays.
     [[nodiscard]] std::vector<std::int32_t>
     make(const spark_host_t* host, std::size_t n_post, std::size_t n_pre) const {
-        if (per_synapse_) {
-            return config_.make(host, n_post, n_pre);
+        if (!config_) {
+            return std::vector<std::int32_t>(n_post * n_pre, 0);
         }
-        const auto per_neuron = config_.make_per_neuron(host, n_pre);
+        if (per_synapse_) {
+            return config_->make(host, n_post, n_pre);
+        }
+        const auto per_neuron = config_->make_per_neuron(host, n_pre);
         std::vector<std::int32_t> d(n_post * n_pre);
         for (std::size_t o = 0; o < n_post; ++o) {
             std::copy(per_neuron.begin(),
@@ -47,11 +50,14 @@ public:
     }
 
 private:
-    static delay_config configure(const sdk::config_view& cfg,
-                                  const char* neuron,
-                                  const char* field,
-                                  const spark_shape_t& units,
-                                  bool& per_synapse) {
+    static std::optional<delay_config> configure(const sdk::config_view& cfg,
+                                                 const char* neuron,
+                                                 const char* field,
+                                                 const spark_shape_t& units,
+                                                 bool& per_synapse) {
+        if (!cfg.has_config(field)) {
+            return std::nullopt; // none: upstream's delays=None
+        }
         const spark_config_t& nested = cfg.nested(field);
         const std::string ref = nested.class_ref != nullptr ? nested.class_ref : "";
         per_synapse = ref == std::string("spark.") + n2n_delays::class_ref;
@@ -67,7 +73,7 @@ private:
     }
 
     bool per_synapse_ = true; // declared first: configure() sets it while building config_
-    delay_config config_;
+    std::optional<delay_config> config_; // none: no delays
 };
 
 } // namespace spark::neurons

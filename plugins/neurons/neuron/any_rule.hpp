@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // A neuron's learning rule chosen by its config (neuron/choice.hpp), behind the rule policy
 // interface of neuron/population.hpp: Hebbian and Zenke run event-driven
-// (learning/hebbian_learning.hpp, zenke_learning.hpp), every other rule through dense_learning.
+// (learning/hebbian_learning.hpp, zenke_learning.hpp), every other rule through dense_learning,
+// and none (null) is learning/no_learning.hpp.
 // quadruplet_rule_tensor keeps per-synapse traces of the raw spike bytes, which a neuron's
 // delayed spikes do not provide; it runs as a standalone component only.
 #pragma once
@@ -14,6 +15,7 @@
 
 #include "learning/dense_learning.hpp"
 #include "learning/hebbian_learning.hpp"
+#include "learning/no_learning.hpp"
 #include "learning/oja_rule.hpp"
 #include "learning/quadruplet_rule.hpp"
 #include "learning/rule_traits.hpp"
@@ -25,7 +27,8 @@ namespace spark::neurons {
 
 template <typename T>
 class any_rule {
-    using choices = std::variant<hebbian_learning<T>,
+    using choices = std::variant<no_learning<T>,
+                                 hebbian_learning<T>,
                                  zenke_learning<T>,
                                  dense_learning<oja_update<T>>,
                                  dense_learning<three_factor_update<T>>,
@@ -87,12 +90,15 @@ public:
     }
 
 private:
-    template <typename... R>
-    static std::variant<R...> make(const sdk::config_view& cfg,
-                                   const char* neuron,
-                                   const char* field,
-                                   const spark_shape_t& units,
-                                   std::variant<R...>* /*tag*/) {
+    template <typename None, typename... R>
+    static std::variant<None, R...> make(const sdk::config_view& cfg,
+                                         const char* neuron,
+                                         const char* field,
+                                         const spark_shape_t& units,
+                                         std::variant<None, R...>* /*tag*/) {
+        if (!cfg.has_config(field)) {
+            return no_learning<T>(); // none: upstream's learning_rule=None, static weights
+        }
         const spark_config_t& nested = cfg.nested(field);
         if (nested.class_ref != nullptr &&
             std::string(nested.class_ref) == "spark.quadruplet_rule_tensor") {
@@ -103,10 +109,12 @@ private:
                     "spikes and cannot learn from a neuron's delayed spikes; use it as a "
                     "standalone component, or spark.quadruplet_rule here");
         }
-        return detail::choose<R...>(cfg, neuron, field, [&](auto tag) {
+        auto chosen = detail::choose<R...>(cfg, neuron, field, [&](auto tag) {
             using Rule = typename decltype(tag)::type;
             return Rule(detail::policy_view<Rule>(cfg, neuron, field, units));
         });
+        return std::visit([](auto&& r) -> std::variant<None, R...> { return std::move(r); },
+                          std::move(chosen));
     }
 
     choices rule_;

@@ -102,13 +102,16 @@ public:
             .description("the synapses: spark.linear_synapses, traced_synapses, "
                          "rd_traced_synapses or rfs_traced_synapses; their kernel is learned");
         s.field_config("delays", "n2n_delays")
+            .nullable()
             .nested_kind(SPARK_KIND_COMPONENT)
             .description("the delays: spark.n2n_delays (per synapse) or spark.n_delays (per "
-                         "presynaptic neuron)");
+                         "presynaptic neuron), or null (none: every spike arrives at once)");
         s.field_config("learning_rule", learning_rule)
+            .nullable()
             .nested_kind(SPARK_KIND_COMPONENT)
             .description(std::string("the learning rule (default spark.") + learning_rule +
-                         "); a third-factor rule reads the modulation input");
+                         "), or null (none: static weights); a third-factor rule reads the "
+                         "modulation input");
         s.input("in_spikes", SPARK_PAYLOAD_SPIKES, "spike_array")
             .any()
             .description("presynaptic spikes; bit1 marks an inhibitory presynaptic neuron");

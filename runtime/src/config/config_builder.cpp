@@ -259,7 +259,8 @@ public:
             for (const auto& source : layers) {
                 if (const auto* given = source.object->if_contains(field.name)) {
                     // Upstream writes None for an optional value left unset (min_value: null):
-                    // in compat mode that is the field's default.
+                    // in compat mode that is the field's default. A CONFIG field's null is none
+                    // in every mode when the field is nullable, and an error when it is not.
                     if (given->is_null() && mode_ == config_mode::compat &&
                         field.type != SPARK_FIELD_CONFIG) {
                         continue;
@@ -551,9 +552,13 @@ private:
                      config_impl::slot& slot) {
         const std::string name = field.name;
         const bool initializer = field.type == SPARK_FIELD_INITIALIZER;
+        const bool nullable =
+            field.type == SPARK_FIELD_CONFIG && (field.flags & SPARK_FIELD_NULLABLE) != 0;
         const registry::module_type_info* chosen = nullptr;
         std::vector<layer> collected;
         std::optional<double> number;
+        // The latest candidate was null for a nullable field: none, unless an object follows.
+        std::optional<candidate> none;
         for (const auto& given : candidates) {
             if (initializer && given.value->is_number()) {
                 // A number replaces whatever object came before it, and vice versa.
@@ -562,10 +567,21 @@ private:
                 collected.clear();
                 continue;
             }
+            if (nullable && given.value->is_null()) {
+                // None replaces whatever config came before it.
+                none = given;
+                chosen = nullptr;
+                collected.clear();
+                continue;
+            }
             if (!given.value->is_object()) {
                 issue(path,
-                      name + " must be " + std::string(expected_text(field.type)) + ", got " +
-                          render(*given.value) + schema_note(given.from_schema, type));
+                      name + " must be " + std::string(expected_text(field.type)) +
+                          (nullable ? ", or null for none" : "") + ", got " + render(*given.value) +
+                          (field.type == SPARK_FIELD_CONFIG && given.value->is_null()
+                               ? "; this field cannot be none"
+                               : "") +
+                          schema_note(given.from_schema, type));
                 return false;
             }
             const json::object& object = given.value->get_object();
@@ -590,6 +606,20 @@ private:
                 }
             }
             number.reset();
+            if (none && chosen == nullptr) {
+                // An object without "__class_ref__" over none: there is no type to fill in.
+                if (partial_) {
+                    return false; // a draft may leave the type to choose later
+                }
+                issue(path,
+                      name + " needs \"__class_ref__\" naming " + wanted_type(field) + " (" +
+                          (none->from_schema ? "the field's default is none"
+                                             : "it is none underneath") +
+                          ", so there is no type to fill in)" +
+                          schema_note(given.from_schema, type));
+                return false;
+            }
+            none.reset();
             collected.push_back({&object, given.from_schema});
         }
         if (number) {
@@ -597,10 +627,12 @@ private:
             value.f = *number;
             return true;
         }
+        if (none) {
+            value.type = SPARK_FIELD_CONFIG; // holding none: config stays NULL, slot.nested empty
+            return true;
+        }
         const std::int32_t wanted_kind = initializer ? SPARK_KIND_INITIALIZER : field.nested_kind;
-        const std::string wanted = wanted_kind != 0
-                                       ? with_article(registry::kind_name(wanted_kind)) + " type"
-                                       : "a module type";
+        const std::string wanted = wanted_type(field);
         if (chosen == nullptr) {
             if (partial_) {
                 return false; // a draft may leave the type to choose later
@@ -625,6 +657,14 @@ private:
         slot.nested.emplace(
             module_config_access::make(build(*chosen, collected, path, inherited, shared)));
         return issues_.size() == before;
+    }
+
+    /// "a component type", "an initializer type", "a module type": what a nested config of
+    /// `field` must name.
+    static std::string wanted_type(const spark_field_desc_t& field) {
+        const std::int32_t kind =
+            field.type == SPARK_FIELD_INITIALIZER ? SPARK_KIND_INITIALIZER : field.nested_kind;
+        return kind != 0 ? with_article(registry::kind_name(kind)) + " type" : "a module type";
     }
 
     // The numbers a numeric validator looks at, or nullopt when the value has none (an

@@ -65,6 +65,7 @@ std::vector<field_metadata> schema_metadata(const registry::module_type_info& ty
          "seed of this module's random stream; by default derived from its place in the brain",
          {},
          false,
+         false,
          false},
         {"dtype",
          "string",
@@ -73,8 +74,9 @@ std::vector<field_metadata> schema_metadata(const registry::module_type_info& ty
          "element type of float state and outputs",
          {"one of \"float32\", \"float64\""},
          false,
+         false,
          false},
-        {"dt", "float", "1.0", "ms", "time step", {"positive"}, false, false},
+        {"dt", "float", "1.0", "ms", "time step", {"positive"}, false, false, false},
     };
     const spark_module_type_t& abi = *type.abi;
     for (std::uint32_t i = 0; i < abi.field_count; ++i) {
@@ -84,6 +86,11 @@ std::vector<field_metadata> schema_metadata(const registry::module_type_info& ty
         meta.type = registry::field_type_name(field.type);
         if (field.type == SPARK_FIELD_CONFIG && field.nested_kind != 0) {
             meta.type += " (" + std::string(registry::kind_name(field.nested_kind)) + ")";
+        }
+        meta.nullable =
+            field.type == SPARK_FIELD_CONFIG && (field.flags & SPARK_FIELD_NULLABLE) != 0;
+        if (meta.nullable) {
+            meta.type += " or none";
         }
         meta.default_json = text_or_empty(field.default_json);
         meta.units = text_or_empty(field.units);

@@ -152,6 +152,8 @@ json::object to_object(const module_config& config) {
                     object[entry.key()] = entry.value();
                 }
                 out[name] = std::move(object);
+            } else {
+                out[name] = nullptr; // a nullable CONFIG field holding none
             }
             break;
         }

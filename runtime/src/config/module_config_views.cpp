@@ -64,6 +64,8 @@ std::string value_text(const spark_value_t& value) {
             value.ints, value.count, [](std::int64_t x) { return std::to_string(x); });
     case SPARK_FIELD_FLOAT_ARRAY:
         return array_text(value.floats, value.count, detail::format_number);
+    case SPARK_FIELD_CONFIG:
+        return "none"; // a nullable CONFIG field without a nested config (tree() draws those)
     default:
         return "?";
     }

@@ -6,7 +6,7 @@
 #include "accumulate.h"
 
 static const spark_field_desc_t needs_limit_fields[] = {
-    {"limit", SPARK_FIELD_INT, NULL, "", "no default: a config must set it", NULL, 0, 0},
+    {"limit", SPARK_FIELD_INT, NULL, "", "no default: a config must set it", NULL, 0, 0, 0},
 };
 
 #define CREATE(behaviour_name, behaviour)                                                          \

@@ -8,8 +8,8 @@
 #include <spark/abi/spark_abi.h>
 
 static const spark_field_desc_t ramp_fields[] = {
-    {"start", SPARK_FIELD_FLOAT, "1.0", "", "value of element 0", NULL, 0, 0},
-    {"slope", SPARK_FIELD_FLOAT, "0.5", "", "increase per element", NULL, 0, 0},
+    {"start", SPARK_FIELD_FLOAT, "1.0", "", "value of element 0", NULL, 0, 0, 0},
+    {"slope", SPARK_FIELD_FLOAT, "0.5", "", "increase per element", NULL, 0, 0, 0},
 };
 
 static spark_status SPARK_ABI ramp_initialize(const spark_module_type_t* type,
@@ -66,7 +66,8 @@ static const spark_field_desc_t weighted_fields[] = {
      "one weight per element",
      NULL,
      0,
-     SPARK_KIND_INITIALIZER},
+     SPARK_KIND_INITIALIZER,
+     0},
 };
 
 static const spark_port_desc_t weighted_ports[] = {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Test plugin "runtime_schema" (vendor "rt"): a type with every field type and every validator,
-// nested config types, and an initializer, all well-behaved, for module_config and check tests.
+// nested config types, a type whose nested configs may be none, and an initializer, all
+// well-behaved, for module_config and check tests.
 #include <stdint.h>
 
 #include "accumulate.h"
@@ -25,16 +26,16 @@ static const spark_validator_t above_reset[] = {
     {SPARK_VALIDATOR_GREATER_THAN_FIELD, 0, 0, "potential_reset", NULL, 0}};
 
 static const spark_field_desc_t probe_fields[] = {
-    {"flag", SPARK_FIELD_BOOL, "true", "", "a switch", NULL, 0, 0},
-    {"count", SPARK_FIELD_INT, "3", "", "how many", non_negative, 1, 0},
-    {"tau", SPARK_FIELD_FLOAT, "10.0", "ms", "time constant", positive, 1, 0},
-    {"mode", SPARK_FIELD_STRING, "\"linear\"", "", "how to decay", mode_one_of, 1, 0},
-    {"units", SPARK_FIELD_INT_ARRAY, "[4]", "", "population shape", units_checks, 2, 0},
-    {"weights", SPARK_FIELD_FLOAT_ARRAY, "[0.5, 0.25]", "", "mixing weights", unit_range, 1, 0},
-    {"floor", SPARK_FIELD_FLOAT, "0", "", "a lower bound", at_least_zero, 1, 0},
-    {"ceiling", SPARK_FIELD_FLOAT, "1", "", "an upper bound", at_most_five, 1, 0},
-    {"threshold", SPARK_FIELD_FLOAT, "-50.0", "mV", "spike threshold", above_reset, 1, 0},
-    {"potential_reset", SPARK_FIELD_FLOAT, "-60.0", "mV", "potential after a spike", NULL, 0, 0},
+    {"flag", SPARK_FIELD_BOOL, "true", "", "a switch", NULL, 0, 0, 0},
+    {"count", SPARK_FIELD_INT, "3", "", "how many", non_negative, 1, 0, 0},
+    {"tau", SPARK_FIELD_FLOAT, "10.0", "ms", "time constant", positive, 1, 0, 0},
+    {"mode", SPARK_FIELD_STRING, "\"linear\"", "", "how to decay", mode_one_of, 1, 0, 0},
+    {"units", SPARK_FIELD_INT_ARRAY, "[4]", "", "population shape", units_checks, 2, 0, 0},
+    {"weights", SPARK_FIELD_FLOAT_ARRAY, "[0.5, 0.25]", "", "mixing weights", unit_range, 1, 0, 0},
+    {"floor", SPARK_FIELD_FLOAT, "0", "", "a lower bound", at_least_zero, 1, 0, 0},
+    {"ceiling", SPARK_FIELD_FLOAT, "1", "", "an upper bound", at_most_five, 1, 0, 0},
+    {"threshold", SPARK_FIELD_FLOAT, "-50.0", "mV", "spike threshold", above_reset, 1, 0, 0},
+    {"potential_reset", SPARK_FIELD_FLOAT, "-60.0", "mV", "potential after a spike", NULL, 0, 0, 0},
     {"soma",
      SPARK_FIELD_CONFIG,
      "{\"__class_ref__\": \"inner\", \"scale\": 2.0}",
@@ -42,21 +43,45 @@ static const spark_field_desc_t probe_fields[] = {
      "the nested component",
      NULL,
      0,
-     SPARK_KIND_COMPONENT},
-    {"kernel", SPARK_FIELD_INITIALIZER, "0.5", "", "initial weights", positive, 1, 0},
+     SPARK_KIND_COMPONENT,
+     0},
+    {"kernel", SPARK_FIELD_INITIALIZER, "0.5", "", "initial weights", positive, 1, 0, 0},
 };
 
 static const spark_field_desc_t inner_fields[] = {
-    {"tau", SPARK_FIELD_FLOAT, "5.0", "ms", "inner time constant", positive, 1, 0},
-    {"scale", SPARK_FIELD_FLOAT, "1.0", "", "inner scale", NULL, 0, 0},
+    {"tau", SPARK_FIELD_FLOAT, "5.0", "ms", "inner time constant", positive, 1, 0, 0},
+    {"scale", SPARK_FIELD_FLOAT, "1.0", "", "inner scale", NULL, 0, 0, 0},
 };
 
 static const spark_field_desc_t other_inner_fields[] = {
-    {"depth", SPARK_FIELD_INT, "2", "", "how deep", positive, 1, 0},
+    {"depth", SPARK_FIELD_INT, "2", "", "how deep", positive, 1, 0, 0},
+};
+
+// Upstream's `delays: None` / `learning_rule: None`: CONFIG fields that may hold none.
+static const spark_field_desc_t holder_fields[] = {
+    {"gain", SPARK_FIELD_FLOAT, "1.0", "", "a plain value", NULL, 0, 0, 0},
+    {"delays",
+     SPARK_FIELD_CONFIG,
+     "null",
+     "",
+     "optional delays; none: no delays",
+     NULL,
+     0,
+     SPARK_KIND_COMPONENT,
+     SPARK_FIELD_NULLABLE},
+    {"rule",
+     SPARK_FIELD_CONFIG,
+     "{\"__class_ref__\": \"inner\"}",
+     "",
+     "optional rule; none: no learning",
+     NULL,
+     0,
+     SPARK_KIND_COMPONENT,
+     SPARK_FIELD_NULLABLE},
 };
 
 static const spark_field_desc_t fill_fields[] = {
-    {"scale", SPARK_FIELD_FLOAT, "1.0", "", "largest value", positive, 1, 0},
+    {"scale", SPARK_FIELD_FLOAT, "1.0", "", "largest value", positive, 1, 0, 0},
 };
 
 static spark_status SPARK_ABI create_normal(const spark_module_type_t* type,
@@ -65,6 +90,24 @@ static spark_status SPARK_ABI create_normal(const spark_module_type_t* type,
                                             const char* name,
                                             spark_module_t** out) {
     (void)name;
+    return accumulate_create(type, host, config, ACCUMULATE_NORMAL, out);
+}
+
+// The host hands a nullable CONFIG field holding none as a CONFIG value with config == NULL:
+// with the defaults, `delays` is none and `rule` an rt.inner config.
+static spark_status SPARK_ABI create_holder(const spark_module_type_t* type,
+                                            const spark_host_t* host,
+                                            const spark_config_t* config,
+                                            const char* name,
+                                            spark_module_t** out) {
+    (void)name;
+    if (config->count != 3 || config->values[1].type != SPARK_FIELD_CONFIG ||
+        config->values[2].type != SPARK_FIELD_CONFIG ||
+        (config->values[2].config != NULL &&
+         strcmp(config->values[2].config->class_ref, "rt.inner") != 0)) {
+        host->report(host, SPARK_SEVERITY_ERROR, "holder: unexpected nested values");
+        return SPARK_ERR_INVALID_ARGUMENT;
+    }
     return accumulate_create(type, host, config, ACCUMULATE_NORMAL, out);
 }
 
@@ -95,6 +138,18 @@ static const spark_module_type_t inner_type =
     MODULE_TYPE("inner", SPARK_KIND_COMPONENT, inner_fields, 2, "a nested component");
 static const spark_module_type_t other_inner_type = MODULE_TYPE(
     "other_inner", SPARK_KIND_COMPONENT, other_inner_fields, 1, "another nested component");
+static const spark_module_type_t holder_type = {SPARK_ABI_VERSION_INIT,
+                                                "holder",
+                                                "rt",
+                                                "1.0.0",
+                                                SPARK_KIND_COMPONENT,
+                                                "nested configs that may be none",
+                                                holder_fields,
+                                                3,
+                                                accumulate_ports,
+                                                2,
+                                                create_holder,
+                                                NULL};
 static const spark_module_type_t neuronish_type =
     MODULE_TYPE("neuronish", SPARK_KIND_NEURON, NULL, 0, "a neuron, where a component is expected");
 static const spark_module_type_t fill_type = {SPARK_ABI_VERSION_INIT,
@@ -111,10 +166,10 @@ static const spark_module_type_t fill_type = {SPARK_ABI_VERSION_INIT,
                                               fill_initialize};
 
 static const spark_module_type_t* const all_types[] = {
-    &probe_type, &inner_type, &other_inner_type, &neuronish_type, &fill_type};
+    &probe_type, &inner_type, &other_inner_type, &neuronish_type, &fill_type, &holder_type};
 
 static const spark_module_type_t* const* SPARK_ABI schema_types(uint32_t* count) {
-    *count = 5;
+    *count = 6;
     return all_types;
 }
 

@@ -8,7 +8,7 @@
 static const spark_host_t* plugin_host = NULL;
 
 static const spark_field_desc_t broken_fields[] = {
-    {"weight", 99, "1.0", "", "a field of a type that does not exist", NULL, 0, 0},
+    {"weight", 99, "1.0", "", "a field of a type that does not exist", NULL, 0, 0, 0},
 };
 
 static const spark_module_type_t broken_type = {

@@ -241,6 +241,7 @@ static const spark_field_desc_t decay_fields[] = {
      "time constant of the exponential decay",
      tau_validators,
      1,
+     0,
      0},
 };
 

@@ -11,14 +11,16 @@ namespace spark::runtime {
 
 /// One config field of a module type: the base fields (seed, dtype, dt) and then the schema's.
 struct field_metadata {
-    std::string name;         // "potential_tau"
-    std::string type;         // "float", "int[]", "config (component)", "initializer"
+    std::string name; // "potential_tau"
+    std::string type; // "float", "int[]", "config (component)", "config (component) or none",
+                      // "initializer"
     std::string default_json; // "20.0", "{\"__class_ref__\": \"leaky_soma\"}"; empty if required
     std::string units;        // "ms", or empty
     std::string description;  // one sentence
     std::vector<std::string> validators; // "positive", "in [0, 1]", "greater than potential_reset"
     bool allows_initializer{};           // the field takes a number or an initializer config
     bool required{};                     // the schema gives no default: a config must set it
+    bool nullable{}; // a CONFIG field that may hold none (`null`), SPARK_FIELD_NULLABLE
 
     friend bool operator==(const field_metadata&, const field_metadata&) = default;
 };

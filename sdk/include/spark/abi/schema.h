@@ -43,6 +43,16 @@ typedef struct spark_validator {
     uint32_t option_count;
 } spark_validator_t;
 
+/// Flags of a field (spark_field_desc_t::flags), or-ed together; 0 for none.
+enum {
+    /// A CONFIG field that may hold **none** (upstream's `delays: None`, `learning_rule: None`):
+    /// no nested config at all. Its value then has type SPARK_FIELD_CONFIG and `config == NULL`;
+    /// in JSON (default_json, overrides, files) none is `null`. Without this flag a CONFIG field
+    /// always holds a config and `null` is an error. Only CONFIG fields may carry it: the host
+    /// refuses a type that sets it on another field type, or sets bits it does not know.
+    SPARK_FIELD_NULLABLE = 1,
+};
+
 /// One field of a config schema. All strings are UTF-8 and owned by the plugin (they live until
 /// the plugin's deinit).
 typedef struct spark_field_desc {
@@ -50,7 +60,8 @@ typedef struct spark_field_desc {
     int32_t type;     // SPARK_FIELD_*
     /// The default as JSON text: `-60.0`, `true`, `[8]`, `"linear"`; for CONFIG and INITIALIZER
     /// fields an object naming the type: `{"__class_ref__": "leaky_soma"}` (plus any field
-    /// overrides). NULL means the field is required.
+    /// overrides); for a NULLABLE CONFIG field also `null` (none by default). NULL means the
+    /// field is required.
     const char* default_json;
     const char* units;       // e.g. "mV", "ms", "pA", "Hz"; NULL or "" when unitless
     const char* description; // one sentence for `spark plugins describe`
@@ -58,6 +69,9 @@ typedef struct spark_field_desc {
     uint32_t validator_count;
     /// CONFIG / INITIALIZER: the kind of module type allowed here (SPARK_KIND_*), 0 for any.
     int32_t nested_kind;
+    /// SPARK_FIELD_NULLABLE or 0. The last member, so that a positional initializer written
+    /// without it still means the same (it stays 0; -Wmissing-field-initializers asks for it).
+    uint32_t flags;
 } spark_field_desc_t;
 
 struct spark_config;
@@ -75,6 +89,7 @@ typedef struct spark_value {
     const int64_t* ints;
     const double* floats;
     /// CONFIG / INITIALIZER: the resolved nested config, whose `class_ref` names its type.
+    /// NULL for a SPARK_FIELD_NULLABLE CONFIG field that holds none (never for another field).
     const struct spark_config* config;
 } spark_value_t;
 

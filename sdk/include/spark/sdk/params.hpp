@@ -51,6 +51,14 @@ public:
                                        " but the field is a " + detail::field_type_name(declared) +
                                        "; pass values in schema order");
             }
+            if (given == SPARK_FIELD_CONFIG && declared == SPARK_FIELD_CONFIG &&
+                config.values[i].config == nullptr &&
+                (fields[i].flags & SPARK_FIELD_NULLABLE) == 0) {
+                throw status_error(SPARK_ERR_INVALID_ARGUMENT,
+                                   "config value '" + std::string(fields[i].name) +
+                                       "' holds none but the field is not nullable; pass its "
+                                       "nested config");
+            }
             if (is_array(given) && config.values[i].count > 0 &&
                 (given == SPARK_FIELD_INT_ARRAY ? config.values[i].ints == nullptr
                                                 : config.values[i].floats == nullptr)) {
@@ -138,31 +146,34 @@ public:
         return make_shape(ints(name));
     }
     /// A nested config (CONFIG field, or an INITIALIZER field holding a config); its class_ref
-    /// names the type.
+    /// names the type. A nullable CONFIG field holding none throws SPARK_ERR_PLUGIN: ask
+    /// has_config() first.
     [[nodiscard]] const spark_config_t& nested(std::string_view name) const {
-        const spark_value_t& v = value(name);
+        const std::uint32_t i = index_of(name);
+        const spark_value_t& v = config_.values[i];
         expect(name, v, SPARK_FIELD_CONFIG, "nested config");
         if (v.config == nullptr) {
+            if ((fields_[i].flags & SPARK_FIELD_NULLABLE) != 0) {
+                throw status_error(SPARK_ERR_PLUGIN,
+                                   "config field '" + std::string(name) +
+                                       "' holds none; check has_config() first");
+            }
             throw status_error(SPARK_ERR_INVALID_ARGUMENT,
                                "config field '" + std::string(name) + "' has no nested config");
         }
         return *v.config;
     }
+    /// Whether a CONFIG field holds a nested config: false when a nullable field holds none
+    /// (upstream's None), true otherwise. Reading another field type throws SPARK_ERR_PLUGIN.
+    [[nodiscard]] bool has_config(std::string_view name) const {
+        const spark_value_t& v = value(name);
+        expect(name, v, SPARK_FIELD_CONFIG, "nested config");
+        return v.config != nullptr;
+    }
 
     /// The raw value of field `name`; throws SPARK_ERR_PLUGIN for a name the schema lacks.
     [[nodiscard]] const spark_value_t& value(std::string_view name) const {
-        for (std::uint32_t i = 0; i < field_count_; ++i) {
-            if (name == fields_[i].name) {
-                return config_.values[i];
-            }
-        }
-        std::string known;
-        for (std::uint32_t i = 0; i < field_count_; ++i) {
-            known += (i == 0 ? "" : ", ") + std::string(fields_[i].name);
-        }
-        throw status_error(SPARK_ERR_PLUGIN,
-                           "config has no field '" + std::string(name) +
-                               "' (fields: " + (known.empty() ? std::string("none") : known) + ")");
+        return config_.values[index_of(name)];
     }
     [[nodiscard]] bool has(std::string_view name) const noexcept {
         for (std::uint32_t i = 0; i < field_count_; ++i) {
@@ -184,6 +195,21 @@ public:
     [[nodiscard]] const spark_config_t& raw() const noexcept { return config_; }
 
 private:
+    /// The schema position of field `name`; throws SPARK_ERR_PLUGIN for a name the schema lacks.
+    [[nodiscard]] std::uint32_t index_of(std::string_view name) const {
+        for (std::uint32_t i = 0; i < field_count_; ++i) {
+            if (name == fields_[i].name) {
+                return i;
+            }
+        }
+        std::string known;
+        for (std::uint32_t i = 0; i < field_count_; ++i) {
+            known += (i == 0 ? "" : ", ") + std::string(fields_[i].name);
+        }
+        throw status_error(SPARK_ERR_PLUGIN,
+                           "config has no field '" + std::string(name) +
+                               "' (fields: " + (known.empty() ? std::string("none") : known) + ")");
+    }
     static bool is_array(std::int32_t type) {
         return type == SPARK_FIELD_INT_ARRAY || type == SPARK_FIELD_FLOAT_ARRAY;
     }

@@ -145,6 +145,14 @@ public:
         nested_kind_ = kind;
         return *this;
     }
+    /// CONFIG fields only (finalize() refuses it elsewhere): the field may hold none, `null` in
+    /// JSON (upstream's `learning_rule: None`); SPARK_FIELD_NULLABLE. The module reads it with
+    /// config_view::has_config() before nested(). See schema::field_config_or_none() for a
+    /// field that is none by default.
+    field_builder& nullable() {
+        nullable_ = true;
+        return *this;
+    }
     /// > 0 (every element of an array).
     field_builder& positive() { return add({SPARK_VALIDATOR_POSITIVE, 0.0, 0.0, {}, {}}); }
     /// >= 0 (every element of an array).
@@ -190,6 +198,7 @@ private:
     std::string units_;
     std::string description_;
     std::int32_t nested_kind_ = 0;
+    bool nullable_ = false;
     std::vector<validator_spec> validators_;
     // What the default's value is, for checking it against the validators.
     std::vector<double> default_numbers_;
@@ -304,6 +313,12 @@ public:
         return add_field(
             std::move(name), SPARK_FIELD_CONFIG, class_object(class_ref, overrides_json), {}, {});
     }
+    /// A nested config that may be none and is none by default (upstream's `delays: None`):
+    /// a nullable() CONFIG field whose default is `null`. Set nested_kind() to say which kind
+    /// of type a config given for it must name (with "__class_ref__": there is no default type).
+    field_builder& field_config_or_none(std::string name) {
+        return add_field(std::move(name), SPARK_FIELD_CONFIG, "null", {}, {}).nullable();
+    }
     /// A number or an initializer's config; this overload defaults to a number.
     field_builder& field_initializer(std::string name, double value) {
         return add_field(
@@ -381,6 +396,7 @@ public:
             d.validators = validators.empty() ? nullptr : validators.data();
             d.validator_count = static_cast<std::uint32_t>(validators.size());
             d.nested_kind = f.nested_kind_;
+            d.flags = f.nullable_ ? static_cast<std::uint32_t>(SPARK_FIELD_NULLABLE) : 0U;
             field_descs_.push_back(d);
         }
         port_descs_.reserve(ports_.size());
@@ -538,6 +554,11 @@ private:
                      what + " has validator kind " + std::to_string(v.kind) + ", which is unknown");
             }
             check_default(owner, f, v);
+        }
+        if (f.nullable_ && f.type_ != SPARK_FIELD_CONFIG) {
+            fail(owner,
+                 what + " has type " + detail::field_type_name(f.type_) +
+                     "; nullable applies to config fields only (give other fields a default)");
         }
         if ((f.type_ == SPARK_FIELD_CONFIG || f.type_ == SPARK_FIELD_INITIALIZER) &&
             f.nested_kind_ < 0) {
