@@ -79,13 +79,14 @@ public:
     /// std::out_of_range naming the field and the type when the schema has no such field.
     [[nodiscard]] const spark_value_t& value(std::string_view field) const;
     /// The nested config held by a CONFIG or INITIALIZER field, or nullptr (an initializer field
-    /// holding a number, or a nullable CONFIG field holding none). Throws std::out_of_range like value().
+    /// holding a number, or a nullable CONFIG field holding none). Throws std::out_of_range like
+    /// value().
     [[nodiscard]] const module_config* nested(std::string_view field) const;
 
     /// Upstream's to_dict(), as compact JSON: every value as validated (defaults filled in),
     /// "seed", "dtype" and "dt" first, then the schema's fields in order; a nested config is an
-    /// object with its "__class_ref__" (canonical id), none is null. Feeding it back as overrides rebuilds an
-    /// equal config.
+    /// object with its "__class_ref__" (canonical id), none is null. Feeding it back as overrides
+    /// rebuilds an equal config.
     [[nodiscard]] std::string to_json() const;
     /// Upstream's get_kwargs(): the values of to_json() without metadata and without the
     /// "__class_ref__" of nested configs (plain nested objects, as upstream hands to a
