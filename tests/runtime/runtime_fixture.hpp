@@ -14,6 +14,16 @@
 
 namespace spark::test {
 
+/// Each issue as "<path>: <message>", in order.
+[[nodiscard]] inline std::vector<std::string>
+issue_lines(const std::vector<runtime::config_issue>& issues) {
+    std::vector<std::string> lines;
+    for (const auto& issue : issues) {
+        lines.push_back(issue.path + ": " + issue.message);
+    }
+    return lines;
+}
+
 struct runtime_fixture : registry_fixture {
     runtime_fixture() {
         registry.load(test_plugin("runtime_schema"));

@@ -18,19 +18,10 @@
 
 using spark::runtime::config_error;
 using spark::runtime::module_config;
+using spark::test::issue_lines;
 using strings = std::vector<std::string>;
 
-namespace {
-
-strings issue_lines(const std::vector<spark::runtime::config_issue>& issues) {
-    strings lines;
-    for (const auto& issue : issues) {
-        lines.push_back(issue.path + ": " + issue.message);
-    }
-    return lines;
-}
-
-} // namespace
+namespace {} // namespace
 
 BOOST_FIXTURE_TEST_SUITE(config_merge, spark::test::runtime_fixture)
 

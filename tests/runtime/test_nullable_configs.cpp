@@ -21,17 +21,10 @@
 using spark::runtime::config_error;
 using spark::runtime::config_mode;
 using spark::runtime::module_config;
+using spark::test::issue_lines;
 using strings = std::vector<std::string>;
 
 namespace {
-
-strings issue_lines(const std::vector<spark::runtime::config_issue>& issues) {
-    strings lines;
-    for (const auto& issue : issues) {
-        lines.push_back(issue.path + ": " + issue.message);
-    }
-    return lines;
-}
 
 bool holds_none(const module_config& config, const char* field) {
     const spark_value_t& value = config.value(field);
