@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include <spark/sdk/buffers.hpp>
@@ -21,18 +22,19 @@
 
 namespace spark::neurons {
 
-template <typename T>
-class refractory_leaky_dynamics {
+/// A refractory leaky soma (RefractoryLeakySoma or its strict variant): `Kind` names the type,
+/// declares its fields and runs one step's update on (constants, v, counter, current, spikes,
+/// potential); the state, reset and checkpoint handling are the same for both.
+template <typename T, typename Kind>
+class basic_refractory_leaky_dynamics {
 public:
     using value_type = T;
-    static constexpr const char* class_ref = "refractory_leaky_soma";
+    static constexpr const char* class_ref = Kind::class_ref;
     static constexpr const char* version = "1.0.0";
-    static constexpr const char* description =
-        "leaky integrate-and-fire soma that ignores its input current during a refractory period "
-        "after each spike";
-    static void declare_fields(sdk::schema& s) { declare_refractory_fields(s); }
+    static constexpr const char* description = Kind::description;
+    static void declare_fields(sdk::schema& s) { Kind::declare_fields(s); }
 
-    explicit refractory_leaky_dynamics(const sdk::config_view& cfg)
+    explicit basic_refractory_leaky_dynamics(const sdk::config_view& cfg)
         : constants_(refractory_constants<T>::from(cfg)) {}
 
     void build(std::size_t n) {
@@ -48,12 +50,12 @@ public:
     void update(sdk::span<const T> current,
                 sdk::span<std::uint8_t> spikes,
                 sdk::span<T> potential) noexcept {
-        refractory_leaky_update<T>(constants_,
-                                   sdk::span<T>(v_),
-                                   sdk::span<std::int32_t>(counter_),
-                                   current,
-                                   spikes,
-                                   potential);
+        Kind::template update<T>(constants_,
+                                 sdk::span<T>(v_),
+                                 sdk::span<std::int32_t>(counter_),
+                                 current,
+                                 spikes,
+                                 potential);
     }
     void update(sdk::span<const T> current, sdk::span<std::uint8_t> spikes) noexcept {
         update(current, spikes, sdk::span<T>(v_));
@@ -70,6 +72,22 @@ private:
     std::vector<T> v_;                  // membrane potential relative to rest [mV]
     std::vector<std::int32_t> counter_; // steps since the last spike, saturating at c + 1
 };
+
+/// RefractoryLeakySoma (section 4.2): the input is ignored while refractory.
+struct refractory_leaky_kind {
+    static constexpr const char* class_ref = "refractory_leaky_soma";
+    static constexpr const char* description =
+        "leaky integrate-and-fire soma that ignores its input current during a refractory period "
+        "after each spike";
+    static void declare_fields(sdk::schema& s) { declare_refractory_fields(s); }
+    template <typename T, typename... Args>
+    static void update(Args&&... args) noexcept {
+        refractory_leaky_update<T>(std::forward<Args>(args)...);
+    }
+};
+
+template <typename T>
+using refractory_leaky_dynamics = basic_refractory_leaky_dynamics<T, refractory_leaky_kind>;
 
 template <typename T>
 class adaptive_leaky_dynamics {

@@ -4,70 +4,31 @@
 // restarts it) as upstream's freshly built soma: v = 0 and the refractory counter r = c, which
 // for this soma is already ready; every array has one element per neuron.
 #pragma once
-#include <algorithm>
-#include <cstddef>
-#include <cstdint>
-#include <vector>
+#include <utility>
 
-#include <spark/sdk/buffers.hpp>
-#include <spark/sdk/module.hpp>
-#include <spark/sdk/params.hpp>
 #include <spark/sdk/schema.hpp>
 
-#include "somas/refractory_counter.hpp"
+#include "somas/refractory_dynamics.hpp"
 #include "somas/refractory_parameters.hpp"
 #include "somas/refractory_update.hpp"
 
 namespace spark::neurons {
 
-template <typename T>
-class strict_refractory_leaky_dynamics {
-public:
-    using value_type = T;
+/// StrictRefractoryLeakySoma (section 4.3): the potential is held at the reset while refractory.
+struct strict_refractory_leaky_kind {
     static constexpr const char* class_ref = "strict_refractory_leaky_soma";
-    static constexpr const char* version = "1.0.0";
     static constexpr const char* description =
         "leaky integrate-and-fire soma whose potential is held at potential_reset during a "
         "refractory period after each spike";
     static void declare_fields(sdk::schema& s) { declare_strict_refractory_fields(s); }
-
-    explicit strict_refractory_leaky_dynamics(const sdk::config_view& cfg)
-        : constants_(refractory_constants<T>::from(cfg)) {}
-
-    void build(std::size_t n) {
-        v_.resize(n);
-        counter_.resize(n);
-        reset();
+    template <typename T, typename... Args>
+    static void update(Args&&... args) noexcept {
+        strict_refractory_leaky_update<T>(std::forward<Args>(args)...);
     }
-    void reset() {
-        std::fill(v_.begin(), v_.end(), T(0));
-        std::fill(counter_.begin(), counter_.end(), constants_.cooldown);
-    }
-
-    void update(sdk::span<const T> current,
-                sdk::span<std::uint8_t> spikes,
-                sdk::span<T> potential) noexcept {
-        strict_refractory_leaky_update<T>(constants_,
-                                          sdk::span<T>(v_),
-                                          sdk::span<std::int32_t>(counter_),
-                                          current,
-                                          spikes,
-                                          potential);
-    }
-    void update(sdk::span<const T> current, sdk::span<std::uint8_t> spikes) noexcept {
-        update(current, spikes, sdk::span<T>(v_));
-    }
-
-    void state(sdk::state_list& s, const spark_shape_t& units) {
-        s.add("potential", v_, units);
-        s.add("refractory", counter_, units);
-    }
-    void state_loaded() { detail::check_loaded_counter(counter_, constants_.cooldown, class_ref); }
-
-private:
-    refractory_constants<T> constants_;
-    std::vector<T> v_;                  // membrane potential relative to rest [mV]
-    std::vector<std::int32_t> counter_; // steps since the last spike, saturating at c + 1
 };
+
+template <typename T>
+using strict_refractory_leaky_dynamics =
+    basic_refractory_leaky_dynamics<T, strict_refractory_leaky_kind>;
 
 } // namespace spark::neurons
