@@ -192,9 +192,10 @@ BOOST_AUTO_TEST_CASE(every_learning_rule_a_neuron_can_run_learns_in_it) {
                              "zenke_rule",
                              "oja_rule",
                              "three_factor_hebbian_rule",
-                             "quadruplet_rule"}) {
+                             "quadruplet_rule",
+                             "quadruplet_rule_tensor"}) {
         const bool third = std::string(rule) == "three_factor_hebbian_rule" ||
-                           std::string(rule) == "quadruplet_rule";
+                           std::string(rule).starts_with("quadruplet_rule");
         std::vector<spark_port_spec_t> inputs{in};
         if (third) {
             inputs.push_back(factor);
@@ -249,18 +250,103 @@ BOOST_AUTO_TEST_CASE(the_modulation_input_is_checked_against_the_rule) {
                "(built)");
 }
 
-BOOST_AUTO_TEST_CASE(quadruplet_rule_tensor_is_refused_with_the_reason) {
-    auto cfg =
-        config("lif_neuron",
-               R"({"units": [2], "learning_rule": {"__class_ref__": "quadruplet_rule_tensor"}})");
-    try {
-        (void)registry.create(cfg.type(), cfg.abi(), "probe");
-        BOOST_FAIL("a neuron accepted quadruplet_rule_tensor");
-    } catch (const spark::registry::plugin_error& e) {
-        BOOST_TEST(std::string(e.what()).find("use it as a standalone component, or "
-                                              "spark.quadruplet_rule here") != std::string::npos,
-                   e.what());
+BOOST_AUTO_TEST_CASE(quadruplet_rule_tensor_with_one_parameter_set_learns_like_quadruplet_rule) {
+    // With the same parameters for EE, EI, IE and II and a clip no weight reaches, the tensor
+    // rule's per-synapse traces are the scalar rule's (upstream-models.md sections 6.4, 6.5):
+    // two neurons with default random delays, fed the same spikes, learn the same kernel.
+    const auto in = port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {3});
+    const auto factor = port(SPARK_PAYLOAD_FLOAT, SPARK_DTYPE_F32, {1});
+    running_module scalar(*this,
+                          "lif_neuron",
+                          R"({"units": [2], "inhibitory_rate": 0.5, "synapses": {"kernel": 3000},
+                              "learning_rule": {"__class_ref__": "quadruplet_rule",
+                                "q_beta": 0.5, "q_delta": 2, "gamma": 0.1}})",
+                          {in, factor},
+                          1);
+    running_module tensor(*this,
+                          "lif_neuron",
+                          R"({"units": [2], "inhibitory_rate": 0.5, "synapses": {"kernel": 3000},
+                              "learning_rule": {"__class_ref__": "quadruplet_rule_tensor",
+                                "q_beta": [0.5, 0.5, 0.5, 0.5], "q_delta": [2, 2, 2, 2],
+                                "eta": 0.1, "max_clip": [1e30, 1e30, 1e30, 1e30]}})",
+                          {in, factor},
+                          1);
+    const auto before = scalar.state_values<float>("kernel");
+    for (std::uint64_t k = 0; k < 40; ++k) {
+        for (running_module* m : {&scalar, &tensor}) {
+            for (std::size_t i = 0; i < 3; ++i) {
+                // pre 2 is inhibitory: the sign of its current, and the tensor's type (ignored
+                // here)
+                m->in<std::uint8_t>(0)[i] =
+                    static_cast<std::uint8_t>(((k + i) % 3 == 0 ? 1U : 0U) | (i == 2 ? 2U : 0U));
+            }
+            m->in<float>(1)[0] = k % 5 == 4 ? -0.5F : 1.0F;
+            m->step(k);
+        }
+        BOOST_TEST(tensor.state_values<float>("kernel") == scalar.state_values<float>("kernel"),
+                   boost::test_tools::per_element());
     }
+    BOOST_TEST((scalar.state_values<float>("kernel") != before), "the rule changed no weight");
+
+    // The tensor rule's per-synapse traces are checkpointed with the neuron: a restored neuron
+    // learns the same kernel as before.
+    const auto saved = tensor.checkpoint();
+    const auto drive = [&](std::uint64_t k) {
+        for (std::size_t i = 0; i < 3; ++i) {
+            tensor.in<std::uint8_t>(0)[i] = static_cast<std::uint8_t>((k * 7 + i) % 2);
+        }
+        tensor.in<float>(1)[0] = 1.0F;
+        tensor.step(k);
+    };
+    for (std::uint64_t k = 40; k < 50; ++k) {
+        drive(k);
+    }
+    const auto learned = tensor.state_values<float>("kernel");
+    tensor.restore(saved);
+    for (std::uint64_t k = 40; k < 50; ++k) {
+        drive(k);
+    }
+    BOOST_TEST(tensor.state_values<float>("kernel") == learned, boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(quadruplet_rule_tensor_in_a_neuron_learns_per_synapse_type) {
+    // 2 neurons (one of them inhibitory) x 2 presynaptic neurons (the second inhibitory), no
+    // delays, weights 1 pA (the somas never fire), only the q_alpha term: each presynaptic spike
+    // adds dt eta m q_alpha[t] to its synapse, t = 2 inh_post + inh_pre (EE, EI, IE, II).
+    // Pre 0 fires at steps 0 and 2, pre 1 at step 1, m = 1, eta = 0.1, q_alpha = (1, 2, 3, 4):
+    //   excitatory neuron:  W = (1 + 2 * 0.1 * 1, 1 + 0.1 * 2) = (1.2, 1.2)
+    //   inhibitory neuron:  W = (1 + 2 * 0.1 * 3, 1 + 0.1 * 4) = (1.6, 1.4)
+    const auto in = port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {2});
+    const auto factor = port(SPARK_PAYLOAD_FLOAT, SPARK_DTYPE_F32, {1});
+    running_module m(*this,
+                     "lif_neuron",
+                     R"({"units": [2], "inhibitory_rate": 0.5, "synapses": {"kernel": 1},
+                         "delays": null,
+                         "learning_rule": {"__class_ref__": "quadruplet_rule_tensor",
+                           "q_alpha": [1, 2, 3, 4], "q_beta": [0, 0, 0, 0],
+                           "q_gamma": [0, 0, 0, 0], "q_delta": [0, 0, 0, 0], "eta": 0.1}})",
+                     {in, factor},
+                     1);
+    const std::uint8_t pre[3][2] = {{1, 2}, {0, 3}, {1, 2}}; // bit0 spike, bit1 inhibitory
+    std::uint8_t out[2] = {};
+    for (std::uint64_t k = 0; k < 3; ++k) {
+        m.in<std::uint8_t>(0)[0] = pre[k][0];
+        m.in<std::uint8_t>(0)[1] = pre[k][1];
+        m.in<float>(1)[0] = 1.0F;
+        m.step(k);
+        out[0] = m.out<std::uint8_t>(0)[0];
+        out[1] = m.out<std::uint8_t>(0)[1];
+        BOOST_TEST(((out[0] | out[1]) & 1U) == 0U, "a soma fired at step " << k);
+    }
+    BOOST_TEST_REQUIRE(((out[0] >> 1U) + (out[1] >> 1U)) == 1, "one neuron is inhibitory");
+    const std::size_t inh = (out[0] & 2U) != 0 ? 0 : 1;
+    const std::size_t exc = 1 - inh;
+    const auto kernel = m.state_values<float>("kernel"); // (post, pre)
+    const auto close = boost::test_tools::tolerance(1e-6F);
+    BOOST_TEST(kernel[exc * 2 + 0] == 1.2F, close);
+    BOOST_TEST(kernel[exc * 2 + 1] == 1.2F, close);
+    BOOST_TEST(kernel[inh * 2 + 0] == 1.6F, close);
+    BOOST_TEST(kernel[inh * 2 + 1] == 1.4F, close);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -8,8 +8,10 @@
 // what the event-driven policies (hebbian_learning, zenke_learning) give, bit for bit
 // (tests/plugins/test_dense_learning.cpp), for rules that have no event-driven form.
 //
-// Updates that keep their own per-synapse traces from the raw spike bytes (a spikes() hook, like
-// quadruplet_tensor_update) cannot run here: the neuron's delayed spikes exist only as ring rows.
+// Updates that keep their own per-synapse traces (quadruplet_tensor_update) get them through
+// their synapse() hook instead of spikes(): per synapse, its delayed presynaptic spike, the
+// presynaptic neuron's inhibition bit in this step's input (as delivery signs it) and the
+// postsynaptic neuron's own.
 // Third-factor Updates need the neuron to pass the factor each step through modulate(), before
 // learn(); until it does, the factor is 0 (no signal, no learning).
 #pragma once
@@ -33,10 +35,9 @@ template <typename Update>
 class dense_learning {
     using T = typename Update::value_type;
     using traits = rule_traits<Update>;
-    static_assert(!traits::has_spikes_hook,
-                  "dense_learning feeds the Update the neuron's delayed spikes through the shared "
-                  "traces; an Update with its own per-synapse traces (a spikes() hook) cannot "
-                  "see them");
+    static_assert(!traits::has_spikes_hook || traits::has_synapse_hook,
+                  "an Update with its own per-synapse traces (a spikes() hook) needs a synapse() "
+                  "hook to see a neuron's delayed spikes");
 
 public:
     using update_type = Update;
@@ -102,6 +103,10 @@ public:
                 const bool pre = net.ring->row(slot)[i] != 0;
                 const T x = traits::uses_pre_trace ? pre_trace_.at(slot, i) : T(0);
                 const std::size_t k = o * n_pre_ + i;
+                if constexpr (traits::has_synapse_hook) {
+                    update_.synapse(
+                        k, net.post_inhibitory[o] != 0, (net.in_spikes[i] & 2U) != 0, pre, post);
+                }
                 if constexpr (traits::has_third_factor) {
                     w[at] = update_.weight(k, o, w[at], x, y, pre, post, m);
                 } else {

@@ -239,18 +239,30 @@ public:
     /// Each synapse's type from this step's inhibition bits, and both traces with its taus.
     void spikes(sdk::span<const std::uint8_t> pre, sdk::span<const std::uint8_t> post) {
         for (std::size_t o = 0; o < n_post_; ++o) {
-            const unsigned post_type = (post[o] & 2U) != 0 ? 2U : 0U;
+            const bool post_inhibitory = (post[o] & 2U) != 0;
             const bool post_spiked = (post[o] & 1U) != 0;
             for (std::size_t i = 0; i < n_pre_; ++i) {
                 const std::size_t k = o * n_pre_ + i;
                 const std::uint8_t p = pre[async_ ? k : i];
-                const auto t = static_cast<std::uint8_t>(post_type | ((p & 2U) != 0 ? 1U : 0U));
-                const per_type& c = types_[t];
-                type_[k] = t;
-                x_[k] = c.pre_decay * x_[k] + ((p & 1U) != 0 ? c.pre_scale : T(0));
-                y_[k] = c.post_decay * y_[k] + (post_spiked ? c.post_scale : T(0));
+                synapse(k, post_inhibitory, (p & 2U) != 0, (p & 1U) != 0, post_spiked);
             }
         }
+    }
+
+    /// Synapse k (post-major) this step: its type (postsynaptic type, presynaptic type) and both
+    /// traces with that type's taus. spikes() calls it for every synapse; inside a neuron
+    /// dense_learning does, with the delayed presynaptic spike of each synapse.
+    void synapse(std::size_t k,
+                 bool post_inhibitory,
+                 bool pre_inhibitory,
+                 bool pre_spiked,
+                 bool post_spiked) noexcept {
+        const auto t =
+            static_cast<std::uint8_t>((post_inhibitory ? 2U : 0U) | (pre_inhibitory ? 1U : 0U));
+        const per_type& c = types_[t];
+        type_[k] = t;
+        x_[k] = c.pre_decay * x_[k] + (pre_spiked ? c.pre_scale : T(0));
+        y_[k] = c.post_decay * y_[k] + (post_spiked ? c.post_scale : T(0));
     }
 
     T weight(std::size_t k,

@@ -7,11 +7,15 @@
 //       // nullptr: none); weight() then takes the third factor m as a last argument
 //   static constexpr bool uses_pre_trace = false;   // no shared presynaptic trace x (default true)
 //   static constexpr bool uses_post_trace = false;  // no shared postsynaptic trace y (default
-//   true) void spikes(span<const uint8_t> pre, span<const uint8_t> post);  // the raw spike bytes
-//   (bit1:
-//       // inhibitory) of this step, after the shared traces and before any weight() call
+//       // true)
+//   void spikes(span<const uint8_t> pre, span<const uint8_t> post);  // the raw spike bytes
+//       // (bit1: inhibitory) of this step, after the shared traces and before any weight() call
+//   void synapse(k, post_inhibitory, pre_inhibitory, pre_spiked, post_spiked);  // per-synapse
+//       // traces of synapse k (post-major): what dense_learning calls inside a neuron, with
+//       // the synapse's delayed presynaptic spike, before that synapse's weight() call
 //   bool plastic() const;  // false: weights never change after the first clip (default true)
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <type_traits>
 #include <utility>
@@ -51,6 +55,14 @@ struct has_spikes_hook<
     : std::true_type {};
 
 template <typename U, typename = void>
+struct has_synapse_hook : std::false_type {};
+template <typename U>
+struct has_synapse_hook<
+    U,
+    std::void_t<decltype(std::declval<U&>().synapse(std::size_t{}, false, false, false, false))>>
+    : std::true_type {};
+
+template <typename U, typename = void>
 struct has_plastic : std::false_type {};
 template <typename U>
 struct has_plastic<U, std::void_t<decltype(std::declval<const U&>().plastic())>> : std::true_type {
@@ -68,6 +80,7 @@ struct rule_traits {
     static constexpr bool uses_pre_trace = detail::uses_pre_trace_of<U>::value;
     static constexpr bool uses_post_trace = detail::uses_post_trace_of<U>::value;
     static constexpr bool has_spikes_hook = detail::has_spikes_hook<U>::value;
+    static constexpr bool has_synapse_hook = detail::has_synapse_hook<U>::value;
 
     /// Whether the rule may change a weight after the first clip.
     [[nodiscard]] static bool plastic(const U& u) noexcept {

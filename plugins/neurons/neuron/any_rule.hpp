@@ -3,12 +3,9 @@
 // interface of neuron/population.hpp: Hebbian and Zenke run event-driven
 // (learning/hebbian_learning.hpp, zenke_learning.hpp), every other rule through dense_learning,
 // and none (null) is learning/no_learning.hpp.
-// quadruplet_rule_tensor keeps per-synapse traces of the raw spike bytes, which a neuron's
-// delayed spikes do not provide; it runs as a standalone component only.
 #pragma once
 #include <cstddef>
 #include <cstdint>
-#include <string>
 #include <variant>
 
 #include <spark/sdk/plugin.hpp>
@@ -32,7 +29,8 @@ class any_rule {
                                  zenke_learning<T>,
                                  dense_learning<oja_update<T>>,
                                  dense_learning<three_factor_update<T>>,
-                                 dense_learning<quadruplet_update<T>>>;
+                                 dense_learning<quadruplet_update<T>>,
+                                 dense_learning<quadruplet_tensor_update<T>>>;
 
 public:
     any_rule(const sdk::config_view& cfg,
@@ -98,16 +96,6 @@ private:
                                          std::variant<None, R...>* /*tag*/) {
         if (!cfg.has_config(field)) {
             return no_learning<T>(); // none: upstream's learning_rule=None, static weights
-        }
-        const spark_config_t& nested = cfg.nested(field);
-        if (nested.class_ref != nullptr &&
-            std::string(nested.class_ref) == "spark.quadruplet_rule_tensor") {
-            throw sdk::status_error(
-                SPARK_ERR_INVALID_ARGUMENT,
-                std::string(neuron) + "." + field +
-                    " is spark.quadruplet_rule_tensor, which keeps per-synapse traces of the raw "
-                    "spikes and cannot learn from a neuron's delayed spikes; use it as a "
-                    "standalone component, or spark.quadruplet_rule here");
         }
         auto chosen = detail::choose<R...>(cfg, neuron, field, [&](auto tag) {
             using Rule = typename decltype(tag)::type;

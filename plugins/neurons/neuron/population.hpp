@@ -119,7 +119,8 @@ public:
             .any()
             .optional()
             .description("the third factor of three_factor_hebbian_rule (reward) or "
-                         "quadruplet_rule (modulation): 1 value or one per neuron; leave "
+                         "quadruplet_rule / quadruplet_rule_tensor (modulation): 1 value or one "
+                         "per neuron; leave "
                          "unwired for other rules");
         s.output("out_spikes", SPARK_PAYLOAD_SPIKES, "spike_array")
             .from_field("units")
@@ -210,7 +211,7 @@ public:
         if (modulated_) {
             rule_.modulate(ctx.input<T>(modulation_port));
         }
-        learn(now, post_count);
+        learn(in.data(), now, post_count);
     }
 
     void state(sdk::state_list& s) {
@@ -269,7 +270,8 @@ private:
             throw sdk::status_error(SPARK_ERR_INVALID_ARGUMENT,
                                     prefix + " is wired, but its learning rule has no third "
                                              "factor; unwire it or choose "
-                                             "three_factor_hebbian_rule or quadruplet_rule");
+                                             "three_factor_hebbian_rule, quadruplet_rule or "
+                                             "quadruplet_rule_tensor");
         }
         if (factor != nullptr && !wired) {
             throw sdk::status_error(SPARK_ERR_INVALID_ARGUMENT,
@@ -360,7 +362,7 @@ private:
     }
 
     // The rule on the delayed (per-synapse) presynaptic spikes and the soma's spikes.
-    void learn(std::size_t now, std::size_t post_count) {
+    void learn(const std::uint8_t* in, std::size_t now, std::size_t post_count) {
         if (needs_clip_) {
             for (T& w : weights_) {
                 w = w > T(0) ? w : T(0);
@@ -387,7 +389,9 @@ private:
                                   slot_of_delay_.data(),
                                   spiked_.data(),
                                   post_fired_.data(),
-                                  post_count};
+                                  post_count,
+                                  in,
+                                  mask_.data()};
         rule_.learn(net);
     }
 

@@ -31,16 +31,18 @@ struct synapse_step {
     std::size_t n_pre;
     std::size_t n_post;
     std::size_t rows;
-    T* weights;                       // W[o][i]; the rule writes the updated weights here
-    const std::int32_t* delays;       // D[o][i] in steps, 0..B
-    const delay_groups* groups;       // per (i, d): the o with D[o][i] == d that carry current
-    const spike_ring* ring;           // presynaptic spikes (0/1) of the last R steps
-    const std::uint32_t* fired;       // per ring slot, the presynaptic neurons that spiked ...
-    const std::uint32_t* fired_count; // ... and how many
-    const std::size_t* slot_of_delay; // the ring slot that delay d reads this step
-    const std::uint8_t* post_spiked;  // [n_post]: 1 where the soma fired this step
-    const std::uint32_t* post_fired;  // the postsynaptic neurons that fired ...
-    std::size_t post_count;           // ... and how many
+    T* weights;                          // W[o][i]; the rule writes the updated weights here
+    const std::int32_t* delays;          // D[o][i] in steps, 0..B
+    const delay_groups* groups;          // per (i, d): the o with D[o][i] == d that carry current
+    const spike_ring* ring;              // presynaptic spikes (0/1) of the last R steps
+    const std::uint32_t* fired;          // per ring slot, the presynaptic neurons that spiked ...
+    const std::uint32_t* fired_count;    // ... and how many
+    const std::size_t* slot_of_delay;    // the ring slot that delay d reads this step
+    const std::uint8_t* post_spiked;     // [n_post]: 1 where the soma fired this step
+    const std::uint32_t* post_fired;     // the postsynaptic neurons that fired ...
+    std::size_t post_count;              // ... and how many
+    const std::uint8_t* in_spikes;       // [n_pre]: this step's input bytes (bit1: inhibitory)
+    const std::uint8_t* post_inhibitory; // [n_post]: 1 for an inhibitory postsynaptic neuron
 
     /// The ring slot synapse `at` reads this step (its presynaptic spike of D[o][i] steps ago).
     [[nodiscard]] std::size_t slot(std::size_t at) const noexcept {
