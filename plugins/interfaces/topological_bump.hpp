@@ -2,9 +2,11 @@
 // Population ("place cell") coding shared by the topological spikers (upstream
 // TopologicalSpikerConfig, upstream-models.md section 8.1): every signal element becomes
 // `resolution` values h in (0, 1], a bump centred on the neuron whose preferred value is the
-// signal. With theta_r = pi r / (resolution - 1) and x = (signal - mins) / (maxs - mins):
-// z = sin(theta_r + pi x) where glue = 1 (periodic), else tanh(theta_r - pi x), and
-// h = exp(-(0.5 / sigma) z^2).
+// signal. With x = (signal - mins) / (maxs - mins):
+// z = sin(pi r / resolution + pi x) where glue = 1 (periodic), else tanh(pi r / (resolution - 1)
+// - pi x), and h = exp(-(0.5 / sigma) z^2). A glued dimension's neurons tile one period of sin^2
+// (upstream spaces them by pi / (resolution - 1) there too, so its first and last neuron encode
+// the same phase: docs/upstream-differences.md).
 //
 // glue, mins and maxs hold one value for every element or one per element (row-major). The
 // output has shape signal ⊕ (resolution,), element (i, r) at i * resolution + r for every rank;
@@ -68,11 +70,14 @@ public:
             check_ordered(std::max(mins_.size(), maxs_.size()));
         }
         theta_.resize(resolution_);
+        theta_glued_.resize(resolution_);
         const double pi = std::acos(-1.0);
         for (std::uint32_t r = 0; r < resolution_; ++r) {
-            theta_[r] = resolution_ == 1 ? T(0)
-                                         : static_cast<T>(pi * static_cast<double>(r) /
-                                                          static_cast<double>(resolution_ - 1));
+            const auto at = static_cast<double>(r);
+            theta_[r] = resolution_ == 1
+                            ? T(0)
+                            : static_cast<T>(pi * at / static_cast<double>(resolution_ - 1));
+            theta_glued_[r] = static_cast<T>(pi * at / static_cast<double>(resolution_));
         }
         pi_ = static_cast<T>(pi);
     }
@@ -114,8 +119,8 @@ public:
             const T x = (signal[i] - low_[i]) / width_[i];
             const T phase = pi_ * x;
             for (std::uint32_t r = 0; r < resolution_; ++r, ++o) {
-                const T z =
-                    glued_[i] != 0 ? std::sin(theta_[r] + phase) : std::tanh(theta_[r] - phase);
+                const T z = glued_[i] != 0 ? std::sin(theta_glued_[r] + phase)
+                                           : std::tanh(theta_[r] - phase);
                 h[o] = std::exp(-(half_over_sigma_ * (z * z)));
             }
         }
@@ -166,7 +171,8 @@ private:
     std::uint32_t resolution_;
     T half_over_sigma_;
     T pi_ = T(0);
-    std::vector<T> theta_;            // theta_r = pi r / (resolution - 1)
+    std::vector<T> theta_;            // pi r / (resolution - 1): bounded dimensions
+    std::vector<T> theta_glued_;      // pi r / resolution: periodic (glued) dimensions
     std::vector<std::uint8_t> glued_; // per signal element
     std::vector<T> low_;              // mins, per signal element
     std::vector<T> width_;            // maxs - mins, per signal element

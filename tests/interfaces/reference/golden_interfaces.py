@@ -12,7 +12,9 @@ these formulas in double precision, never from the C++ code.
 The topological spikers and the linear encoder (upstream-models.md section 8.1) are computed in
 50-digit decimal arithmetic (`decimal`), so rounding plays no part: `bump` is the formula
 h = exp(-(0.5/sigma) z^2) with z = sin(theta_r + pi x) (glued) or tanh(theta_r - pi x),
-theta_r = pi r / (resolution - 1), x = (signal - mins) / (maxs - mins), output element (i, r);
+theta_r = pi r / (resolution - 1) (bounded) or pi r / resolution (glued: the neurons tile one
+period of sin^2, so no two encode the same phase), x = (signal - mins) / (maxs - mins), output
+element (i, r);
 `linear_encoder` is LinearSpiker's update in exact arithmetic: ready = [r >= cd],
 V <- alpha V + ready * tau (1 - alpha) scale * drive, scale = E / (E - 1),
 E = exp((1000 / f - cd) / tau), spike = [V > tau]. A potential within 1e-30 of tau counts as
@@ -59,8 +61,11 @@ def bump(signal, glue, mins, maxs, resolution, sigma):
     for i, s in enumerate(signal):
         x = (D(s) - D(at(mins, i))) / (D(at(maxs, i)) - D(at(mins, i)))
         for r in range(resolution):
-            theta = PI * r / (resolution - 1) if resolution > 1 else D(0)
-            z = d_sin(theta + PI * x) if at(glue, i) else d_tanh(theta - PI * x)
+            if at(glue, i):
+                z = d_sin(PI * r / resolution + PI * x)
+            else:
+                theta = PI * r / (resolution - 1) if resolution > 1 else D(0)
+                z = d_tanh(theta - PI * x)
             out.append(d_exp(-(D('0.5') / D(sigma)) * z * z))
     return out
 
