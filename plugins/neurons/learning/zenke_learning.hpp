@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // ZenkeRule (upstream-models.md section 6.3) as a neuron's learning-rule policy
 // (neuron/population.hpp), on the neuron's delayed per-synapse spikes. The target trace z has
-// the kernel's shape and moves every step on every synapse, so that part is dense (O(pre x post)
-// per step, one fused pass); the weight update itself is event-driven like the Hebbian one: dW
-// is non-zero only in the rows of postsynaptic neurons that fired (terms A and C) and on the
-// synapses that delivered a spike (terms B and D).
+// the kernel's shape and moves every step on every synapse, so with learning on that part is
+// dense (O(pre x post) per step, one fused pass); the weight update itself is event-driven like
+// the Hebbian one: dW is non-zero only in the rows of postsynaptic neurons that fired (terms A
+// and C) and on the synapses that delivered a spike (terms B and D).
+// With eta = 0 the weights never change, and z = 0 is a fixed point where W = 0, so only the
+// synapses with W != 0 or z != 0 (a sparse kernel's few) are stepped, with the same arithmetic.
 #pragma once
 #include <algorithm>
 #include <cstddef>
@@ -41,12 +43,14 @@ public:
         slow_trace_.assign(p.n_post, T(0));
         cubed_.assign(p.n_post, T(0));
         target_.assign(p.n_pre * p.n_post, T(0));
+        moving_known_ = false;
     }
     void reset() {
         pre_trace_.reset();
         std::fill(post_trace_.begin(), post_trace_.end(), T(0));
         std::fill(slow_trace_.begin(), slow_trace_.end(), T(0));
         std::fill(target_.begin(), target_.end(), T(0));
+        moving_known_ = false; // the kernel may have been reloaded
     }
 
     void presynaptic(std::size_t previous, std::size_t now, const std::uint8_t* spikes) noexcept {
@@ -62,14 +66,15 @@ public:
         }
     }
 
-    void learn(const synapse_step<T>& net) noexcept {
+    void learn(const synapse_step<T>& net) {
         T* w = net.weights;
         // Every synapse's target trace, from W before this step's update (pre-major like W).
+        if (!plastic()) {
+            step_static_targets(w);
+            return;
+        }
         for (std::size_t at = 0; at < target_.size(); ++at) {
             target_[at] = c_.target(target_[at], w[at]);
-        }
-        if (!plastic()) {
-            return;
         }
         // Rows of the postsynaptic neurons that spiked: every term may be non-zero.
         for (std::size_t k = 0; k < net.post_count; ++k) {
@@ -117,6 +122,7 @@ public:
         s.add("target", staged_target_, p.kernel);
     }
     void state_loaded() {
+        moving_known_ = false;
         if (staged_target_.size() == target_.size()) {
             for (std::size_t o = 0; o < n_post_; ++o) {
                 for (std::size_t i = 0; i < n_pre_; ++i) {
@@ -127,6 +133,23 @@ public:
     }
 
 private:
+    // Static weights: the targets that move (W != 0 or z != 0, found once the weights are
+    // clipped), stepped exactly as the dense loop would; the others stay at 0.
+    void step_static_targets(const T* w) {
+        if (!moving_known_) {
+            moving_.clear();
+            for (std::size_t at = 0; at < target_.size(); ++at) {
+                if (w[at] != T(0) || target_[at] != T(0)) {
+                    moving_.push_back(at);
+                }
+            }
+            moving_known_ = true;
+        }
+        for (const std::size_t at : moving_) {
+            target_[at] = c_.target(target_[at], w[at]);
+        }
+    }
+
     zenke_constants<T> c_;
     std::size_t n_pre_ = 0;
     std::size_t n_post_ = 0;
@@ -136,6 +159,8 @@ private:
     std::vector<T> cubed_;       // y[o]^3 of this step
     std::vector<T> target_;      // z, pre-major like the weights
     std::vector<T> staged_target_;
+    std::vector<std::size_t> moving_; // static weights: the targets that move
+    bool moving_known_ = false;
 };
 
 } // namespace spark::neurons
