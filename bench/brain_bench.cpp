@@ -384,7 +384,8 @@ struct arguments {
     std::string tutorial = SPARK_BENCH_TUTORIAL_BRAIN;
     std::optional<std::filesystem::path> json;
     std::optional<std::filesystem::path> write_large;
-    std::string only; // "", "example", "lif", "noop", "models", "tutorial"
+    std::string only;  // "", "example", "lif", "noop", "models", "tutorial"
+    std::string model; // "": every model of (d); else "lif", "alif" or "adex"
     bool with_learning = false;
     // The per-model bench's "learning" variant: small enough that no model saturates while it is
     // timed (see README.md), large enough that every weight the rule touches changes.
@@ -397,7 +398,7 @@ void usage() {
         << "usage: brain_bench [--example FILE.scfg] [--tutorial FILE.scfg] [--json FILE]\n"
            "                   [--only example|lif|noop|models|tutorial] [--repeats N]\n"
            "                   [--block-seconds S] [--with-learning] [--learning-eta ETA]\n"
-           "                   [--write-large-brain FILE]\n"
+           "                   [--write-large-brain FILE] [--model lif|alif|adex]\n"
            "  times the example brain, a 4,000-neuron LIF brain (2% connectivity), the\n"
            "  runtime's per-module overhead (bench.noop chains), the 4,000-neuron network with\n"
            "  LIF, ALIF and AdEx populations (static and learning) and the tutorial brain on the\n"
@@ -431,6 +432,8 @@ std::optional<arguments> parse(int argc, char** argv) {
             a.with_learning = true;
         } else if (args[i] == "--learning-eta") {
             a.learning_eta = std::stod(value());
+        } else if (args[i] == "--model") {
+            a.model = value();
         } else if (args[i] == "--write-large-brain") {
             a.write_large = value();
         } else if (args[i] == "-h" || args[i] == "--help") {
@@ -544,6 +547,9 @@ int run(const arguments& a) {
                                                   {"alif", "alif_neuron", "zenke_rule"},
                                                   {"adex", "ad_ex_neuron", "hebbian_rule", 24.0}};
         for (const auto& model : models) {
+            if (!a.model.empty() && a.model != model.label) {
+                continue;
+            }
             if (!has_type(registry, model.class_ref)) {
                 std::printf("  NOTE: %s skipped: no loaded plugin offers '%s' (not registered in "
                             "this build)\n",

@@ -110,6 +110,7 @@ public:
 
     // The target trace is exposed post-major (the kernel's orientation) through a staging copy.
     void state(sdk::state_list& s, const population_shape& p) {
+        sync_static_targets();
         staged_target_.resize(target_.size());
         for (std::size_t o = 0; o < n_post_; ++o) {
             for (std::size_t i = 0; i < n_pre_; ++i) {
@@ -134,19 +135,32 @@ public:
 
 private:
     // Static weights: the targets that move (W != 0 or z != 0, found once the weights are
-    // clipped), stepped exactly as the dense loop would; the others stay at 0.
+    // clipped) are stepped exactly as the dense loop would, from compact copies of their z and
+    // (constant) W, so a sparse kernel's few stream through the cache; the others stay at 0.
+    // target_ is brought up to date when the state is read.
     void step_static_targets(const T* w) {
         if (!moving_known_) {
             moving_.clear();
+            moving_z_.clear();
+            moving_w_.clear();
             for (std::size_t at = 0; at < target_.size(); ++at) {
                 if (w[at] != T(0) || target_[at] != T(0)) {
                     moving_.push_back(at);
+                    moving_z_.push_back(target_[at]);
+                    moving_w_.push_back(w[at]);
                 }
             }
             moving_known_ = true;
         }
-        for (const std::size_t at : moving_) {
-            target_[at] = c_.target(target_[at], w[at]);
+        for (std::size_t k = 0; k < moving_z_.size(); ++k) {
+            moving_z_[k] = c_.target(moving_z_[k], moving_w_[k]);
+        }
+    }
+    void sync_static_targets() {
+        if (moving_known_) {
+            for (std::size_t k = 0; k < moving_.size(); ++k) {
+                target_[moving_[k]] = moving_z_[k];
+            }
         }
     }
 
@@ -159,7 +173,10 @@ private:
     std::vector<T> cubed_;       // y[o]^3 of this step
     std::vector<T> target_;      // z, pre-major like the weights
     std::vector<T> staged_target_;
-    std::vector<std::size_t> moving_; // static weights: the targets that move
+    // Static weights: the targets that move, their z and W (target_ is stale while known).
+    std::vector<std::size_t> moving_;
+    std::vector<T> moving_z_;
+    std::vector<T> moving_w_;
     bool moving_known_ = false;
 };
 
