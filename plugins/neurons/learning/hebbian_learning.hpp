@@ -64,6 +64,12 @@ public:
             const T y = post_trace_[o];
             for (std::size_t i = 0; i < net.n_pre; ++i) {
                 const std::size_t at = i * net.n_post + o;
+                if (i + prefetch_distance < net.n_pre) {
+                    // The row is strided by n_post: no hardware prefetcher follows it.
+                    const std::size_t ahead = at + prefetch_distance * net.n_post;
+                    __builtin_prefetch(&w[ahead], 1);
+                    __builtin_prefetch(&net.delays[ahead], 0);
+                }
                 const std::size_t slot = net.slot(at);
                 const bool arrived = net.ring->row(slot)[i] != 0;
                 w[at] = c_.weight(w[at], arrived ? y : T(0), pre_trace_.at(slot, i));
@@ -85,6 +91,7 @@ public:
     void state_loaded() {}
 
 private:
+    static constexpr std::size_t prefetch_distance = 16;
     hebbian_constants<T> c_;
     delayed_trace<T> pre_trace_; // X_i per ring slot (the delayed per-synapse trace)
     std::vector<T> post_trace_;  // y[o]
