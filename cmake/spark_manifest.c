@@ -46,11 +46,21 @@ static void put_string(FILE* out, const char* text) {
     fputc('"', out);
     for (; *c != 0; ++c) {
         switch (*c) {
-        case '"': fputs("\\\"", out); break;
-        case '\\': fputs("\\\\", out); break;
-        case '\n': fputs("\\n", out); break;
-        case '\r': fputs("\\r", out); break;
-        case '\t': fputs("\\t", out); break;
+        case '"':
+            fputs("\\\"", out);
+            break;
+        case '\\':
+            fputs("\\\\", out);
+            break;
+        case '\n':
+            fputs("\\n", out);
+            break;
+        case '\r':
+            fputs("\\r", out);
+            break;
+        case '\t':
+            fputs("\\t", out);
+            break;
         default:
             if (*c < 0x20) {
                 fprintf(out, "\\u%04x", (unsigned)*c);
@@ -68,13 +78,20 @@ static void put_version(FILE* out, spark_version_t v) {
 
 static const char* kind_name(int32_t kind) {
     switch (kind) {
-    case SPARK_KIND_NEURON: return "neuron";
-    case SPARK_KIND_INPUT_INTERFACE: return "input_interface";
-    case SPARK_KIND_OUTPUT_INTERFACE: return "output_interface";
-    case SPARK_KIND_CONTROL_INTERFACE: return "control_interface";
-    case SPARK_KIND_COMPONENT: return "component";
-    case SPARK_KIND_INITIALIZER: return "initializer";
-    default: return "unknown";
+    case SPARK_KIND_NEURON:
+        return "neuron";
+    case SPARK_KIND_INPUT_INTERFACE:
+        return "input_interface";
+    case SPARK_KIND_OUTPUT_INTERFACE:
+        return "output_interface";
+    case SPARK_KIND_CONTROL_INTERFACE:
+        return "control_interface";
+    case SPARK_KIND_COMPONENT:
+        return "component";
+    case SPARK_KIND_INITIALIZER:
+        return "initializer";
+    default:
+        return "unknown";
     }
 }
 
