@@ -16,6 +16,7 @@
 #include "library_loader.hpp"
 #include "module_instance_impl.hpp"
 #include "name_resolution.hpp"
+#include "plugin_manifest_of.hpp"
 #include "search_path.hpp"
 #include "sha256.hpp"
 
@@ -103,7 +104,9 @@ const plugin_info& plugin_registry::impl::load(const std::filesystem::path& file
                                   other->second.string() +
                                   "; remove one of the two files from the search path");
     }
-    // Check every type before keeping any, so that a refused file leaves nothing behind.
+    // Check the manifest and every type before keeping any, so that a refused file leaves nothing
+    // behind.
+    detail::check_manifest(canonical, *plugin->entry, plugin->types);
     std::string collisions;
     std::filesystem::path first_owner;
     for (const auto* type : plugin->types) {
@@ -246,6 +249,36 @@ void plugin_registry::discover() {
             }
         }
     }
+}
+
+std::vector<plugin_manifest>
+plugin_registry::read_manifests(std::vector<load_failure>& problems) const {
+    std::vector<plugin_manifest> manifests;
+    std::set<std::filesystem::path> visited;
+    for (const auto& entry : search_path()) {
+        for (const auto& file : detail::plugin_files_in(entry)) {
+            std::error_code ec;
+            const auto canonical = std::filesystem::canonical(file, ec);
+            if (ec || !visited.insert(canonical).second) {
+                continue;
+            }
+            const auto manifest = manifest_path_of(canonical);
+            if (!std::filesystem::exists(manifest, ec)) {
+                problems.push_back(
+                    {canonical,
+                     "no manifest " + manifest.filename().string() +
+                         " next to it (spark_add_plugin() writes one unless NO_MANIFEST); load "
+                         "it to see its types"});
+                continue;
+            }
+            try {
+                manifests.push_back(read_manifest(manifest));
+            } catch (const manifest_error& e) {
+                problems.push_back({canonical, e.what()});
+            }
+        }
+    }
+    return manifests;
 }
 
 const plugin_info& plugin_registry::load(const std::filesystem::path& file) {

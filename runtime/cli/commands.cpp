@@ -3,6 +3,9 @@
 
 #include <algorithm>
 #include <iostream>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include <spdlog/spdlog.h>
 
@@ -55,8 +58,40 @@ std::string table::render(const std::string& indent) const {
     return text;
 }
 
-int plugins_list(const plugin_sources& sources) {
+namespace {
+
+/// `spark plugins list --manifests`: the same table from the manifests; no library is loaded.
+int list_manifests(const registry::plugin_registry& plugins) {
+    std::vector<registry::load_failure> problems;
+    auto manifests = plugins.read_manifests(problems);
+    std::vector<std::pair<std::string, std::vector<std::string>>> rows_by_id;
+    for (const auto& m : manifests) {
+        const auto library = (m.file.parent_path() / m.library).string();
+        for (const auto& t : m.types) {
+            rows_by_id.push_back(
+                {t.canonical_id(), {t.canonical_id(), t.kind, t.version, t.vendor, library}});
+        }
+    }
+    std::sort(rows_by_id.begin(), rows_by_id.end());
+    table rows;
+    rows.add({"TYPE", "KIND", "VERSION", "VENDOR", "FILE"});
+    for (auto& [id, row] : rows_by_id) {
+        rows.add(std::move(row));
+    }
+    std::cout << rows.render();
+    for (const auto& p : problems) {
+        std::cerr << "spark: " << p.file.string() << ": " << p.message << '\n';
+    }
+    return rows_by_id.empty() && !problems.empty() ? exit_failure : exit_ok;
+}
+
+} // namespace
+
+int plugins_list(const plugin_sources& sources, bool manifests_only) {
     registry::plugin_registry plugins(search_options_of(sources));
+    if (manifests_only) {
+        return list_manifests(plugins);
+    }
     {
         // This command lists the failures itself, below the table; the registry's warning for
         // each would say everything twice. More verbose levels keep the registry's messages.

@@ -26,7 +26,7 @@ struct plugin_sources {
 [[nodiscard]] registry::search_options search_options_of(const plugin_sources& sources);
 
 /// `spark plugins list`: every type (aligned table on stdout), then discovery failures on stderr.
-int plugins_list(const plugin_sources& sources);
+int plugins_list(const plugin_sources& sources, bool manifests_only);
 /// `spark plugins describe NAME`: a type's identity, provenance, config schema and ports.
 int plugins_describe(const plugin_sources& sources, const std::string& name);
 /// `spark plugins check FILE`: every stage of every type of one plugin file.

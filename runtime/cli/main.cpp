@@ -33,6 +33,7 @@ constexpr const char* usage = R"(usage: spark [options] <command>
 
 commands:
   plugins list              every module type found: id, kind, version, vendor, file
+                            (--manifests: from the manifests, without loading any code)
   plugins describe NAME     a type's provenance, config fields and ports (NAME: vendor.class_ref
                             or a bare class_ref offered by one vendor only)
   plugins check FILE        load one plugin file and run each of its types through every
@@ -95,7 +96,11 @@ int run(int argc, char** argv) {
         ("compat",
          po::bool_switch(),
          "run, validate: read the brain file as upstream Spark writes it: a key it does not "
-         "declare is dropped with a warning instead of being an error")        //
+         "declare is dropped with a warning instead of being an error") //
+        ("manifests",
+         po::bool_switch(),
+         "plugins list: read the plugins' manifests (spark-<name>.manifest.json) instead of "
+         "loading their code")                                                 //
         ("dt", po::value<double>(), "raster: the time step in ms (default 1)") //
         ("window",
          po::value<std::string>(),
@@ -164,6 +169,7 @@ int run(int argc, char** argv) {
         {"progress", {"run"}},
         {"no-progress", {"run"}},
         {"compat", {"run", "validate"}},
+        {"manifests", {"plugins"}},
         {"out", {"run", "raster"}},
         {"dt", {"raster"}},
         {"window", {"raster"}},
@@ -278,7 +284,7 @@ int run(int argc, char** argv) {
         if (operands != 0) {
             return usage_error("'plugins list' takes no arguments, got '" + words[2] + "'");
         }
-        return spark::cli::plugins_list(sources);
+        return spark::cli::plugins_list(sources, options["manifests"].as<bool>());
     }
     if (sub == "describe" || sub == "check") {
         const std::string what = sub == "describe" ? "a type name" : "a plugin file";

@@ -42,6 +42,13 @@ public:
     using load_error::load_error;
 };
 
+/// A plugin's manifest (spark-<name>.manifest.json) is unreadable, malformed, or disagrees with
+/// what its library reports; the message names the manifest and the difference.
+class manifest_error : public load_error {
+public:
+    using load_error::load_error;
+};
+
 /// A name did not resolve to exactly one type (unknown, or an ambiguous bare class_ref).
 class resolve_error : public spark::error {
 public:

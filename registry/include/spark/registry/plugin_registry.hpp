@@ -13,6 +13,7 @@
 #include <spark/registry/errors.hpp>
 #include <spark/registry/module_instance.hpp>
 #include <spark/registry/module_type_info.hpp>
+#include <spark/registry/plugin_manifest.hpp>
 
 namespace spark::registry {
 
@@ -51,6 +52,11 @@ public:
     /// Loads one file. Throws load_error / abi_error / collision_error naming the file. Loading
     /// the same canonical file again returns the already loaded plugin.
     const plugin_info& load(const std::filesystem::path& file);
+
+    /// The manifests of the plugin files on the search path, read without loading any code.
+    /// A file without a manifest, or with an unreadable one, goes to `problems` instead.
+    [[nodiscard]] std::vector<plugin_manifest>
+    read_manifests(std::vector<load_failure>& problems) const;
 
     [[nodiscard]] const std::vector<load_failure>& failures() const noexcept;
     [[nodiscard]] std::vector<std::shared_ptr<const plugin_info>> plugins() const;

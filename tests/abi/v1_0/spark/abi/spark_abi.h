@@ -1,0 +1,11 @@
+// SPDX-License-Identifier: Apache-2.0
+// Everything a plain-C plugin needs, in one include.
+#pragma once
+#include "entry.h"
+#include "host.h"
+#include "module.h"
+#include "schema.h"
+#include "services.h"
+#include "status.h"
+#include "types.h"
+#include "version.h"
