@@ -11,6 +11,7 @@
 // Plain C11 that also compiles as C++, so that C-only and C++-only projects can build it; it
 // needs only the ABI headers and the platform's dynamic loader.
 #include <dlfcn.h>
+#include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,15 @@
 #include <spark/abi/spark_abi.h>
 
 #define MANIFEST_FORMAT 1 // the "manifest_version" this writer produces
+
+// Casts that C++ projects with -Wold-style-cast -Werror accept too.
+#ifdef __cplusplus
+#    define VALUE_CAST(type, value) static_cast<type>(value)
+#    define POINTER_CAST(type, value) reinterpret_cast<type>(value)
+#else
+#    define VALUE_CAST(type, value) ((type)(value))
+#    define POINTER_CAST(type, value) ((type)(value))
+#endif
 
 static const char* program = "spark_manifest";
 
@@ -42,7 +52,7 @@ static const void* SPARK_ABI host_get_service(const spark_host_t* self, const ch
 
 /// `text` as a JSON string (quotes, backslashes and control characters escaped; UTF-8 passes).
 static void put_string(FILE* out, const char* text) {
-    const unsigned char* c = (const unsigned char*)(text != NULL ? text : "");
+    const unsigned char* c = POINTER_CAST(const unsigned char*, text != NULL ? text : "");
     fputc('"', out);
     for (; *c != 0; ++c) {
         switch (*c) {
@@ -63,7 +73,7 @@ static void put_string(FILE* out, const char* text) {
             break;
         default:
             if (*c < 0x20) {
-                fprintf(out, "\\u%04x", (unsigned)*c);
+                fprintf(out, "\\u%04x", VALUE_CAST(unsigned, *c));
             } else {
                 fputc(*c, out);
             }
@@ -73,7 +83,7 @@ static void put_string(FILE* out, const char* text) {
 }
 
 static void put_version(FILE* out, spark_version_t v) {
-    fprintf(out, "\"%u.%u.%u\"", (unsigned)v.major, (unsigned)v.minor, (unsigned)v.patch);
+    fprintf(out, "\"%" PRIu32 ".%" PRIu32 ".%" PRIu32 "\"", v.major, v.minor, v.patch);
 }
 
 static const char* kind_name(int32_t kind) {
@@ -143,7 +153,7 @@ static int write_manifest(const char* path,
                           const spark_module_type_t* const* types,
                           uint32_t count) {
     const char* slash = strrchr(library, '/');
-    char* temporary = (char*)malloc(strlen(path) + 8);
+    char* temporary = VALUE_CAST(char*, malloc(strlen(path) + 8));
     FILE* out;
     uint32_t k;
     int failed;
@@ -206,7 +216,7 @@ int main(int argc, char** argv) {
         fprintf(stderr, "%s: cannot load %s: %s\n", program, argv[1], dlerror());
         return 1;
     }
-    entry = (const spark_plugin_entry_t*)dlsym(library, SPARK_PLUGIN_ENTRY_SYMBOL);
+    entry = VALUE_CAST(const spark_plugin_entry_t*, dlsym(library, SPARK_PLUGIN_ENTRY_SYMBOL));
     if (entry == NULL) {
         fprintf(stderr,
                 "%s: %s exports no %s; declare the entry with SPARK_EXPORT\n",
@@ -218,11 +228,11 @@ int main(int argc, char** argv) {
     }
     if (entry->abi_version.major != ours.major) {
         fprintf(stderr,
-                "%s: %s was built against ABI %u.x, these headers are %u.x\n",
+                "%s: %s was built against ABI %" PRIu32 ".x, these headers are %" PRIu32 ".x\n",
                 program,
                 argv[1],
-                (unsigned)entry->abi_version.major,
-                (unsigned)ours.major);
+                entry->abi_version.major,
+                ours.major);
         dlclose(library);
         return 1;
     }

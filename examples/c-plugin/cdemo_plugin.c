@@ -721,6 +721,8 @@ static spark_port_spec_t counter_output_spec(const counter_t* counter) {
     return spec;
 }
 
+/// (num_groups,) floats of the config's dtype: known at create, so promised before build.
+/// [main-thread]
 static spark_status SPARK_ABI counter_contract(spark_module_t* self,
                                                spark_port_spec_t* outputs,
                                                uint32_t count) {
@@ -735,6 +737,8 @@ static spark_status SPARK_ABI counter_contract(spark_module_t* self,
     return SPARK_OK;
 }
 
+/// Checks that the input carries spikes that split into equal groups; allocates the window.
+/// [main-thread], once.
 static spark_status SPARK_ABI counter_build(spark_module_t* self,
                                             const spark_port_spec_t* inputs,
                                             uint32_t input_count,
@@ -818,6 +822,7 @@ static bool counter_output_ok(const counter_t* counter, const spark_buffer_t* ou
            out->data != NULL;
 }
 
+/// Empty window, 0 as the step -1 output. [main-thread], after build. No allocation.
 static spark_status SPARK_ABI counter_reset(spark_module_t* self,
                                             const spark_buffer_t* outputs,
                                             uint32_t output_count) {
@@ -840,6 +845,8 @@ static spark_status SPARK_ABI counter_reset(spark_module_t* self,
     return SPARK_OK;
 }
 
+/// Counts this step's spikes per group into the ring and updates the sums in O(n + groups).
+/// [step-thread]: no allocation, no blocking, never concurrently for one instance.
 static spark_status SPARK_ABI counter_step(spark_module_t* self, const spark_step_context_t* ctx) {
     counter_t* counter = (counter_t*)self->module_data;
     if (!counter->ready) {
@@ -943,6 +950,7 @@ static spark_status SPARK_ABI counter_state_loaded(spark_module_t* self) {
     return SPARK_OK;
 }
 
+/// [main-thread], any state (also after a failed build). Never fails.
 static void SPARK_ABI counter_destroy(spark_module_t* self) {
     counter_t* counter = (counter_t*)self->module_data;
     free(counter->history);

@@ -87,7 +87,7 @@ public:
     stage_recorder(type_check& result, std::vector<std::string_view> names)
         : result_(result), names_(std::move(names)) {}
 
-    void pass() { record(check_outcome::passed, {}); }
+    void pass(std::string note = {}) { record(check_outcome::passed, std::move(note)); }
     void fail(std::string message) { record(check_outcome::failed, std::move(message)); }
     void skip(std::string message) { record(check_outcome::skipped, std::move(message)); }
     void finish(const problems& found) {
@@ -169,6 +169,9 @@ std::vector<spark_port_spec_t> default_inputs(const std::vector<const spark_port
     std::vector<spark_port_spec_t> specs(ports.size());
     for (std::size_t i = 0; i < ports.size(); ++i) {
         const auto& port = *ports[i];
+        if (!port.required) {
+            continue; // optional inputs stay unwired (payload kind 0, no elements), as in a brain
+        }
         specs[i].payload_kind = port.payload_kind;
         specs[i].dtype = spark_payload_dtype(port.payload_kind, config.dtype());
         specs[i].shape = vector_shape(8);
@@ -390,11 +393,110 @@ struct step_io {
     }
 };
 
-module_config default_config(const registry::plugin_registry& registry,
-                             const registry::module_type_info& type,
-                             const check_options& options) {
-    return module_config(
-        registry, type, R"({"seed": )" + std::to_string(options.seed) + "}", type.canonical_id);
+/// The config a type is checked with: its defaults, and a probe value for each required field
+/// (a shape or count of 8, a float 1, false), since a type with required fields has no default
+/// config. With `fill_empty_shapes`, int-array fields whose default is [] get [8] too (components
+/// whose units come from an enclosing neuron). `note` says which fields were probed.
+module_config probe_config(const registry::plugin_registry& registry,
+                           const registry::module_type_info& type,
+                           const check_options& options,
+                           bool fill_empty_shapes,
+                           std::string& note) {
+    std::string json = R"({"seed": )" + std::to_string(options.seed);
+    note.clear();
+    for (std::uint32_t k = 0; k < type.abi->field_count; ++k) {
+        const auto& field = type.abi->fields[k];
+        const bool required = field.default_json == nullptr;
+        const bool empty_shape = fill_empty_shapes && field.type == SPARK_FIELD_INT_ARRAY &&
+                                 field.default_json != nullptr &&
+                                 std::string_view(field.default_json) == "[]";
+        if (!required && !empty_shape) {
+            continue;
+        }
+        std::string value;
+        switch (field.type) {
+        case SPARK_FIELD_INT_ARRAY:
+            value = "[8]";
+            break;
+        case SPARK_FIELD_INT:
+            value = "8";
+            break;
+        case SPARK_FIELD_FLOAT:
+        case SPARK_FIELD_INITIALIZER:
+            value = "1.0";
+            break;
+        case SPARK_FIELD_FLOAT_ARRAY:
+            value = "[1.0]";
+            break;
+        case SPARK_FIELD_BOOL:
+            value = "false";
+            break;
+        default:
+            continue; // strings and configs have no neutral value: the config stage says so
+        }
+        json += ", \"" + std::string(field.name) + "\": " + value;
+        note += (note.empty() ? "probed " : ", ") + std::string(field.name) + " = " + value;
+    }
+    return module_config(registry, type, json + "}", type.canonical_id);
+}
+
+/// Whether a type has int-array fields that default to [] (see probe_config).
+bool has_empty_shape_fields(const registry::module_type_info& type) {
+    for (std::uint32_t k = 0; k < type.abi->field_count; ++k) {
+        const auto& field = type.abi->fields[k];
+        if (field.type == SPARK_FIELD_INT_ARRAY && field.default_json != nullptr &&
+            std::string_view(field.default_json) == "[]") {
+            return true;
+        }
+    }
+    return false;
+}
+
+/// The input shapes tried at build, in order: every any-shape input (8) first (the documented
+/// default), then each combination of (8) and (8, 8) (a kernel-shaped input next to vectors, as
+/// learning rules take), at most 16 combinations.
+std::vector<std::vector<spark_port_spec_t>>
+input_candidates(const std::vector<const spark_port_desc_t*>& ports,
+                 const std::vector<spark_port_spec_t>& base) {
+    std::vector<std::size_t> free;
+    for (std::size_t i = 0; i < ports.size(); ++i) {
+        if (ports[i]->shape_rule == SPARK_SHAPE_ANY && base[i].payload_kind != 0 &&
+            free.size() < 4) {
+            free.push_back(i);
+        }
+    }
+    std::vector<std::vector<spark_port_spec_t>> candidates;
+    for (std::size_t mask = 0; mask < (std::size_t{1} << free.size()); ++mask) {
+        auto specs = base;
+        for (std::size_t b = 0; b < free.size(); ++b) {
+            if ((mask >> b) & 1U) {
+                auto& shape = specs[free[b]].shape;
+                shape.rank = 2;
+                shape.dims[0] = 8;
+                shape.dims[1] = 8;
+            }
+        }
+        candidates.push_back(std::move(specs));
+    }
+    return candidates;
+}
+
+std::string shapes_text(const std::vector<const spark_port_desc_t*>& ports,
+                        const std::vector<spark_port_spec_t>& specs) {
+    std::string text;
+    for (std::size_t i = 0; i < ports.size(); ++i) {
+        text += (i > 0 ? ", " : "") + std::string(ports[i]->name);
+        if (specs[i].payload_kind == 0) {
+            text += " unwired";
+            continue;
+        }
+        text += " (";
+        for (std::uint32_t d = 0; d < specs[i].shape.rank; ++d) {
+            text += (d > 0 ? ", " : "") + std::to_string(specs[i].shape.dims[d]);
+        }
+        text += ")";
+    }
+    return text;
 }
 
 void check_initializer(registry::plugin_registry& registry,
@@ -404,8 +506,9 @@ void check_initializer(registry::plugin_registry& registry,
     stage_recorder stages(result, {"config", "initialize", "deterministic"});
     std::optional<module_config> config;
     try {
-        config.emplace(default_config(registry, type, options));
-        stages.pass();
+        std::string note;
+        config.emplace(probe_config(registry, type, options, false, note));
+        stages.pass(note);
     } catch (const config_error& e) {
         stages.fail(e.what());
         stages.skip_until({}, "the default config is invalid");
@@ -462,9 +565,10 @@ void check_module(registry::plugin_registry& registry,
                            "reset again",
                            "destroy"});
     std::optional<module_config> config;
+    std::string config_note;
     try {
-        config.emplace(default_config(registry, type, options));
-        stages.pass();
+        config.emplace(probe_config(registry, type, options, false, config_note));
+        stages.pass(config_note);
     } catch (const config_error& e) {
         stages.fail(e.what());
         stages.skip_until({}, "the default config is invalid");
@@ -475,9 +579,26 @@ void check_module(registry::plugin_registry& registry,
         instance.emplace(registry.create(type, config->abi(), instance_name));
         stages.pass();
     } catch (const spark::error& e) {
-        stages.fail(e.what());
-        stages.skip_until({}, "create failed");
-        return;
+        // A component whose shape fields default to [] (given by an enclosing neuron) is created
+        // again with [8] there; the stage says so. Otherwise the first failure stands.
+        std::optional<module_config> probed;
+        std::string note;
+        try {
+            if (has_empty_shape_fields(type)) {
+                probed.emplace(probe_config(registry, type, options, true, note));
+                instance.emplace(registry.create(type, probed->abi(), instance_name));
+            }
+        } catch (const spark::error&) {
+            instance.reset();
+        }
+        if (!instance) {
+            stages.fail(e.what());
+            stages.skip_until({}, "create failed");
+            return;
+        }
+        config = std::move(probed);
+        stages.pass("with " + note.substr(std::string("probed ").size()) +
+                    " (the defaults failed: " + e.what() + ")");
     }
     // From here on the instance exists, so the destroy stage always runs.
     const auto destroy = [&] {
@@ -505,14 +626,42 @@ void check_module(registry::plugin_registry& registry,
     std::vector<spark_port_spec_t> output_specs(outputs.size());
     try {
         input_specs = default_inputs(inputs, *config);
-        instance->build(input_specs, output_specs);
-        stages.pass();
     } catch (const std::exception& e) {
         stages.fail(e.what());
         stages.skip_until("destroy", "build failed");
         destroy();
         return;
     }
+    // Build with (8) inputs; when that fails, with the other candidate shapes, each on a fresh
+    // instance (a failed build leaves an instance unusable).
+    std::string build_error;
+    std::size_t chosen = 0;
+    const auto candidates = input_candidates(inputs, input_specs);
+    for (std::size_t c = 0; c < candidates.size(); ++c) {
+        try {
+            if (c > 0) {
+                instance.emplace(registry.create(type, config->abi(), instance_name));
+            }
+            instance->build(candidates[c], output_specs);
+            input_specs = candidates[c];
+            chosen = c;
+            build_error.clear();
+            break;
+        } catch (const spark::error& e) {
+            if (c == 0) {
+                build_error = e.what();
+            }
+        }
+    }
+    if (!build_error.empty()) {
+        stages.fail(build_error);
+        stages.skip_until("destroy", "build failed");
+        destroy();
+        return;
+    }
+    stages.pass(chosen == 0 ? std::string()
+                            : "with inputs " + shapes_text(inputs, input_specs) +
+                                  " (the (8) inputs failed)");
 
     problems spec_problems;
     check_output_specs(

@@ -114,7 +114,7 @@ public:
     }
 
     lif_neuron(const spark::sdk::config_view& cfg, const spark::sdk::instance_info& info)
-        : input_(cfg, info, true),
+        : input_(cfg, info, weights::non_negative),
           decay_e_(static_cast<T>(std::exp(-cfg.dt() / cfg.get<double>("tau_excitatory")))),
           decay_i_(static_cast<T>(std::exp(-cfg.dt() / cfg.get<double>("tau_inhibitory")))),
           dt_over_c_(static_cast<T>(cfg.dt() / cfg.get<double>("capacitance"))),

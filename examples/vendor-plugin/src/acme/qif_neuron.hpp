@@ -82,7 +82,7 @@ public:
     }
 
     qif_neuron(const spark::sdk::config_view& cfg, const spark::sdk::instance_info& info)
-        : input_(cfg, info, false),
+        : input_(cfg, info, weights::any_sign),
           step_scale_(static_cast<T>(cfg.dt() / cfg.get<double>("potential_tau"))),
           curvature_(static_cast<T>(
               1.0 / (cfg.get<double>("potential_critical") - cfg.get<double>("potential_rest")))),

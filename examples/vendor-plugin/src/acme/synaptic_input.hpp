@@ -87,23 +87,27 @@ inline spark::sdk::field_builder& declare_population_fields(spark::sdk::schema& 
     return static_cast<std::size_t>(spark::sdk::element_count(shape));
 }
 
+/// Which weights a kernel may hold (besides being finite).
+enum class weights {
+    any_sign,     // currents: a negative weight flips the presynaptic sign
+    non_negative, // conductance increments
+};
+
 /// A population's synaptic input: the kernel W[o][i] (post-major, W[o * n_pre + i]), the
 /// inhibitory mask, and per step the sums of W over the excitatory and the inhibitory presynaptic
 /// neurons that spiked (bit0), the sign coming from each input's bit1.
 template <typename T>
 class synaptic_input {
 public:
-    /// `non_negative_kernel`: weights must be >= 0 (conductances), else any finite weight.
     synaptic_input(const spark::sdk::config_view& cfg,
                    const spark::sdk::instance_info& info,
-                   bool non_negative_kernel)
+                   weights allowed)
         : host_(info.host), units_(cfg.shape("units")),
           mask_(inhibitory_mask(cfg, count_of(units_))), kernel_init_(cfg, "kernel"),
-          non_negative_(non_negative_kernel) {}
+          non_negative_(allowed == weights::non_negative) {}
 
     [[nodiscard]] const spark_shape_t& units() const noexcept { return units_; }
     [[nodiscard]] std::size_t size() const noexcept { return mask_.size(); }
-    [[nodiscard]] bool inhibitory(std::size_t o) const noexcept { return mask_[o] != 0; }
 
     /// The output spec of every acme population: spikes shaped `units`.
     [[nodiscard]] spark_port_spec_t output_spec() const {

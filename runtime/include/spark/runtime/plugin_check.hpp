@@ -56,8 +56,14 @@ struct check_options {
 ///   config -> create -> contract -> build -> output specs -> reset -> steps (zero inputs)
 ///   -> steps (random inputs) -> state round trip -> reset again -> destroy
 /// and for initializer types: config -> initialize -> deterministic.
+/// Config: the type's defaults, with a probe value for each required field (an int array [8], an
+/// int 8, a float 1, false); a type whose create fails and that has int-array fields defaulting
+/// to [] (units given by an enclosing neuron) is created again with [8] there.
 /// Inputs: float ports in the config's dtype, spikes uint8, int int32, masks uint8; shape (8) for
-/// any-shape ports, the field's value for from-field ones, the named port's for like-port ones.
+/// any-shape ports, the field's value for from-field ones, the named port's for like-port ones;
+/// optional inputs unwired. When build fails, it is tried again on a fresh instance with each
+/// combination of (8) and (8, 8) for the any-shape inputs (a learning rule's kernel input).
+/// Every stage that needed a probe says which in its message.
 /// Outputs must match the port's shape rule and payload, the contract when there is one, be
 /// finite (floats) and in 0..3 (spikes). State round trip: save, step, restore, step again:
 /// both steps' outputs must be bit-identical.
