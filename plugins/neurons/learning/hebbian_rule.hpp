@@ -9,12 +9,16 @@
 
 #include "learning/hebbian_parameters.hpp"
 #include "learning/rule_component.hpp"
+#include "learning/stateless_update.hpp"
 
 namespace spark::neurons {
 
 /// dW[o, i] = eta (y[o] s_pre[i] + s_post[o] x[i]), W >= 0.
 template <typename T>
-class hebbian_update {
+class hebbian_update : public stateless_update<hebbian_constants<T>> {
+    using base = stateless_update<hebbian_constants<T>>;
+    using base::c_;
+
 public:
     using value_type = T;
     static constexpr const char* class_ref = "hebbian_rule";
@@ -25,22 +29,12 @@ public:
 
     static void declare_fields(sdk::schema& s) { declare_hebbian_fields(s); }
 
-    explicit hebbian_update(const sdk::config_view& cfg) : c_(hebbian_constants<T>::from(cfg)) {}
-
-    [[nodiscard]] const hebbian_constants<T>& constants() const noexcept { return c_; }
-    void build(std::size_t /*post_count*/, const spark_shape_t& /*kernel_shape*/) {}
-    void reset() {}
-    void post_spike(std::size_t /*o*/, bool /*spiked*/) {}
+    explicit hebbian_update(const sdk::config_view& cfg) : base(cfg) {}
 
     T weight(std::size_t /*k*/, std::size_t /*o*/, T w, T x, T y, bool pre_spiked, bool post_spiked)
         const {
         return c_.weight(w, pre_spiked ? y : T(0), post_spiked ? x : T(0));
     }
-
-    void state(sdk::state_list& /*s*/) {}
-
-private:
-    hebbian_constants<T> c_;
 };
 
 template <typename T>

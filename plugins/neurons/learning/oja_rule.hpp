@@ -10,6 +10,7 @@
 
 #include "common/component_shapes.hpp"
 #include "learning/rule_component.hpp"
+#include "learning/stateless_update.hpp"
 
 namespace spark::neurons {
 
@@ -55,7 +56,10 @@ struct oja_constants {
 
 /// dW[o, i] = eta (y[o] s_pre[i] - W[o, i] y[o]^2), W >= 0.
 template <typename T>
-class oja_update {
+class oja_update : public stateless_update<oja_constants<T>> {
+    using base = stateless_update<oja_constants<T>>;
+    using base::c_;
+
 public:
     using value_type = T;
     static constexpr const char* class_ref = "oja_rule";
@@ -67,14 +71,10 @@ public:
 
     static void declare_fields(sdk::schema& s) { declare_oja_fields(s); }
 
-    explicit oja_update(const sdk::config_view& cfg) : c_(oja_constants<T>::from(cfg)) {}
+    explicit oja_update(const sdk::config_view& cfg) : base(cfg) {}
 
-    [[nodiscard]] const oja_constants<T>& constants() const noexcept { return c_; }
     /// With eta = 0 no weight changes after the first clip.
     [[nodiscard]] bool plastic() const noexcept { return c_.eta != T(0); }
-    void build(std::size_t /*post_count*/, const spark_shape_t& /*kernel_shape*/) {}
-    void reset() {}
-    void post_spike(std::size_t /*o*/, bool /*spiked*/) {}
 
     T weight(std::size_t /*k*/,
              std::size_t /*o*/,
@@ -85,11 +85,6 @@ public:
              bool /*post_spiked*/) const {
         return c_.weight(w, pre_spiked ? y : T(0), y);
     }
-
-    void state(sdk::state_list& /*s*/) {}
-
-private:
-    oja_constants<T> c_;
 };
 
 template <typename T>

@@ -19,6 +19,7 @@
 
 #include "common/component_shapes.hpp"
 #include "learning/rule_component.hpp"
+#include "learning/stateless_update.hpp"
 
 namespace spark::neurons {
 
@@ -101,7 +102,10 @@ struct quadruplet_constants {
 
 /// QuadrupletRule as intended (section 6.4), with m from the `modulation` port.
 template <typename T>
-class quadruplet_update {
+class quadruplet_update : public stateless_update<quadruplet_constants<T>> {
+    using base = stateless_update<quadruplet_constants<T>>;
+    using base::c_;
+
 public:
     using value_type = T;
     static constexpr const char* class_ref = "quadruplet_rule";
@@ -113,14 +117,9 @@ public:
 
     static void declare_fields(sdk::schema& s) { declare_quadruplet_fields(s); }
 
-    explicit quadruplet_update(const sdk::config_view& cfg)
-        : c_(quadruplet_constants<T>::from(cfg)) {}
+    explicit quadruplet_update(const sdk::config_view& cfg) : base(cfg) {}
 
-    [[nodiscard]] const quadruplet_constants<T>& constants() const noexcept { return c_; }
     [[nodiscard]] bool plastic() const noexcept { return c_.eta != T(0); }
-    void build(std::size_t /*post_count*/, const spark_shape_t& /*kernel_shape*/) {}
-    void reset() {}
-    void post_spike(std::size_t /*o*/, bool /*spiked*/) {}
 
     T weight(std::size_t /*k*/,
              std::size_t /*o*/,
@@ -132,11 +131,6 @@ public:
              T m) const {
         return c_.weight(w, x, y, pre_spiked, post_spiked, m);
     }
-
-    void state(sdk::state_list& /*s*/) {}
-
-private:
-    quadruplet_constants<T> c_;
 };
 
 template <typename T>

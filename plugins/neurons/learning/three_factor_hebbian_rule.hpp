@@ -12,6 +12,7 @@
 
 #include "common/component_shapes.hpp"
 #include "learning/rule_component.hpp"
+#include "learning/stateless_update.hpp"
 
 namespace spark::neurons {
 
@@ -67,7 +68,10 @@ struct three_factor_constants {
 /// dW[o, i] = gamma r (y[o] s_pre[i] + s_post[o] x[i]), W >= 0; r from the `reward` port (one
 /// value, or one per postsynaptic neuron).
 template <typename T>
-class three_factor_update {
+class three_factor_update : public stateless_update<three_factor_constants<T>> {
+    using base = stateless_update<three_factor_constants<T>>;
+    using base::c_;
+
 public:
     using value_type = T;
     static constexpr const char* class_ref = "three_factor_hebbian_rule";
@@ -79,14 +83,9 @@ public:
 
     static void declare_fields(sdk::schema& s) { declare_three_factor_fields(s); }
 
-    explicit three_factor_update(const sdk::config_view& cfg)
-        : c_(three_factor_constants<T>::from(cfg)) {}
+    explicit three_factor_update(const sdk::config_view& cfg) : base(cfg) {}
 
-    [[nodiscard]] const three_factor_constants<T>& constants() const noexcept { return c_; }
     [[nodiscard]] bool plastic() const noexcept { return c_.gamma != T(0); }
-    void build(std::size_t /*post_count*/, const spark_shape_t& /*kernel_shape*/) {}
-    void reset() {}
-    void post_spike(std::size_t /*o*/, bool /*spiked*/) {}
 
     T weight(std::size_t /*k*/,
              std::size_t /*o*/,
@@ -98,11 +97,6 @@ public:
              T reward) const {
         return c_.weight(w, pre_spiked ? y : T(0), post_spiked ? x : T(0), reward);
     }
-
-    void state(sdk::state_list& /*s*/) {}
-
-private:
-    three_factor_constants<T> c_;
 };
 
 template <typename T>
