@@ -189,4 +189,38 @@ struct running_module {
     }
 };
 
+/// A standalone learning rule `type` on `n_post` x `n_pre` synapses (pre_spikes per presynaptic
+/// neuron, or per synapse when `async`) whose kernel output is fed back as the next step's
+/// current_kernel, as a neuron (and a Brain loop) does; every weight starts at `k0`.
+template <typename T>
+struct learning_loop : running_module {
+    learning_loop(models_fixture& f,
+                  std::string_view type,
+                  const std::string& overrides,
+                  std::uint32_t n_post,
+                  std::uint32_t n_pre,
+                  bool async,
+                  T k0)
+        : running_module(f,
+                         type,
+                         overrides,
+                         {async ? port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {n_post, n_pre})
+                                : port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {n_pre}),
+                          port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {n_post}),
+                          port(SPARK_PAYLOAD_FLOAT,
+                               sizeof(T) == 8 ? SPARK_DTYPE_F64 : SPARK_DTYPE_F32,
+                               {n_post, n_pre})},
+                         1) {
+        for (auto& w : in<T>(2)) {
+            w = k0;
+        }
+    }
+    /// One step, then the learned kernel becomes the next step's input.
+    void learn(std::uint64_t k) {
+        step(k);
+        const auto w = out<T>(0);
+        std::copy(w.begin(), w.end(), in<T>(2).begin());
+    }
+};
+
 } // namespace spark::test

@@ -15,41 +15,11 @@
 
 #include "models_fixture.hpp"
 
+using spark::test::learning_loop;
 using spark::test::port;
 using spark::test::running_module;
 
 namespace {
-
-/// A rule on `n_post` x `n_pre` synapses whose kernel output is fed back as the next step's
-/// current_kernel, as lif_neuron (and a Brain loop) does.
-template <typename T>
-struct learning_loop : running_module {
-    learning_loop(spark::test::models_fixture& f,
-                  const std::string& overrides,
-                  std::uint32_t n_post,
-                  std::uint32_t n_pre,
-                  bool async,
-                  T k0)
-        : running_module(f,
-                         "hebbian_rule",
-                         overrides,
-                         {async ? port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {n_post, n_pre})
-                                : port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {n_pre}),
-                          port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {n_post}),
-                          port(SPARK_PAYLOAD_FLOAT,
-                               sizeof(T) == 8 ? SPARK_DTYPE_F64 : SPARK_DTYPE_F32,
-                               {n_post, n_pre})},
-                         1) {
-        for (auto& w : in<T>(2)) {
-            w = k0;
-        }
-    }
-    void learn(std::uint64_t k) {
-        step(k);
-        const auto w = out<T>(0);
-        std::copy(w.begin(), w.end(), in<T>(2).begin());
-    }
-};
 
 struct protocol {
     const char* name;
@@ -79,6 +49,7 @@ void run_s4a(spark::test::models_fixture& f, const char* dtype, double tolerance
         for (const auto& p : s4a_protocols) {
             BOOST_TEST_CONTEXT("eta " << eta << ", " << p.name) {
                 learning_loop<T> m(f,
+                                   "hebbian_rule",
                                    std::string(R"({"dtype": ")") + dtype + R"(", "eta": )" +
                                        (eta == 0.1 ? "0.1" : "0.01") + "}",
                                    1,
@@ -114,7 +85,7 @@ BOOST_AUTO_TEST_CASE(s4a_float32_matches_the_golden_kernel) {
 }
 
 BOOST_AUTO_TEST_CASE(the_output_kernel_has_the_input_kernels_spec) {
-    learning_loop<float> m(*this, "{}", 3, 4, false, 0.5F);
+    learning_loop<float> m(*this, "hebbian_rule", "{}", 3, 4, false, 0.5F);
     const auto& s = m.out_specs[0];
     BOOST_TEST(s.payload_kind == SPARK_PAYLOAD_FLOAT);
     BOOST_TEST(s.dtype == SPARK_DTYPE_F32);
@@ -129,7 +100,7 @@ BOOST_AUTO_TEST_CASE(async_spikes_give_each_synapse_its_own_presynaptic_trace) {
     // both end at 0.503894003915357 after step 5 (eta 0.1). The pre spike of synapse (1, 0) is
     // inhibitory (bit1): the rule reads unsigned spikes, so it potentiates all the same.
     learning_loop<double> m(
-        *this, R"({"dtype": "float64", "async_spikes": true})", 2, 1, true, 0.5);
+        *this, "hebbian_rule", R"({"dtype": "float64", "async_spikes": true})", 2, 1, true, 0.5);
     for (int k = 0; k < 10; ++k) {
         auto pre = m.in<std::uint8_t>(0);
         auto post = m.in<std::uint8_t>(1);
@@ -149,7 +120,7 @@ BOOST_AUTO_TEST_CASE(async_spikes_give_each_synapse_its_own_presynaptic_trace) {
 BOOST_AUTO_TEST_CASE(sync_spikes_form_the_outer_product_of_post_and_pre) {
     // 2 post x 2 pre, sync: pre 0 fires at 0, post 1 fires at 5. Only W[1][0] changes (by
     // eta e^-0.25 / 20, S4a); W[0][*] sees no post spike, W[1][1] no pre spike.
-    learning_loop<double> m(*this, R"({"dtype": "float64"})", 2, 2, false, 0.5);
+    learning_loop<double> m(*this, "hebbian_rule", R"({"dtype": "float64"})", 2, 2, false, 0.5);
     for (int k = 0; k < 8; ++k) {
         m.in<std::uint8_t>(0)[0] = k == 0 ? 1 : 0;
         m.in<std::uint8_t>(0)[1] = 0;
@@ -166,7 +137,7 @@ BOOST_AUTO_TEST_CASE(sync_spikes_form_the_outer_product_of_post_and_pre) {
 
 BOOST_AUTO_TEST_CASE(weights_are_clipped_at_zero) {
     // W <- max(0, W + dt dW): a negative kernel entry becomes 0 on the first step, even silent.
-    learning_loop<double> m(*this, R"({"dtype": "float64"})", 1, 2, false, -1.0);
+    learning_loop<double> m(*this, "hebbian_rule", R"({"dtype": "float64"})", 1, 2, false, -1.0);
     m.in<double>(2)[1] = 0.25;
     m.learn(0);
     BOOST_TEST(m.out<double>(0)[0] == 0.0);
@@ -175,7 +146,7 @@ BOOST_AUTO_TEST_CASE(weights_are_clipped_at_zero) {
 
 BOOST_AUTO_TEST_CASE(reset_clears_both_traces) {
     // pre@0, then reset, then post@5 alone: no pre trace is left, so K stays 0.5.
-    learning_loop<double> m(*this, R"({"dtype": "float64"})", 1, 1, false, 0.5);
+    learning_loop<double> m(*this, "hebbian_rule", R"({"dtype": "float64"})", 1, 1, false, 0.5);
     m.in<std::uint8_t>(0)[0] = 1;
     m.learn(0);
     m.reset();
@@ -188,7 +159,7 @@ BOOST_AUTO_TEST_CASE(reset_clears_both_traces) {
 }
 
 BOOST_AUTO_TEST_CASE(state_round_trip_resumes_the_same_kernel) {
-    learning_loop<double> m(*this, R"({"dtype": "float64"})", 1, 1, false, 0.5);
+    learning_loop<double> m(*this, "hebbian_rule", R"({"dtype": "float64"})", 1, 1, false, 0.5);
     m.in<std::uint8_t>(0)[0] = 1;
     m.learn(0);
     m.in<std::uint8_t>(0)[0] = 0;

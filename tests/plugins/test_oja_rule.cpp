@@ -16,6 +16,7 @@
 
 #include "models_fixture.hpp"
 
+using spark::test::learning_loop;
 using spark::test::port;
 using spark::test::running_module;
 
@@ -24,37 +25,6 @@ namespace {
 std::string str(const char* s) {
     return s != nullptr ? s : "<null>";
 }
-
-/// A rule on `n_post` x `n_pre` synapses whose kernel output is fed back as the next step's
-/// current_kernel, as a neuron (and a Brain loop) does.
-template <typename T>
-struct learning_loop : running_module {
-    learning_loop(spark::test::models_fixture& f,
-                  const std::string& overrides,
-                  std::uint32_t n_post,
-                  std::uint32_t n_pre,
-                  bool async,
-                  T k0)
-        : running_module(f,
-                         "oja_rule",
-                         overrides,
-                         {async ? port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {n_post, n_pre})
-                                : port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {n_pre}),
-                          port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {n_post}),
-                          port(SPARK_PAYLOAD_FLOAT,
-                               sizeof(T) == 8 ? SPARK_DTYPE_F64 : SPARK_DTYPE_F32,
-                               {n_post, n_pre})},
-                         1) {
-        for (auto& w : in<T>(2)) {
-            w = k0;
-        }
-    }
-    void learn(std::uint64_t k) {
-        step(k);
-        const auto w = out<T>(0);
-        std::copy(w.begin(), w.end(), in<T>(2).begin());
-    }
-};
 
 struct protocol {
     const char* name;
@@ -137,7 +107,7 @@ void run_s4b(spark::test::models_fixture& f,
         const auto& p = s4b_protocols[n];
         BOOST_TEST_CONTEXT(p.name) {
             learning_loop<T> m(
-                f, std::string(R"({"dtype": ")") + dtype + "\"}", 1, 1, false, T(0.5));
+                f, "oja_rule", std::string(R"({"dtype": ")") + dtype + "\"}", 1, 1, false, T(0.5));
             for (int k = 0; k < 10; ++k) {
                 m.template in<std::uint8_t>(0)[0] = k == p.pre_at ? 1 : 0;
                 m.template in<std::uint8_t>(1)[0] = k == p.post_at ? 1 : 0;
@@ -193,7 +163,7 @@ BOOST_AUTO_TEST_CASE(async_spikes_give_each_synapse_its_own_presynaptic_spike) {
     // 2 post x 1 pre, per-synapse pre spikes: synapse (0, 0) runs S4b's "pre@0, post@5", synapse
     // (1, 0) "post@0, pre@5" with an inhibitory (bit1) pre spike, which counts like any other.
     learning_loop<double> m(
-        *this, R"({"dtype": "float64", "async_spikes": true})", 2, 1, true, 0.5);
+        *this, "oja_rule", R"({"dtype": "float64", "async_spikes": true})", 2, 1, true, 0.5);
     for (int k = 0; k < 10; ++k) {
         auto pre = m.in<std::uint8_t>(0);
         auto post = m.in<std::uint8_t>(1);
@@ -213,7 +183,7 @@ BOOST_AUTO_TEST_CASE(async_spikes_give_each_synapse_its_own_presynaptic_spike) {
 BOOST_AUTO_TEST_CASE(the_decay_acts_on_every_synapse_of_a_neuron_with_a_post_trace) {
     // 2 post x 3 pre, sync, K0 0.5, post 0 fires at 0 and no pre neuron ever fires: every synapse
     // of post 0 follows S4b's "post@0, pre@5" up to step 4 (W y^2 decay only); post 1's stay.
-    learning_loop<double> m(*this, R"({"dtype": "float64"})", 2, 3, false, 0.5);
+    learning_loop<double> m(*this, "oja_rule", R"({"dtype": "float64"})", 2, 3, false, 0.5);
     for (int k = 0; k < 5; ++k) {
         m.in<std::uint8_t>(1)[0] = k == 0 ? 1 : 0;
         m.learn(static_cast<std::uint64_t>(k));
@@ -227,7 +197,7 @@ BOOST_AUTO_TEST_CASE(the_decay_acts_on_every_synapse_of_a_neuron_with_a_post_tra
 
 BOOST_AUTO_TEST_CASE(weights_are_clipped_at_zero) {
     // W <- max(0, W + dt dW): a negative kernel entry becomes 0 on the first step, even silent.
-    learning_loop<double> m(*this, R"({"dtype": "float64"})", 1, 2, false, -1.0);
+    learning_loop<double> m(*this, "oja_rule", R"({"dtype": "float64"})", 1, 2, false, -1.0);
     m.in<double>(2)[1] = 0.25;
     m.learn(0);
     BOOST_TEST(m.out<double>(0)[0] == 0.0);
@@ -235,7 +205,7 @@ BOOST_AUTO_TEST_CASE(weights_are_clipped_at_zero) {
 }
 
 BOOST_AUTO_TEST_CASE(only_the_post_trace_is_state_and_reset_clears_it) {
-    learning_loop<double> m(*this, R"({"dtype": "float64"})", 1, 1, false, 0.5);
+    learning_loop<double> m(*this, "oja_rule", R"({"dtype": "float64"})", 1, 1, false, 0.5);
     std::vector<std::string> names;
     for (const auto& a : m.instance.state()) {
         names.emplace_back(a.name);
@@ -256,7 +226,7 @@ BOOST_AUTO_TEST_CASE(only_the_post_trace_is_state_and_reset_clears_it) {
 }
 
 BOOST_AUTO_TEST_CASE(state_round_trip_resumes_the_same_kernel) {
-    learning_loop<double> m(*this, R"({"dtype": "float64"})", 1, 1, false, 0.5);
+    learning_loop<double> m(*this, "oja_rule", R"({"dtype": "float64"})", 1, 1, false, 0.5);
     m.in<std::uint8_t>(1)[0] = 1;
     m.learn(0); // post@0
     m.in<std::uint8_t>(1)[0] = 0;

@@ -15,6 +15,7 @@
 
 #include "models_fixture.hpp"
 
+using spark::test::learning_loop;
 using spark::test::port;
 using spark::test::running_module;
 
@@ -23,37 +24,6 @@ namespace {
 std::string str(const char* s) {
     return s != nullptr ? s : "<null>";
 }
-
-/// A rule on `n_post` x `n_pre` synapses whose kernel output is fed back as the next step's
-/// current_kernel, as a neuron (and a Brain loop) does.
-template <typename T>
-struct learning_loop : running_module {
-    learning_loop(spark::test::models_fixture& f,
-                  const std::string& overrides,
-                  std::uint32_t n_post,
-                  std::uint32_t n_pre,
-                  bool async,
-                  T k0)
-        : running_module(f,
-                         "zenke_rule",
-                         overrides,
-                         {async ? port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {n_post, n_pre})
-                                : port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {n_pre}),
-                          port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {n_post}),
-                          port(SPARK_PAYLOAD_FLOAT,
-                               sizeof(T) == 8 ? SPARK_DTYPE_F64 : SPARK_DTYPE_F32,
-                               {n_post, n_pre})},
-                         1) {
-        for (auto& w : in<T>(2)) {
-            w = k0;
-        }
-    }
-    void learn(std::uint64_t k) {
-        step(k);
-        const auto w = out<T>(0);
-        std::copy(w.begin(), w.end(), in<T>(2).begin());
-    }
-};
 
 struct protocol {
     const char* name;
@@ -199,8 +169,13 @@ void run_s4c(spark::test::models_fixture& f,
     for (std::size_t n = 0; n < 3; ++n) {
         const auto& p = s4c_protocols[n];
         BOOST_TEST_CONTEXT(p.name) {
-            learning_loop<T> m(
-                f, std::string(R"({"dtype": ")") + dtype + "\"}", 1, 1, false, T(0.5));
+            learning_loop<T> m(f,
+                               "zenke_rule",
+                               std::string(R"({"dtype": ")") + dtype + "\"}",
+                               1,
+                               1,
+                               false,
+                               T(0.5));
             for (int k = 0; k < 10; ++k) {
                 m.template in<std::uint8_t>(0)[0] = k == p.pre_at ? 1 : 0;
                 m.template in<std::uint8_t>(1)[0] = k == p.post_at ? 1 : 0;
@@ -281,7 +256,7 @@ BOOST_AUTO_TEST_CASE(s4c_float32_matches_the_golden_kernel_and_target) {
 BOOST_AUTO_TEST_CASE(each_presynaptic_spike_adds_eta_d_to_all_its_synapses) {
     // S4c's transmitter-induced term (spec: "each pre spike adds 0.1"): 3 post x 2 pre, sync,
     // pre 0 fires once, no post spike: W[*][0] = 0.5 + 0.1 - eta * y * 0 = 0.6; W[*][1] stays.
-    learning_loop<double> m(*this, R"({"dtype": "float64"})", 3, 2, false, 0.5);
+    learning_loop<double> m(*this, "zenke_rule", R"({"dtype": "float64"})", 3, 2, false, 0.5);
     m.in<std::uint8_t>(0)[0] = 1;
     m.learn(0);
     const auto w = m.out<double>(0);
@@ -296,7 +271,7 @@ BOOST_AUTO_TEST_CASE(async_spikes_give_each_synapse_its_own_presynaptic_trace) {
     // synapse (1, 0) "post@0, pre@5"; the latter's pre spikes are inhibitory (bit1), which the
     // rule ignores (unsigned spikes).
     learning_loop<double> m(
-        *this, R"({"dtype": "float64", "async_spikes": true})", 2, 1, true, 0.5);
+        *this, "zenke_rule", R"({"dtype": "float64", "async_spikes": true})", 2, 1, true, 0.5);
     for (int k = 0; k < 10; ++k) {
         auto pre = m.in<std::uint8_t>(0);
         auto post = m.in<std::uint8_t>(1);
@@ -317,7 +292,7 @@ BOOST_AUTO_TEST_CASE(async_spikes_give_each_synapse_its_own_presynaptic_trace) {
 
 BOOST_AUTO_TEST_CASE(weights_are_clipped_at_zero) {
     // b = -1 dominates: with no trace, a negative kernel entry becomes 0 on the first step.
-    learning_loop<double> m(*this, R"({"dtype": "float64"})", 1, 2, false, -1.0);
+    learning_loop<double> m(*this, "zenke_rule", R"({"dtype": "float64"})", 1, 2, false, -1.0);
     m.in<double>(2)[1] = 0.25;
     m.learn(0);
     BOOST_TEST(m.out<double>(0)[0] == 0.0);
@@ -325,7 +300,7 @@ BOOST_AUTO_TEST_CASE(weights_are_clipped_at_zero) {
 }
 
 BOOST_AUTO_TEST_CASE(reset_clears_every_trace) {
-    learning_loop<double> m(*this, R"({"dtype": "float64"})", 1, 1, false, 0.5);
+    learning_loop<double> m(*this, "zenke_rule", R"({"dtype": "float64"})", 1, 1, false, 0.5);
     m.in<std::uint8_t>(0)[0] = 1;
     m.in<std::uint8_t>(1)[0] = 1;
     m.learn(0);
@@ -344,7 +319,7 @@ BOOST_AUTO_TEST_CASE(reset_clears_every_trace) {
 }
 
 BOOST_AUTO_TEST_CASE(state_round_trip_resumes_the_same_kernel_and_target) {
-    learning_loop<double> m(*this, R"({"dtype": "float64"})", 1, 1, false, 0.5);
+    learning_loop<double> m(*this, "zenke_rule", R"({"dtype": "float64"})", 1, 1, false, 0.5);
     m.in<std::uint8_t>(1)[0] = 1;
     m.learn(0); // post@0
     m.in<std::uint8_t>(1)[0] = 0;
