@@ -187,12 +187,4 @@ BOOST_AUTO_TEST_CASE(the_frozen_initializer_fills_through_the_live_host) {
                boost::test_tools::per_element());
 }
 
-BOOST_AUTO_TEST_CASE(the_installed_cli_checks_every_c_plugin_type) {
-    for (const auto& file : {spark::test::cdemo_dir / "spark-cdemo.so",
-                             spark::test::frozen_dir / "spark-frozen_abi.so"}) {
-        const auto result = spark::test::installed_spark({"plugins", "check", file.string()});
-        BOOST_TEST(spark::test::contains(result.out, " checked, 0 failures"), result.out);
-    }
-}
-
 BOOST_AUTO_TEST_SUITE_END()

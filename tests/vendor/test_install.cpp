@@ -88,4 +88,26 @@ BOOST_AUTO_TEST_CASE(the_embed_example_runs_a_brain_with_the_installed_runtime) 
     BOOST_TEST(std::stod(result.out.substr(at + 21)) > 0.0, result.out);
 }
 
+BOOST_AUTO_TEST_CASE(the_installed_cli_passes_every_type_of_every_vendor_plugin) {
+    // `spark plugins check` as the guide tells a vendor to run it, on each plugin built against
+    // the install (acme's neurons need `units`, which check probes with [8]).
+    for (const auto& file : {spark::test::acme_dir / "spark-acme.so",
+                             spark::test::cdemo_dir / "spark-cdemo.so",
+                             spark::test::frozen_dir / "spark-frozen_abi.so"}) {
+        const auto result = installed_spark({"plugins", "check", file.string()});
+        BOOST_TEST(contains(result.out, " checked, 0 failures"), result.out);
+    }
+    const auto acme =
+        installed_spark({"plugins", "check", (spark::test::acme_dir / "spark-acme.so").string()});
+    BOOST_TEST(contains(acme.out, "3 types checked, 0 failures"), acme.out);
+}
+
+BOOST_AUTO_TEST_CASE(manifests_of_vendor_plugins_list_their_types_without_loading) {
+    const auto result = installed_spark(
+        {"--plugin-path", spark::test::acme_dir.string(), "plugins", "list", "--manifests"});
+    BOOST_TEST(contains(result.out, "acme.qif_neuron"), result.out);
+    BOOST_TEST(contains(result.out, "acme.lif_neuron"), result.out);
+    BOOST_TEST(contains(result.out, "spark.lif_neuron"), result.out);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
