@@ -82,8 +82,9 @@ private:
     [[noreturn]] void fail(const std::string& what) const {
         throw manifest_error(file_,
                              "plugin manifest " + file_.string() + " " + what +
-                                 "; rebuild the plugin with spark_add_plugin() to write it again, "
-                                 "or delete the file");
+                                 "; relink the plugin (spark_add_plugin() writes the manifest "
+                                 "whenever it links the library, e.g. cmake --build <dir> "
+                                 "--clean-first), or delete the file");
     }
     const json::object& object(const json::value& v, const std::string& where) const {
         if (!v.is_object()) {
@@ -257,8 +258,10 @@ void check_manifest(const std::filesystem::path& library,
                              file.string() + " disagrees with the library (" +
                              std::to_string(differences.size()) + " difference" +
                              (differences.size() == 1 ? "" : "s") + "):" + list +
-                             "\n  the manifest is stale or belongs to another build; rebuild the "
-                             "plugin with spark_add_plugin() to write it again, or delete it");
+                             "\n  the manifest is stale or belongs to another build: relink the "
+                             "plugin (spark_add_plugin() writes the manifest whenever it links the "
+                             "library, e.g. cmake --build <dir> --clean-first), or delete the "
+                             "manifest");
 }
 
 } // namespace detail

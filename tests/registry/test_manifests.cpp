@@ -140,8 +140,9 @@ BOOST_AUTO_TEST_CASE(a_manifest_that_disagrees_is_refused_with_every_difference)
                         "manifest"),
                message);
     BOOST_TEST(contains(message,
-                        "rebuild the plugin with spark_add_plugin() to write it again, "
-                        "or delete it"),
+                        "the manifest is stale or belongs to another build: relink the plugin "
+                        "(spark_add_plugin() writes the manifest whenever it links the library, "
+                        "e.g. cmake --build <dir> --clean-first), or delete the manifest"),
                message);
     // Nothing of the refused library stays: no plugin, no type, not even the file mapped.
     BOOST_TEST(registry.plugins().empty());

@@ -556,20 +556,24 @@ private:
             field.type == SPARK_FIELD_CONFIG && (field.flags & SPARK_FIELD_NULLABLE) != 0;
         const registry::module_type_info* chosen = nullptr;
         std::vector<layer> collected;
-        std::optional<double> number;
+        // The latest candidate was a number (initializer fields). Plain values rather than
+        // std::optional: GCC 12 at -O2 warns (falsely) that the optionals may be uninitialized.
+        bool has_number = false;
+        double number = 0.0;
         // The latest candidate was null for a nullable field: none, unless an object follows.
-        std::optional<candidate> none;
+        const candidate* none = nullptr;
         for (const auto& given : candidates) {
             if (initializer && given.value->is_number()) {
                 // A number replaces whatever object came before it, and vice versa.
-                number = as_float(*given.value);
+                number = as_float(*given.value).value_or(0.0); // a JSON number always converts
+                has_number = true;
                 chosen = nullptr;
                 collected.clear();
                 continue;
             }
             if (nullable && given.value->is_null()) {
                 // None replaces whatever config came before it.
-                none = given;
+                none = &given;
                 chosen = nullptr;
                 collected.clear();
                 continue;
@@ -605,8 +609,8 @@ private:
                     chosen = resolved;
                 }
             }
-            number.reset();
-            if (none && chosen == nullptr) {
+            has_number = false;
+            if (none != nullptr && chosen == nullptr) {
                 // An object without "__class_ref__" over none: there is no type to fill in.
                 if (partial_) {
                     return false; // a draft may leave the type to choose later
@@ -619,15 +623,15 @@ private:
                           schema_note(given.from_schema, type));
                 return false;
             }
-            none.reset();
+            none = nullptr;
             collected.push_back({&object, given.from_schema});
         }
-        if (number) {
+        if (has_number) {
             value.type = SPARK_FIELD_FLOAT;
-            value.f = *number;
+            value.f = number;
             return true;
         }
-        if (none) {
+        if (none != nullptr) {
             value.type = SPARK_FIELD_CONFIG; // holding none: config stays NULL, slot.nested empty
             return true;
         }

@@ -42,7 +42,10 @@ std::string array_text(const T* items, std::uint32_t count, Format format) {
         parts.emplace_back("...");
         parts.push_back(format(items[count - 1]));
     }
-    std::string text = "[" + detail::join(parts, ", ") + "]";
+    // Appended, not "[" + ...: GCC 12 at -O2 warns (falsely, -Wrestrict) on const char* + string&&.
+    std::string text = "[";
+    text += detail::join(parts, ", ");
+    text += ']';
     if (shorten) {
         text += " (" + detail::elements(count) + ")";
     }
@@ -58,7 +61,7 @@ std::string value_text(const spark_value_t& value) {
     case SPARK_FIELD_FLOAT:
         return detail::format_number(value.f);
     case SPARK_FIELD_STRING:
-        return "\"" + std::string(value.s) + "\"";
+        return std::string(1, '"').append(value.s).append(1, '"');
     case SPARK_FIELD_INT_ARRAY:
         return array_text(
             value.ints, value.count, [](std::int64_t x) { return std::to_string(x); });
