@@ -98,6 +98,7 @@ struct spike_counter {
     std::string port;
     std::string type_id;
     std::uint64_t units = 0;
+    std::string units_text; // "512", or the shape "4x128" for a port of rank > 1
     std::uint64_t spikes = 0;
 };
 
@@ -296,6 +297,14 @@ int run_brain(const plugin_sources& sources, const run_request& request) {
         spike_counter counter;
         counter.module = module;
         counter.units = view.count;
+        counter.units_text = std::to_string(view.count);
+        if (view.spec.shape.rank > 1) {
+            std::string dims;
+            for (std::uint32_t d = 0; d < view.spec.shape.rank; ++d) {
+                dims += (d > 0 ? "x" : "") + std::to_string(view.spec.shape.dims[d]);
+            }
+            counter.units_text = dims;
+        }
         for (const auto& m : brain->modules()) {
             if (m.name == module) {
                 counter.type_id = m.type->canonical_id;
@@ -491,7 +500,7 @@ int run_brain(const plugin_sources& sources, const run_request& request) {
             rows.add(
                 {c.module,
                  c.type_id,
-                 std::to_string(c.units),
+                 c.units_text,
                  std::to_string(c.spikes),
                  fixed(denominator > 0 ? static_cast<double>(c.spikes) / denominator : 0.0, 2)});
         }

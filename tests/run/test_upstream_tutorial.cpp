@@ -109,7 +109,7 @@ BOOST_AUTO_TEST_CASE(it_runs_with_upstreams_shapes_and_every_population_fires) {
     BOOST_TEST_REQUIRE(result.exit_code == 0, result.err);
     // Shapes in the brain (spec core §2.5): spikes (4, 128), populations (256,) and (64,).
     const std::vector<std::pair<std::string, std::string>> units = {
-        {"spiker", "512"}, {"A_ex", "256"}, {"A_in", "64"}, {"B_ex", "256"}, {"B_in", "64"}};
+        {"spiker", "4x128"}, {"A_ex", "256"}, {"A_in", "64"}, {"B_ex", "256"}, {"B_in", "64"}};
     for (const auto& [module, count] : units) {
         const auto words = words_of(line_starting(result.out, module + " "));
         BOOST_TEST_REQUIRE(words.size() == 5U, result.out);
