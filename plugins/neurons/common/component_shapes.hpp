@@ -70,4 +70,11 @@ template <typename T>
     return static_cast<T>(std::exp(static_cast<double>(exponent)));
 }
 
+/// One step of upstream's spike tracer with base 0: q <- decay q + (spike ? scale : 0), the
+/// traces of every learning rule (scale = 1 / tau).
+template <typename T>
+[[nodiscard]] constexpr T spike_trace(T decay, T scale, T q, bool spike) noexcept {
+    return decay * q + (spike ? scale : T(0));
+}
+
 } // namespace spark::neurons

@@ -10,6 +10,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "common/component_shapes.hpp"
+
 namespace spark::neurons {
 
 template <typename T>
@@ -31,7 +33,7 @@ public:
         const T* before = &values_[previous * width_];
         T* after = &values_[now * width_];
         for (std::size_t i = 0; i < width_; ++i) {
-            after[i] = decay * before[i] + (spikes[i] != 0 ? scale : T(0));
+            after[i] = spike_trace(decay, scale, before[i], spikes[i] != 0);
         }
     }
 

@@ -79,7 +79,7 @@ public:
             const bool s = spiked[o] != 0;
             if constexpr (traits::uses_post_trace) {
                 const auto& c = update_.constants();
-                post_trace_[o] = c.trace(c.post_decay, c.post_scale, post_trace_[o], s);
+                post_trace_[o] = spike_trace(c.post_decay, c.post_scale, post_trace_[o], s);
             }
             update_.post_spike(o, s);
         }

@@ -48,7 +48,8 @@ public:
     /// The soma's spikes of this step.
     void postsynaptic(sdk::span<const std::uint8_t> spiked) noexcept {
         for (std::size_t o = 0; o < post_trace_.size(); ++o) {
-            post_trace_[o] = c_.trace(c_.post_decay, c_.post_scale, post_trace_[o], spiked[o] != 0);
+            post_trace_[o] =
+                spike_trace(c_.post_decay, c_.post_scale, post_trace_[o], spiked[o] != 0);
         }
     }
 

@@ -45,10 +45,6 @@ struct hebbian_constants {
                 static_cast<T>(cfg.dt())};
     }
 
-    /// One trace step: q <- alpha q + s / tau.
-    [[nodiscard]] static T trace(T decay, T scale, T q, bool spike) noexcept {
-        return decay * q + (spike ? scale : T(0));
-    }
     /// The updated weight: max(0, W + dt * eta * (y s_pre + s_post x)), with upstream's grouping.
     [[nodiscard]] T weight(T w, T y_times_pre, T post_times_x) const noexcept {
         const T next = w + dt * (eta * (y_times_pre + post_times_x));

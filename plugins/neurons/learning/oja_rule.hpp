@@ -43,10 +43,6 @@ struct oja_constants {
                 static_cast<T>(cfg.dt())};
     }
 
-    /// One trace step: q <- alpha q + s / tau.
-    [[nodiscard]] static T trace(T decay, T scale, T q, bool spike) noexcept {
-        return decay * q + (spike ? scale : T(0));
-    }
     /// max(0, W + dt * eta * (y s_pre - (W y) y)).
     [[nodiscard]] T weight(T w, T y_times_pre, T y) const noexcept {
         const T next = w + dt * (eta * (y_times_pre - w * y * y));

@@ -88,10 +88,6 @@ struct quadruplet_constants {
                 static_cast<T>(cfg.dt())};
     }
 
-    /// One trace step: q <- alpha q + s / tau.
-    [[nodiscard]] static T trace(T decay, T scale, T q, bool spike) noexcept {
-        return decay * q + (spike ? scale : T(0));
-    }
     /// max(0, W + dt * ((eta m) * terms)).
     [[nodiscard]] T weight(T w, T x, T y, bool pre, bool post, T m) const noexcept {
         const T total = detail::quadruplet_terms(qa, qb, qg, qd, x, y, pre, post);
@@ -255,8 +251,8 @@ public:
             static_cast<std::uint8_t>((post_inhibitory ? 2U : 0U) | (pre_inhibitory ? 1U : 0U));
         const per_type& c = types_[t];
         type_[k] = t;
-        x_[k] = c.pre_decay * x_[k] + (pre_spiked ? c.pre_scale : T(0));
-        y_[k] = c.post_decay * y_[k] + (post_spiked ? c.post_scale : T(0));
+        x_[k] = spike_trace(c.pre_decay, c.pre_scale, x_[k], pre_spiked);
+        y_[k] = spike_trace(c.post_decay, c.post_scale, y_[k], post_spiked);
     }
 
     T weight(std::size_t k,

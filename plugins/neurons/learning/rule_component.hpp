@@ -113,14 +113,14 @@ public:
         if constexpr (traits::uses_pre_trace) {
             const auto& c = update_.constants();
             for (std::size_t k = 0; k < x_.size(); ++k) {
-                x_[k] = c.trace(c.pre_decay, c.pre_scale, x_[k], (pre[k] & 1U) != 0);
+                x_[k] = spike_trace(c.pre_decay, c.pre_scale, x_[k], (pre[k] & 1U) != 0);
             }
         }
         for (std::size_t o = 0; o < n_post_; ++o) {
             const bool spiked = (post[o] & 1U) != 0;
             if constexpr (traits::uses_post_trace) {
                 const auto& c = update_.constants();
-                y_[o] = c.trace(c.post_decay, c.post_scale, y_[o], spiked);
+                y_[o] = spike_trace(c.post_decay, c.post_scale, y_[o], spiked);
             }
             update_.post_spike(o, spiked);
         }

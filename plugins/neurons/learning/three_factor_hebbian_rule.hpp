@@ -54,10 +54,6 @@ struct three_factor_constants {
                 static_cast<T>(cfg.dt())};
     }
 
-    /// One trace step: q <- alpha q + s / tau.
-    [[nodiscard]] static T trace(T decay, T scale, T q, bool spike) noexcept {
-        return decay * q + (spike ? scale : T(0));
-    }
     /// max(0, W + dt * ((gamma r) (y s_pre + s_post x))).
     [[nodiscard]] T weight(T w, T y_times_pre, T post_times_x, T reward) const noexcept {
         const T next = w + dt * ((gamma * reward) * (y_times_pre + post_times_x));

@@ -59,8 +59,8 @@ public:
     void postsynaptic(sdk::span<const std::uint8_t> spiked) noexcept {
         for (std::size_t o = 0; o < n_post_; ++o) {
             const bool s = spiked[o] != 0;
-            post_trace_[o] = c_.trace(c_.post_decay, c_.post_scale, post_trace_[o], s);
-            slow_trace_[o] = c_.trace(c_.slow_decay, c_.slow_scale, slow_trace_[o], s);
+            post_trace_[o] = spike_trace(c_.post_decay, c_.post_scale, post_trace_[o], s);
+            slow_trace_[o] = spike_trace(c_.slow_decay, c_.slow_scale, slow_trace_[o], s);
             const T y = post_trace_[o];
             cubed_[o] = y * y * y;
         }

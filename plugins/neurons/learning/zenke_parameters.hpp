@@ -81,11 +81,6 @@ struct zenke_constants {
                 static_cast<T>(dt) * eta};
     }
 
-    /// One trace step: q <- alpha q + s / tau.
-    [[nodiscard]] static T trace(T decay, T scale, T q, bool spike) noexcept {
-        return decay * q + (spike ? scale : T(0));
-    }
-
     /// The target trace after this step, from z and W before it:
     /// z <- alpha z + (W - p z (1/4 - z) (1/2 - z)) / tau_z.
     [[nodiscard]] T target(T z, T w) const noexcept {

@@ -44,7 +44,7 @@ public:
     }
 
     void post_spike(std::size_t o, bool spiked) {
-        slow_[o] = c_.trace(c_.slow_decay, c_.slow_scale, slow_[o], spiked);
+        slow_[o] = spike_trace(c_.slow_decay, c_.slow_scale, slow_[o], spiked);
     }
 
     T weight(std::size_t k, std::size_t o, T w, T x, T y, bool pre_spiked, bool post_spiked) {
