@@ -43,6 +43,23 @@ struct models_fixture {
     }
 };
 
+/// A descriptor string, or "<null>", for comparisons in messages.
+[[nodiscard]] inline std::string str(const char* s) {
+    return s != nullptr ? s : "<null>";
+}
+
+/// The ports of a standalone learning rule (learning/rule_component.hpp): pre_spikes,
+/// post_spikes and current_kernel in, kernel (shaped like current_kernel) out.
+inline void check_rule_ports(const spark_module_type_t& t) {
+    BOOST_TEST_REQUIRE(t.port_count == 4U);
+    const char* ports[] = {"pre_spikes", "post_spikes", "current_kernel", "kernel"};
+    for (std::uint32_t i = 0; i < 4; ++i) {
+        BOOST_TEST(str(t.ports[i].name) == ports[i]);
+        BOOST_TEST(t.ports[i].direction == (i < 3 ? SPARK_PORT_INPUT : SPARK_PORT_OUTPUT));
+    }
+    BOOST_TEST(str(t.ports[3].shape_ref) == "current_kernel");
+}
+
 /// A port spec from a payload, a dtype and dims.
 [[nodiscard]] inline spark_port_spec_t
 port(std::int32_t payload, std::int32_t dtype, std::initializer_list<std::uint32_t> dims) {

@@ -22,9 +22,7 @@
 
 namespace spark::test::somas {
 
-[[nodiscard]] inline std::string str(const char* s) {
-    return s != nullptr ? s : "<null>";
-}
+using spark::test::str;
 
 template <typename T>
 constexpr std::int32_t dtype_code = sizeof(T) == 8 ? SPARK_DTYPE_F64 : SPARK_DTYPE_F32;

@@ -22,12 +22,9 @@
 
 using spark::test::port;
 using spark::test::running_module;
+using spark::test::str;
 
 namespace {
-
-std::string str(const char* s) {
-    return s != nullptr ? s : "<null>";
-}
 
 template <typename T>
 constexpr std::int32_t dtype_code = sizeof(T) == 8 ? SPARK_DTYPE_F64 : SPARK_DTYPE_F32;

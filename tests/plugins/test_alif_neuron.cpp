@@ -25,12 +25,9 @@
 
 using spark::test::port;
 using spark::test::running_module;
+using spark::test::str;
 
 namespace {
-
-std::string str(const char* s) {
-    return s != nullptr ? s : "<null>";
-}
 
 // The scenario of reference/golden_neurons.py (ALIF_*): 4 presynaptic neurons (the last one
 // inhibitory) -> 3 excitatory ALIF neurons; kernel W and delays D (post x pre) given exactly

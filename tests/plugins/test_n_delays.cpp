@@ -18,12 +18,9 @@
 
 using spark::test::port;
 using spark::test::running_module;
+using spark::test::str;
 
 namespace {
-
-std::string str(const char* s) {
-    return s != nullptr ? s : "<null>";
-}
 
 using row = std::vector<int>;
 

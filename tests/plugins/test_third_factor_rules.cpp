@@ -21,12 +21,9 @@
 
 using spark::test::port;
 using spark::test::running_module;
+using spark::test::str;
 
 namespace {
-
-std::string str(const char* s) {
-    return s != nullptr ? s : "<null>";
-}
 
 // The scenario of reference/golden_neurons.py (TF_*): 2 post x 3 pre, 10 steps. Post neuron 1
 // and pre neuron 2 are inhibitory (bit1 on every byte, spike or not), so the tensor rule's

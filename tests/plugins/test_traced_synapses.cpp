@@ -21,12 +21,9 @@
 
 using spark::test::port;
 using spark::test::running_module;
+using spark::test::str;
 
 namespace {
-
-std::string str(const char* s) {
-    return s != nullptr ? s : "<null>";
-}
 
 // S3b (spec/golden_models.py): kernel W[post][pre] = [[0.5, 0.25, 1.0], [0.0, 2.0, 0.75]],
 // presynaptic neuron 2 inhibitory, spikes per step below, upstream's default parameters.

@@ -18,12 +18,9 @@
 using spark::test::learning_loop;
 using spark::test::port;
 using spark::test::running_module;
+using spark::test::str;
 
 namespace {
-
-std::string str(const char* s) {
-    return s != nullptr ? s : "<null>";
-}
 
 struct protocol {
     const char* name;
@@ -235,13 +232,7 @@ BOOST_AUTO_TEST_CASE(schema_has_upstreams_fields_and_defaults) {
     }
     BOOST_TEST(str(t.fields[10].name) == "async_spikes");
     BOOST_TEST(str(t.fields[10].default_json) == "false");
-    BOOST_TEST_REQUIRE(t.port_count == 4U);
-    const char* ports[] = {"pre_spikes", "post_spikes", "current_kernel", "kernel"};
-    for (std::uint32_t i = 0; i < 4; ++i) {
-        BOOST_TEST(str(t.ports[i].name) == ports[i]);
-        BOOST_TEST(t.ports[i].direction == (i < 3 ? SPARK_PORT_INPUT : SPARK_PORT_OUTPUT));
-    }
-    BOOST_TEST(str(t.ports[3].shape_ref) == "current_kernel");
+    spark::test::check_rule_ports(t);
 }
 
 BOOST_AUTO_TEST_CASE(s4c_float64_matches_the_golden_kernel_and_target) {
