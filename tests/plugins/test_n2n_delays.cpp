@@ -11,6 +11,7 @@
 #include <spark/abi/spark_abi.h>
 #include <spark/registry/plugin_registry.hpp>
 
+#include "delay_helpers.hpp"
 #include "models_fixture.hpp"
 
 using spark::test::port;
@@ -151,24 +152,7 @@ BOOST_AUTO_TEST_CASE(the_default_delays_lie_between_one_step_and_the_buffer_size
                      R"({"units": [16], "max_delay": 4})",
                      {port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {8})},
                      1);
-    std::vector<int> arrivals(16 * 8, 0);
-    for (std::uint64_t k = 0; k < 12; ++k) {
-        for (auto& s : m.in<std::uint8_t>(0)) {
-            s = k == 0 ? 1 : 0;
-        }
-        m.step(k);
-        const auto o = m.out<std::uint8_t>(0);
-        for (std::size_t j = 0; j < o.size(); ++j) {
-            BOOST_TEST(o[j] <= 1U);
-            if (o[j] == 1U) {
-                BOOST_TEST((k >= 1 && k <= 4), "synapse " << j << " delivered at step " << k);
-                ++arrivals[j];
-            }
-        }
-    }
-    for (const int a : arrivals) {
-        BOOST_TEST(a == 1);
-    }
+    spark::test::check_each_output_arrives_once(m, 12, 4, "synapse");
 }
 
 BOOST_AUTO_TEST_CASE(a_delay_above_the_buffer_size_fails_at_build) {

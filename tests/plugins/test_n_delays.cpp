@@ -14,6 +14,7 @@
 #include <spark/abi/spark_abi.h>
 #include <spark/registry/plugin_registry.hpp>
 
+#include "delay_helpers.hpp"
 #include "models_fixture.hpp"
 
 using spark::test::port;
@@ -221,24 +222,7 @@ BOOST_AUTO_TEST_CASE(the_default_delays_lie_between_one_step_and_the_buffer_size
                      R"({"max_delay": 4})",
                      {port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {64})},
                      1);
-    std::vector<int> arrivals(64, 0);
-    for (std::uint64_t k = 0; k < 10; ++k) {
-        for (auto& s : m.in<std::uint8_t>(0)) {
-            s = k == 0 ? 1 : 0;
-        }
-        m.step(k);
-        const auto o = m.out<std::uint8_t>(0);
-        for (std::size_t j = 0; j < o.size(); ++j) {
-            BOOST_TEST(o[j] <= 1U);
-            if (o[j] == 1U) {
-                BOOST_TEST((k >= 1 && k <= 4), "neuron " << j << " delivered at step " << k);
-                ++arrivals[j];
-            }
-        }
-    }
-    for (const int a : arrivals) {
-        BOOST_TEST(a == 1);
-    }
+    spark::test::check_each_output_arrives_once(m, 10, 4, "neuron");
 }
 
 BOOST_AUTO_TEST_CASE(a_delay_above_the_buffer_size_fails_at_build) {
