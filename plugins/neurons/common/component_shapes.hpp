@@ -57,6 +57,14 @@ inline void declare_component_units(sdk::schema& s) {
     return s;
 }
 
+/// A learning rule's `async_spikes`: whether its pre_spikes input is per synapse (upstream reads
+/// this from the payload; our port specs carry no such flag, so the config says it).
+inline void declare_async_pre_spikes_field(sdk::schema& s) {
+    s.field_bool("async_spikes", false)
+        .description("pre_spikes are per synapse, shaped like the kernel (as n2n_delays emits "
+                     "them); false: one spike per presynaptic neuron");
+}
+
 /// Elements of a shape as a size_t.
 [[nodiscard]] inline std::size_t count_of(const spark_shape_t& s) noexcept {
     return static_cast<std::size_t>(sdk::element_count(s));

@@ -20,9 +20,7 @@ inline void declare_hebbian_fields(sdk::schema& s) {
         .positive()
         .description("time constant of the postsynaptic trace");
     s.field_float("eta", 0.1).description("learning rate (upstream's HEAD uses 0.01)");
-    s.field_bool("async_spikes", false)
-        .description("pre_spikes are per synapse, shaped like the kernel (as n2n_delays emits "
-                     "them); false: one spike per presynaptic neuron");
+    declare_async_pre_spikes_field(s);
 }
 
 template <typename T>

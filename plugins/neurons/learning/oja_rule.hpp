@@ -21,9 +21,7 @@ inline void declare_oja_fields(sdk::schema& s) {
         .positive()
         .description("time constant of the postsynaptic trace");
     s.field_float("eta", 0.1).description("learning rate");
-    s.field_bool("async_spikes", false)
-        .description("pre_spikes are per synapse, shaped like the kernel (as n2n_delays emits "
-                     "them); false: one spike per presynaptic neuron");
+    declare_async_pre_spikes_field(s);
 }
 
 /// OjaRule's per-step constants in the compute type T (the trace is upstream's Tracer with base

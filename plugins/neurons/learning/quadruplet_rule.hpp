@@ -25,12 +25,6 @@ namespace spark::neurons {
 
 namespace detail {
 
-inline void declare_async_spikes_field(sdk::schema& s) {
-    s.field_bool("async_spikes", false)
-        .description("pre_spikes are per synapse, shaped like the kernel (as n2n_delays emits "
-                     "them); false: one spike per presynaptic neuron");
-}
-
 /// ((q_a s_pre + q_b y s_pre) + q_g s_post) + q_d x s_post, with each term's spike as a gate.
 template <typename T>
 [[nodiscard]] T quadruplet_terms(T qa, T qb, T qg, T qd, T x, T y, bool pre, bool post) noexcept {
@@ -59,7 +53,7 @@ inline void declare_quadruplet_fields(sdk::schema& s) {
     s.field_float("q_gamma", 1.0).description("amplitude of the postsynaptic term q_g s_post");
     s.field_float("q_delta", 1.0).description("amplitude of the pre-before-post term q_d x s_post");
     s.field_float("gamma", 0.1).description("learning rate");
-    detail::declare_async_spikes_field(s);
+    declare_async_pre_spikes_field(s);
 }
 
 /// QuadrupletRule's per-step constants in the compute type T (traces: base 0, scale 1/tau).
@@ -163,7 +157,7 @@ inline void declare_quadruplet_tensor_fields(sdk::schema& s) {
         .length(4, 4)
         .description(std::string("upper bound of the weight per synapse type") + order);
     s.field_float("eta", 0.1).description("learning rate");
-    detail::declare_async_spikes_field(s);
+    declare_async_pre_spikes_field(s);
 }
 
 /// QuadrupletRuleTensor (section 6.5): per synapse type t = 2 inh_post + inh_pre (read from bit1

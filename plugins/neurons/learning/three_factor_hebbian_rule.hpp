@@ -27,9 +27,7 @@ inline void declare_three_factor_fields(sdk::schema& s) {
         .positive()
         .description("time constant of the postsynaptic trace y");
     s.field_float("gamma", 0.1).description("learning rate");
-    s.field_bool("async_spikes", false)
-        .description("pre_spikes are per synapse, shaped like the kernel (as n2n_delays emits "
-                     "them); false: one spike per presynaptic neuron");
+    declare_async_pre_spikes_field(s);
 }
 
 /// ThreeFactorHebbianRule's per-step constants in the compute type T (traces: base 0, scale

@@ -38,9 +38,7 @@ inline void declare_zenke_fields(sdk::schema& s) {
         "strength of the cubic term p z (1/4 - z) (1/2 - z) that the target trace z subtracts "
         "from W");
     s.field_float("eta", 0.1).description("learning rate");
-    s.field_bool("async_spikes", false)
-        .description("pre_spikes are per synapse, shaped like the kernel (as n2n_delays emits "
-                     "them); false: one spike per presynaptic neuron");
+    declare_async_pre_spikes_field(s);
 }
 
 template <typename T>
