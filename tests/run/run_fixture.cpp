@@ -172,6 +172,16 @@ std::string line_starting(const std::string& text, const std::string& prefix) {
     return {};
 }
 
+std::vector<std::string> words_of(const std::string& line) {
+    std::vector<std::string> words;
+    for (std::size_t at = 0; at < line.size();) {
+        const auto end = line.find(' ', at);
+        words.push_back(line.substr(at, end - at));
+        at = end == std::string::npos ? line.size() : end + 1;
+    }
+    return words;
+}
+
 std::string sha256_hex(const std::filesystem::path& file) {
     const std::string bytes = read_text(file);
     std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};

@@ -69,6 +69,8 @@ std::vector<std::string> squeezed_lines(const std::string& text);
 bool has_line(const std::string& text, const std::string& line);
 /// The first squeezed line that starts with `prefix`, or "".
 std::string line_starting(const std::string& text, const std::string& prefix);
+/// The words of a squeezed line (split at single blanks).
+std::vector<std::string> words_of(const std::string& line);
 
 /// Lower-case hex SHA-256 of a file (OpenSSL, independent of the CLI's).
 std::string sha256_hex(const std::filesystem::path& file);

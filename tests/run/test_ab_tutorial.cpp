@@ -27,12 +27,7 @@ const std::string tutorial_brain =
 double rate_of(const std::string& out, const std::string& module) {
     const std::string row = line_starting(out, module + " ");
     BOOST_TEST_REQUIRE(!row.empty(), out);
-    std::vector<std::string> words;
-    for (std::size_t at = 0; at < row.size();) {
-        const auto end = row.find(' ', at);
-        words.push_back(row.substr(at, end - at));
-        at = end == std::string::npos ? row.size() : end + 1;
-    }
+    const auto words = spark::test::words_of(row);
     BOOST_TEST_REQUIRE(words.size() == 5U, row);
     return std::stod(words[4]);
 }

@@ -15,6 +15,7 @@
 
 using spark::test::builtin_cli;
 using spark::test::line_starting;
+using spark::test::words_of;
 
 namespace {
 
@@ -36,16 +37,6 @@ std::size_t count_of(const std::string& text, const std::string& needle) {
         ++count;
     }
     return count;
-}
-
-std::vector<std::string> words_of(const std::string& line) {
-    std::vector<std::string> words;
-    for (std::size_t at = 0; at < line.size();) {
-        const auto end = line.find(' ', at);
-        words.push_back(line.substr(at, end - at));
-        at = end == std::string::npos ? line.size() : end + 1;
-    }
-    return words;
 }
 
 } // namespace
