@@ -206,6 +206,16 @@ struct running_module {
     }
 };
 
+/// A spike pairing of the golden scenarios S4a-S4c (spec section 13): one presynaptic spike at
+/// pre_at and one postsynaptic spike at post_at, over 10 steps.
+struct pairing_protocol {
+    const char* name;
+    int pre_at;
+    int post_at;
+};
+inline constexpr pairing_protocol s4_protocols[] = {
+    {"pre@0, post@5", 0, 5}, {"post@0, pre@5", 5, 0}, {"pre@0+post@0", 0, 0}};
+
 /// A standalone learning rule `type` on `n_post` x `n_pre` synapses (pre_spikes per presynaptic
 /// neuron, or per synapse when `async`) whose kernel output is fed back as the next step's
 /// current_kernel, as a neuron (and a Brain loop) does; every weight starts at `k0`.
@@ -237,6 +247,12 @@ struct learning_loop : running_module {
         step(k);
         const auto w = out<T>(0);
         std::copy(w.begin(), w.end(), in<T>(2).begin());
+    }
+    /// Step k of pairing `p` on one synapse (1 pre, 1 post), learned.
+    void learn(const pairing_protocol& p, int k) {
+        in<std::uint8_t>(0)[0] = k == p.pre_at ? 1 : 0;
+        in<std::uint8_t>(1)[0] = k == p.post_at ? 1 : 0;
+        learn(static_cast<std::uint64_t>(k));
     }
 };
 

@@ -18,22 +18,14 @@
 using spark::test::learning_loop;
 using spark::test::port;
 using spark::test::running_module;
+using spark::test::s4_protocols;
 
 namespace {
-
-struct protocol {
-    const char* name;
-    int pre_at;
-    int post_at;
-};
-// S4a's protocols; -1 = never.
-const protocol s4a_protocols[] = {
-    {"pre@0, post@5", 0, 5}, {"post@0, pre@5", 5, 0}, {"pre@0+post@0", 0, 0}};
 
 /// S4a: K after steps 0..9 from K0 = 0.5, tau_pre = tau_post = 20 ms (reference/golden_neurons.py
 /// at full precision; spec/golden_models.py prints them to 8 decimals: 0.50389400 = 0.5 +
 /// eta e^-0.25 / 20, 0.51 = 0.5 + 2 eta / 20).
-double s4a_expected(double eta, const protocol& p, int k) {
+double s4a_expected(double eta, const spark::test::pairing_protocol& p, int k) {
     if (p.pre_at == p.post_at) {
         return eta == 0.1 ? 0.51 : 0.501;
     }
@@ -46,7 +38,7 @@ double s4a_expected(double eta, const protocol& p, int k) {
 template <typename T>
 void run_s4a(spark::test::models_fixture& f, const char* dtype, double tolerance) {
     for (const double eta : {0.1, 0.01}) {
-        for (const auto& p : s4a_protocols) {
+        for (const auto& p : s4_protocols) {
             BOOST_TEST_CONTEXT("eta " << eta << ", " << p.name) {
                 learning_loop<T> m(f,
                                    "hebbian_rule",
@@ -57,9 +49,7 @@ void run_s4a(spark::test::models_fixture& f, const char* dtype, double tolerance
                                    false,
                                    T(0.5));
                 for (int k = 0; k < 10; ++k) {
-                    m.template in<std::uint8_t>(0)[0] = k == p.pre_at ? 1 : 0;
-                    m.template in<std::uint8_t>(1)[0] = k == p.post_at ? 1 : 0;
-                    m.learn(static_cast<std::uint64_t>(k));
+                    m.learn(p, k);
                     BOOST_TEST_CONTEXT("step " << k) {
                         BOOST_TEST(static_cast<double>(m.template out<T>(0)[0]) ==
                                        s4a_expected(eta, p, k),

@@ -19,17 +19,10 @@
 using spark::test::learning_loop;
 using spark::test::port;
 using spark::test::running_module;
+using spark::test::s4_protocols;
 using spark::test::str;
 
 namespace {
-
-struct protocol {
-    const char* name;
-    int pre_at;
-    int post_at;
-};
-const protocol s4b_protocols[] = {
-    {"pre@0, post@5", 0, 5}, {"post@0, pre@5", 5, 0}, {"pre@0+post@0", 0, 0}};
 
 // S4b: K after steps 0..9 from K0 = 0.5, eta 0.1, tau_post 20 ms. f64: spec/golden_models.py's
 // oja (section 13.2 prints these to 8 decimals, e.g. 0.49987500, 0.50330164, 0.50487500), at full
@@ -101,14 +94,12 @@ void run_s4b(spark::test::models_fixture& f,
              const double (&expected)[3][10],
              double tolerance) {
     for (std::size_t n = 0; n < 3; ++n) {
-        const auto& p = s4b_protocols[n];
+        const auto& p = s4_protocols[n];
         BOOST_TEST_CONTEXT(p.name) {
             learning_loop<T> m(
                 f, "oja_rule", std::string(R"({"dtype": ")") + dtype + "\"}", 1, 1, false, T(0.5));
             for (int k = 0; k < 10; ++k) {
-                m.template in<std::uint8_t>(0)[0] = k == p.pre_at ? 1 : 0;
-                m.template in<std::uint8_t>(1)[0] = k == p.post_at ? 1 : 0;
-                m.learn(static_cast<std::uint64_t>(k));
+                m.learn(p, k);
                 BOOST_TEST_CONTEXT("step " << k) {
                     BOOST_TEST(static_cast<double>(m.template out<T>(0)[0]) ==
                                    expected[n][static_cast<std::size_t>(k)],

@@ -18,17 +18,10 @@
 using spark::test::learning_loop;
 using spark::test::port;
 using spark::test::running_module;
+using spark::test::s4_protocols;
 using spark::test::str;
 
 namespace {
-
-struct protocol {
-    const char* name;
-    int pre_at;
-    int post_at;
-};
-const protocol s4c_protocols[] = {
-    {"pre@0, post@5", 0, 5}, {"post@0, pre@5", 5, 0}, {"pre@0+post@0", 0, 0}};
 
 struct trajectory {
     std::vector<double> kernel; // K after steps 0..9
@@ -164,7 +157,7 @@ void run_s4c(spark::test::models_fixture& f,
              const trajectory* expected,
              double tolerance) {
     for (std::size_t n = 0; n < 3; ++n) {
-        const auto& p = s4c_protocols[n];
+        const auto& p = s4_protocols[n];
         BOOST_TEST_CONTEXT(p.name) {
             learning_loop<T> m(f,
                                "zenke_rule",
@@ -174,9 +167,7 @@ void run_s4c(spark::test::models_fixture& f,
                                false,
                                T(0.5));
             for (int k = 0; k < 10; ++k) {
-                m.template in<std::uint8_t>(0)[0] = k == p.pre_at ? 1 : 0;
-                m.template in<std::uint8_t>(1)[0] = k == p.post_at ? 1 : 0;
-                m.learn(static_cast<std::uint64_t>(k));
+                m.learn(p, k);
                 BOOST_TEST_CONTEXT("step " << k) {
                     const auto at = static_cast<std::size_t>(k);
                     BOOST_TEST(static_cast<double>(m.template out<T>(0)[0]) ==
