@@ -32,6 +32,14 @@ inline std::size_t element_bytes(const spark_buffer_t& buffer) {
     return spark_dtype_size(buffer.spec.dtype);
 }
 
+/// The input's bytes to the output: concatenation (the host gathers the sources into one
+/// contiguous input) and reshaping only relabel them.
+inline void copy_input_to_output(const sdk::step_context& ctx) {
+    const auto& in = ctx.input_buffer(0);
+    const auto& out = ctx.output_buffer(0);
+    std::memcpy(out.data, in.data, in.count * element_bytes(in));
+}
+
 /// Output `out_shape` with the input's payload kind and dtype.
 inline void set_output_like_input(sdk::build_context& b, const spark_shape_t& out_shape) {
     const spark_port_spec_t& in = b.input(0);
@@ -61,11 +69,7 @@ public:
 
     explicit concat(const sdk::config_view& /*cfg*/) {}
 
-    void step(const sdk::step_context& ctx) {
-        const auto& in = ctx.input_buffer(0);
-        const auto& out = ctx.output_buffer(0);
-        std::memcpy(out.data, in.data, in.count * detail::element_bytes(in));
-    }
+    void step(const sdk::step_context& ctx) { detail::copy_input_to_output(ctx); }
 };
 
 class concat_reshape {
@@ -108,11 +112,7 @@ public:
         detail::set_output_like_input(b, shape_);
     }
 
-    void step(const sdk::step_context& ctx) {
-        const auto& in = ctx.input_buffer(0);
-        const auto& out = ctx.output_buffer(0);
-        std::memcpy(out.data, in.data, in.count * detail::element_bytes(in));
-    }
+    void step(const sdk::step_context& ctx) { detail::copy_input_to_output(ctx); }
 
 private:
     spark_shape_t shape_;
