@@ -21,8 +21,10 @@
 #include <spark/abi/spark_abi.h>
 #include <spark/registry/plugin_registry.hpp>
 
+#include "check_close.hpp"
 #include "models_fixture.hpp"
 
+using spark::test::check_close;
 using spark::test::port;
 using spark::test::running_module;
 using spark::test::str;
@@ -277,17 +279,6 @@ const learning_row learning_f32[] = {{20,
                                        2.507190227508545,
                                        2.1977245807647705,
                                        2.588820695877075}}};
-
-void check_close(const std::vector<double>& got,
-                 const std::vector<double>& expected,
-                 double tolerance) {
-    BOOST_TEST_REQUIRE(got.size() == expected.size());
-    for (std::size_t k = 0; k < got.size(); ++k) {
-        BOOST_TEST_CONTEXT("element " << k) {
-            BOOST_TEST(got[k] == expected[k], boost::test_tools::tolerance(tolerance));
-        }
-    }
-}
 
 /// Runs the 60 steps of the scenario from the current state and checks every output byte, the
 /// soma's potential and threshold and the kernel and target trace where the reference pins them.

@@ -21,6 +21,8 @@
 
 #include <spark/abi/spark_abi.h>
 
+#include "check_close.hpp"
+
 namespace spark::test {
 
 /// Runs `fn`, expects it to throw `Error` (exactly that type unless `exact` is false) and
@@ -39,17 +41,6 @@ std::string error_message(Fn&& fn, bool exact = true) {
     }
     BOOST_FAIL("expected an exception of type " << typeid(Error).name() << ", nothing thrown");
     return {};
-}
-
-/// Element-wise comparison with a relative tolerance (Boost's per_element() and tolerance()
-/// do not combine).
-inline void check_close(const std::vector<double>& actual,
-                        const std::vector<double>& expected,
-                        double tolerance) {
-    BOOST_TEST_REQUIRE(actual.size() == expected.size());
-    for (std::size_t i = 0; i < actual.size(); ++i) {
-        BOOST_TEST(actual[i] == expected[i], boost::test_tools::tolerance(tolerance));
-    }
 }
 
 /// Whether the dynamic loader has `file` loaded right now (RTLD_NOLOAD loads nothing).

@@ -9,6 +9,7 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include "check_close.hpp"
 #include "run_process.hpp"
 
 namespace spark::test {
@@ -40,16 +41,6 @@ inline process_result installed_spark(const std::vector<std::string>& arguments,
 
 inline bool contains(const std::string& text, const std::string& part) {
     return text.find(part) != std::string::npos;
-}
-
-/// Element-wise comparison with a relative tolerance.
-inline void check_close(const std::vector<double>& actual,
-                        const std::vector<double>& expected,
-                        double tolerance) {
-    BOOST_TEST_REQUIRE(actual.size() == expected.size());
-    for (std::size_t i = 0; i < actual.size(); ++i) {
-        BOOST_TEST(actual[i] == expected[i], boost::test_tools::tolerance(tolerance));
-    }
 }
 
 } // namespace spark::test
