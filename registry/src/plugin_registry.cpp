@@ -3,7 +3,6 @@
 // that turn a name into exactly one type.
 #include <algorithm>
 #include <map>
-#include <set>
 #include <system_error>
 #include <utility>
 
@@ -223,59 +222,43 @@ std::filesystem::path plugin_registry::install_plugin_dir() {
 
 void plugin_registry::discover() {
     auto& self = *impl_;
-    self.failures.clear();
-    std::set<std::filesystem::path> visited;
-    for (const auto& entry : search_path()) {
-        const auto files = detail::plugin_files_in(entry);
-        if (files.empty()) {
-            self.log->debug("search path entry {} holds no plugin files", entry.string());
+    auto scan = detail::scan_plugin_files(search_path());
+    for (const auto& entry : scan.empty_entries) {
+        self.log->debug("search path entry {} holds no plugin files", entry.string());
+    }
+    self.failures = std::move(scan.failures);
+    for (const auto& file : scan.files) {
+        if (self.by_file.count(file) != 0) {
+            continue;
         }
-        for (const auto& file : files) {
-            std::error_code ec;
-            const auto canonical = std::filesystem::canonical(file, ec);
-            if (ec) {
-                self.failures.push_back(
-                    {file, "cannot load plugin " + file.string() + ": " + ec.message()});
-                continue;
-            }
-            if (!visited.insert(canonical).second || self.by_file.count(canonical) != 0) {
-                continue;
-            }
-            try {
-                self.load(canonical);
-            } catch (const load_error& e) {
-                self.failures.push_back({canonical, e.what()});
-                self.log->warn("{}", e.what());
-            }
+        try {
+            self.load(file);
+        } catch (const load_error& e) {
+            self.failures.push_back({file, e.what()});
+            self.log->warn("{}", e.what());
         }
     }
 }
 
 std::vector<plugin_manifest>
 plugin_registry::read_manifests(std::vector<load_failure>& problems) const {
+    auto scan = detail::scan_plugin_files(search_path());
+    problems.insert(problems.end(), scan.failures.begin(), scan.failures.end());
     std::vector<plugin_manifest> manifests;
-    std::set<std::filesystem::path> visited;
-    for (const auto& entry : search_path()) {
-        for (const auto& file : detail::plugin_files_in(entry)) {
-            std::error_code ec;
-            const auto canonical = std::filesystem::canonical(file, ec);
-            if (ec || !visited.insert(canonical).second) {
-                continue;
-            }
-            const auto manifest = manifest_path_of(canonical);
-            if (!std::filesystem::exists(manifest, ec)) {
-                problems.push_back(
-                    {canonical,
-                     "no manifest " + manifest.filename().string() +
-                         " next to it (spark_add_plugin() writes one unless NO_MANIFEST); load "
-                         "it to see its types"});
-                continue;
-            }
-            try {
-                manifests.push_back(read_manifest(manifest));
-            } catch (const manifest_error& e) {
-                problems.push_back({canonical, e.what()});
-            }
+    for (const auto& file : scan.files) {
+        const auto manifest = manifest_path_of(file);
+        std::error_code ec;
+        if (!std::filesystem::exists(manifest, ec)) {
+            problems.push_back({file,
+                                "no manifest " + manifest.filename().string() +
+                                    " next to it (spark_add_plugin() writes one unless "
+                                    "NO_MANIFEST); load it to see its types"});
+            continue;
+        }
+        try {
+            manifests.push_back(read_manifest(manifest));
+        } catch (const manifest_error& e) {
+            problems.push_back({file, e.what()});
         }
     }
     return manifests;

@@ -3,7 +3,10 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <set>
+#include <string>
 #include <system_error>
+#include <utility>
 
 namespace spark::registry::detail {
 
@@ -59,6 +62,28 @@ std::vector<std::filesystem::path> plugin_files_in(const std::filesystem::path& 
         return a.filename().native() < b.filename().native();
     });
     return files;
+}
+
+plugin_file_scan scan_plugin_files(const std::vector<std::filesystem::path>& path) {
+    plugin_file_scan scan;
+    std::set<std::filesystem::path> visited;
+    for (const auto& entry : path) {
+        const auto files = plugin_files_in(entry);
+        if (files.empty()) {
+            scan.empty_entries.push_back(entry);
+        }
+        for (const auto& file : files) {
+            std::error_code ec;
+            auto canonical = std::filesystem::canonical(file, ec);
+            if (ec) {
+                scan.failures.push_back(
+                    {file, "cannot load plugin " + file.string() + ": " + ec.message()});
+            } else if (visited.insert(canonical).second) {
+                scan.files.push_back(std::move(canonical));
+            }
+        }
+    }
+    return scan;
 }
 
 } // namespace spark::registry::detail

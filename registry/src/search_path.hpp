@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The ordered plugin search path and the plugin files of one entry of it.
+// The ordered plugin search path and the plugin files it holds.
 #pragma once
 #include <filesystem>
 #include <string_view>
@@ -21,5 +21,15 @@ ordered_search_path(const search_options& options, const std::filesystem::path& 
 /// files (symlinks followed), sorted by name, not recursive; anything missing gives nothing.
 [[nodiscard]] std::vector<std::filesystem::path>
 plugin_files_in(const std::filesystem::path& entry);
+
+/// The plugin files of a whole search path, each canonical file once, in search order; the
+/// entries that hold no plugin file; and a failure for each file whose canonical path cannot be
+/// resolved (a dangling link). What discover() loads and read_manifests() reads.
+struct plugin_file_scan {
+    std::vector<std::filesystem::path> files; // canonical
+    std::vector<std::filesystem::path> empty_entries;
+    std::vector<load_failure> failures;
+};
+[[nodiscard]] plugin_file_scan scan_plugin_files(const std::vector<std::filesystem::path>& path);
 
 } // namespace spark::registry::detail
