@@ -393,24 +393,33 @@ struct step_io {
     }
 };
 
+/// An int-array field whose default is [] (a shape an enclosing neuron gives).
+bool is_empty_shape_field(const spark_field_desc_t& field) {
+    return field.type == SPARK_FIELD_INT_ARRAY && field.default_json != nullptr &&
+           std::string_view(field.default_json) == "[]";
+}
+
+/// "probed <list>" for a config stage's message, or "" when nothing was probed.
+std::string probed_note(const std::string& probed) {
+    return probed.empty() ? std::string() : "probed " + probed;
+}
+
 /// The config a type is checked with: its defaults, and a probe value for each required field
 /// (a shape or count of 8, a float 1, false), since a type with required fields has no default
 /// config. With `fill_empty_shapes`, int-array fields whose default is [] get [8] too (components
-/// whose units come from an enclosing neuron). `note` says which fields were probed.
+/// whose units come from an enclosing neuron). `probed` lists the probes ("units = [8]"), empty
+/// when there were none.
 module_config probe_config(const registry::plugin_registry& registry,
                            const registry::module_type_info& type,
                            const check_options& options,
                            bool fill_empty_shapes,
-                           std::string& note) {
+                           std::string& probed) {
     std::string json = R"({"seed": )" + std::to_string(options.seed);
-    note.clear();
+    probed.clear();
     for (std::uint32_t k = 0; k < type.abi->field_count; ++k) {
         const auto& field = type.abi->fields[k];
         const bool required = field.default_json == nullptr;
-        const bool empty_shape = fill_empty_shapes && field.type == SPARK_FIELD_INT_ARRAY &&
-                                 field.default_json != nullptr &&
-                                 std::string_view(field.default_json) == "[]";
-        if (!required && !empty_shape) {
+        if (!required && !(fill_empty_shapes && is_empty_shape_field(field))) {
             continue;
         }
         std::string value;
@@ -435,7 +444,7 @@ module_config probe_config(const registry::plugin_registry& registry,
             continue; // strings and configs have no neutral value: the config stage says so
         }
         json += ", \"" + std::string(field.name) + "\": " + value;
-        note += (note.empty() ? "probed " : ", ") + std::string(field.name) + " = " + value;
+        probed += (probed.empty() ? "" : ", ") + std::string(field.name) + " = " + value;
     }
     return module_config(registry, type, json + "}", type.canonical_id);
 }
@@ -443,9 +452,7 @@ module_config probe_config(const registry::plugin_registry& registry,
 /// Whether a type has int-array fields that default to [] (see probe_config).
 bool has_empty_shape_fields(const registry::module_type_info& type) {
     for (std::uint32_t k = 0; k < type.abi->field_count; ++k) {
-        const auto& field = type.abi->fields[k];
-        if (field.type == SPARK_FIELD_INT_ARRAY && field.default_json != nullptr &&
-            std::string_view(field.default_json) == "[]") {
+        if (is_empty_shape_field(type.abi->fields[k])) {
             return true;
         }
     }
@@ -506,9 +513,9 @@ void check_initializer(registry::plugin_registry& registry,
     stage_recorder stages(result, {"config", "initialize", "deterministic"});
     std::optional<module_config> config;
     try {
-        std::string note;
-        config.emplace(probe_config(registry, type, options, false, note));
-        stages.pass(note);
+        std::string probed;
+        config.emplace(probe_config(registry, type, options, false, probed));
+        stages.pass(probed_note(probed));
     } catch (const config_error& e) {
         stages.fail(e.what());
         stages.skip_until({}, "the default config is invalid");
@@ -565,10 +572,10 @@ void check_module(registry::plugin_registry& registry,
                            "reset again",
                            "destroy"});
     std::optional<module_config> config;
-    std::string config_note;
     try {
-        config.emplace(probe_config(registry, type, options, false, config_note));
-        stages.pass(config_note);
+        std::string probed;
+        config.emplace(probe_config(registry, type, options, false, probed));
+        stages.pass(probed_note(probed));
     } catch (const config_error& e) {
         stages.fail(e.what());
         stages.skip_until({}, "the default config is invalid");
@@ -581,12 +588,12 @@ void check_module(registry::plugin_registry& registry,
     } catch (const spark::error& e) {
         // A component whose shape fields default to [] (given by an enclosing neuron) is created
         // again with [8] there; the stage says so. Otherwise the first failure stands.
-        std::optional<module_config> probed;
-        std::string note;
+        std::optional<module_config> with_shapes;
+        std::string probed;
         try {
             if (has_empty_shape_fields(type)) {
-                probed.emplace(probe_config(registry, type, options, true, note));
-                instance.emplace(registry.create(type, probed->abi(), instance_name));
+                with_shapes.emplace(probe_config(registry, type, options, true, probed));
+                instance.emplace(registry.create(type, with_shapes->abi(), instance_name));
             }
         } catch (const spark::error&) {
             instance.reset();
@@ -596,9 +603,8 @@ void check_module(registry::plugin_registry& registry,
             stages.skip_until({}, "create failed");
             return;
         }
-        config = std::move(probed);
-        stages.pass("with " + note.substr(std::string("probed ").size()) +
-                    " (the defaults failed: " + e.what() + ")");
+        config = std::move(with_shapes);
+        stages.pass("with " + probed + " (the defaults failed: " + e.what() + ")");
     }
     // From here on the instance exists, so the destroy stage always runs.
     const auto destroy = [&] {
