@@ -19,48 +19,17 @@
 #include <spark/registry/plugin_registry.hpp>
 
 #include "models_fixture.hpp"
+#include "soma_helpers.hpp"
 
 using spark::test::port;
 using spark::test::running_module;
 using spark::test::str;
+using spark::test::somas::check_values;
+using spark::test::somas::dtype_code;
+using spark::test::somas::dtype_text;
+using spark::test::somas::soma;
 
 namespace {
-
-template <typename T>
-constexpr std::int32_t dtype_code = sizeof(T) == 8 ? SPARK_DTYPE_F64 : SPARK_DTYPE_F32;
-
-template <typename T>
-const char* dtype_text() {
-    return sizeof(T) == 8 ? "float64" : "float32";
-}
-
-/// A soma of `units` neurons with upstream's defaults in float type T, built and reset.
-template <typename T>
-struct soma : running_module {
-    soma(spark::test::models_fixture& f,
-         const char* type,
-         std::initializer_list<std::uint32_t> units = {1},
-         const std::string& extra = "")
-        : running_module(f,
-                         type,
-                         std::string(R"({"dtype": ")") + dtype_text<T>() + "\"" + extra + "}",
-                         {port(SPARK_PAYLOAD_FLOAT, dtype_code<T>, units)},
-                         2) {}
-
-    /// Sets every neuron's refractory counter through the state ABI (state, write, state_loaded),
-    /// as a host restoring a checkpoint does.
-    void load_counter(std::int32_t r) {
-        for (const auto& a : instance.state()) {
-            if (str(a.name) == "refractory") {
-                auto* data = static_cast<std::int32_t*>(a.data);
-                for (std::size_t k = 0; k < spark::test::element_count(a.shape); ++k) {
-                    data[k] = r;
-                }
-            }
-        }
-        instance.state_loaded();
-    }
-};
 
 struct s2_run {
     std::vector<std::uint64_t> spike_steps;
@@ -88,17 +57,6 @@ s2_run run_s2(soma<T>& m, bool adaptive) {
                    r.v.back());
     }
     return r;
-}
-
-void check_values(const std::vector<double>& got,
-                  const std::vector<double>& expected,
-                  std::size_t first,
-                  double tolerance) {
-    for (std::size_t k = 0; k < expected.size(); ++k) {
-        BOOST_TEST_CONTEXT("step " << first + k) {
-            BOOST_TEST(got.at(first + k) == expected[k], boost::test_tools::tolerance(tolerance));
-        }
-    }
 }
 
 // S2 at full precision: reference/golden_neurons.py runs spec/golden_models.py's
