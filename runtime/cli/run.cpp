@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <optional>
 #include <unistd.h>
@@ -18,6 +19,7 @@
 #include <spark/sdk/buffers.hpp>
 
 #include "commands.hpp"
+#include "file_names.hpp"
 #include "inputs.hpp"
 #include "npy.hpp"
 #include "run_support.hpp"
@@ -112,6 +114,23 @@ runtime::port_view view_of(const runtime::brain& brain, const recording& r) {
     return r.module.empty() ? brain.output(r.port) : brain.cached(r.module, r.port);
 }
 
+/// Where the module's name ends in a --record spec: npos when the whole spec is a module's name,
+/// else after the longest module name followed by '.' (a name may hold dots), else at the first
+/// dot (no module matches; the caller's message splits there).
+std::size_t module_name_end(const runtime::brain& brain, const std::string& spec) {
+    std::size_t longest = 0;
+    for (const auto& m : brain.modules()) {
+        if (spec == m.name) {
+            return std::string::npos;
+        }
+        if (spec.size() > m.name.size() && spec.compare(0, m.name.size(), m.name) == 0 &&
+            spec[m.name.size()] == '.') {
+            longest = std::max(longest, m.name.size());
+        }
+    }
+    return longest > 0 ? longest : spec.find('.');
+}
+
 /// Resolves --record SPECs: "module.port", "module" (all its outputs) or a brain output name.
 std::vector<recording> resolve_records(const runtime::brain& brain,
                                        const std::vector<std::string>& specs) {
@@ -126,14 +145,14 @@ std::vector<recording> resolve_records(const runtime::brain& brain,
     };
     std::vector<std::string> module_names;
     for (const auto& m : brain.modules()) {
-        module_names.push_back(m.name);
+        module_names.push_back(printable(m.name));
     }
     std::vector<std::string> output_names;
     for (const auto& o : brain.output_specs()) {
-        output_names.push_back(o.first);
+        output_names.push_back(printable(o.first));
     }
     for (const auto& spec : specs) {
-        const auto dot = spec.find('.');
+        const auto dot = module_name_end(brain, spec);
         const std::string module_name = spec.substr(0, dot);
         const auto module = std::find_if(brain.modules().begin(),
                                          brain.modules().end(),
@@ -330,12 +349,26 @@ int run_brain(const plugin_sources& sources, const run_request& request) {
     const bool write_files = !records.empty() || request.out_dir_given;
     std::vector<std::uint8_t> spike_row; // bit0 only, reused every step
     if (write_files) {
+        // Labels come from the brain file: each becomes a file name that cannot leave --out.
+        std::map<std::string, std::string> label_of_file;
+        for (const auto& r : records) {
+            const auto [other, fresh] =
+                label_of_file.emplace(safe_file_name(r.label, ".npy"), r.label);
+            if (!fresh) {
+                std::cerr << "spark: --record: '" << printable(r.label) << "' and '"
+                          << printable(other->second) << "' would both be written to "
+                          << (request.out_dir / other->first).string()
+                          << " (a name's characters outside A-Z a-z 0-9 . _ - become '_'); "
+                             "rename one of them in the brain file\n";
+                return exit_failure;
+            }
+        }
         std::filesystem::create_directories(request.out_dir);
         for (auto& r : records) {
             const std::uint64_t elements = element_count(r.spec);
             // Each row keeps the port's shape: (steps, 4, 128) for a (4, 128) port.
             r.writer = std::make_unique<npy_writer>(
-                request.out_dir / (r.label + ".npy"),
+                request.out_dir / safe_file_name(r.label, ".npy"),
                 npy_type_of(r.spec),
                 request.steps,
                 std::vector<std::uint64_t>(r.spec.shape.dims,
@@ -498,7 +531,7 @@ int run_brain(const plugin_sources& sources, const run_request& request) {
             const double denominator =
                 static_cast<double>(c.units) * static_cast<double>(done) * dt / 1000.0;
             rows.add(
-                {c.module,
+                {printable(c.module),
                  c.type_id,
                  c.units_text,
                  std::to_string(c.spikes),
@@ -514,7 +547,7 @@ int run_brain(const plugin_sources& sources, const run_request& request) {
             for (auto& m : mean) {
                 m = done > 0 ? m / static_cast<double>(done) : 0.0;
             }
-            rows.add({o.name, vector_text(o.last), vector_text(mean)});
+            rows.add({printable(o.name), vector_text(o.last), vector_text(mean)});
         }
         std::cout << "\noutputs\n" << rows.render("  ");
     }
