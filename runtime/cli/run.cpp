@@ -320,7 +320,10 @@ int run_brain(const plugin_sources& sources, const run_request& request) {
         if (view.spec.shape.rank > 1) {
             std::string dims;
             for (std::uint32_t d = 0; d < view.spec.shape.rank; ++d) {
-                dims += (d > 0 ? "x" : "") + std::to_string(view.spec.shape.dims[d]);
+                if (d > 0) {
+                    dims += 'x';
+                }
+                dims += std::to_string(view.spec.shape.dims[d]);
             }
             counter.units_text = dims;
         }
