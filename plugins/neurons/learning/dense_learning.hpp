@@ -99,7 +99,7 @@ public:
             [[maybe_unused]] const T m = factor_.size() > 1 ? factor_[o] : factor_[0];
             for (std::size_t i = 0; i < n_pre_; ++i) {
                 const std::size_t at = i * n_post_ + o;
-                const std::size_t slot = net.slot(at);
+                const std::size_t slot = net.slot(at, i);
                 const bool pre = net.ring->row(slot)[i] != 0;
                 const T x = traits::uses_pre_trace ? pre_trace_.at(slot, i) : T(0);
                 const std::size_t k = o * n_pre_ + i;

@@ -69,9 +69,11 @@ public:
                     // The row is strided by n_post: no hardware prefetcher follows it.
                     const std::size_t ahead = at + prefetch_distance * net.n_post;
                     __builtin_prefetch(&w[ahead], 1);
-                    __builtin_prefetch(&net.delays[ahead], 0);
+                    if (const auto* d = net.delays->address(ahead)) {
+                        __builtin_prefetch(d, 0);
+                    }
                 }
-                const std::size_t slot = net.slot(at);
+                const std::size_t slot = net.slot(at, i);
                 const bool arrived = net.ring->row(slot)[i] != 0;
                 w[at] = c_.weight(w[at], arrived ? y : T(0), pre_trace_.at(slot, i));
             }

@@ -81,7 +81,7 @@ public:
             const std::size_t o = net.post_fired[k];
             for (std::size_t i = 0; i < n_pre_; ++i) {
                 const std::size_t at = i * n_post_ + o;
-                const std::size_t slot = net.slot(at);
+                const std::size_t slot = net.slot(at, i);
                 w[at] = c_.weight(w[at],
                                   target_[at],
                                   pre_trace_.at(slot, i),

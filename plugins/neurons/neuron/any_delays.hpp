@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // A neuron's delays chosen by their config: n2n_delays (one delay per synapse, upstream's
 // default), n_delays (one per presynaptic neuron, shared by its synapses) or none (null). Either
-// way the neuron gets D[post][pre] in steps for its ring (neuron/population.hpp).
+// way the neuron gets D[o][i] in steps for its ring (neuron/population.hpp), stored per kind
+// (neuron/synapse_delays.hpp).
 #pragma once
 #include <algorithm>
 #include <cstddef>
@@ -16,6 +17,7 @@
 #include "delays/n2n_delays.hpp"
 #include "delays/n_delays.hpp"
 #include "neuron/component_view.hpp"
+#include "neuron/synapse_delays.hpp"
 
 namespace spark::neurons {
 
@@ -30,23 +32,19 @@ public:
     /// B: the longest delay in steps (the ring keeps B + 1 rows); 0 without delays.
     [[nodiscard]] std::uint32_t slots() const noexcept { return config_ ? config_->slots : 0U; }
 
-    /// D[post][pre] in steps, row-major (n_post, n_pre); all 0 without delays.
-    [[nodiscard]] std::vector<std::int32_t>
-    make(const spark_host_t* host, std::size_t n_post, std::size_t n_pre) const {
+    /// D[o][i] in steps into `delays`, stored as compactly as the kind allows: nothing without
+    /// delays, per presynaptic neuron for n_delays, per synapse for n2n_delays.
+    void make(const spark_host_t* host,
+              std::size_t n_post,
+              std::size_t n_pre,
+              synapse_delays& delays) const {
         if (!config_) {
-            return std::vector<std::int32_t>(n_post * n_pre, 0);
+            delays.assign_none();
+        } else if (per_synapse_) {
+            delays.assign_per_synapse(config_->make(host, n_post, n_pre), n_post, n_pre);
+        } else {
+            delays.assign_per_presynaptic(config_->make_per_neuron(host, n_pre));
         }
-        if (per_synapse_) {
-            return config_->make(host, n_post, n_pre);
-        }
-        const auto per_neuron = config_->make_per_neuron(host, n_pre);
-        std::vector<std::int32_t> d(n_post * n_pre);
-        for (std::size_t o = 0; o < n_post; ++o) {
-            std::copy(per_neuron.begin(),
-                      per_neuron.end(),
-                      d.begin() + static_cast<std::ptrdiff_t>(o * n_pre));
-        }
-        return d;
     }
 
 private:

@@ -3,61 +3,84 @@
 // the postsynaptic neurons o with D[o][i] == d, as one contiguous range. A spike of i at step t
 // reaches exactly the group (i, d) at step t + d, so delivering a step costs one range per
 // (recent presynaptic spike, delay), never a scan of the whole kernel.
+//
+// A full group (every postsynaptic neuron: dense kernels without per-synapse delays, the common
+// case) stores no list: it is the shared range 0 .. n_post - 1, and full() lets delivery walk the
+// weight column contiguously (4 bytes per event, vectorised) instead of through indices.
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <numeric>
 #include <vector>
+
+#include "neuron/synapse_delays.hpp"
 
 namespace spark::neurons {
 
 class delay_groups {
 public:
-    /// `delays` is pre-major (D[o][i] at i * n_post + o), every value in [0, rows). Only the
-    /// synapses with exists(i, o) join a group: a synapse that can never carry current (a zero
-    /// weight that no learning changes) costs nothing per spike.
+    /// Only the synapses with exists(i, o) join a group: a synapse that can never carry current
+    /// (a zero weight that no learning changes) costs nothing per spike. Every delay lies in
+    /// [0, rows).
     template <typename Exists>
-    void build(const std::vector<std::int32_t>& delays,
+    void build(const synapse_delays& delays,
                std::size_t n_pre,
                std::size_t n_post,
                std::size_t rows,
                Exists exists) {
         rows_ = rows;
-        offsets_.assign(n_pre * rows + 1, 0);
-        // Counting sort of each presynaptic neuron's synapses by delay (stable in o).
+        n_post_ = n_post;
+        const std::size_t groups = n_pre * rows;
+        count_.assign(groups, 0);
         for (std::size_t i = 0; i < n_pre; ++i) {
             for (std::size_t o = 0; o < n_post; ++o) {
                 if (exists(i, o)) {
-                    ++offsets_[i * rows + static_cast<std::size_t>(delays[i * n_post + o]) + 1];
+                    ++count_[i * rows + delays.of(i * n_post + o, i)];
                 }
             }
         }
-        for (std::size_t g = 1; g < offsets_.size(); ++g) {
-            offsets_[g] += offsets_[g - 1];
+        // Lists only for the groups that are not full; a full one reads all_.
+        offset_.assign(groups + 1, 0);
+        for (std::size_t g = 0; g < groups; ++g) {
+            offset_[g + 1] = offset_[g] + (count_[g] == n_post ? 0 : count_[g]);
         }
-        targets_.assign(offsets_.back(), 0);
-        std::vector<std::size_t> next(offsets_.begin(), offsets_.end() - 1);
-        for (std::size_t i = 0; i < n_pre; ++i) {
-            for (std::size_t o = 0; o < n_post; ++o) {
-                if (exists(i, o)) {
-                    const auto g = i * rows + static_cast<std::size_t>(delays[i * n_post + o]);
-                    targets_[next[g]++] = static_cast<std::uint32_t>(o);
+        targets_.assign(offset_.back(), 0);
+        targets_.shrink_to_fit();
+        if (offset_.back() > 0) {
+            std::vector<std::size_t> next(offset_.begin(), offset_.end() - 1);
+            for (std::size_t i = 0; i < n_pre; ++i) {
+                for (std::size_t o = 0; o < n_post; ++o) {
+                    const std::size_t g = i * rows + delays.of(i * n_post + o, i);
+                    if (count_[g] != n_post && exists(i, o)) {
+                        targets_[next[g]++] = static_cast<std::uint32_t>(o);
+                    }
                 }
             }
         }
+        all_.resize(n_post);
+        std::iota(all_.begin(), all_.end(), std::uint32_t{0});
     }
 
-    /// The postsynaptic neurons of presynaptic neuron i at delay d: [first, last).
+    /// Whether group (i, d) holds every postsynaptic neuron, 0 .. n_post - 1 in order.
+    [[nodiscard]] bool full(std::size_t i, std::size_t d) const noexcept {
+        return count_[i * rows_ + d] == n_post_;
+    }
+    /// The postsynaptic neurons of presynaptic neuron i at delay d: [first, last), ascending.
     [[nodiscard]] const std::uint32_t* first(std::size_t i, std::size_t d) const noexcept {
-        return targets_.data() + offsets_[i * rows_ + d];
+        const std::size_t g = i * rows_ + d;
+        return count_[g] == n_post_ ? all_.data() : targets_.data() + offset_[g];
     }
     [[nodiscard]] const std::uint32_t* last(std::size_t i, std::size_t d) const noexcept {
-        return targets_.data() + offsets_[i * rows_ + d + 1];
+        return first(i, d) + count_[i * rows_ + d];
     }
 
 private:
     std::size_t rows_ = 1;
-    std::vector<std::uint32_t> targets_;
-    std::vector<std::size_t> offsets_; // group (i, d) is targets_[offsets_[i*rows+d] .. +1)
+    std::size_t n_post_ = 0;
+    std::vector<std::uint32_t> count_;   // per group (i, d) at i * rows + d
+    std::vector<std::size_t> offset_;    // a list group's first target in targets_
+    std::vector<std::uint32_t> targets_; // the lists of the groups that are not full
+    std::vector<std::uint32_t> all_;     // 0 .. n_post - 1: every full group's list
 };
 
 } // namespace spark::neurons

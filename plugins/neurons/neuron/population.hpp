@@ -28,8 +28,10 @@
 // Data layout (I = presynaptic neurons, O = units, R = B + 1 ring rows, B = longest delay):
 //   weights_   T[I*O]      pre-major: W[o][i] at i*O + o; one presynaptic spike touches one
 //                          contiguous column
-//   delays_    int32[I*O]  pre-major like weights_: D[o][i] in steps, 0..B
-//   groups_                per (i, d): the o with D[o][i] == d, contiguous (delay_groups.hpp)
+//   delays_                D[o][i] in steps, 0..B: none, per presynaptic neuron, or uint16[I*O]
+//                          pre-major like weights_ (synapse_delays.hpp)
+//   groups_                per (i, d): the o with D[o][i] == d, contiguous; a full group (every
+//                          o) is a contiguous weight column without a list (delay_groups.hpp)
 //   ring_      uint8[R*I]  the presynaptic spikes of the last R steps (row = ring slot)
 //   fired_     uint32[R*I] per ring row, the indices of the neurons that spiked (fired_count_)
 //   current_, spiked_      T/uint8 [O]: this step's synaptic current and soma spikes
@@ -44,6 +46,7 @@
 #include <spark/sdk/plugin.hpp>
 
 #include "common/component_shapes.hpp"
+#include "common/transpose.hpp"
 #include "delays/spike_ring.hpp"
 #include "neuron/any_delays.hpp"
 #include "neuron/any_synapses.hpp"
@@ -152,13 +155,7 @@ public:
         shape_.history = sdk::make_shape(
             {static_cast<std::int64_t>(shape_.rows), static_cast<std::int64_t>(n_pre)});
         load_kernel();
-        const auto d = delay_.make(host_, n_post, n_pre);
-        delays_.assign(d.size(), 0);
-        for (std::size_t o = 0; o < n_post; ++o) {
-            for (std::size_t i = 0; i < n_pre; ++i) {
-                delays_[i * n_post + o] = d[o * n_pre + i];
-            }
-        }
+        delay_.make(host_, n_post, n_pre, delays_);
         index_synapses();
         ring_.resize(shape_.rows, n_pre);
         fired_.assign(shape_.rows * n_pre, 0);
@@ -219,11 +216,7 @@ public:
         const std::size_t n_pre = shape_.n_pre;
         const std::size_t n_post = shape_.n_post;
         staged_kernel_.resize(weights_.size());
-        for (std::size_t o = 0; o < n_post; ++o) {
-            for (std::size_t i = 0; i < n_pre; ++i) {
-                staged_kernel_[o * n_pre + i] = weights_[i * n_post + o];
-            }
-        }
+        transpose_into(weights_.data(), n_pre, n_post, staged_kernel_.data());
         s.add("kernel", staged_kernel_, shape_.kernel);
         synapses_.state(s, units_);
         soma_.state(s, units_);
@@ -237,11 +230,7 @@ public:
         const std::size_t n_pre = shape_.n_pre;
         const std::size_t n_post = shape_.n_post;
         if (staged_kernel_.size() == weights_.size()) {
-            for (std::size_t o = 0; o < n_post; ++o) {
-                for (std::size_t i = 0; i < n_pre; ++i) {
-                    weights_[i * n_post + o] = staged_kernel_[o * n_pre + i];
-                }
-            }
+            transpose_into(staged_kernel_.data(), n_post, n_pre, weights_.data());
         }
         synapses_.state_loaded();
         soma_.state_loaded();
@@ -354,9 +343,29 @@ private:
                 const std::size_t i = list[k];
                 const T* w = &weights_[i * shape_.n_post];
                 const bool inhibitory = (in[i] & 2U) != 0;
+                if (groups_.full(i, d)) {
+                    add_column(w, inhibitory);
+                    continue;
+                }
                 for (const std::uint32_t* o = groups_.first(i, d); o != groups_.last(i, d); ++o) {
                     current_[*o] += inhibitory ? -w[*o] : w[*o];
                 }
+            }
+        }
+    }
+
+    // A full group: presynaptic neuron i's whole weight column, contiguous (vectorised). The same
+    // additions in the same order as the indexed loop, so results do not depend on the path.
+    void add_column(const T* __restrict w, bool inhibitory) noexcept {
+        T* __restrict current = current_.data();
+        const std::size_t n = shape_.n_post;
+        if (inhibitory) {
+            for (std::size_t o = 0; o < n; ++o) {
+                current[o] -= w[o];
+            }
+        } else {
+            for (std::size_t o = 0; o < n; ++o) {
+                current[o] += w[o];
             }
         }
     }
@@ -381,7 +390,7 @@ private:
                                   shape_.n_post,
                                   rows,
                                   weights_.data(),
-                                  delays_.data(),
+                                  &delays_,
                                   &groups_,
                                   &ring_,
                                   fired_.data(),
@@ -408,7 +417,7 @@ private:
     spark_shape_t in_shape_{};
     population_shape shape_{};
     std::vector<T> weights_;
-    std::vector<std::int32_t> delays_;
+    synapse_delays delays_;
     delay_groups groups_;
     std::vector<std::size_t> slot_of_delay_; // learn(): the ring row of each delay this step
     spike_ring ring_;

@@ -11,6 +11,7 @@
 
 #include "delays/spike_ring.hpp"
 #include "neuron/delay_groups.hpp"
+#include "neuron/synapse_delays.hpp"
 
 namespace spark::neurons {
 
@@ -32,7 +33,7 @@ struct synapse_step {
     std::size_t n_post;
     std::size_t rows;
     T* weights;                          // W[o][i]; the rule writes the updated weights here
-    const std::int32_t* delays;          // D[o][i] in steps, 0..B
+    const synapse_delays* delays;        // D[o][i] in steps, 0..B
     const delay_groups* groups;          // per (i, d): the o with D[o][i] == d that carry current
     const spike_ring* ring;              // presynaptic spikes (0/1) of the last R steps
     const std::uint32_t* fired;          // per ring slot, the presynaptic neurons that spiked ...
@@ -44,13 +45,14 @@ struct synapse_step {
     const std::uint8_t* in_spikes;       // [n_pre]: this step's input bytes (bit1: inhibitory)
     const std::uint8_t* post_inhibitory; // [n_post]: 1 for an inhibitory postsynaptic neuron
 
-    /// The ring slot synapse `at` reads this step (its presynaptic spike of D[o][i] steps ago).
-    [[nodiscard]] std::size_t slot(std::size_t at) const noexcept {
-        return slot_of_delay[static_cast<std::size_t>(delays[at])];
+    /// The ring slot synapse `at` = i * n_post + o reads this step (its presynaptic spike of
+    /// D[o][i] steps ago).
+    [[nodiscard]] std::size_t slot(std::size_t at, std::size_t i) const noexcept {
+        return slot_of_delay[delays->of(at, i)];
     }
     /// Whether presynaptic neuron i's spike reached synapse `at` this step (its delayed s_pre).
     [[nodiscard]] bool arrived(std::size_t at, std::size_t i) const noexcept {
-        return ring->row(slot(at))[i] != 0;
+        return ring->row(slot(at, i))[i] != 0;
     }
     /// Calls f(i, o, slot) for every synapse in the delivery groups whose delayed presynaptic
     /// spike arrives this step. With a plastic rule every synapse is in a group.

@@ -14,6 +14,7 @@
 #include <spark/sdk/schema.hpp>
 
 #include "common/component_shapes.hpp"
+#include "common/transpose.hpp"
 
 namespace spark::neurons {
 
@@ -70,11 +71,7 @@ template <typename T>
 [[nodiscard]] std::vector<T>
 to_pre_major(const std::vector<T>& post_major, std::size_t n_post, std::size_t n_pre) {
     std::vector<T> t(post_major.size());
-    for (std::size_t o = 0; o < n_post; ++o) {
-        for (std::size_t i = 0; i < n_pre; ++i) {
-            t[i * n_post + o] = post_major[o * n_pre + i];
-        }
-    }
+    transpose_into(post_major.data(), n_post, n_pre, t.data());
     return t;
 }
 
