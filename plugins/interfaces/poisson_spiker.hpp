@@ -53,7 +53,7 @@ public:
         draws_.begin(ctx.index(), signal.size());
         for (std::size_t i = 0; i < signal.size(); ++i) {
             const T p = per_step_ * signal[i];
-            spikes[i] = draws_.uniform() < static_cast<double>(p) ? 1 : 0;
+            spikes[i] = draws_.uniform(i) < static_cast<double>(p) ? 1 : 0;
         }
     }
 

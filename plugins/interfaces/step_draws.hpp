@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // The per-step uniform draws of the Poisson spikers: a step's draws depend only on (seed, step
 // index, draw index), so reset restarts the same sequence, a restored checkpoint needs nothing
-// about the generator, and neither the executor nor the module order can change a draw.
+// about the generator, and neither the executor nor the module order can change a draw. Each draw
+// is addressed by its counter (sdk::counter_stream): no generator state, no re-seeding, no skipping
+// after a jump.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -12,35 +14,18 @@ namespace spark::interfaces {
 
 class step_draws {
 public:
-    explicit step_draws(std::uint64_t seed) : seed_(seed) {}
+    explicit step_draws(std::uint64_t seed) : draws_(seed, stream) {}
 
-    /// Stands the stream at the first of step `step`'s `per_step` draws. The caller then takes
-    /// exactly `per_step` uniform() draws before the next begin().
-    void begin(std::uint64_t step, std::size_t per_step) {
-        const std::uint64_t offset = step % segment_steps;
-        if (step != next_step_ || offset == 0) {
-            draws_ = sdk::random_stream(seed_, step / segment_steps);
-            // A jump into a segment (the first step after a restore): skip the earlier steps'
-            // draws.
-            for (std::uint64_t skip = offset * per_step; skip > 0; --skip) {
-                (void)draws_.bits();
-            }
-        }
-        next_step_ = step + 1;
-    }
+    /// Stands at the first of step `step`'s `per_step` draws; uniform(k) is then draw k of it.
+    void begin(std::uint64_t step, std::size_t per_step) noexcept { first_ = step * per_step; }
 
-    /// Uniform in [0, 1).
-    double uniform() { return draws_.uniform(); }
+    /// Draw k (< per_step) of the current step: uniform in [0, 1).
+    [[nodiscard]] double uniform(std::size_t k) const noexcept { return draws_.uniform(first_ + k); }
 
 private:
-    /// Steps come in segments of `segment_steps`; segment m draws from random_stream(seed, m),
-    /// in order. Re-seeding once per segment instead of every step keeps the generator's set-up
-    /// (a few microseconds) off the per-step cost.
-    static constexpr std::uint64_t segment_steps = 64;
-
-    std::uint64_t seed_;
-    sdk::random_stream draws_{0};
-    std::uint64_t next_step_ = 0; // the step whose draws the stream stands at
+    static constexpr std::uint64_t stream = 1; // the seed's stream 0 is for build-time draws
+    sdk::counter_stream draws_;
+    std::uint64_t first_ = 0;
 };
 
 } // namespace spark::interfaces

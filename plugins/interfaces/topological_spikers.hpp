@@ -79,7 +79,7 @@ public:
         draws_.begin(ctx.index(), front_.h.size());
         for (std::size_t o = 0; o < front_.h.size(); ++o) {
             const T p = per_step_ * front_.h[o];
-            spikes[o] = draws_.uniform() < static_cast<double>(p) ? 1 : 0;
+            spikes[o] = draws_.uniform(o) < static_cast<double>(p) ? 1 : 0;
         }
     }
 
