@@ -133,13 +133,14 @@ void visit_element_type(std::int32_t dtype, Fn&& fn) {
 /// scale * U with U uniform in [0, 1), in the arithmetic of the element type: float32 buffers get
 /// a float32 uniform (24 random bits) times float32(scale) as upstream computes it, which also
 /// keeps the result below scale; float64 and integer buffers get 53 random bits in double.
+/// Element k draws counter k, so any element can be filled first (and in parallel).
 template <typename E>
-[[nodiscard]] double scaled_uniform(double scale, sdk::random_stream& rng) {
+[[nodiscard]] double scaled_uniform(double scale, const sdk::counter_stream& rng, std::size_t k) {
     if constexpr (std::is_same_v<E, float>) {
-        const float u = static_cast<float>(rng.bits() >> 40U) * 0x1.0p-24F;
+        const float u = static_cast<float>(rng.bits(k) >> 40U) * 0x1.0p-24F;
         return static_cast<double>(to_element<float>(scale) * u);
     } else {
-        return scale * rng.uniform();
+        return scale * rng.uniform(k);
     }
 }
 

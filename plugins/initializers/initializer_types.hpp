@@ -2,7 +2,8 @@
 // The four initializer types of upstream (upstream-models.md section 9): constant, uniform,
 // sparse uniform and normalised sparse uniform. Each fills the caller's buffer (its spec gives
 // shape and element type; the config's own dtype is not used) and is deterministic in
-// (seed, shape): it draws from sdk::random_stream(seed, ...), never from a global generator.
+// (seed, shape): element k draws counter k of sdk::counter_stream(seed, ...), never a global
+// generator, so the order of filling does not matter.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -54,11 +55,12 @@ struct uniform_initializer {
 
     static void initialize(const sdk::config_view& cfg, const spark_buffer_t& out) {
         const auto p = base_params::from(cfg);
-        sdk::random_stream values(cfg.seed(), value_stream);
+        const sdk::counter_stream values(cfg.seed(), value_stream);
         visit_element_type(out.spec.dtype, [&](auto tag) {
             using E = decltype(tag);
-            for (E& x : elements<E>(out)) {
-                x = to_element<E>(p.clip(scaled_uniform<E>(p.scale, values)));
+            const auto data = elements<E>(out);
+            for (std::size_t k = 0; k < data.size(); ++k) {
+                data[k] = to_element<E>(p.clip(scaled_uniform<E>(p.scale, values, k)));
             }
         });
     }
@@ -98,14 +100,14 @@ struct sparse_uniform_initializer {
     static void initialize(const sdk::config_view& cfg, const spark_buffer_t& out) {
         const auto p = base_params::from(cfg);
         const double density = density_of(cfg);
-        sdk::random_stream values(cfg.seed(), value_stream);
-        sdk::random_stream mask(cfg.seed(), mask_stream);
+        const sdk::counter_stream values(cfg.seed(), value_stream);
+        const sdk::counter_stream mask(cfg.seed(), mask_stream);
         visit_element_type(out.spec.dtype, [&](auto tag) {
             using E = decltype(tag);
-            for (E& x : elements<E>(out)) {
-                const double value = scaled_uniform<E>(p.scale, values);
-                const bool kept = mask.uniform() < density;
-                x = to_element<E>(p.clip(kept ? value : 0.0));
+            const auto data = elements<E>(out);
+            for (std::size_t k = 0; k < data.size(); ++k) {
+                const bool kept = mask.uniform(k) < density;
+                data[k] = to_element<E>(p.clip(kept ? scaled_uniform<E>(p.scale, values, k) : 0.0));
             }
         });
     }
@@ -205,16 +207,15 @@ struct normalized_sparse_uniform_initializer {
                                         sdk::dtype_name(out.spec.dtype));
         }
         const axis_groups groups(out.spec.shape, cfg.ints("norm_axes"));
-        sdk::random_stream values(cfg.seed(), value_stream);
-        sdk::random_stream mask(cfg.seed(), mask_stream);
+        const sdk::counter_stream values(cfg.seed(), value_stream);
+        const sdk::counter_stream mask(cfg.seed(), mask_stream);
         visit_element_type(out.spec.dtype, [&](auto tag) {
             using E = decltype(tag);
             const auto data = elements<E>(out);
             std::vector<double> drawn(data.size());
             std::vector<double> sums(static_cast<std::size_t>(groups.group_count()), 0.0);
             for (std::size_t i = 0; i < data.size(); ++i) {
-                const double value = scaled_uniform<E>(1.0, values);
-                drawn[i] = mask.uniform() < density ? value : 0.0;
+                drawn[i] = mask.uniform(i) < density ? scaled_uniform<E>(1.0, values, i) : 0.0;
                 sums[static_cast<std::size_t>(groups.group_of(i))] += drawn[i];
             }
             for (std::size_t i = 0; i < data.size(); ++i) {

@@ -171,7 +171,7 @@ private:
     std::vector<T> post_trace_;  // y[o]
     std::vector<T> slow_trace_;  // y_s[o]
     std::vector<T> cubed_;       // y[o]^3 of this step
-    std::vector<T> target_;      // z, pre-major like the weights
+    large_vector<T> target_;     // z, pre-major like the weights
     std::vector<T> staged_target_;
     // Static weights: the targets that move, their z and W (target_ is stale while known).
     std::vector<std::size_t> moving_;

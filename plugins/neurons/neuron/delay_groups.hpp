@@ -13,30 +13,41 @@
 #include <numeric>
 #include <vector>
 
+#include "common/large_vector.hpp"
 #include "neuron/synapse_delays.hpp"
 
 namespace spark::neurons {
 
 class delay_groups {
 public:
-    /// Only the synapses with exists(i, o) join a group: a synapse that can never carry current
-    /// (a zero weight that no learning changes) costs nothing per spike. Every delay lies in
-    /// [0, rows).
-    template <typename Exists>
+    /// With `weights` (pre-major, W[o][i] at i * n_post + o), only the synapses of non-zero
+    /// weight join a group: a synapse that can never carry current (a zero weight that no
+    /// learning changes) costs nothing per spike. Without (nullptr), every synapse joins. Every
+    /// delay lies in [0, rows).
+    template <typename T>
     void build(const synapse_delays& delays,
                std::size_t n_pre,
                std::size_t n_post,
                std::size_t rows,
-               Exists exists) {
+               const T* weights) {
         rows_ = rows;
         n_post_ = n_post;
+        const auto exists = [weights, n_post](std::size_t i, std::size_t o) {
+            return weights == nullptr || weights[i * n_post + o] != T(0);
+        };
         const std::size_t groups = n_pre * rows;
         count_.assign(groups, 0);
         for (std::size_t i = 0; i < n_pre; ++i) {
-            for (std::size_t o = 0; o < n_post; ++o) {
-                if (exists(i, o)) {
-                    ++count_[i * rows + delays.of(i * n_post + o, i)];
+            if (delays.stored() == synapse_delays::kind::per_synapse) {
+                for (std::size_t o = 0; o < n_post; ++o) {
+                    if (exists(i, o)) {
+                        ++count_[i * rows + delays.of(i * n_post + o, i)];
+                    }
                 }
+            } else {
+                // One delay for the whole column: count its non-zero weights (vectorised).
+                count_[i * rows + delays.of(0, i)] =
+                    static_cast<std::uint32_t>(non_zero(weights, i * n_post, n_post));
             }
         }
         // Lists only for the groups that are not full; a full one reads all_.
@@ -48,7 +59,11 @@ public:
         targets_.shrink_to_fit();
         if (offset_.back() > 0) {
             std::vector<std::size_t> next(offset_.begin(), offset_.end() - 1);
+            const bool per_synapse = delays.stored() == synapse_delays::kind::per_synapse;
             for (std::size_t i = 0; i < n_pre; ++i) {
+                if (!per_synapse && count_[i * rows + delays.of(0, i)] == n_post) {
+                    continue; // a full column: no list
+                }
                 for (std::size_t o = 0; o < n_post; ++o) {
                     const std::size_t g = i * rows + delays.of(i * n_post + o, i);
                     if (count_[g] != n_post && exists(i, o)) {
@@ -75,11 +90,24 @@ public:
     }
 
 private:
+    /// How many of weights[first .. first + n) are not zero (all n without weights).
+    template <typename T>
+    static std::size_t non_zero(const T* weights, std::size_t first, std::size_t n) noexcept {
+        if (weights == nullptr) {
+            return n;
+        }
+        std::size_t count = 0;
+        for (std::size_t k = first; k < first + n; ++k) {
+            count += weights[k] != T(0) ? 1U : 0U;
+        }
+        return count;
+    }
+
     std::size_t rows_ = 1;
     std::size_t n_post_ = 0;
     std::vector<std::uint32_t> count_;   // per group (i, d) at i * rows + d
     std::vector<std::size_t> offset_;    // a list group's first target in targets_
-    std::vector<std::uint32_t> targets_; // the lists of the groups that are not full
+    large_vector<std::uint32_t> targets_; // the lists of the groups that are not full
     std::vector<std::uint32_t> all_;     // 0 .. n_post - 1: every full group's list
 };
 

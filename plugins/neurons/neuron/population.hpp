@@ -46,6 +46,7 @@
 #include <spark/sdk/plugin.hpp>
 
 #include "common/component_shapes.hpp"
+#include "common/large_vector.hpp"
 #include "common/transpose.hpp"
 #include "delays/spike_ring.hpp"
 #include "neuron/any_delays.hpp"
@@ -282,20 +283,11 @@ private:
     // weight can never carry current: such synapses stay out, and a spike costs per existing
     // synapse (per the kernel's density), not per postsynaptic neuron.
     void index_synapses() {
-        const std::size_t n_post = shape_.n_post;
-        if (rule_.plastic()) {
-            groups_.build(delays_, shape_.n_pre, n_post, shape_.rows, [](std::size_t, std::size_t) {
-                return true;
-            });
-        } else {
-            groups_.build(delays_,
-                          shape_.n_pre,
-                          n_post,
-                          shape_.rows,
-                          [this, n_post](std::size_t i, std::size_t o) {
-                              return weights_[i * n_post + o] != T(0);
-                          });
-        }
+        groups_.build(delays_,
+                      shape_.n_pre,
+                      shape_.n_post,
+                      shape_.rows,
+                      rule_.plastic() ? nullptr : weights_.data());
     }
 
     void load_kernel() {
@@ -416,7 +408,7 @@ private:
 
     spark_shape_t in_shape_{};
     population_shape shape_{};
-    std::vector<T> weights_;
+    large_vector<T> weights_;
     synapse_delays delays_;
     delay_groups groups_;
     std::vector<std::size_t> slot_of_delay_; // learn(): the ring row of each delay this step
@@ -426,7 +418,7 @@ private:
     std::vector<T> current_;
     std::vector<std::uint8_t> spiked_;
     std::vector<std::uint32_t> post_fired_;
-    std::vector<T> staged_kernel_;
+    large_vector<T> staged_kernel_;
     bool needs_clip_ = true;
     bool kernel_learned_ = false;
 };

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "common/large_vector.hpp"
 #include "common/transpose.hpp"
 
 namespace spark::neurons {
@@ -59,7 +60,7 @@ public:
 
 private:
     kind kind_ = kind::none;
-    std::vector<std::uint16_t> values_;
+    large_vector<std::uint16_t> values_;
 };
 
 } // namespace spark::neurons

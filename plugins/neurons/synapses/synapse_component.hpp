@@ -139,7 +139,7 @@ private:
     Filter filter_;
     std::size_t n_pre_ = 0;
     std::size_t n_post_ = 0;
-    std::vector<T> w_; // sync: pre-major W[i][o]; async: post-major W[o][i]
+    large_vector<T> w_; // sync: pre-major W[i][o]; async: post-major W[o][i]
 };
 
 } // namespace spark::neurons

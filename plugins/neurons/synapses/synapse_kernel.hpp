@@ -14,6 +14,7 @@
 #include <spark/sdk/schema.hpp>
 
 #include "common/component_shapes.hpp"
+#include "common/large_vector.hpp"
 #include "common/transpose.hpp"
 
 namespace spark::neurons {
@@ -32,12 +33,12 @@ inline void declare_synapse_fields(sdk::schema& s) {
 
 /// The kernel of shape units ⊕ pre, row-major (post-major: W[o][i] at o * n_pre + i).
 template <typename T>
-[[nodiscard]] std::vector<T> make_kernel(const sdk::initializer_value& init,
+[[nodiscard]] large_vector<T> make_kernel(const sdk::initializer_value& init,
                                          const spark_host_t* host,
                                          const spark_shape_t& units,
                                          const spark_shape_t& pre) {
     const spark_shape_t shape = concat_shapes(units, pre);
-    std::vector<T> w(count_of(shape));
+    large_vector<T> w(count_of(shape));
     if (w.empty()) {
         return w;
     }
@@ -68,9 +69,9 @@ template <typename T>
 /// W[o][i] (post-major) to W[i][o] (pre-major), so that one presynaptic neuron's weights are
 /// contiguous.
 template <typename T>
-[[nodiscard]] std::vector<T>
-to_pre_major(const std::vector<T>& post_major, std::size_t n_post, std::size_t n_pre) {
-    std::vector<T> t(post_major.size());
+[[nodiscard]] large_vector<T>
+to_pre_major(const large_vector<T>& post_major, std::size_t n_post, std::size_t n_pre) {
+    large_vector<T> t(post_major.size());
     transpose_into(post_major.data(), n_post, n_pre, t.data());
     return t;
 }

@@ -228,9 +228,9 @@ public:
         a.data = data;
         arrays_.push_back(a);
     }
-    /// A vector whose size must match the shape.
-    template <typename T>
-    void add(const char* name, std::vector<T>& data, const spark_shape_t& shape) {
+    /// A vector (any allocator) whose size must match the shape.
+    template <typename T, typename Allocator>
+    void add(const char* name, std::vector<T, Allocator>& data, const spark_shape_t& shape) {
         if (data.size() != element_count(shape)) {
             throw status_error(SPARK_ERR_PLUGIN,
                                std::string("state array '") + name + "' has " +
