@@ -57,7 +57,7 @@ std::shared_ptr<spdlog::logger> logger_for(const std::string& name) {
 
 host_record::host_record(attribution to)
     : logger_(logger_for(to.logger)), prefix_(std::move(to.prefix)),
-      initializers_(std::move(to.initializers)) {
+      initializers_(std::move(to.initializers)), services_(std::move(to.services)) {
     host_.abi_version = SPARK_ABI_VERSION_INIT;
     host_.host_data = this;
     host_.report = &host_record::report;
@@ -109,6 +109,11 @@ const void* host_record::get_service(const spark_host_t* self, const char* id) n
     }
     if (std::strcmp(id, SPARK_SERVICE_INITIALIZERS) == 0 && of(self).initializers_ != nullptr) {
         return initializer_catalogue::service();
+    }
+    for (const auto& service : of(self).services_) {
+        if (std::strcmp(id, service.id) == 0) {
+            return service.table;
+        }
     }
     return nullptr; // unknown ids: plugins must cope with NULL
 }

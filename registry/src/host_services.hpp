@@ -5,10 +5,12 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include <spdlog/logger.h>
 
 #include <spark/abi/host.h>
+#include <spark/registry/host_service.hpp>
 
 namespace spark::registry::detail {
 
@@ -24,6 +26,7 @@ struct attribution {
     std::string logger;
     std::string prefix;
     std::shared_ptr<const initializer_catalogue> initializers = nullptr;
+    std::vector<host_service> services = {}; // further services by id (the runtime's)
 };
 
 /// One spark_host_t and what it attributes messages to. Not movable: host_data points at it.
@@ -58,6 +61,7 @@ private:
     std::shared_ptr<spdlog::logger> logger_;
     std::string prefix_;
     std::shared_ptr<const initializer_catalogue> initializers_;
+    std::vector<host_service> services_;
     std::mutex mutex_; // guards last_error_: report() may come from any step thread
     std::string last_error_;
 };

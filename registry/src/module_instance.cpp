@@ -69,10 +69,13 @@ void expect_count(const who& self,
 module_instance::impl::impl(std::shared_ptr<detail::loaded_plugin> library,
                             module_type_info info,
                             std::string instance_name,
-                            std::shared_ptr<const detail::initializer_catalogue> initializers)
+                            std::shared_ptr<const detail::initializer_catalogue> initializers,
+                            std::vector<host_service> services)
     : plugin(std::move(library)), type(std::move(info)), name(std::move(instance_name)),
-      host(detail::attribution{
-          "spark.plugin." + type.canonical_id, "'" + name + "': ", std::move(initializers)}),
+      host(detail::attribution{"spark.plugin." + type.canonical_id,
+                               "'" + name + "': ",
+                               std::move(initializers),
+                               std::move(services)}),
       input_ports(count_ports(*type.abi, SPARK_PORT_INPUT)),
       output_ports(count_ports(*type.abi, SPARK_PORT_OUTPUT)) {}
 

@@ -29,7 +29,8 @@ struct module_instance::impl {
     impl(std::shared_ptr<detail::loaded_plugin> plugin,
          module_type_info info,
          std::string name,
-         std::shared_ptr<const detail::initializer_catalogue> initializers);
+         std::shared_ptr<const detail::initializer_catalogue> initializers,
+         std::vector<host_service> services);
     impl(const impl&) = delete;
     impl& operator=(const impl&) = delete;
     /// Calls the plugin's destroy; then the members go in reverse order: the host, and last the

@@ -337,7 +337,8 @@ const module_type_info& plugin_registry::resolve(std::string_view name) const {
 
 module_instance plugin_registry::create(const module_type_info& type,
                                         const spark_config_t& config,
-                                        std::string_view instance_name) const {
+                                        std::string_view instance_name,
+                                        std::vector<host_service> services) const {
     const auto& entry = impl_->entry_of(type);
     const auto& abi = *type.abi;
     const std::string name(instance_name);
@@ -351,7 +352,7 @@ module_instance plugin_registry::create(const module_type_info& type,
                            " (one per schema field, in schema order)");
     }
     auto state = std::make_unique<module_instance::impl>(
-        entry.library, entry.info, name, impl_->initializers);
+        entry.library, entry.info, name, impl_->initializers, std::move(services));
     spark_module_t* created = nullptr;
     const spark_status status =
         abi.create(type.abi, state->host.abi(), &config, state->name.c_str(), &created);

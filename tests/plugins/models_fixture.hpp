@@ -117,13 +117,16 @@ struct running_module {
     std::vector<spark_buffer_t> in_abi;
     std::vector<spark_buffer_t> out_abi;
 
+    /// `services`: further host services the instance's host offers (e.g. a parallel service).
     running_module(models_fixture& f,
                    std::string_view type,
                    std::string_view overrides,
                    const std::vector<spark_port_spec_t>& in_specs,
-                   std::size_t output_count)
+                   std::size_t output_count,
+                   std::vector<spark::registry::host_service> services = {})
         : cfg(f.config(type, overrides)),
-          instance(f.registry.create(cfg.type(), cfg.abi(), "probe")), out_specs(output_count) {
+          instance(f.registry.create(cfg.type(), cfg.abi(), "probe", std::move(services))),
+          out_specs(output_count) {
         // Optional inputs the test does not give stay unwired (payload kind 0, no elements).
         std::vector<spark_port_spec_t> specs = in_specs;
         specs.resize(std::max(specs.size(), input_count(cfg.type())), spark_port_spec_t{});

@@ -43,6 +43,7 @@
 #include <type_traits>
 #include <vector>
 
+#include <spark/sdk/parallel.hpp>
 #include <spark/sdk/plugin.hpp>
 
 #include "common/component_shapes.hpp"
@@ -133,7 +134,7 @@ public:
 
     /// `neuron` (a string literal: the type's class_ref) names the neuron in messages.
     population(const sdk::config_view& cfg, const sdk::instance_info& info, const char* neuron)
-        : name_(neuron), host_(info.host), units_(cfg.shape("units")),
+        : name_(neuron), host_(info.host), parallel_(info.host), units_(cfg.shape("units")),
           mask_(inhibitory_mask(cfg.seed(), count_of(units_), cfg.get<double>("inhibitory_rate"))),
           soma_(detail::make_policy<Soma>(cfg, neuron, "soma", units_)),
           synapses_(cfg, neuron, "synapses", units_), delay_(cfg, neuron, "delays", units_),
@@ -246,6 +247,12 @@ public:
 
 private:
     static constexpr std::size_t modulation_port = 1; // input
+    // Deliveries of at least this many synaptic events split over the host's workers: below it
+    // a task's hand-off (a few microseconds) costs more than the additions it spares.
+    static constexpr std::size_t parallel_events = 65536;
+    // Chunk bounds fall on multiples of 16 neurons: 64 bytes of float current, so two workers
+    // never write one cache line.
+    static constexpr std::size_t chunk_align = 16;
 
     /// The third factor's input must be wired exactly when the rule has one, with 1 value or one
     /// per neuron.
@@ -322,12 +329,49 @@ private:
         fired_count_[slot] = n;
     }
 
-    // Synapses: every spike that arrives now, with the kernel before this step's learning. The
-    // sign is the presynaptic neuron's inhibition bit in this step's input (as upstream's delays
-    // broadcast the current mask).
+    // Synapses: every spike that arrives now.
     void deliver(const std::uint8_t* in, std::size_t now) {
         const std::size_t rows = shape_.rows;
-        std::fill(current_.begin(), current_.end(), T(0));
+        const std::size_t n_post = shape_.n_post;
+        // Large deliveries split the postsynaptic range over the host's workers. Each neuron's
+        // current sums the same terms in the same order in any split, so results do not depend
+        // on the thread count.
+        std::size_t events = 0;
+        for (std::size_t d = 0; d < rows && events < parallel_events; ++d) {
+            const std::size_t slot = (now + rows - d) % rows;
+            const std::uint32_t* list = &fired_[slot * shape_.n_pre];
+            for (std::uint32_t k = 0; k < fired_count_[slot] && events < parallel_events; ++k) {
+                events +=
+                    static_cast<std::size_t>(groups_.last(list[k], d) - groups_.first(list[k], d));
+            }
+        }
+        const std::uint32_t chunks =
+            events >= parallel_events && n_post >= 2 * chunk_align ? parallel_.workers() : 1U;
+        if (chunks <= 1) {
+            deliver_range(in, now, 0, n_post);
+            return;
+        }
+        parallel_.for_each_chunk(chunks, [&](std::uint32_t c) noexcept {
+            const auto bound = [&](std::uint32_t b) {
+                const std::size_t o = n_post * b / chunks / chunk_align * chunk_align;
+                return b == chunks ? n_post : o;
+            };
+            deliver_range(in, now, bound(c), bound(c + 1));
+        });
+    }
+
+    // The current of postsynaptic neurons [o0, o1): every spike that arrives now, with the kernel
+    // before this step's learning. The sign is the presynaptic neuron's inhibition bit in this
+    // step's input (as upstream's delays broadcast the current mask).
+    void deliver_range(const std::uint8_t* in,
+                       std::size_t now,
+                       std::size_t o0,
+                       std::size_t o1) noexcept {
+        const std::size_t rows = shape_.rows;
+        std::fill(current_.begin() + static_cast<std::ptrdiff_t>(o0),
+                  current_.begin() + static_cast<std::ptrdiff_t>(o1),
+                  T(0));
+        const bool whole = o0 == 0 && o1 == shape_.n_post;
         for (std::size_t d = 0; d < rows; ++d) {
             const std::size_t slot = (now + rows - d) % rows;
             const std::uint32_t* list = &fired_[slot * shape_.n_pre];
@@ -336,27 +380,35 @@ private:
                 const T* w = &weights_[i * shape_.n_post];
                 const bool inhibitory = (in[i] & 2U) != 0;
                 if (groups_.full(i, d)) {
-                    add_column(w, inhibitory);
+                    add_column(w, inhibitory, o0, o1);
                     continue;
                 }
-                for (const std::uint32_t* o = groups_.first(i, d); o != groups_.last(i, d); ++o) {
+                // A group's targets ascend: this range's part of it is contiguous.
+                const std::uint32_t* first = groups_.first(i, d);
+                const std::uint32_t* last = groups_.last(i, d);
+                if (!whole) {
+                    first = std::lower_bound(first, last, static_cast<std::uint32_t>(o0));
+                    last = std::lower_bound(first, last, static_cast<std::uint32_t>(o1));
+                }
+                for (const std::uint32_t* o = first; o != last; ++o) {
                     current_[*o] += inhibitory ? -w[*o] : w[*o];
                 }
             }
         }
     }
 
-    // A full group: presynaptic neuron i's whole weight column, contiguous (vectorised). The same
-    // additions in the same order as the indexed loop, so results do not depend on the path.
-    void add_column(const T* __restrict w, bool inhibitory) noexcept {
+    // A full group: presynaptic neuron i's weight column over [o0, o1), contiguous (vectorised).
+    // The same additions in the same order as the indexed loop, so results do not depend on the
+    // path.
+    void
+    add_column(const T* __restrict w, bool inhibitory, std::size_t o0, std::size_t o1) noexcept {
         T* __restrict current = current_.data();
-        const std::size_t n = shape_.n_post;
         if (inhibitory) {
-            for (std::size_t o = 0; o < n; ++o) {
+            for (std::size_t o = o0; o < o1; ++o) {
                 current[o] -= w[o];
             }
         } else {
-            for (std::size_t o = 0; o < n; ++o) {
+            for (std::size_t o = o0; o < o1; ++o) {
                 current[o] += w[o];
             }
         }
@@ -398,6 +450,7 @@ private:
 
     const char* name_;
     const spark_host_t* host_;
+    sdk::parallel parallel_; // the host's workers, for large deliveries
     spark_shape_t units_;
     std::vector<std::uint8_t> mask_; // 1 = inhibitory
     Soma soma_;

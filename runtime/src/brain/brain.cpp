@@ -25,6 +25,7 @@
 #include <spark/sdk/buffers.hpp>
 
 #include "brain/brain_plan.hpp"
+#include "brain/parallel_workers.hpp"
 #include "log.hpp"
 #include "text.hpp"
 #include "tools/host_buffer.hpp"
@@ -105,6 +106,8 @@ struct brain::impl {
     detail::brain_plan plan;
     brain_config config; // the plan points into it
     std::vector<std::vector<std::string>> order;
+    // Before the modules: every instance's host offers its table until the instance is gone.
+    detail::parallel_workers workers;
     std::vector<std::unique_ptr<module_runtime>> modules; // config order
     std::vector<module_info> infos;
     std::vector<host_buffer> inputs; // brain inputs, input_map order
@@ -179,7 +182,10 @@ void brain::impl::build(const registry::plugin_registry& registry) {
     for (const auto& module : plan.modules) {
         modules.push_back(std::make_unique<module_runtime>(
             module.specs->name,
-            registry.create(*module.type, module.config->abi(), module.specs->name)));
+            registry.create(*module.type,
+                            module.config->abi(),
+                            module.specs->name,
+                            {{SPARK_SERVICE_PARALLEL, workers.table()}})));
     }
     const auto components = detail::components(plan);
     for (const auto& component : components) {
@@ -386,6 +392,7 @@ void brain::impl::make_graph() {
     arena = options.threads == 0
                 ? std::make_unique<oneapi::tbb::task_arena>()
                 : std::make_unique<oneapi::tbb::task_arena>(static_cast<int>(options.threads));
+    workers.use(arena.get());
     graph_context = std::make_unique<oneapi::tbb::task_group_context>();
     // A graph runs its tasks in the arena it was created in.
     arena->execute([this] {

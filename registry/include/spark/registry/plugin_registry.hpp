@@ -11,6 +11,7 @@
 
 #include <spark/abi/schema.h>
 #include <spark/registry/errors.hpp>
+#include <spark/registry/host_service.hpp>
 #include <spark/registry/module_instance.hpp>
 #include <spark/registry/module_type_info.hpp>
 #include <spark/registry/plugin_manifest.hpp>
@@ -72,9 +73,12 @@ public:
     /// Creates an instance from a host-validated config. `config.values` must match the type's
     /// schema (the runtime's config layer builds it). Throws plugin_error on failure. Const: it
     /// hands out an instance (which keeps its library alive) but changes no registry state.
+    /// `services` are further host services the instance's spark_host_t offers by id (e.g. the
+    /// runtime's SPARK_SERVICE_PARALLEL); each table must outlive the instance.
     [[nodiscard]] module_instance create(const module_type_info& type,
                                          const spark_config_t& config,
-                                         std::string_view instance_name) const;
+                                         std::string_view instance_name,
+                                         std::vector<host_service> services = {}) const;
 
     /// Runs an initializer type on `out`. Throws plugin_error on failure.
     void initialize(const module_type_info& type,

@@ -32,6 +32,32 @@ typedef struct spark_initializer_service {
                                         const spark_buffer_t* out);
 } spark_initializer_service_t;
 
+/// Runs a module's work in chunks on the host's worker threads during a step, so that one large
+/// population can use more than one core. A host without it (NULL) or with one worker: the
+/// plugin runs its chunks itself, in order. Added after ABI 1.0.0 as a new id; ABI 1.0 plugins
+/// never ask for it.
+#define SPARK_SERVICE_PARALLEL "spark.host.parallel/1"
+
+typedef struct spark_parallel_service {
+    spark_version_t abi_version; // the host's ABI version
+    void* service_data;          // reserved for the host; the plugin never reads it
+
+    /// How many chunks the host may run at once (>= 1; 1 with the sequential executor or one
+    /// thread). A plugin that splits work into about this many chunks keeps every worker busy.
+    /// [thread-safe]
+    uint32_t(SPARK_ABI* workers)(const struct spark_parallel_service* self);
+
+    /// Calls body(context, c) once for every chunk c in [0, chunks), possibly on several threads
+    /// at once, and returns when every call has returned. Chunks must write disjoint memory, and
+    /// a module's results must not depend on how its work is chunked (the host may run them
+    /// serially). body must not throw, block or call back into the host. Returns SPARK_OK.
+    /// [step-thread], only inside the calling module's step.
+    spark_status(SPARK_ABI* run)(const struct spark_parallel_service* self,
+                                 uint32_t chunks,
+                                 void(SPARK_ABI* body)(void* context, uint32_t chunk),
+                                 void* context);
+} spark_parallel_service_t;
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: Apache-2.0
+// A large delivery split over the host's workers (SPARK_SERVICE_PARALLEL, neuron/population.hpp)
+// gives the same state, bit for bit, as one thread: a test service that offers 3 workers and runs
+// the chunks in reverse order drives spark.lif_neuron with full columns (dense kernels, with and
+// without learning) and with delay groups (n2n delays on a sparse kernel), inhibitory inputs
+// included, against the same neuron without the service.
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <boost/test/unit_test.hpp>
+
+#include <spark/abi/spark_abi.h>
+#include <spark/registry/plugin_registry.hpp>
+
+#include "models_fixture.hpp"
+
+using spark::test::port;
+using spark::test::running_module;
+
+namespace {
+
+/// Offers 3 workers and runs every chunk, last first: a result that depends on the order or the
+/// number of chunks shows up as a difference.
+struct reversed_chunks {
+    spark_parallel_service_t table{};
+    std::atomic<std::uint32_t> runs{0};
+
+    reversed_chunks() {
+        table.abi_version = SPARK_ABI_VERSION_INIT;
+        table.service_data = this;
+        table.workers = [](const spark_parallel_service_t*) -> std::uint32_t { return 3; };
+        table.run = [](const spark_parallel_service_t* self,
+                       std::uint32_t chunks,
+                       void(SPARK_ABI * body)(void*, std::uint32_t),
+                       void* context) -> spark_status {
+            static_cast<reversed_chunks*>(self->service_data)->runs += 1;
+            for (std::uint32_t c = chunks; c > 0; --c) {
+                body(context, c - 1);
+            }
+            return SPARK_OK;
+        };
+    }
+};
+
+constexpr std::uint32_t n_pre = 300;
+constexpr std::uint32_t n_post = 500; // 300 x 500 = 150,000 synapses: above the split threshold
+
+/// The presynaptic bytes of step k: about half the neurons fire, every fifth one inhibitory.
+void drive(running_module& m, std::uint64_t k) {
+    auto in = m.in<std::uint8_t>(0);
+    for (std::uint32_t i = 0; i < n_pre; ++i) {
+        const bool fires = ((i * 7U + k * 13U) % 5U) < 3U;
+        in[i] = static_cast<std::uint8_t>(fires ? (i % 5U == 0 ? 3U : 1U) : 0U);
+    }
+}
+
+void same_state_with_and_without_workers(spark::test::models_fixture& f,
+                                         const std::string& config) {
+    reversed_chunks service;
+    const auto spec = port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {n_pre});
+    running_module serial(f, "lif_neuron", config, {spec}, 1);
+    running_module split(
+        f, "lif_neuron", config, {spec}, 1, {{SPARK_SERVICE_PARALLEL, &service.table}});
+    std::uint64_t spikes = 0;
+    for (std::uint64_t k = 0; k < 40; ++k) {
+        drive(serial, k);
+        drive(split, k);
+        serial.step(k);
+        split.step(k);
+        for (std::uint32_t o = 0; o < n_post; ++o) {
+            spikes += serial.out<std::uint8_t>(0)[o] & 1U;
+        }
+        BOOST_TEST_REQUIRE((serial.checkpoint() == split.checkpoint()), "step " << k);
+    }
+    BOOST_TEST(service.runs.load() > 0U); // the split path ran
+    BOOST_TEST(spikes > 0U);              // and the neurons did something
+}
+
+} // namespace
+
+BOOST_FIXTURE_TEST_SUITE(parallel_delivery, spark::test::models_fixture)
+
+BOOST_AUTO_TEST_CASE(full_columns_static_weights) {
+    same_state_with_and_without_workers(*this, R"({"units": [500], "inhibitory_rate": 0.2,
+        "synapses": {"kernel": {"__class_ref__": "uniform_initializer", "scale": 8}},
+        "delays": null, "learning_rule": null})");
+}
+
+BOOST_AUTO_TEST_CASE(full_columns_with_learning) {
+    same_state_with_and_without_workers(*this, R"({"units": [500], "dtype": "float64",
+        "synapses": {"kernel": {"__class_ref__": "uniform_initializer", "scale": 8}},
+        "delays": null, "learning_rule": {"eta": 0.1}})");
+}
+
+BOOST_AUTO_TEST_CASE(delay_groups_on_a_sparse_kernel) {
+    same_state_with_and_without_workers(*this, R"({"units": [500],
+        "synapses": {"kernel": {"__class_ref__": "sparse_uniform_initializer", "scale": 8,
+                                "density": 0.9}},
+        "learning_rule": null})");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
