@@ -47,7 +47,7 @@ struct constant_initializer {
 struct uniform_initializer {
     static constexpr const char* class_ref = "uniform_initializer";
     static constexpr std::int32_t kind = SPARK_KIND_INITIALIZER;
-    static constexpr const char* version = "1.0.0";
+    static constexpr const char* version = "1.1.0";
     static constexpr const char* description =
         "scale times a uniform draw from [0, 1), clipped to [min_value, max_value]";
 
@@ -88,7 +88,7 @@ inline double density_of(const sdk::config_view& cfg) {
 struct sparse_uniform_initializer {
     static constexpr const char* class_ref = "sparse_uniform_initializer";
     static constexpr std::int32_t kind = SPARK_KIND_INITIALIZER;
-    static constexpr const char* version = "1.0.0";
+    static constexpr const char* version = "1.1.0";
     static constexpr const char* description =
         "scale times U[0, 1) kept with probability density, zero elsewhere, then clipped";
 
@@ -179,7 +179,7 @@ private:
 struct normalized_sparse_uniform_initializer {
     static constexpr const char* class_ref = "normalized_sparse_uniform_initializer";
     static constexpr std::int32_t kind = SPARK_KIND_INITIALIZER;
-    static constexpr const char* version = "1.0.0";
+    static constexpr const char* version = "1.1.0";
     static constexpr const char* description =
         "sparse uniform normalised to sum to scale over every axis not in norm_axes, then clipped";
 

@@ -25,7 +25,7 @@ class poisson_spiker {
 public:
     static constexpr const char* class_ref = "poisson_spiker";
     static constexpr std::int32_t kind = SPARK_KIND_INPUT_INTERFACE;
-    static constexpr const char* version = "1.0.0";
+    static constexpr const char* version = "1.1.0";
     static constexpr const char* description =
         "Bernoulli spikes with per-step probability dt * max_freq * signal (signal in [0, 1])";
 

@@ -53,7 +53,7 @@ class topological_poisson_spiker {
 public:
     static constexpr const char* class_ref = "topological_poisson_spiker";
     static constexpr std::int32_t kind = SPARK_KIND_INPUT_INTERFACE;
-    static constexpr const char* version = "1.0.0";
+    static constexpr const char* version = "1.1.0";
     static constexpr const char* description =
         "population coding: each signal element drives resolution Poisson spikers through a "
         "bump centred on its value";
