@@ -378,6 +378,40 @@ BOOST_AUTO_TEST_CASE(static_weights_skip_zero_synapses_and_follow_the_eta_0_traj
                boost::test_tools::per_element());
 }
 
+// Static weights on a sparse kernel deliver from the listed synapses' own copy of their weights
+// (neuron/population.hpp): that copy must be the kernel after upstream's first clip. Kernel
+// (post-major) [[300, -50], [0, 120], [200, 0]] pA, every delay 1 step, no learning; both
+// presynaptic neurons fire at step 0 only, the second one inhibitory. At step 1 the spikes
+// arrive: -50 was clipped to 0 by step 0's update, so I = [300, -120, 200] pA, and the leaky
+// soma (rest 0 relative, R 0.1 GOhm, tau 20 ms, dt 1 ms) moves each potential by
+// (1 - e^-0.05) R I from rest: S3c's 1.4631172649785797 mV for 300 pA, scaled by I / 300.
+BOOST_AUTO_TEST_CASE(static_sparse_kernel_delivers_the_clipped_listed_weights) {
+    running_module m(*this,
+                     "lif_neuron",
+                     R"({"units": [3], "dtype": "float64", "inhibitory_rate": 0,
+        "synapses": {"kernel": {"__class_ref__": "fixed_values_initializer",
+                                "values": [300, -50, 0, 120, 200, 0]}},
+        "delays": {"max_delay": 4, "delays": 1},
+        "learning_rule": null})",
+                     {port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {2})},
+                     1);
+    m.in<std::uint8_t>(0)[0] = 1;
+    m.in<std::uint8_t>(0)[1] = 3; // fires, inhibitory
+    m.step(0);
+    BOOST_TEST(m.state_values<double>("potential") == (std::vector<double>{0, 0, 0}),
+               boost::test_tools::per_element());
+    m.in<std::uint8_t>(0)[0] = 0;
+    m.in<std::uint8_t>(0)[1] = 2; // silent; still inhibitory (the sign comes from this step's bit)
+    m.step(1);
+    const double per_pa = 1.4631172649785797 / 300.0;
+    const auto v = m.state_values<double>("potential");
+    BOOST_TEST(v.at(0) == 300.0 * per_pa, boost::test_tools::tolerance(1e-12));
+    BOOST_TEST(v.at(1) == -120.0 * per_pa, boost::test_tools::tolerance(1e-12));
+    BOOST_TEST(v.at(2) == 200.0 * per_pa, boost::test_tools::tolerance(1e-12));
+    BOOST_TEST(m.state_values<double>("kernel") == (std::vector<double>{300, 0, 0, 120, 200, 0}),
+               boost::test_tools::per_element());
+}
+
 // With learning the rule is dense, as upstream's: a zero weight grows like any other. Both
 // synapses see the same spikes and traces, so up to the first post spike (step 22) V is S3c's and
 // the zero synapse gains exactly what the 300 pA one gains: 300.073394611861 - 300.

@@ -88,6 +88,25 @@ public:
     [[nodiscard]] const std::uint32_t* last(std::size_t i, std::size_t d) const noexcept {
         return first(i, d) + count_[i * rows_ + d];
     }
+    /// Where `target`, a pointer into a group that is not full, lies in the concatenated lists
+    /// (for arrays kept parallel to them, list_size() long).
+    [[nodiscard]] std::size_t position(const std::uint32_t* target) const noexcept {
+        return static_cast<std::size_t>(target - targets_.data());
+    }
+    [[nodiscard]] std::size_t list_size() const noexcept { return targets_.size(); }
+    /// Calls f(i, o, position) for every target of every group that is not full.
+    template <typename F>
+    void for_each_listed(F&& f) const {
+        const std::size_t groups = count_.size();
+        for (std::size_t g = 0; g < groups; ++g) {
+            if (count_[g] == n_post_) {
+                continue;
+            }
+            for (std::size_t k = offset_[g]; k < offset_[g + 1]; ++k) {
+                f(g / rows_, static_cast<std::size_t>(targets_[k]), k);
+            }
+        }
+    }
 
 private:
     /// How many of weights[first .. first + n) are not zero (all n without weights).
@@ -105,10 +124,10 @@ private:
 
     std::size_t rows_ = 1;
     std::size_t n_post_ = 0;
-    std::vector<std::uint32_t> count_;   // per group (i, d) at i * rows + d
-    std::vector<std::size_t> offset_;    // a list group's first target in targets_
+    std::vector<std::uint32_t> count_;    // per group (i, d) at i * rows + d
+    std::vector<std::size_t> offset_;     // a list group's first target in targets_
     large_vector<std::uint32_t> targets_; // the lists of the groups that are not full
-    std::vector<std::uint32_t> all_;     // 0 .. n_post - 1: every full group's list
+    std::vector<std::uint32_t> all_;      // 0 .. n_post - 1: every full group's list
 };
 
 } // namespace spark::neurons

@@ -32,6 +32,7 @@
 //                          pre-major like weights_ (synapse_delays.hpp)
 //   groups_                per (i, d): the o with D[o][i] == d, contiguous; a full group (every
 //                          o) is a contiguous weight column without a list (delay_groups.hpp)
+//   listed_weights_        static rules: each listed synapse's weight beside its target
 //   ring_      uint8[R*I]  the presynaptic spikes of the last R steps (row = ring slot)
 //   fired_     uint32[R*I] per ring row, the indices of the neurons that spiked (fired_count_)
 //   current_, spiked_      T/uint8 [O]: this step's synaptic current and soma spikes
@@ -295,6 +296,23 @@ private:
                       shape_.n_post,
                       shape_.rows,
                       rule_.plastic() ? nullptr : weights_.data());
+        copy_listed_weights();
+    }
+
+    // Static weights: each listed synapse's weight also sits beside its target, so delivery
+    // streams 8 bytes per event instead of missing the cache on a scattered kernel entry. A
+    // plastic rule changes the kernel every step, so it delivers from the kernel itself.
+    void copy_listed_weights() {
+        if (rule_.plastic()) {
+            listed_weights_.clear();
+            listed_weights_.shrink_to_fit();
+            return;
+        }
+        listed_weights_.resize(groups_.list_size());
+        const std::size_t n_post = shape_.n_post;
+        groups_.for_each_listed([&](std::size_t i, std::size_t o, std::size_t k) {
+            listed_weights_[k] = weights_[i * n_post + o];
+        });
     }
 
     void load_kernel() {
@@ -390,6 +408,13 @@ private:
                     first = std::lower_bound(first, last, static_cast<std::uint32_t>(o0));
                     last = std::lower_bound(first, last, static_cast<std::uint32_t>(o1));
                 }
+                if (!listed_weights_.empty()) {
+                    const T* lw = listed_weights_.data() + groups_.position(first);
+                    for (const std::uint32_t* o = first; o != last; ++o, ++lw) {
+                        current_[*o] += inhibitory ? -*lw : *lw;
+                    }
+                    continue;
+                }
                 for (const std::uint32_t* o = first; o != last; ++o) {
                     current_[*o] += inhibitory ? -w[*o] : w[*o];
                 }
@@ -422,6 +447,7 @@ private:
             }
             needs_clip_ = false;
             kernel_learned_ = true;
+            copy_listed_weights(); // the clipped weights
         }
         const std::size_t rows = shape_.rows;
         if (rule_.plastic()) {
@@ -462,6 +488,8 @@ private:
     spark_shape_t in_shape_{};
     population_shape shape_{};
     large_vector<T> weights_;
+    large_vector<T>
+        listed_weights_; // static rules: the weights of the listed synapses, in list order
     synapse_delays delays_;
     delay_groups groups_;
     std::vector<std::size_t> slot_of_delay_; // learn(): the ring row of each delay this step
