@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <spark/sdk/plugin.hpp>
@@ -51,10 +52,10 @@ public:
             pre = presynaptic_part(in);
         }
         n_pre_ = count_of(pre);
-        const auto w = make_kernel<T>(kernel_, host_, units_, pre);
+        auto w = make_kernel<T>(kernel_, host_, units_, pre);
         // Sync spikes are event-driven (one contiguous column per spike); async spikes are dense
         // per synapse anyway, so they walk W row by row.
-        w_ = async_ ? w : to_pre_major(w, n_post_, n_pre_);
+        w_ = async_ ? std::move(w) : to_pre_major(std::move(w), n_post_, n_pre_);
         filter_.build(n_post_, n_pre_);
     }
 

@@ -68,9 +68,14 @@ template <typename T>
 
 /// W[o][i] (post-major) to W[i][o] (pre-major), so that one presynaptic neuron's weights are
 /// contiguous.
+/// A square kernel turns in place; any other takes a second buffer for the transpose.
 template <typename T>
 [[nodiscard]] large_vector<T>
-to_pre_major(const large_vector<T>& post_major, std::size_t n_post, std::size_t n_pre) {
+to_pre_major(large_vector<T> post_major, std::size_t n_post, std::size_t n_pre) {
+    if (n_post == n_pre) {
+        transpose_square_in_place(post_major.data(), n_post);
+        return post_major;
+    }
     large_vector<T> t(post_major.size());
     transpose_into(post_major.data(), n_post, n_pre, t.data());
     return t;
