@@ -39,7 +39,7 @@ struct run_request {
     std::vector<std::string> inputs;  // "NAME=VALUE" or "NAME=FILE", in order
     std::vector<std::string> records; // "module.port", "module" or a brain output name
     unsigned threads = 0;             // 0 = all cores
-    std::string executor = "flow_graph";
+    std::string executor = "auto";
     std::filesystem::path out_dir = "spark-run-out";
     bool out_dir_given = false; // files are written when this is set or something is recorded
     std::optional<std::uint64_t> seed; // when set, every module's seed derives from it

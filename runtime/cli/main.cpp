@@ -76,11 +76,12 @@ int run(int argc, char** argv) {
         ("record",
          po::value<std::vector<std::string>>()->composing(),
          "MODULE.PORT, MODULE (all its outputs) or a brain output name: written to "
-         "OUT/<name>.npy, shape (steps, elements), spikes as 0/1 uint8 (repeatable)") //
-        ("threads", po::value<int>(), "flow graph threads (default: all cores)")      //
+         "OUT/<name>.npy, shape (steps, elements), spikes as 0/1 uint8 (repeatable)")     //
+        ("threads", po::value<int>(), "auto and flow graph threads (default: all cores)") //
         ("executor",
-         po::value<std::string>()->default_value("flow_graph"),
-         "flow_graph or sequential") //
+         po::value<std::string>()->default_value("auto"),
+         "auto (measures the first steps both ways and keeps the faster), flow_graph or "
+         "sequential (one thread)") //
         ("out",
          po::value<std::string>(),
          "run: the folder for recordings and run.json (default spark-run-out; written only with "

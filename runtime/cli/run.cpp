@@ -131,6 +131,17 @@ std::size_t module_name_end(const runtime::brain& brain, const std::string& spec
     return longest > 0 ? longest : spec.find('.');
 }
 
+/// "flow_graph executor"; for auto, what it chose: "auto executor, chose in order".
+std::string executor_text(const std::string& asked, const std::string& in_use) {
+    std::string text = asked + " executor";
+    if (asked == "auto") {
+        const auto colon = in_use.find(": ");
+        text += colon == std::string::npos ? std::string(", still measuring")
+                                           : ", chose " + in_use.substr(colon + 2);
+    }
+    return text;
+}
+
 /// Resolves --record SPECs: "module.port", "module" (all its outputs) or a brain output name.
 std::vector<recording> resolve_records(const runtime::brain& brain,
                                        const std::vector<std::string>& specs) {
@@ -209,18 +220,20 @@ void print_issues(const runtime::config_error& e) {
 
 int run_brain(const plugin_sources& sources, const run_request& request) {
     runtime::executor_kind executor{};
-    if (request.executor == "flow_graph") {
+    if (request.executor == "auto") {
+        executor = runtime::executor_kind::automatic;
+    } else if (request.executor == "flow_graph") {
         executor = runtime::executor_kind::flow_graph;
     } else if (request.executor == "sequential") {
         executor = runtime::executor_kind::sequential;
     } else {
-        std::cerr << "spark: --executor must be flow_graph or sequential, got '" << request.executor
-                  << "'; see 'spark --help'\n";
+        std::cerr << "spark: --executor must be auto, flow_graph or sequential, got '"
+                  << printable(request.executor) << "'; see 'spark --help'\n";
         return exit_usage;
     }
     if (executor == runtime::executor_kind::sequential && request.threads != 0) {
-        std::cerr << "spark: --threads is for the flow_graph executor; the sequential one runs on "
-                     "the calling thread; see 'spark --help'\n";
+        std::cerr << "spark: --threads is for the auto and flow_graph executors; the sequential "
+                     "one runs on the calling thread; see 'spark --help'\n";
         return exit_usage;
     }
     registry::plugin_registry plugins(search_options_of(sources));
@@ -458,6 +471,7 @@ int run_brain(const plugin_sources& sources, const run_request& request) {
         run["completed_steps"] = done;
         run["dt_ms"] = dt;
         run["executor"] = request.executor;
+        run["executor_in_use"] = brain->executor_in_use();
         run["threads"] = request.threads;
         run["seed"] = request.seed ? json::value(*request.seed) : json::value(nullptr);
         json::array input_list;
@@ -520,8 +534,8 @@ int run_brain(const plugin_sources& sources, const run_request& request) {
               << format_number(simulated_ms) << " ms simulated) in " << fixed(seconds, 3) << " s\n";
     std::cout << "speed: " << fixed(steps_per_second, 1) << " steps/s, "
               << fixed(seconds > 0 ? simulated_ms / 1000.0 / seconds : 0.0, 2)
-              << "x real time (build " << fixed(build_seconds, 3) << " s, " << request.executor
-              << " executor, "
+              << "x real time (build " << fixed(build_seconds, 3) << " s, "
+              << executor_text(request.executor, brain->executor_in_use()) << ", "
               << (executor == runtime::executor_kind::sequential ? std::string("1 thread")
                   : request.threads == 0                         ? std::string("all cores")
                                                                  : std::to_string(request.threads) +

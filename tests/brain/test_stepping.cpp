@@ -113,7 +113,8 @@ const brain_options executors[] = {{executor_kind::sequential, 0},
                                    {executor_kind::flow_graph, 1},
                                    {executor_kind::flow_graph, 2},
                                    {executor_kind::flow_graph, 4},
-                                   {executor_kind::flow_graph, 0}};
+                                   {executor_kind::flow_graph, 0},
+                                   {executor_kind::automatic, 2}};
 
 } // namespace
 
@@ -227,6 +228,21 @@ BOOST_AUTO_TEST_CASE(results_do_not_depend_on_executor_threads_or_runs) {
                                    << options.threads << ", run " << run);
         }
     }
+}
+
+// The automatic executor runs its first steps in order, then on the graph, then keeps the faster
+// way: a run that long crosses every switch and must still give the sequential bytes. (A tiny
+// brain's measuring windows end after 2,048 steps each, so 5,000 steps reach the decision.)
+BOOST_AUTO_TEST_CASE(the_automatic_executor_switches_ways_without_changing_a_bit) {
+    constexpr int steps = 5000;
+    brain reference_brain = make(recurrent, {executor_kind::sequential, 0});
+    const bytes reference = run_recurrent(reference_brain, steps);
+    brain automatic = make(recurrent, {executor_kind::automatic, 2});
+    BOOST_TEST(automatic.executor_in_use() == "automatic (measuring)");
+    BOOST_TEST((run_recurrent(automatic, steps) == reference));
+    const auto chosen = automatic.executor_in_use();
+    BOOST_TEST((chosen == "automatic: in order" || chosen == "automatic: flow_graph"), chosen);
+    BOOST_TEST(reference_brain.executor_in_use() == "sequential");
 }
 
 BOOST_AUTO_TEST_CASE(reset_restores_the_initial_state) {

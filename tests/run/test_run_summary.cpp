@@ -123,6 +123,20 @@ BOOST_AUTO_TEST_CASE(executors_and_thread_counts_give_the_same_numbers) {
                line_starting(graph.out, "potential "));
     BOOST_TEST(sequential.out.find("sequential executor, 1 thread)") != std::string::npos);
     BOOST_TEST(graph.out.find("flow_graph executor, 2 threads)") != std::string::npos);
+    // The default measures both ways (2 x (8 + up to 2,048) steps on this tiny brain), then
+    // keeps one; the numbers stay the same.
+    const auto automatic = spark_cli({"run", brain, "--steps", "5000", "--input", "drive=700"});
+    const auto sequential_long = spark_cli(
+        {"run", brain, "--steps", "5000", "--input", "drive=700", "--executor", "sequential"});
+    BOOST_TEST(automatic.exit_code == 0);
+    BOOST_TEST(line_starting(automatic.out, "soma ") ==
+               line_starting(sequential_long.out, "soma "));
+    BOOST_TEST(line_starting(automatic.out, "potential ") ==
+               line_starting(sequential_long.out, "potential "));
+    BOOST_TEST(
+        (automatic.out.find("auto executor, chose in order, all cores)") != std::string::npos ||
+         automatic.out.find("auto executor, chose flow_graph, all cores)") != std::string::npos),
+        automatic.out);
 }
 
 BOOST_AUTO_TEST_CASE(forced_progress_bar_goes_to_stderr) {
@@ -178,14 +192,14 @@ BOOST_AUTO_TEST_CASE(usage_errors_exit_with_2) {
     BOOST_TEST(zero.err == "spark: --steps must be at least 1, got 0; see 'spark --help'\n");
     const auto executor = spark_cli({"run", brain, "--steps", "1", "--executor", "magic"});
     BOOST_TEST(executor.exit_code == 2);
-    BOOST_TEST(
-        executor.err ==
-        "spark: --executor must be flow_graph or sequential, got 'magic'; see 'spark --help'\n");
+    BOOST_TEST(executor.err ==
+               "spark: --executor must be auto, flow_graph or sequential, got 'magic'; see 'spark "
+               "--help'\n");
     const auto threads =
         spark_cli({"run", brain, "--steps", "1", "--executor", "sequential", "--threads", "2"});
     BOOST_TEST(threads.exit_code == 2);
-    BOOST_TEST(threads.err == "spark: --threads is for the flow_graph executor; the sequential one "
-                              "runs on the calling thread; see 'spark --help'\n");
+    BOOST_TEST(threads.err == "spark: --threads is for the auto and flow_graph executors; the "
+                              "sequential one runs on the calling thread; see 'spark --help'\n");
     const auto misplaced = spark_cli({"plugins", "list", "--steps", "3"});
     BOOST_TEST(misplaced.exit_code == 2);
     BOOST_TEST(misplaced.err ==

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <cstring>
 #include <memory>
 #include <mutex>
@@ -25,6 +26,7 @@
 #include <spark/sdk/buffers.hpp>
 
 #include "brain/brain_plan.hpp"
+#include "brain/executor_choice.hpp"
 #include "brain/parallel_workers.hpp"
 #include "log.hpp"
 #include "text.hpp"
@@ -108,6 +110,7 @@ struct brain::impl {
     std::vector<std::vector<std::string>> order;
     // Before the modules: every instance's host offers its table until the instance is gone.
     detail::parallel_workers workers;
+    detail::executor_choice choice;                       // executor_kind::automatic
     std::vector<std::unique_ptr<module_runtime>> modules; // config order
     std::vector<module_info> infos;
     std::vector<host_buffer> inputs; // brain inputs, input_map order
@@ -386,8 +389,8 @@ void brain::impl::allocate() {
 }
 
 void brain::impl::make_graph() {
-    if (options.executor != executor_kind::flow_graph) {
-        return;
+    if (options.executor == executor_kind::sequential) {
+        return; // one thread in all: no arena, and modules split no work
     }
     arena = options.threads == 0
                 ? std::make_unique<oneapi::tbb::task_arena>()
@@ -508,7 +511,14 @@ void brain::step() {
     for (auto& module : self.modules) {
         module->context[front].step_index = self.step_index;
     }
-    if (self.options.executor == executor_kind::sequential) {
+    const bool measuring =
+        self.options.executor == executor_kind::automatic && !self.choice.decided();
+    const auto started =
+        measuring ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
+    const bool in_order = self.options.executor == executor_kind::sequential ||
+                          (self.options.executor == executor_kind::automatic &&
+                           self.choice.next() == detail::executor_choice::way::in_order);
+    if (in_order) {
         for (std::size_t m = 0; m < self.modules.size(); ++m) {
             if (!self.run_guarded(m)) {
                 break;
@@ -519,6 +529,10 @@ void brain::step() {
             self.start->try_put(flow::continue_msg());
             self.graph->wait_for_all();
         });
+    }
+    if (measuring) {
+        self.choice.ran(
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     }
     if (self.failed.load()) {
         self.broken = true;
@@ -553,6 +567,22 @@ void brain::reset() {
         module->instance.reset(views);
     }
     self.broken = false;
+}
+
+std::string brain::executor_in_use() const {
+    switch (impl_->options.executor) {
+    case executor_kind::sequential:
+        return "sequential";
+    case executor_kind::flow_graph:
+        return "flow_graph";
+    case executor_kind::automatic:
+        break;
+    }
+    if (!impl_->choice.decided()) {
+        return "automatic (measuring)";
+    }
+    return impl_->choice.next() == detail::executor_choice::way::graph ? "automatic: flow_graph"
+                                                                       : "automatic: in order";
 }
 
 std::uint64_t brain::step_index() const noexcept {

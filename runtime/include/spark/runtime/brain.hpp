@@ -45,13 +45,14 @@ private:
 
 enum class executor_kind {
     flow_graph, // oneTBB flow graph, one node per module, built once and reused every step
-    sequential, // one module after the other on the calling thread
+    sequential, // one module after the other on the calling thread, one thread in all
+    automatic,  // measures both ways on the first steps and keeps the faster (modules in order
+                // on the calling thread with large modules split over the threads, or the graph)
 };
 
 struct brain_options {
     executor_kind executor = executor_kind::flow_graph;
-    unsigned threads =
-        0; // flow graph only: run inside a task_arena of this many threads; 0 = all cores
+    unsigned threads = 0; // flow graph and automatic: a task_arena of this many threads; 0 = all
 };
 
 /// Read-only view of one port's data.
@@ -113,6 +114,9 @@ public:
     void reset();
     /// Steps completed since construction or the last reset.
     [[nodiscard]] std::uint64_t step_index() const noexcept;
+    /// How steps run now: "sequential", "flow_graph", and for executor_kind::automatic
+    /// "automatic (measuring)", then "automatic: in order" or "automatic: flow_graph".
+    [[nodiscard]] std::string executor_in_use() const;
     [[nodiscard]] double dt() const noexcept; // [ms], the brain's time step
 
     /// A brain output after the last step (the producing module's step-t output).

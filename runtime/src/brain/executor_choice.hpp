@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: Apache-2.0
+// executor_kind::automatic: which way of running a step is faster is measured on the brain itself,
+// not guessed. A few steps run in order on the calling thread (large modules still split their
+// work over the arena's workers), a few on the flow graph, each after a short untimed warm-up;
+// then the faster way runs every later step. Both ways give the same results bit for bit
+// (ADR 0004), so switching between them never changes a run.
+#pragma once
+#include <cstdint>
+
+namespace spark::runtime::detail {
+
+class executor_choice {
+public:
+    enum class way { in_order, graph };
+
+    /// How to run the next step.
+    [[nodiscard]] way next() const noexcept {
+        return phase_ == phase::warm_in_order || phase_ == phase::time_in_order ? way::in_order
+               : phase_ == phase::decided                                       ? chosen_
+                                                                                : way::graph;
+    }
+    [[nodiscard]] bool decided() const noexcept { return phase_ == phase::decided; }
+
+    /// The step that next() asked for took `seconds`.
+    void ran(double seconds) noexcept {
+        ++steps_;
+        switch (phase_) {
+        case phase::warm_in_order:
+        case phase::warm_graph:
+            if (steps_ >= warm_steps) {
+                advance();
+            }
+            break;
+        case phase::time_in_order:
+        case phase::time_graph:
+            timed_seconds_ += seconds;
+            if ((steps_ >= min_timed_steps && timed_seconds_ >= min_timed_seconds) ||
+                steps_ >= max_timed_steps) {
+                const double per_step = timed_seconds_ / static_cast<double>(steps_);
+                (phase_ == phase::time_in_order ? in_order_ : graph_) = per_step;
+                advance();
+            }
+            break;
+        case phase::decided:
+            break;
+        }
+    }
+
+private:
+    enum class phase { warm_in_order, time_in_order, warm_graph, time_graph, decided };
+
+    void advance() noexcept {
+        steps_ = 0;
+        timed_seconds_ = 0.0;
+        phase_ = static_cast<phase>(static_cast<int>(phase_) + 1);
+        if (phase_ == phase::decided) {
+            // The graph must win clearly: its hand-offs cost more when the timing is a tie.
+            chosen_ = graph_ < 0.95 * in_order_ ? way::graph : way::in_order;
+        }
+    }
+
+    static constexpr std::uint64_t warm_steps = 8;
+    static constexpr std::uint64_t min_timed_steps = 16;
+    static constexpr std::uint64_t max_timed_steps = 2048;
+    static constexpr double min_timed_seconds = 0.02;
+
+    phase phase_ = phase::warm_in_order;
+    std::uint64_t steps_ = 0;
+    double timed_seconds_ = 0.0;
+    double in_order_ = 0.0; // seconds per step of each way
+    double graph_ = 0.0;
+    way chosen_ = way::in_order;
+};
+
+} // namespace spark::runtime::detail
