@@ -7,6 +7,8 @@
 // read from their own nested configs, so they follow exactly the standalone types' fields.
 // Delivery costs per presynaptic spike, never O(pre x post) when activity is sparse; what a rule
 // costs is the rule's business (the Hebbian one is event-driven, Zenke's target trace is dense).
+// A large delivery splits by postsynaptic range over the host's workers (SPARK_SERVICE_PARALLEL,
+// docs/adr/0008-parallel-work-inside-a-module.md), bit-identical to one thread.
 //
 // A soma policy S (somas/leaky_dynamics.hpp is the smallest one):
 //   static constexpr const char* class_ref;      // the registered component its config names
