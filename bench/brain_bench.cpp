@@ -398,7 +398,7 @@ struct arguments {
     std::vector<std::pair<std::string, float>> inputs; // --input NAME=VALUE, constant
     double sim_seconds = 1.0;                          // timed, in 5 blocks
     double warmup_sim_seconds = 0.1;
-    double rate_sim_seconds = 0.2;
+    double rate_sim_seconds = 1.0; // right after the warm-up, before the timed blocks
     std::vector<std::string> executors = {"sequential", "flow_graph/2"};
 };
 
@@ -416,9 +416,9 @@ void usage() {
            "  LIF, ALIF and AdEx populations (static and learning) and the tutorial brain on the\n"
            "  sequential executor and the flow graph with 1 and 2 threads; steps/s is the median\n"
            "  of N timed blocks\n"
-           "  --brain: one brain file (inputs constant) after W simulated seconds of warm-up: S\n"
-           "  simulated seconds in 5 timed blocks (median: seconds per simulated second), then\n"
-           "  every module's firing rate over R more simulated seconds; start-up = loading the\n"
+           "  --brain: one brain file (inputs constant) after W simulated seconds of warm-up:\n"
+           "  every module's firing rate over R simulated seconds, then S simulated seconds in 5\n"
+           "  timed blocks (median: seconds per simulated second); start-up = loading the\n"
            "  plugins + building the brain + its first step\n";
 }
 
@@ -533,18 +533,8 @@ file_result time_brain_file(const spark::registry::plugin_registry& registry,
     for (std::uint64_t s = 1; s < steps_for(a.warmup_sim_seconds, dt); ++s) {
         brain.step();
     }
-    constexpr int blocks = 5;
-    const std::uint64_t block_steps =
-        std::max<std::uint64_t>(1, steps_for(a.sim_seconds, dt) / blocks);
-    const double block_sim_seconds = static_cast<double>(block_steps) * dt * 1e-3;
-    for (int b = 0; b < blocks; ++b) {
-        start = clock_type::now();
-        for (std::uint64_t s = 0; s < block_steps; ++s) {
-            brain.step();
-        }
-        r.block_seconds_per_sim_second.push_back(seconds_since(start) / block_sim_seconds);
-    }
-    // Rates over further untimed steps: bit0 of every module's spike port (inputs included).
+    // Rates right after the warm-up (untimed, as the peer's window): bit0 of every module's
+    // spike port (inputs included).
     const std::uint64_t rate_steps = std::max<std::uint64_t>(1, steps_for(a.rate_sim_seconds, dt));
     std::vector<std::uint64_t> counts;
     for (std::uint64_t s = 0; s < rate_steps; ++s) {
@@ -557,6 +547,17 @@ file_result time_brain_file(const spark::registry::plugin_registry& registry,
                 counts[m] += bytes[i] & 1U;
             }
         }
+    }
+    constexpr int blocks = 5;
+    const std::uint64_t block_steps =
+        std::max<std::uint64_t>(1, steps_for(a.sim_seconds, dt) / blocks);
+    const double block_sim_seconds = static_cast<double>(block_steps) * dt * 1e-3;
+    for (int b = 0; b < blocks; ++b) {
+        start = clock_type::now();
+        for (std::uint64_t s = 0; s < block_steps; ++s) {
+            brain.step();
+        }
+        r.block_seconds_per_sim_second.push_back(seconds_since(start) / block_sim_seconds);
     }
     const auto spikes = brain.get_spikes_from_cache();
     for (std::size_t m = 0; m < spikes.size(); ++m) {

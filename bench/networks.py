@@ -39,7 +39,7 @@ def dense(n, seconds):
     soma = {"potential_rest": -70.0, "potential_reset": -70.0, "threshold": -50.0,
             "potential_tau": 20.0, "resistance": 0.1, "cooldown": 2.0}
     kernel = {"dist": "uniform", "scale": 1.6e5 / n, "density": 1.0}
-    return {"name": "dense_%d" % n, "dt": 0.1, "seconds": seconds,
+    return {"name": "dense_%d" % n, "dt": 0.1, "seconds": seconds, "warmup": min(0.1, seconds),
             "populations": [poisson("input", n, 30.0), lif("lif", n, ["input"], soma, kernel)]}
 
 
@@ -54,7 +54,9 @@ def cuba(n, seconds, name=None, in_degree=None):
     density = 0.02 if in_degree is None else in_degree / n
     kernel = {"dist": "constant", "value": 3.0, "density": density}
     n_e = n * 4 // 5
-    return {"name": name or "cuba_%d" % n, "dt": 0.1, "seconds": seconds,
+    # Warm-up 0.2 s: all neurons fire together at the first step (they start at rest, above the
+    # threshold); the population rate then oscillates (~100 ms), so rates need long windows.
+    return {"name": name or "cuba_%d" % n, "dt": 0.1, "seconds": seconds, "warmup": 0.2,
             "populations": [
                 lif("E", n_e, ["E", "I"], soma, kernel, 0.0, {"tau": 5.0}),
                 lif("I", n - n_e, ["E", "I"], soma, kernel, 1.0, {"tau": 5.0})]}
@@ -72,7 +74,7 @@ def adex_1(seconds):
     for name, reads in wiring.items():
         pops.append({"name": name, "kind": "adex", "n": 1024, "reads": reads, "soma": {},
                      "kernel": kernel, "inhibitory_rate": 0.2, "synapse": None})
-    return {"name": "adex_1", "dt": 0.1, "seconds": seconds, "populations": pops}
+    return {"name": "adex_1", "dt": 0.1, "seconds": seconds, "warmup": 0.1, "populations": pops}
 
 
 # The soma fields of ad_ex_neuron's default adaptive_exponential_soma, for the Brian2 peer.
