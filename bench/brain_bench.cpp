@@ -407,7 +407,8 @@ void usage() {
         << "usage: brain_bench [--example FILE.scfg] [--tutorial FILE.scfg] [--json FILE]\n"
            "                   [--only example|lif|noop|models|tutorial] [--repeats N]\n"
            "                   [--block-seconds S] [--with-learning] [--learning-eta ETA]\n"
-           "                   [--write-large-brain FILE] [--model lif|alif|adex]\n"
+           "                   [--write-large-brain FILE [--model M] [--with-learning]]\n"
+           "                   [--model lif|alif|adex]\n"
            "       brain_bench --brain FILE.scfg [--input NAME=VALUE]... [--sim-seconds S]\n"
            "                   [--warmup-seconds W] [--rate-seconds R]\n"
            "                   [--executors sequential,flow_graph/2,...] [--json FILE]\n"
@@ -495,6 +496,7 @@ struct file_result {
     double first_step_seconds = 0.0; // the first step alone (first touches of the state)
     std::vector<double> block_seconds_per_sim_second;
     std::vector<std::pair<std::string, double>> rates_hz; // every module with spikes
+    std::vector<std::uint64_t> units;                     // their sizes, in the same order
 };
 
 std::uint64_t steps_for(double sim_seconds, double dt_ms) {
@@ -562,6 +564,7 @@ file_result time_brain_file(const spark::registry::plugin_registry& registry,
     const auto spikes = brain.get_spikes_from_cache();
     for (std::size_t m = 0; m < spikes.size(); ++m) {
         const double units = static_cast<double>(spikes[m].second.count);
+        r.units.push_back(spikes[m].second.count);
         r.rates_hz.emplace_back(spikes[m].first,
                                 static_cast<double>(counts[m]) / units /
                                     (static_cast<double>(rate_steps) * dt * 1e-3));
@@ -624,6 +627,10 @@ int brain_file_bench(const arguments& a,
                 out << (m > 0 ? ", " : "") << quoted(r.rates_hz[m].first) << ": "
                     << number(r.rates_hz[m].second);
             }
+            out << "}, \"units\": {";
+            for (std::size_t m = 0; m < r.rates_hz.size(); ++m) {
+                out << (m > 0 ? ", " : "") << quoted(r.rates_hz[m].first) << ": " << r.units[m];
+            }
             out << "}}" << (i + 1 < results.size() ? "," : "") << "\n";
         }
         out << "]}\n";
@@ -649,9 +656,22 @@ int run(const arguments& a) {
     lif_network learning;
     lif_network fixed_weights = learning;
     fixed_weights.eta = 0.0;
+    const std::vector<neuron_model> models = {{"lif", "lif_neuron", "hebbian_rule"},
+                                              {"alif", "alif_neuron", "zenke_rule"},
+                                              {"adex", "ad_ex_neuron", "hebbian_rule", 24.0}};
     if (a.write_large) {
-        std::ofstream(*a.write_large) << lif_network_json(fixed_weights);
-        std::cout << "wrote " << a.write_large->string() << " (eta 0)\n";
+        // The network of (b), or of (d) with --model; learning on with --with-learning.
+        lif_network network = fixed_weights;
+        for (const auto& model : models) {
+            network.model = model.label == a.model ? model : network.model;
+        }
+        if (!a.model.empty() && network.model.label != a.model) {
+            throw std::runtime_error(cat({"unknown --model ", a.model}));
+        }
+        network.eta = a.with_learning ? a.learning_eta : 0.0;
+        std::ofstream(*a.write_large) << lif_network_json(network);
+        std::cout << "wrote " << a.write_large->string() << " (" << network.model.class_ref
+                  << ", eta " << number(network.eta) << ")\n";
         return 0;
     }
 
@@ -732,9 +752,6 @@ int run(const arguments& a) {
                           "each with its soma's defaults; static (eta 0) and learning (eta ",
                           number(a.learning_eta),
                           ")"}));
-        const std::vector<neuron_model> models = {{"lif", "lif_neuron", "hebbian_rule"},
-                                                  {"alif", "alif_neuron", "zenke_rule"},
-                                                  {"adex", "ad_ex_neuron", "hebbian_rule", 24.0}};
         for (const auto& model : models) {
             if (!a.model.empty() && a.model != model.label) {
                 continue;

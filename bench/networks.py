@@ -3,7 +3,11 @@
 NAME.json (the same network as numbers, which bench/peer/brian2_networks.py builds in Brian2 and
 bench/run.sh reads for event counts and the hardware bound).
 
-usage: networks.py OUT_DIR [--quick]     prints the written names, one per line
+usage: networks.py OUT_DIR [--quick] [--brain-bench PATH] [--tutorial FILE.scfg]
+  writes OUT_DIR/list.txt: one line per network, "NAME PEER" (PEER: brian2_networks, brian2_lif
+  or none). With --brain-bench it also writes the ours-only brains (brain_bench's 4,000-neuron
+  LIF brain, static and learning; its ALIF brain with Zenke learning) and, with --tutorial, the
+  tutorial brain; their NAME.json is read back from the brain file (describe()).
 
 One description per network, two renderings, so both sides cannot drift apart: a population is
 either a Poisson input (`poisson`) or a neuron population (`lif`: spark.lif_neuron with
@@ -13,7 +17,10 @@ component, so one weight distribution and density per postsynaptic population), 
 and static weights. Units: mV, pA, ms, GOhm (R I in mV).
 """
 import json
+import math
 import os
+import shutil
+import subprocess
 import sys
 
 # spark.lif_neuron with refractory_leaky_soma: 13 bytes of state per neuron and step (potential,
@@ -155,17 +162,79 @@ def scfg(net):
             "__cfg__": {"input_map": inputs, "output_map": {}, "modules_map": modules}}
 
 
+def describe(path, name, dt, seconds, warmup, drive, peer):
+    """A brain file's populations as numbers (sizes, who reads whom, kernel density, learning
+    rule), for events/s and the bytes per step of networks written elsewhere."""
+    cfg = json.load(open(path))["__cfg__"]
+    inputs = {k: v["__data__"]["shape"] for k, v in cfg["input_map"].items()}
+    pops = []
+    for mod_name, spec in cfg["modules_map"].items():
+        data = spec["__data__"]
+        cls = data["module_cls"]["__module_type__"]
+        config = data["config"]
+        sources = [s["__data__"] for v in data["inputs"].values() for s in v]
+        if cls.endswith("spiker"):
+            shape = inputs[sources[0]["port"]]
+            freq = config.get("max_freq", 100.0)
+            pops.append({"name": mod_name, "kind": "poisson", "n": math.prod(shape),
+                         "rate_hz": freq * drive})
+        elif "units" in config:
+            kernel = ((config.get("synapses") or {}).get("kernel")) or {}
+            density = 1.0 if kernel.get("__class_ref__") == "uniform_initializer" else \
+                kernel.get("density", 0.2)
+            rule = config.get("learning_rule", {"__class_ref__": "default"})
+            pops.append({"name": mod_name, "kind": cls, "n": math.prod(config["units"]),
+                         "reads": [s["origin"] for s in sources],
+                         "kernel": {"density": density},
+                         "learning": None if rule is None or rule.get("eta", 1.0) == 0.0
+                         else rule.get("__class_ref__", cls)})
+    net = {"name": name, "dt": dt, "seconds": seconds, "warmup": warmup, "drive": drive,
+           "peer": peer, "populations": pops}
+    return for_peer(net)
+
+
 def main():
     if len(sys.argv) < 2:
         sys.exit(__doc__.strip().splitlines()[2])
     out = sys.argv[1]
+    opts = sys.argv[2:]
+    quick = "--quick" in opts
     os.makedirs(out, exist_ok=True)
-    for net in networks("--quick" in sys.argv[2:]):
+    listed = []
+    for net in networks(quick):
         with open(os.path.join(out, net["name"] + ".scfg"), "w") as f:
             json.dump(scfg(net), f, indent=1)
+        net["drive"] = 1.0 if net["populations"][0]["kind"] == "poisson" else None
+        net["peer"] = "none" if net["name"].startswith("scale_") else "brian2_networks"
         with open(os.path.join(out, net["name"] + ".json"), "w") as f:
             json.dump(for_peer(net), f, indent=1)
-        print(net["name"])
+        listed.append((net["name"], net["peer"]))
+    ours = []
+    if "--brain-bench" in opts:
+        # brain_bench's 4,000-neuron brain (dt 1 ms, input drive 0.5 -> 500 Hz): static with the
+        # Brian2 peer brian2_lif.py, then learning on (eta 1e-4), LIF + Hebbian and ALIF + Zenke.
+        tool = opts[opts.index("--brain-bench") + 1]
+        short = 0.1 if quick else 0.5
+        for name, extra, seconds, peer in (
+                ("lif_4k", [], 0.5 if quick else 2.0, "brian2_lif"),
+                ("lif_4k_learning", ["--with-learning"], short, "none"),
+                ("alif_4k_learning", ["--with-learning", "--model", "alif"], short, "none")):
+            path = os.path.join(out, name + ".scfg")
+            subprocess.run([tool, "--write-large-brain", path] + extra, check=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            ours.append(describe(path, name, 1.0, seconds, 0.5, 0.5, peer))
+    if "--tutorial" in opts:
+        path = os.path.join(out, "tutorial.scfg")
+        shutil.copyfile(opts[opts.index("--tutorial") + 1], path)
+        ours.append(describe(path, "tutorial", 1.0, 0.5 if quick else 2.0, 0.5, 0.5, "none"))
+    for net in ours:
+        with open(os.path.join(out, net["name"] + ".json"), "w") as f:
+            json.dump(net, f, indent=1)
+        listed.append((net["name"], net["peer"]))
+    with open(os.path.join(out, "list.txt"), "w") as f:
+        f.writelines("%s %s\n" % item for item in listed)
+    for item in listed:
+        print("%s %s" % item)
 
 
 if __name__ == "__main__":
