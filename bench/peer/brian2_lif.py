@@ -102,12 +102,16 @@ def main():
                         help="biological time of the (untimed) rate measurement")
     parser.add_argument("--build-dir", default=None)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--quick-compile", action="store_true",
+                        help="compile at -O1 (faster compile; times are then not comparable)")
     args = parser.parse_args()
 
     import brian2 as b2
     from brian2 import ms, second, prefs, set_device, defaultclock, Network
 
     b2.BrianLogger.log_level_warn()
+    if args.quick_compile:
+        prefs.codegen.cpp.extra_compile_args_gcc = ["-w", "-O1", "-std=c++11"]
     defaultclock.dt = 1 * ms
     target = args.target
     note = ""
@@ -183,6 +187,7 @@ def main():
         "steps_per_s": steps / sim_seconds,
         "rate_hz": rate,
         "note": note,
+        "quick_compile": args.quick_compile,
     }
     result.update(extra)
     print("brian2 %s (%s, %d thread%s): %.1f steps/s over %d steps, mean rate %.1f Hz%s" % (
