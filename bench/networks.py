@@ -5,7 +5,7 @@ bench/run.sh reads for event counts and the hardware bound).
 
 usage: networks.py OUT_DIR [--quick] [--brain-bench PATH] [--tutorial FILE.scfg]
   writes OUT_DIR/list.txt: one line per network, "NAME PEER" (PEER: brian2_networks, brian2_lif
-  or none). With --brain-bench it also writes the ours-only brains (brain_bench's 4,000-neuron
+  or none; ":1" = the peer on 1 thread only). With --brain-bench it also writes the ours-only brains (brain_bench's 4,000-neuron
   LIF brain, static and learning; its ALIF brain with Zenke learning) and, with --tutorial, the
   tutorial brain; their NAME.json is read back from the brain file (describe()).
 
@@ -98,6 +98,8 @@ def networks(quick):
     # Scaling: the same CUBA-like network at a fixed mean in-degree of 80 (64 E + 16 I).
     for n in (4000, 16000, 32000):
         nets.append(cuba(n, 1.0 if n <= 16000 else 0.2, "scale_%dk" % (n // 1000), 80))
+    # 32k: ~100 s to build each of our brains (dense kernels, see bench/README.md): sequential only.
+    nets[-1]["executors"] = "sequential"
     return nets
 
 
@@ -205,7 +207,9 @@ def main():
         with open(os.path.join(out, net["name"] + ".scfg"), "w") as f:
             json.dump(scfg(net), f, indent=1)
         net["drive"] = 1.0 if net["populations"][0]["kind"] == "poisson" else None
-        net["peer"] = "none" if net["name"].startswith("scale_") else "brian2_networks"
+        # The scaling networks' peer runs on 1 thread only (":1"): it is there for the trend.
+        net["peer"] = "brian2_networks:1" if net["name"].startswith("scale_") else \
+            "brian2_networks"
         with open(os.path.join(out, net["name"] + ".json"), "w") as f:
             json.dump(for_peer(net), f, indent=1)
         listed.append((net["name"], net["peer"]))

@@ -89,16 +89,20 @@ while read -r name peer_kind; do
     json="$nets/$name.json"
     # Our side: one process per network (its peak RSS is the network's); plugins + build +
     # first step is the start-up.
-    read -r seconds warmup drive < <("$python" -c "import json,sys; n=json.load(open(sys.argv[1])); print(n['seconds'], n['warmup'], n['drive'] or '')" "$json")
+    read -r seconds warmup executors drive < <("$python" -c "import json,sys; n=json.load(open(sys.argv[1])); print(n['seconds'], n['warmup'], n.get('executors', 'sequential,flow_graph/2'), n['drive'] or '')" "$json")
     ours=(--brain "$nets/$name.scfg" --sim-seconds "$seconds" --warmup-seconds "$warmup"
-        --rate-seconds "$seconds" --executors sequential,flow_graph/2 --json "$out/$name.ours.json")
+        --rate-seconds "$seconds" --executors "$executors" --json "$out/$name.ours.json")
     [[ -n $drive ]] && ours+=(--input "drive=$drive")
     echo
     echo "-- $name: ours ($((SECONDS - start)) s so far)"
     /usr/bin/time -f %M -o "$out/$name.ours.rss" "$bdir/bin/brain_bench" "${ours[@]}" \
         > "$out/$name.ours.log" 2>&1 || { cat "$out/$name.ours.log" >&2; exit 1; }
+    threads_list=("${peer_threads[@]}")
+    if [[ $peer_kind == *:1 ]]; then # this network's peer on 1 thread only
+        peer_kind=${peer_kind%:1} threads_list=(1)
+    fi
     if [[ $peer == 1 && $peer_kind != none ]]; then
-        for threads in "${peer_threads[@]}"; do
+        for threads in "${threads_list[@]}"; do
             log="$out/$name.brian2_$threads.log"
             echo "-- $name: Brian2, $threads thread(s) (code generation and compilation first)"
             if [[ $peer_kind == brian2_lif ]]; then # brain_bench's 4k brain: its own peer
@@ -115,6 +119,8 @@ while read -r name peer_kind; do
     fi
     "$python" bench/summarize.py "$nets" "$out" "$name" | tee -a "$out/summary.txt" || failed+=("$name")
 done < "$nets/list.txt"
+
+"$python" bench/summarize.py --scaling "$out" | tee -a "$out/summary.txt"
 
 # The runtime's own cost per module and step (chains of bench.noop modules) and the example brain.
 echo

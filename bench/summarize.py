@@ -4,6 +4,7 @@ with a message naming the network and both rates when a population's rate differ
 10 % between ours (sequential) and a Brian2 run.
 
 usage: summarize.py NETWORKS_DIR RESULTS_DIR NAME
+       summarize.py --scaling RESULTS_DIR     the scale_* networks' cost per update and event
 
 Reads NETWORKS_DIR/NAME.json (bench/networks.py), RESULTS_DIR/machine.json (machine_probe),
 NAME.ours.json (brain_bench --brain) and NAME.ours.rss (peak RSS [KB] by /usr/bin/time), and
@@ -32,7 +33,32 @@ def rates_agree(a, b):
     return abs(a - b) <= TOLERANCE * max(abs(a), abs(b)) or (a == 0 and b == 0)
 
 
+def scaling(out):
+    """Wall time per step divided by the neuron updates, and by the synaptic events, of a step:
+    how the cost grows with N at a fixed in-degree (one total, seen per unit of each)."""
+    results = []
+    for f in os.listdir(out):
+        if f.startswith("scale_") and f.endswith(".result.json"):
+            results.append(json.load(open(os.path.join(out, f))))
+    if not results:
+        return
+    print("== scaling: CUBA-like networks at a fixed mean in-degree of 80 (wall time per step "
+          "/ updates and / events per step)")
+    print("  %-10s %8s %-18s %10s %14s %14s %9s" % ("network", "neurons", "side", "s/sim s",
+                                                    "ns/update", "ns/event", "x bound"))
+    for r in sorted(results, key=lambda r: r["neurons"]):
+        for side in r["sides"]:
+            step_s = side["s_per_sim_s"] * r["dt_ms"] / 1000.0
+            print("  %-10s %8d %-18s %10.4f %14.2f %14.2f %9.1f" % (
+                r["network"], r["neurons"], side["side"], side["s_per_sim_s"],
+                step_s / r["neurons"] * 1e9, step_s / max(r["events_per_step"], 1e-9) * 1e9,
+                side["times_bound"]))
+
+
 def main():
+    if sys.argv[1] == "--scaling":
+        scaling(sys.argv[2])
+        return
     nets_dir, out, name = sys.argv[1:4]
     net = load(os.path.join(nets_dir, name + ".json"))
     machine = load(os.path.join(out, "machine.json"))
@@ -113,9 +139,11 @@ def main():
     for r in rows:
         print("  rates %-18s %s" % (r["side"], " ".join(
             "%s %.2f" % kv for kv in sorted(r["rates_hz"].items()))))
+    ours_rows = [r for r in rows if r["side"].startswith("ours")]
+    peer_rows = [r for r in rows if not r["side"].startswith("ours")]
     ratios = {}
-    for o in rows[:2]:
-        for b in rows[2:]:
+    for o in ours_rows:
+        for b in peer_rows:
             key = "%s / %s" % (b["side"], o["side"])
             ratios[key] = b["s_per_sim_s"] / o["s_per_sim_s"]
     if ratios:
@@ -138,7 +166,7 @@ def main():
         print("  (rates of %s pooled: one population statistically, see bench/networks.py)"
               % " and ".join(pool))
     failures = []
-    for b in rows[2:]:
+    for b in peer_rows:
         for pop, rate in sorted(b["rates_hz"].items()):
             if pop in rows[0]["rates_hz"] and not rates_agree(rows[0]["rates_hz"][pop], rate):
                 failures.append("%s: population %s fires at %.2f Hz on ours (sequential) but "
