@@ -36,7 +36,8 @@ fi
 bdir="${SPARK_BENCH_BUILD_DIR:-$root/build/release}"
 out="$bdir/bench/results"
 nets="$bdir/bench/networks"
-rm -rf "$out" "$nets"
+# Brian2's projects too: a cached compile would hide its start-up.
+rm -rf "$out" "$nets" "$bdir/bench/brian2"
 mkdir -p "$out" "$nets"
 python=/usr/bin/python3 # Brian2 and numpy come from Debian's packages: the system Python
 start=$SECONDS
@@ -53,21 +54,23 @@ for scfg in "$nets"/*.scfg; do # our brain files must be valid brains
     "$bdir/bin/spark" validate "$scfg" > /dev/null || { echo "run.sh: $scfg is invalid" >&2; exit 1; }
 done
 
+# /usr/bin/time (peak RSS) and Brian2's dependencies, installed when missing (as
+# .ci/install-deps does).
+deps=(time)
+[[ $peer == 1 ]] && deps+=(python3-numpy python3-sympy python3-jinja2 cython3 python3-pyparsing python3-setuptools g++ make)
+missing=()
+for package in "${deps[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2> /dev/null | grep -q 'install ok installed' ||
+        missing+=("$package")
+done
+if [[ ${#missing[@]} -gt 0 ]]; then
+    echo "== installing the bench's dependencies: ${missing[*]}"
+    sudo_=()
+    [[ $(id -u) -ne 0 ]] && sudo_=(sudo)
+    "${sudo_[@]}" apt-get update
+    DEBIAN_FRONTEND=noninteractive "${sudo_[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
+fi
 if [[ $peer == 1 ]]; then
-    # Brian2's dependencies, installed when missing (as .ci/install-deps does).
-    deps=(python3-numpy python3-sympy python3-jinja2 cython3 python3-pyparsing python3-setuptools g++ make time)
-    missing=()
-    for package in "${deps[@]}"; do
-        dpkg-query -W -f='${Status}' "$package" 2> /dev/null | grep -q 'install ok installed' ||
-            missing+=("$package")
-    done
-    if [[ ${#missing[@]} -gt 0 ]]; then
-        echo "== installing Brian2's dependencies: ${missing[*]}"
-        sudo_=()
-        [[ $(id -u) -ne 0 ]] && sudo_=(sudo)
-        "${sudo_[@]}" apt-get update
-        DEBIAN_FRONTEND=noninteractive "${sudo_[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
-    fi
     # Brian2 itself: on Debian 12 `apt-get install python3-brian` conflicts with libboost1.81-dev
     # (python3-scipy -> python3-pythran -> libboost-dev 1.74), which Spark needs; Brian2 does not
     # need scipy here, so its two .debs are unpacked into the build tree (PYTHONPATH).
@@ -75,7 +78,9 @@ if [[ $peer == 1 ]]; then
         deb_dir="$bdir/bench/python3-brian"
         if [[ ! -d "$deb_dir/root/usr/lib/python3/dist-packages/brian2" ]]; then
             echo "== brian2 is not importable: unpacking Debian's python3-brian into $deb_dir"
-            mkdir -p "$deb_dir" && (cd "$deb_dir" && apt-get download python3-brian python3-brian-lib)
+            mkdir -p "$deb_dir"
+            (cd "$deb_dir" && { apt-get download python3-brian python3-brian-lib ||
+                { apt-get update && apt-get download python3-brian python3-brian-lib; }; })
             for deb in "$deb_dir"/*.deb; do dpkg-deb -x "$deb" "$deb_dir/root"; done
         fi
         export PYTHONPATH="$deb_dir/root/usr/lib/python3/dist-packages${PYTHONPATH:+:$PYTHONPATH}"
