@@ -9,8 +9,8 @@
 #
 # usage: bench/run.sh [--no-build] [--quick] [--no-peer]
 #   --quick     small networks, short runs, Brian2 on 1 thread only and compiled at -O1 (its
-#               compiles dominate): a smoke test of the bench and of the rates' agreement (CI),
-#               never of speed
+#               compiles dominate), no runtime-overhead bench: a smoke test of the bench and of
+#               the rates' agreement (CI), never of speed
 #   --no-peer   ours only
 # Results: build/release/bench/results/ (NAME.result.json per network, summary.txt, logs).
 # SPARK_BENCH_BUILD_DIR=DIR (with --no-build) runs the binaries of another Release build tree.
@@ -127,13 +127,13 @@ done < "$nets/list.txt"
 
 "$python" bench/summarize.py --scaling "$out" | tee -a "$out/summary.txt"
 
-# The runtime's own cost per module and step (chains of bench.noop modules) and the example brain.
-echo
-echo "-- runtime overhead and the example brain (brain_bench --only noop / example)"
-bench_args=(--repeats 3 --block-seconds 0.2)
-[[ $quick == 0 ]] && bench_args=(--repeats 5 --block-seconds 0.5)
-for only in example noop; do
-    "$bdir/bin/brain_bench" --only "$only" "${bench_args[@]}" --json "$out/brain_bench_$only.json" \
+# The runtime's own cost per module and step (chains of bench.noop modules) and the example brain
+# (not in --quick: they check no rate).
+only_list=(example noop)
+[[ $quick == 1 ]] && only_list=()
+[[ $quick == 0 ]] && echo && echo "-- runtime overhead and the example brain (brain_bench --only noop / example)"
+for only in "${only_list[@]}"; do
+    "$bdir/bin/brain_bench" --only "$only" --repeats 5 --block-seconds 0.5 --json "$out/brain_bench_$only.json" \
         > "$out/brain_bench_$only.log" 2>&1 || { cat "$out/brain_bench_$only.log" >&2; exit 1; }
     grep -v '^\[.*\] \[spark' "$out/brain_bench_$only.log" | tee -a "$out/summary.txt"
 done
