@@ -93,7 +93,8 @@ ADEX_DEFAULTS = {"potential_rest": -70.0, "potential_reset": -51.0, "potential_t
 
 def networks(quick):
     if quick:
-        return [dense(1000, 0.2), cuba(4000, 0.5), adex_1(0.2)]
+        # dense_1000's inputs are common to all its neurons, so its rate moves together: 0.5 s.
+        return [dense(1000, 0.5), cuba(4000, 0.5), adex_1(0.2)]
     nets = [dense(1000, 1.0), dense(4000, 1.0), dense(16000, 0.1), cuba(4000, 1.0), adex_1(1.0)]
     # Scaling: the same CUBA-like network at a fixed mean in-degree of 80 (64 E + 16 I).
     for n in (4000, 16000, 32000):

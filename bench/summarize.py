@@ -122,10 +122,10 @@ def main():
         r["neuron_updates_per_s"] = n_neurons * steps_per_sim_s / r["s_per_sim_s"]
         r["times_bound"] = r["s_per_sim_s"] / bound_s_per_sim_s
 
-    if any(p.get("quick_compile") for p in peers.values()):
-        print("  NOTE: --quick: Brian2 compiled at -O1; its times are not comparable")
     print("== %s: %d neurons, dt %g ms, %g s timed; %.0f synaptic events and %.3g bytes per step"
           % (name, n_neurons, dt, net["seconds"], events, bytes_step))
+    if any(p.get("quick_compile") for p in peers.values()):
+        print("  NOTE: --quick: Brian2 compiled at -O1; its times are not comparable")
     print("  %-18s %10s %12s %12s %10s %9s %9s" % ("side", "s/sim s", "events/s", "updates/s",
                                                    "start-up s", "RSS MB", "x bound"))
     for r in rows:
