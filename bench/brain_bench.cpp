@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -391,6 +392,14 @@ struct arguments {
     // timed (see README.md), large enough that every weight the rule touches changes.
     double learning_eta = 1e-4;
     settings timing;
+    // --brain mode (bench/run.sh's side-by-side networks): one brain file, timed in simulated
+    // seconds so that the result compares with a peer's seconds per simulated second.
+    std::optional<std::filesystem::path> brain;
+    std::vector<std::pair<std::string, float>> inputs; // --input NAME=VALUE, constant
+    double sim_seconds = 1.0;                          // timed, in 5 blocks
+    double warmup_sim_seconds = 0.1;
+    double rate_sim_seconds = 1.0; // right after the warm-up, before the timed blocks
+    std::vector<std::string> executors = {"sequential", "flow_graph/2"};
 };
 
 void usage() {
@@ -398,12 +407,20 @@ void usage() {
         << "usage: brain_bench [--example FILE.scfg] [--tutorial FILE.scfg] [--json FILE]\n"
            "                   [--only example|lif|noop|models|tutorial] [--repeats N]\n"
            "                   [--block-seconds S] [--with-learning] [--learning-eta ETA]\n"
-           "                   [--write-large-brain FILE] [--model lif|alif|adex]\n"
+           "                   [--write-large-brain FILE [--model M] [--with-learning]]\n"
+           "                   [--model lif|alif|adex]\n"
+           "       brain_bench --brain FILE.scfg [--input NAME=VALUE]... [--sim-seconds S]\n"
+           "                   [--warmup-seconds W] [--rate-seconds R]\n"
+           "                   [--executors sequential,flow_graph/2,...] [--json FILE]\n"
            "  times the example brain, a 4,000-neuron LIF brain (2% connectivity), the\n"
            "  runtime's per-module overhead (bench.noop chains), the 4,000-neuron network with\n"
            "  LIF, ALIF and AdEx populations (static and learning) and the tutorial brain on the\n"
            "  sequential executor and the flow graph with 1 and 2 threads; steps/s is the median\n"
-           "  of N timed blocks\n";
+           "  of N timed blocks\n"
+           "  --brain: one brain file (inputs constant) after W simulated seconds of warm-up:\n"
+           "  every module's firing rate over R simulated seconds, then S simulated seconds in 5\n"
+           "  timed blocks (median: seconds per simulated second); start-up = loading the\n"
+           "  plugins + building the brain + its first step\n";
 }
 
 std::optional<arguments> parse(int argc, char** argv) {
@@ -434,6 +451,29 @@ std::optional<arguments> parse(int argc, char** argv) {
             a.learning_eta = std::stod(value());
         } else if (args[i] == "--model") {
             a.model = value();
+        } else if (args[i] == "--brain") {
+            a.brain = value();
+        } else if (args[i] == "--input") {
+            const std::string text = value();
+            const auto eq = text.find('=');
+            if (eq == std::string::npos) {
+                throw std::runtime_error(cat({"--input needs NAME=VALUE, got ", text}));
+            }
+            a.inputs.emplace_back(text.substr(0, eq), std::stof(text.substr(eq + 1)));
+        } else if (args[i] == "--sim-seconds") {
+            a.sim_seconds = std::stod(value());
+        } else if (args[i] == "--warmup-seconds") {
+            a.warmup_sim_seconds = std::stod(value());
+        } else if (args[i] == "--rate-seconds") {
+            a.rate_sim_seconds = std::stod(value());
+        } else if (args[i] == "--executors") {
+            a.executors.clear();
+            std::string list = value();
+            for (std::size_t at = 0; at <= list.size();) {
+                const auto comma = std::min(list.find(',', at), list.size());
+                a.executors.push_back(list.substr(at, comma - at));
+                at = comma + 1;
+            }
         } else if (args[i] == "--write-large-brain") {
             a.write_large = value();
         } else if (args[i] == "-h" || args[i] == "--help") {
@@ -446,7 +486,160 @@ std::optional<arguments> parse(int argc, char** argv) {
     return a;
 }
 
+// ---------------------------------------------------------------------------------------------
+// --brain: one brain file, timed per simulated second (bench/run.sh, side by side with Brian2)
+
+struct file_result {
+    std::string executor;
+    unsigned threads = 1;
+    double build_seconds = 0.0;      // brain construction (plugins already loaded)
+    double first_step_seconds = 0.0; // the first step alone (first touches of the state)
+    std::vector<double> block_seconds_per_sim_second;
+    std::vector<std::pair<std::string, double>> rates_hz; // every module with spikes
+    std::vector<std::uint64_t> units;                     // their sizes, in the same order
+};
+
+std::uint64_t steps_for(double sim_seconds, double dt_ms) {
+    return static_cast<std::uint64_t>(std::llround(sim_seconds * 1000.0 / dt_ms));
+}
+
+file_result time_brain_file(const spark::registry::plugin_registry& registry,
+                            const rt::brain_config& config,
+                            const std::string& executor,
+                            const arguments& a) {
+    file_result r;
+    r.executor = executor;
+    rt::brain_options options{rt::executor_kind::sequential, 1};
+    if (executor.rfind("flow_graph", 0) == 0) {
+        options.executor = rt::executor_kind::flow_graph;
+        const auto slash = executor.find('/');
+        options.threads = slash == std::string::npos
+                              ? 1U
+                              : static_cast<unsigned>(std::stoul(executor.substr(slash + 1)));
+        r.threads = options.threads;
+    } else if (executor != "sequential") {
+        throw std::runtime_error(cat({"unknown executor ", executor}));
+    }
+    auto start = clock_type::now();
+    rt::brain brain(registry, config, options);
+    r.build_seconds = seconds_since(start);
+    for (const auto& [name, value] : a.inputs) {
+        for (float& x : brain.input_as<float>(name)) {
+            x = value;
+        }
+    }
+    start = clock_type::now();
+    brain.step();
+    r.first_step_seconds = seconds_since(start);
+    const double dt = brain.dt();
+    for (std::uint64_t s = 1; s < steps_for(a.warmup_sim_seconds, dt); ++s) {
+        brain.step();
+    }
+    // Rates right after the warm-up (untimed, as the peer's window): bit0 of every module's
+    // spike port (inputs included).
+    const std::uint64_t rate_steps = std::max<std::uint64_t>(1, steps_for(a.rate_sim_seconds, dt));
+    std::vector<std::uint64_t> counts;
+    for (std::uint64_t s = 0; s < rate_steps; ++s) {
+        brain.step();
+        const auto spikes = brain.get_spikes_from_cache();
+        counts.resize(spikes.size(), 0);
+        for (std::size_t m = 0; m < spikes.size(); ++m) {
+            const auto* bytes = static_cast<const std::uint8_t*>(spikes[m].second.data);
+            for (std::uint64_t i = 0; i < spikes[m].second.count; ++i) {
+                counts[m] += bytes[i] & 1U;
+            }
+        }
+    }
+    constexpr int blocks = 5;
+    const std::uint64_t block_steps =
+        std::max<std::uint64_t>(1, steps_for(a.sim_seconds, dt) / blocks);
+    const double block_sim_seconds = static_cast<double>(block_steps) * dt * 1e-3;
+    for (int b = 0; b < blocks; ++b) {
+        start = clock_type::now();
+        for (std::uint64_t s = 0; s < block_steps; ++s) {
+            brain.step();
+        }
+        r.block_seconds_per_sim_second.push_back(seconds_since(start) / block_sim_seconds);
+    }
+    const auto spikes = brain.get_spikes_from_cache();
+    for (std::size_t m = 0; m < spikes.size(); ++m) {
+        const double units = static_cast<double>(spikes[m].second.count);
+        r.units.push_back(spikes[m].second.count);
+        r.rates_hz.emplace_back(spikes[m].first,
+                                static_cast<double>(counts[m]) / units /
+                                    (static_cast<double>(rate_steps) * dt * 1e-3));
+    }
+    return r;
+}
+
+double median_of(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v.size() % 2 == 1 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
+}
+
+int brain_file_bench(const arguments& a,
+                     const spark::registry::plugin_registry& registry,
+                     double plugins_seconds) {
+    const auto parse_start = clock_type::now();
+    const auto config = rt::brain_config::from_file(a.brain->string());
+    const double parse_seconds = seconds_since(parse_start);
+    std::vector<file_result> results;
+    for (const auto& executor : a.executors) {
+        results.push_back(time_brain_file(registry, config, executor, a));
+        const auto& r = results.back();
+        std::printf("%-13s %10.4f s per simulated s (min %.4f, max %.4f); build %.3f s, first "
+                    "step %.4f s; rates",
+                    r.executor.c_str(),
+                    median_of(r.block_seconds_per_sim_second),
+                    *std::min_element(r.block_seconds_per_sim_second.begin(),
+                                      r.block_seconds_per_sim_second.end()),
+                    *std::max_element(r.block_seconds_per_sim_second.begin(),
+                                      r.block_seconds_per_sim_second.end()),
+                    r.build_seconds,
+                    r.first_step_seconds);
+        for (const auto& [module, rate] : r.rates_hz) {
+            std::printf(" %s %.2f Hz", module.c_str(), rate);
+        }
+        std::printf("\n");
+        std::fflush(stdout);
+    }
+    if (a.json) {
+        std::ofstream out(*a.json);
+        out << "{\"tool\": \"brain_bench\", \"brain\": " << quoted(a.brain->string())
+            << ", \"sim_seconds\": " << number(a.sim_seconds)
+            << ", \"warmup_sim_seconds\": " << number(a.warmup_sim_seconds)
+            << ", \"rate_sim_seconds\": " << number(a.rate_sim_seconds)
+            << ", \"plugins_s\": " << number(plugins_seconds)
+            << ", \"parse_s\": " << number(parse_seconds) << ", \"executors\": [\n";
+        for (std::size_t i = 0; i < results.size(); ++i) {
+            const auto& r = results[i];
+            out << "  {\"executor\": " << quoted(r.executor) << ", \"threads\": " << r.threads
+                << ", \"build_s\": " << number(r.build_seconds)
+                << ", \"first_step_s\": " << number(r.first_step_seconds) << ", \"startup_s\": "
+                << number(plugins_seconds + parse_seconds + r.build_seconds + r.first_step_seconds)
+                << ", \"s_per_sim_s\": " << number(median_of(r.block_seconds_per_sim_second))
+                << ", \"blocks_s_per_sim_s\": [";
+            for (std::size_t b = 0; b < r.block_seconds_per_sim_second.size(); ++b) {
+                out << (b > 0 ? ", " : "") << number(r.block_seconds_per_sim_second[b]);
+            }
+            out << "], \"rates_hz\": {";
+            for (std::size_t m = 0; m < r.rates_hz.size(); ++m) {
+                out << (m > 0 ? ", " : "") << quoted(r.rates_hz[m].first) << ": "
+                    << number(r.rates_hz[m].second);
+            }
+            out << "}, \"units\": {";
+            for (std::size_t m = 0; m < r.rates_hz.size(); ++m) {
+                out << (m > 0 ? ", " : "") << quoted(r.rates_hz[m].first) << ": " << r.units[m];
+            }
+            out << "}}" << (i + 1 < results.size() ? "," : "") << "\n";
+        }
+        out << "]}\n";
+    }
+    return 0;
+}
+
 int run(const arguments& a) {
+    const auto plugins_start = clock_type::now();
     spark::registry::search_options search;
     search.paths = {SPARK_BENCH_BUILTIN_PLUGIN_DIR, SPARK_BENCH_NOOP_PLUGIN};
     search.use_environment = false;
@@ -456,13 +649,29 @@ int run(const arguments& a) {
     for (const auto& f : registry.failures()) {
         std::cerr << "brain_bench: could not load " << f.file << ": " << f.message << '\n';
     }
+    if (a.brain) {
+        return brain_file_bench(a, registry, seconds_since(plugins_start));
+    }
 
     lif_network learning;
     lif_network fixed_weights = learning;
     fixed_weights.eta = 0.0;
+    const std::vector<neuron_model> models = {{"lif", "lif_neuron", "hebbian_rule"},
+                                              {"alif", "alif_neuron", "zenke_rule"},
+                                              {"adex", "ad_ex_neuron", "hebbian_rule", 24.0}};
     if (a.write_large) {
-        std::ofstream(*a.write_large) << lif_network_json(fixed_weights);
-        std::cout << "wrote " << a.write_large->string() << " (eta 0)\n";
+        // The network of (b), or of (d) with --model; learning on with --with-learning.
+        lif_network network = fixed_weights;
+        for (const auto& model : models) {
+            network.model = model.label == a.model ? model : network.model;
+        }
+        if (!a.model.empty() && network.model.label != a.model) {
+            throw std::runtime_error(cat({"unknown --model ", a.model}));
+        }
+        network.eta = a.with_learning ? a.learning_eta : 0.0;
+        std::ofstream(*a.write_large) << lif_network_json(network);
+        std::cout << "wrote " << a.write_large->string() << " (" << network.model.class_ref
+                  << ", eta " << number(network.eta) << ")\n";
         return 0;
     }
 
@@ -543,9 +752,6 @@ int run(const arguments& a) {
                           "each with its soma's defaults; static (eta 0) and learning (eta ",
                           number(a.learning_eta),
                           ")"}));
-        const std::vector<neuron_model> models = {{"lif", "lif_neuron", "hebbian_rule"},
-                                                  {"alif", "alif_neuron", "zenke_rule"},
-                                                  {"adex", "ad_ex_neuron", "hebbian_rule", 24.0}};
         for (const auto& model : models) {
             if (!a.model.empty() && a.model != model.label) {
                 continue;

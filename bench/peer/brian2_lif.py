@@ -29,6 +29,8 @@ import sys
 import tempfile
 import time
 
+T0 = time.perf_counter()  # start-up includes importing Brian2
+
 
 def build_network(b2, variant, seed):
     from brian2 import ms, mV, pA, Gohm, Hz, NeuronGroup, PoissonGroup, Synapses, SpikeMonitor
@@ -98,24 +100,34 @@ def main():
     parser.add_argument("--seconds", type=float, default=10.0,
                         help="biological time of the timed run (steps = seconds / 1 ms)")
     parser.add_argument("--warmup", type=float, default=0.5, help="warm-up [s] before timing")
+    parser.add_argument("--rate-seconds", type=float, default=0.5,
+                        help="biological time of the (untimed) rate measurement")
     parser.add_argument("--build-dir", default=None)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--quick-compile", action="store_true",
+                        help="compile at -O1 (faster compile; times are then not comparable)")
     args = parser.parse_args()
 
     import brian2 as b2
     from brian2 import ms, second, prefs, set_device, defaultclock, Network
 
     b2.BrianLogger.log_level_warn()
+    if args.quick_compile:
+        prefs.codegen.cpp.extra_compile_args_gcc = ["-w", "-O1", "-std=c++11"]
     defaultclock.dt = 1 * ms
     target = args.target
     note = ""
-    build_dir = args.build_dir or tempfile.mkdtemp(prefix="brian2_lif_")
+    build_dir = os.path.abspath(args.build_dir or tempfile.mkdtemp(prefix="brian2_lif_"))
 
     def simulate(target):
         if target == "cpp_standalone":
             set_device("cpp_standalone", directory=build_dir, build_on_run=False)
             if args.threads > 1:
                 prefs.devices.cpp_standalone.openmp_threads = args.threads
+            # Peak RSS of the simulation binary alone (not of Python or the compiler).
+            prefs.devices.cpp_standalone.run_cmd_unix = [
+                "/usr/bin/time", "-f", "%M", "-o", os.path.join(build_dir, "maxrss_kb.txt"),
+                "./main"]
         else:
             prefs.codegen.target = target
         objects, monitor, _ = build_network(b2, args.variant, args.seed)
@@ -123,7 +135,7 @@ def main():
         monitor.active = False
         net.run(args.warmup * second)
         monitor.active = True
-        net.run(0.5 * second)  # the rate measurement (untimed)
+        net.run(args.rate_seconds * second)  # the rate measurement (untimed)
         monitor.active = False
         start = time.perf_counter()
         net.run(args.seconds * second)
@@ -133,11 +145,21 @@ def main():
             b2.device.build(directory=build_dir, compile=True, run=True, debug=False)
             total = time.perf_counter() - compile_start
             sim_seconds = b2.device._last_run_time
-            extra = {"build_and_run_s": total}
+            # All but the simulated runs (import, code generation, compile, the binary's set-up);
+            # the untimed runs are taken at the timed run's speed.
+            simulated = sim_seconds * (args.warmup + args.rate_seconds + args.seconds) / args.seconds
+            extra = {"build_and_run_s": total,
+                     "startup_s": time.perf_counter() - T0 - simulated,
+                     "compile_s": b2.device.timers["compile"]["make"],
+                     "maxrss_kb": int(open(os.path.join(build_dir, "maxrss_kb.txt")).read().split()[-1])}
         else:
             sim_seconds = wall
             extra = {}
-        rate = int(monitor.num_spikes) / (len(objects[0]) * 0.5)
+        rate = int(monitor.num_spikes) / (len(objects[0]) * args.rate_seconds)
+        # Per population, named as ours (brain_bench's A_ex and A_in).
+        counts = monitor.count[:]
+        extra["rates_hz"] = {"A_ex": float(counts[:3200].sum()) / (3200 * args.rate_seconds),
+                             "A_in": float(counts[3200:].sum()) / (800 * args.rate_seconds)}
         return sim_seconds, rate, extra
 
     try:
@@ -171,6 +193,7 @@ def main():
         "steps_per_s": steps / sim_seconds,
         "rate_hz": rate,
         "note": note,
+        "quick_compile": args.quick_compile,
     }
     result.update(extra)
     print("brian2 %s (%s, %d thread%s): %.1f steps/s over %d steps, mean rate %.1f Hz%s" % (
