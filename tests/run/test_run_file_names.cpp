@@ -27,6 +27,20 @@ std::string brain_with_names(const std::string& module_json, const std::string& 
         {{module_json, "leaky_soma", {{"current", {{"__call__", "drive"}}}}, "{}"}});
 }
 
+/// `spark run BRAIN --steps 5 --input drive=1 --record R... --out OUT`.
+spark::test::process_result run_recording(const std::string& brain,
+                                          const fs::path& out,
+                                          const std::vector<std::string>& records) {
+    std::vector<std::string> arguments{"run", brain, "--steps", "5", "--input", "drive=1"};
+    for (const auto& r : records) {
+        arguments.push_back("--record");
+        arguments.push_back(r);
+    }
+    arguments.push_back("--out");
+    arguments.push_back(out.string());
+    return spark_cli(arguments);
+}
+
 /// Every regular file below `root`, relative to it, sorted.
 std::vector<std::string> files_below(const fs::path& root) {
     std::vector<std::string> files;
@@ -91,18 +105,7 @@ BOOST_AUTO_TEST_CASE(hostile_names_are_recorded_inside_the_output_folder) {
             const auto brain =
                 spark::test::write_file(dir / ("brain" + std::to_string(i) + ".scfg"),
                                         brain_with_names(c.module_json, c.output_json));
-            const auto result = spark_cli({"run",
-                                           brain,
-                                           "--steps",
-                                           "5",
-                                           "--input",
-                                           "drive=1",
-                                           "--record",
-                                           c.module + ".potential",
-                                           "--record",
-                                           c.output,
-                                           "--out",
-                                           out.string()});
+            const auto result = run_recording(brain, out, {c.module + ".potential", c.output});
             BOOST_TEST_INFO(result.err);
             BOOST_TEST_REQUIRE(result.exit_code == 0);
             std::vector<std::string> expected{
@@ -153,18 +156,7 @@ BOOST_AUTO_TEST_CASE(two_names_that_sanitise_alike_are_refused_before_writing) {
                   spark::test::port_specs_json("float_array", {3}, "float32"))}},
             {{"soma", "leaky_soma", {{"current", {{"__call__", "drive"}}}}, "{}"}}));
     const fs::path out = dir / "out";
-    const auto result = spark_cli({"run",
-                                   brain,
-                                   "--steps",
-                                   "5",
-                                   "--input",
-                                   "drive=1",
-                                   "--record",
-                                   "x/y",
-                                   "--record",
-                                   "x_y",
-                                   "--out",
-                                   out.string()});
+    const auto result = run_recording(brain, out, {"x/y", "x_y"});
     BOOST_TEST(result.exit_code == 1);
     BOOST_TEST(result.err.find("'x_y' and 'x/y' would both be written to " +
                                (out / "x_y.npy").string()) != std::string::npos,
