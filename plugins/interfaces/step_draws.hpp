@@ -20,7 +20,9 @@ public:
     void begin(std::uint64_t step, std::size_t per_step) noexcept { first_ = step * per_step; }
 
     /// Draw k (< per_step) of the current step: uniform in [0, 1).
-    [[nodiscard]] double uniform(std::size_t k) const noexcept { return draws_.uniform(first_ + k); }
+    [[nodiscard]] double uniform(std::size_t k) const noexcept {
+        return draws_.uniform(first_ + k);
+    }
 
 private:
     static constexpr std::uint64_t stream = 1; // the seed's stream 0 is for build-time draws

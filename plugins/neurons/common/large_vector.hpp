@@ -12,7 +12,7 @@
 #include <vector>
 
 #if defined(__linux__)
-#include <sys/mman.h>
+#    include <sys/mman.h>
 #endif
 
 namespace spark::neurons {
@@ -45,7 +45,9 @@ public:
 #endif
         return static_cast<T*>(p);
     }
-    void deallocate(T* p, std::size_t /*n*/) noexcept { std::free(p); }
+    void deallocate(T* p, std::size_t /*n*/) noexcept {
+        std::free(p);
+    }
 
     template <typename U>
     bool operator==(const large_array_allocator<U>& /*other*/) const noexcept {

@@ -34,9 +34,9 @@ inline void declare_synapse_fields(sdk::schema& s) {
 /// The kernel of shape units ⊕ pre, row-major (post-major: W[o][i] at o * n_pre + i).
 template <typename T>
 [[nodiscard]] large_vector<T> make_kernel(const sdk::initializer_value& init,
-                                         const spark_host_t* host,
-                                         const spark_shape_t& units,
-                                         const spark_shape_t& pre) {
+                                          const spark_host_t* host,
+                                          const spark_shape_t& units,
+                                          const spark_shape_t& pre) {
     const spark_shape_t shape = concat_shapes(units, pre);
     large_vector<T> w(count_of(shape));
     if (w.empty()) {
