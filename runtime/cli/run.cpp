@@ -92,6 +92,7 @@ struct recording {
     std::string port;   // the module's port, or the brain output's name
     spark_port_spec_t spec{};
     std::unique_ptr<npy_writer> writer;
+    std::string file = {}; // label as a safe file name inside --out (safe_file_name)
 };
 
 /// Counts the spikes (bit0) a module emits on its spike port.
@@ -367,9 +368,9 @@ int run_brain(const plugin_sources& sources, const run_request& request) {
     if (write_files) {
         // Labels come from the brain file: each becomes a file name that cannot leave --out.
         std::map<std::string, std::string> label_of_file;
-        for (const auto& r : records) {
-            const auto [other, fresh] =
-                label_of_file.emplace(safe_file_name(r.label, ".npy"), r.label);
+        for (auto& r : records) {
+            r.file = safe_file_name(r.label, ".npy");
+            const auto [other, fresh] = label_of_file.emplace(r.file, r.label);
             if (!fresh) {
                 std::cerr << "spark: --record: '" << printable(r.label) << "' and '"
                           << printable(other->second) << "' would both be written to "
@@ -384,7 +385,7 @@ int run_brain(const plugin_sources& sources, const run_request& request) {
             const std::uint64_t elements = element_count(r.spec);
             // Each row keeps the port's shape: (steps, 4, 128) for a (4, 128) port.
             r.writer = std::make_unique<npy_writer>(
-                request.out_dir / safe_file_name(r.label, ".npy"),
+                request.out_dir / r.file,
                 npy_type_of(r.spec),
                 request.steps,
                 std::vector<std::uint64_t>(r.spec.shape.dims,

@@ -35,10 +35,11 @@ public:
         const auto exists = [weights, n_post](std::size_t i, std::size_t o) {
             return weights == nullptr || weights[i * n_post + o] != T(0);
         };
+        const bool per_synapse = delays.stored() == synapse_delays::kind::per_synapse;
         const std::size_t groups = n_pre * rows;
         count_.assign(groups, 0);
         for (std::size_t i = 0; i < n_pre; ++i) {
-            if (delays.stored() == synapse_delays::kind::per_synapse) {
+            if (per_synapse) {
                 for (std::size_t o = 0; o < n_post; ++o) {
                     if (exists(i, o)) {
                         ++count_[i * rows + delays.of(i * n_post + o, i)];
@@ -59,7 +60,6 @@ public:
         targets_.shrink_to_fit();
         if (offset_.back() > 0) {
             std::vector<std::size_t> next(offset_.begin(), offset_.end() - 1);
-            const bool per_synapse = delays.stored() == synapse_delays::kind::per_synapse;
             for (std::size_t i = 0; i < n_pre; ++i) {
                 if (!per_synapse && count_[i * rows + delays.of(0, i)] == n_post) {
                     continue; // a full column: no list

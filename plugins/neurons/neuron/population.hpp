@@ -356,8 +356,9 @@ private:
         // Large deliveries split the postsynaptic range over the host's workers. Each neuron's
         // current sums the same terms in the same order in any split, so results do not depend
         // on the thread count.
+        const std::uint32_t workers = n_post >= 2 * chunk_align ? parallel_.workers() : 1U;
         std::size_t events = 0;
-        for (std::size_t d = 0; d < rows && events < parallel_events; ++d) {
+        for (std::size_t d = 0; d < rows && workers > 1 && events < parallel_events; ++d) {
             const std::size_t slot = (now + rows - d) % rows;
             const std::uint32_t* list = &fired_[slot * shape_.n_pre];
             for (std::uint32_t k = 0; k < fired_count_[slot] && events < parallel_events; ++k) {
@@ -365,8 +366,7 @@ private:
                     static_cast<std::size_t>(groups_.last(list[k], d) - groups_.first(list[k], d));
             }
         }
-        const std::uint32_t chunks =
-            events >= parallel_events && n_post >= 2 * chunk_align ? parallel_.workers() : 1U;
+        const std::uint32_t chunks = events >= parallel_events ? workers : 1U;
         if (chunks <= 1) {
             deliver_range(in, now, 0, n_post);
             return;
