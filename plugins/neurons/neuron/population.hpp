@@ -51,6 +51,7 @@
 
 #include "common/component_shapes.hpp"
 #include "common/large_vector.hpp"
+#include "common/spike_scan.hpp"
 #include "common/transpose.hpp"
 #include "delays/spike_ring.hpp"
 #include "neuron/any_delays.hpp"
@@ -203,13 +204,8 @@ public:
         synapses_.filter(sdk::span<T>(current_));
         soma_.update(sdk::span<const T>(current_), sdk::span<std::uint8_t>(spiked_));
         rule_.postsynaptic(sdk::span<const std::uint8_t>(spiked_));
-        std::size_t post_count = 0;
-        for (std::size_t o = 0; o < shape_.n_post; ++o) {
-            if (spiked_[o] != 0) {
-                post_fired_[post_count++] = static_cast<std::uint32_t>(o);
-            }
-            out[o] = static_cast<std::uint8_t>(spiked_[o] | (mask_[o] << 1U));
-        }
+        const std::size_t post_count = label_spikes(
+            spiked_.data(), mask_.data(), shape_.n_post, out.data(), post_fired_.data());
         if (modulated_) {
             rule_.modulate(ctx.input<T>(modulation_port));
         }
@@ -329,24 +325,14 @@ private:
         const std::size_t previous = static_cast<std::size_t>(ring_.cursor()[0]);
         const std::size_t now = ring_.advance();
         std::uint8_t* row = ring_.row(now);
-        for (std::size_t i = 0; i < shape_.n_pre; ++i) {
-            row[i] = (in[i] & 1U) != 0 ? 1 : 0;
-        }
+        fired_count_[now] = copy_spikes(in, row, shape_.n_pre, &fired_[now * shape_.n_pre]);
         rule_.presynaptic(previous, now, row);
-        collect_fired(now);
         return now;
     }
 
     void collect_fired(std::size_t slot) {
-        const std::uint8_t* row = ring_.row(slot);
-        std::uint32_t* list = &fired_[slot * shape_.n_pre];
-        std::uint32_t n = 0;
-        for (std::size_t i = 0; i < shape_.n_pre; ++i) {
-            if (row[i] != 0) {
-                list[n++] = static_cast<std::uint32_t>(i);
-            }
-        }
-        fired_count_[slot] = n;
+        fired_count_[slot] =
+            list_spikes(ring_.row(slot), shape_.n_pre, &fired_[slot * shape_.n_pre]);
     }
 
     // Synapses: every spike that arrives now.

@@ -11,26 +11,52 @@
 
 namespace spark::neurons {
 
+namespace detail {
+
+/// leaky_update over raw arrays that do not overlap (so the loop vectorises), with `potential`
+/// written only when it is a separate array (Copy).
+template <typename T, bool Copy>
+void leaky_kernel(const leaky_constants<T>& c,
+                  std::size_t n,
+                  T* __restrict v,
+                  const T* __restrict current,
+                  std::uint8_t* __restrict spikes,
+                  T* __restrict potential) noexcept {
+    const T decay = c.decay;
+    const T drive = c.drive;
+    const T threshold = c.threshold;
+    const T v_reset = c.v_reset;
+    for (std::size_t i = 0; i < n; ++i) {
+        // Two separately rounded products, as upstream: alpha * v + drive * I.
+        const T decayed = decay * v[i];
+        const T driven = drive * current[i];
+        const T integrated = decayed + driven;
+        const bool fired = integrated > threshold;
+        const T next = fired ? v_reset : integrated;
+        v[i] = next;
+        spikes[i] = static_cast<std::uint8_t>(fired);
+        if constexpr (Copy) {
+            potential[i] = next;
+        }
+    }
+}
+
+} // namespace detail
+
 /// v <- alpha v + (1 - alpha) R I; spike where v > threshold; there v <- v_reset.
-/// Writes the spike (bit0) and the post-reset potential of every neuron.
+/// Writes the spike (bit0) and the post-reset potential of every neuron; `potential` may be `v`.
 template <typename T>
 void leaky_update(const leaky_constants<T>& c,
                   sdk::span<T> v,
                   sdk::span<const T> current,
                   sdk::span<std::uint8_t> spikes,
                   sdk::span<T> potential) noexcept {
-    for (std::size_t i = 0; i < v.size(); ++i) {
-        // Two separately rounded products, as upstream: alpha * v + drive * I.
-        const T decayed = c.decay * v[i];
-        const T driven = c.drive * current[i];
-        T next = decayed + driven;
-        const bool fired = next > c.threshold;
-        if (fired) {
-            next = c.v_reset;
-        }
-        v[i] = next;
-        spikes[i] = fired ? 1 : 0;
-        potential[i] = next;
+    if (potential.data() == v.data()) {
+        detail::leaky_kernel<T, false>(
+            c, v.size(), v.data(), current.data(), spikes.data(), nullptr);
+    } else {
+        detail::leaky_kernel<T, true>(
+            c, v.size(), v.data(), current.data(), spikes.data(), potential.data());
     }
 }
 

@@ -11,6 +11,7 @@
 
 #include <spark/sdk/buffers.hpp>
 
+#include "common/lane_select.hpp"
 #include "somas/leaky_parameters.hpp"
 #include "somas/refractory_counter.hpp"
 #include "somas/refractory_parameters.hpp"
@@ -30,6 +31,44 @@ gated_potential(const leaky_constants<T>& c, T v, T current, bool ready) noexcep
 
 } // namespace detail
 
+namespace detail {
+
+/// refractory_leaky_update over raw arrays that do not overlap (so the loop vectorises), with
+/// `potential` written only when it is a separate array (Copy).
+template <typename T, bool Copy>
+void refractory_leaky_kernel(const refractory_constants<T>& c,
+                             std::size_t n,
+                             T* __restrict v,
+                             std::int32_t* __restrict counter,
+                             const T* __restrict current,
+                             std::uint8_t* __restrict spikes,
+                             T* __restrict potential) noexcept {
+    const T decay = c.leaky.decay;
+    const T drive = c.leaky.drive;
+    const T threshold = c.leaky.threshold;
+    const T v_reset = c.leaky.v_reset;
+    const std::int32_t cooldown = c.cooldown;
+    for (std::size_t i = 0; i < n; ++i) {
+        const std::int32_t r = counter[i];
+        const bool ready = r > cooldown;
+        // gated_potential's arithmetic, branch-free: both values are formed, one is kept.
+        const T decayed = decay * v[i];
+        const T driven = decayed + drive * current[i];
+        const T integrated = lane_select(ready, driven, decayed);
+        const bool fired = ready & (integrated > threshold); // & not &&: no branch
+        const T next = fired ? v_reset : integrated;
+        v[i] = next;
+        const std::int32_t counted = ready ? cooldown + 1 : r + 1; // next_counter
+        counter[i] = fired ? 0 : counted;
+        spikes[i] = static_cast<std::uint8_t>(fired);
+        if constexpr (Copy) {
+            potential[i] = next;
+        }
+    }
+}
+
+} // namespace detail
+
 /// Writes the spike (bit0) and the post-reset potential of every neuron; `potential` may be `v`.
 template <typename T>
 void refractory_leaky_update(const refractory_constants<T>& c,
@@ -38,17 +77,12 @@ void refractory_leaky_update(const refractory_constants<T>& c,
                              sdk::span<const T> current,
                              sdk::span<std::uint8_t> spikes,
                              sdk::span<T> potential) noexcept {
-    for (std::size_t i = 0; i < v.size(); ++i) {
-        const bool ready = counter[i] > c.cooldown;
-        T next = detail::gated_potential(c.leaky, v[i], current[i], ready);
-        const bool fired = ready && next > c.leaky.threshold;
-        if (fired) {
-            next = c.leaky.v_reset;
-        }
-        v[i] = next;
-        counter[i] = detail::next_counter(counter[i], c.cooldown, fired);
-        spikes[i] = fired ? 1 : 0;
-        potential[i] = next;
+    if (potential.data() == v.data()) {
+        detail::refractory_leaky_kernel<T, false>(
+            c, v.size(), v.data(), counter.data(), current.data(), spikes.data(), nullptr);
+    } else {
+        detail::refractory_leaky_kernel<T, true>(
+            c, v.size(), v.data(), counter.data(), current.data(), spikes.data(), potential.data());
     }
 }
 

@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: Apache-2.0
+// The per-step passes over a population's spike bytes, eight bytes at a time. Spikes are sparse
+// (a few per cent of neurons per step), so a scan that tests one byte per iteration spends most
+// of a sparse network's step on zeros; these test a 64-bit word at once and visit only the set
+// bytes. Every function gives exactly what its byte-by-byte loop would.
+#pragma once
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+namespace spark::neurons {
+
+namespace detail {
+
+inline constexpr std::uint64_t low_bits = 0x0101010101010101ULL;
+
+/// Appends base + (index of each set byte of `word`) to list; `word` holds only 0x00 or 0x01
+/// bytes, byte k being element base + k (little-endian load).
+inline std::uint32_t
+append_set_bytes(std::uint64_t word, std::size_t base, std::uint32_t* list, std::uint32_t n) {
+    while (word != 0) {
+        list[n++] =
+            static_cast<std::uint32_t>(base + static_cast<std::size_t>(std::countr_zero(word) / 8));
+        word &= word - 1;
+    }
+    return n;
+}
+
+inline std::uint64_t load_word(const std::uint8_t* p) noexcept {
+    std::uint64_t word = 0;
+    std::memcpy(&word, p, sizeof word);
+    return word;
+}
+
+} // namespace detail
+
+/// row[i] = bit0 of in[i] (0 or 1), and the indices of the ones into list in ascending order.
+/// Returns how many.
+inline std::uint32_t copy_spikes(const std::uint8_t* __restrict in,
+                                 std::uint8_t* __restrict row,
+                                 std::size_t n,
+                                 std::uint32_t* __restrict list) noexcept {
+    std::uint32_t count = 0;
+    std::size_t i = 0;
+    if constexpr (std::endian::native == std::endian::little) {
+        for (; i + 8 <= n; i += 8) {
+            const std::uint64_t word = detail::load_word(in + i) & detail::low_bits;
+            std::memcpy(row + i, &word, sizeof word);
+            count = detail::append_set_bytes(word, i, list, count);
+        }
+    }
+    for (; i < n; ++i) {
+        row[i] = static_cast<std::uint8_t>(in[i] & 1U);
+        if (row[i] != 0) {
+            list[count++] = static_cast<std::uint32_t>(i);
+        }
+    }
+    return count;
+}
+
+/// The indices of the non-zero bytes of row[0 .. n) (each 0 or 1) into list, ascending. Returns
+/// how many.
+inline std::uint32_t list_spikes(const std::uint8_t* __restrict row,
+                                 std::size_t n,
+                                 std::uint32_t* __restrict list) noexcept {
+    std::uint32_t count = 0;
+    std::size_t i = 0;
+    if constexpr (std::endian::native == std::endian::little) {
+        for (; i + 8 <= n; i += 8) {
+            count = detail::append_set_bytes(detail::load_word(row + i), i, list, count);
+        }
+    }
+    for (; i < n; ++i) {
+        if (row[i] != 0) {
+            list[count++] = static_cast<std::uint32_t>(i);
+        }
+    }
+    return count;
+}
+
+/// out[o] = spiked[o] | mask[o] << 1 (a spike byte with the inhibition bit) for o < n, and the
+/// indices of the spikes into list, ascending. spiked and mask hold 0 or 1. Returns how many.
+inline std::uint32_t label_spikes(const std::uint8_t* __restrict spiked,
+                                  const std::uint8_t* __restrict mask,
+                                  std::size_t n,
+                                  std::uint8_t* __restrict out,
+                                  std::uint32_t* __restrict list) noexcept {
+    for (std::size_t o = 0; o < n; ++o) {
+        out[o] = static_cast<std::uint8_t>(spiked[o] | (mask[o] << 1U));
+    }
+    return list_spikes(spiked, n, list);
+}
+
+} // namespace spark::neurons
