@@ -5,14 +5,19 @@
 // then a strict threshold test and the reset. The refractory ones gate only the input (leak and
 // exponential term continue) and need readiness (counter r > c) to spike; AdEx then updates its
 // adaptation current with the post-reset potential, the simplified one its threshold. Operations
-// are rounded in upstream's order, so float32 runs match upstream's float32.
+// are rounded in upstream's order, so float32 runs match upstream's float32 up to exp itself
+// (common/vector_exp.hpp: within 1 ulp). A population is updated in chunks: the chunk's
+// exponentials first (vectorised), then the rest of the step over plain, non-overlapping arrays
+// (vectorised too; `potential` is written only when it is not `v`).
 #pragma once
-#include <cmath>
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 
 #include <spark/sdk/buffers.hpp>
 
+#include "common/lane_select.hpp"
+#include "common/vector_exp.hpp"
 #include "somas/exponential_parameters.hpp"
 #include "somas/refractory_counter.hpp"
 #include "somas/threshold_adaptation.hpp"
@@ -21,27 +26,162 @@ namespace spark::neurons {
 
 namespace detail {
 
-/// -v + Delta_T exp((v - v_rh) / Delta_T): the leak and the spike-initiation term.
+/// Neurons per chunk: the chunk's exponentials live on the stack between the two passes.
+inline constexpr std::size_t exponential_chunk = 256;
+
+/// e[k] = exp((v[k] - v_rh) / Delta_T) for k < count: the spike-initiation exponential of
+/// pre-update potentials.
 template <typename T>
-[[nodiscard]] inline T exponential_drift(const exponential_constants<T>& c, T v) noexcept {
-    const T e = std::exp((v - c.rheobase) / c.slope);
+void spike_exponentials(const exponential_constants<T>& c,
+                        const T* __restrict v,
+                        std::size_t count,
+                        T* __restrict e) noexcept {
+    const T rheobase = c.rheobase;
+    const T slope = c.slope;
+    for (std::size_t k = 0; k < count; ++k) {
+        e[k] = (v[k] - rheobase) / slope;
+    }
+    exp_in_place(e, count);
+}
+
+/// -v + Delta_T e: the leak and the spike-initiation term, e the exponential.
+template <typename T>
+[[nodiscard]] inline T exponential_drift(const exponential_constants<T>& c, T v, T e) noexcept {
     return -v + c.slope * e;
 }
 
-/// v + kappa drift, the forward-Euler step.
-template <typename T>
-[[nodiscard]] inline T euler_step(const exponential_constants<T>& c, T v, T drift) noexcept {
-    return v + c.scale * drift;
+template <typename T, bool Copy>
+void exponential_kernel(const exponential_constants<T>& c,
+                        std::size_t n,
+                        T* __restrict v,
+                        const T* __restrict current,
+                        std::uint8_t* __restrict spikes,
+                        T* __restrict potential) noexcept {
+    const exponential_constants<T> x = c; // a copy: its loads hoist out of the loop
+    alignas(64) T e[exponential_chunk];
+    for (std::size_t first = 0; first < n; first += exponential_chunk) {
+        const std::size_t count = std::min(exponential_chunk, n - first);
+        spike_exponentials(x, v + first, count, e);
+        for (std::size_t k = 0; k < count; ++k) {
+            const std::size_t i = first + k;
+            const T drift = exponential_drift(x, v[i], e[k]) + x.resistance * current[i];
+            const T integrated = v[i] + x.scale * drift;
+            const bool fired = integrated > x.threshold;
+            const T next = fired ? x.v_reset : integrated;
+            v[i] = next;
+            spikes[i] = static_cast<std::uint8_t>(fired);
+            if constexpr (Copy) {
+                potential[i] = next;
+            }
+        }
+    }
 }
 
-/// The refractory somas' step: the input current reaches the neuron only when it is ready.
-template <typename T>
-[[nodiscard]] inline T gated_exponential_potential(const exponential_constants<T>& c,
-                                                   T v,
-                                                   T current,
-                                                   bool ready) noexcept {
-    const T drift = exponential_drift(c, v);
-    return euler_step(c, v, ready ? drift + c.resistance * current : drift);
+template <typename T, bool Copy>
+void refractory_exponential_kernel(const refractory_exponential_constants<T>& c,
+                                   std::size_t n,
+                                   T* __restrict v,
+                                   std::int32_t* __restrict counter,
+                                   const T* __restrict current,
+                                   std::uint8_t* __restrict spikes,
+                                   T* __restrict potential) noexcept {
+    const exponential_constants<T> x = c.exponential;
+    const std::int32_t cooldown = c.cooldown;
+    alignas(64) T e[exponential_chunk];
+    for (std::size_t first = 0; first < n; first += exponential_chunk) {
+        const std::size_t count = std::min(exponential_chunk, n - first);
+        spike_exponentials(x, v + first, count, e);
+        for (std::size_t k = 0; k < count; ++k) {
+            const std::size_t i = first + k;
+            const std::int32_t r = counter[i];
+            const bool ready = r > cooldown;
+            // The input reaches only a ready neuron: both drifts are formed, one is kept.
+            const T drift = exponential_drift(x, v[i], e[k]);
+            const T gated = lane_select(ready, drift + x.resistance * current[i], drift);
+            const T integrated = v[i] + x.scale * gated;
+            const bool fired = ready & (integrated > x.threshold); // & not &&: no branch
+            const T next = fired ? x.v_reset : integrated;
+            v[i] = next;
+            const std::int32_t counted = ready ? cooldown + 1 : r + 1; // next_counter
+            counter[i] = fired ? 0 : counted;
+            spikes[i] = static_cast<std::uint8_t>(fired);
+            if constexpr (Copy) {
+                potential[i] = next;
+            }
+        }
+    }
+}
+
+template <typename T, bool Copy>
+void adaptive_exponential_kernel(const adaptive_exponential_constants<T>& c,
+                                 std::size_t n,
+                                 T* __restrict v,
+                                 T* __restrict w,
+                                 const T* __restrict current,
+                                 std::uint8_t* __restrict spikes,
+                                 T* __restrict potential) noexcept {
+    const exponential_constants<T> x = c.exponential;
+    const adaptation_current<T> a = c.adaptation;
+    alignas(64) T e[exponential_chunk];
+    for (std::size_t first = 0; first < n; first += exponential_chunk) {
+        const std::size_t count = std::min(exponential_chunk, n - first);
+        spike_exponentials(x, v + first, count, e);
+        for (std::size_t k = 0; k < count; ++k) {
+            const std::size_t i = first + k;
+            const T drift = (exponential_drift(x, v[i], e[k]) - x.resistance * w[i]) +
+                            x.resistance * current[i];
+            const T integrated = v[i] + x.scale * drift;
+            const bool fired = integrated > x.threshold;
+            const T next = fired ? x.v_reset : integrated;
+            const T change = a.scale * (-w[i] + a.subthreshold * next);
+            w[i] = w[i] + lane_select(fired, change + a.delta, change);
+            v[i] = next;
+            spikes[i] = static_cast<std::uint8_t>(fired);
+            if constexpr (Copy) {
+                potential[i] = next;
+            }
+        }
+    }
+}
+
+template <typename T, bool Copy>
+void simplified_adaptive_exponential_kernel(const simplified_adaptive_exponential_constants<T>& c,
+                                            std::size_t n,
+                                            T* __restrict v,
+                                            std::int32_t* __restrict counter,
+                                            T* __restrict threshold,
+                                            const T* __restrict current,
+                                            std::uint8_t* __restrict spikes,
+                                            T* __restrict potential) noexcept {
+    const exponential_constants<T> x = c.refractory.exponential;
+    const std::int32_t cooldown = c.refractory.cooldown;
+    const T base = x.threshold;
+    const T relax = c.adaptation.decay;
+    const T delta = c.adaptation.delta;
+    alignas(64) T e[exponential_chunk];
+    for (std::size_t first = 0; first < n; first += exponential_chunk) {
+        const std::size_t count = std::min(exponential_chunk, n - first);
+        spike_exponentials(x, v + first, count, e);
+        for (std::size_t k = 0; k < count; ++k) {
+            const std::size_t i = first + k;
+            const std::int32_t r = counter[i];
+            const bool ready = r > cooldown;
+            const T drift = exponential_drift(x, v[i], e[k]);
+            const T gated = lane_select(ready, drift + x.resistance * current[i], drift);
+            const T integrated = v[i] + x.scale * gated;
+            const bool fired = ready & (integrated > threshold[i]);
+            const T next = fired ? x.v_reset : integrated;
+            v[i] = next;
+            const std::int32_t counted = ready ? cooldown + 1 : r + 1; // next_counter
+            counter[i] = fired ? 0 : counted;
+            const T relaxed = base + relax * (threshold[i] - base); // next_threshold
+            threshold[i] = lane_select(fired, relaxed + delta, relaxed);
+            spikes[i] = static_cast<std::uint8_t>(fired);
+            if constexpr (Copy) {
+                potential[i] = next;
+            }
+        }
+    }
 }
 
 } // namespace detail
@@ -54,16 +194,12 @@ void exponential_update(const exponential_constants<T>& c,
                         sdk::span<const T> current,
                         sdk::span<std::uint8_t> spikes,
                         sdk::span<T> potential) noexcept {
-    for (std::size_t i = 0; i < v.size(); ++i) {
-        const T drift = detail::exponential_drift(c, v[i]) + c.resistance * current[i];
-        T next = detail::euler_step(c, v[i], drift);
-        const bool fired = next > c.threshold;
-        if (fired) {
-            next = c.v_reset;
-        }
-        v[i] = next;
-        spikes[i] = fired ? 1 : 0;
-        potential[i] = next;
+    if (potential.data() == v.data()) {
+        detail::exponential_kernel<T, false>(
+            c, v.size(), v.data(), current.data(), spikes.data(), nullptr);
+    } else {
+        detail::exponential_kernel<T, true>(
+            c, v.size(), v.data(), current.data(), spikes.data(), potential.data());
     }
 }
 
@@ -76,18 +212,12 @@ void refractory_exponential_update(const refractory_exponential_constants<T>& c,
                                    sdk::span<const T> current,
                                    sdk::span<std::uint8_t> spikes,
                                    sdk::span<T> potential) noexcept {
-    const exponential_constants<T>& e = c.exponential;
-    for (std::size_t i = 0; i < v.size(); ++i) {
-        const bool ready = counter[i] > c.cooldown;
-        T next = detail::gated_exponential_potential(e, v[i], current[i], ready);
-        const bool fired = ready && next > e.threshold;
-        if (fired) {
-            next = e.v_reset;
-        }
-        v[i] = next;
-        counter[i] = detail::next_counter(counter[i], c.cooldown, fired);
-        spikes[i] = fired ? 1 : 0;
-        potential[i] = next;
+    if (potential.data() == v.data()) {
+        detail::refractory_exponential_kernel<T, false>(
+            c, v.size(), v.data(), counter.data(), current.data(), spikes.data(), nullptr);
+    } else {
+        detail::refractory_exponential_kernel<T, true>(
+            c, v.size(), v.data(), counter.data(), current.data(), spikes.data(), potential.data());
     }
 }
 
@@ -100,21 +230,12 @@ void adaptive_exponential_update(const adaptive_exponential_constants<T>& c,
                                  sdk::span<const T> current,
                                  sdk::span<std::uint8_t> spikes,
                                  sdk::span<T> potential) noexcept {
-    const exponential_constants<T>& e = c.exponential;
-    const adaptation_current<T>& a = c.adaptation;
-    for (std::size_t i = 0; i < v.size(); ++i) {
-        const T drift =
-            (detail::exponential_drift(e, v[i]) - e.resistance * w[i]) + e.resistance * current[i];
-        T next = detail::euler_step(e, v[i], drift);
-        const bool fired = next > e.threshold;
-        if (fired) {
-            next = e.v_reset;
-        }
-        const T change = a.scale * (-w[i] + a.subthreshold * next);
-        w[i] = w[i] + (fired ? change + a.delta : change);
-        v[i] = next;
-        spikes[i] = fired ? 1 : 0;
-        potential[i] = next;
+    if (potential.data() == v.data()) {
+        detail::adaptive_exponential_kernel<T, false>(
+            c, v.size(), v.data(), w.data(), current.data(), spikes.data(), nullptr);
+    } else {
+        detail::adaptive_exponential_kernel<T, true>(
+            c, v.size(), v.data(), w.data(), current.data(), spikes.data(), potential.data());
     }
 }
 
@@ -129,20 +250,24 @@ void simplified_adaptive_exponential_update(const simplified_adaptive_exponentia
                                             sdk::span<const T> current,
                                             sdk::span<std::uint8_t> spikes,
                                             sdk::span<T> potential) noexcept {
-    const exponential_constants<T>& e = c.refractory.exponential;
-    const std::int32_t cooldown = c.refractory.cooldown;
-    for (std::size_t i = 0; i < v.size(); ++i) {
-        const bool ready = counter[i] > cooldown;
-        T next = detail::gated_exponential_potential(e, v[i], current[i], ready);
-        const bool fired = ready && next > threshold[i];
-        if (fired) {
-            next = e.v_reset;
-        }
-        v[i] = next;
-        counter[i] = detail::next_counter(counter[i], cooldown, fired);
-        threshold[i] = detail::next_threshold(c.adaptation, e.threshold, threshold[i], fired);
-        spikes[i] = fired ? 1 : 0;
-        potential[i] = next;
+    if (potential.data() == v.data()) {
+        detail::simplified_adaptive_exponential_kernel<T, false>(c,
+                                                                 v.size(),
+                                                                 v.data(),
+                                                                 counter.data(),
+                                                                 threshold.data(),
+                                                                 current.data(),
+                                                                 spikes.data(),
+                                                                 nullptr);
+    } else {
+        detail::simplified_adaptive_exponential_kernel<T, true>(c,
+                                                                v.size(),
+                                                                v.data(),
+                                                                counter.data(),
+                                                                threshold.data(),
+                                                                current.data(),
+                                                                spikes.data(),
+                                                                potential.data());
     }
 }
 
