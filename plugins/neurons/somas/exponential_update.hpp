@@ -17,6 +17,7 @@
 #include <spark/sdk/buffers.hpp>
 
 #include "common/lane_select.hpp"
+#include "common/vector_clones.hpp"
 #include "common/vector_exp.hpp"
 #include "somas/exponential_parameters.hpp"
 #include "somas/refractory_counter.hpp"
@@ -51,12 +52,12 @@ template <typename T>
 }
 
 template <typename T, bool Copy>
-void exponential_kernel(const exponential_constants<T>& c,
-                        std::size_t n,
-                        T* __restrict v,
-                        const T* __restrict current,
-                        std::uint8_t* __restrict spikes,
-                        T* __restrict potential) noexcept {
+SPARK_VECTOR_CLONES void exponential_kernel(const exponential_constants<T>& c,
+                                            std::size_t n,
+                                            T* __restrict v,
+                                            const T* __restrict current,
+                                            std::uint8_t* __restrict spikes,
+                                            T* __restrict potential) noexcept {
     const exponential_constants<T> x = c; // a copy: its loads hoist out of the loop
     alignas(64) T e[exponential_chunk];
     for (std::size_t first = 0; first < n; first += exponential_chunk) {
@@ -78,13 +79,13 @@ void exponential_kernel(const exponential_constants<T>& c,
 }
 
 template <typename T, bool Copy>
-void refractory_exponential_kernel(const refractory_exponential_constants<T>& c,
-                                   std::size_t n,
-                                   T* __restrict v,
-                                   std::int32_t* __restrict counter,
-                                   const T* __restrict current,
-                                   std::uint8_t* __restrict spikes,
-                                   T* __restrict potential) noexcept {
+SPARK_VECTOR_CLONES void refractory_exponential_kernel(const refractory_exponential_constants<T>& c,
+                                                       std::size_t n,
+                                                       T* __restrict v,
+                                                       std::int32_t* __restrict counter,
+                                                       const T* __restrict current,
+                                                       std::uint8_t* __restrict spikes,
+                                                       T* __restrict potential) noexcept {
     const exponential_constants<T> x = c.exponential;
     const std::int32_t cooldown = c.cooldown;
     alignas(64) T e[exponential_chunk];
@@ -113,13 +114,13 @@ void refractory_exponential_kernel(const refractory_exponential_constants<T>& c,
 }
 
 template <typename T, bool Copy>
-void adaptive_exponential_kernel(const adaptive_exponential_constants<T>& c,
-                                 std::size_t n,
-                                 T* __restrict v,
-                                 T* __restrict w,
-                                 const T* __restrict current,
-                                 std::uint8_t* __restrict spikes,
-                                 T* __restrict potential) noexcept {
+SPARK_VECTOR_CLONES void adaptive_exponential_kernel(const adaptive_exponential_constants<T>& c,
+                                                     std::size_t n,
+                                                     T* __restrict v,
+                                                     T* __restrict w,
+                                                     const T* __restrict current,
+                                                     std::uint8_t* __restrict spikes,
+                                                     T* __restrict potential) noexcept {
     const exponential_constants<T> x = c.exponential;
     const adaptation_current<T> a = c.adaptation;
     alignas(64) T e[exponential_chunk];
@@ -145,14 +146,15 @@ void adaptive_exponential_kernel(const adaptive_exponential_constants<T>& c,
 }
 
 template <typename T, bool Copy>
-void simplified_adaptive_exponential_kernel(const simplified_adaptive_exponential_constants<T>& c,
-                                            std::size_t n,
-                                            T* __restrict v,
-                                            std::int32_t* __restrict counter,
-                                            T* __restrict threshold,
-                                            const T* __restrict current,
-                                            std::uint8_t* __restrict spikes,
-                                            T* __restrict potential) noexcept {
+SPARK_VECTOR_CLONES void
+simplified_adaptive_exponential_kernel(const simplified_adaptive_exponential_constants<T>& c,
+                                       std::size_t n,
+                                       T* __restrict v,
+                                       std::int32_t* __restrict counter,
+                                       T* __restrict threshold,
+                                       const T* __restrict current,
+                                       std::uint8_t* __restrict spikes,
+                                       T* __restrict potential) noexcept {
     const exponential_constants<T> x = c.refractory.exponential;
     const std::int32_t cooldown = c.refractory.cooldown;
     const T base = x.threshold;

@@ -7,7 +7,8 @@
 
 #include <spark/sdk/buffers.hpp>
 
-#include "leaky_parameters.hpp"
+#include "common/vector_clones.hpp"
+#include "somas/leaky_parameters.hpp"
 
 namespace spark::neurons {
 
@@ -16,12 +17,12 @@ namespace detail {
 /// leaky_update over raw arrays that do not overlap (so the loop vectorises), with `potential`
 /// written only when it is a separate array (Copy).
 template <typename T, bool Copy>
-void leaky_kernel(const leaky_constants<T>& c,
-                  std::size_t n,
-                  T* __restrict v,
-                  const T* __restrict current,
-                  std::uint8_t* __restrict spikes,
-                  T* __restrict potential) noexcept {
+SPARK_VECTOR_CLONES void leaky_kernel(const leaky_constants<T>& c,
+                                      std::size_t n,
+                                      T* __restrict v,
+                                      const T* __restrict current,
+                                      std::uint8_t* __restrict spikes,
+                                      T* __restrict potential) noexcept {
     const T decay = c.decay;
     const T drive = c.drive;
     const T threshold = c.threshold;

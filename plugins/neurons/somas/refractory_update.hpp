@@ -12,6 +12,7 @@
 #include <spark/sdk/buffers.hpp>
 
 #include "common/lane_select.hpp"
+#include "common/vector_clones.hpp"
 #include "somas/leaky_parameters.hpp"
 #include "somas/refractory_counter.hpp"
 #include "somas/refractory_parameters.hpp"
@@ -36,13 +37,13 @@ namespace detail {
 /// refractory_leaky_update over raw arrays that do not overlap (so the loop vectorises), with
 /// `potential` written only when it is a separate array (Copy).
 template <typename T, bool Copy>
-void refractory_leaky_kernel(const refractory_constants<T>& c,
-                             std::size_t n,
-                             T* __restrict v,
-                             std::int32_t* __restrict counter,
-                             const T* __restrict current,
-                             std::uint8_t* __restrict spikes,
-                             T* __restrict potential) noexcept {
+SPARK_VECTOR_CLONES void refractory_leaky_kernel(const refractory_constants<T>& c,
+                                                 std::size_t n,
+                                                 T* __restrict v,
+                                                 std::int32_t* __restrict counter,
+                                                 const T* __restrict current,
+                                                 std::uint8_t* __restrict spikes,
+                                                 T* __restrict potential) noexcept {
     const T decay = c.leaky.decay;
     const T drive = c.leaky.drive;
     const T threshold = c.leaky.threshold;
