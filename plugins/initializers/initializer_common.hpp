@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// What the four initializer types share (upstream-models.md section 9, upstream-core.md section
+// What the four initializer types share (docs/models.md section 9, docs/file-format.md section
 // 1.8): the base fields scale / min_value / max_value, the clip bounds, and writing a computed
 // value into a buffer of any element type the ABI knows.
 #pragma once

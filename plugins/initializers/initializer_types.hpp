@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The four initializer types of upstream (upstream-models.md section 9): constant, uniform,
+// The four initializer types of upstream (docs/models.md section 9): constant, uniform,
 // sparse uniform and normalised sparse uniform. Each fills the caller's buffer (its spec gives
 // shape and element type; the config's own dtype is not used) and is deterministic in
 // (seed, shape): element k draws counter k of sdk::counter_stream(seed, ...), never a global

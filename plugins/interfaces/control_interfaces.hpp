@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Upstream's control interfaces (upstream-models.md section 8.3): payload plumbing without
+// Upstream's control interfaces (docs/models.md section 8.3): payload plumbing without
 // dynamics, for any payload (SPARK_PAYLOAD_ANY ports): spikes keep their inhibition bits, floats
 // their dtype. The brain already flattens and concatenates the sources wired into one port, so
 // each type here works on that one flat input.

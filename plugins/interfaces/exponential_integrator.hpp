@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-// `exponential_integrator`: upstream's ExponentialIntegrator (upstream-models.md section 8.2), an
+// `exponential_integrator`: upstream's ExponentialIntegrator (docs/models.md section 8.2), an
 // output interface turning spikes into `num_outputs` continuous signals. Input elements are split
 // into groups (one per output); each output is a leaky trace of its group's spike count, scaled so
 // that it settles near 1 when the group fires at saturation_freq (dt = 1 ms).
 //
 // smooth_trace: upstream feeds a rise-decay tracer with mismatched scales, so its output is
-// negative and falls with activity (upstream-models.md section 12, item 10). Here both tracers
+// negative and falls with activity (docs/models.md section 12.10). Here both tracers
 // take the same scale, chosen so that a constant input settles at the level of the non-smooth
 // trace: a difference of exponentials that is >= 0 and grows with activity
 // (docs/upstream-differences.md).

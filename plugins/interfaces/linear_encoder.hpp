@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The integrate-and-fire encoder shared by linear_spiker and topological_linear_spiker
-// (upstream LinearSpiker, upstream-models.md section 8.1): per element a potential V and a
+// (upstream LinearSpiker, docs/models.md section 8.1): per element a potential V and a
 // refractory timer r [ms]. A step with drive s: ready = [r >= cd]; V <- alpha V + ready c s;
 // spike = [V > tau]; V <- 0 and r <- 0 on a spike, else r <- r + dt. With
 // c = tau (1 - alpha) scale, scale = E / (E - 1) and E = exp((1000 / max_freq - cd) / tau), a
@@ -20,7 +20,7 @@
 //   defaults) in float32 and float64 alike; elsewhere only a value within that bound above tau
 //   (relative 3e-5 at the float32 defaults, 6e-14 in float64) waits one more step.
 // The constants are rounded in T in upstream's order, so float32 trajectories match upstream's
-// float32 ones to a few ulps (spec/golden_models.py, S5b).
+// float32 ones to a few ulps (S5b; docs/models.md section 13.1).
 #pragma once
 #include <algorithm>
 #include <cmath>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// `linear_spiker`: upstream's LinearSpiker (upstream-models.md section 8.1), a deterministic
+// `linear_spiker`: upstream's LinearSpiker (docs/models.md section 8.1), a deterministic
 // input interface: every signal element drives its own integrate-and-fire encoder
 // (linear_encoder.hpp), so a constant signal of 1 fires about max_freq times a second.
 #pragma once

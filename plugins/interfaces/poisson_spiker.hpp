@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// `poisson_spiker`: upstream's PoissonSpiker (upstream-models.md section 8.1), an input
+// `poisson_spiker`: upstream's PoissonSpiker (docs/models.md section 8.1), an input
 // interface turning a signal into spikes: per step and element, spike with probability
 // p = dt * (max_freq / 1000) * signal (p >= 1 spikes every step, p <= 0 never).
 #pragma once

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Population ("place cell") coding shared by the topological spikers (upstream
-// TopologicalSpikerConfig, upstream-models.md section 8.1): every signal element becomes
+// TopologicalSpikerConfig, docs/models.md section 8.1): every signal element becomes
 // `resolution` values h in (0, 1], a bump centred on the neuron whose preferred value is the
 // signal. With x = (signal - mins) / (maxs - mins):
 // z = sin(pi r / resolution + pi x) where glue = 1 (periodic), else tanh(pi r / (resolution - 1)

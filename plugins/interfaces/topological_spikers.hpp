@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // `topological_poisson_spiker` and `topological_linear_spiker`: upstream's
-// TopologicalPoissonSpiker and TopologicalLinearSpiker (upstream-models.md section 8.1). Each
+// TopologicalPoissonSpiker and TopologicalLinearSpiker (docs/models.md section 8.1). Each
 // signal element is spread over `resolution` neurons by a bump h (topological_bump.hpp) that
 // drives a Poisson spiker (per-step probability dt * max_freq / 1000 * h) or a linear encoder
 // (linear_encoder.hpp) per neuron. Spikes have shape signal ⊕ (resolution,).

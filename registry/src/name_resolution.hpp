@@ -12,8 +12,8 @@ namespace spark::registry::detail {
 /// transpositions each cost 1), so "decya" is one edit from "decay".
 [[nodiscard]] std::size_t edit_distance(std::string_view a, std::string_view b);
 
-/// Upstream's normalize_str (spec core §5.2), how upstream stores and looks up registry names:
-/// "_" between an acronym and a capitalised word and between a lower-case letter and an
+/// Upstream's normalize_str (docs/file-format.md §5.2), how upstream stores and looks up registry
+/// names: "_" between an acronym and a capitalised word and between a lower-case letter and an
 /// upper-case one, runs of spaces and hyphens as "_", all lower case. "ALIFNeuron" ->
 /// "alif_neuron", "N2NDelays" -> "n2n_delays"; a snake_case name stays as it is.
 [[nodiscard]] std::string upstream_name(std::string_view name);

@@ -160,10 +160,10 @@ BOOST_AUTO_TEST_CASE(compat_mode_drops_unknown_keys_with_a_warning_each) {
     BOOST_TEST(found);
 }
 
-// Upstream writes config values with tags (spec core §2.2): arrays as jax_array / numpy_array,
-// nested and initializer configs as {"__type__": "<name>_config", "__cfg__": {...}}. They read as
-// the plain values module configs take; an unknown tag or an array a field cannot hold is a
-// problem with its path.
+// Upstream writes config values with tags (docs/file-format.md §2.2): arrays as jax_array /
+// numpy_array, nested and initializer configs as {"__type__": "<name>_config", "__cfg__": {...}}.
+// They read as the plain values module configs take; an unknown tag or an array a field cannot hold
+// is a problem with its path.
 BOOST_AUTO_TEST_CASE(tagged_config_values_read_as_plain_values) {
     using namespace spark::test;
     const std::string config = R"({
@@ -256,7 +256,8 @@ BOOST_AUTO_TEST_CASE(to_json_round_trips) {
 }
 
 BOOST_AUTO_TEST_CASE(upstreams_tutorial_file_keeps_every_editor_metadata_verbatim) {
-    // tests/run/data/example_ab_model.scfg, upstream's af523a5 tutorial brain (spec core §2.5).
+    // tests/run/data/example_ab_model.scfg, upstream's af523a5 tutorial brain (docs/file-format.md
+    // §2.5).
     namespace json = boost::json;
     const std::string file = SPARK_UPSTREAM_TUTORIAL_BRAIN;
     const brain_config config = brain_config::from_file(file, spark::runtime::config_mode::compat);

@@ -163,7 +163,7 @@ BOOST_AUTO_TEST_CASE(several_sources_concatenate_flattened_in_listed_order) {
          module_json("flat", "relay", port_json("in", {{"__call__", "drive"}}))});
     for (const auto& options : executors) {
         brain b = make(text, options);
-        // Upstream flattens every input port, even with one source (spec/upstream-core.md §7.4).
+        // Upstream flattens every input port, even with one source (docs/file-format.md §7.4).
         const auto& flat = b.modules()[2];
         BOOST_TEST(flat.inputs[0].second.shape.rank == 1U);
         BOOST_TEST(flat.inputs[0].second.shape.dims[0] == 4U);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// concat, concat_reshape and sampler (upstream-models.md section 8.3): any payload in, the same
+// concat, concat_reshape and sampler (docs/models.md section 8.3): any payload in, the same
 // payload out; spikes keep their inhibition bits (upstream loses them, models §12.12), floats
 // their dtype; the sampler's picks are fixed at build, reproducible from the seed and uniform.
 #include <cstdint>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// spark.exponential_integrator (upstream ExponentialIntegrator, upstream-models.md section 8.2):
-// scenario S5c of spec/golden_models.py for the non-smooth trace, our fixed smooth trace against
+// spark.exponential_integrator (upstream ExponentialIntegrator, docs/models.md section 8.2):
+// scenario S5c (docs/models.md section 13) for the non-smooth trace, our fixed smooth trace against
 // reference/golden_interfaces.py, the group map (equal split, shuffle, user map) and the checks.
 #include <algorithm>
 #include <cstdint>
@@ -42,7 +42,8 @@ void s5c_input(std::vector<std::uint8_t>& in, std::uint64_t k) {
     in[5 + k % 5] = 1;
 }
 
-// spec/golden_models.py S5c, smooth_trace False (full precision: reference/golden_interfaces.py).
+// S5c (docs/models.md section 13), smooth_trace False (full precision:
+// reference/golden_interfaces.py).
 const double s5c_plain[8][2] = {{4.0, 0.8},
                                 {3.2749230123119273, 1.4549846024623856},
                                 {2.681280184142557, 1.991240639290897},

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The spark.initializers plugin (upstream-models.md section 9, upstream-core.md section 1.8): the
+// The spark.initializers plugin (docs/models.md section 9, docs/file-format.md section 1.8): the
 // shared field layout, every output element type, bounds, density statistics against a binomial
 // interval, determinism per (seed, shape), normalisation, and the parameter checks.
 #include <algorithm>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// spark.linear_spiker (upstream LinearSpiker, upstream-models.md section 8.1): scenario S5b of
-// spec/golden_models.py in float64 and float32 (the 11-step period at the knife-edge), the
+// spark.linear_spiker (upstream LinearSpiker, docs/models.md section 8.1): scenario S5b of
+// docs/models.md section 13 in float64 and float32 (the 11-step period at the knife-edge), the
 // knife-edge decided the same way in both precisions and the dt-consistent constants against
 // reference/golden_interfaces.py, reset, the state round trip and the checks.
 #include <cmath>
@@ -71,7 +71,7 @@ std::vector<std::vector<std::uint64_t>> spike_steps(spiker<T>& s, std::uint64_t 
     return found;
 }
 
-// spec/golden_models.py S5b, signals 0.5, 1.0, 0.25 (defaults tau 100, cd 2, max_freq 100).
+// S5b (docs/models.md section 13), signals 0.5, 1.0, 0.25 (defaults tau 100, cd 2, max_freq 100).
 const std::vector<std::uint64_t> s5b_spikes[3] = {{16, 35, 54}, {8, 19, 30, 41, 52}, {36}};
 // V after steps 0..3 (printed to 5 decimals) and the full value after step 7, per precision.
 const double s5b_v03[2][3][4] = {{{6.47092, 12.87746, 19.22025, 25.49993},

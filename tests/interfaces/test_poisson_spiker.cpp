@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// spark.poisson_spiker (upstream PoissonSpiker, upstream-models.md section 8.1, scenario S5a):
+// spark.poisson_spiker (upstream PoissonSpiker, docs/models.md section 8.1, scenario S5a):
 // schema, spike counts against exact binomial 99.9% intervals for several rates, the edges of
 // the probability, and reproducibility (seed, reset, independence from other elements).
 #include <cstdint>

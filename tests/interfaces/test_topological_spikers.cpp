@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // spark.topological_poisson_spiker and spark.topological_linear_spiker (upstream
-// TopologicalPoissonSpiker / TopologicalLinearSpiker, upstream-models.md section 8.1): schemas,
+// TopologicalPoissonSpiker / TopologicalLinearSpiker, docs/models.md section 8.1): schemas,
 // output shapes, the bump values h and a linear spike train against
 // reference/golden_interfaces.py, Poisson counts against exact binomial intervals, reset, the
 // state round trip, and the errors for glue/mins/maxs that do not fit the signal.
@@ -45,7 +45,7 @@ std::string dtype_json(bool f64) {
 }
 
 /// V gained in one step for a drive of 1 at LinearSpiker's defaults (tau 100, cd 2, max_freq
-/// 100, dt 1), from the spec's formula: tau (1 - alpha) E / (E - 1), E = exp(8 / 100).
+/// 100, dt 1), from docs/models.md section 8.1: tau (1 - alpha) E / (E - 1), E = exp(8 / 100).
 double default_drive() {
     const double e = std::exp(0.08);
     return 100.0 * (1.0 - std::exp(-0.01)) * e / (e - 1.0);
@@ -306,7 +306,7 @@ BOOST_AUTO_TEST_CASE(schemas_have_upstreams_fields_and_ports) {
 }
 
 BOOST_AUTO_TEST_CASE(spikes_have_the_signal_shape_plus_resolution) {
-    // upstream-core.md section 2.5: the tutorial's spiker turns a (4,) signal into (4, 128).
+    // docs/file-format.md section 2.5: the tutorial's spiker turns a (4,) signal into (4, 128).
     for (const char* name : both) {
         BOOST_TEST_CONTEXT(name) {
             const std::string linear =
@@ -354,7 +354,7 @@ BOOST_AUTO_TEST_CASE(every_neuron_of_a_glued_dimension_encodes_its_own_phase) {
 }
 
 BOOST_AUTO_TEST_CASE(scalar_glue_mins_maxs_as_in_the_tutorial_file_broadcast) {
-    // upstream-core.md section 2.5: the tutorial's .scfg gives glue/mins/maxs as scalars 0/-1/1;
+    // docs/file-format.md section 2.5: the tutorial's .scfg gives glue/mins/maxs as scalars 0/-1/1;
     // the config layer reads a number for a float-array field as one value for every element.
     const auto h = observed_bump<double>(
         *this,

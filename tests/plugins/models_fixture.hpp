@@ -209,8 +209,8 @@ struct running_module {
     }
 };
 
-/// A spike pairing of the golden scenarios S4a-S4c (spec section 13): one presynaptic spike at
-/// pre_at and one postsynaptic spike at post_at, over 10 steps.
+/// A spike pairing of the golden scenarios S4a-S4c (docs/models.md section 13): one presynaptic
+/// spike at pre_at and one postsynaptic spike at post_at, over 10 steps.
 struct pairing_protocol {
     const char* name;
     int pre_at;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // spark.refractory_leaky_soma and spark.adaptive_leaky_soma (upstream RefractoryLeakySoma and
-// AdaptiveLeakySoma, upstream-models.md sections 4.2 and 4.4) loaded from the built spark.neurons
+// AdaptiveLeakySoma, docs/models.md sections 4.2 and 4.4) loaded from the built spark.neurons
 // plugin through the registry: their schemas, scenario S2 in float64 and float32 (fresh, and
 // with the counter upstream's build-time mock step leaves, loaded through the state ABI), the
 // refractory counter that never wraps, reset to the initial state with one value per neuron,
@@ -59,8 +59,8 @@ s2_run run_s2(soma<T>& m, bool adaptive) {
     return r;
 }
 
-// S2 at full precision: reference/golden_neurons.py runs spec/golden_models.py's
-// refractory_family (f64 / f32); spec section 13.2 prints the f64 ones rounded to 4 decimals.
+// S2 at full precision: reference/golden_neurons.py's refractory_family, copied from upstream's
+// golden script (f64 / f32; docs/models.md sections 4.2-4.4 and 13).
 const std::vector<double> s2_v_fresh_f64 = {0.0,
                                             4.877057549928599,
                                             9.516258196404042,
@@ -198,7 +198,7 @@ BOOST_AUTO_TEST_CASE(s2_refractory_fresh_float32) {
 
 BOOST_AUTO_TEST_CASE(s2_refractory_with_upstreams_mock_step_counter_matches_the_spec) {
     // Upstream's build-time mock step leaves r = c + 1 = 3: spikes 4, 10, 16, ... and the fresh
-    // trajectory shifted by one step (spec section 13.2).
+    // trajectory shifted by one step (docs/models.md section 13, S2).
     soma<double> m(*this, "refractory_leaky_soma");
     m.load_counter(3);
     const auto r = run_s2(m, false);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// spark.alif_neuron (upstream ALIFNeuron, upstream-models.md sections 7.1 and 7.2: n2n_delays ->
+// spark.alif_neuron (upstream ALIFNeuron, docs/models.md sections 7.1 and 7.2: n2n_delays ->
 // linear_synapses -> adaptive_leaky_soma -> zenke_rule, fused) loaded from the built spark.neurons
 // plugin through the registry: its schema, a small population against an independent
 // re-implementation of upstream's equations (reference/golden_neurons.py, alif_population) in
@@ -453,7 +453,7 @@ BOOST_AUTO_TEST_CASE(a_component_of_the_wrong_kind_is_refused_with_the_accepted_
     }
 }
 
-// upstream-core.md section 2.5: the tutorial's four ALIF populations (units [256] fed by 832
+// docs/file-format.md section 2.5: the tutorial's four ALIF populations (units [256] fed by 832
 // presynaptic neurons, [64] fed by 256) with its soma, delay and rule values, learning on.
 BOOST_AUTO_TEST_CASE(the_upstream_tutorials_values_build_and_run) {
     struct population_case {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // spark.exponential_soma, spark.refractory_exponential_soma, spark.adaptive_exponential_soma and
 // spark.simplified_adaptive_exponential_soma (upstream's exponential integrate-and-fire somas,
-// upstream-models.md sections 4.5-4.8) loaded from the built spark.neurons plugin through the
+// docs/models.md sections 4.5-4.8) loaded from the built spark.neurons plugin through the
 // registry: their schemas and validators, scenarios S6b and S6c in float64 and float32, the
 // refractory and simplified adaptive somas against reference/golden_neurons.py, reset and state
 // round trips.
@@ -33,8 +33,9 @@ constexpr double tight = 1e-12;
 constexpr double f32_ulps = 4e-6;
 
 // Every number below is printed by reference/golden_neurons.py (main_somas): exponential_family,
-// which reproduces spec/golden_models.py's `exponential` (S6b, S6c) bit for bit, and writes out
-// sections 4.6 and 4.8 for the refractory ones (fresh state r = c = 2).
+// which reproduces its `exponential` (S6b, S6c, copied from upstream's golden script) bit for bit,
+// and writes out docs/models.md sections 4.6 and 4.8 for the refractory ones (fresh state
+// r = c = 2).
 
 // S6b: ExponentialSoma defaults, 50 pA. Potential after steps 0..12 and 55..59.
 const std::vector<std::uint64_t> s6b_spikes = {11, 17, 23, 29, 35, 41, 47, 53, 59};
@@ -70,7 +71,8 @@ const std::vector<double> s6b_f32_late = {
     21.853172302246094, 23.49288558959961, 26.087976455688477, 34.26589584350586, 19.0};
 
 // S6c: AdaptiveExponentialSoma defaults, 50 pA, 80 steps. Potential after steps 0..4, w after
-// steps 9..13 and 19..21, both after step 79 (spec: w = 8.01916 after step 11, 12.86345 after 79).
+// steps 9..13 and 19..21, both after step 79 (S6c in docs/models.md section 13: w = 8.01916 after
+// step 11, 12.86345 after 79).
 const std::vector<std::uint64_t> s6c_spikes = {11, 20};
 struct s6c_numbers {
     std::vector<double> v;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// spark.hebbian_rule (upstream HebbianRule, upstream-models.md section 6.1) loaded from the built
+// spark.hebbian_rule (upstream HebbianRule, docs/models.md section 6.1) loaded from the built
 // spark.neurons plugin through the registry: scenario S4a (both spike orders, coincident spikes,
 // eta 0.1 and 0.01) in float64 and float32, per-synapse (async) presynaptic spikes, unsigned
 // spikes, the clip at zero, reset and a state round trip.
@@ -23,7 +23,7 @@ using spark::test::s4_protocols;
 namespace {
 
 /// S4a: K after steps 0..9 from K0 = 0.5, tau_pre = tau_post = 20 ms (reference/golden_neurons.py
-/// at full precision; spec/golden_models.py prints them to 8 decimals: 0.50389400 = 0.5 +
+/// at full precision; docs/models.md section 13 gives them to 6 decimals: 0.503894 = 0.5 +
 /// eta e^-0.25 / 20, 0.51 = 0.5 + 2 eta / 20).
 double s4a_expected(double eta, const spark::test::pairing_protocol& p, int k) {
     if (p.pre_at == p.post_at) {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// spark.izhikevich_soma (upstream IzhikevichSoma, upstream-models.md section 4.9, with quirk 12.1
+// spark.izhikevich_soma (upstream IzhikevichSoma, docs/models.md section 4.9, with quirk 12.1
 // fixed: the quadratic uses the absolute potential V = v + potential_rest) loaded from the built
 // spark.neurons plugin through the registry: its schema, a soma at rest with zero input stays
 // silent and settles at the model's stable equilibrium (upstream's fires on every step, scenario

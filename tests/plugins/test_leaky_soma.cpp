@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// spark.leaky_soma (upstream LeakySoma, upstream-models.md section 4.1) loaded from the built
+// spark.leaky_soma (upstream LeakySoma, docs/models.md section 4.1) loaded from the built
 // spark.neurons plugin through the registry: its schema, scenario S1 in float32 and float64,
 // reset, and a state round trip.
 #include <cmath>
@@ -102,9 +102,9 @@ std::pair<std::vector<std::uint64_t>, std::vector<double>> run_s1(neurons_fixtur
     return {spike_steps, v};
 }
 
-// Full-precision S1 values from spec/golden_models.py:
-//   python3 -c "import golden_models as g; tr = g.leaky_soma(g.r32, 250.0, 100); ..."
-// (the script prints them rounded to 6 decimals in section 13.2).
+// Full-precision S1 values from upstream's golden script: the operation order of docs/models.md
+// section 13.1 (S1), every operation rounded to binary32 (f32) or not at all (f64); section 13
+// gives some of them rounded to 6 decimals.
 const std::pair<int, double> s1_f64[] = {{0, 1.2192643874821498},
                                          {1, 2.3790645491010105},
                                          {9, 9.836733507184164},

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// spark.lif_neuron (upstream LIFNeuron, upstream-models.md sections 7.1 and 7.2: n2n_delays ->
+// spark.lif_neuron (upstream LIFNeuron, docs/models.md sections 7.1 and 7.2: n2n_delays ->
 // linear_synapses -> leaky_soma -> hebbian_rule, fused and event-driven) loaded from the built
 // spark.neurons plugin through the registry: scenario S3c in float64 and float32, inhibitory
 // presynaptic spikes, the population's inhibition bits, the output contract, reset (kernel
@@ -61,7 +61,7 @@ struct s3c_row {
     double kernel_after;
 };
 
-// S3c (spec/golden_models.py prints these rows rounded; full precision from
+// S3c (docs/models.md section 13; full precision from
 // reference/golden_neurons.py, which runs the same lif_neuron_composite). Post spikes at 22, 36.
 const s3c_row s3c_rows[] = {{0, 0.0, 0.0, 300.0},
                             {1, 300.0, 1.4631172649785797, 300.0},
@@ -347,7 +347,7 @@ BOOST_AUTO_TEST_CASE(a_kernel_given_as_a_nested_initializer_config_creates_build
 
 // With eta = 0 the fused neuron delivers spikes only along synapses with a non-zero weight (an
 // optimisation that must change nothing): the zero-weight synapse adds nothing, the kernel never
-// moves, and V follows lif_neuron_composite(eta=0) of the spec (reference/golden_neurons.py):
+// moves, and V follows lif_neuron_composite(eta=0) of reference/golden_neurons.py:
 // constant 300 pA from step 1 on, spikes every 14 steps from step 22.
 BOOST_AUTO_TEST_CASE(static_weights_skip_zero_synapses_and_follow_the_eta_0_trajectory) {
     two_synapse_neuron m(*this, "0");

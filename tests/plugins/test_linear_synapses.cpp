@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// spark.linear_synapses (upstream LinearSynapses, upstream-models.md section 5.1) loaded from the
+// spark.linear_synapses (upstream LinearSynapses, docs/models.md section 5.1) loaded from the
 // built spark.neurons plugin through the registry: scenario S3b's linear column with sync spikes
 // (bit1 = an inhibitory presynaptic neuron, whose weight enters negated), per-synapse (async)
 // spikes, a kernel given as a number, the default sparse kernel, in float64 and float32.
@@ -31,8 +31,8 @@ constexpr std::int32_t dtype_of(const char* name) {
     return name[5] == '6' ? SPARK_DTYPE_F64 : SPARK_DTYPE_F32;
 }
 
-// S3b (spec/golden_models.py, "linear" column): presynaptic neuron 2 is inhibitory, spikes per
-// step [1,0,1], [0,1,0], [0,0,0], [1,1,1], [0,0,0], [0,0,0]. Every value is a sum of dyadic
+// S3b (docs/models.md section 13, the linear currents): presynaptic neuron 2 is inhibitory, spikes
+// per step [1,0,1], [0,1,0], [0,0,0], [1,1,1], [0,0,0], [0,0,0]. Every value is a sum of dyadic
 // weights, exact in float32 and float64.
 const std::uint8_t s3b_spikes[6][3] = {
     {1, 0, 1}, {0, 1, 0}, {0, 0, 0}, {1, 1, 1}, {0, 0, 0}, {0, 0, 0}};

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// spark.n2n_delays (upstream N2NDelays, upstream-models.md sections 5.5 and 5.6) loaded from the
+// spark.n2n_delays (upstream N2NDelays, docs/models.md sections 5.5 and 5.6) loaded from the
 // built spark.neurons plugin through the registry: scenario S3a per step, the presynaptic
 // inhibition bit, zero and longest delays, the range check, reset and a state round trip.
 #include <cstdint>
@@ -40,12 +40,13 @@ struct delays_2x2 : running_module {
     }
 };
 
-// S3a (spec/golden_models.py): pre0 spikes at step 0, pre1 at step 1, 8 steps. Upstream's output
-// (its ring has B rows, so the delay-4 synapse [1][1] reads the row just written and delivers at
-// once, quirk 12.4) is [[1,0],[0,1]] at step 1, [[0,1],[1,0]] at step 3, silence otherwise. Our
-// ring keeps B + 1 rows and every D in [0, B] is a delay of D steps (the plugin's documented
-// choice, delay_kernel.hpp): synapse [1][1] delivers pre1's step-1 spike at step 1 + 4 = 5. The
-// three synapses with D < B match upstream exactly. Both columns: reference/golden_neurons.py.
+// S3a (docs/models.md section 13): pre0 spikes at step 0, pre1 at step 1, 8 steps. Upstream's
+// output (its ring has B rows, so the delay-4 synapse [1][1] reads the row just written and
+// delivers at once, quirk 12.4) is [[1,0],[0,1]] at step 1, [[0,1],[1,0]] at step 3, silence
+// otherwise. Our ring keeps B + 1 rows and every D in [0, B] is a delay of D steps (the plugin's
+// documented choice, delay_kernel.hpp): synapse [1][1] delivers pre1's step-1 spike at step 1 + 4 =
+// 5. The three synapses with D < B match upstream exactly. Both columns:
+// reference/golden_neurons.py.
 const grid s3a_ours[] = {{0, 0, 0, 0},
                          {1, 0, 0, 0},
                          {0, 0, 0, 0},

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// spark.n_delays (upstream NDelays, upstream-models.md section 5.5) loaded from the built
+// spark.n_delays (upstream NDelays, docs/models.md section 5.5) loaded from the built
 // spark.neurons plugin through the registry: the schema (no units: one delay per presynaptic
 // neuron), delays from an exact initializer, output timing and shape (the input's, not per
 // synapse: quirk 12.5 fixed), the inhibition bits, a chain n_delays -> linear_synapses, the range

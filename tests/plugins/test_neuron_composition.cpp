@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// A neuron's components are whatever its config names (upstream-models.md section 7.2): every
+// A neuron's components are whatever its config names (docs/models.md section 7.2): every
 // soma, synapse, delay and learning-rule type in every neuron type. A neuron fed one excitatory
 // presynaptic neuron firing every step, with delay 0, weight I and no learning, drives its soma
 // with the constant current I: its spikes are then the soma's golden scenarios (S6b, S6c).
@@ -115,7 +115,7 @@ BOOST_AUTO_TEST_CASE(izhikevich_neuron_without_input_stays_silent) {
 
 BOOST_AUTO_TEST_CASE(traced_synapses_filter_the_delivered_current) {
     // One spike of weight 2 pA at step 0 into traced synapses (tau 5 ms, scale 1, base 0): the
-    // trace is 2 at step 0 and 2 exp(-k / 5) at step k (upstream-models.md section 5.2).
+    // trace is 2 at step 0 and 2 exp(-k / 5) at step k (docs/models.md section 5.2).
     const auto in = port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {1});
     running_module m(*this,
                      "lif_neuron",
@@ -252,7 +252,7 @@ BOOST_AUTO_TEST_CASE(the_modulation_input_is_checked_against_the_rule) {
 
 BOOST_AUTO_TEST_CASE(quadruplet_rule_tensor_with_one_parameter_set_learns_like_quadruplet_rule) {
     // With the same parameters for EE, EI, IE and II and a clip no weight reaches, the tensor
-    // rule's per-synapse traces are the scalar rule's (upstream-models.md sections 6.4, 6.5):
+    // rule's per-synapse traces are the scalar rule's (docs/models.md sections 6.4, 6.5):
     // two neurons with default random delays, fed the same spikes, learn the same kernel.
     const auto in = port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {3});
     const auto factor = port(SPARK_PAYLOAD_FLOAT, SPARK_DTYPE_F32, {1});

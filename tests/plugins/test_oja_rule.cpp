@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// spark.oja_rule (upstream OjaRule, upstream-models.md section 6.2) loaded from the built
+// spark.oja_rule (upstream OjaRule, docs/models.md section 6.2) loaded from the built
 // spark.neurons plugin through the registry: its schema, scenario S4b (both spike orders and
 // coincident spikes) in float64 and float32, per-synapse (async) presynaptic spikes, the decay
 // acting on every synapse of a neuron with a post trace, the clip at zero, reset and a state
@@ -24,9 +24,10 @@ using spark::test::str;
 
 namespace {
 
-// S4b: K after steps 0..9 from K0 = 0.5, eta 0.1, tau_post 20 ms. f64: spec/golden_models.py's
-// oja (section 13.2 prints these to 8 decimals, e.g. 0.49987500, 0.50330164, 0.50487500), at full
-// precision from reference/golden_neurons.py; f32: its oja_rounded with every operation rounded.
+// S4b: K after steps 0..9 from K0 = 0.5, eta 0.1, tau_post 20 ms. f64: oja, copied from
+// upstream's golden script (docs/models.md sections 6.2 and 13; e.g. 0.49987500, 0.50330164,
+// 0.50487500), at full precision from reference/golden_neurons.py; f32: its oja_rounded with
+// every operation rounded.
 const double s4b_f64[3][10] = {{0.5,
                                 0.5,
                                 0.5,

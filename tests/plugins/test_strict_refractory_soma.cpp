@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// spark.strict_refractory_leaky_soma (upstream StrictRefractoryLeakySoma, upstream-models.md
+// spark.strict_refractory_leaky_soma (upstream StrictRefractoryLeakySoma, docs/models.md
 // section 4.3) loaded from the built spark.neurons plugin through the registry: its schema,
 // scenario S2 in float64 and float32 (a fresh soma is ready; after a spike the potential is held
 // at the reset for c steps), the saturating counter, reset and a state round trip.
@@ -21,8 +21,8 @@ namespace {
 constexpr const char* strict = "strict_refractory_leaky_soma";
 
 // S2, StrictRefractoryLeakySoma fresh (r = c = 2), 1000 pA: reference/golden_neurons.py
-// (main_somas) runs spec/golden_models.py's refractory_family(R, 1000, 40, 2, 'strict');
-// spec section 13.2 prints the f64 ones rounded to 4 decimals.
+// (main_somas) runs refractory_family(R, 1000, 40, 2, 'strict'), copied from upstream's golden
+// script (docs/models.md sections 4.3 and 13).
 const std::vector<double> s2_strict_f64 = {4.877057549928599,
                                            9.516258196404042,
                                            13.92920235749422,

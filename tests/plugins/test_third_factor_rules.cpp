@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // spark.three_factor_hebbian_rule, spark.quadruplet_rule and spark.quadruplet_rule_tensor
-// (upstream ThreeFactorHebbianRule, QuadrupletRule, QuadrupletRuleTensor: upstream-models.md
+// (upstream ThreeFactorHebbianRule, QuadrupletRule, QuadrupletRuleTensor: docs/models.md
 // sections 6.4-6.6) loaded from the built spark.neurons plugin through the registry: schemas,
 // the third-factor port (one value or one per postsynaptic neuron; any other shape or dtype is a
 // build error), kernel trajectories against reference/golden_neurons.py in float64 and float32

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // spark.traced_synapses, spark.rd_traced_synapses and spark.rfs_traced_synapses (upstream's
-// TracedSynapses, RDTracedSynapses, RFSTracedSynapses, upstream-models.md sections 5.2-5.4)
+// TracedSynapses, RDTracedSynapses, RFSTracedSynapses, docs/models.md sections 5.2-5.4)
 // loaded from the built spark.neurons plugin through the registry: scenario S3b per step in
 // float64 and float32, the per-postsynaptic filter against upstream's per-synapse traces with many
 // presynaptic neurons, non-zero bases and dt 0.5 ms, per-synapse (async) spikes, the schema,
 // reset and a state round trip. Expected values: tests/plugins/reference/golden_neurons.py
-// (traced_synapses, written per synapse from the spec's equations).
+// (traced_synapses, written per synapse from docs/models.md sections 5.2-5.4).
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -25,7 +25,7 @@ using spark::test::str;
 
 namespace {
 
-// S3b (spec/golden_models.py): kernel W[post][pre] = [[0.5, 0.25, 1.0], [0.0, 2.0, 0.75]],
+// S3b (docs/models.md section 13): kernel W[post][pre] = [[0.5, 0.25, 1.0], [0.0, 2.0, 0.75]],
 // presynaptic neuron 2 inhibitory, spikes per step below, upstream's default parameters.
 const std::uint8_t s3b_spikes[6][3] = {
     {1, 0, 1}, {0, 1, 0}, {0, 0, 0}, {1, 1, 1}, {0, 0, 0}, {0, 0, 0}};
@@ -35,7 +35,8 @@ const double s3b_linear[6][2] = {
 
 // golden_neurons.py, traced_synapses(R, kind, S3B_W, S3B_SIGN, S3B_SEQ, SYN_DEFAULTS[kind]) with
 // R = r64 (f64) and R = r32 (every operation rounded to binary32 in upstream's order, f32). The
-// f64 values agree with spec/golden_models.py's S3b to its 6 printed decimals.
+// f64 values agree with upstream's golden S3b numbers (docs/models.md section 13) to their 6
+// printed decimals.
 const double s3b_traced_f64[6][2] = {{-0.5, -0.75},
                                      {-0.15936537653899097, 1.3859519351915135},
                                      {-0.13047733474832413, 1.1347214716292342},

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// spark.zenke_rule (upstream ZenkeRule, upstream-models.md section 6.3) loaded from the built
+// spark.zenke_rule (upstream ZenkeRule, docs/models.md section 6.3) loaded from the built
 // spark.neurons plugin through the registry: its schema, scenario S4c (both spike orders and
 // coincident spikes: the kernel and the target trace) in float64 and float32, per-synapse
 // (async) presynaptic spikes, the clip at zero, reset and a state round trip.
@@ -28,8 +28,8 @@ struct trajectory {
     std::vector<double> target; // z after steps 0..9
 };
 
-// S4c at full precision from reference/golden_neurons.py: f64 runs spec/golden_models.py's
-// zenke (which prints K to 8 and z to 10 decimals in section 13.2), f32 its zenke_rounded.
+// S4c at full precision from reference/golden_neurons.py: f64 runs its zenke (copied from
+// upstream's golden script; docs/models.md sections 6.3 and 13), f32 its zenke_rounded.
 const trajectory s4c_f64[] = {{{0.6,
                                 0.6,
                                 0.6,
@@ -236,8 +236,9 @@ BOOST_AUTO_TEST_CASE(s4c_float32_matches_the_golden_kernel_and_target) {
 }
 
 BOOST_AUTO_TEST_CASE(each_presynaptic_spike_adds_eta_d_to_all_its_synapses) {
-    // S4c's transmitter-induced term (spec: "each pre spike adds 0.1"): 3 post x 2 pre, sync,
-    // pre 0 fires once, no post spike: W[*][0] = 0.5 + 0.1 - eta * y * 0 = 0.6; W[*][1] stays.
+    // S4c's transmitter-induced term (docs/models.md section 6.3: "each pre spike adds 0.1"): 3
+    // post x 2 pre, sync, pre 0 fires once, no post spike: W[*][0] = 0.5 + 0.1 - eta * y * 0 = 0.6;
+    // W[*][1] stays.
     learning_loop<double> m(*this, "zenke_rule", R"({"dtype": "float64"})", 3, 2, false, 0.5);
     m.in<std::uint8_t>(0)[0] = 1;
     m.learn(0);

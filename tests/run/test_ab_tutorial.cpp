@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-// examples/brains/ab_tutorial.scfg, upstream's tutorial brain (spec core §2.5) rebuilt in our own
-// format with parameters that keep it out of saturation (examples/brains/README.md): it validates
-// in strict mode; at drive 0.5 both excitatory populations fire at moderate rates and take turns
-// (A and B compete through each other's inhibitory population); a drive outside the spiker's
-// range silences it; every executor gives the same spikes and outputs, bit for bit.
+// examples/brains/ab_tutorial.scfg, upstream's tutorial brain (docs/file-format.md §2.5) rebuilt in
+// our own format with parameters that keep it out of saturation (examples/brains/README.md): it
+// validates in strict mode; at drive 0.5 both excitatory populations fire at moderate rates and
+// take turns (A and B compete through each other's inhibitory population); a drive outside the
+// spiker's range silences it; every executor gives the same spikes and outputs, bit for bit.
 #include <cmath>
 #include <cstddef>
 #include <filesystem>

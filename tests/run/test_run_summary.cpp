@@ -15,7 +15,7 @@ using spark::test::spark_cli;
 
 namespace {
 
-/// Upstream's LeakySoma (upstream-models.md 4.1) with the default config, in double: the steps
+/// Upstream's LeakySoma (docs/models.md section 4.1) with the default config, in double: the steps
 /// at which a neuron driven by a constant current `current` [pA] fires.
 std::vector<int> leaky_spike_steps(double current, int steps) {
     const double alpha = std::exp(-1.0 / 20.0);

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// Upstream's tutorial brain as af523a5 ships it (data/example_ab_model.scfg, rebuilt from spec core
-// §2.5 by reference/upstream_tutorial.py): a topological linear spiker, four recurrent ALIF
-// populations and an exponential integrator, in the old writer's format with stale keys,
-// float16 and null bounds. Compat mode loads and runs it, warning once per stale key and per
+// Upstream's tutorial brain as af523a5 ships it (data/example_ab_model.scfg, rebuilt from
+// docs/file-format.md §2.5 by reference/upstream_tutorial.py): a topological linear spiker, four
+// recurrent ALIF populations and an exponential integrator, in the old writer's format with stale
+// keys, float16 and null bounds. Compat mode loads and runs it, warning once per stale key and per
 // float16; strict mode refuses the stale keys, each with its path.
 #include <algorithm>
 #include <cmath>
@@ -22,8 +22,8 @@ namespace {
 const std::string tutorial = SPARK_UPSTREAM_TUTORIAL_BRAIN;
 const std::vector<std::string> populations = {"A_ex", "A_in", "B_ex", "B_in"};
 
-/// The keys af523a5's classes no longer have, per ALIF population (spec core §2.5), that our
-/// types lack too (our synapses and rules do have async_spikes: the file's value is read).
+/// The keys af523a5's classes no longer have, per ALIF population (docs/file-format.md §2.5), that
+/// our types lack too (our synapses and rules do have async_spikes: the file's value is read).
 std::vector<std::string> stale_keys(const std::string& population) {
     return {population + "/max_delay",
             population + "/async_spikes",
@@ -98,7 +98,8 @@ BOOST_AUTO_TEST_CASE(it_runs_with_upstreams_shapes_and_every_population_fires) {
                                      "--out",
                                      dir.path().string()});
     BOOST_TEST_REQUIRE(result.exit_code == 0, result.err);
-    // Shapes in the brain (spec core §2.5): spikes (4, 128), populations (256,) and (64,).
+    // Shapes in the brain (docs/file-format.md §2.5): spikes (4, 128), populations (256,) and
+    // (64,).
     const std::vector<std::pair<std::string, std::string>> units = {
         {"spiker", "4x128"}, {"A_ex", "256"}, {"A_in", "64"}, {"B_ex", "256"}, {"B_in", "64"}};
     for (const auto& [module, count] : units) {
@@ -122,8 +123,8 @@ BOOST_AUTO_TEST_CASE(it_runs_with_upstreams_shapes_and_every_population_fires) {
 }
 
 BOOST_AUTO_TEST_CASE(upstreams_brain_execution_fixture_runs_and_its_action_is_finite) {
-    // Upstream's tests/brain_execution.py (spec core §8): spiker (drive (4,), resolution 128) ->
-    // a recurrent ALIF population of 16 (inputs: spiker and itself) -> an integrator with 2
+    // Upstream's tests/brain_execution.py (docs/file-format.md §8): spiker (drive (4,), resolution
+    // 128) -> a recurrent ALIF population of 16 (inputs: spiker and itself) -> an integrator with 2
     // outputs. Its `*_params` keys match no field: upstream ignores them silently, compat mode
     // drops them with a warning, strict mode refuses them.
     using spark::test::port_specs_json;

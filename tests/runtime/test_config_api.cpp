@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// The rest of upstream's Config API on module_config (spec core §1.4, §1.9–§1.12): merge, check
-// (validate with an error list, partial drafts), field_errors, metadata, iteration, get_kwargs,
-// inspect, with_new_seeds and deep equality. Expected values come from the rt.probe / rt.inner
-// schemas in plugins/runtime_schema.c.
+// The rest of upstream's Config API on module_config (docs/file-format.md §1.4, §1.9–§1.12): merge,
+// check (validate with an error list, partial drafts), field_errors, metadata, iteration,
+// get_kwargs, inspect, with_new_seeds and deep equality. Expected values come from the rt.probe /
+// rt.inner schemas in plugins/runtime_schema.c.
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -241,8 +241,8 @@ BOOST_AUTO_TEST_CASE(equality_is_deep_and_type_strict) {
 
 BOOST_AUTO_TEST_SUITE_END()
 
-// What upstream writes into every config (spec core §1.1, §1.4, §1.6): metadata kept verbatim,
-// the delimiters, None for an unset optional value, scalar arrays.
+// What upstream writes into every config (docs/file-format.md §1.1, §1.4, §1.6): metadata kept
+// verbatim, the delimiters, None for an unset optional value, scalar arrays.
 BOOST_FIXTURE_TEST_SUITE(config_upstream_values, spark::test::runtime_fixture)
 
 BOOST_AUTO_TEST_CASE(metadata_is_kept_verbatim_and_written_back) {

@@ -381,8 +381,8 @@ BOOST_AUTO_TEST_CASE(every_problem_is_reported_at_once) {
 
 BOOST_AUTO_TEST_SUITE_END()
 
-// Upstream's "a__b" paths and "_s_" shared values (spec core §1.5.3's worked examples, on rt.probe:
-// tau, soma (rt.inner: tau, scale), kernel (a number or an rt.fill config with scale)).
+// Upstream's "a__b" paths and "_s_" shared values (docs/file-format.md §1.5.3's worked examples, on
+// rt.probe: tau, soma (rt.inner: tau, scale), kernel (a number or an rt.fill config with scale)).
 BOOST_FIXTURE_TEST_SUITE(module_config_delimiters, spark::test::runtime_fixture)
 
 BOOST_AUTO_TEST_CASE(a_double_underscore_path_reaches_a_nested_field) {

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // The frozen ABI: the layout of every ABI struct and the value of every ABI constant as C11 sees
 // them (abi_c11.c), as C++ sees them, and as released for x86-64. Reordering or resizing a field,
-// or renumbering a constant, fails here: released structs are frozen (STYLE.md section 3).
+// or renumbering a constant, fails here: released structs are frozen (docs/architecture.md section
+// 9.2).
 #include <cstddef>
 #include <cstdint>
 #include <map>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// NDelays' and N2NDelays' configuration (upstream-models.md sections 5.5 and 5.6): the ring size
+// NDelays' and N2NDelays' configuration (docs/models.md sections 5.5 and 5.6): the ring size
 // B from max_delay, and the delays in whole steps (per presynaptic neuron, or the per-synapse
 // kernel D[post][pre]) from the `delays` initializer, with upstream's init_kwargs
 // (scale = B + 1, min_value = 1) forced on it.

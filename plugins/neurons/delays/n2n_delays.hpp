@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// `n2n_delays`: upstream's N2NDelays (upstream-models.md sections 5.5, 5.6), one conduction delay
+// `n2n_delays`: upstream's N2NDelays (docs/models.md sections 5.5, 5.6), one conduction delay
 // per synapse. Used on its own it emits the dense per-synapse spikes, shape units ⊕ in_spikes
 // (upstream's "async" spikes), each carrying its presynaptic neuron's inhibition bit.
 #pragma once

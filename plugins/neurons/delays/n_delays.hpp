@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// `n_delays`: upstream's NDelays (upstream-models.md section 5.5), one conduction delay per
+// `n_delays`: upstream's NDelays (docs/models.md section 5.5), one conduction delay per
 // presynaptic neuron. Its output is the input delayed, with the input's shape and one spike per
 // presynaptic neuron (not per synapse: upstream flags it "async", quirk 12.5, and so cannot feed
 // LinearSynapses; ours feeds linear_synapses with async_spikes false). The ring keeps B + 1 rows

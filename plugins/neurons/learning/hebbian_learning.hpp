@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// HebbianRule (upstream-models.md section 6.1) as a neuron's learning-rule policy
+// HebbianRule (docs/models.md section 6.1) as a neuron's learning-rule policy
 // (neuron/population.hpp), on the neuron's delayed per-synapse spikes. Event-driven: a weight
 // changes only in the rows of the postsynaptic neurons that fired (s_post = 1 for all their
 // synapses) and on the synapses that delivered a spike this step (y[o] * 1); every other

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// HebbianRule's config (upstream-models.md section 6.1) and its per-step constants in the compute
+// HebbianRule's config (docs/models.md section 6.1) and its per-step constants in the compute
 // type T: both traces are upstream Tracers with base 0 and scale 1/tau (a spike adds 1/tau).
 #pragma once
 #include <spark/sdk/params.hpp>

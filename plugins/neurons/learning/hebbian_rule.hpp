@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// `hebbian_rule`: upstream's HebbianRule (upstream-models.md section 6.1) used on its own
+// `hebbian_rule`: upstream's HebbianRule (docs/models.md section 6.1) used on its own
 // (learning/rule_component.hpp). Inside lif_neuron the neuron owns the kernel and applies the
 // same update only where spikes make it change.
 #pragma once

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// `oja_rule`: upstream's OjaRule (upstream-models.md section 6.2) used on its own
+// `oja_rule`: upstream's OjaRule (docs/models.md section 6.2) used on its own
 // (learning/rule_component.hpp), and inside a neuron through learning/dense_learning.hpp. Hebbian
 // growth y s_pre with Oja's decay W y^2, which acts on every synapse of a neuron whose post
 // trace is non-zero: dense by nature. Only the postsynaptic trace y exists (no presynaptic one).

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // `quadruplet_rule` and `quadruplet_rule_tensor`: upstream's QuadrupletRule and
-// QuadrupletRuleTensor (upstream-models.md sections 6.4, 6.5) used on their own
+// QuadrupletRuleTensor (docs/models.md sections 6.4, 6.5) used on their own
 // (learning/rule_component.hpp). Four terms, each gated by a spike, scaled by a modulation m:
 //   dW[o, i] = eta m (q_a s_pre[i] + q_b y s_pre[i] + q_g s_post[o] + q_d x s_post[o]).
 // QuadrupletRule does not build upstream; this is its intended rule (section 6.4) with one set of

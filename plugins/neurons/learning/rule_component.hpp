@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// A learning rule used on its own (upstream's LearningRule components, upstream-models.md section
+// A learning rule used on its own (upstream's LearningRule components, docs/models.md section
 // 6): the kernel flows in through `current_kernel` and out, updated, through `kernel`. This holds
 // what every rule shares: the ports, the shape checks, and the presynaptic trace x (per
 // presynaptic neuron, or per synapse when async_spikes) and postsynaptic trace y updated with

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// `three_factor_hebbian_rule`: upstream's ThreeFactorHebbianRule (upstream-models.md section 6.6)
+// `three_factor_hebbian_rule`: upstream's ThreeFactorHebbianRule (docs/models.md section 6.6)
 // used on its own (learning/rule_component.hpp): the Hebbian coincidence of section 6.1 gated by
 // a reward, dW = gamma r (y s_pre + s_post x), W >= 0. Differences from upstream (see
 // docs/upstream-differences.md): the update is proportional to the reward as given (upstream uses

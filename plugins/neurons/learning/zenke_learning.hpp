@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// ZenkeRule (upstream-models.md section 6.3) as a neuron's learning-rule policy
+// ZenkeRule (docs/models.md section 6.3) as a neuron's learning-rule policy
 // (neuron/population.hpp), on the neuron's delayed per-synapse spikes. The target trace z has
 // the kernel's shape and moves every step on every synapse, so with learning on that part is
 // dense (O(pre x post) per step, one fused pass); the weight update itself is event-driven like

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-// ZenkeRule's config (upstream-models.md section 6.3) and its per-step arithmetic in the compute
+// ZenkeRule's config (docs/models.md section 6.3) and its per-step arithmetic in the compute
 // type T, shared by the standalone `zenke_rule` and the rule policy of the neurons. All four
 // traces are upstream Tracers with base 0 and scale 1/tau; the target trace z has the kernel's
-// shape. Operation order follows spec/golden_models.py, so float32 rounds as upstream does.
+// shape. Operation order follows upstream's (docs/models.md section 13.1), so float32 rounds as
+// upstream does.
 #pragma once
 #include <spark/sdk/params.hpp>
 #include <spark/sdk/schema.hpp>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// `zenke_rule`: upstream's ZenkeRule (upstream-models.md section 6.3; triplet LTP, doublet LTD,
+// `zenke_rule`: upstream's ZenkeRule (docs/models.md section 6.3; triplet LTP, doublet LTD,
 // heterosynaptic and transmitter-induced terms after Zenke et al. 2015) used on its own
 // (learning/rule_component.hpp). Dense by nature: the target trace z has the kernel's shape and
 // moves every step.

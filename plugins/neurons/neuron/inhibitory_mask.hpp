@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// A neuron population's inhibitory identity (upstream-models.md section 7.2): floor(n * rate)
+// A neuron population's inhibitory identity (docs/models.md section 7.2): floor(n * rate)
 // neurons, the first ones of a random permutation drawn from the neuron's own random stream.
 #pragma once
 #include <cmath>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The neuron types (upstream-models.md sections 7.1, 7.2, plus izhikevich_neuron, which upstream
+// The neuron types (docs/models.md sections 7.1, 7.2, plus izhikevich_neuron, which upstream
 // lacks): one fused population (neuron/population.hpp) whose soma, synapses, delays and learning
 // rule are whatever their nested configs name; a type only sets the defaults. Each step runs
 // delays -> synapses (the kernel before learning) -> soma -> learning rule and relabels the soma's

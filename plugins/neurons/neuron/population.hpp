@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// What upstream's neurons share (upstream-models.md sections 7.1, 7.2), fused and event-driven:
+// What upstream's neurons share (docs/models.md sections 7.1, 7.2), fused and event-driven:
 // one step runs n2n_delays -> linear_synapses (the kernel before learning) -> soma -> learning
 // rule, then relabels the soma's spikes with the population's inhibition bits. The soma and the
 // learning rule are policies, so a neuron type is this template plus its choice of both

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // `refractory_leaky_soma` and `adaptive_leaky_soma`: upstream's RefractoryLeakySoma and
-// AdaptiveLeakySoma (upstream-models.md sections 4.2 and 4.4), computed in the config dtype.
+// AdaptiveLeakySoma (docs/models.md sections 4.2 and 4.4), computed in the config dtype.
 #pragma once
 #include "somas/refractory_dynamics.hpp"
 #include "somas/soma_component.hpp"

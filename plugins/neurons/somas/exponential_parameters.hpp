@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The configs of upstream's exponential somas (upstream-models.md sections 4.5-4.8: Exponential,
+// The configs of upstream's exponential somas (docs/models.md sections 4.5-4.8: Exponential,
 // RefractoryExponential, AdaptiveExponential, SimplifiedAdaptiveExponential) and the per-step
 // constants derived from them in the compute type T, rounded as upstream rounds them.
 #pragma once

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // `exponential_soma`, `refractory_exponential_soma`, `adaptive_exponential_soma` and
 // `simplified_adaptive_exponential_soma`: upstream's exponential integrate-and-fire somas
-// (upstream-models.md sections 4.5-4.8), computed in the config dtype.
+// (docs/models.md sections 4.5-4.8), computed in the config dtype.
 #pragma once
 #include "somas/exponential_dynamics.hpp"
 #include "somas/refractory_exponential_dynamics.hpp"

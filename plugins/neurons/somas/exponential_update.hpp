@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// One time step of upstream's exponential somas for a population (upstream-models.md sections
+// One time step of upstream's exponential somas for a population (docs/models.md sections
 // 4.5-4.8), forward Euler with the exponential evaluated at the pre-update potential:
 //   v <- v + kappa (-v + Delta_T exp((v - v_rh) / Delta_T) [- R w] + [ready] R I)
 // then a strict threshold test and the reset. The refractory ones gate only the input (leak and

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// IzhikevichSoma's config (upstream-models.md section 4.9) and the per-step constants derived
+// IzhikevichSoma's config (docs/models.md section 4.9) and the per-step constants derived
 // from it in the compute type T, rounded as upstream rounds them.
 #pragma once
 

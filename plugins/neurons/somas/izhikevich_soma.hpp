@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// `izhikevich_soma`: upstream's IzhikevichSoma (upstream-models.md section 4.9) with the resting
+// `izhikevich_soma`: upstream's IzhikevichSoma (docs/models.md section 4.9) with the resting
 // potential fixed (section 12.1), computed in the config dtype.
 #pragma once
 #include "somas/izhikevich_dynamics.hpp"

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-// One IzhikevichSoma time step for a population (upstream-models.md section 4.9), forward Euler
+// One IzhikevichSoma time step for a population (docs/models.md section 4.9), forward Euler
 // and sequential, with the absolute potential V = v + potential_rest in both equations:
 //   v <- v + dt (0.04 V^2 + 5 V + 140 - R u + R I)
 //   u <- u + dt a (b V' - u)           (V' from the updated v)
 // then where v > threshold: v <- v_reset, u <- u + d.
 // Upstream puts v - potential_reset (absolute) there with the rebased v, so the drive at rest is
-// 634 mV/ms and the soma fires on every step with zero input (models section 12.1); ours uses the
-// textbook quadratic in mV, so a soma at rest with zero input stays silent
+// 634 mV/ms and the soma fires on every step with zero input (docs/models.md section 12.1); ours
+// uses the textbook quadratic in mV, so a soma at rest with zero input stays silent
 // (docs/upstream-differences.md). Operations are rounded in upstream's order.
 #pragma once
 #include <cstddef>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// LeakySoma's config (upstream-models.md section 4.1) and the per-step constants derived from
+// LeakySoma's config (docs/models.md section 4.1) and the per-step constants derived from
 // it in the compute type T, rounded exactly as upstream does so that float32 runs match it.
 #pragma once
 #include <cmath>

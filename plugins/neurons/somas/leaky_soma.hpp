@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // `leaky_soma`: upstream's LeakySoma, a leaky integrate-and-fire soma with exact exponential
-// decay (upstream-models.md section 4.1), computed in the config dtype.
+// decay (docs/models.md section 4.1), computed in the config dtype.
 #pragma once
 #include "somas/leaky_dynamics.hpp"
 #include "somas/soma_component.hpp"

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// One LeakySoma time step for a population (upstream-models.md section 4.1): exact integration
+// One LeakySoma time step for a population (docs/models.md section 4.1): exact integration
 // for a current that is constant over the step, a strict threshold test, then the reset.
 #pragma once
 #include <cstddef>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The refractory counter every refractory soma keeps (upstream-models.md sections 4.2, 4.3, 4.6,
+// The refractory counter every refractory soma keeps (docs/models.md sections 4.2, 4.3, 4.6,
 // 4.8): steps since the neuron's last spike, 0 right after it. Upstream's counter is a uint16
 // that wraps after 65,536 silent steps, making a silent neuron refractory again; ours is an int32
 // that saturates at c + 1, which is identical until the wrap and means "ready" for every

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // RefractoryLeakySoma's, StrictRefractoryLeakySoma's and AdaptiveLeakySoma's configs
-// (upstream-models.md sections 4.2-4.4) and the per-step constants derived from them in the
+// (docs/models.md sections 4.2-4.4) and the per-step constants derived from them in the
 // compute type T, rounded as upstream rounds them; `cooldown` and its steps for every refractory
 // soma.
 #pragma once

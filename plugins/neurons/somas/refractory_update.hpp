@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// One RefractoryLeakySoma / AdaptiveLeakySoma time step for a population (upstream-models.md
+// One RefractoryLeakySoma / AdaptiveLeakySoma time step for a population (docs/models.md
 // sections 4.2 and 4.4): the leak always runs, the input only reaches a ready neuron (counter
 // r > c), a spike needs readiness, resets the potential and restarts the counter; the adaptive
 // soma then relaxes its threshold toward the base and adds threshold_delta where it fired.

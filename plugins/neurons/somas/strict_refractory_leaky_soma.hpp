@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// `strict_refractory_leaky_soma`: upstream's StrictRefractoryLeakySoma (upstream-models.md
+// `strict_refractory_leaky_soma`: upstream's StrictRefractoryLeakySoma (docs/models.md
 // section 4.3), computed in the config dtype.
 #pragma once
 #include "somas/soma_component.hpp"

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The adaptive threshold of AdaptiveLeakySoma and SimplifiedAdaptiveExponentialSoma
-// (upstream-models.md sections 4.4 and 4.8): upstream's Tracer with base theta0 (the config's
+// (docs/models.md sections 4.4 and 4.8): upstream's Tracer with base theta0 (the config's
 // threshold), scale threshold_delta and decay exp(-dt / threshold_tau). A spike test uses the
 // value left by the previous step; the step then relaxes it toward theta0 and adds the jump
 // where the neuron fired.

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Synapse models as current filters. Upstream's synapses (upstream-models.md section 5) all take
+// Synapse models as current filters. Upstream's synapses (docs/models.md section 5) all take
 // the linear current L[o] = sum_i W[o, i] * sigma_i * s_i (section 5.1) through per-synapse
 // tracers and sum them over i. With scalar tau, scale and base every tracer is a linear filter
 // of its synapse's input, so their sum over i is the same filter of L[o], with the rest value

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// `linear_synapses`: upstream's LinearSynapses (upstream-models.md section 5.1): currents
+// `linear_synapses`: upstream's LinearSynapses (docs/models.md section 5.1): currents
 // I[o] = sum_i W[o, i] * sigma_i * s_i, where sigma_i = -1 for an inhibitory presynaptic neuron.
 // The synapse component with the identity current filter.
 #pragma once

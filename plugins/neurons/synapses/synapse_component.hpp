@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // A synapse model as a component type: upstream's Synapses ports (spikes -> currents shaped
-// `units`) around the linear current L[o] = sum_i W[o, i] * sigma_i * s_i (upstream-models.md
+// `units`) around the linear current L[o] = sum_i W[o, i] * sigma_i * s_i (docs/models.md
 // section 5.1, sigma_i = -1 for an inhibitory presynaptic neuron) taken through the model's
 // current filter (synapses/current_filter.hpp). linear_synapses is this with the identity filter;
 // the traced synapses add their traces. Sync spikes are delivered per spike (event-driven).

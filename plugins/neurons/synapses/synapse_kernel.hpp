@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// LinearSynapses' configuration (upstream-models.md section 5.1): the kernel W of shape
+// LinearSynapses' configuration (docs/models.md section 5.1): the kernel W of shape
 // units ⊕ presynaptic shape [pA] from the `kernel` initializer, with upstream's init_kwargs
 // (norm_axes = the postsynaptic axes) forced on a normalised initializer.
 #pragma once

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The current filters (synapses/current_filter.hpp) of upstream's traced synapses
-// (upstream-models.md sections 5.2-5.4): TracedSynapses (one exponential trace), RDTracedSynapses
+// (docs/models.md sections 5.2-5.4): TracedSynapses (one exponential trace), RDTracedSynapses
 // (rise-decay, a difference of two) and RFSTracedSynapses (rise with fast and slow decay, two
 // RD pairs mixed by alpha), each kept per postsynaptic neuron as the sum of upstream's
 // per-synapse traces. Fields, defaults and validators are upstream's; tau, scale and base are

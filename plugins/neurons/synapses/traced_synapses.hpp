@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // `traced_synapses`, `rd_traced_synapses`, `rfs_traced_synapses`: upstream's TracedSynapses,
-// RDTracedSynapses and RFSTracedSynapses (upstream-models.md sections 5.2-5.4): linear_synapses'
+// RDTracedSynapses and RFSTracedSynapses (docs/models.md sections 5.2-5.4): linear_synapses'
 // fields and ports plus their tracer fields; the linear current through the model's filter
 // (synapses/traced_filters.hpp), kept per postsynaptic neuron.
 #pragma once

@@ -20,7 +20,7 @@ struct payload_name {
     std::int32_t kind;
 };
 
-// Upstream's registered payload classes (spec/upstream-core.md §4).
+// Upstream's registered payload classes (docs/file-format.md §4).
 constexpr payload_name payload_names[] = {{"spike_array", SPARK_PAYLOAD_SPIKES},
                                           {"float_array", SPARK_PAYLOAD_FLOAT},
                                           {"current_array", SPARK_PAYLOAD_FLOAT},

@@ -60,7 +60,7 @@ std::string kind_text(const json::value& value) {
 
 // ---- parsing ---------------------------------------------------------------------------------
 
-/// Upstream's numpy dtype names; float16 runs in float32 (DESIGN.md §7).
+/// Upstream's numpy dtype names; float16 runs in float32 (docs/architecture.md §7).
 constexpr std::string_view dtype_names[] = {"bool",
                                             "int8",
                                             "int16",
@@ -272,7 +272,7 @@ public:
         return ok;
     }
 
-    /// A module config in the form module_config reads, at every level (spec core §2.2):
+    /// A module config in the form module_config reads, at every level (docs/file-format.md §2.2):
     /// - dtype tags become plain names ({"__type__": "dtype", "name": "float16"} -> "float32");
     /// - jax_array / numpy_array tags become a number (shape []) or a flat array (shape [n]);
     /// - tagged configs ({"__type__": "x_config", "__cfg__": {...}}, as upstream HEAD writes nested

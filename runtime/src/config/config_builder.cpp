@@ -28,9 +28,9 @@ namespace {
 namespace json = boost::json;
 
 constexpr std::string_view class_ref_key = "__class_ref__";
-// Upstream's delimiters (spec core §1.5): "a__b": v sets field b of the nested config in field a;
-// "_s_name": v is shared: it sets `name` here and in every nested config that has such a field,
-// over explicit values, and is silently ignored where no such field exists.
+// Upstream's delimiters (docs/file-format.md §1.5): "a__b": v sets field b of the nested config in
+// field a; "_s_name": v is shared: it sets `name` here and in every nested config that has such a
+// field, over explicit values, and is silently ignored where no such field exists.
 constexpr std::string_view nested_delimiter = "__";
 constexpr std::string_view shared_prefix = "_s_";
 constexpr std::string_view base_fields[] = {"seed", "dtype", "dt"};
@@ -304,8 +304,8 @@ private:
                std::end(base_fields);
     }
 
-    /// One level of upstream's folding (spec core §1.5.1), in key order: "_s_name" goes to
-    /// `shared`; "a__b" (split at the first "__") becomes key b of the object in key a; other
+    /// One level of upstream's folding (docs/file-format.md §1.5.1), in key order: "_s_name" goes
+    /// to `shared`; "a__b" (split at the first "__") becomes key b of the object in key a; other
     /// keys are copied. Keys starting with "__" are left alone ("__class_ref__", metadata).
     json::object fold(const json::object& in, json::object& shared, const std::string& path) {
         json::object out;

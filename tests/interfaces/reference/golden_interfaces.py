@@ -2,14 +2,14 @@
 # SPDX-License-Identifier: Apache-2.0
 """Reference numbers for tests/interfaces (standard library only).
 
-`exp_integrator` is copied unchanged from /work/shared/spec/golden_models.py (scenario S5c,
-upstream's ExponentialIntegrator). `exp_integrator_fixed_smooth` is our fixed smooth trace
-(docs/upstream-differences.md): both tracers of the rise-decay pair take the same scale
-s_j = gain_j * (1/(1-a)) / (1/(1-a_decay) - 1/(1-a_rise)), so that a constant input settles at the
-level of the non-smooth trace, and the output is decay - rise >= 0. Every number here comes from
+`exp_integrator` is copied unchanged from upstream's golden reference script (scenario S5c of
+docs/models.md section 13, upstream's ExponentialIntegrator). `exp_integrator_fixed_smooth` is our
+fixed smooth trace (docs/upstream-differences.md): both tracers of the rise-decay pair take the same
+scale s_j = gain_j * (1/(1-a)) / (1/(1-a_decay) - 1/(1-a_rise)), so that a constant input settles at
+the level of the non-smooth trace, and the output is decay - rise >= 0. Every number here comes from
 these formulas in double precision, never from the C++ code.
 
-The topological spikers and the linear encoder (upstream-models.md section 8.1) are computed in
+The topological spikers and the linear encoder (docs/models.md section 8.1) are computed in
 50-digit decimal arithmetic (`decimal`), so rounding plays no part: `bump` is the formula
 h = exp(-(0.5/sigma) z^2) with z = sin(theta_r + pi x) (glued) or tanh(theta_r - pi x),
 theta_r = pi r / (resolution - 1) (bounded) or pi r / resolution (glued: the neurons tile one
@@ -97,7 +97,7 @@ def linear_encoder(drives, tau, cd, fmax, dt=1.0):
 
 
 def exp_integrator(spike_counts, counts, smooth, tau=5.0, fsat=50.0, dt=1.0):
-    # copied from spec/golden_models.py (S5c)
+    # copied from upstream's golden reference script (S5c, docs/models.md section 13)
     n = len(counts)
     scale = [(1000.0 / fsat) / (dt * tau * c) for c in counts]
     out = []

@@ -3,21 +3,22 @@
 """Reference numbers for tests/plugins (standard library only), printed at full precision (repr).
 
 `n2n_delays`, `lif_neuron_composite`, `hebbian`, `refractory_family` and `zenke` (with the helpers
-`r64`, `r32`, `cexp`) are copied unchanged from /work/shared/spec/golden_models.py (scenarios S3a,
-S3c, S4a, S2, S4c: upstream's N2NDelays, LIFNeuron, HebbianRule, Refractory/AdaptiveLeakySoma and
-ZenkeRule, af523a5). That script prints rounded numbers; this one prints repr() of the same
-computations. `n2n_delays_ours` is our documented difference for upstream's quirk "a delay equal
-to the buffer size B acts as delay 0" (upstream-models.md sections 5.5 and 12.4): our ring keeps
-B + 1 rows, so every D in [0, B] is a delay of D steps, out[k] = in[k - D]. `linear_async` is
-upstream's LinearSynapses with per-synapse ("async") spikes, section 5.1:
+`r64`, `r32`, `cexp`) are copied unchanged from upstream's golden reference script (scenarios S3a,
+S3c, S4a, S2, S4c of docs/models.md section 13: upstream's N2NDelays, LIFNeuron, HebbianRule,
+Refractory/AdaptiveLeakySoma and ZenkeRule, af523a5). That script prints rounded numbers; this one
+prints repr() of the same computations. `n2n_delays_ours` is our documented difference for
+upstream's quirk "a delay equal to the buffer size B acts as delay 0" (docs/models.md sections 5.5
+and 12.4): our ring keeps B + 1 rows, so every D in [0, B] is a delay of D steps,
+out[k] = in[k - D]. `linear_async` is upstream's LinearSynapses with per-synapse ("async") spikes,
+section 5.1:
 I[o] = sum_i W[o][i] * sign_i * s[o][i]. `zenke_rounded` is `zenke` with every operation rounded by
-R (spec/golden_models.py prints S4c in f64 only; this gives the float32 trajectory, with upstream's
-Tracer form q <- alpha q + (1/tau) x and y**3 = (y*y)*y). `alif_population` re-implements upstream's
-ALIFNeuron (section 7.2: N2NDelays -> LinearSynapses -> AdaptiveLeakySoma -> ZenkeRule, per-synapse
-spikes, equations of sections 4.4, 5.6 and 6.3) for a few neurons, with our delay semantics (D in
-[0, B] is a delay of D steps) and no hidden warm-up step (the soma starts at r = c). It is written
-with plain lists, per synapse, straight from the equations (numpy is not installed here). Every
-number here comes from these formulas, never from the C++ code.
+R (the golden reference script prints S4c in f64 only; this gives the float32 trajectory, with
+upstream's Tracer form q <- alpha q + (1/tau) x and y**3 = (y*y)*y). `alif_population` re-implements
+upstream's ALIFNeuron (section 7.2: N2NDelays -> LinearSynapses -> AdaptiveLeakySoma -> ZenkeRule,
+per-synapse spikes, equations of sections 4.4, 5.6 and 6.3) for a few neurons, with our delay
+semantics (D in [0, B] is a delay of D steps) and no hidden warm-up step (the soma starts at r = c).
+It is written with plain lists, per synapse, straight from the equations (numpy is not installed
+here). Every number here comes from these formulas, never from the C++ code.
 
 Run: python3 tests/plugins/reference/golden_neurons.py
 """
@@ -363,7 +364,7 @@ if __name__ == '__main__':
 
 # ----------------------------------------------------------------------------------------------
 # Traced synapses (tests/plugins/test_traced_synapses.cpp) and n_delays (test_n_delays.cpp).
-# Upstream's TracedSynapses / RDTracedSynapses / RFSTracedSynapses (upstream-models.md sections
+# Upstream's TracedSynapses / RDTracedSynapses / RFSTracedSynapses (docs/models.md sections
 # 1.5, 5.2-5.4) written per synapse, exactly as upstream stores them: one Tracer q[o][i] per
 # synapse over x[o][i] = W[o][i] * sign_i * s_i, q <- b + alpha (q - b) + c x (q = b initially),
 # I[o] = sum_i of the synapse's output. With R = r32 every operation is rounded to binary32 in
@@ -435,7 +436,7 @@ SYN_DEFAULTS = {
                 scale_slow_decay=1.0, base_slow_decay=0.0),
 }
 
-# S3b of spec/golden_models.py: kernel[post][pre], pre 2 inhibitory, 6 steps.
+# S3b of docs/models.md section 13: kernel[post][pre], pre 2 inhibitory, 6 steps.
 S3B_W = [[0.5, 0.25, 1.0], [0.0, 2.0, 0.75]]
 S3B_SIGN = [1, 1, -1]
 S3B_SEQ = [[1, 0, 1], [0, 1, 0], [0, 0, 0], [1, 1, 1], [0, 0, 0], [0, 0, 0]]
@@ -498,9 +499,9 @@ if __name__ == '__main__':
 
 # ----------------------------------------------------------------------------------------------
 # Learning rules with a third factor, and OjaRule (tests/plugins/test_oja_rule.cpp,
-# test_third_factor_rules.cpp). `oja` is copied unchanged from spec/golden_models.py (S4b);
+# test_third_factor_rules.cpp). `oja` is copied unchanged from the golden reference script (S4b);
 # `oja_rounded` is the same computation with every operation rounded by R (float32 golden). The
-# third-factor rules follow upstream-models.md sections 6.4-6.6 with our documented fix: the
+# third-factor rules follow docs/models.md sections 6.4-6.6 with our documented fix: the
 # third factor m multiplies the update as given (upstream adds a constant 0.1 to it in 6.4 and 6.6,
 # so it learns with zero reward). QuadrupletRule (6.4) does not build upstream; `quadruplet` is its
 # intended rule: a pre trace x (per presynaptic neuron, or per synapse for async spikes) and a post
@@ -713,14 +714,14 @@ if __name__ == '__main__':
 # ------------------------------------------------------------------------------------------------
 # Appended: the strict refractory leaky soma, the exponential family and our Izhikevich soma
 # (tests/plugins/test_strict_refractory_soma.cpp, test_exponential_somas.cpp,
-# test_izhikevich_soma.cpp). `exponential` is copied unchanged from spec/golden_models.py (S6b,
-# S6c: upstream's ExponentialSoma and AdaptiveExponentialSoma). `exponential_family` writes out
-# upstream-models.md sections 4.5-4.8 for all four exponential somas in the same operation order
+# test_izhikevich_soma.cpp). `exponential` is copied unchanged from the golden reference script
+# (S6b, S6c: upstream's ExponentialSoma and AdaptiveExponentialSoma). `exponential_family` writes
+# out docs/models.md sections 4.5-4.8 for all four exponential somas in the same operation order
 # (and reproduces `exponential` exactly, checked below); the refractory ones use our counter (int,
 # saturating at c + 1, the fresh state r = c; upstream's uint16 wraps after 65,536 silent steps).
 # `izhikevich_ours` is section 4.9 with quirk 12.1 fixed: both equations use the absolute
 # potential x = v + potential_rest (textbook 0.04 V^2 + 5 V + 140, V in mV), so that a soma at rest
-# with zero input does not fire; the operation order is spec/golden_models.py's `izhikevich`.
+# with zero input does not fire; the operation order is upstream's (docs/models.md section 13.1).
 # ------------------------------------------------------------------------------------------------
 
 
@@ -838,7 +839,7 @@ def main_somas():
         print(f'  [{name}] spikes {[k for k, t in enumerate(tr) if t[0]]}')
         print(f'  [{name}] V after steps 0..11: {[t[1] for t in tr[:12]]!r}')
 
-    # exponential_family reproduces the spec's `exponential` bit for bit
+    # exponential_family reproduces the golden script's `exponential` bit for bit
     for R in (r64, r32, r16):
         for adaptive in (False, True):
             ref = exponential(R, 50.0, 80, adaptive=adaptive)

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: Apache-2.0
 """Writes tests/run/data/example_ab_model.scfg: upstream Spark's tutorial brain as af523a5 ships it
-(tutorials/example_ab_model.scfg, spec core §2.5), rebuilt from the spec because the original file
-is not redistributed here. It keeps everything that makes the original hard to read:
+(tutorials/example_ab_model.scfg), rebuilt from its description in docs/file-format.md §2.5
+because the original file is not redistributed here. It keeps everything that makes the original
+hard to read:
 
 * the old writer's layout: no __version__, no __metadata__, nested sub-configs and initializer
   configs as untagged plain dicts, dtypes and scalar arrays as tagged values, float16 everywhere;

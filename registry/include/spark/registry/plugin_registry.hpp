@@ -65,9 +65,9 @@ public:
     [[nodiscard]] std::vector<const module_type_info*> types() const;
 
     /// `vendor.class_ref` always; a bare `class_ref` when exactly one vendor offers it, also in
-    /// upstream's class-name spelling ("ALIFNeuron" finds alif_neuron, spec core §5.2). Throws
-    /// resolve_error: unknown (with the closest known names) or ambiguous (with every candidate
-    /// and how to qualify); collision_error for an id two files claim.
+    /// upstream's class-name spelling ("ALIFNeuron" finds alif_neuron, docs/file-format.md §5.2).
+    /// Throws resolve_error: unknown (with the closest known names) or ambiguous (with every
+    /// candidate and how to qualify); collision_error for an id two files claim.
     [[nodiscard]] const module_type_info& resolve(std::string_view name) const;
 
     /// Creates an instance from a host-validated config. `config.values` must match the type's

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// Errors across the ABI (STYLE.md section 4): a plugin throws status_error (or anything else), and
-// guarded() turns it into a message reported through the host plus a status, so that no exception
-// ever crosses the boundary. Also the reporting helpers plugins use instead of logging.
+// Errors across the ABI (docs/architecture.md section 9.3): a plugin throws status_error (or
+// anything else), and guarded() turns it into a message reported through the host plus a status, so
+// that no exception ever crosses the boundary. Also the reporting helpers plugins use instead of
+// logging.
 #pragma once
 #include <cstdint>
 #include <exception>
