@@ -1,49 +1,91 @@
 // SPDX-License-Identifier: Apache-2.0
-// exp over an array, four floats (two doubles) at a time, with SLEEF (Debian libsleef-dev): the
-// exponential somas spend most of a step in exp, and libm's scalar expf keeps their loops from
-// vectorising. We call SLEEF's "cinz" SSE2 functions by name rather than its dispatcher: they
-// give the same bits on every x86-64 machine (no FMA, no per-CPU variant), within 1 ulp of the
-// exact exp. Every element, the tail included, goes through the same function, so a neuron's
-// result does not depend on its position or on the population's size.
+// exp over an array with SLEEF (Debian libsleef-dev): the exponential somas spend most of a step
+// in exp, and libm's scalar expf keeps their loops from vectorising. We call SLEEF's
+// deterministic "cinz" functions (no FMA) by name rather than its dispatcher, which would pick an
+// FMA variant on newer CPUs: the SSE2 ones (4 floats, 2 doubles) on every x86-64 CPU, the AVX
+// ones (8 floats, 4 doubles) where the CPU has AVX. Both give the same bits
+// (tests/plugins/test_vector_exp.cpp checks it), within 1 ulp of the exact exp, so a result does
+// not depend on the machine. Every element, the tail included, goes through one of them, so it
+// does not depend on its position or on the population's size either.
 #pragma once
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <type_traits>
 
-#if defined(__SSE2__)
-#    include <emmintrin.h>
+#if defined(__x86_64__)
+#    include <immintrin.h>
 #    include <sleef.h>
+#    if !defined(__AVX__)
+// sleef.h declares its AVX functions only when the whole file is compiled for AVX; this file
+// calls them from one function compiled for AVX (exp_avx), on CPUs that have it.
+extern "C" __m256 Sleef_cinz_expf8_u10avx(__m256);
+extern "C" __m256d Sleef_cinz_expd4_u10avx(__m256d);
+#    endif
 #endif
 
 namespace spark::neurons {
 
-/// x[i] <- exp(x[i]) for i < n.
+namespace detail {
+
+#if defined(__x86_64__)
+
+/// x[i] <- exp(x[i]) for i < n, n a multiple of 16 / sizeof(T): SSE2, every x86-64 CPU.
 template <typename T>
-void exp_in_place(T* x, std::size_t n) noexcept {
+void exp_sse2(T* x, std::size_t n) noexcept {
+    for (std::size_t i = 0; i < n; i += 16 / sizeof(T)) {
+        if constexpr (std::is_same_v<T, float>) {
+            _mm_storeu_ps(x + i, Sleef_cinz_expf4_u10sse2(_mm_loadu_ps(x + i)));
+        } else {
+            _mm_storeu_pd(x + i, Sleef_cinz_expd2_u10sse2(_mm_loadu_pd(x + i)));
+        }
+    }
+}
+
+/// The same for n a multiple of 32 / sizeof(T), with AVX (callers check has_avx()).
+template <typename T>
+__attribute__((target("avx"))) void exp_avx(T* x, std::size_t n) noexcept {
+    for (std::size_t i = 0; i < n; i += 32 / sizeof(T)) {
+        if constexpr (std::is_same_v<T, float>) {
+            _mm256_storeu_ps(x + i, Sleef_cinz_expf8_u10avx(_mm256_loadu_ps(x + i)));
+        } else {
+            _mm256_storeu_pd(x + i, Sleef_cinz_expd4_u10avx(_mm256_loadu_pd(x + i)));
+        }
+    }
+}
+
+inline bool has_avx() noexcept {
+    static const bool avx = __builtin_cpu_supports("avx") != 0;
+    return avx;
+}
+
+#endif
+
+} // namespace detail
+
+/// x[i] <- exp(x[i]) for i < n. `use_avx` false keeps to SSE2 (for tests; same bits).
+template <typename T>
+void exp_in_place(T* x, std::size_t n, bool use_avx = true) noexcept {
     static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>, "float or double");
-#if !defined(__SSE2__)
+#if !defined(__x86_64__)
+    static_cast<void>(use_avx);
     for (std::size_t i = 0; i < n; ++i) {
         x[i] = std::exp(x[i]);
     }
 #else
-    constexpr std::size_t lanes = 16 / sizeof(T);
-    const auto block = [](T* p) {
-        if constexpr (std::is_same_v<T, float>) {
-            _mm_storeu_ps(p, Sleef_cinz_expf4_u10sse2(_mm_loadu_ps(p)));
-        } else {
-            _mm_storeu_pd(p, Sleef_cinz_expd2_u10sse2(_mm_loadu_pd(p)));
-        }
-    };
-    std::size_t i = 0;
-    for (; i + lanes <= n; i += lanes) {
-        block(x + i);
+    std::size_t done = 0;
+    if (use_avx && detail::has_avx()) {
+        done = n / (32 / sizeof(T)) * (32 / sizeof(T));
+        detail::exp_avx(x, done);
     }
-    if (i < n) {
+    constexpr std::size_t lanes = 16 / sizeof(T);
+    const std::size_t whole = done + (n - done) / lanes * lanes;
+    detail::exp_sse2(x + done, whole - done);
+    if (whole < n) {
         T tail[lanes] = {};
-        std::copy(x + i, x + n, tail);
-        block(tail);
-        std::copy(tail, tail + (n - i), x + i);
+        std::copy(x + whole, x + n, tail);
+        detail::exp_sse2(tail, lanes);
+        std::copy(tail, tail + (n - whole), x + whole);
     }
 #endif
 }
