@@ -51,10 +51,7 @@ public:
         const auto signal = ctx.input<T>(signal_port);
         const auto spikes = ctx.output<std::uint8_t>(spikes_port);
         draws_.begin(ctx.index(), signal.size());
-        for (std::size_t i = 0; i < signal.size(); ++i) {
-            const T p = per_step_ * signal[i];
-            spikes[i] = draws_.uniform(i) < static_cast<double>(p) ? 1 : 0;
-        }
+        draws_.bernoulli(per_step_, signal.data(), spikes.data(), signal.size());
     }
 
 private:

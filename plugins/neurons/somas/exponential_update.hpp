@@ -15,9 +15,9 @@
 #include <cstdint>
 
 #include <spark/sdk/buffers.hpp>
+#include <spark/sdk/vector_clones.hpp>
 
 #include "common/lane_select.hpp"
-#include "common/vector_clones.hpp"
 #include "common/vector_exp.hpp"
 #include "somas/exponential_parameters.hpp"
 #include "somas/refractory_counter.hpp"

@@ -6,8 +6,8 @@
 #include <cstdint>
 
 #include <spark/sdk/buffers.hpp>
+#include <spark/sdk/vector_clones.hpp>
 
-#include "common/vector_clones.hpp"
 #include "somas/leaky_parameters.hpp"
 
 namespace spark::neurons {

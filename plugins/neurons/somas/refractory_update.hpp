@@ -10,9 +10,9 @@
 #include <cstdint>
 
 #include <spark/sdk/buffers.hpp>
+#include <spark/sdk/vector_clones.hpp>
 
 #include "common/lane_select.hpp"
-#include "common/vector_clones.hpp"
 #include "somas/leaky_parameters.hpp"
 #include "somas/refractory_counter.hpp"
 #include "somas/refractory_parameters.hpp"
