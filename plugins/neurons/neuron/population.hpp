@@ -56,6 +56,7 @@
 #include "delays/spike_ring.hpp"
 #include "neuron/any_delays.hpp"
 #include "neuron/any_synapses.hpp"
+#include "neuron/column_add.hpp"
 #include "neuron/component_view.hpp"
 #include "neuron/delay_groups.hpp"
 #include "neuron/inhibitory_mask.hpp"
@@ -378,6 +379,7 @@ private:
                   current_.begin() + static_cast<std::ptrdiff_t>(o1),
                   T(0));
         const bool whole = o0 == 0 && o1 == shape_.n_post;
+        column_batcher<T> full_columns(current_.data(), o0, o1);
         for (std::size_t d = 0; d < rows; ++d) {
             const std::size_t slot = (now + rows - d) % rows;
             const std::uint32_t* list = &fired_[slot * shape_.n_pre];
@@ -386,9 +388,10 @@ private:
                 const T* w = &weights_[i * shape_.n_post];
                 const bool inhibitory = (in[i] & 2U) != 0;
                 if (groups_.full(i, d)) {
-                    add_column(w, inhibitory, o0, o1);
+                    full_columns.push(w, inhibitory); // contiguous, vectorised (column_add.hpp)
                     continue;
                 }
+                full_columns.flush(); // their additions come first
                 // A group's targets ascend: this range's part of it is contiguous.
                 const std::uint32_t* first = groups_.first(i, d);
                 const std::uint32_t* last = groups_.last(i, d);
@@ -408,23 +411,7 @@ private:
                 }
             }
         }
-    }
-
-    // A full group: presynaptic neuron i's weight column over [o0, o1), contiguous (vectorised).
-    // The same additions in the same order as the indexed loop, so results do not depend on the
-    // path.
-    void
-    add_column(const T* __restrict w, bool inhibitory, std::size_t o0, std::size_t o1) noexcept {
-        T* __restrict current = current_.data();
-        if (inhibitory) {
-            for (std::size_t o = o0; o < o1; ++o) {
-                current[o] -= w[o];
-            }
-        } else {
-            for (std::size_t o = o0; o < o1; ++o) {
-                current[o] += w[o];
-            }
-        }
+        full_columns.flush();
     }
 
     // The rule on the delayed (per-synapse) presynaptic spikes and the soma's spikes.
