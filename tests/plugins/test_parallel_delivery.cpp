@@ -2,8 +2,9 @@
 // A large delivery split over the host's workers (SPARK_SERVICE_PARALLEL, neuron/population.hpp)
 // gives the same state, bit for bit, as one thread: a test service that offers 3 workers and runs
 // the chunks in reverse order drives spark.lif_neuron with full columns (dense kernels, with and
-// without learning) and with delay groups (n2n delays on a sparse kernel), inhibitory inputs
-// included, against the same neuron without the service.
+// without learning), with delay groups (n2n delays on a sparse kernel) and with delivery at
+// emission (a sparser one), inhibitory inputs included, against the same neuron without the
+// service.
 #include <atomic>
 #include <cstdint>
 #include <string>
@@ -47,26 +48,29 @@ struct reversed_chunks {
 constexpr std::uint32_t n_pre = 300;
 constexpr std::uint32_t n_post = 500; // 300 x 500 = 150,000 synapses: above the split threshold
 
-/// The presynaptic bytes of step k: about half the neurons fire, every fifth one inhibitory.
-void drive(running_module& m, std::uint64_t k) {
+/// The presynaptic bytes of step k: about half the neurons fire, every fifth one inhibitory (from
+/// step 20 on, a different fifth: the inhibition bits change once).
+void drive(running_module& m, std::uint64_t k, std::uint32_t pre) {
     auto in = m.in<std::uint8_t>(0);
-    for (std::uint32_t i = 0; i < n_pre; ++i) {
+    const std::uint32_t inhibitory = k < 20 ? 0U : 1U;
+    for (std::uint32_t i = 0; i < pre; ++i) {
         const bool fires = ((i * 7U + k * 13U) % 5U) < 3U;
-        in[i] = static_cast<std::uint8_t>(fires ? (i % 5U == 0 ? 3U : 1U) : 0U);
+        in[i] = static_cast<std::uint8_t>((fires ? 1U : 0U) | (i % 5U == inhibitory ? 2U : 0U));
     }
 }
 
 void same_state_with_and_without_workers(spark::test::models_fixture& f,
-                                         const std::string& config) {
+                                         const std::string& config,
+                                         std::uint32_t pre = n_pre) {
     reversed_chunks service;
-    const auto spec = port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {n_pre});
+    const auto spec = port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {pre});
     running_module serial(f, "lif_neuron", config, {spec}, 1);
     running_module split(
         f, "lif_neuron", config, {spec}, 1, {{SPARK_SERVICE_PARALLEL, &service.table}});
     std::uint64_t spikes = 0;
     for (std::uint64_t k = 0; k < 40; ++k) {
-        drive(serial, k);
-        drive(split, k);
+        drive(serial, k, pre);
+        drive(split, k, pre);
         serial.step(k);
         split.step(k);
         for (std::uint32_t o = 0; o < n_post; ++o) {
@@ -99,6 +103,19 @@ BOOST_AUTO_TEST_CASE(delay_groups_on_a_sparse_kernel) {
         "synapses": {"kernel": {"__class_ref__": "sparse_uniform_initializer", "scale": 8,
                                 "density": 0.9}},
         "learning_rule": null})");
+}
+
+// Static, sparse and delayed: delivery at emission (neuron/pending_current.hpp), split both when
+// this step's spikes scatter (1,200 x 60 % x 30 % x 500 = 108,000 events) and when the change of
+// inhibition bits at step 20 rebuilds the currents on their way.
+BOOST_AUTO_TEST_CASE(delivery_at_emission_on_a_sparse_delayed_kernel) {
+    same_state_with_and_without_workers(*this,
+                                        R"({"units": [500], "inhibitory_rate": 0.2,
+        "synapses": {"kernel": {"__class_ref__": "sparse_uniform_initializer", "scale": 3,
+                                "density": 0.3}},
+        "delays": {"max_delay": 6},
+        "learning_rule": null})",
+                                        1200);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -76,6 +76,14 @@ public:
         std::iota(all_.begin(), all_.end(), std::uint32_t{0});
     }
 
+    /// No groups (a neuron that delivers otherwise: neuron/pending_current.hpp).
+    void clear() {
+        count_.clear();
+        offset_.clear();
+        targets_ = {};
+        all_.clear();
+    }
+
     /// Whether group (i, d) holds every postsynaptic neuron, 0 .. n_post - 1 in order.
     [[nodiscard]] bool full(std::size_t i, std::size_t d) const noexcept {
         return count_[i * rows_ + d] == n_post_;

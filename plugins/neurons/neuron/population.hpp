@@ -60,6 +60,7 @@
 #include "neuron/component_view.hpp"
 #include "neuron/delay_groups.hpp"
 #include "neuron/inhibitory_mask.hpp"
+#include "neuron/pending_current.hpp"
 #include "neuron/synapse_step.hpp"
 #include "synapses/synapse_kernel.hpp"
 
@@ -187,6 +188,9 @@ public:
         }
         needs_clip_ = true;
         ring_.clear();
+        if (at_emission_) {
+            pending_.clear();
+        }
         std::fill(fired_count_.begin(), fired_count_.end(), std::uint32_t{0});
         synapses_.reset();
         soma_.reset();
@@ -289,7 +293,18 @@ private:
     // the delivery groups. A static one never changes a weight after the first clip, so a zero
     // weight can never carry current: such synapses stay out, and a spike costs per existing
     // synapse (per the kernel's density), not per postsynaptic neuron.
+    //
+    // Static, sparse and delayed synapses deliver at emission instead (neuron/pending_current.hpp):
+    // one visit per spike rather than one per (spike, delay).
     void index_synapses() {
+        at_emission_ = !rule_.plastic() && shape_.rows > 1 && mostly_zero(weights_);
+        if (at_emission_) {
+            groups_.clear();
+            listed_weights_ = {};
+            pending_.build(delays_, weights_.data(), shape_.n_pre, shape_.n_post, shape_.rows);
+            needs_rebuild_ = true;
+            return;
+        }
         groups_.build(delays_,
                       shape_.n_pre,
                       shape_.n_post,
@@ -302,6 +317,11 @@ private:
     // streams 8 bytes per event instead of missing the cache on a scattered kernel entry. A
     // plastic rule changes the kernel every step, so it delivers from the kernel itself.
     void copy_listed_weights() {
+        if (at_emission_) {
+            pending_.refresh_weights(weights_.data());
+            needs_rebuild_ = true; // the spikes on their way carry the old weights
+            return;
+        }
         if (rule_.plastic()) {
             listed_weights_.clear();
             listed_weights_.shrink_to_fit();
@@ -336,8 +356,21 @@ private:
             list_spikes(ring_.row(slot), shape_.n_pre, &fired_[slot * shape_.n_pre]);
     }
 
+    /// Whether at most half of the weights are not zero.
+    static bool mostly_zero(const large_vector<T>& weights) noexcept {
+        std::size_t non_zero = 0;
+        for (const T w : weights) {
+            non_zero += w != T(0) ? 1U : 0U;
+        }
+        return 2 * non_zero <= weights.size();
+    }
+
     // Synapses: every spike that arrives now.
     void deliver(const std::uint8_t* in, std::size_t now) {
+        if (at_emission_) {
+            deliver_at_emission(in, now);
+            return;
+        }
         const std::size_t rows = shape_.rows;
         const std::size_t n_post = shape_.n_post;
         // Large deliveries split the postsynaptic range over the host's workers. Each neuron's
@@ -364,6 +397,49 @@ private:
                 return b == chunks ? n_post : o;
             };
             deliver_range(in, now, bound(c), bound(c + 1));
+        });
+    }
+
+    // Delivery at emission: this step's spikes go into the future rows, and the current is the
+    // row of this step. The future rows are rebuilt from the spike history when the weights or
+    // an inhibition bit changed (pending_current.hpp says why).
+    void deliver_at_emission(const std::uint8_t* in, std::size_t now) {
+        const bool rebuild = pending_.signs_changed(in) || needs_rebuild_;
+        needs_rebuild_ = false;
+        const std::size_t n_post = shape_.n_post;
+        const std::uint32_t workers = n_post >= 2 * chunk_align ? parallel_.workers() : 1U;
+        std::size_t events = 0;
+        const std::uint32_t* list = &fired_[now * shape_.n_pre];
+        for (std::uint32_t k = 0; k < fired_count_[now] && workers > 1; ++k) {
+            events += pending_.synapses_of(list[k]);
+        }
+        const std::uint32_t chunks = (rebuild || events >= parallel_events) ? workers : 1U;
+        const auto range = [&](std::size_t o0, std::size_t o1) noexcept {
+            if (rebuild) {
+                pending_.zero(o0, o1);
+                for (std::size_t age = shape_.rows - 1; age >= 1; --age) { // oldest first
+                    const std::size_t slot = (now + shape_.rows - age) % shape_.rows;
+                    const std::uint32_t* old = &fired_[slot * shape_.n_pre];
+                    for (std::uint32_t k = 0; k < fired_count_[slot]; ++k) {
+                        pending_.scatter(old[k], now, age, o0, o1);
+                    }
+                }
+            }
+            for (std::uint32_t k = 0; k < fired_count_[now]; ++k) {
+                pending_.scatter(list[k], now, 0, o0, o1);
+            }
+            pending_.take(now, current_.data(), o0, o1);
+        };
+        if (chunks <= 1) {
+            range(0, n_post);
+            return;
+        }
+        parallel_.for_each_chunk(chunks, [&](std::uint32_t c) noexcept {
+            const auto bound = [&](std::uint32_t b) {
+                const std::size_t o = n_post * b / chunks / chunk_align * chunk_align;
+                return b == chunks ? n_post : o;
+            };
+            range(bound(c), bound(c + 1));
         });
     }
 
@@ -467,6 +543,9 @@ private:
         listed_weights_; // static rules: the weights of the listed synapses, in list order
     synapse_delays delays_;
     delay_groups groups_;
+    bool at_emission_ = false; // static, sparse and delayed: pending_ delivers, not groups_
+    pending_current<T> pending_;
+    bool needs_rebuild_ = true; // pending_'s future rows must be rebuilt from the spike history
     std::vector<std::size_t> slot_of_delay_; // learn(): the ring row of each delay this step
     spike_ring ring_;
     std::vector<std::uint32_t> fired_;

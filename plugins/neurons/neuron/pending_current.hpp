@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: Apache-2.0
+// Delivery at emission for static, sparse, delayed synapses. Delivering at arrival (neuron/
+// delay_groups.hpp) visits one group per (recent spike, delay) every step: with delays of 1-8
+// steps and a few synapses per group, the visits cost more than the additions. Here a spike is
+// visited once, in the step it is emitted: each of its synapses adds its weight to the current
+// of the step it will arrive in, kept in a ring of future currents (one row per delay 0..B).
+// Reading a step's current is then one row.
+//
+// What this must keep from delivery at arrival:
+// - the weights: a synapse adds its weight at emission, so it needs weights that do not change
+//   before the spike arrives: static rules only, and after upstream's first clip (which changes
+//   weights once) the future rows are rebuilt from the spike history;
+// - the sign: it is the presynaptic neuron's inhibition bit in the input of the arrival step.
+//   The bits are compared every step, and when one changed the future rows are rebuilt with the
+//   new bits (bits are fixed in every built-in source, so this never happens in practice);
+// - determinism: a row sums its spikes oldest emission first, then by presynaptic index, then by
+//   postsynaptic index. A rebuild adds them in that same order, so it gives the same bits as the
+//   live ring, and so does any split of the postsynaptic range over workers.
+#pragma once
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "common/large_vector.hpp"
+#include "neuron/synapse_delays.hpp"
+
+namespace spark::neurons {
+
+template <typename T>
+class pending_current {
+public:
+    /// The synapses of non-zero weight (pre-major W[o][i] at i * n_post + o), per presynaptic
+    /// neuron in postsynaptic order, with their delays (< rows) and weights.
+    void build(const synapse_delays& delays,
+               const T* weights,
+               std::size_t n_pre,
+               std::size_t n_post,
+               std::size_t rows) {
+        n_post_ = n_post;
+        rows_ = rows;
+        offset_.assign(n_pre + 1, 0);
+        for (std::size_t i = 0; i < n_pre; ++i) {
+            std::size_t count = 0;
+            for (std::size_t o = 0; o < n_post; ++o) {
+                count += weights[i * n_post + o] != T(0) ? 1U : 0U;
+            }
+            offset_[i + 1] = offset_[i] + count;
+        }
+        target_.resize(offset_.back());
+        delay_.resize(offset_.back());
+        weight_.resize(offset_.back());
+        for (std::size_t i = 0; i < n_pre; ++i) {
+            std::size_t k = offset_[i];
+            for (std::size_t o = 0; o < n_post; ++o) {
+                const std::size_t at = i * n_post + o;
+                if (weights[at] != T(0)) {
+                    target_[k] = static_cast<std::uint32_t>(o);
+                    delay_[k] = static_cast<std::uint16_t>(delays.of(at, i));
+                    weight_[k] = weights[at];
+                    ++k;
+                }
+            }
+        }
+        future_.assign(rows * n_post, T(0));
+        bits_.assign(n_pre, unknown);
+    }
+
+    /// The weights changed (upstream's first clip): takes them again; the caller rebuilds.
+    void refresh_weights(const T* weights) noexcept {
+        const std::size_t n_pre = offset_.size() - 1;
+        for (std::size_t i = 0; i < n_pre; ++i) {
+            for (std::size_t k = offset_[i]; k < offset_[i + 1]; ++k) {
+                weight_[k] = weights[i * n_post_ + target_[k]];
+            }
+        }
+    }
+
+    /// No spike is on its way (reset).
+    void clear() noexcept {
+        std::fill(future_.begin(), future_.end(), T(0));
+        std::fill(bits_.begin(), bits_.end(), unknown);
+    }
+
+    /// Records this step's inhibition bits (bit1 of each input byte); true when one differs from
+    /// the bits the future rows were built with (or none were yet).
+    bool signs_changed(const std::uint8_t* __restrict in) noexcept {
+        std::uint8_t* __restrict bits = bits_.data();
+        const std::size_t n = bits_.size();
+        std::uint8_t differ = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+            const auto bit = static_cast<std::uint8_t>((in[i] >> 1U) & 1U);
+            differ = static_cast<std::uint8_t>(differ | (bit ^ bits[i]));
+            bits[i] = bit;
+        }
+        return differ != 0;
+    }
+
+    /// How many synapses presynaptic neuron i has.
+    [[nodiscard]] std::size_t synapses_of(std::size_t i) const noexcept {
+        return offset_[i + 1] - offset_[i];
+    }
+
+    /// Presynaptic neuron i's spike, emitted `age` steps ago into ring slot `slot` (the current
+    /// step's slot is `now`), adds to the rows of its synapses that arrive now or later, for
+    /// postsynaptic neurons in [o0, o1).
+    void scatter(
+        std::size_t i, std::size_t now, std::size_t age, std::size_t o0, std::size_t o1) noexcept {
+        const std::uint32_t* first = target_.data() + offset_[i];
+        const std::uint32_t* last = target_.data() + offset_[i + 1];
+        if (o0 != 0 || o1 != n_post_) {
+            const std::uint32_t* begin = first;
+            first = std::lower_bound(begin, last, static_cast<std::uint32_t>(o0));
+            last = std::lower_bound(first, last, static_cast<std::uint32_t>(o1));
+        }
+        const std::size_t k0 = static_cast<std::size_t>(first - target_.data());
+        const std::size_t k1 = static_cast<std::size_t>(last - target_.data());
+        const bool inhibitory = bits_[i] != 0;
+        // Where each delay's row starts (rows <= 65536, so on the stack only when small).
+        std::size_t small[64];
+        std::vector<std::size_t> large;
+        std::size_t* start = small;
+        if (rows_ > 64) {
+            large.resize(rows_);
+            start = large.data();
+        }
+        for (std::size_t d = age, row = now; d < rows_; ++d, row = row + 1 == rows_ ? 0 : row + 1) {
+            start[d] = row * n_post_; // row = (now + d - age) mod rows
+        }
+        T* __restrict future = future_.data();
+        const std::uint32_t* __restrict target = target_.data();
+        const std::uint16_t* __restrict delay = delay_.data();
+        const T* __restrict weight = weight_.data();
+        for (std::size_t k = k0; k < k1; ++k) {
+            const std::size_t d = delay[k];
+            if (d < age) {
+                continue; // arrived already (only when rebuilding)
+            }
+            future[start[d] + target[k]] += inhibitory ? -weight[k] : weight[k];
+        }
+    }
+
+    /// Zeroes the future rows for [o0, o1) (a rebuild then scatters the spike history again).
+    void zero(std::size_t o0, std::size_t o1) noexcept {
+        for (std::size_t r = 0; r < rows_; ++r) {
+            std::fill(future_.begin() + static_cast<std::ptrdiff_t>(r * n_post_ + o0),
+                      future_.begin() + static_cast<std::ptrdiff_t>(r * n_post_ + o1),
+                      T(0));
+        }
+    }
+
+    /// current[o] = the current arriving now, for o in [o0, o1); its row is then free for the
+    /// step `rows` steps ahead.
+    void take(std::size_t now, T* current, std::size_t o0, std::size_t o1) noexcept {
+        T* row = future_.data() + now * n_post_;
+        std::copy(row + o0, row + o1, current + o0);
+        std::fill(row + o0, row + o1, T(0));
+    }
+
+private:
+    static constexpr std::uint8_t unknown = 0xFF;
+
+    std::size_t n_post_ = 0;
+    std::size_t rows_ = 1;
+    std::vector<std::size_t> offset_;    // per presynaptic neuron, its first synapse
+    large_vector<std::uint32_t> target_; // per synapse: postsynaptic neuron (ascending per i)
+    large_vector<std::uint16_t> delay_;  // ... its delay in steps
+    large_vector<T> weight_;             // ... its weight
+    std::vector<T> future_;              // [rows][n_post]: the current arriving in each slot
+    std::vector<std::uint8_t> bits_;     // the inhibition bits the future rows were built with
+};
+
+} // namespace spark::neurons
