@@ -510,8 +510,11 @@ file_result time_brain_file(const spark::registry::plugin_registry& registry,
     file_result r;
     r.executor = executor;
     rt::brain_options options{rt::executor_kind::sequential, 1};
-    if (executor.rfind("flow_graph", 0) == 0) {
-        options.executor = rt::executor_kind::flow_graph;
+    // "flow_graph/K" and "auto/K": that executor on K threads (auto: the runtime's default, which
+    // measures the flow graph against running in order and keeps the faster).
+    const bool automatic = executor.rfind("auto", 0) == 0;
+    if (automatic || executor.rfind("flow_graph", 0) == 0) {
+        options.executor = automatic ? rt::executor_kind::automatic : rt::executor_kind::flow_graph;
         const auto slash = executor.find('/');
         options.threads = slash == std::string::npos
                               ? 1U
