@@ -35,6 +35,9 @@
 //   groups_                per (i, d): the o with D[o][i] == d, contiguous; a full group (every
 //                          o) is a contiguous weight column without a list (delay_groups.hpp)
 //   listed_weights_        static rules: each listed synapse's weight beside its target
+//   pending_               static, sparse, delayed synapses instead of groups_: per presynaptic
+//                          neuron its synapses (o, d, w), and T[R*O] currents on their way,
+//                          one row per arrival slot (pending_current.hpp)
 //   ring_      uint8[R*I]  the presynaptic spikes of the last R steps (row = ring slot)
 //   fired_     uint32[R*I] per ring row, the indices of the neurons that spiked (fired_count_)
 //   current_, spiked_      T/uint8 [O]: this step's synaptic current and soma spikes

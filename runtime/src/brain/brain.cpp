@@ -533,6 +533,8 @@ void brain::step() {
     if (measuring) {
         self.choice.ran(
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    } else if (self.options.executor == executor_kind::automatic) {
+        self.choice.ran(0.0); // counts the steps until the choice is measured again
     }
     if (self.failed.load()) {
         self.broken = true;
@@ -578,11 +580,11 @@ std::string brain::executor_in_use() const {
     case executor_kind::automatic:
         break;
     }
-    if (!impl_->choice.decided()) {
+    if (!impl_->choice.chose()) {
         return "automatic (measuring)";
     }
-    return impl_->choice.next() == detail::executor_choice::way::graph ? "automatic: flow_graph"
-                                                                       : "automatic: in order";
+    return impl_->choice.chosen() == detail::executor_choice::way::graph ? "automatic: flow_graph"
+                                                                         : "automatic: in order";
 }
 
 std::uint64_t brain::step_index() const noexcept {

@@ -2,9 +2,13 @@
 // executor_kind::automatic: which way of running a step is faster is measured on the brain itself,
 // not guessed. A few steps run in order on the calling thread (large modules still split their
 // work over the arena's workers), a few on the flow graph, each after a short untimed warm-up;
-// then the faster way runs every later step. Both ways give the same results bit for bit
+// then the faster way runs. A brain's cost per step changes as it runs (a network that starts
+// silent, learning that sets in), so the choice is measured again after 1,000 steps, then after
+// twice as many each time (at most every 1,048,576 steps): the re-measuring costs a few steps of
+// the slower way, a vanishing share of a long run. Both ways give the same results bit for bit
 // (ADR 0004), so switching between them never changes a run.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 
 namespace spark::runtime::detail {
@@ -20,10 +24,16 @@ public:
                                                                                 : way::graph;
     }
     [[nodiscard]] bool decided() const noexcept { return phase_ == phase::decided; }
+    /// Whether a way was chosen yet (re-measuring keeps the last choice).
+    [[nodiscard]] bool chose() const noexcept { return chose_; }
+    /// The way chosen last (meaningful once chose()).
+    [[nodiscard]] way chosen() const noexcept { return chosen_; }
 
     /// The step that next() asked for took `seconds`.
     void ran(double seconds) noexcept {
-        ++steps_;
+        if (phase_ != phase::decided) {
+            ++steps_;
+        }
         switch (phase_) {
         case phase::warm_in_order:
         case phase::warm_graph:
@@ -42,6 +52,11 @@ public:
             }
             break;
         case phase::decided:
+            if (++steps_ >= recheck_after_) {
+                recheck_after_ = std::min(2 * recheck_after_, max_recheck_after);
+                steps_ = 0;
+                phase_ = phase::warm_in_order;
+            }
             break;
         }
     }
@@ -56,6 +71,7 @@ private:
         if (phase_ == phase::decided) {
             // The graph must win clearly: its hand-offs cost more when the timing is a tie.
             chosen_ = graph_ < 0.95 * in_order_ ? way::graph : way::in_order;
+            chose_ = true;
         }
     }
 
@@ -63,6 +79,8 @@ private:
     static constexpr std::uint64_t min_timed_steps = 16;
     static constexpr std::uint64_t max_timed_steps = 2048;
     static constexpr double min_timed_seconds = 0.02;
+    static constexpr std::uint64_t first_recheck_after = 1000;
+    static constexpr std::uint64_t max_recheck_after = std::uint64_t{1} << 20U;
 
     phase phase_ = phase::warm_in_order;
     std::uint64_t steps_ = 0;
@@ -70,6 +88,8 @@ private:
     double in_order_ = 0.0; // seconds per step of each way
     double graph_ = 0.0;
     way chosen_ = way::in_order;
+    bool chose_ = false;
+    std::uint64_t recheck_after_ = first_recheck_after; // decided steps before measuring again
 };
 
 } // namespace spark::runtime::detail

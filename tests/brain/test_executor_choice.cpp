@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: Apache-2.0
+// executor_kind::automatic's choice (runtime/src/brain/executor_choice.hpp), driven with made-up
+// step times: it keeps the faster way, and when the costs change (a network that starts silent,
+// learning that sets in) the next measurement, after 1,000 steps, switches to the new faster way.
+#include <cstdint>
+
+#include <boost/test/unit_test.hpp>
+
+#include "brain/executor_choice.hpp"
+
+using spark::runtime::detail::executor_choice;
+
+namespace {
+
+/// Runs `steps` steps, each taking `in_order` or `graph` seconds by the way the choice asks for.
+void run(executor_choice& choice, std::uint64_t steps, double in_order, double graph) {
+    for (std::uint64_t k = 0; k < steps; ++k) {
+        const bool measuring = !choice.decided();
+        const double seconds = choice.next() == executor_choice::way::graph ? graph : in_order;
+        choice.ran(measuring ? seconds : 0.0); // as brain::step reports them
+    }
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(executor_choice_tests)
+
+BOOST_AUTO_TEST_CASE(keeps_the_faster_way_and_measures_again_when_costs_change) {
+    executor_choice choice;
+    BOOST_TEST(!choice.chose());
+    // Early steps: in order is faster (1 ms against 2 ms).
+    std::uint64_t measured = 0;
+    while (!choice.decided() && measured < 10000) {
+        run(choice, 1, 1e-3, 2e-3);
+        ++measured;
+    }
+    BOOST_TEST_REQUIRE(choice.decided());
+    BOOST_TEST(measured < 200U); // a few dozen steps
+    BOOST_TEST((choice.chosen() == executor_choice::way::in_order));
+    // The costs turn: the graph now takes half the time. The choice holds until the next
+    // measurement, 1,000 steps after the decision...
+    run(choice, 999, 10e-3, 5e-3);
+    BOOST_TEST(choice.decided());
+    BOOST_TEST((choice.next() == executor_choice::way::in_order));
+    // ... which picks the graph; while it measures, the last choice is still the one reported.
+    run(choice, 2, 10e-3, 5e-3);
+    BOOST_TEST(!choice.decided());
+    BOOST_TEST(choice.chose());
+    BOOST_TEST((choice.chosen() == executor_choice::way::in_order));
+    run(choice, 200, 10e-3, 5e-3);
+    BOOST_TEST_REQUIRE(choice.decided());
+    BOOST_TEST((choice.chosen() == executor_choice::way::graph));
+    BOOST_TEST((choice.next() == executor_choice::way::graph));
+}
+
+BOOST_AUTO_TEST_CASE(a_tie_keeps_running_in_order) {
+    executor_choice choice;
+    run(choice, 200, 1e-3, 0.97e-3); // the graph must win by more than 5 %
+    BOOST_TEST_REQUIRE(choice.decided());
+    BOOST_TEST((choice.chosen() == executor_choice::way::in_order));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
