@@ -44,7 +44,8 @@ private:
 };
 
 enum class executor_kind {
-    flow_graph, // oneTBB flow graph, one node per module, built once and reused every step
+    flow_graph, // oneTBB flow graph, built once and reused every step: a node per module, or per
+                // group of consecutive modules when there are more than 4 per thread
     sequential, // one module after the other on the calling thread, one thread in all
     automatic,  // measures both ways on the first steps and keeps the faster (modules in order
                 // on the calling thread with large modules split over the threads, or the graph);
