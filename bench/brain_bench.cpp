@@ -180,14 +180,23 @@ std::string noop_name(std::uint32_t k) {
 /// `count` bench.noop modules in a chain: noop_0 reads the brain input, noop_k reads noop_{k-1}
 /// (one step of latency each, as every module->module edge). Within a step no module waits for
 /// another (everything reads step t-1), so this measures pure per-module overhead.
-std::string noop_chain_json(std::uint32_t count) {
+/// With `with_output`, the last module's output is the brain output "y" (the per-call bench
+/// reads it).
+std::string noop_chain_json(std::uint32_t count, bool with_output = false) {
     std::vector<std::string> modules;
     for (std::uint32_t k = 0; k < count; ++k) {
         const source from = k == 0 ? source{std::string(rt::brain_input_origin), "x"}
                                    : source{noop_name(k - 1), "out"};
         modules.push_back(module_json(noop_name(k), "noop", "in", {from}, "{}"));
     }
-    return brain_json(cat({quoted("x"), ": ", spec_json("float_array", 1)}), "", modules);
+    const std::string output =
+        with_output ? cat({R"("y": {"input": {"__type__": "port_map", "__data__": {"origin": ")",
+                           noop_name(count - 1),
+                           R"(", "port": "out"}}, "spec": )",
+                           spec_json("float_array", 1),
+                           "}"})
+                    : std::string();
+    return brain_json(cat({quoted("x"), ": ", spec_json("float_array", 1)}), output, modules);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -308,6 +317,80 @@ result time_brain(const spark::registry::plugin_registry& registry,
     return r;
 }
 
+constexpr std::uint64_t steps_per_call = 10;
+
+struct call_cost {
+    double long_us_per_step = 0.0;
+    double call_us_per_step = 0.0;
+    double fixed_us_per_call = 0.0; // (in calls - long run) per step x steps per call
+};
+
+/// A host's loop, as examples/embed's: per call, write every input (drive 0.5), step
+/// steps_per_call times, read every output; against the same steps in one long run. Both are
+/// the median of s.repeats blocks of ~s.block_seconds, interleaved, on one brain.
+call_cost time_calls(const spark::registry::plugin_registry& registry,
+                     const rt::brain_config& config,
+                     const executor_setup& setup,
+                     const settings& s) {
+    rt::brain brain(registry, config, setup.options);
+    std::vector<std::string> inputs;
+    for (const auto& [name, spec] : brain.input_specs()) {
+        inputs.push_back(name);
+    }
+    std::vector<std::string> outputs;
+    for (const auto& [name, spec] : brain.output_specs()) {
+        outputs.push_back(name);
+    }
+    const auto feed = [&] {
+        for (const auto& name : inputs) {
+            for (float& x : brain.input_as<float>(name)) {
+                x = 0.5F;
+            }
+        }
+    };
+    feed();
+    const auto warmup_start = clock_type::now();
+    std::uint64_t warmup_steps = 0;
+    while (warmup_steps < s.min_warmup_steps || seconds_since(warmup_start) < s.warmup_seconds) {
+        brain.step();
+        ++warmup_steps;
+    }
+    const double warm_rate = static_cast<double>(warmup_steps) / seconds_since(warmup_start);
+    const std::uint64_t calls = std::max<std::uint64_t>(
+        10, static_cast<std::uint64_t>(warm_rate * s.block_seconds) / steps_per_call);
+    std::vector<double> long_runs;
+    std::vector<double> in_calls;
+    volatile std::uint8_t sink = 0; // the outputs are read
+    for (int k = 0; k < s.repeats; ++k) {
+        auto start = clock_type::now();
+        for (std::uint64_t i = 0; i < calls * steps_per_call; ++i) {
+            brain.step();
+        }
+        long_runs.push_back(seconds_since(start) / static_cast<double>(calls * steps_per_call));
+        start = clock_type::now();
+        for (std::uint64_t c = 0; c < calls; ++c) {
+            feed();
+            for (std::uint64_t i = 0; i < steps_per_call; ++i) {
+                brain.step();
+            }
+            for (const auto& name : outputs) {
+                const auto view = brain.output(name);
+                sink =
+                    static_cast<std::uint8_t>(sink + *static_cast<const std::uint8_t*>(view.data));
+            }
+        }
+        in_calls.push_back(seconds_since(start) / static_cast<double>(calls * steps_per_call));
+    }
+    std::sort(long_runs.begin(), long_runs.end());
+    std::sort(in_calls.begin(), in_calls.end());
+    call_cost c;
+    c.long_us_per_step = 1e6 * long_runs[long_runs.size() / 2];
+    c.call_us_per_step = 1e6 * in_calls[in_calls.size() / 2];
+    c.fixed_us_per_call =
+        (c.call_us_per_step - c.long_us_per_step) * static_cast<double>(steps_per_call);
+    return c;
+}
+
 /// Whether a loaded plugin offers `class_ref` (resolve throws for an unknown name).
 bool has_type(const spark::registry::plugin_registry& registry, const std::string& class_ref) {
     try {
@@ -385,7 +468,7 @@ struct arguments {
     std::string tutorial = SPARK_BENCH_TUTORIAL_BRAIN;
     std::optional<std::filesystem::path> json;
     std::optional<std::filesystem::path> write_large;
-    std::string only;  // "", "example", "lif", "noop", "models", "tutorial"
+    std::string only;  // "", "example", "lif", "noop", "calls", "models", "tutorial"
     std::string model; // "": every model of (d); else "lif", "alif" or "adex"
     bool with_learning = false;
     // The per-model bench's "learning" variant: small enough that no model saturates while it is
@@ -405,7 +488,7 @@ struct arguments {
 void usage() {
     std::cout
         << "usage: brain_bench [--example FILE.scfg] [--tutorial FILE.scfg] [--json FILE]\n"
-           "                   [--only example|lif|noop|models|tutorial] [--repeats N]\n"
+           "                   [--only example|lif|noop|calls|models|tutorial] [--repeats N]\n"
            "                   [--block-seconds S] [--with-learning] [--learning-eta ETA]\n"
            "                   [--write-large-brain FILE [--model M] [--with-learning]]\n"
            "                   [--model lif|alif|adex]\n"
@@ -747,6 +830,29 @@ int run(const arguments& a) {
                 }
             }
             std::printf("\n");
+        }
+    }
+
+    if (a.only.empty() || a.only == "calls") {
+        std::printf(
+            "\n(c2) per-call cost: a host that writes the input, steps %llu times and reads "
+            "the output, per call, against the same steps in one long run\n",
+            static_cast<unsigned long long>(steps_per_call));
+        std::vector<executor_setup> setups = executor_setups();
+        setups.push_back({"auto/2", {rt::executor_kind::automatic, 2}});
+        for (const std::uint32_t count : {1U, 64U}) {
+            const auto config =
+                rt::brain_config::from_json(noop_chain_json(count, true), noop_name(count));
+            for (const auto& setup : setups) {
+                const call_cost c = time_calls(registry, config, setup, a.timing);
+                std::printf("  %-9s %-14s long run %8.3f us/step, in calls %8.3f us/step: %6.2f "
+                            "us fixed per call\n",
+                            noop_name(count).c_str(),
+                            setup.label.c_str(),
+                            c.long_us_per_step,
+                            c.call_us_per_step,
+                            c.fixed_us_per_call);
+            }
         }
     }
 

@@ -127,11 +127,11 @@ done < "$nets/list.txt"
 
 "$python" bench/summarize.py --scaling "$out" | tee -a "$out/summary.txt"
 
-# The runtime's own cost per module and step (chains of bench.noop modules) and the example brain
-# (not in --quick: they check no rate).
-only_list=(example noop)
+# The runtime's own cost per module and step (chains of bench.noop modules), a host's fixed cost
+# per call of 10 steps, and the example brain (not in --quick: they check no rate).
+only_list=(example noop calls)
 [[ $quick == 1 ]] && only_list=()
-[[ $quick == 0 ]] && echo && echo "-- runtime overhead and the example brain (brain_bench --only noop / example)"
+[[ $quick == 0 ]] && echo && echo "-- runtime overhead, per-call cost and the example brain (brain_bench --only noop / calls / example)"
 for only in "${only_list[@]}"; do
     "$bdir/bin/brain_bench" --only "$only" --repeats 5 --block-seconds 0.5 --json "$out/brain_bench_$only.json" \
         > "$out/brain_bench_$only.log" 2>&1 || { cat "$out/brain_bench_$only.log" >&2; exit 1; }
