@@ -257,6 +257,8 @@ private:
     // Deliveries of at least this many synaptic events split over the host's workers: below it
     // a task's hand-off (a few microseconds) costs more than the additions it spares.
     static constexpr std::size_t parallel_events = 65536;
+    // Indexed weights are prefetched this many list entries ahead.
+    static constexpr std::ptrdiff_t prefetch_ahead = 16;
     // Chunk bounds fall on multiples of 16 neurons: 64 bytes of float current, so two workers
     // never write one cache line.
     static constexpr std::size_t chunk_align = 16;
@@ -485,7 +487,12 @@ private:
                     }
                     continue;
                 }
+                // A plastic kernel is read where the list points: scattered over the column,
+                // which no hardware prefetcher follows.
                 for (const std::uint32_t* o = first; o != last; ++o) {
+                    if (last - o > prefetch_ahead) {
+                        __builtin_prefetch(&w[o[prefetch_ahead]], 0);
+                    }
                     current_[*o] += inhibitory ? -w[*o] : w[*o];
                 }
             }

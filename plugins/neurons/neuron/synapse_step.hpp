@@ -54,6 +54,8 @@ struct synapse_step {
     [[nodiscard]] bool arrived(std::size_t at, std::size_t i) const noexcept {
         return ring->row(slot(at, i))[i] != 0;
     }
+    static constexpr std::ptrdiff_t prefetch_ahead = 16; // list entries
+
     /// Calls f(i, o, slot) for every synapse in the delivery groups whose delayed presynaptic
     /// spike arrives this step. With a plastic rule every synapse is in a group.
     template <typename F>
@@ -63,7 +65,14 @@ struct synapse_step {
             const std::uint32_t* list = fired + s * n_pre;
             for (std::uint32_t k = 0; k < fired_count[s]; ++k) {
                 const std::size_t i = list[k];
-                for (const std::uint32_t* o = groups->first(i, d); o != groups->last(i, d); ++o) {
+                const std::uint32_t* last = groups->last(i, d);
+                const T* column = weights + i * n_post;
+                for (const std::uint32_t* o = groups->first(i, d); o != last; ++o) {
+                    // The rule writes the weight of each arrival: scattered over the column,
+                    // which no hardware prefetcher follows.
+                    if (last - o > prefetch_ahead) {
+                        __builtin_prefetch(&column[o[prefetch_ahead]], 1);
+                    }
                     f(i, static_cast<std::size_t>(*o), s);
                 }
             }
