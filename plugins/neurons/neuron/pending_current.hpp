@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "common/large_vector.hpp"
+#include "neuron/scatter_add.hpp"
 #include "neuron/synapse_delays.hpp"
 
 namespace spark::neurons {
@@ -48,7 +49,7 @@ public:
             offset_[i + 1] = offset_[i] + count;
         }
         target_.resize(offset_.back());
-        delay_.resize(offset_.back());
+        pos_.resize(offset_.back());
         weight_.resize(offset_.back());
         for (std::size_t i = 0; i < n_pre; ++i) {
             std::size_t k = offset_[i];
@@ -56,7 +57,7 @@ public:
                 const std::size_t at = i * n_post + o;
                 if (weights[at] != T(0)) {
                     target_[k] = static_cast<std::uint32_t>(o);
-                    delay_[k] = static_cast<std::uint16_t>(delays.of(at, i));
+                    pos_[k] = static_cast<std::uint32_t>(delays.of(at, i) * n_post + o);
                     weight_[k] = weights[at];
                     ++k;
                 }
@@ -101,9 +102,9 @@ public:
         return offset_[i + 1] - offset_[i];
     }
 
-    /// Presynaptic neuron i's spike, emitted `age` steps ago into ring slot `slot` (the current
-    /// step's slot is `now`), adds to the rows of its synapses that arrive now or later, for
-    /// postsynaptic neurons in [o0, o1).
+    /// Presynaptic neuron i's spike, emitted `age` steps ago (the current step's ring slot is
+    /// `now`), adds to the rows of its synapses that arrive now or later, for postsynaptic
+    /// neurons in [o0, o1).
     void scatter(
         std::size_t i, std::size_t now, std::size_t age, std::size_t o0, std::size_t o1) noexcept {
         const std::uint32_t* first = target_.data() + offset_[i];
@@ -115,28 +116,35 @@ public:
         }
         const std::size_t k0 = static_cast<std::size_t>(first - target_.data());
         const std::size_t k1 = static_cast<std::size_t>(last - target_.data());
-        const bool inhibitory = bits_[i] != 0;
-        // Where each delay's row starts (rows <= 65536, so on the stack only when small).
-        std::size_t small[64];
-        std::vector<std::size_t> large;
-        std::size_t* start = small;
-        if (rows_ > 64) {
-            large.resize(rows_);
-            start = large.data();
+        const T sign = bits_[i] != 0 ? T(-1) : T(1);
+        const std::size_t total = rows_ * n_post_;
+        // A synapse's row is (emitted + d) mod rows: pos = d * n_post + o, offset by the
+        // emission row.
+        const std::size_t emitted = (now + rows_ - age) % rows_;
+        if (age == 0) {
+            scatter_add(future_.data(),
+                        pos_.data(),
+                        weight_.data(),
+                        k0,
+                        k1,
+                        emitted * n_post_,
+                        total,
+                        sign);
+            return;
         }
-        for (std::size_t d = age, row = now; d < rows_; ++d, row = row + 1 == rows_ ? 0 : row + 1) {
-            start[d] = row * n_post_; // row = (now + d - age) mod rows
-        }
-        T* __restrict future = future_.data();
-        const std::uint32_t* __restrict target = target_.data();
-        const std::uint16_t* __restrict delay = delay_.data();
-        const T* __restrict weight = weight_.data();
+        // Rebuilding: only the synapses still on their way (d >= age).
+        const std::size_t arrived = age * n_post_;
         for (std::size_t k = k0; k < k1; ++k) {
-            const std::size_t d = delay[k];
-            if (d < age) {
-                continue; // arrived already (only when rebuilding)
+            if (pos_[k] >= arrived) {
+                scatter_add(future_.data(),
+                            pos_.data(),
+                            weight_.data(),
+                            k,
+                            k + 1,
+                            emitted * n_post_,
+                            total,
+                            sign);
             }
-            future[start[d] + target[k]] += inhibitory ? -weight[k] : weight[k];
         }
     }
 
@@ -164,7 +172,7 @@ private:
     std::size_t rows_ = 1;
     std::vector<std::size_t> offset_;    // per presynaptic neuron, its first synapse
     large_vector<std::uint32_t> target_; // per synapse: postsynaptic neuron (ascending per i)
-    large_vector<std::uint16_t> delay_;  // ... its delay in steps
+    large_vector<std::uint32_t> pos_;    // ... d * n_post + o: its place in the ring
     large_vector<T> weight_;             // ... its weight
     std::vector<T> future_;              // [rows][n_post]: the current arriving in each slot
     std::vector<std::uint8_t> bits_;     // the inhibition bits the future rows were built with

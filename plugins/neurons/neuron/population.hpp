@@ -302,7 +302,8 @@ private:
     // Static, sparse and delayed synapses deliver at emission instead (neuron/pending_current.hpp):
     // one visit per spike rather than one per (spike, delay).
     void index_synapses() {
-        at_emission_ = !rule_.plastic() && shape_.rows > 1 && mostly_zero(weights_);
+        at_emission_ = !rule_.plastic() && shape_.rows > 1 &&
+                       shape_.rows * shape_.n_post <= UINT32_MAX && mostly_zero(weights_);
         if (at_emission_) {
             groups_.clear();
             listed_weights_ = {};
