@@ -53,6 +53,23 @@ BOOST_AUTO_TEST_CASE(keeps_the_faster_way_and_measures_again_when_costs_change) 
     BOOST_TEST((choice.next() == executor_choice::way::graph));
 }
 
+// Tiny steps (1 us) take the longest measurement (2,048 timed steps each way): the next one waits
+// ten times as many steps, so the slower way never runs more than a tenth of the time.
+BOOST_AUTO_TEST_CASE(a_long_measurement_waits_ten_times_as_long_for_the_next) {
+    executor_choice choice;
+    std::uint64_t measured = 0;
+    while (!choice.decided() && measured < 100000) {
+        run(choice, 1, 1e-6, 2e-6);
+        ++measured;
+    }
+    BOOST_TEST_REQUIRE(choice.decided());
+    BOOST_TEST(measured > 4096U);
+    run(choice, 10 * measured - 1, 1e-6, 2e-6);
+    BOOST_TEST(choice.decided()); // still running in order, unmeasured
+    run(choice, 1, 1e-6, 2e-6);
+    BOOST_TEST(!choice.decided()); // measuring again
+}
+
 BOOST_AUTO_TEST_CASE(a_tie_keeps_running_in_order) {
     executor_choice choice;
     run(choice, 200, 1e-3, 0.97e-3); // the graph must win by more than 5 %

@@ -3,9 +3,10 @@
 // not guessed. A few steps run in order on the calling thread (large modules still split their
 // work over the arena's workers), a few on the flow graph, each after a short untimed warm-up;
 // then the faster way runs. A brain's cost per step changes as it runs (a network that starts
-// silent, learning that sets in), so the choice is measured again after 1,000 steps, then after
-// twice as many each time (at most every 1,048,576 steps): the re-measuring costs a few steps of
-// the slower way, a vanishing share of a long run. Both ways give the same results bit for bit
+// silent, learning that sets in), so the choice is measured again after 1,000 steps (or ten times
+// the steps the last measurement took, if more), then after twice as many each time (at most
+// every 1,048,576 steps): measuring runs the slower way for a few steps, at most a tenth of the
+// run. Both ways give the same results bit for bit
 // (ADR 0004), so switching between them never changes a run.
 #pragma once
 #include <algorithm>
@@ -33,6 +34,7 @@ public:
     void ran(double seconds) noexcept {
         if (phase_ != phase::decided) {
             ++steps_;
+            ++measuring_steps_;
         }
         switch (phase_) {
         case phase::warm_in_order:
@@ -72,6 +74,9 @@ private:
             // The graph must win clearly: its hand-offs cost more when the timing is a tie.
             chosen_ = graph_ < 0.95 * in_order_ ? way::graph : way::in_order;
             chose_ = true;
+            // Measuring runs the slower way for a while: keep it under a tenth of the steps.
+            recheck_after_ = std::max(recheck_after_, 10 * measuring_steps_);
+            measuring_steps_ = 0;
         }
     }
 
@@ -90,6 +95,7 @@ private:
     way chosen_ = way::in_order;
     bool chose_ = false;
     std::uint64_t recheck_after_ = first_recheck_after; // decided steps before measuring again
+    std::uint64_t measuring_steps_ = 0; // steps of the current measurement, both ways
 };
 
 } // namespace spark::runtime::detail

@@ -49,7 +49,8 @@ enum class executor_kind {
     sequential, // one module after the other on the calling thread, one thread in all
     automatic,  // measures both ways on the first steps and keeps the faster (modules in order
                 // on the calling thread with large modules split over the threads, or the graph);
-                // measures again after 1,000 steps, then at doubling intervals
+                // measures again after 1,000 steps (or 10x the last measurement's steps), then
+                // at doubling intervals
 };
 
 struct brain_options {
