@@ -264,6 +264,18 @@ double mean_rate_hz(rt::brain& brain, std::uint64_t steps) {
            (static_cast<double>(steps) * brain.dt() * 1e-3);
 }
 
+/// Steps for at least s.warmup_seconds and s.min_warmup_steps; returns the steps per second
+/// it saw.
+double warm_up(rt::brain& brain, const settings& s) {
+    std::uint64_t steps = 0;
+    const auto start = clock_type::now();
+    while (steps < s.min_warmup_steps || seconds_since(start) < s.warmup_seconds) {
+        brain.step();
+        ++steps;
+    }
+    return static_cast<double>(steps) / seconds_since(start);
+}
+
 result time_brain(const spark::registry::plugin_registry& registry,
                   const rt::brain_config& config,
                   const executor_setup& setup,
@@ -288,13 +300,7 @@ result time_brain(const spark::registry::plugin_registry& registry,
     }
     // Warm-up: lets the network settle (and caches, the flow graph's threads) and sizes the
     // blocks from the speed it sees.
-    std::uint64_t warmup_steps = 0;
-    const auto warmup_start = clock_type::now();
-    while (warmup_steps < s.min_warmup_steps || seconds_since(warmup_start) < s.warmup_seconds) {
-        brain.step();
-        ++warmup_steps;
-    }
-    const double warm_rate = static_cast<double>(warmup_steps) / seconds_since(warmup_start);
+    const double warm_rate = warm_up(brain, s);
     r.steps_per_block =
         std::max<std::uint64_t>(10, static_cast<std::uint64_t>(warm_rate * s.block_seconds));
     std::vector<double> rates;
@@ -349,13 +355,7 @@ call_cost time_calls(const spark::registry::plugin_registry& registry,
         }
     };
     feed();
-    const auto warmup_start = clock_type::now();
-    std::uint64_t warmup_steps = 0;
-    while (warmup_steps < s.min_warmup_steps || seconds_since(warmup_start) < s.warmup_seconds) {
-        brain.step();
-        ++warmup_steps;
-    }
-    const double warm_rate = static_cast<double>(warmup_steps) / seconds_since(warmup_start);
+    const double warm_rate = warm_up(brain, s);
     const std::uint64_t calls = std::max<std::uint64_t>(
         10, static_cast<std::uint64_t>(warm_rate * s.block_seconds) / steps_per_call);
     std::vector<double> long_runs;

@@ -13,8 +13,6 @@ namespace spark::neurons {
 
 namespace detail {
 
-inline constexpr std::uint64_t low_bits = 0x0101010101010101ULL;
-
 /// Appends base + (index of each set byte of `word`) to list; `word` holds only 0x00 or 0x01
 /// bytes, byte k being element base + k (little-endian load).
 inline std::uint32_t
@@ -35,30 +33,6 @@ inline std::uint64_t load_word(const std::uint8_t* p) noexcept {
 
 } // namespace detail
 
-/// row[i] = bit0 of in[i] (0 or 1), and the indices of the ones into list in ascending order.
-/// Returns how many.
-inline std::uint32_t copy_spikes(const std::uint8_t* __restrict in,
-                                 std::uint8_t* __restrict row,
-                                 std::size_t n,
-                                 std::uint32_t* __restrict list) noexcept {
-    std::uint32_t count = 0;
-    std::size_t i = 0;
-    if constexpr (std::endian::native == std::endian::little) {
-        for (; i + 8 <= n; i += 8) {
-            const std::uint64_t word = detail::load_word(in + i) & detail::low_bits;
-            std::memcpy(row + i, &word, sizeof word);
-            count = detail::append_set_bytes(word, i, list, count);
-        }
-    }
-    for (; i < n; ++i) {
-        row[i] = static_cast<std::uint8_t>(in[i] & 1U);
-        if (row[i] != 0) {
-            list[count++] = static_cast<std::uint32_t>(i);
-        }
-    }
-    return count;
-}
-
 /// The indices of the non-zero bytes of row[0 .. n) (each 0 or 1) into list, ascending. Returns
 /// how many.
 inline std::uint32_t list_spikes(const std::uint8_t* __restrict row,
@@ -77,6 +51,18 @@ inline std::uint32_t list_spikes(const std::uint8_t* __restrict row,
         }
     }
     return count;
+}
+
+/// row[i] = bit0 of in[i] (0 or 1), and the indices of the ones into list in ascending order.
+/// Returns how many.
+inline std::uint32_t copy_spikes(const std::uint8_t* __restrict in,
+                                 std::uint8_t* __restrict row,
+                                 std::size_t n,
+                                 std::uint32_t* __restrict list) noexcept {
+    for (std::size_t i = 0; i < n; ++i) {
+        row[i] = static_cast<std::uint8_t>(in[i] & 1U); // vectorised
+    }
+    return list_spikes(row, n, list);
 }
 
 /// out[o] = spiked[o] | mask[o] << 1 (a spike byte with the inhibition bit) for o < n, and the

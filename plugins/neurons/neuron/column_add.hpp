@@ -17,6 +17,32 @@ namespace spark::neurons {
 /// loop keeps every pointer in a register.
 inline constexpr std::size_t column_batch = 4;
 
+namespace detail {
+
+/// current[o] += sign[k] * column[k][o] for k = 0 .. Count - 1 in order, o in [o0, o1).
+template <std::size_t Count, typename T>
+void add_column_block(T* __restrict current,
+                      const T* const* column,
+                      const T* sign,
+                      std::size_t o0,
+                      std::size_t o1) noexcept {
+    const T* __restrict c[Count];
+    T s[Count];
+    for (std::size_t k = 0; k < Count; ++k) {
+        c[k] = column[k];
+        s[k] = sign[k];
+    }
+    for (std::size_t o = o0; o < o1; ++o) {
+        T x = current[o];
+        for (std::size_t k = 0; k < Count; ++k) {
+            x += s[k] * c[k][o];
+        }
+        current[o] = x;
+    }
+}
+
+} // namespace detail
+
 /// current[o] += sign[k] * column[k][o] for k = 0 .. count - 1 in order, o in [o0, o1);
 /// count <= column_batch.
 template <typename T>
@@ -26,57 +52,20 @@ SPARK_VECTOR_CLONES void add_columns(T* __restrict current,
                                      std::size_t count,
                                      std::size_t o0,
                                      std::size_t o1) noexcept {
+    static_assert(column_batch == 4, "one case per batch size");
     switch (count) {
-    case 4: {
-        const T* __restrict a = column[0];
-        const T* __restrict b = column[1];
-        const T* __restrict c = column[2];
-        const T* __restrict d = column[3];
-        const T sa = sign[0], sb = sign[1], sc = sign[2], sd = sign[3];
-        for (std::size_t o = o0; o < o1; ++o) {
-            T x = current[o];
-            x += sa * a[o];
-            x += sb * b[o];
-            x += sc * c[o];
-            x += sd * d[o];
-            current[o] = x;
-        }
+    case 4:
+        detail::add_column_block<4>(current, column, sign, o0, o1);
         return;
-    }
-    case 3: {
-        const T* __restrict a = column[0];
-        const T* __restrict b = column[1];
-        const T* __restrict c = column[2];
-        const T sa = sign[0], sb = sign[1], sc = sign[2];
-        for (std::size_t o = o0; o < o1; ++o) {
-            T x = current[o];
-            x += sa * a[o];
-            x += sb * b[o];
-            x += sc * c[o];
-            current[o] = x;
-        }
+    case 3:
+        detail::add_column_block<3>(current, column, sign, o0, o1);
         return;
-    }
-    case 2: {
-        const T* __restrict a = column[0];
-        const T* __restrict b = column[1];
-        const T sa = sign[0], sb = sign[1];
-        for (std::size_t o = o0; o < o1; ++o) {
-            T x = current[o];
-            x += sa * a[o];
-            x += sb * b[o];
-            current[o] = x;
-        }
+    case 2:
+        detail::add_column_block<2>(current, column, sign, o0, o1);
         return;
-    }
-    case 1: {
-        const T* __restrict a = column[0];
-        const T sa = sign[0];
-        for (std::size_t o = o0; o < o1; ++o) {
-            current[o] += sa * a[o];
-        }
+    case 1:
+        detail::add_column_block<1>(current, column, sign, o0, o1);
         return;
-    }
     default:
         return;
     }

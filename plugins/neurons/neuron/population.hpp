@@ -392,9 +392,18 @@ private:
                     static_cast<std::size_t>(groups_.last(list[k], d) - groups_.first(list[k], d));
             }
         }
-        const std::uint32_t chunks = events >= parallel_events ? workers : 1U;
+        for_postsynaptic_ranges(
+            events >= parallel_events ? workers : 1U,
+            [&](std::size_t o0, std::size_t o1) noexcept { deliver_range(in, now, o0, o1); });
+    }
+
+    /// Calls range(o0, o1) over [0, n_post) split into `chunks` ranges, on the host's workers
+    /// when chunks > 1. Bounds fall on multiples of chunk_align.
+    template <typename Range>
+    void for_postsynaptic_ranges(std::uint32_t chunks, const Range& range) {
+        const std::size_t n_post = shape_.n_post;
         if (chunks <= 1) {
-            deliver_range(in, now, 0, n_post);
+            range(0, n_post);
             return;
         }
         parallel_.for_each_chunk(chunks, [&](std::uint32_t c) noexcept {
@@ -402,7 +411,7 @@ private:
                 const std::size_t o = n_post * b / chunks / chunk_align * chunk_align;
                 return b == chunks ? n_post : o;
             };
-            deliver_range(in, now, bound(c), bound(c + 1));
+            range(bound(c), bound(c + 1));
         });
     }
 
@@ -420,7 +429,7 @@ private:
             events += pending_.synapses_of(list[k]);
         }
         const std::uint32_t chunks = (rebuild || events >= parallel_events) ? workers : 1U;
-        const auto range = [&](std::size_t o0, std::size_t o1) noexcept {
+        for_postsynaptic_ranges(chunks, [&](std::size_t o0, std::size_t o1) noexcept {
             if (rebuild) {
                 pending_.zero(o0, o1);
                 for (std::size_t age = shape_.rows - 1; age >= 1; --age) { // oldest first
@@ -435,17 +444,6 @@ private:
                 pending_.scatter(list[k], now, 0, o0, o1);
             }
             pending_.take(now, current_.data(), o0, o1);
-        };
-        if (chunks <= 1) {
-            range(0, n_post);
-            return;
-        }
-        parallel_.for_each_chunk(chunks, [&](std::uint32_t c) noexcept {
-            const auto bound = [&](std::uint32_t b) {
-                const std::size_t o = n_post * b / chunks / chunk_align * chunk_align;
-                return b == chunks ? n_post : o;
-            };
-            range(bound(c), bound(c + 1));
         });
     }
 

@@ -20,6 +20,7 @@
 #include "common/lane_select.hpp"
 #include "common/vector_exp.hpp"
 #include "somas/exponential_parameters.hpp"
+#include "somas/potential_output.hpp"
 #include "somas/refractory_counter.hpp"
 #include "somas/threshold_adaptation.hpp"
 
@@ -49,6 +50,15 @@ void spike_exponentials(const exponential_constants<T>& c,
 template <typename T>
 [[nodiscard]] inline T exponential_drift(const exponential_constants<T>& c, T v, T e) noexcept {
     return -v + c.slope * e;
+}
+
+/// The refractory somas' drift: the input current reaches only a ready neuron (both drifts are
+/// formed and one is kept, so that the loops vectorise).
+template <typename T>
+[[nodiscard]] inline T gated_exponential_drift(
+    const exponential_constants<T>& c, T v, T e, T current, bool ready) noexcept {
+    const T drift = exponential_drift(c, v, e);
+    return lane_select(ready, drift + c.resistance * current, drift);
 }
 
 template <typename T, bool Copy>
@@ -96,15 +106,12 @@ SPARK_VECTOR_CLONES void refractory_exponential_kernel(const refractory_exponent
             const std::size_t i = first + k;
             const std::int32_t r = counter[i];
             const bool ready = r > cooldown;
-            // The input reaches only a ready neuron: both drifts are formed, one is kept.
-            const T drift = exponential_drift(x, v[i], e[k]);
-            const T gated = lane_select(ready, drift + x.resistance * current[i], drift);
+            const T gated = gated_exponential_drift(x, v[i], e[k], current[i], ready);
             const T integrated = v[i] + x.scale * gated;
             const bool fired = ready & (integrated > x.threshold); // & not &&: no branch
             const T next = fired ? x.v_reset : integrated;
             v[i] = next;
-            const std::int32_t counted = ready ? cooldown + 1 : r + 1; // next_counter
-            counter[i] = fired ? 0 : counted;
+            counter[i] = next_counter(r, cooldown, fired);
             spikes[i] = static_cast<std::uint8_t>(fired);
             if constexpr (Copy) {
                 potential[i] = next;
@@ -157,9 +164,7 @@ simplified_adaptive_exponential_kernel(const simplified_adaptive_exponential_con
                                        T* __restrict potential) noexcept {
     const exponential_constants<T> x = c.refractory.exponential;
     const std::int32_t cooldown = c.refractory.cooldown;
-    const T base = x.threshold;
-    const T relax = c.adaptation.decay;
-    const T delta = c.adaptation.delta;
+    const threshold_adaptation<T> adaptation = c.adaptation;
     alignas(64) T e[exponential_chunk];
     for (std::size_t first = 0; first < n; first += exponential_chunk) {
         const std::size_t count = std::min(exponential_chunk, n - first);
@@ -168,16 +173,13 @@ simplified_adaptive_exponential_kernel(const simplified_adaptive_exponential_con
             const std::size_t i = first + k;
             const std::int32_t r = counter[i];
             const bool ready = r > cooldown;
-            const T drift = exponential_drift(x, v[i], e[k]);
-            const T gated = lane_select(ready, drift + x.resistance * current[i], drift);
+            const T gated = gated_exponential_drift(x, v[i], e[k], current[i], ready);
             const T integrated = v[i] + x.scale * gated;
             const bool fired = ready & (integrated > threshold[i]);
             const T next = fired ? x.v_reset : integrated;
             v[i] = next;
-            const std::int32_t counted = ready ? cooldown + 1 : r + 1; // next_counter
-            counter[i] = fired ? 0 : counted;
-            const T relaxed = base + relax * (threshold[i] - base); // next_threshold
-            threshold[i] = lane_select(fired, relaxed + delta, relaxed);
+            counter[i] = next_counter(r, cooldown, fired);
+            threshold[i] = next_threshold(adaptation, x.threshold, threshold[i], fired);
             spikes[i] = static_cast<std::uint8_t>(fired);
             if constexpr (Copy) {
                 potential[i] = next;
@@ -196,13 +198,10 @@ void exponential_update(const exponential_constants<T>& c,
                         sdk::span<const T> current,
                         sdk::span<std::uint8_t> spikes,
                         sdk::span<T> potential) noexcept {
-    if (potential.data() == v.data()) {
-        detail::exponential_kernel<T, false>(
-            c, v.size(), v.data(), current.data(), spikes.data(), nullptr);
-    } else {
-        detail::exponential_kernel<T, true>(
-            c, v.size(), v.data(), current.data(), spikes.data(), potential.data());
-    }
+    detail::with_potential(v, potential, [&](auto copy, T* p) {
+        detail::exponential_kernel<T, decltype(copy)::value>(
+            c, v.size(), v.data(), current.data(), spikes.data(), p);
+    });
 }
 
 /// RefractoryExponentialSoma: the input reaches only ready neurons (r > c), a spike needs
@@ -214,13 +213,10 @@ void refractory_exponential_update(const refractory_exponential_constants<T>& c,
                                    sdk::span<const T> current,
                                    sdk::span<std::uint8_t> spikes,
                                    sdk::span<T> potential) noexcept {
-    if (potential.data() == v.data()) {
-        detail::refractory_exponential_kernel<T, false>(
-            c, v.size(), v.data(), counter.data(), current.data(), spikes.data(), nullptr);
-    } else {
-        detail::refractory_exponential_kernel<T, true>(
-            c, v.size(), v.data(), counter.data(), current.data(), spikes.data(), potential.data());
-    }
+    detail::with_potential(v, potential, [&](auto copy, T* p) {
+        detail::refractory_exponential_kernel<T, decltype(copy)::value>(
+            c, v.size(), v.data(), counter.data(), current.data(), spikes.data(), p);
+    });
 }
 
 /// AdaptiveExponentialSoma (AdEx): the adaptation current w [pA] enters as -R w; after the spike
@@ -232,13 +228,10 @@ void adaptive_exponential_update(const adaptive_exponential_constants<T>& c,
                                  sdk::span<const T> current,
                                  sdk::span<std::uint8_t> spikes,
                                  sdk::span<T> potential) noexcept {
-    if (potential.data() == v.data()) {
-        detail::adaptive_exponential_kernel<T, false>(
-            c, v.size(), v.data(), w.data(), current.data(), spikes.data(), nullptr);
-    } else {
-        detail::adaptive_exponential_kernel<T, true>(
-            c, v.size(), v.data(), w.data(), current.data(), spikes.data(), potential.data());
-    }
+    detail::with_potential(v, potential, [&](auto copy, T* p) {
+        detail::adaptive_exponential_kernel<T, decltype(copy)::value>(
+            c, v.size(), v.data(), w.data(), current.data(), spikes.data(), p);
+    });
 }
 
 /// SimplifiedAdaptiveExponentialSoma: RefractoryExponentialSoma tested against each neuron's own
@@ -252,25 +245,16 @@ void simplified_adaptive_exponential_update(const simplified_adaptive_exponentia
                                             sdk::span<const T> current,
                                             sdk::span<std::uint8_t> spikes,
                                             sdk::span<T> potential) noexcept {
-    if (potential.data() == v.data()) {
-        detail::simplified_adaptive_exponential_kernel<T, false>(c,
-                                                                 v.size(),
-                                                                 v.data(),
-                                                                 counter.data(),
-                                                                 threshold.data(),
-                                                                 current.data(),
-                                                                 spikes.data(),
-                                                                 nullptr);
-    } else {
-        detail::simplified_adaptive_exponential_kernel<T, true>(c,
-                                                                v.size(),
-                                                                v.data(),
-                                                                counter.data(),
-                                                                threshold.data(),
-                                                                current.data(),
-                                                                spikes.data(),
-                                                                potential.data());
-    }
+    detail::with_potential(v, potential, [&](auto copy, T* p) {
+        detail::simplified_adaptive_exponential_kernel<T, decltype(copy)::value>(c,
+                                                                                 v.size(),
+                                                                                 v.data(),
+                                                                                 counter.data(),
+                                                                                 threshold.data(),
+                                                                                 current.data(),
+                                                                                 spikes.data(),
+                                                                                 p);
+    });
 }
 
 } // namespace spark::neurons

@@ -9,6 +9,7 @@
 #include <spark/sdk/vector_clones.hpp>
 
 #include "somas/leaky_parameters.hpp"
+#include "somas/potential_output.hpp"
 
 namespace spark::neurons {
 
@@ -52,13 +53,10 @@ void leaky_update(const leaky_constants<T>& c,
                   sdk::span<const T> current,
                   sdk::span<std::uint8_t> spikes,
                   sdk::span<T> potential) noexcept {
-    if (potential.data() == v.data()) {
-        detail::leaky_kernel<T, false>(
-            c, v.size(), v.data(), current.data(), spikes.data(), nullptr);
-    } else {
-        detail::leaky_kernel<T, true>(
-            c, v.size(), v.data(), current.data(), spikes.data(), potential.data());
-    }
+    detail::with_potential(v, potential, [&](auto copy, T* p) {
+        detail::leaky_kernel<T, decltype(copy)::value>(
+            c, v.size(), v.data(), current.data(), spikes.data(), p);
+    });
 }
 
 } // namespace spark::neurons

@@ -15,12 +15,12 @@
 namespace spark::neurons::detail {
 
 /// The counter after a step: 0 after a spike, else one more, saturating at cooldown + 1.
+/// The counter after a step: 0 after a spike, else one more, saturating at c + 1. Written
+/// without a branch so that population loops calling it vectorise.
 [[nodiscard]] inline std::int32_t
 next_counter(std::int32_t r, std::int32_t cooldown, bool fired) noexcept {
-    if (fired) {
-        return 0;
-    }
-    return r > cooldown ? cooldown + 1 : r + 1;
+    const std::int32_t counted = r > cooldown ? cooldown + 1 : r + 1;
+    return fired ? 0 : counted;
 }
 
 /// A loaded counter must be >= 0; anything above c + 1 means "ready" and is stored as c + 1.

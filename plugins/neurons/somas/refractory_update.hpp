@@ -14,6 +14,7 @@
 
 #include "common/lane_select.hpp"
 #include "somas/leaky_parameters.hpp"
+#include "somas/potential_output.hpp"
 #include "somas/refractory_counter.hpp"
 #include "somas/refractory_parameters.hpp"
 #include "somas/threshold_adaptation.hpp"
@@ -22,12 +23,13 @@ namespace spark::neurons {
 
 namespace detail {
 
-/// alpha v + ready (1 - alpha) R I, with upstream's two separately rounded products.
+/// alpha v + ready (1 - alpha) R I, with upstream's two separately rounded products. Both values
+/// are formed and one is kept (lane_select), so that population loops calling it vectorise.
 template <typename T>
 [[nodiscard]] inline T
 gated_potential(const leaky_constants<T>& c, T v, T current, bool ready) noexcept {
     const T decayed = c.decay * v;
-    return ready ? decayed + c.drive * current : decayed;
+    return lane_select(ready, decayed + c.drive * current, decayed);
 }
 
 } // namespace detail
@@ -44,23 +46,16 @@ SPARK_VECTOR_CLONES void refractory_leaky_kernel(const refractory_constants<T>& 
                                                  const T* __restrict current,
                                                  std::uint8_t* __restrict spikes,
                                                  T* __restrict potential) noexcept {
-    const T decay = c.leaky.decay;
-    const T drive = c.leaky.drive;
-    const T threshold = c.leaky.threshold;
-    const T v_reset = c.leaky.v_reset;
+    const leaky_constants<T> leaky = c.leaky; // copies: their loads hoist out of the loop
     const std::int32_t cooldown = c.cooldown;
     for (std::size_t i = 0; i < n; ++i) {
         const std::int32_t r = counter[i];
         const bool ready = r > cooldown;
-        // gated_potential's arithmetic, branch-free: both values are formed, one is kept.
-        const T decayed = decay * v[i];
-        const T driven = decayed + drive * current[i];
-        const T integrated = lane_select(ready, driven, decayed);
-        const bool fired = ready & (integrated > threshold); // & not &&: no branch
-        const T next = fired ? v_reset : integrated;
+        const T integrated = gated_potential(leaky, v[i], current[i], ready);
+        const bool fired = ready & (integrated > leaky.threshold); // & not &&: no branch
+        const T next = fired ? leaky.v_reset : integrated;
         v[i] = next;
-        const std::int32_t counted = ready ? cooldown + 1 : r + 1; // next_counter
-        counter[i] = fired ? 0 : counted;
+        counter[i] = next_counter(r, cooldown, fired);
         spikes[i] = static_cast<std::uint8_t>(fired);
         if constexpr (Copy) {
             potential[i] = next;
@@ -78,13 +73,10 @@ void refractory_leaky_update(const refractory_constants<T>& c,
                              sdk::span<const T> current,
                              sdk::span<std::uint8_t> spikes,
                              sdk::span<T> potential) noexcept {
-    if (potential.data() == v.data()) {
-        detail::refractory_leaky_kernel<T, false>(
-            c, v.size(), v.data(), counter.data(), current.data(), spikes.data(), nullptr);
-    } else {
-        detail::refractory_leaky_kernel<T, true>(
-            c, v.size(), v.data(), counter.data(), current.data(), spikes.data(), potential.data());
-    }
+    detail::with_potential(v, potential, [&](auto copy, T* p) {
+        detail::refractory_leaky_kernel<T, decltype(copy)::value>(
+            c, v.size(), v.data(), counter.data(), current.data(), spikes.data(), p);
+    });
 }
 
 /// StrictRefractoryLeakySoma: a neuron is ready at r >= c; a ready one integrates as the leaky

@@ -10,6 +10,7 @@
 #include <spark/sdk/schema.hpp>
 
 #include "common/component_shapes.hpp"
+#include "common/lane_select.hpp"
 
 namespace spark::neurons {
 
@@ -40,7 +41,7 @@ template <typename T>
 [[nodiscard]] inline T
 next_threshold(const threshold_adaptation<T>& c, T base, T theta, bool fired) noexcept {
     const T relaxed = base + c.decay * (theta - base);
-    return fired ? relaxed + c.delta : relaxed;
+    return lane_select(fired, relaxed + c.delta, relaxed); // branch-free: loops vectorise
 }
 
 } // namespace detail
