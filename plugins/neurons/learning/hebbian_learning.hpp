@@ -3,7 +3,9 @@
 // (neuron/population.hpp), on the neuron's delayed per-synapse spikes. Event-driven: a weight
 // changes only in the rows of the postsynaptic neurons that fired (s_post = 1 for all their
 // synapses) and on the synapses that delivered a spike this step (y[o] * 1); every other
-// synapse gets dW = 0, so it is not visited.
+// synapse gets dW = 0, so it is not visited. In the grouped layout (neuron/synapse_step.hpp)
+// the same updates, in the same arithmetic, walk the kernel as the neuron stores it: a group of
+// arrivals is a contiguous run, a postsynaptic row goes through the post-major index.
 #pragma once
 #include <algorithm>
 #include <cstddef>
@@ -14,12 +16,29 @@
 #include <spark/sdk/module.hpp>
 #include <spark/sdk/params.hpp>
 #include <spark/sdk/schema.hpp>
+#include <spark/sdk/vector_clones.hpp>
 
 #include "learning/delayed_trace.hpp"
 #include "learning/hebbian_parameters.hpp"
 #include "neuron/synapse_step.hpp"
 
 namespace spark::neurons {
+
+/// The arrivals of one group in the grouped layout: w[k] <- weight(w[k], y[o], 0) for each
+/// target o = targets[k] that did not spike this step (a spiking one had its whole row updated).
+template <typename T>
+SPARK_VECTOR_CLONES void hebbian_arrivals(const hebbian_constants<T>& c,
+                                          T* __restrict w,
+                                          const std::uint32_t* __restrict targets,
+                                          std::size_t n,
+                                          const T* __restrict y,
+                                          const std::uint8_t* __restrict spiked) noexcept {
+    for (std::size_t k = 0; k < n; ++k) {
+        const std::uint32_t o = targets[k];
+        const T updated = c.weight(w[k], y[o], T(0));
+        w[k] = spiked[o] != 0 ? w[k] : updated;
+    }
+}
 
 template <typename T>
 class hebbian_learning {
@@ -31,6 +50,8 @@ public:
 
     /// With eta = 0 no weight ever changes after the first clip (max(0, W + 0) = max(0, W)).
     [[nodiscard]] bool plastic() const noexcept { return c_.eta != T(0); }
+    /// learn() also works on the grouped layout (neuron/synapse_step.hpp).
+    [[nodiscard]] static constexpr bool learns_grouped() noexcept { return true; }
 
     void build(const population_shape& p) {
         pre_trace_.build(p.rows, p.n_pre);
@@ -57,6 +78,10 @@ public:
     void learn(const synapse_step<T>& net) noexcept {
         if (!plastic()) {
             return; // every later update is W <- max(0, W): nothing changes
+        }
+        if (net.grouped != nullptr) {
+            learn_grouped(net, *net.grouped);
+            return;
         }
         T* w = net.weights;
         // Rows of the postsynaptic neurons that spiked: s_post = 1 for all their synapses.
@@ -94,7 +119,37 @@ public:
     void state_loaded() {}
 
 private:
-    static constexpr std::size_t prefetch_distance = 16;
+    /// learn() on the grouped layout: the same updates of the same synapses.
+    void learn_grouped(const synapse_step<T>& net, const grouped_kernel<T>& g) noexcept {
+        T* w = g.weights;
+        const std::size_t n_pre = net.n_pre;
+        for (std::size_t k = 0; k < net.post_count; ++k) {
+            const std::size_t o = net.post_fired[k];
+            const T y = post_trace_[o];
+            const std::uint32_t* at = g.post_positions + o * n_pre;
+            const std::uint16_t* delay = g.post_delays + o * n_pre;
+            for (std::size_t i = 0; i < n_pre; ++i) {
+                if (i + prefetch_distance < n_pre) {
+                    __builtin_prefetch(&w[at[i + prefetch_distance]], 1); // scattered
+                }
+                const std::size_t slot = net.slot_of_delay[delay[i]];
+                const bool arrived = net.ring->row(slot)[i] != 0;
+                T& wi = w[at[i]];
+                wi = c_.weight(wi, arrived ? y : T(0), pre_trace_.at(slot, i));
+            }
+        }
+        net.for_each_arriving_group(
+            [&](const std::uint32_t* first, const std::uint32_t* last, std::size_t position) {
+                hebbian_arrivals(c_,
+                                 w + position,
+                                 first,
+                                 static_cast<std::size_t>(last - first),
+                                 post_trace_.data(),
+                                 net.post_spiked);
+            });
+    }
+
+    static constexpr std::size_t prefetch_distance = 32;
     hebbian_constants<T> c_;
     delayed_trace<T> pre_trace_; // X_i per ring slot (the delayed per-synapse trace)
     std::vector<T> post_trace_;  // y[o]

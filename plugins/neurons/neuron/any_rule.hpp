@@ -42,6 +42,18 @@ public:
     [[nodiscard]] bool plastic() const {
         return std::visit([](const auto& r) { return r.plastic(); }, rule_);
     }
+    /// Whether the rule's learn() works on the grouped layout (neuron/synapse_step.hpp).
+    [[nodiscard]] bool learns_grouped() const {
+        return std::visit(
+            [](const auto& r) {
+                if constexpr (requires { r.learns_grouped(); }) {
+                    return r.learns_grouped();
+                } else {
+                    return false;
+                }
+            },
+            rule_);
+    }
     /// The name of the rule's third-factor input ("reward", "modulation"), or nullptr.
     [[nodiscard]] const char* third_factor() const {
         return std::visit(

@@ -6,7 +6,9 @@
 //
 // A full group (every postsynaptic neuron: dense kernels without per-synapse delays, the common
 // case) stores no list: it is the shared range 0 .. n_post - 1, and full() lets delivery walk the
-// weight column contiguously (4 bytes per event, vectorised) instead of through indices.
+// weight column contiguously (4 bytes per event, vectorised) instead of through indices. A neuron
+// that keeps its kernel in list order (population.hpp, the grouped layout) asks for a list for
+// every group instead, full ones included, so that the lists hold every synapse once.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -23,15 +25,16 @@ public:
     /// With `weights` (pre-major, W[o][i] at i * n_post + o), only the synapses of non-zero
     /// weight join a group: a synapse that can never carry current (a zero weight that no
     /// learning changes) costs nothing per spike. Without (nullptr), every synapse joins. Every
-    /// delay lies in [0, rows).
+    /// delay lies in [0, rows). With `list_every_group`, no group counts as full.
     template <typename T>
     void build(const synapse_delays& delays,
                std::size_t n_pre,
                std::size_t n_post,
                std::size_t rows,
-               const T* weights) {
+               const T* weights,
+               bool list_every_group = false) {
         rows_ = rows;
-        n_post_ = n_post;
+        full_size_ = list_every_group ? no_full_group : n_post;
         const auto exists = [weights, n_post](std::size_t i, std::size_t o) {
             return weights == nullptr || weights[i * n_post + o] != T(0);
         };
@@ -54,19 +57,19 @@ public:
         // Lists only for the groups that are not full; a full one reads all_.
         offset_.assign(groups + 1, 0);
         for (std::size_t g = 0; g < groups; ++g) {
-            offset_[g + 1] = offset_[g] + (count_[g] == n_post ? 0 : count_[g]);
+            offset_[g + 1] = offset_[g] + (count_[g] == full_size_ ? 0 : count_[g]);
         }
         targets_.assign(offset_.back(), 0);
         targets_.shrink_to_fit();
         if (offset_.back() > 0) {
             std::vector<std::size_t> next(offset_.begin(), offset_.end() - 1);
             for (std::size_t i = 0; i < n_pre; ++i) {
-                if (!per_synapse && count_[i * rows + delays.of(0, i)] == n_post) {
+                if (!per_synapse && count_[i * rows + delays.of(0, i)] == full_size_) {
                     continue; // a full column: no list
                 }
                 for (std::size_t o = 0; o < n_post; ++o) {
                     const std::size_t g = i * rows + delays.of(i * n_post + o, i);
-                    if (count_[g] != n_post && exists(i, o)) {
+                    if (count_[g] != full_size_ && exists(i, o)) {
                         targets_[next[g]++] = static_cast<std::uint32_t>(o);
                     }
                 }
@@ -86,12 +89,12 @@ public:
 
     /// Whether group (i, d) holds every postsynaptic neuron, 0 .. n_post - 1 in order.
     [[nodiscard]] bool full(std::size_t i, std::size_t d) const noexcept {
-        return count_[i * rows_ + d] == n_post_;
+        return count_[i * rows_ + d] == full_size_;
     }
     /// The postsynaptic neurons of presynaptic neuron i at delay d: [first, last), ascending.
     [[nodiscard]] const std::uint32_t* first(std::size_t i, std::size_t d) const noexcept {
         const std::size_t g = i * rows_ + d;
-        return count_[g] == n_post_ ? all_.data() : targets_.data() + offset_[g];
+        return count_[g] == full_size_ ? all_.data() : targets_.data() + offset_[g];
     }
     [[nodiscard]] const std::uint32_t* last(std::size_t i, std::size_t d) const noexcept {
         return first(i, d) + count_[i * rows_ + d];
@@ -107,7 +110,7 @@ public:
     void for_each_listed(F&& f) const {
         const std::size_t groups = count_.size();
         for (std::size_t g = 0; g < groups; ++g) {
-            if (count_[g] == n_post_) {
+            if (count_[g] == full_size_) {
                 continue;
             }
             for (std::size_t k = offset_[g]; k < offset_[g + 1]; ++k) {
@@ -130,8 +133,10 @@ private:
         return count;
     }
 
+    static constexpr std::size_t no_full_group = ~std::size_t{0};
+
     std::size_t rows_ = 1;
-    std::size_t n_post_ = 0;
+    std::size_t full_size_ = 0;           // a group of this many targets is full (no list)
     std::vector<std::uint32_t> count_;    // per group (i, d) at i * rows + d
     std::vector<std::size_t> offset_;     // a list group's first target in targets_
     large_vector<std::uint32_t> targets_; // the lists of the groups that are not full

@@ -34,7 +34,10 @@
 //                          pre-major like weights_ (synapse_delays.hpp)
 //   groups_                per (i, d): the o with D[o][i] == d, contiguous; a full group (every
 //                          o) is a contiguous weight column without a list (delay_groups.hpp)
-//   listed_weights_        static rules: each listed synapse's weight beside its target
+//   listed_weights_        static rules: each listed synapse's weight beside its target;
+//                          the grouped layout: the live kernel itself, in list order
+//   post_positions_,       the grouped layout (a plastic rule that learns on it, per-synapse
+//   post_delays_           delays): per synapse (o, i), post-major, its list position and delay
 //   pending_               static, sparse, delayed synapses instead of groups_: per presynaptic
 //                          neuron its synapses (o, d, w), and T[R*O] currents on their way,
 //                          one row per arrival slot (pending_current.hpp)
@@ -224,6 +227,11 @@ public:
         // The kernel is exposed post-major (upstream's orientation) through a staging copy.
         const std::size_t n_pre = shape_.n_pre;
         const std::size_t n_post = shape_.n_post;
+        if (grouped_) {
+            groups_.for_each_listed([&](std::size_t i, std::size_t o, std::size_t k) {
+                weights_[i * n_post + o] = listed_weights_[k];
+            });
+        }
         staged_kernel_.resize(weights_.size());
         transpose_into(weights_.data(), n_pre, n_post, staged_kernel_.data());
         s.add("kernel", staged_kernel_, shape_.kernel);
@@ -301,6 +309,15 @@ private:
     //
     // Static, sparse and delayed synapses deliver at emission instead (neuron/pending_current.hpp):
     // one visit per spike rather than one per (spike, delay).
+    //
+    // A plastic rule with per-synapse delays visits a presynaptic spike's synapses one delay at a
+    // time: in a pre-major kernel such a group is scattered over the whole column, and each of
+    // the column's cache lines is read once per delay, in delivery and again in learning. When
+    // the rule can learn on it, the kernel is kept in the groups' order instead (the grouped
+    // layout): a group is a contiguous run. A postsynaptic row is then reached through a
+    // post-major index of list positions, contiguous itself. The per-synapse arithmetic and its
+    // order stay the same, so the results are the same bits; the kernel is written back to the
+    // pre-major copy only when the state is read.
     void index_synapses() {
         at_emission_ = !rule_.plastic() && shape_.rows > 1 &&
                        shape_.rows * shape_.n_post <= UINT32_MAX && mostly_zero(weights_);
@@ -311,12 +328,42 @@ private:
             needs_rebuild_ = true;
             return;
         }
+        grouped_ = rule_.plastic() && rule_learns_grouped() &&
+                   delays_.stored() == synapse_delays::kind::per_synapse &&
+                   shape_.n_pre * shape_.n_post <= UINT32_MAX;
         groups_.build(delays_,
                       shape_.n_pre,
                       shape_.n_post,
                       shape_.rows,
-                      rule_.plastic() ? nullptr : weights_.data());
+                      rule_.plastic() ? nullptr : weights_.data(),
+                      grouped_);
         copy_listed_weights();
+        index_postsynaptic_rows();
+    }
+
+    [[nodiscard]] bool rule_learns_grouped() const {
+        if constexpr (requires { rule_.learns_grouped(); }) {
+            return rule_.learns_grouped();
+        } else {
+            return false;
+        }
+    }
+
+    // The grouped layout's post-major index: where each synapse (o, i) lies in the lists.
+    void index_postsynaptic_rows() {
+        if (!grouped_) {
+            post_positions_ = {};
+            post_delays_ = {};
+            return;
+        }
+        const std::size_t n_pre = shape_.n_pre;
+        const std::size_t n_post = shape_.n_post;
+        post_positions_.resize(n_pre * n_post);
+        post_delays_.resize(n_pre * n_post);
+        groups_.for_each_listed([&](std::size_t i, std::size_t o, std::size_t k) {
+            post_positions_[o * n_pre + i] = static_cast<std::uint32_t>(k);
+            post_delays_[o * n_pre + i] = static_cast<std::uint16_t>(delays_.of(i * n_post + o, i));
+        });
     }
 
     // Static weights: each listed synapse's weight also sits beside its target, so delivery
@@ -328,7 +375,7 @@ private:
             needs_rebuild_ = true; // the spikes on their way carry the old weights
             return;
         }
-        if (rule_.plastic()) {
+        if (rule_.plastic() && !grouped_) {
             listed_weights_.clear();
             listed_weights_.shrink_to_fit();
             return;
@@ -516,6 +563,8 @@ private:
         for (std::size_t d = 0; d < rows; ++d) {
             slot_of_delay_[d] = (now + rows - d) % rows;
         }
+        const grouped_kernel<T> grouped{
+            listed_weights_.data(), post_positions_.data(), post_delays_.data()};
         const synapse_step<T> net{shape_.n_pre,
                                   shape_.n_post,
                                   rows,
@@ -530,7 +579,8 @@ private:
                                   post_fired_.data(),
                                   post_count,
                                   in,
-                                  mask_.data()};
+                                  mask_.data(),
+                                  grouped_ ? &grouped : nullptr};
         rule_.learn(net);
     }
 
@@ -552,6 +602,9 @@ private:
         listed_weights_; // static rules: the weights of the listed synapses, in list order
     synapse_delays delays_;
     delay_groups groups_;
+    bool grouped_ = false; // the live kernel is listed_weights_ (index_synapses() says when)
+    large_vector<std::uint32_t> post_positions_;
+    large_vector<std::uint16_t> post_delays_;
     bool at_emission_ = false; // static, sparse and delayed: pending_ delivers, not groups_
     pending_current<T> pending_;
     bool needs_rebuild_ = true; // pending_'s future rows must be rebuilt from the spike history

@@ -25,8 +25,19 @@ struct population_shape {
     spark_shape_t history{}; // (R, I): one row of presynaptic values per ring slot
 };
 
-/// One step's synapses, all arrays pre-major (synapse (o, i) at i * n_post + o). Valid during
-/// the rule's learn() only.
+/// The grouped layout (neuron/population.hpp): a plastic kernel kept in the delivery lists' order
+/// (delay_groups.hpp, every group listed), so that a presynaptic spike's arrivals at one delay are
+/// one contiguous run of weights, and a postsynaptic neuron's synapses are found through a
+/// post-major index.
+template <typename T>
+struct grouped_kernel {
+    T* weights;                          // per list position: the live W
+    const std::uint32_t* post_positions; // [o * n_pre + i]: the list position of synapse (o, i)
+    const std::uint16_t* post_delays;    // [o * n_pre + i]: its delay D[o][i]
+};
+
+/// One step's synapses, all arrays pre-major (synapse (o, i) at i * n_post + o) unless `grouped`
+/// says otherwise. Valid during the rule's learn() only.
 template <typename T>
 struct synapse_step {
     std::size_t n_pre;
@@ -44,6 +55,7 @@ struct synapse_step {
     std::size_t post_count;              // ... and how many
     const std::uint8_t* in_spikes;       // [n_pre]: this step's input bytes (bit1: inhibitory)
     const std::uint8_t* post_inhibitory; // [n_post]: 1 for an inhibitory postsynaptic neuron
+    const grouped_kernel<T>* grouped;    // non-null: the live kernel is there, not in `weights`
 
     /// The ring slot synapse `at` = i * n_post + o reads this step (its presynaptic spike of
     /// D[o][i] steps ago).
@@ -75,6 +87,21 @@ struct synapse_step {
                     }
                     f(i, static_cast<std::size_t>(*o), s);
                 }
+            }
+        }
+    }
+
+    /// The grouped layout: calls f(first, last, position) for every group whose presynaptic
+    /// spike arrives this step: its targets [first, last) and the list position of `first` (the
+    /// group's weights are contiguous from there).
+    template <typename F>
+    void for_each_arriving_group(F&& f) const {
+        for (std::size_t d = 0; d < rows; ++d) {
+            const std::size_t s = slot_of_delay[d];
+            const std::uint32_t* list = fired + s * n_pre;
+            for (std::uint32_t k = 0; k < fired_count[s]; ++k) {
+                const std::uint32_t* first = groups->first(list[k], d);
+                f(first, groups->last(list[k], d), groups->position(first));
             }
         }
     }
