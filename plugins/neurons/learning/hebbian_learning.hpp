@@ -18,6 +18,7 @@
 #include <spark/sdk/schema.hpp>
 #include <spark/sdk/vector_clones.hpp>
 
+#include "common/lane_select.hpp"
 #include "learning/delayed_trace.hpp"
 #include "learning/hebbian_parameters.hpp"
 #include "neuron/synapse_step.hpp"
@@ -25,18 +26,18 @@
 namespace spark::neurons {
 
 /// The arrivals of one group in the grouped layout: w[k] <- weight(w[k], y[o], 0) for each
-/// target o = targets[k] that did not spike this step (a spiking one had its whole row updated).
+/// target o = targets[k] that did not spike this step (silent[o] != 0; a spiking one had its
+/// whole row updated). Gathers and a bit-blend (common/lane_select.hpp), so it vectorises.
 template <typename T>
 SPARK_VECTOR_CLONES void hebbian_arrivals(const hebbian_constants<T>& c,
                                           T* __restrict w,
                                           const std::uint32_t* __restrict targets,
                                           std::size_t n,
                                           const T* __restrict y,
-                                          const std::uint8_t* __restrict spiked) noexcept {
+                                          const std::int32_t* __restrict silent) noexcept {
     for (std::size_t k = 0; k < n; ++k) {
         const std::uint32_t o = targets[k];
-        const T updated = c.weight(w[k], y[o], T(0));
-        w[k] = spiked[o] != 0 ? w[k] : updated;
+        w[k] = lane_select(silent[o] != 0, c.weight(w[k], y[o], T(0)), w[k]);
     }
 }
 
@@ -56,6 +57,7 @@ public:
     void build(const population_shape& p) {
         pre_trace_.build(p.rows, p.n_pre);
         post_trace_.assign(p.n_post, T(0));
+        silent_.assign(p.n_post, 1);
     }
     void reset() {
         pre_trace_.reset();
@@ -71,6 +73,7 @@ public:
         for (std::size_t o = 0; o < post_trace_.size(); ++o) {
             post_trace_[o] =
                 spike_trace(c_.post_decay, c_.post_scale, post_trace_[o], spiked[o] != 0);
+            silent_[o] = spiked[o] == 0 ? 1 : 0;
         }
     }
 
@@ -145,14 +148,15 @@ private:
                                  first,
                                  static_cast<std::size_t>(last - first),
                                  post_trace_.data(),
-                                 net.post_spiked);
+                                 silent_.data());
             });
     }
 
     static constexpr std::size_t prefetch_distance = 32;
     hebbian_constants<T> c_;
-    delayed_trace<T> pre_trace_; // X_i per ring slot (the delayed per-synapse trace)
-    std::vector<T> post_trace_;  // y[o]
+    delayed_trace<T> pre_trace_;       // X_i per ring slot (the delayed per-synapse trace)
+    std::vector<T> post_trace_;        // y[o]
+    std::vector<std::int32_t> silent_; // 1 where the soma did not fire this step
 };
 
 } // namespace spark::neurons
