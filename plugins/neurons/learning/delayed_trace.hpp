@@ -10,9 +10,38 @@
 #include <cstdint>
 #include <vector>
 
+#include <spark/sdk/vector_clones.hpp>
+
 #include "common/component_shapes.hpp"
+#include "common/lane_select.hpp"
 
 namespace spark::neurons {
+
+/// q[k] <- decay q[k] + (spikes[k] != 0 ? scale : 0) for k < n (spike_trace over an array),
+/// vectorised: the select is a bit-blend (common/lane_select.hpp), so AVX2 takes 8 at a time.
+template <typename T>
+SPARK_VECTOR_CLONES void spike_traces(T decay,
+                                      T scale,
+                                      const T* __restrict before,
+                                      T* __restrict after,
+                                      const std::uint8_t* __restrict spikes,
+                                      std::size_t n) noexcept {
+    for (std::size_t k = 0; k < n; ++k) {
+        after[k] = decay * before[k] + lane_select(spikes[k] != 0, scale, T(0));
+    }
+}
+
+/// The same in place.
+template <typename T>
+SPARK_VECTOR_CLONES void spike_traces(T decay,
+                                      T scale,
+                                      T* __restrict q,
+                                      const std::uint8_t* __restrict spikes,
+                                      std::size_t n) noexcept {
+    for (std::size_t k = 0; k < n; ++k) {
+        q[k] = decay * q[k] + lane_select(spikes[k] != 0, scale, T(0));
+    }
+}
 
 template <typename T>
 class delayed_trace {
@@ -30,11 +59,12 @@ public:
               std::size_t previous,
               std::size_t now,
               const std::uint8_t* spikes) noexcept {
-        const T* before = &values_[previous * width_];
-        T* after = &values_[now * width_];
-        for (std::size_t i = 0; i < width_; ++i) {
-            after[i] = spike_trace(decay, scale, before[i], spikes[i] != 0);
+        if (previous == now) {
+            spike_traces(decay, scale, &values_[now * width_], spikes, width_);
+            return;
         }
+        spike_traces(
+            decay, scale, &values_[previous * width_], &values_[now * width_], spikes, width_);
     }
 
     /// X_i of the step stored in ring slot `slot`.

@@ -95,9 +95,9 @@ public:
     }
     /// The soma's spikes of this step.
     void postsynaptic(sdk::span<const std::uint8_t> spiked) noexcept {
-        for (std::size_t o = 0; o < post_trace_.size(); ++o) {
-            post_trace_[o] =
-                spike_trace(c_.post_decay, c_.post_scale, post_trace_[o], spiked[o] != 0);
+        spike_traces(
+            c_.post_decay, c_.post_scale, post_trace_.data(), spiked.data(), post_trace_.size());
+        for (std::size_t o = 0; o < silent_.size(); ++o) {
             silent_[o] = spiked[o] == 0 ? 1 : 0;
         }
     }
