@@ -17,12 +17,25 @@
 #include <spark/sdk/module.hpp>
 #include <spark/sdk/params.hpp>
 #include <spark/sdk/schema.hpp>
+#include <spark/sdk/vector_clones.hpp>
 
 #include "learning/delayed_trace.hpp"
 #include "learning/zenke_parameters.hpp"
 #include "neuron/synapse_step.hpp"
 
 namespace spark::neurons {
+
+/// Every synapse's target trace, z[k] <- target(z[k], w[k]) for k < n: elementwise, so with AVX2
+/// clones (the same bits: -ffp-contract=off, no FMA).
+template <typename T>
+SPARK_VECTOR_CLONES void zenke_targets(const zenke_constants<T>& c,
+                                       T* __restrict z,
+                                       const T* __restrict w,
+                                       std::size_t n) noexcept {
+    for (std::size_t k = 0; k < n; ++k) {
+        z[k] = c.target(z[k], w[k]);
+    }
+}
 
 template <typename T>
 class zenke_learning {
@@ -73,9 +86,7 @@ public:
             step_static_targets(w);
             return;
         }
-        for (std::size_t at = 0; at < target_.size(); ++at) {
-            target_[at] = c_.target(target_[at], w[at]);
-        }
+        zenke_targets(c_, target_.data(), w, target_.size());
         // Rows of the postsynaptic neurons that spiked: every term may be non-zero.
         for (std::size_t k = 0; k < net.post_count; ++k) {
             const std::size_t o = net.post_fired[k];
@@ -152,9 +163,7 @@ private:
             }
             moving_known_ = true;
         }
-        for (std::size_t k = 0; k < moving_z_.size(); ++k) {
-            moving_z_[k] = c_.target(moving_z_[k], moving_w_[k]);
-        }
+        zenke_targets(c_, moving_z_.data(), moving_w_.data(), moving_z_.size());
     }
     void sync_static_targets() {
         if (moving_known_) {
