@@ -185,15 +185,18 @@ private:
                 wi = c_.weight(wi, arrived ? y : T(0), pre_trace_.at(slot, i));
             }
         }
-        net.for_each_arriving_group(
-            [&](const std::uint32_t* first, const std::uint32_t* last, std::size_t position) {
-                hebbian_arrivals(c_,
-                                 w + position,
-                                 first,
-                                 static_cast<std::size_t>(last - first),
-                                 post_trace_.data(),
-                                 silent_.data());
-            });
+        net.for_each_arriving_group([&](std::size_t /*i*/,
+                                        std::size_t /*slot*/,
+                                        const std::uint32_t* first,
+                                        const std::uint32_t* last,
+                                        std::size_t position) {
+            hebbian_arrivals(c_,
+                             w + position,
+                             first,
+                             static_cast<std::size_t>(last - first),
+                             post_trace_.data(),
+                             silent_.data());
+        });
     }
 
     static constexpr std::size_t prefetch_distance = 32;

@@ -47,6 +47,9 @@ public:
 
     /// With eta = 0 no weight changes after the first clip (the target trace still moves).
     [[nodiscard]] bool plastic() const noexcept { return c_.eta != T(0); }
+    /// learn() also works on the grouped layout (neuron/synapse_step.hpp); the target trace is
+    /// then kept in the kernel's list order.
+    [[nodiscard]] static constexpr bool learns_grouped() noexcept { return true; }
 
     void build(const population_shape& p) {
         n_pre_ = p.n_pre;
@@ -80,6 +83,10 @@ public:
     }
 
     void learn(const synapse_step<T>& net) {
+        if (plastic() && net.grouped != nullptr) {
+            learn_grouped(net, *net.grouped);
+            return;
+        }
         T* w = net.weights;
         // Every synapse's target trace, from W before this step's update (pre-major like W).
         if (!plastic()) {
@@ -122,10 +129,11 @@ public:
     // The target trace is exposed post-major (the kernel's orientation) through a staging copy.
     void state(sdk::state_list& s, const population_shape& p) {
         sync_static_targets();
+        positions_ = p.grouped_positions;
         staged_target_.resize(target_.size());
         for (std::size_t o = 0; o < n_post_; ++o) {
             for (std::size_t i = 0; i < n_pre_; ++i) {
-                staged_target_[o * n_pre_ + i] = target_[i * n_post_ + o];
+                staged_target_[o * n_pre_ + i] = target_[at(o, i)];
             }
         }
         s.add("pre_trace_history", pre_trace_.values(), p.history);
@@ -138,13 +146,70 @@ public:
         if (staged_target_.size() == target_.size()) {
             for (std::size_t o = 0; o < n_post_; ++o) {
                 for (std::size_t i = 0; i < n_pre_; ++i) {
-                    target_[i * n_post_ + o] = staged_target_[o * n_pre_ + i];
+                    target_[at(o, i)] = staged_target_[o * n_pre_ + i];
                 }
             }
         }
     }
 
 private:
+    /// Where synapse (o, i)'s target lies in target_: pre-major, or the grouped layout's list
+    /// position (as of the last state()).
+    [[nodiscard]] std::size_t at(std::size_t o, std::size_t i) const noexcept {
+        return positions_ != nullptr ? positions_[o * n_pre_ + i] : i * n_post_ + o;
+    }
+
+    /// learn() on the grouped layout: the same updates of the same synapses, the target trace in
+    /// the kernel's list order.
+    void learn_grouped(const synapse_step<T>& net, const grouped_kernel<T>& g) noexcept {
+        T* w = g.weights;
+        zenke_targets(c_, target_.data(), w, target_.size());
+        for (std::size_t k = 0; k < net.post_count; ++k) {
+            const std::size_t o = net.post_fired[k];
+            const std::uint32_t* at = g.post_positions + o * n_pre_;
+            const std::uint16_t* delay = g.post_delays + o * n_pre_;
+            for (std::size_t i = 0; i < n_pre_; ++i) {
+                if (i + prefetch_distance < n_pre_) {
+                    const std::uint32_t ahead = at[i + prefetch_distance]; // scattered
+                    __builtin_prefetch(&w[ahead], 1);
+                    __builtin_prefetch(&target_[ahead], 0);
+                }
+                const std::size_t slot = net.slot_of_delay[delay[i]];
+                const std::size_t p = at[i];
+                w[p] = c_.weight(w[p],
+                                 target_[p],
+                                 pre_trace_.at(slot, i),
+                                 post_trace_[o],
+                                 slow_trace_[o],
+                                 cubed_[o],
+                                 net.ring->row(slot)[i] != 0,
+                                 true);
+            }
+        }
+        net.for_each_arriving_group([&](std::size_t i,
+                                        std::size_t slot,
+                                        const std::uint32_t* first,
+                                        const std::uint32_t* last,
+                                        std::size_t position) {
+            const T x = pre_trace_.at(slot, i);
+            for (const std::uint32_t* o = first; o != last; ++o) {
+                if (net.post_spiked[*o] == 0) {
+                    const std::size_t p = position + static_cast<std::size_t>(o - first);
+                    w[p] = c_.weight(w[p],
+                                     target_[p],
+                                     x,
+                                     post_trace_[*o],
+                                     slow_trace_[*o],
+                                     cubed_[*o],
+                                     true,
+                                     false);
+                }
+            }
+        });
+    }
+
+    static constexpr std::size_t prefetch_distance = 32;
+
     // Static weights: the targets that move (W != 0 or z != 0, found once the weights are
     // clipped) are stepped exactly as the dense loop would, from compact copies of their z and
     // (constant) W, so a sparse kernel's few stream through the cache; the others stay at 0.
@@ -180,7 +245,8 @@ private:
     std::vector<T> post_trace_;  // y[o]
     std::vector<T> slow_trace_;  // y_s[o]
     std::vector<T> cubed_;       // y[o]^3 of this step
-    large_vector<T> target_;     // z, pre-major like the weights
+    large_vector<T> target_;     // z, in the kernel's order (pre-major or grouped)
+    const std::uint32_t* positions_ = nullptr; // the grouped layout's, for state()
     std::vector<T> staged_target_;
     // Static weights: the targets that move, their z and W (target_ is stale while known).
     std::vector<std::size_t> moving_;

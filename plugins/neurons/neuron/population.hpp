@@ -354,6 +354,7 @@ private:
         if (!grouped_) {
             post_positions_ = {};
             post_delays_ = {};
+            shape_.grouped_positions = nullptr;
             return;
         }
         const std::size_t n_pre = shape_.n_pre;
@@ -364,6 +365,7 @@ private:
             post_positions_[o * n_pre + i] = static_cast<std::uint32_t>(k);
             post_delays_[o * n_pre + i] = static_cast<std::uint16_t>(delays_.of(i * n_post + o, i));
         });
+        shape_.grouped_positions = post_positions_.data();
     }
 
     // Static weights: each listed synapse's weight also sits beside its target, so delivery

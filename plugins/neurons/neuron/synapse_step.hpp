@@ -23,6 +23,9 @@ struct population_shape {
     spark_shape_t units{};   // O's shape
     spark_shape_t kernel{};  // units ⊕ presynaptic shape
     spark_shape_t history{}; // (R, I): one row of presynaptic values per ring slot
+    // The grouped layout (below): per synapse (o, i), post-major, its list position, for a
+    // rule's per-synapse state kept in the kernel's order; nullptr: pre-major (i * n_post + o).
+    const std::uint32_t* grouped_positions = nullptr;
 };
 
 /// The grouped layout (neuron/population.hpp): a plastic kernel kept in the delivery lists' order
@@ -91,17 +94,19 @@ struct synapse_step {
         }
     }
 
-    /// The grouped layout: calls f(first, last, position) for every group whose presynaptic
-    /// spike arrives this step: its targets [first, last) and the list position of `first` (the
-    /// group's weights are contiguous from there).
+    /// The grouped layout: calls f(i, slot, first, last, position) for every group whose
+    /// presynaptic spike arrives this step: the presynaptic neuron, the ring slot its spike was
+    /// stored in, its targets [first, last) and the list position of `first` (the group's
+    /// weights are contiguous from there).
     template <typename F>
     void for_each_arriving_group(F&& f) const {
         for (std::size_t d = 0; d < rows; ++d) {
             const std::size_t s = slot_of_delay[d];
             const std::uint32_t* list = fired + s * n_pre;
             for (std::uint32_t k = 0; k < fired_count[s]; ++k) {
-                const std::uint32_t* first = groups->first(list[k], d);
-                f(first, groups->last(list[k], d), groups->position(first));
+                const std::size_t i = list[k];
+                const std::uint32_t* first = groups->first(i, d);
+                f(i, s, first, groups->last(i, d), groups->position(first));
             }
         }
     }
