@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // executor_kind::automatic's choice (runtime/src/brain/executor_choice.hpp), driven with made-up
 // step times: it keeps the faster way, and when the costs change (a network that starts silent,
-// learning that sets in) the next measurement, after 1,000 steps, switches to the new faster way.
+// learning that sets in) the next measurement, after 1,000 steps, switches to the new faster way;
+// a cost that drifts while it measures does not favour the way measured first.
 #include <cstdint>
 
 #include <boost/test/unit_test.hpp>
@@ -68,6 +69,22 @@ BOOST_AUTO_TEST_CASE(a_long_measurement_waits_ten_times_as_long_for_the_next) {
     BOOST_TEST(choice.decided()); // still running in order, unmeasured
     run(choice, 1, 1e-6, 2e-6);
     BOOST_TEST(!choice.decided()); // measuring again
+}
+
+// Every step costs more than the one before (activity building up): the graph is 10 % faster at
+// any moment, but a measurement of one way after the other would see the in-order steps, taken
+// earlier, as cheaper. Measuring in order, graph, graph, in order cancels the drift.
+BOOST_AUTO_TEST_CASE(a_drifting_cost_does_not_favour_the_way_measured_first) {
+    executor_choice choice;
+    std::uint64_t k = 0;
+    while (!choice.decided() && k < 10000) {
+        const double base = 1e-3 * (1.0 + static_cast<double>(k) / 4.0); // +25 % per step
+        const bool graph = choice.next() == executor_choice::way::graph;
+        choice.ran(graph ? 0.9 * base : base);
+        ++k;
+    }
+    BOOST_TEST_REQUIRE(choice.decided());
+    BOOST_TEST((choice.chosen() == executor_choice::way::graph));
 }
 
 BOOST_AUTO_TEST_CASE(a_tie_keeps_running_in_order) {
