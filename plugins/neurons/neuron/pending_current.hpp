@@ -16,8 +16,14 @@
 // - determinism: a row sums its spikes oldest emission first, then by presynaptic index, then by
 //   postsynaptic index. A rebuild adds them in that same order, so it gives the same bits as the
 //   live ring, and so does any split of the postsynaptic range over workers.
+//
+// Layout: the ring is indexed by the step itself, not by the spike ring's slot: its rows and
+// each row's length are powers of two (at least R and O), so a synapse's place is
+// (emitted row + pos) & mask with pos = d * stride + o. Weights are stored with their sign (the
+// inhibition bit they were last built with; a changed bit negates them).
 #pragma once
 #include <algorithm>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -39,7 +45,8 @@ public:
                std::size_t n_post,
                std::size_t rows) {
         n_post_ = n_post;
-        rows_ = rows;
+        rows_ = std::bit_ceil(rows);
+        stride_ = std::bit_ceil(n_post);
         offset_.assign(n_pre + 1, 0);
         for (std::size_t i = 0; i < n_pre; ++i) {
             std::size_t count = 0;
@@ -57,14 +64,20 @@ public:
                 const std::size_t at = i * n_post + o;
                 if (weights[at] != T(0)) {
                     target_[k] = static_cast<std::uint32_t>(o);
-                    pos_[k] = static_cast<std::uint32_t>(delays.of(at, i) * n_post + o);
+                    pos_[k] = static_cast<std::uint32_t>(delays.of(at, i) * stride_ + o);
                     weight_[k] = weights[at];
                     ++k;
                 }
             }
         }
-        future_.assign(rows * n_post, T(0));
-        bits_.assign(n_pre, unknown);
+        future_.assign(rows_ * stride_, T(0));
+        bits_.assign(n_pre, 0); // the weights are built positive
+        step_ = 0;
+    }
+
+    /// Whether a ring of this many rows and postsynaptic neurons fits the 32-bit positions.
+    [[nodiscard]] static bool fits(std::size_t rows, std::size_t n_post) noexcept {
+        return std::bit_ceil(rows) * std::bit_ceil(n_post) <= UINT32_MAX;
     }
 
     /// The weights changed (upstream's first clip): takes them again; the caller rebuilds.
@@ -72,29 +85,40 @@ public:
         const std::size_t n_pre = offset_.size() - 1;
         for (std::size_t i = 0; i < n_pre; ++i) {
             for (std::size_t k = offset_[i]; k < offset_[i + 1]; ++k) {
-                weight_[k] = weights[i * n_post_ + target_[k]];
+                const T w = weights[i * n_post_ + target_[k]];
+                weight_[k] = bits_[i] != 0 ? -w : w;
             }
         }
     }
 
     /// No spike is on its way (reset).
-    void clear() noexcept {
-        std::fill(future_.begin(), future_.end(), T(0));
-        std::fill(bits_.begin(), bits_.end(), unknown);
-    }
+    void clear() noexcept { std::fill(future_.begin(), future_.end(), T(0)); }
 
-    /// Records this step's inhibition bits (bit1 of each input byte); true when one differs from
-    /// the bits the future rows were built with (or none were yet).
+    /// A new step begins: its row is the next one.
+    void next_step() noexcept { ++step_; }
+
+    /// Takes this step's inhibition bits (bit1 of each input byte): the weights of a presynaptic
+    /// neuron whose bit changed change sign. True when one did.
     bool signs_changed(const std::uint8_t* __restrict in) noexcept {
-        std::uint8_t* __restrict bits = bits_.data();
+        const std::uint8_t* __restrict bits = bits_.data();
         const std::size_t n = bits_.size();
         std::uint8_t differ = 0;
+        for (std::size_t i = 0; i < n; ++i) { // vectorised: changes are rare
+            differ = static_cast<std::uint8_t>(differ | (((in[i] >> 1U) & 1U) ^ bits[i]));
+        }
+        if (differ == 0) {
+            return false;
+        }
         for (std::size_t i = 0; i < n; ++i) {
             const auto bit = static_cast<std::uint8_t>((in[i] >> 1U) & 1U);
-            differ = static_cast<std::uint8_t>(differ | (bit ^ bits[i]));
-            bits[i] = bit;
+            if (bit != bits_[i]) {
+                bits_[i] = bit;
+                for (std::size_t k = offset_[i]; k < offset_[i + 1]; ++k) {
+                    weight_[k] = -weight_[k]; // exact
+                }
+            }
         }
-        return differ != 0;
+        return true;
     }
 
     /// How many synapses presynaptic neuron i has.
@@ -102,11 +126,9 @@ public:
         return offset_[i + 1] - offset_[i];
     }
 
-    /// Presynaptic neuron i's spike, emitted `age` steps ago (the current step's ring slot is
-    /// `now`), adds to the rows of its synapses that arrive now or later, for postsynaptic
-    /// neurons in [o0, o1).
-    void scatter(
-        std::size_t i, std::size_t now, std::size_t age, std::size_t o0, std::size_t o1) noexcept {
+    /// Presynaptic neuron i's spike, emitted `age` steps ago, adds to the rows of its synapses
+    /// that arrive now or later, for postsynaptic neurons in [o0, o1).
+    void scatter(std::size_t i, std::size_t age, std::size_t o0, std::size_t o1) noexcept {
         const std::uint32_t* first = target_.data() + offset_[i];
         const std::uint32_t* last = target_.data() + offset_[i + 1];
         if (o0 != 0 || o1 != n_post_) {
@@ -116,34 +138,19 @@ public:
         }
         const std::size_t k0 = static_cast<std::size_t>(first - target_.data());
         const std::size_t k1 = static_cast<std::size_t>(last - target_.data());
-        const T sign = bits_[i] != 0 ? T(-1) : T(1);
-        const std::size_t total = rows_ * n_post_;
-        // A synapse's row is (emitted + d) mod rows: pos = d * n_post + o, offset by the
-        // emission row.
-        const std::size_t emitted = (now + rows_ - age) % rows_;
+        const std::size_t mask = rows_ * stride_ - 1;
+        // A synapse's row is the emission row + d: pos = d * stride + o, offset by the emission
+        // row.
+        const std::size_t base = ((step_ - age) & (rows_ - 1)) * stride_;
         if (age == 0) {
-            scatter_add(future_.data(),
-                        pos_.data(),
-                        weight_.data(),
-                        k0,
-                        k1,
-                        emitted * n_post_,
-                        total,
-                        sign);
+            scatter_add(future_.data(), pos_.data(), weight_.data(), k0, k1, base, mask);
             return;
         }
         // Rebuilding: only the synapses still on their way (d >= age).
-        const std::size_t arrived = age * n_post_;
+        const std::size_t arrived = age * stride_;
         for (std::size_t k = k0; k < k1; ++k) {
             if (pos_[k] >= arrived) {
-                scatter_add(future_.data(),
-                            pos_.data(),
-                            weight_.data(),
-                            k,
-                            k + 1,
-                            emitted * n_post_,
-                            total,
-                            sign);
+                scatter_add(future_.data(), pos_.data(), weight_.data(), k, k + 1, base, mask);
             }
         }
     }
@@ -151,31 +158,31 @@ public:
     /// Zeroes the future rows for [o0, o1) (a rebuild then scatters the spike history again).
     void zero(std::size_t o0, std::size_t o1) noexcept {
         for (std::size_t r = 0; r < rows_; ++r) {
-            std::fill(future_.begin() + static_cast<std::ptrdiff_t>(r * n_post_ + o0),
-                      future_.begin() + static_cast<std::ptrdiff_t>(r * n_post_ + o1),
+            std::fill(future_.begin() + static_cast<std::ptrdiff_t>(r * stride_ + o0),
+                      future_.begin() + static_cast<std::ptrdiff_t>(r * stride_ + o1),
                       T(0));
         }
     }
 
-    /// current[o] = the current arriving now, for o in [o0, o1); its row is then free for the
-    /// step `rows` steps ahead.
-    void take(std::size_t now, T* current, std::size_t o0, std::size_t o1) noexcept {
-        T* row = future_.data() + now * n_post_;
+    /// current[o] = the current arriving now, for o in [o0, o1); its row is then free for a
+    /// later step.
+    void take(T* current, std::size_t o0, std::size_t o1) noexcept {
+        T* row = future_.data() + (step_ & (rows_ - 1)) * stride_;
         std::copy(row + o0, row + o1, current + o0);
         std::fill(row + o0, row + o1, T(0));
     }
 
 private:
-    static constexpr std::uint8_t unknown = 0xFF;
-
     std::size_t n_post_ = 0;
-    std::size_t rows_ = 1;
+    std::size_t rows_ = 1;               // a power of two, at least the spike ring's R
+    std::size_t stride_ = 1;             // a row's length: a power of two, at least n_post
+    std::size_t step_ = 0;               // counts steps; its row is step_ & (rows_ - 1)
     std::vector<std::size_t> offset_;    // per presynaptic neuron, its first synapse
     large_vector<std::uint32_t> target_; // per synapse: postsynaptic neuron (ascending per i)
-    large_vector<std::uint32_t> pos_;    // ... d * n_post + o: its place in the ring
-    large_vector<T> weight_;             // ... its weight
-    std::vector<T> future_;              // [rows][n_post]: the current arriving in each slot
-    std::vector<std::uint8_t> bits_;     // the inhibition bits the future rows were built with
+    large_vector<std::uint32_t> pos_;    // ... d * stride + o: its place in the ring
+    large_vector<T> weight_;             // ... its weight, with its neuron's sign
+    std::vector<T> future_;              // [rows][stride]: the current arriving in each row
+    std::vector<std::uint8_t> bits_;     // the inhibition bits the weights are signed with
 };
 
 } // namespace spark::neurons

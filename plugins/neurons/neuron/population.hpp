@@ -320,7 +320,8 @@ private:
     // pre-major copy only when the state is read.
     void index_synapses() {
         at_emission_ = !rule_.plastic() && shape_.rows > 1 &&
-                       shape_.rows * shape_.n_post <= UINT32_MAX && mostly_zero(weights_);
+                       pending_current<T>::fits(shape_.rows, shape_.n_post) &&
+                       mostly_zero(weights_);
         if (at_emission_) {
             groups_.clear();
             listed_weights_ = {};
@@ -468,6 +469,7 @@ private:
     // row of this step. The future rows are rebuilt from the spike history when the weights or
     // an inhibition bit changed (pending_current.hpp says why).
     void deliver_at_emission(const std::uint8_t* in, std::size_t now) {
+        pending_.next_step();
         const bool rebuild = pending_.signs_changed(in) || needs_rebuild_;
         needs_rebuild_ = false;
         const std::size_t n_post = shape_.n_post;
@@ -485,14 +487,14 @@ private:
                     const std::size_t slot = (now + shape_.rows - age) % shape_.rows;
                     const std::uint32_t* old = &fired_[slot * shape_.n_pre];
                     for (std::uint32_t k = 0; k < fired_count_[slot]; ++k) {
-                        pending_.scatter(old[k], now, age, o0, o1);
+                        pending_.scatter(old[k], age, o0, o1);
                     }
                 }
             }
             for (std::uint32_t k = 0; k < fired_count_[now]; ++k) {
-                pending_.scatter(list[k], now, 0, o0, o1);
+                pending_.scatter(list[k], 0, o0, o1);
             }
-            pending_.take(now, current_.data(), o0, o1);
+            pending_.take(current_.data(), o0, o1);
         });
     }
 
