@@ -2,9 +2,9 @@
 // A large delivery split over the host's workers (SPARK_SERVICE_PARALLEL, neuron/population.hpp)
 // gives the same state, bit for bit, as one thread: a test service that offers 3 workers and runs
 // the chunks in reverse order drives spark.lif_neuron with full columns (dense kernels, with and
-// without learning), with delay groups (n2n delays on a sparse kernel) and with delivery at
-// emission (a sparser one), inhibitory inputs included, against the same neuron without the
-// service.
+// without learning), with delay groups (n2n delays on a sparse kernel, static, and plastic in the
+// grouped layout) and with delivery at emission (a sparser one), inhibitory inputs included,
+// against the same neuron without the service.
 #include <atomic>
 #include <cstdint>
 #include <string>
@@ -103,6 +103,16 @@ BOOST_AUTO_TEST_CASE(delay_groups_on_a_sparse_kernel) {
         "synapses": {"kernel": {"__class_ref__": "sparse_uniform_initializer", "scale": 8,
                                 "density": 0.9}},
         "learning_rule": null})");
+}
+
+// Plastic with per-synapse delays: the grouped layout (neuron/population.hpp), whose delivery reads
+// the live kernel in list order.
+BOOST_AUTO_TEST_CASE(grouped_layout_with_learning) {
+    same_state_with_and_without_workers(*this, R"({"units": [500], "inhibitory_rate": 0.2,
+        "synapses": {"kernel": {"__class_ref__": "sparse_uniform_initializer", "scale": 8,
+                                "density": 0.9}},
+        "delays": {"max_delay": 4},
+        "learning_rule": {"eta": 0.1}})");
 }
 
 // Static, sparse and delayed: delivery at emission (neuron/pending_current.hpp), split both when
