@@ -188,10 +188,9 @@ private:
         net.for_each_arriving_group([&](std::size_t /*i*/,
                                         std::size_t /*slot*/,
                                         const std::uint32_t* first,
-                                        const std::uint32_t* last,
-                                        std::size_t position) {
+                                        const std::uint32_t* last) {
             hebbian_arrivals(c_,
-                             w + position,
+                             w + net.groups->position(first),
                              first,
                              static_cast<std::size_t>(last - first),
                              post_trace_.data(),

@@ -100,28 +100,15 @@ public:
             for (std::size_t i = 0; i < n_pre_; ++i) {
                 const std::size_t at = i * n_post_ + o;
                 const std::size_t slot = net.slot(at, i);
-                w[at] = c_.weight(w[at],
-                                  target_[at],
-                                  pre_trace_.at(slot, i),
-                                  post_trace_[o],
-                                  slow_trace_[o],
-                                  cubed_[o],
-                                  net.ring->row(slot)[i] != 0,
-                                  true);
+                w[at] = updated(
+                    w[at], at, pre_trace_.at(slot, i), o, net.ring->row(slot)[i] != 0, true);
             }
         }
         // Synapses that delivered a spike to a silent postsynaptic neuron: B + D only.
         net.for_each_arrival([&](std::size_t i, std::size_t o, std::size_t slot) {
             if (net.post_spiked[o] == 0) {
                 const std::size_t at = i * n_post_ + o;
-                w[at] = c_.weight(w[at],
-                                  target_[at],
-                                  pre_trace_.at(slot, i),
-                                  post_trace_[o],
-                                  slow_trace_[o],
-                                  cubed_[o],
-                                  true,
-                                  false);
+                w[at] = updated(w[at], at, pre_trace_.at(slot, i), o, true, false);
             }
         });
     }
@@ -153,6 +140,12 @@ public:
     }
 
 private:
+    /// Synapse `at`'s updated weight (its target trace at `at`), postsynaptic neuron o, presynaptic
+    /// trace x, whether its presynaptic spike arrived and whether o fired.
+    [[nodiscard]] T updated(T w, std::size_t at, T x, std::size_t o, bool pre, bool post) const {
+        return c_.weight(w, target_[at], x, post_trace_[o], slow_trace_[o], cubed_[o], pre, post);
+    }
+
     /// Where synapse (o, i)'s target lies in target_: pre-major, or the grouped layout's list
     /// position (as of the last state()).
     [[nodiscard]] std::size_t at(std::size_t o, std::size_t i) const noexcept {
@@ -176,33 +169,20 @@ private:
                 }
                 const std::size_t slot = net.slot_of_delay[delay[i]];
                 const std::size_t p = at[i];
-                w[p] = c_.weight(w[p],
-                                 target_[p],
-                                 pre_trace_.at(slot, i),
-                                 post_trace_[o],
-                                 slow_trace_[o],
-                                 cubed_[o],
-                                 net.ring->row(slot)[i] != 0,
-                                 true);
+                w[p] =
+                    updated(w[p], p, pre_trace_.at(slot, i), o, net.ring->row(slot)[i] != 0, true);
             }
         }
         net.for_each_arriving_group([&](std::size_t i,
                                         std::size_t slot,
                                         const std::uint32_t* first,
-                                        const std::uint32_t* last,
-                                        std::size_t position) {
+                                        const std::uint32_t* last) {
             const T x = pre_trace_.at(slot, i);
+            const std::size_t position = net.groups->position(first);
             for (const std::uint32_t* o = first; o != last; ++o) {
                 if (net.post_spiked[*o] == 0) {
                     const std::size_t p = position + static_cast<std::size_t>(o - first);
-                    w[p] = c_.weight(w[p],
-                                     target_[p],
-                                     x,
-                                     post_trace_[*o],
-                                     slow_trace_[*o],
-                                     cubed_[*o],
-                                     true,
-                                     false);
+                    w[p] = updated(w[p], p, x, *o, true, false);
                 }
             }
         });

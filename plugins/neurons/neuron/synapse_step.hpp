@@ -75,29 +75,26 @@ struct synapse_step {
     /// spike arrives this step. With a plastic rule every synapse is in a group.
     template <typename F>
     void for_each_arrival(F&& f) const {
-        for (std::size_t d = 0; d < rows; ++d) {
-            const std::size_t s = slot_of_delay[d];
-            const std::uint32_t* list = fired + s * n_pre;
-            for (std::uint32_t k = 0; k < fired_count[s]; ++k) {
-                const std::size_t i = list[k];
-                const std::uint32_t* last = groups->last(i, d);
-                const T* column = weights + i * n_post;
-                for (const std::uint32_t* o = groups->first(i, d); o != last; ++o) {
-                    // The rule writes the weight of each arrival: scattered over the column,
-                    // which no hardware prefetcher follows.
-                    if (last - o > prefetch_ahead) {
-                        __builtin_prefetch(&column[o[prefetch_ahead]], 1);
-                    }
-                    f(i, static_cast<std::size_t>(*o), s);
+        for_each_arriving_group([&](std::size_t i,
+                                    std::size_t s,
+                                    const std::uint32_t* first,
+                                    const std::uint32_t* last) {
+            const T* column = weights + i * n_post;
+            for (const std::uint32_t* o = first; o != last; ++o) {
+                // The rule writes the weight of each arrival: scattered over the column,
+                // which no hardware prefetcher follows.
+                if (last - o > prefetch_ahead) {
+                    __builtin_prefetch(&column[o[prefetch_ahead]], 1);
                 }
+                f(i, static_cast<std::size_t>(*o), s);
             }
-        }
+        });
     }
 
-    /// The grouped layout: calls f(i, slot, first, last, position) for every group whose
-    /// presynaptic spike arrives this step: the presynaptic neuron, the ring slot its spike was
-    /// stored in, its targets [first, last) and the list position of `first` (the group's
-    /// weights are contiguous from there).
+    /// Calls f(i, slot, first, last) for every delivery group whose presynaptic spike arrives
+    /// this step: the presynaptic neuron, the ring slot its spike was stored in and the group's
+    /// targets [first, last). In the grouped layout the group's weights are contiguous from
+    /// groups->position(first).
     template <typename F>
     void for_each_arriving_group(F&& f) const {
         for (std::size_t d = 0; d < rows; ++d) {
@@ -105,8 +102,7 @@ struct synapse_step {
             const std::uint32_t* list = fired + s * n_pre;
             for (std::uint32_t k = 0; k < fired_count[s]; ++k) {
                 const std::size_t i = list[k];
-                const std::uint32_t* first = groups->first(i, d);
-                f(i, s, first, groups->last(i, d), groups->position(first));
+                f(i, s, groups->first(i, d), groups->last(i, d));
             }
         }
     }
