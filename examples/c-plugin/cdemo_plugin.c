@@ -1035,6 +1035,7 @@ static const spark_module_type_t counter_type = {
     .port_count = COUNTER_PORT_COUNT,
     .create = counter_create,
     .initialize = NULL,
+    NULL, /* type_extension: ABI 1.1 */
 };
 
 static spark_status SPARK_ABI counter_create(const spark_module_type_t* type,

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // What the four initializer types share (docs/models.md section 9, docs/file-format.md section
-// 1.8): the base fields scale / min_value / max_value, the clip bounds, and writing a computed
-// value into a buffer of any element type the ABI knows.
+// 1.8): the base fields scale / min_value / max_value, the clip bounds, writing a computed value
+// into a buffer of any element type the ABI knows, the kept elements of the sparse types, and
+// handing rows of non-zeros to a row sink (SPARK_EXT_SPARSE_INITIALIZER).
 #pragma once
 #include <algorithm>
 #include <cmath>
@@ -9,12 +10,14 @@
 #include <limits>
 #include <string>
 #include <type_traits>
+#include <vector>
 
 #include <spark/abi/types.h>
 #include <spark/sdk/buffers.hpp>
 #include <spark/sdk/guard.hpp>
 #include <spark/sdk/params.hpp>
 #include <spark/sdk/random.hpp>
+#include <spark/sdk/row_sink.hpp>
 #include <spark/sdk/schema.hpp>
 
 namespace spark::initializers {
@@ -144,10 +147,159 @@ template <typename E>
     }
 }
 
+/// Element k of uniform_initializer (and a kept element k of sparse_uniform_initializer):
+/// clip(scale * U_k) as an E.
+template <typename E>
+[[nodiscard]] E
+uniform_value(const base_params& p, const sdk::counter_stream& values, std::uint64_t k) {
+    return to_element<E>(p.clip(scaled_uniform<E>(p.scale, values, k)));
+}
+
 /// Random streams of one initializer call: values and the sparsity mask are drawn from separate
 /// streams, so an entry's value does not depend on the density and raising the density only adds
 /// entries.
 inline constexpr std::uint64_t value_stream = 0;
 inline constexpr std::uint64_t mask_stream = 1;
+
+/// Which elements a sparse initializer keeps (docs/models.md section 9). The array is cut into
+/// lines along its last axis, line l holding elements [l L, (l + 1) L). In each line the kept
+/// positions p_0 < p_1 < ... follow from geometric gaps: p_j = p_{j-1} + 1 + G_j with p_{-1} = -1
+/// and G_j = floor(log(U_j) / log(1 - density)), U_j = 1 - u in (0, 1], u = counter
+/// (l << 32) | j of the mask stream. That is a Bernoulli(density) process: every element is kept
+/// independently with probability density, as one draw per element would keep it, but a line
+/// costs one draw per kept element, so the rows of a kernel at a fixed in-degree come at a cost
+/// per non-zero. The counter holds l and j in 32 bits each: j < L < 2^32 (a dimension) always,
+/// lines < 2^32 is checked.
+class kept_process {
+public:
+    kept_process(std::uint64_t seed, double density, const spark_shape_t& shape, const char* type)
+        : mask_(seed, mask_stream), density_(density), log_skip_(std::log1p(-density)),
+          length_(shape.rank == 0 ? 1 : shape.dims[shape.rank - 1]),
+          lines_(length_ == 0 ? 0 : sdk::element_count(shape) / length_) {
+        if (lines_ > (std::uint64_t{1} << 32U)) {
+            throw sdk::status_error(SPARK_ERR_INVALID_ARGUMENT,
+                                    std::string(type) +
+                                        " draws its kept elements per line along "
+                                        "the last axis, at most 2^32 lines; shape " +
+                                        sdk::shape_string(shape) + " has " +
+                                        std::to_string(lines_));
+        }
+    }
+
+    [[nodiscard]] std::uint64_t line_length() const noexcept { return length_; }
+    [[nodiscard]] std::uint64_t line_count() const noexcept { return lines_; }
+    /// The lines in a row of `row_length` elements (a multiple of the line length).
+    [[nodiscard]] std::uint64_t lines_per_row(std::uint64_t row_length) const noexcept {
+        return length_ == 0 ? 0 : row_length / length_;
+    }
+
+    /// The position of kept element j of `line`, given `from` = p_{j-1} + 1; line_length() when
+    /// the line holds no more.
+    [[nodiscard]] std::uint64_t
+    position(std::uint64_t line, std::uint64_t j, std::uint64_t from) const noexcept {
+        // The ends draw nothing: log1p(-1) is -inf and log(1) / 0 is NaN.
+        if (density_ <= 0.0) {
+            return length_;
+        }
+        if (density_ >= 1.0) {
+            return from;
+        }
+        const double u = mask_.uniform((line << 32U) | j);
+        const double gap = std::floor(std::log(1.0 - u) / log_skip_);
+        // The gap is compared as a double: at a small density it can exceed any integer (or be
+        // inf), and converting such a double to an integer is undefined.
+        if (gap >= static_cast<double>(length_ - from)) {
+            return length_;
+        }
+        return from + static_cast<std::uint64_t>(gap);
+    }
+
+private:
+    sdk::counter_stream mask_;
+    double density_;
+    double log_skip_; // log(1 - density): the log of the probability to skip an element
+    std::uint64_t length_;
+    std::uint64_t lines_;
+};
+
+/// The kept elements of one line, in ascending order:
+/// `for (kept_walk w(kept, line); !w.done(); w.next()) { use(w.index()); }`.
+class kept_walk {
+public:
+    kept_walk(const kept_process& process, std::uint64_t line) noexcept
+        : process_(&process), line_(line), position_(process.position(line, 0, 0)) {}
+
+    [[nodiscard]] bool done() const noexcept { return position_ >= process_->line_length(); }
+    [[nodiscard]] std::uint64_t line() const noexcept { return line_; }
+    /// The current kept element's position in its line; line_length() once done.
+    [[nodiscard]] std::uint64_t position() const noexcept { return position_; }
+    /// The first position after the previous kept element: from here on the walk still knows
+    /// which positions are kept (the ones before are behind it).
+    [[nodiscard]] std::uint64_t from() const noexcept { return from_; }
+    /// The current kept element's row-major index in the array.
+    [[nodiscard]] std::uint64_t index() const noexcept {
+        return line_ * process_->line_length() + position_;
+    }
+    void next() noexcept {
+        from_ = position_ + 1;
+        position_ = process_->position(line_, ++drawn_, from_);
+    }
+
+private:
+    const kept_process* process_;
+    std::uint64_t line_;
+    std::uint64_t drawn_ = 0; // j of the current kept element
+    std::uint64_t from_ = 0;
+    std::uint64_t position_;
+};
+
+/// Gathers one row's non-zero elements for a row sink: the kept elements, given in ascending
+/// columns, and the `background` value initialize() writes everywhere else when that value is
+/// itself non-zero (a clip bound above or below 0 lifts the zeros: the row is then whole). Only
+/// elements that are non-zero as an E are handed over, so a row holds exactly initialize()'s
+/// non-zeros. The buffers are kept from row to row.
+template <typename E>
+class row_writer {
+public:
+    row_writer(sdk::row_sink& sink, std::uint64_t row_length, E background)
+        : sink_(sink), length_(row_length), background_(background) {}
+
+    void kept(std::uint64_t column, E value) {
+        fill_background(column);
+        add(column, value);
+        next_ = column + 1;
+    }
+
+    /// Hands the row over as row `row` and starts the next one.
+    void finish(std::uint64_t row) {
+        fill_background(length_);
+        sink_.row(row, columns_.data(), values_.data(), columns_.size());
+        columns_.clear();
+        values_.clear();
+        next_ = 0;
+    }
+
+private:
+    void fill_background(std::uint64_t end) {
+        if (background_ != E(0)) {
+            for (std::uint64_t c = next_; c < end; ++c) {
+                add(c, background_);
+            }
+        }
+    }
+    void add(std::uint64_t column, E value) {
+        if (value != E(0)) {
+            columns_.push_back(column);
+            values_.push_back(value);
+        }
+    }
+
+    sdk::row_sink& sink_;
+    std::uint64_t length_;
+    E background_;
+    std::uint64_t next_ = 0; // the first column not handled yet
+    std::vector<std::uint64_t> columns_;
+    std::vector<E> values_;
+};
 
 } // namespace spark::initializers

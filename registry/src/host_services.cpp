@@ -110,6 +110,10 @@ const void* host_record::get_service(const spark_host_t* self, const char* id) n
     if (std::strcmp(id, SPARK_SERVICE_INITIALIZERS) == 0 && of(self).initializers_ != nullptr) {
         return initializer_catalogue::service();
     }
+    if (std::strcmp(id, SPARK_SERVICE_SPARSE_INITIALIZERS) == 0 &&
+        of(self).initializers_ != nullptr) {
+        return initializer_catalogue::sparse_service();
+    }
     for (const auto& service : of(self).services_) {
         if (std::strcmp(id, service.id) == 0) {
             return service.table;

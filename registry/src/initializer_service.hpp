@@ -24,6 +24,8 @@ public:
     /// The service struct handed to plugins; its initialize() finds `catalogue` through the
     /// calling host.
     [[nodiscard]] static const spark_initializer_service_t* service() noexcept;
+    /// The same for SPARK_SERVICE_SPARSE_INITIALIZERS (ABI 1.1).
+    [[nodiscard]] static const spark_sparse_initializer_service_t* sparse_service() noexcept;
 
     struct entry {
         const spark_module_type_t* type = nullptr;

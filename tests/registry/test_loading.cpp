@@ -89,8 +89,8 @@ BOOST_AUTO_TEST_CASE(refuses_a_newer_major_version_before_running_any_plugin_cod
     const auto file = test_plugin("bad_abi_major");
     const auto message = error_message<abi_error>([&] { (void)registry.load(file); });
     BOOST_TEST(message == refused(file,
-                                  "expected ABI 1.0 (major 1, minor <= 0), found 2.0.0; "
-                                  "rebuild the plugin against Spark SDK ABI 1.0"));
+                                  "expected ABI 1.1 (major 1, minor <= 1), found 2.1.0; "
+                                  "rebuild the plugin against Spark SDK ABI 1.1"));
     BOOST_TEST(!captured_log().contains("ran although its ABI is refused"));
     // Not even its static initialisers: the version was read from the file, before dlopen.
     BOOST_TEST(std::getenv("SPARK_TEST_STATIC_INIT_RAN") == nullptr);
@@ -103,8 +103,8 @@ BOOST_AUTO_TEST_CASE(refuses_a_newer_minor_version) {
     const auto file = test_plugin("newer_minor");
     const auto message = error_message<abi_error>([&] { (void)registry.load(file); });
     BOOST_TEST(message == refused(file,
-                                  "expected ABI 1.0 (major 1, minor <= 0), found 1.1.0; "
-                                  "rebuild the plugin against Spark SDK ABI 1.0"));
+                                  "expected ABI 1.1 (major 1, minor <= 1), found 1.2.0; "
+                                  "rebuild the plugin against Spark SDK ABI 1.1"));
     BOOST_TEST(!captured_log().contains("ran although its ABI is refused"));
     BOOST_TEST(std::getenv("SPARK_TEST_STATIC_INIT_RAN") == nullptr);
 }

@@ -69,7 +69,7 @@ BOOST_AUTO_TEST_CASE(every_builtin_plugin_has_a_manifest_describing_its_types) {
     BOOST_TEST(m.library == "spark-neurons.so");
     BOOST_TEST(m.id == "spark.neurons");
     BOOST_TEST(m.vendor == "spark");
-    BOOST_TEST(m.abi_version == "1.0.0");
+    BOOST_TEST(m.abi_version == "1.1.0");
     const auto lif = std::find_if(m.types.begin(), m.types.end(), [](const auto& t) {
         return t.canonical_id() == "spark.lif_neuron";
     });
@@ -116,7 +116,7 @@ BOOST_AUTO_TEST_CASE(a_manifest_that_disagrees_is_refused_with_every_difference)
     // does not offer.
     auto text =
         replaced(builtin_manifest(),
-                 R"("class_ref": "constant_initializer", "vendor": "spark", "version": "1.0.0")",
+                 R"("class_ref": "constant_initializer", "vendor": "spark", "version": "1.1.0")",
                  R"("class_ref": "constant_initializer", "vendor": "spark", "version": "0.9.0")");
     text = replaced(
         text, R"("class_ref": "uniform_initializer")", R"("class_ref": "old_initializer")");
@@ -130,7 +130,7 @@ BOOST_AUTO_TEST_CASE(a_manifest_that_disagrees_is_refused_with_every_difference)
                message);
     BOOST_TEST(contains(message,
                         "type spark.constant_initializer version: '0.9.0' in the manifest, "
-                        "'1.0.0' in the library"),
+                        "'1.1.0' in the library"),
                message);
     BOOST_TEST(contains(message,
                         "type spark.old_initializer: in the manifest, not offered by the library"),

@@ -122,7 +122,7 @@ const expected_entry frozen_layout[] = {
     FIELD(spark_module_t, state_loaded, 56),
     FIELD(spark_module_t, destroy, 64),
     FIELD(spark_module_t, get_extension, 72),
-    SIZE(spark_module_type_t, 104, 8),
+    SIZE(spark_module_type_t, 112, 8), // 104 in 1.0; 1.1 appended type_extension
     FIELD(spark_module_type_t, abi_version, 0),
     FIELD(spark_module_type_t, class_ref, 16),
     FIELD(spark_module_type_t, vendor, 24),
@@ -135,6 +135,15 @@ const expected_entry frozen_layout[] = {
     FIELD(spark_module_type_t, port_count, 80),
     FIELD(spark_module_type_t, create, 88),
     FIELD(spark_module_type_t, initialize, 96),
+    FIELD(spark_module_type_t, type_extension, 104), // ABI 1.1
+    SIZE(spark_row_sink_t, 16, 8),                   // ABI 1.1 from here
+    FIELD(spark_row_sink_t, context, 0),
+    FIELD(spark_row_sink_t, row, 8),
+    SIZE(spark_sparse_initializer_t, 40, 8),
+    FIELD(spark_sparse_initializer_t, abi_version, 0),
+    FIELD(spark_sparse_initializer_t, density, 16),
+    FIELD(spark_sparse_initializer_t, fill_rows, 24),
+    FIELD(spark_sparse_initializer_t, values_at, 32),
     SIZE(spark_plugin_entry_t, 72, 8),
     FIELD(spark_plugin_entry_t, abi_version, 0),
     FIELD(spark_plugin_entry_t, id, 16),
@@ -149,7 +158,7 @@ const expected_entry frozen_layout[] = {
 
 const expected_entry frozen_constants[] = {
     CONSTANT(SPARK_ABI_VERSION_MAJOR, 1),
-    CONSTANT(SPARK_ABI_VERSION_MINOR, 0),
+    CONSTANT(SPARK_ABI_VERSION_MINOR, 1), // 0 in 1.0
     CONSTANT(SPARK_ABI_VERSION_PATCH, 0),
     CONSTANT(SPARK_MAX_RANK, 8),
     CONSTANT(SPARK_OK, 0),

@@ -7,6 +7,8 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -77,6 +79,39 @@ struct delay_config {
         return d;
     }
 
+    /// D of the synapses at `indices` (row-major positions o * n_pre + i in D[post][pre]), each
+    /// checked as make()'s: what make() gives there, without the other n_post * n_pre entries.
+    /// nullopt when the initializer cannot give single elements (ABI 1.0): call make() then.
+    [[nodiscard]] std::optional<std::vector<std::int32_t>>
+    make_at(const spark_host_t* host,
+            std::size_t n_post,
+            std::size_t n_pre,
+            sdk::span<const std::uint64_t> indices) const {
+        std::vector<std::int32_t> d(indices.size());
+        if (const auto config = forced()) {
+            if (!sdk::sparse_density(host, config->abi())) {
+                return std::nullopt;
+            }
+            const auto shape = sdk::make_shape(
+                {static_cast<std::int64_t>(n_post), static_cast<std::int64_t>(n_pre)});
+            sdk::initializer_values_at(host, config->abi(), shape, indices, d.data());
+        } else if (!d.empty()) {
+            spark_buffer_t out{};
+            out.data = d.data();
+            out.count = d.size();
+            out.spec = sdk::make_spec(SPARK_PAYLOAD_INT,
+                                      SPARK_DTYPE_I32,
+                                      sdk::make_shape({static_cast<std::int64_t>(d.size())}));
+            delays.fill(host, out); // a number: the same everywhere
+        }
+        const std::size_t k = first_out_of_range(d);
+        if (k < d.size()) {
+            fail(d[k],
+                 "synapse (post " + std::to_string(indices[k] / n_pre) + ", pre " +
+                     std::to_string(indices[k] % n_pre) + ")");
+        }
+        return d;
+    }
     /// D[i] in steps for each of n presynaptic neurons (upstream's NDelays: shape (n,)), each
     /// checked to lie in [0, B] as make()'s.
     [[nodiscard]] std::vector<std::int32_t> make_per_neuron(const spark_host_t* host,
@@ -100,22 +135,27 @@ private:
         if (d.empty()) {
             return d;
         }
-        if (const auto* given = delays.config()) {
-            // Upstream's init_kwargs: every initializer type starts with scale, min_value,
-            // max_value (the spark.initializers contract), so they are forced by index.
-            auto forced = given->clone();
-            if (forced->size() >= 2 && forced->value(0).type == SPARK_FIELD_FLOAT &&
-                forced->value(1).type == SPARK_FIELD_FLOAT) {
-                forced->set_float(0, static_cast<double>(slots) + 1.0);
-                forced->set_float(1, 1.0);
-            }
-            delays.fill(host, out, forced.get());
-        } else {
-            delays.fill(host, out);
-        }
+        const auto config = forced();
+        delays.fill(host, out, config.get());
         return d;
     }
 
+    /// The initializer config with upstream's init_kwargs: every initializer type starts with
+    /// scale, min_value, max_value (the spark.initializers contract), so they are forced by
+    /// index. nullptr for a number.
+    [[nodiscard]] std::unique_ptr<sdk::owned_config> forced() const {
+        const auto* given = delays.config();
+        if (given == nullptr) {
+            return nullptr;
+        }
+        auto config = given->clone();
+        if (config->size() >= 2 && config->value(0).type == SPARK_FIELD_FLOAT &&
+            config->value(1).type == SPARK_FIELD_FLOAT) {
+            config->set_float(0, static_cast<double>(slots) + 1.0);
+            config->set_float(1, 1.0);
+        }
+        return config;
+    }
     [[nodiscard]] std::size_t first_out_of_range(const std::vector<std::int32_t>& d) const {
         for (std::size_t k = 0; k < d.size(); ++k) {
             if (d[k] < 0 || static_cast<std::uint32_t>(d[k]) > slots) {

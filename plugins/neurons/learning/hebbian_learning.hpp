@@ -76,6 +76,8 @@ public:
 
     /// With eta = 0 no weight ever changes after the first clip (max(0, W + 0) = max(0, W)).
     [[nodiscard]] bool plastic() const noexcept { return c_.eta != T(0); }
+    /// With eta = 0, learn() never reads the kernel: the neuron may keep it sparse.
+    [[nodiscard]] bool kernel_free() const noexcept { return !plastic(); }
     /// learn() also works on the grouped layout (neuron/synapse_step.hpp).
     [[nodiscard]] static constexpr bool learns_grouped() noexcept { return true; }
 

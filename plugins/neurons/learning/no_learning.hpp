@@ -17,6 +17,8 @@ template <typename T>
 class no_learning {
 public:
     [[nodiscard]] bool plastic() const noexcept { return false; }
+    /// learn() never reads the kernel: the neuron may keep it sparse.
+    [[nodiscard]] static constexpr bool kernel_free() noexcept { return true; }
     void build(const population_shape& /*p*/) {}
     void reset() {}
     void

@@ -18,6 +18,7 @@
 #include "delays/n_delays.hpp"
 #include "neuron/component_view.hpp"
 #include "neuron/synapse_delays.hpp"
+#include "synapses/sparse_kernel.hpp"
 
 namespace spark::neurons {
 
@@ -45,6 +46,35 @@ public:
         } else {
             delays.assign_per_presynaptic(config_->make_per_neuron(host, n_pre));
         }
+    }
+
+    /// The same for the synapses of a sparse kernel, in its presynaptic order: per-synapse delays
+    /// are drawn only where a synapse exists (at a cost per synapse, through the initializer's
+    /// values_at), or taken from the dense draw when the initializer cannot give single values.
+    void make_listed(const spark_host_t* host,
+                     std::size_t n_post,
+                     std::size_t n_pre,
+                     const presynaptic_order& order,
+                     synapse_delays& delays) const {
+        if (!config_ || !per_synapse_) {
+            make(host, n_post, n_pre, delays);
+            return;
+        }
+        std::vector<std::uint64_t> at(order.target.size());
+        for (std::size_t i = 0; i < n_pre; ++i) {
+            for (std::size_t k = order.offset[i]; k < order.offset[i + 1]; ++k) {
+                at[k] = std::uint64_t{order.target[k]} * n_pre + i;
+            }
+        }
+        auto listed = config_->make_at(host, n_post, n_pre, sdk::span<const std::uint64_t>(at));
+        if (!listed) {
+            const auto dense = config_->make(host, n_post, n_pre);
+            listed.emplace(at.size());
+            for (std::size_t k = 0; k < at.size(); ++k) {
+                (*listed)[k] = dense[at[k]];
+            }
+        }
+        delays.assign_per_listed_synapse(*listed);
     }
 
 private:

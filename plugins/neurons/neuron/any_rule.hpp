@@ -42,6 +42,19 @@ public:
     [[nodiscard]] bool plastic() const {
         return std::visit([](const auto& r) { return r.plastic(); }, rule_);
     }
+    /// Whether learn() never reads or writes the kernel (a static rule without per-synapse
+    /// state), so that the neuron may keep it sparse (synapses/sparse_kernel.hpp).
+    [[nodiscard]] bool kernel_free() const {
+        return std::visit(
+            [](const auto& r) {
+                if constexpr (requires { r.kernel_free(); }) {
+                    return r.kernel_free();
+                } else {
+                    return false;
+                }
+            },
+            rule_);
+    }
     /// Whether the rule's learn() works on the grouped layout (neuron/synapse_step.hpp).
     [[nodiscard]] bool learns_grouped() const {
         return std::visit(

@@ -79,6 +79,44 @@ public:
         std::iota(all_.begin(), all_.end(), std::uint32_t{0});
     }
 
+    /// The groups of a sparse kernel's synapses, listed in presynaptic order (`offset` per
+    /// presynaptic neuron, `target` per synapse, ascending per neuron; delays.of(k, i) takes
+    /// the place k in that order). Every group is listed (none is full: the neuron keeps no
+    /// weight column). placed[k] is where synapse k lands in the concatenated lists.
+    void build_listed(const synapse_delays& delays,
+                      const std::vector<std::size_t>& offset,
+                      const large_vector<std::uint32_t>& target,
+                      std::size_t n_post,
+                      std::size_t rows,
+                      large_vector<std::uint32_t>& placed) {
+        rows_ = rows;
+        full_size_ = no_full_group;
+        const std::size_t n_pre = offset.size() - 1;
+        const std::size_t groups = n_pre * rows;
+        count_.assign(groups, 0);
+        for (std::size_t i = 0; i < n_pre; ++i) {
+            for (std::size_t k = offset[i]; k < offset[i + 1]; ++k) {
+                ++count_[i * rows + delays.of(k, i)];
+            }
+        }
+        offset_.assign(groups + 1, 0);
+        for (std::size_t g = 0; g < groups; ++g) {
+            offset_[g + 1] = offset_[g] + count_[g];
+        }
+        targets_.resize(offset_.back());
+        placed.resize(offset_.back());
+        std::vector<std::size_t> next(offset_.begin(), offset_.end() - 1);
+        for (std::size_t i = 0; i < n_pre; ++i) {
+            for (std::size_t k = offset[i]; k < offset[i + 1]; ++k) {
+                const std::size_t at = next[i * rows + delays.of(k, i)]++;
+                targets_[at] = target[k];
+                placed[k] = static_cast<std::uint32_t>(at);
+            }
+        }
+        all_.resize(n_post);
+        std::iota(all_.begin(), all_.end(), std::uint32_t{0});
+    }
+
     /// No groups (a neuron that delivers otherwise: neuron/pending_current.hpp).
     void clear() {
         count_.clear();

@@ -70,9 +70,31 @@ public:
                 }
             }
         }
-        future_.assign(rows_ * stride_, T(0));
-        bits_.assign(n_pre, 0); // the weights are built positive
-        step_ = 0;
+        start(n_pre);
+    }
+
+    /// The same for a sparse kernel's synapses, listed in presynaptic order (`offset` per
+    /// presynaptic neuron; `target`, `weight` per synapse; delays.of(k, i) takes the place k).
+    void build_listed(const synapse_delays& delays,
+                      const std::vector<std::size_t>& offset,
+                      const large_vector<std::uint32_t>& target,
+                      const large_vector<T>& weight,
+                      std::size_t n_post,
+                      std::size_t rows) {
+        n_post_ = n_post;
+        rows_ = std::bit_ceil(rows);
+        stride_ = std::bit_ceil(n_post);
+        offset_ = offset;
+        target_ = target;
+        weight_ = weight;
+        pos_.resize(target.size());
+        const std::size_t n_pre = offset.size() - 1;
+        for (std::size_t i = 0; i < n_pre; ++i) {
+            for (std::size_t k = offset[i]; k < offset[i + 1]; ++k) {
+                pos_[k] = static_cast<std::uint32_t>(delays.of(k, i) * stride_ + target[k]);
+            }
+        }
+        start(n_pre);
     }
 
     /// Whether a ring of this many rows and postsynaptic neurons fits the 32-bit positions.
@@ -87,6 +109,17 @@ public:
             for (std::size_t k = offset_[i]; k < offset_[i + 1]; ++k) {
                 const T w = weights[i * n_post_ + target_[k]];
                 weight_[k] = bits_[i] != 0 ? -w : w;
+            }
+        }
+    }
+
+    /// The weights of a list built by build_listed() changed (upstream's first clip): takes
+    /// them again; the caller rebuilds.
+    void refresh_listed_weights(const large_vector<T>& weight) noexcept {
+        const std::size_t n_pre = offset_.size() - 1;
+        for (std::size_t i = 0; i < n_pre; ++i) {
+            for (std::size_t k = offset_[i]; k < offset_[i + 1]; ++k) {
+                weight_[k] = bits_[i] != 0 ? -weight[k] : weight[k];
             }
         }
     }
@@ -173,6 +206,13 @@ public:
     }
 
 private:
+    // An empty ring at step 0, with weights built positive.
+    void start(std::size_t n_pre) {
+        future_.assign(rows_ * stride_, T(0));
+        bits_.assign(n_pre, 0);
+        step_ = 0;
+    }
+
     std::size_t n_post_ = 0;
     std::size_t rows_ = 1;               // a power of two, at least the spike ring's R
     std::size_t stride_ = 1;             // a row's length: a power of two, at least n_post

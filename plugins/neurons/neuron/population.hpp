@@ -68,6 +68,7 @@
 #include "neuron/inhibitory_mask.hpp"
 #include "neuron/pending_current.hpp"
 #include "neuron/synapse_step.hpp"
+#include "synapses/sparse_kernel.hpp"
 #include "synapses/synapse_kernel.hpp"
 
 namespace spark::neurons {
@@ -168,8 +169,11 @@ public:
         shape_.kernel = concat_shapes(units_, in_shape_);
         shape_.history = sdk::make_shape(
             {static_cast<std::int64_t>(shape_.rows), static_cast<std::int64_t>(n_pre)});
+        sparse_ = keeps_sparse_kernel();
         load_kernel();
-        delay_.make(host_, n_post, n_pre, delays_);
+        if (!sparse_) {
+            delay_.make(host_, n_post, n_pre, delays_);
+        }
         index_synapses();
         ring_.resize(shape_.rows, n_pre);
         fired_.assign(shape_.rows * n_pre, 0);
@@ -224,17 +228,20 @@ public:
     }
 
     void state(sdk::state_list& s) {
-        // The kernel is exposed post-major (upstream's orientation) through a staging copy.
         const std::size_t n_pre = shape_.n_pre;
         const std::size_t n_post = shape_.n_post;
-        if (grouped_) {
-            groups_.for_each_listed([&](std::size_t i, std::size_t o, std::size_t k) {
-                weights_[i * n_post + o] = listed_weights_[k];
-            });
+        if (sparse_) {
+            // Compressed rows, as kept (synapses/sparse_kernel.hpp).
+            s.add("kernel_row_start",
+                  sparse_kernel_.row_start,
+                  sdk::make_shape({static_cast<std::int64_t>(n_post) + 1}));
+            const auto synapses =
+                sdk::make_shape({static_cast<std::int64_t>(sparse_kernel_.size())});
+            s.add("kernel_column", sparse_kernel_.column, synapses);
+            s.add("kernel_value", sparse_kernel_.value, synapses);
+        } else {
+            add_dense_kernel(s, n_pre, n_post);
         }
-        staged_kernel_.resize(weights_.size());
-        transpose_into(weights_.data(), n_pre, n_post, staged_kernel_.data());
-        s.add("kernel", staged_kernel_, shape_.kernel);
         synapses_.state(s, units_);
         soma_.state(s, units_);
         rule_.state(s, shape_);
@@ -246,7 +253,9 @@ public:
         ring_.check_loaded(name_);
         const std::size_t n_pre = shape_.n_pre;
         const std::size_t n_post = shape_.n_post;
-        if (staged_kernel_.size() == weights_.size()) {
+        if (sparse_) {
+            check_sparse_kernel(sparse_kernel_, n_pre, name_);
+        } else if (staged_kernel_.size() == weights_.size()) {
             transpose_into(staged_kernel_.data(), n_post, n_pre, weights_.data());
         }
         synapses_.state_loaded();
@@ -261,6 +270,18 @@ public:
     }
 
 private:
+    // The dense kernel, exposed post-major (upstream's orientation) through a staging copy.
+    void add_dense_kernel(sdk::state_list& s, std::size_t n_pre, std::size_t n_post) {
+        if (grouped_) {
+            groups_.for_each_listed([&](std::size_t i, std::size_t o, std::size_t k) {
+                weights_[i * n_post + o] = listed_weights_[k];
+            });
+        }
+        staged_kernel_.resize(weights_.size());
+        transpose_into(weights_.data(), n_pre, n_post, staged_kernel_.data());
+        s.add("kernel", staged_kernel_, shape_.kernel);
+    }
+
     static constexpr std::size_t modulation_port = 1; // input
     // Deliveries of at least this many synaptic events split over the host's workers: below it
     // a task's hand-off (a few microseconds) costs more than the additions it spares.
@@ -319,6 +340,10 @@ private:
     // order stay the same, so the results are the same bits; the kernel is written back to the
     // pre-major copy only when the state is read.
     void index_synapses() {
+        if (sparse_) {
+            index_sparse_synapses();
+            return;
+        }
         at_emission_ = !rule_.plastic() && shape_.rows > 1 &&
                        pending_current<T>::fits(shape_.rows, shape_.n_post) &&
                        mostly_zero(weights_);
@@ -340,6 +365,62 @@ private:
                       grouped_);
         copy_listed_weights();
         index_postsynaptic_rows();
+    }
+
+    // A sparse kernel (synapses/sparse_kernel.hpp) is delivered like a static dense one, from
+    // lists built in the synapses' presynaptic order: at emission with delays, by groups
+    // otherwise (every group listed, since no weight column exists).
+    void index_sparse_synapses() {
+        const std::size_t n_pre = shape_.n_pre;
+        const std::size_t n_post = shape_.n_post;
+        const presynaptic_order order = by_presynaptic(sparse_kernel_, n_pre);
+        delay_.make_listed(host_, n_post, n_pre, order, delays_);
+        large_vector<T> weight(order.source.size());
+        for (std::size_t k = 0; k < weight.size(); ++k) {
+            weight[k] = sparse_kernel_.value[order.source[k]];
+        }
+        grouped_ = false;
+        post_positions_ = {};
+        post_delays_ = {};
+        shape_.grouped_positions = nullptr;
+        at_emission_ = shape_.rows > 1 && pending_current<T>::fits(shape_.rows, n_post);
+        if (at_emission_) {
+            groups_.clear();
+            listed_weights_ = {};
+            pending_.build_listed(delays_, order.offset, order.target, weight, n_post, shape_.rows);
+            needs_rebuild_ = true;
+            return;
+        }
+        large_vector<std::uint32_t> placed;
+        groups_.build_listed(delays_, order.offset, order.target, n_post, shape_.rows, placed);
+        listed_weights_.resize(weight.size());
+        for (std::size_t k = 0; k < weight.size(); ++k) {
+            listed_weights_[placed[k]] = weight[k];
+        }
+    }
+
+    // Whether this neuron keeps its kernel sparse: its rule never reads the kernel (static, no
+    // per-synapse state) and its initializer fills sparsely a kernel that is mostly zero (the
+    // same bound as delivery at emission's). Decided from the config alone, so the state's
+    // arrays are known before any draw.
+    [[nodiscard]] bool keeps_sparse_kernel() const {
+        if (!rule_kernel_free()) {
+            return false;
+        }
+        const auto config = kernel_config(synapses_.kernel(), units_);
+        if (!config) {
+            return false; // a number: every weight the same
+        }
+        const auto density = sdk::sparse_density(host_, config->abi());
+        return density && *density <= 0.5;
+    }
+
+    [[nodiscard]] bool rule_kernel_free() const {
+        if constexpr (requires { rule_.kernel_free(); }) {
+            return rule_.kernel_free();
+        } else {
+            return false;
+        }
     }
 
     [[nodiscard]] bool rule_learns_grouped() const {
@@ -391,10 +472,15 @@ private:
     }
 
     void load_kernel() {
+        kernel_learned_ = false;
+        if (sparse_) {
+            const auto config = kernel_config(synapses_.kernel(), units_);
+            sparse_kernel_ = fill_sparse_kernel<T>(host_, config->abi(), units_, in_shape_, name_);
+            return;
+        }
         weights_ = to_pre_major(make_kernel<T>(synapses_.kernel(), host_, units_, in_shape_),
                                 shape_.n_post,
                                 shape_.n_pre);
-        kernel_learned_ = false;
     }
 
     // Delays: this step's presynaptic spikes go into the next ring row (and the rule's traces).
@@ -516,10 +602,10 @@ private:
             const std::uint32_t* list = &fired_[slot * shape_.n_pre];
             for (std::uint32_t k = 0; k < fired_count_[slot]; ++k) {
                 const std::size_t i = list[k];
-                const T* w = &weights_[i * shape_.n_post];
                 const bool inhibitory = (in[i] & 2U) != 0;
                 if (groups_.full(i, d)) {
-                    full_columns.push(w, inhibitory); // contiguous, vectorised (column_add.hpp)
+                    // contiguous, vectorised (column_add.hpp)
+                    full_columns.push(&weights_[i * shape_.n_post], inhibitory);
                     continue;
                 }
                 full_columns.flush(); // their additions come first
@@ -530,7 +616,7 @@ private:
                     first = std::lower_bound(first, last, static_cast<std::uint32_t>(o0));
                     last = std::lower_bound(first, last, static_cast<std::uint32_t>(o1));
                 }
-                if (!listed_weights_.empty()) {
+                if (sparse_ || !listed_weights_.empty()) {
                     const T* lw = listed_weights_.data() + groups_.position(first);
                     for (const std::uint32_t* o = first; o != last; ++o, ++lw) {
                         current_[*o] += inhibitory ? -*lw : *lw;
@@ -539,6 +625,7 @@ private:
                 }
                 // A plastic kernel is read where the list points: scattered over the column,
                 // which no hardware prefetcher follows.
+                const T* w = &weights_[i * shape_.n_post];
                 for (const std::uint32_t* o = first; o != last; ++o) {
                     if (last - o > prefetch_ahead) {
                         __builtin_prefetch(&w[o[prefetch_ahead]], 0);
@@ -550,15 +637,32 @@ private:
         full_columns.flush();
     }
 
+    // Upstream's first clip on a sparse kernel: the lists are built again only when a weight was
+    // negative (an initializer's draws are usually not).
+    void clip_sparse_kernel() {
+        bool clipped = false;
+        for (T& w : sparse_kernel_.value) {
+            clipped = clipped || w < T(0);
+            w = w > T(0) ? w : T(0);
+        }
+        if (clipped) {
+            index_sparse_synapses();
+        }
+    }
+
     // The rule on the delayed (per-synapse) presynaptic spikes and the soma's spikes.
     void learn(const std::uint8_t* in, std::size_t now, std::size_t post_count) {
         if (needs_clip_) {
-            for (T& w : weights_) {
-                w = w > T(0) ? w : T(0);
-            }
             needs_clip_ = false;
             kernel_learned_ = true;
-            copy_listed_weights(); // the clipped weights
+            if (sparse_) {
+                clip_sparse_kernel();
+            } else {
+                for (T& w : weights_) {
+                    w = w > T(0) ? w : T(0);
+                }
+                copy_listed_weights(); // the clipped weights
+            }
         }
         const std::size_t rows = shape_.rows;
         if (rule_.plastic()) {
@@ -601,7 +705,9 @@ private:
 
     spark_shape_t in_shape_{};
     population_shape shape_{};
-    large_vector<T> weights_;
+    large_vector<T> weights_; // empty when sparse_
+    bool sparse_ = false;     // the kernel is kept per synapse (keeps_sparse_kernel() says when)
+    sparse_kernel<T> sparse_kernel_;
     large_vector<T>
         listed_weights_; // static rules: the weights of the listed synapses, in list order
     synapse_delays delays_;

@@ -37,9 +37,17 @@ public:
         transpose_into(post_major.data(), n_post, n_pre, values_.data());
     }
 
+    /// D of each synapse of a sparse kernel, given in its presynaptic order
+    /// (synapses/sparse_kernel.hpp): of() then takes the synapse's place in that order as `at`.
+    void assign_per_listed_synapse(const std::vector<std::int32_t>& listed) {
+        kind_ = kind::per_synapse;
+        values_.assign(listed.begin(), listed.end());
+    }
+
     [[nodiscard]] kind stored() const noexcept { return kind_; }
 
-    /// D of synapse (o, i), found at pre-major index at = i * n_post + o.
+    /// D of synapse (o, i), found at pre-major index at = i * n_post + o (a sparse kernel: at its
+    /// place in presynaptic order).
     [[nodiscard]] std::size_t of(std::size_t at, std::size_t i) const noexcept {
         switch (kind_) {
         case kind::per_synapse:

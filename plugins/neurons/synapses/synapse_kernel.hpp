@@ -5,6 +5,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string_view>
 #include <vector>
 
@@ -31,6 +32,30 @@ inline void declare_synapse_fields(sdk::schema& s) {
                      "n2n_delays emits them); false: one spike per presynaptic neuron");
 }
 
+/// The kernel initializer's config as the neuron runs it: upstream passes norm_axes = the
+/// postsynaptic axes, which only the normalised initializer has (after scale, min_value,
+/// max_value, density: index 4 in spark.initializers), so that one gets a forced copy. nullptr
+/// for a number.
+[[nodiscard]] inline std::unique_ptr<sdk::owned_config>
+kernel_config(const sdk::initializer_value& init, const spark_shape_t& units) {
+    const auto* given = init.config();
+    if (given == nullptr) {
+        return nullptr;
+    }
+    auto config = given->clone();
+    constexpr std::string_view normalized = "normalized_sparse_uniform_initializer";
+    if (given->class_ref().size() >= normalized.size() &&
+        given->class_ref().substr(given->class_ref().size() - normalized.size()) == normalized &&
+        given->size() > 4 && given->value(4).type == SPARK_FIELD_INT_ARRAY) {
+        std::vector<std::int64_t> axes;
+        for (std::uint32_t a = 0; a < units.rank; ++a) {
+            axes.push_back(a);
+        }
+        config->set_ints(4, std::move(axes));
+    }
+    return config;
+}
+
 /// The kernel of shape units ⊕ pre, row-major (post-major: W[o][i] at o * n_pre + i).
 template <typename T>
 [[nodiscard]] large_vector<T> make_kernel(const sdk::initializer_value& init,
@@ -46,23 +71,8 @@ template <typename T>
     out.data = w.data();
     out.count = w.size();
     out.spec = sdk::make_spec(SPARK_PAYLOAD_FLOAT, sdk::dtype_of<T>, shape);
-    const auto* given = init.config();
-    // Upstream passes norm_axes = the postsynaptic axes; only the normalised initializer has the
-    // field (after scale, min_value, max_value, density: index 4 in spark.initializers).
-    constexpr std::string_view normalized = "normalized_sparse_uniform_initializer";
-    if (given != nullptr && given->class_ref().size() >= normalized.size() &&
-        given->class_ref().substr(given->class_ref().size() - normalized.size()) == normalized &&
-        given->size() > 4 && given->value(4).type == SPARK_FIELD_INT_ARRAY) {
-        auto forced = given->clone();
-        std::vector<std::int64_t> axes;
-        for (std::uint32_t a = 0; a < units.rank; ++a) {
-            axes.push_back(a);
-        }
-        forced->set_ints(4, std::move(axes));
-        init.fill(host, out, forced.get());
-    } else {
-        init.fill(host, out);
-    }
+    const auto config = kernel_config(init, units);
+    init.fill(host, out, config.get());
     return w;
 }
 

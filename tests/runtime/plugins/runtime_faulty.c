@@ -42,7 +42,7 @@ static spark_status SPARK_ABI noisy_initialize(const spark_module_type_t* type,
 #define MODULE_TYPE(ref, fields, field_count, create, description)                                 \
     {                                                                                              \
         SPARK_ABI_VERSION_INIT, ref, "rtf", "1.0.0", SPARK_KIND_COMPONENT, description, fields,    \
-            field_count, accumulate_ports, 2, create, NULL                                         \
+            field_count, accumulate_ports, 2, create, NULL, NULL                                   \
     }
 
 static const spark_module_type_t needs_limit_type =
@@ -53,18 +53,21 @@ static const spark_module_type_t forgetful_type =
     MODULE_TYPE("forgetful", NULL, 0, create_forgetful, "keeps state it does not expose");
 static const spark_module_type_t bad_shape_type =
     MODULE_TYPE("bad_shape", NULL, 0, create_bad_shape, "ignores its shape rule");
-static const spark_module_type_t noisy_type = {SPARK_ABI_VERSION_INIT,
-                                               "noisy",
-                                               "rtf",
-                                               "1.0.0",
-                                               SPARK_KIND_INITIALIZER,
-                                               "different values every call",
-                                               NULL,
-                                               0,
-                                               NULL,
-                                               0,
-                                               NULL,
-                                               noisy_initialize};
+static const spark_module_type_t noisy_type = {
+    SPARK_ABI_VERSION_INIT,
+    "noisy",
+    "rtf",
+    "1.0.0",
+    SPARK_KIND_INITIALIZER,
+    "different values every call",
+    NULL,
+    0,
+    NULL,
+    0,
+    NULL,
+    noisy_initialize,
+    NULL, /* type_extension: ABI 1.1 */
+};
 
 static const spark_module_type_t* const all_types[] = {
     &needs_limit_type, &nan_out_type, &forgetful_type, &bad_shape_type, &noisy_type};

@@ -45,6 +45,7 @@ static const spark_module_type_t ramp_type = {
     0,
     NULL,
     ramp_initialize,
+    NULL, /* type_extension: ABI 1.1 */
 };
 
 typedef struct weighted_data {
@@ -225,6 +226,7 @@ static const spark_module_type_t weighted_type = {
     2,
     weighted_create,
     NULL,
+    NULL, /* type_extension: ABI 1.1 */
 };
 
 static const spark_module_type_t* const all_types[] = {&ramp_type, &weighted_type};

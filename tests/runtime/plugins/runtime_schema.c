@@ -129,7 +129,7 @@ static spark_status SPARK_ABI fill_initialize(const spark_module_type_t* type,
 #define MODULE_TYPE(ref, kind, fields, field_count, description)                                   \
     {                                                                                              \
         SPARK_ABI_VERSION_INIT, ref, "rt", "1.0.0", kind, description, fields, field_count,        \
-            accumulate_ports, 2, create_normal, NULL                                               \
+            accumulate_ports, 2, create_normal, NULL, NULL                                         \
     }
 
 static const spark_module_type_t probe_type =
@@ -138,18 +138,21 @@ static const spark_module_type_t inner_type =
     MODULE_TYPE("inner", SPARK_KIND_COMPONENT, inner_fields, 2, "a nested component");
 static const spark_module_type_t other_inner_type = MODULE_TYPE(
     "other_inner", SPARK_KIND_COMPONENT, other_inner_fields, 1, "another nested component");
-static const spark_module_type_t holder_type = {SPARK_ABI_VERSION_INIT,
-                                                "holder",
-                                                "rt",
-                                                "1.0.0",
-                                                SPARK_KIND_COMPONENT,
-                                                "nested configs that may be none",
-                                                holder_fields,
-                                                3,
-                                                accumulate_ports,
-                                                2,
-                                                create_holder,
-                                                NULL};
+static const spark_module_type_t holder_type = {
+    SPARK_ABI_VERSION_INIT,
+    "holder",
+    "rt",
+    "1.0.0",
+    SPARK_KIND_COMPONENT,
+    "nested configs that may be none",
+    holder_fields,
+    3,
+    accumulate_ports,
+    2,
+    create_holder,
+    NULL,
+    NULL, /* type_extension: ABI 1.1 */
+};
 static const spark_module_type_t neuronish_type =
     MODULE_TYPE("neuronish", SPARK_KIND_NEURON, NULL, 0, "a neuron, where a component is expected");
 static const spark_module_type_t fill_type = {SPARK_ABI_VERSION_INIT,
@@ -163,7 +166,8 @@ static const spark_module_type_t fill_type = {SPARK_ABI_VERSION_INIT,
                                               NULL,
                                               0,
                                               NULL,
-                                              fill_initialize};
+                                              fill_initialize,
+                                              NULL /* type_extension: ABI 1.1 */};
 
 static const spark_module_type_t* const all_types[] = {
     &probe_type, &inner_type, &other_inner_type, &neuronish_type, &fill_type, &holder_type};

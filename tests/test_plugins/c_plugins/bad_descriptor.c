@@ -24,6 +24,7 @@ static const spark_module_type_t broken_type = {
     2,
     stub_create,
     NULL,
+    NULL, /* type_extension: ABI 1.1 */
 };
 static const spark_module_type_t* const all_types[] = {&broken_type};
 

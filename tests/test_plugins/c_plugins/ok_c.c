@@ -277,6 +277,7 @@ static const spark_module_type_t decay_type = {
     2,
     decay_create,
     NULL,
+    NULL, /* type_extension: ABI 1.1 */
 };
 
 static const spark_module_type_t* const all_types[] = {&decay_type};

@@ -143,5 +143,5 @@ static const spark_port_desc_t stub_ports[] = {
 #define STUB_TYPE(class_ref_, vendor_)                                                             \
     {                                                                                              \
         SPARK_ABI_VERSION_INIT, class_ref_, vendor_, "1.0.0", SPARK_KIND_COMPONENT,                \
-            "copies its input to its output", NULL, 0, stub_ports, 2, stub_create, NULL            \
+            "copies its input to its output", NULL, 0, stub_ports, 2, stub_create, NULL, NULL      \
     }

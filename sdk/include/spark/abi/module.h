@@ -9,6 +9,7 @@
 // instances of the same type may step concurrently. Plugins never spawn threads.
 #pragma once
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "host.h"
@@ -167,7 +168,23 @@ typedef struct spark_module_type {
                                         const spark_host_t* host,
                                         const spark_config_t* config,
                                         const spark_buffer_t* out);
+
+    /// ABI 1.1. What the type offers beyond this struct, asked without creating an instance:
+    /// the interface for a type-level extension id (e.g. SPARK_EXT_SPARSE_INITIALIZER), or NULL.
+    /// May itself be NULL. The result lives until the plugin's deinit. A 1.0 type's struct ends
+    /// before this field: read it only through spark_type_extension(). [thread-safe]
+    const void*(SPARK_ABI* type_extension)(const struct spark_module_type* type, const char* id);
 } spark_module_type_t;
+
+/// `type`'s extension `id`, or NULL: also for a type compiled against ABI 1.0, whose struct has no
+/// type_extension field (it is not read). [thread-safe]
+static inline const void* spark_type_extension(const spark_module_type_t* type, const char* id) {
+    if (type == NULL || id == NULL || type->abi_version.major != SPARK_ABI_VERSION_MAJOR ||
+        type->abi_version.minor < 1 || type->type_extension == NULL) {
+        return NULL;
+    }
+    return type->type_extension(type, id);
+}
 
 #ifdef __cplusplus
 }

@@ -6,6 +6,7 @@
 
 #include "host.h"
 #include "schema.h"
+#include "sparse_initializer.h"
 #include "status.h"
 #include "types.h"
 #include "version.h"
@@ -31,6 +32,36 @@ typedef struct spark_initializer_service {
                                         const spark_config_t* config,
                                         const spark_buffer_t* out);
 } spark_initializer_service_t;
+
+/// ABI 1.1: runs the SPARK_EXT_SPARSE_INITIALIZER extension of an initializer type of any plugin,
+/// found by config->class_ref like SPARK_SERVICE_INITIALIZERS' initialize. Each call returns
+/// SPARK_ERR_UNSUPPORTED without reporting anything when the type does not offer the extension
+/// (its plugin predates ABI 1.1, or it chose not to): the caller then fills densely through
+/// SPARK_SERVICE_INITIALIZERS. Any other error status comes after a message through `host`.
+/// Arguments and threads as in spark_sparse_initializer_t, during the caller's create, build or
+/// reset.
+#define SPARK_SERVICE_SPARSE_INITIALIZERS "spark.host.sparse_initializers/1"
+
+typedef struct spark_sparse_initializer_service {
+    spark_version_t abi_version; // the host's ABI version
+
+    spark_status(SPARK_ABI* density)(const spark_host_t* host,
+                                     const spark_config_t* config,
+                                     double* out);
+    spark_status(SPARK_ABI* fill_rows)(const spark_host_t* host,
+                                       const spark_config_t* config,
+                                       const spark_port_spec_t* spec,
+                                       uint64_t row_length,
+                                       uint64_t row_begin,
+                                       uint64_t row_end,
+                                       const spark_row_sink_t* sink);
+    spark_status(SPARK_ABI* values_at)(const spark_host_t* host,
+                                       const spark_config_t* config,
+                                       const spark_port_spec_t* spec,
+                                       const uint64_t* indices,
+                                       uint64_t count,
+                                       void* out);
+} spark_sparse_initializer_service_t;
 
 /// Runs a module's work in chunks on the host's worker threads during a step, so that one large
 /// population can use more than one core. A host without it (NULL) or with one worker: the

@@ -6,6 +6,7 @@
 #include "module.h"
 #include "schema.h"
 #include "services.h"
+#include "sparse_initializer.h"
 #include "status.h"
 #include "types.h"
 #include "version.h"

@@ -10,9 +10,10 @@ extern "C" {
 /// ABI version of these headers. A plugin records the version it was compiled against in its
 /// entry; the host loads it when the majors are equal and the plugin's minor is not newer than
 /// the host's (spark_abi_compatible). Patch never affects compatibility.
-/// Rationale: docs/adr/0001-c-abi-shape.md (why 1.0 from the first release).
+/// Rationale: docs/adr/0001-c-abi-shape.md (why 1.0 from the first release); 1.1 added
+/// spark_module_type.type_extension (docs/adr/0011-type-extensions-and-sparse-initializers.md).
 #define SPARK_ABI_VERSION_MAJOR 1
-#define SPARK_ABI_VERSION_MINOR 0
+#define SPARK_ABI_VERSION_MINOR 1
 #define SPARK_ABI_VERSION_PATCH 0
 
 /// Calling convention of every function pointer that crosses the ABI (empty on the platforms we

@@ -7,8 +7,10 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -165,6 +167,104 @@ run_initializer(const spark_host_t* host, const spark_config_t& config, const sp
                                std::to_string(SPARK_ABI_VERSION_MAJOR));
     }
     const spark_status status = service->initialize(host, &config, &out);
+    if (status != SPARK_OK) {
+        throw already_reported(status);
+    }
+}
+
+/// The host's sparse initializer service (ABI 1.1), or nullptr: a host that predates it.
+[[nodiscard]] inline const spark_sparse_initializer_service_t*
+sparse_initializer_service(const spark_host_t* host) noexcept {
+    const void* found = host != nullptr && host->get_service != nullptr
+                            ? host->get_service(host, SPARK_SERVICE_SPARSE_INITIALIZERS)
+                            : nullptr;
+    const auto* service = static_cast<const spark_sparse_initializer_service_t*>(found);
+    return service != nullptr && service->abi_version.major == SPARK_ABI_VERSION_MAJOR ? service
+                                                                                       : nullptr;
+}
+
+/// The expected share of non-zero elements of what `config` fills, when its type can fill
+/// sparsely through the host (docs/adr/0011-type-extensions-and-sparse-initializers.md); nullopt
+/// when the host or the type cannot (fill densely then).
+[[nodiscard]] inline std::optional<double> sparse_density(const spark_host_t* host,
+                                                          const spark_config_t& config) {
+    const auto* service = sparse_initializer_service(host);
+    double density = 1.0;
+    const spark_status status =
+        service != nullptr ? service->density(host, &config, &density) : SPARK_ERR_UNSUPPORTED;
+    if (status == SPARK_ERR_UNSUPPORTED) {
+        return std::nullopt;
+    }
+    if (status != SPARK_OK) {
+        throw already_reported(status);
+    }
+    return density;
+}
+
+/// The non-zero elements of rows [row_begin, row_end) (rows of row_length elements) of the
+/// float array of shape `shape` that `config` fills: row(r, columns, values, count) per row, in
+/// order. Throws when the type cannot fill sparsely (ask sparse_density() first).
+template <typename E, typename Row>
+void fill_sparse_rows(const spark_host_t* host,
+                      const spark_config_t& config,
+                      const spark_shape_t& shape,
+                      std::uint64_t row_length,
+                      std::uint64_t row_begin,
+                      std::uint64_t row_end,
+                      Row&& row) {
+    const auto* service = sparse_initializer_service(host);
+    if (service == nullptr) {
+        throw status_error(SPARK_ERR_UNSUPPORTED,
+                           std::string("the host offers no ") + SPARK_SERVICE_SPARSE_INITIALIZERS);
+    }
+    struct context {
+        Row* row;
+        std::exception_ptr failure;
+    } ctx{&row, nullptr};
+    const spark_row_sink_t sink{&ctx,
+                                [](void* c,
+                                   std::uint64_t r,
+                                   const std::uint64_t* columns,
+                                   const void* values,
+                                   std::uint64_t count) noexcept -> spark_status {
+                                    auto& self = *static_cast<context*>(c);
+                                    try {
+                                        (*self.row)(
+                                            r, columns, static_cast<const E*>(values), count);
+                                        return SPARK_OK;
+                                    } catch (...) {
+                                        self.failure = std::current_exception();
+                                        return SPARK_ERR_PLUGIN;
+                                    }
+                                }};
+    const spark_port_spec_t spec = make_spec(SPARK_PAYLOAD_FLOAT, dtype_of<E>, shape);
+    const spark_status status =
+        service->fill_rows(host, &config, &spec, row_length, row_begin, row_end, &sink);
+    if (ctx.failure) {
+        std::rethrow_exception(ctx.failure); // our own sink's failure, not the plugin's
+    }
+    if (status != SPARK_OK) {
+        throw already_reported(status);
+    }
+}
+
+/// The elements at `indices` (row-major in `shape`) of the int32 or float array that `config`
+/// fills, into `out`. Throws when the type cannot (ask sparse_density() first).
+template <typename E>
+void initializer_values_at(const spark_host_t* host,
+                           const spark_config_t& config,
+                           const spark_shape_t& shape,
+                           span<const std::uint64_t> indices,
+                           E* out) {
+    const auto* service = sparse_initializer_service(host);
+    if (service == nullptr) {
+        throw status_error(SPARK_ERR_UNSUPPORTED,
+                           std::string("the host offers no ") + SPARK_SERVICE_SPARSE_INITIALIZERS);
+    }
+    const spark_port_spec_t spec = make_spec(
+        std::is_floating_point_v<E> ? SPARK_PAYLOAD_FLOAT : SPARK_PAYLOAD_INT, dtype_of<E>, shape);
+    const spark_status status =
+        service->values_at(host, &config, &spec, indices.data(), indices.size(), out);
     if (status != SPARK_OK) {
         throw already_reported(status);
     }

@@ -16,6 +16,20 @@
 //   void contract(spark::sdk::contract_context& c);              // optional: output promise
 //   const void* extension(std::string_view id);                  // optional
 //
+// An initializer type (kind SPARK_KIND_INITIALIZER) has `static void initialize(const config_view&,
+// const spark_buffer_t&)` instead of a constructor and step(). It may also fill sparsely
+// (SPARK_EXT_SPARSE_INITIALIZER, spark/abi/sparse_initializer.h) by defining all three of:
+//
+//   static double density(const spark::sdk::config_view& cfg);
+//   static void fill_rows(const spark::sdk::config_view& cfg, const spark_port_spec_t& spec,
+//                         std::uint64_t row_length, std::uint64_t row_begin,
+//                         std::uint64_t row_end, spark::sdk::row_sink& sink);
+//   static void values_at(const spark::sdk::config_view& cfg, const spark_port_spec_t& spec,
+//                         spark::sdk::span<const std::uint64_t> indices, void* out);
+//
+// The SDK checks their arguments first (known dtype, rank, row_length, row range, indices in
+// range), so they see a consistent request.
+//
 // Before build() runs, the SDK checks every input spec against its port (payload kind, element
 // type, required inputs wired) and pre-fills every output spec it can derive from the ports:
 // LIKE_PORT copies the shape of the named port, FROM_FIELD takes the int-array field, the payload
@@ -39,10 +53,12 @@
 
 #include <spark/abi/module.h>
 #include <spark/abi/schema.h>
+#include <spark/abi/sparse_initializer.h>
 #include <spark/abi/types.h>
 #include <spark/sdk/buffers.hpp>
 #include <spark/sdk/guard.hpp>
 #include <spark/sdk/params.hpp>
+#include <spark/sdk/row_sink.hpp>
 #include <spark/sdk/schema.hpp>
 
 namespace spark::sdk {
@@ -299,6 +315,34 @@ struct has_initialize<M,
                       std::void_t<decltype(M::initialize(std::declval<const config_view&>(),
                                                          std::declval<const spark_buffer_t&>()))>>
     : std::true_type {};
+template <typename M, typename = void>
+struct has_density : std::false_type {};
+template <typename M>
+struct has_density<
+    M,
+    std::enable_if_t<
+        std::is_same_v<decltype(M::density(std::declval<const config_view&>())), double>>>
+    : std::true_type {};
+template <typename M, typename = void>
+struct has_fill_rows : std::false_type {};
+template <typename M>
+struct has_fill_rows<M,
+                     std::void_t<decltype(M::fill_rows(std::declval<const config_view&>(),
+                                                       std::declval<const spark_port_spec_t&>(),
+                                                       std::uint64_t{},
+                                                       std::uint64_t{},
+                                                       std::uint64_t{},
+                                                       std::declval<row_sink&>()))>>
+    : std::true_type {};
+template <typename M, typename = void>
+struct has_values_at : std::false_type {};
+template <typename M>
+struct has_values_at<M,
+                     std::void_t<decltype(M::values_at(std::declval<const config_view&>(),
+                                                       std::declval<const spark_port_spec_t&>(),
+                                                       std::declval<span<const std::uint64_t>>(),
+                                                       std::declval<void*>()))>> : std::true_type {
+};
 
 /// Constructs M from (cfg, info) when it takes both, else from (cfg).
 template <typename M, typename Make>
@@ -834,6 +878,133 @@ struct trampolines {
     }
 };
 
+namespace detail {
+
+/// Refuses a spec an initializer cannot fill: an unknown dtype or a rank beyond the ABI's.
+inline void check_fill_spec(const char* call, const spark_port_spec_t& spec) {
+    if (spark_dtype_size(spec.dtype) == 0) {
+        throw status_error(SPARK_ERR_INVALID_ARGUMENT,
+                           std::string(call) + " got a spec of " + dtype_name(spec.dtype) +
+                               " elements; use uint8, int32, float32 or float64");
+    }
+    if (spec.shape.rank > SPARK_MAX_RANK) {
+        throw status_error(SPARK_ERR_INVALID_ARGUMENT,
+                           std::string(call) + " got a spec of rank " +
+                               std::to_string(spec.shape.rank) + ", more than " +
+                               std::to_string(SPARK_MAX_RANK));
+    }
+}
+
+/// The number of rows of `row_length` elements in `shape`: a row is whole lines along the last
+/// axis and the rows tile the array (sparse_initializer.h), anything else is refused.
+inline std::uint64_t row_count(const spark_shape_t& shape, std::uint64_t row_length) {
+    const std::uint64_t elements = element_count(shape);
+    const std::uint64_t line = shape.rank == 0 ? 1 : shape.dims[shape.rank - 1];
+    if (row_length == 0 || (line != 0 && row_length % line != 0) || elements % row_length != 0) {
+        throw status_error(SPARK_ERR_INVALID_ARGUMENT,
+                           "fill_rows got row_length " + std::to_string(row_length) +
+                               " for shape " + shape_string(shape) +
+                               "; use a multiple of the last dimension (" + std::to_string(line) +
+                               ") that divides the element count (" + std::to_string(elements) +
+                               ")");
+    }
+    return elements / row_length;
+}
+
+} // namespace detail
+
+/// The SPARK_EXT_SPARSE_INITIALIZER functions of initializer type M (which defines density,
+/// fill_rows and values_at), behind spark_module_type.type_extension. Errors as in trampolines:
+/// every function is noexcept and guarded.
+template <typename M>
+struct sparse_initializer_trampolines {
+    static const void* SPARK_ABI type_extension(const spark_module_type_t* type,
+                                                const char* id) noexcept {
+        (void)type;
+        static constexpr spark_sparse_initializer_t table{
+            spark_version_t SPARK_ABI_VERSION_INIT, &density, &fill_rows, &values_at};
+        return id != nullptr && std::strcmp(id, SPARK_EXT_SPARSE_INITIALIZER) == 0 ? &table
+                                                                                   : nullptr;
+    }
+
+    static spark_status SPARK_ABI density(const spark_module_type_t* type,
+                                          const spark_host_t* host,
+                                          const spark_config_t* config,
+                                          double* out) noexcept {
+        return guarded(host, [&] {
+            if (type == nullptr || config == nullptr || out == nullptr) {
+                throw status_error(SPARK_ERR_INVALID_ARGUMENT,
+                                   "density needs a type, a config and an out pointer");
+            }
+            *out = M::density(config_view(type->fields, type->field_count, *config));
+        });
+    }
+
+    static spark_status SPARK_ABI fill_rows(const spark_module_type_t* type,
+                                            const spark_host_t* host,
+                                            const spark_config_t* config,
+                                            const spark_port_spec_t* spec,
+                                            std::uint64_t row_length,
+                                            std::uint64_t row_begin,
+                                            std::uint64_t row_end,
+                                            const spark_row_sink_t* sink) noexcept {
+        return guarded(host, [&] {
+            if (type == nullptr || config == nullptr || spec == nullptr || sink == nullptr ||
+                sink->row == nullptr) {
+                throw status_error(SPARK_ERR_INVALID_ARGUMENT,
+                                   "fill_rows needs a type, a config, a spec and a sink with a "
+                                   "row function");
+            }
+            detail::check_fill_spec("fill_rows", *spec);
+            const std::uint64_t rows = detail::row_count(spec->shape, row_length);
+            if (row_begin > row_end || row_end > rows) {
+                throw status_error(SPARK_ERR_INVALID_ARGUMENT,
+                                   "fill_rows got rows [" + std::to_string(row_begin) + ", " +
+                                       std::to_string(row_end) + ") but shape " +
+                                       shape_string(spec->shape) + " has " + std::to_string(rows) +
+                                       " rows of " + std::to_string(row_length) +
+                                       "; use row_begin <= row_end <= " + std::to_string(rows));
+            }
+            const config_view cfg(type->fields, type->field_count, *config);
+            row_sink rows_out(*sink);
+            M::fill_rows(cfg, *spec, row_length, row_begin, row_end, rows_out);
+        });
+    }
+
+    static spark_status SPARK_ABI values_at(const spark_module_type_t* type,
+                                            const spark_host_t* host,
+                                            const spark_config_t* config,
+                                            const spark_port_spec_t* spec,
+                                            const std::uint64_t* indices,
+                                            std::uint64_t count,
+                                            void* out) noexcept {
+        return guarded(host, [&] {
+            if (type == nullptr || config == nullptr || spec == nullptr ||
+                (count > 0 && (indices == nullptr || out == nullptr))) {
+                throw status_error(SPARK_ERR_INVALID_ARGUMENT,
+                                   "values_at needs a type, a config, a spec, and indices and an "
+                                   "out array for count > 0");
+            }
+            detail::check_fill_spec("values_at", *spec);
+            const std::uint64_t elements = element_count(spec->shape);
+            for (std::uint64_t i = 0; i < count; ++i) {
+                if (indices[i] >= elements) {
+                    throw status_error(SPARK_ERR_INVALID_ARGUMENT,
+                                       "values_at got index " + std::to_string(indices[i]) +
+                                           " (entry " + std::to_string(i) + ") but shape " +
+                                           shape_string(spec->shape) + " has " +
+                                           std::to_string(elements) + " elements");
+                }
+            }
+            const config_view cfg(type->fields, type->field_count, *config);
+            M::values_at(cfg,
+                         *spec,
+                         span<const std::uint64_t>(indices, static_cast<std::size_t>(count)),
+                         out);
+        });
+    }
+};
+
 /// The C descriptor of module type M (owned storage: schema, strings, spark_module_type_t).
 /// Built by the plugin's init; must outlive every instance (the plugin's deinit frees it).
 template <typename M>
@@ -878,6 +1049,23 @@ public:
             desc_.initialize = &trampolines<M>::initialize;
         } else {
             desc_.create = &make_instance;
+        }
+        constexpr bool sparse_parts[] = {detail::has_density<M>::value,
+                                         detail::has_fill_rows<M>::value,
+                                         detail::has_values_at<M>::value};
+        constexpr bool sparse = sparse_parts[0] && sparse_parts[1] && sparse_parts[2];
+        static_assert(sparse == (sparse_parts[0] || sparse_parts[1] || sparse_parts[2]),
+                      "a type that fills sparsely needs all three of `static double "
+                      "density(const config_view&)`, `static void fill_rows(const config_view&, "
+                      "const spark_port_spec_t&, std::uint64_t row_length, std::uint64_t "
+                      "row_begin, std::uint64_t row_end, spark::sdk::row_sink&)` and `static void "
+                      "values_at(const config_view&, const spark_port_spec_t&, "
+                      "spark::sdk::span<const std::uint64_t>, void*)`");
+        static_assert(!sparse || initializer, "only initializer types fill sparsely");
+        if constexpr (sparse) {
+            desc_.type_extension = &sparse_initializer_trampolines<M>::type_extension;
+        } else {
+            desc_.type_extension = nullptr; // no type-level extension
         }
     }
     type_descriptor(const type_descriptor&) = delete;
