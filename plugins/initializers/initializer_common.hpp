@@ -155,9 +155,8 @@ uniform_value(const base_params& p, const sdk::counter_stream& values, std::uint
     return to_element<E>(p.clip(scaled_uniform<E>(p.scale, values, k)));
 }
 
-/// Random streams of one initializer call: values and the sparsity mask are drawn from separate
-/// streams, so an entry's value does not depend on the density and raising the density only adds
-/// entries.
+/// Random streams of one initializer call: values and the kept elements are drawn from separate
+/// streams, so a kept entry's value does not depend on the density.
 inline constexpr std::uint64_t value_stream = 0;
 inline constexpr std::uint64_t mask_stream = 1;
 

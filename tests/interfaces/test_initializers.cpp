@@ -1007,8 +1007,9 @@ BOOST_AUTO_TEST_CASE(sparse_uniform_lifted_zeros_make_whole_rows) {
     }
 }
 
-BOOST_AUTO_TEST_CASE(sparse_uniform_values_at_costs_the_lines_touched) {
-    // A line of 2^31 elements at density 1e-6 would take seconds element by element.
+BOOST_AUTO_TEST_CASE(sparse_uniform_serves_an_array_too_large_to_fill_densely) {
+    // 2 lines of 2^31 (32 GB of doubles) at density 1e-6: ~2000 draws a line, where a walk
+    // element by element would take seconds per line.
     const auto cfg = R"({"seed": 5, "density": 1e-6})";
     std::vector<std::uint64_t> indices{5, 1U << 30U, (1ULL << 31U) - 1};
     std::vector<double> values;
