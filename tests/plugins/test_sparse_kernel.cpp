@@ -145,6 +145,32 @@ BOOST_AUTO_TEST_CASE(a_kernel_too_large_to_exist_densely_builds_per_synapse) {
     BOOST_TEST(*high > *low); // the neurons with a synapse moved, the others did not
 }
 
+// Upstream clips the kernel at 0 before the first update: negative draws (scale -300) carry no
+// current afterwards, sparse or dense, and a reset restores the draw.
+BOOST_AUTO_TEST_CASE(a_sparse_kernel_is_clipped_like_a_dense_one_and_restored_at_reset) {
+    std::string config = neuron(R"({"__class_ref__": "n2n_delays", "max_delay": 4})", "null");
+    const std::string positive = R"("scale": 300)";
+    config.replace(config.find(positive), positive.size(), R"("scale": -300)");
+    running_module m(
+        *this, "lif_neuron", config, {port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {6, 10})}, 1);
+    const auto drawn = m.state_values<float>("kernel_value");
+    BOOST_TEST_REQUIRE(drawn.size() > 300U);
+    BOOST_TEST(std::all_of(drawn.begin(), drawn.end(), [](float w) { return w < 0.0F; }));
+    const auto rest = m.state_values<float>("potential");
+    for (std::uint64_t k = 0; k < 20; ++k) {
+        auto in = m.in<std::uint8_t>(0);
+        for (std::uint32_t i = 0; i < 60; ++i) {
+            in[i] = drive(i, k);
+        }
+        m.step(k);
+        BOOST_TEST_REQUIRE((m.state_values<float>("potential") == rest), "step " << k);
+    }
+    const auto clipped = m.state_values<float>("kernel_value");
+    BOOST_TEST(std::all_of(clipped.begin(), clipped.end(), [](float w) { return w == 0.0F; }));
+    m.reset();
+    BOOST_TEST(m.state_values<float>("kernel_value") == drawn, boost::test_tools::per_element());
+}
+
 BOOST_AUTO_TEST_CASE(a_corrupt_sparse_kernel_state_is_refused_naming_the_entry) {
     running_module m(*this,
                      "lif_neuron",

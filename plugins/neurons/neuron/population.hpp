@@ -638,8 +638,8 @@ private:
     }
 
     // Upstream's first clip on a sparse kernel: the lists are built again only when a weight was
-    // negative (an initializer's draws are usually not).
-    void clip_sparse_kernel() {
+    // negative (an initializer's draws are usually not). Whether one was.
+    bool clip_sparse_kernel() {
         bool clipped = false;
         for (T& w : sparse_kernel_.value) {
             clipped = clipped || w < T(0);
@@ -648,16 +648,18 @@ private:
         if (clipped) {
             index_sparse_synapses();
         }
+        return clipped;
     }
 
     // The rule on the delayed (per-synapse) presynaptic spikes and the soma's spikes.
     void learn(const std::uint8_t* in, std::size_t now, std::size_t post_count) {
         if (needs_clip_) {
             needs_clip_ = false;
-            kernel_learned_ = true;
             if (sparse_) {
-                clip_sparse_kernel();
+                // An unchanged kernel needs no fresh draw at the next reset.
+                kernel_learned_ = clip_sparse_kernel() || kernel_learned_;
             } else {
+                kernel_learned_ = true;
                 for (T& w : weights_) {
                     w = w > T(0) ? w : T(0);
                 }
