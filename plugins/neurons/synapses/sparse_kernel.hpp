@@ -126,6 +126,7 @@ template <typename T>
     }
     sparse_kernel<T> kernel;
     kernel.row_start.assign(n_post + 1, 0);
+    std::uint64_t next_row = 0;
     sdk::fill_sparse_rows<T>(
         host,
         config,
@@ -134,6 +135,20 @@ template <typename T>
         0,
         n_post,
         [&](std::uint64_t o, const std::uint64_t* columns, const T* values, std::uint64_t count) {
+            // Another vendor's initializer may break the row contract: never write out of place.
+            if (o >= n_post || o < next_row ||
+                (count > 0 && (columns == nullptr || values == nullptr))) {
+                throw sdk::status_error(
+                    SPARK_ERR_PLUGIN,
+                    std::string(neuron) + ": the kernel initializer gave row " + std::to_string(o) +
+                        " after row " + std::to_string(next_row) + " of " + std::to_string(n_post) +
+                        " (rows must come once each, in order, with their "
+                        "entries)");
+            }
+            for (; next_row < o; ++next_row) { // rows it left out are empty
+                kernel.row_start[next_row + 1] = static_cast<std::int32_t>(kernel.size());
+            }
+            next_row = o + 1;
             if (kernel.size() + count > limit) {
                 throw sdk::status_error(SPARK_ERR_INVALID_ARGUMENT,
                                         std::string(neuron) + ": a sparse kernel holds at most " +
@@ -141,6 +156,13 @@ template <typename T>
                                             " synapses; lower the kernel's density");
             }
             for (std::uint64_t c = 0; c < count; ++c) {
+                if (columns[c] >= n_pre) {
+                    throw sdk::status_error(
+                        SPARK_ERR_PLUGIN,
+                        std::string(neuron) + ": the kernel initializer gave column " +
+                            std::to_string(columns[c]) + " in row " + std::to_string(o) +
+                            ", beyond the " + std::to_string(n_pre) + " presynaptic neurons");
+                }
                 kernel.column.push_back(static_cast<std::int32_t>(columns[c]));
                 kernel.value.push_back(values[c]);
             }
@@ -148,6 +170,10 @@ template <typename T>
         });
     kernel.column.shrink_to_fit();
     kernel.value.shrink_to_fit();
+    for (; next_row < n_post; ++next_row) {
+        kernel.row_start[next_row + 1] = static_cast<std::int32_t>(kernel.size());
+    }
+    check_sparse_kernel(kernel, n_pre, neuron); // columns in range and ascending
     return kernel;
 }
 
