@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <cstring>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <boost/test/unit_test.hpp>
@@ -169,6 +170,40 @@ BOOST_AUTO_TEST_CASE(a_sparse_kernel_is_clipped_like_a_dense_one_and_restored_at
     BOOST_TEST(std::all_of(clipped.begin(), clipped.end(), [](float w) { return w == 0.0F; }));
     m.reset();
     BOOST_TEST(m.state_values<float>("kernel_value") == drawn, boost::test_tools::per_element());
+}
+
+// Another vendor's initializer that breaks the row contract of its sparse fill
+// (faulty_sparse_initializer.cpp): the neuron refuses the kernel, naming the row or column.
+BOOST_AUTO_TEST_CASE(a_sparse_fill_that_breaks_its_contract_is_refused_naming_the_row) {
+    const std::vector<std::pair<std::string, std::string>> faults = {
+        {"row_twice", "gave row 0 after row 50 of 50"},
+        {"row_beyond", "gave row 50 after row 50 of 50"},
+        {"column_beyond", "gave column 60 in row 0, beyond the 60 presynaptic neurons"},
+        {"columns_descending",
+         "gave column[1] = 0 in row 0: columns must lie in [0, 60) and "
+         "ascend within a row"},
+        {"throws", "faulty: out of luck"}};
+    BOOST_TEST_REQUIRE(registry.load(SPARK_TEST_FAULTY_SPARSE_PLUGIN).id == "test.faulty_sparse");
+    for (const auto& [fault, expected] : faults) {
+        BOOST_TEST_CONTEXT(fault) {
+            const std::string config =
+                R"({"units": [50], "delays": null, "learning_rule": null,
+                "synapses": {"kernel": {"__class_ref__": "faulty_sparse_initializer",
+                                        "fault": ")" +
+                fault + R"("}}})";
+            try {
+                running_module m(*this,
+                                 "lif_neuron",
+                                 config,
+                                 {port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {60})},
+                                 1);
+                BOOST_FAIL("the kernel was accepted");
+            } catch (const std::exception& e) {
+                const std::string message = e.what();
+                BOOST_TEST(message.find(expected) != std::string::npos, message);
+            }
+        }
+    }
 }
 
 BOOST_AUTO_TEST_CASE(a_corrupt_sparse_kernel_state_is_refused_naming_the_entry) {

@@ -254,7 +254,7 @@ public:
         const std::size_t n_pre = shape_.n_pre;
         const std::size_t n_post = shape_.n_post;
         if (sparse_) {
-            check_sparse_kernel(sparse_kernel_, n_pre, name_);
+            check_sparse_kernel(sparse_kernel_, n_pre, std::string(name_) + " state: kernel_");
         } else if (staged_kernel_.size() == weights_.size()) {
             transpose_into(staged_kernel_.data(), n_post, n_pre, weights_.data());
         }

@@ -70,12 +70,14 @@ template <typename T>
     return order;
 }
 
-/// What a loaded state must satisfy before a neuron uses it: rows that start at 0, never shrink
-/// and end at the synapse count, and presynaptic neurons in range and ascending in each row.
-/// Throws naming the first offending entry.
+/// What a kernel must satisfy before a neuron uses it (a loaded state, or another vendor's
+/// initializer): rows that start at 0, never shrink and end at the synapse count, and
+/// presynaptic neurons in range and ascending in each row. Throws naming the first offending
+/// entry, after `where` (e.g. "lif_neuron state: kernel_").
 template <typename T>
-void check_sparse_kernel(const sparse_kernel<T>& kernel, std::size_t n_pre, const char* neuron) {
-    const std::string where = std::string(neuron) + " state: kernel_";
+void check_sparse_kernel(const sparse_kernel<T>& kernel,
+                         std::size_t n_pre,
+                         const std::string& where) {
     const std::size_t n_post = kernel.row_start.size() - 1;
     if (kernel.row_start[0] != 0 ||
         static_cast<std::size_t>(kernel.row_start[n_post]) != kernel.size()) {
@@ -173,7 +175,8 @@ template <typename T>
     for (; next_row < n_post; ++next_row) {
         kernel.row_start[next_row + 1] = static_cast<std::int32_t>(kernel.size());
     }
-    check_sparse_kernel(kernel, n_pre, neuron); // columns in range and ascending
+    // Columns in range and ascending.
+    check_sparse_kernel(kernel, n_pre, std::string(neuron) + ": the kernel initializer gave ");
     return kernel;
 }
 
