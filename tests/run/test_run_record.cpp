@@ -85,7 +85,7 @@ BOOST_AUTO_TEST_CASE(run_json_records_command_brain_hash_seeds_and_provenance) {
     BOOST_TEST(run.at("completed_steps").to_number<int>() == 5);
     BOOST_TEST(run.at("dt_ms").to_number<double>() == 1.0);
     BOOST_TEST(run.at("executor").as_string() == "auto");
-    // 5 steps are too few to finish measuring (8 warm-up steps come first).
+    // 5 steps are too few to finish measuring (eight rounds of four blocks come first).
     BOOST_TEST(run.at("executor_in_use").as_string() == "automatic (measuring)");
     BOOST_TEST(run.at("seed").is_null());
     const auto& inputs = run.at("inputs").as_array();
