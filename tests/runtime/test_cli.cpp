@@ -229,6 +229,23 @@ BOOST_AUTO_TEST_CASE(check_reports_each_failure_and_exits_with_1) {
     BOOST_TEST(squeezed_lines(faulty.out).back() == "5 types checked, 4 failures");
 }
 
+// An initializer's sparse fill (ADR 0011) must give what its initialize() fills: one whose rows
+// break the contract fails the stage, one without it skips it (test_plugin_check: the built-in
+// initializers pass every stage).
+BOOST_AUTO_TEST_CASE(check_compares_a_sparse_fill_with_the_dense_one) {
+    const auto faulty = spark_cli({"plugins", "check", test_plugin("faulty_sparse").string()});
+    BOOST_TEST(faulty.exit_code == 1);
+    BOOST_TEST(has_line(faulty.out,
+                        " FAIL sparse fill fill_rows gave 8 rows for 6; give every row once, in "
+                        "order, also an empty one"),
+               faulty.out);
+    const auto c_plugin = spark_cli({"plugins", "check", test_plugin("runtime_schema").string()});
+    BOOST_TEST(has_line(c_plugin.out,
+                        " SKIP sparse fill not offered: neurons fill this initializer's kernels "
+                        "densely"),
+               c_plugin.out);
+}
+
 BOOST_AUTO_TEST_CASE(check_of_a_file_that_does_not_load) {
     const auto result = spark_cli({"plugins", "check", test_plugin("bad_abi_major").string()});
     BOOST_TEST(result.exit_code == 1);

@@ -17,6 +17,7 @@
 #include "log.hpp"
 #include "text.hpp"
 #include "tools/host_buffer.hpp"
+#include "tools/sparse_fill_check.hpp"
 
 namespace spark::runtime {
 
@@ -510,7 +511,7 @@ void check_initializer(registry::plugin_registry& registry,
                        const registry::module_type_info& type,
                        const check_options& options,
                        type_check& result) {
-    stage_recorder stages(result, {"config", "initialize", "deterministic"});
+    stage_recorder stages(result, {"config", "initialize", "deterministic", "sparse fill"});
     std::optional<module_config> config;
     try {
         std::string probed;
@@ -552,6 +553,25 @@ void check_initializer(registry::plugin_registry& registry,
         }
     } catch (const spark::error& e) {
         stages.fail("second run: " + std::string(e.what()));
+    }
+    // Rank 3, rows of two lines: what a neuron's kernel (post, pre...) asks of the row fill.
+    spec.shape.rank = 3;
+    spec.shape.dims[0] = 6;
+    spec.shape.dims[1] = 5;
+    spec.shape.dims[2] = 7;
+    const host_buffer dense(spec);
+    try {
+        registry.initialize(type, config->abi(), dense.view());
+        const auto verdict = detail::check_sparse_fill(type, config->abi(), dense);
+        if (!verdict) {
+            stages.skip("not offered: neurons fill this initializer's kernels densely");
+        } else if (verdict->empty()) {
+            stages.pass("fill_rows and values_at give initialize()'s values (6 x 5 x 7)");
+        } else {
+            stages.fail(*verdict);
+        }
+    } catch (const spark::error& e) {
+        stages.fail("initialize (6, 5, 7): " + std::string(e.what()));
     }
 }
 
