@@ -55,7 +55,7 @@ BOOST_AUTO_TEST_CASE(keeps_the_faster_way_and_measures_again_when_costs_change) 
     BOOST_TEST((choice.next() == executor_choice::way::graph));
 }
 
-// Tiny steps (1 us) take the longest measurement (1,024 timed steps each way): the next one waits
+// Tiny steps (1 us) take the longest measurement (2,048 timed steps in all): the next one waits
 // ten times as many steps, so the slower way never runs more than a tenth of the time.
 BOOST_AUTO_TEST_CASE(a_long_measurement_waits_ten_times_as_long_for_the_next) {
     executor_choice choice;
@@ -71,6 +71,21 @@ BOOST_AUTO_TEST_CASE(a_long_measurement_waits_ten_times_as_long_for_the_next) {
     BOOST_TEST(choice.decided()); // still running in order, unmeasured
     run(choice, 1, 1e-6, 2e-6);
     BOOST_TEST(!choice.decided()); // measuring again
+}
+
+// One way's steps tiny (3 us), the other's five times as long: its blocks are shorter (a block
+// lasts a millisecond), but the measurement still ends after 2,048 timed steps in all, well
+// within a run of 5,000 steps (test_run_summary, under AddressSanitizer).
+BOOST_AUTO_TEST_CASE(a_slow_way_does_not_stretch_the_measurement) {
+    executor_choice choice;
+    std::uint64_t measured = 0;
+    while (!choice.decided() && measured < 100000) {
+        run(choice, 1, 3e-6, 15e-6);
+        ++measured;
+    }
+    BOOST_TEST_REQUIRE(choice.decided());
+    BOOST_TEST(measured < 3500U);
+    BOOST_TEST((choice.chosen() == executor_choice::way::in_order));
 }
 
 // Every step costs more than the one before (activity building up): the graph is 10 % faster at

@@ -123,8 +123,8 @@ BOOST_AUTO_TEST_CASE(executors_and_thread_counts_give_the_same_numbers) {
                line_starting(graph.out, "potential "));
     BOOST_TEST(sequential.out.find("sequential executor, 1 thread)") != std::string::npos);
     BOOST_TEST(graph.out.find("flow_graph executor, 2 threads)") != std::string::npos);
-    // The default measures both ways (at most 1,024 timed steps each, in blocks with warm-up
-    // steps: at most 3,072 in all), then keeps one; the numbers stay the same.
+    // The default measures both ways (at most 2,048 timed steps in all, in blocks with warm-up
+    // steps), then keeps one; the numbers stay the same.
     const auto automatic = spark_cli({"run", brain, "--steps", "5000", "--input", "drive=700"});
     const auto sequential_long = spark_cli(
         {"run", brain, "--steps", "5000", "--input", "drive=700", "--executor", "sequential"});

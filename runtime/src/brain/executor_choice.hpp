@@ -90,10 +90,12 @@ private:
         round_seconds_ = {};
         round_steps_ = {};
         // Enough rounds that a volley spoils fewer than half of them, and each way long enough
-        // to be well above the timer's resolution; a cap keeps tiny steps from measuring long.
+        // to be well above the timer's resolution; a cap on both ways' steps together keeps
+        // tiny steps from measuring long (a cap per way would wait on the slower way's shorter
+        // blocks while the faster way's run at their longest).
         const bool enough =
             rounds_ >= min_rounds && std::min(way_seconds_[0], way_seconds_[1]) >= min_way_seconds;
-        if (enough || std::min(way_steps_[0], way_steps_[1]) >= max_way_steps ||
+        if (enough || way_steps_[0] + way_steps_[1] >= max_timed_steps ||
             rounds_ == ratios_.size()) {
             decide();
         }
@@ -121,7 +123,7 @@ private:
     static constexpr double min_block_seconds = 1e-3;
     static constexpr std::size_t min_rounds = 8;
     static constexpr double min_way_seconds = 0.02;
-    static constexpr std::uint64_t max_way_steps = 1024;
+    static constexpr std::uint64_t max_timed_steps = 2048;
     static constexpr std::uint64_t first_recheck_after = 1000;
     static constexpr std::uint64_t max_recheck_after = std::uint64_t{1} << 20U;
 
