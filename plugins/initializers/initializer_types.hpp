@@ -161,6 +161,14 @@ inline double density_of(const sdk::config_view& cfg) {
     return density;
 }
 
+/// The expected share of non-zero elements of the two sparse types: `density`, or every element
+/// when a clip bound lifts the zeros.
+inline double kept_share(const sdk::config_view& cfg) {
+    const auto p = base_params::from(cfg);
+    const double density = density_of(cfg);
+    return p.clip(0.0) != 0.0 ? 1.0 : density;
+}
+
 /// Keeps each entry of scale * U[0, 1) with probability `density` (kept_process: geometric gaps
 /// along the last axis), zeros elsewhere, then clips (so zeros stay zero unless min_value lifts
 /// them).
@@ -192,12 +200,7 @@ struct sparse_uniform_initializer {
         });
     }
 
-    /// A clip bound that lifts the zeros makes every element non-zero.
-    static double density(const sdk::config_view& cfg) {
-        const auto p = base_params::from(cfg);
-        const double density = density_of(cfg);
-        return p.clip(0.0) != 0.0 ? 1.0 : density;
-    }
+    static double density(const sdk::config_view& cfg) { return kept_share(cfg); }
 
     static void fill_rows(const sdk::config_view& cfg,
                           const spark_port_spec_t& spec,
@@ -371,12 +374,7 @@ struct normalized_sparse_uniform_initializer {
         });
     }
 
-    /// A clip bound that lifts the zeros makes every element non-zero.
-    static double density(const sdk::config_view& cfg) {
-        const auto p = base_params::from(cfg);
-        const double density = density_of(cfg);
-        return p.clip(0.0) != 0.0 ? 1.0 : density;
-    }
+    static double density(const sdk::config_view& cfg) { return kept_share(cfg); }
 
     /// Rows that are whole normalisation groups only (norm_axes leading axes, row_length their
     /// group size): a neuron's kernel (post..., pre...) normalised over its pre axes.
