@@ -22,6 +22,7 @@
 #include <spark/sdk/random.hpp>
 
 #include "binomial.hpp"
+#include "fake_host.hpp"
 #include "interfaces_fixture.hpp"
 
 using spark::test::binomial_interval;
@@ -510,22 +511,6 @@ BOOST_AUTO_TEST_SUITE_END()
 // Bernoulli(density) draw per element; bad requests are refused with a message.
 namespace {
 
-/// A host for direct calls of the extension, keeping the last error message.
-struct recording_host {
-    spark_host_t abi{};
-    std::string last_error;
-
-    recording_host() {
-        abi.abi_version = spark_version_t SPARK_ABI_VERSION_INIT;
-        abi.host_data = this;
-        abi.report = [](const spark_host_t* self, std::int32_t severity, const char* message) {
-            if (severity == SPARK_SEVERITY_ERROR) {
-                static_cast<recording_host*>(self->host_data)->last_error = message;
-            }
-        };
-    }
-};
-
 template <typename E>
 struct sparse_row {
     std::uint64_t row = 0;
@@ -567,7 +552,7 @@ std::uint64_t product(std::initializer_list<std::uint32_t> dims) {
 }
 
 struct sparse_fixture : initializer_fixture {
-    recording_host host;
+    spark::test::fake_host host; // the SDK tests' double: records every report
 
     static const spark_sparse_initializer_t&
     sparse_of(const spark::registry::module_type_info& type) {
@@ -597,9 +582,10 @@ struct sparse_fixture : initializer_fixture {
         const auto cfg = config(type, overrides);
         const auto spec = spec_of<E>(dims);
         const auto sink = rows.sink();
-        host.last_error.clear();
+        host.clear();
         return sparse_of(cfg.type())
-            .fill_rows(cfg.type().abi, &host.abi, &cfg.abi(), &spec, row_length, begin, end, &sink);
+            .fill_rows(
+                cfg.type().abi, host.abi(), &cfg.abi(), &spec, row_length, begin, end, &sink);
     }
 
     template <typename E>
@@ -611,7 +597,7 @@ struct sparse_fixture : initializer_fixture {
                                          std::uint64_t end) {
         row_collector<E> rows;
         const auto status = try_fill_rows<E>(type, overrides, dims, row_length, begin, end, rows);
-        BOOST_TEST_REQUIRE(status == SPARK_OK, host.last_error);
+        BOOST_TEST_REQUIRE(status == SPARK_OK, host.last_error());
         return std::move(rows.rows);
     }
 
@@ -624,10 +610,10 @@ struct sparse_fixture : initializer_fixture {
         const auto cfg = config(type, overrides);
         const auto spec = spec_of<E>(dims);
         out.assign(indices.size(), E(77));
-        host.last_error.clear();
+        host.clear();
         return sparse_of(cfg.type())
             .values_at(cfg.type().abi,
-                       &host.abi,
+                       host.abi(),
                        &cfg.abi(),
                        &spec,
                        indices.data(),
@@ -639,8 +625,8 @@ struct sparse_fixture : initializer_fixture {
         const auto cfg = config(type, overrides);
         double out = -1.0;
         BOOST_TEST_REQUIRE(
-            sparse_of(cfg.type()).density(cfg.type().abi, &host.abi, &cfg.abi(), &out) == SPARK_OK,
-            host.last_error);
+            sparse_of(cfg.type()).density(cfg.type().abi, host.abi(), &cfg.abi(), &out) == SPARK_OK,
+            host.last_error());
         return out;
     }
 
@@ -691,7 +677,7 @@ struct sparse_fixture : initializer_fixture {
         indices.push_back(dense.size() - 1);
         std::vector<E> values;
         BOOST_TEST_REQUIRE(try_values_at<E>(type, overrides, dims, indices, values) == SPARK_OK,
-                           host.last_error);
+                           host.last_error());
         for (std::size_t i = 0; i < indices.size(); ++i) {
             BOOST_TEST_REQUIRE(same_bits(values[i], dense[indices[i]]),
                                "index " << indices[i] << ": " << +values[i] << " instead of "
@@ -892,9 +878,9 @@ BOOST_AUTO_TEST_CASE(density_is_the_share_of_non_zeros_without_drawing) {
     spark_config_t changed = cfg.abi();
     changed.values = values.data();
     double out = -1.0;
-    BOOST_TEST(sparse_of(cfg.type()).density(cfg.type().abi, &host.abi, &changed, &out) ==
+    BOOST_TEST(sparse_of(cfg.type()).density(cfg.type().abi, host.abi(), &changed, &out) ==
                SPARK_ERR_INVALID_ARGUMENT);
-    BOOST_TEST(host.last_error == "density must be in [0, 1], got 1.5");
+    BOOST_TEST(host.last_error() == "density must be in [0, 1], got 1.5");
 }
 
 BOOST_AUTO_TEST_CASE(sparse_uniform_keeps_the_documented_gaps) {
@@ -1016,7 +1002,7 @@ BOOST_AUTO_TEST_CASE(sparse_uniform_serves_an_array_too_large_to_fill_densely) {
     BOOST_TEST_REQUIRE(
         try_values_at<double>("sparse_uniform_initializer", cfg, {2, 1U << 31U}, indices, values) ==
             SPARK_OK,
-        host.last_error);
+        host.last_error());
     // Fill a row of that shape, and ask values_at for its kept elements.
     const auto rows =
         fill_rows<double>("sparse_uniform_initializer", cfg, {2, 1U << 31U}, 1U << 31U, 1, 2);
@@ -1030,7 +1016,7 @@ BOOST_AUTO_TEST_CASE(sparse_uniform_serves_an_array_too_large_to_fill_densely) {
     BOOST_TEST_REQUIRE(
         try_values_at<double>("sparse_uniform_initializer", cfg, {2, 1U << 31U}, indices, values) ==
             SPARK_OK,
-        host.last_error);
+        host.last_error());
     BOOST_TEST(values == row.values, boost::test_tools::per_element());
 }
 
@@ -1042,17 +1028,19 @@ BOOST_AUTO_TEST_CASE(bad_requests_are_refused_with_a_message) {
     };
     for (const std::uint64_t row_length : std::initializer_list<std::uint64_t>{0, 4, 18, 240}) {
         BOOST_TEST(fill(row_length, 0, 1) == SPARK_ERR_INVALID_ARGUMENT);
-        BOOST_TEST(host.last_error ==
+        BOOST_TEST(host.last_error() ==
                    "fill_rows got row_length " + std::to_string(row_length) +
                        " for shape (4, 5, 6); use a multiple of the last dimension (6) that "
                        "divides the element count (120)");
     }
     BOOST_TEST(fill(30, 0, 5) == SPARK_ERR_INVALID_ARGUMENT);
-    BOOST_TEST(host.last_error == "fill_rows got rows [0, 5) but shape (4, 5, 6) has 4 rows of 30; "
-                                  "use row_begin <= row_end <= 4");
+    BOOST_TEST(host.last_error() ==
+               "fill_rows got rows [0, 5) but shape (4, 5, 6) has 4 rows of 30; "
+               "use row_begin <= row_end <= 4");
     BOOST_TEST(fill(30, 3, 2) == SPARK_ERR_INVALID_ARGUMENT);
-    BOOST_TEST(host.last_error == "fill_rows got rows [3, 2) but shape (4, 5, 6) has 4 rows of 30; "
-                                  "use row_begin <= row_end <= 4");
+    BOOST_TEST(host.last_error() ==
+               "fill_rows got rows [3, 2) but shape (4, 5, 6) has 4 rows of 30; "
+               "use row_begin <= row_end <= 4");
     BOOST_TEST(rows.rows.empty());
 
     // Normalised rows must be whole normalisation groups.
@@ -1068,11 +1056,11 @@ BOOST_AUTO_TEST_CASE(bad_requests_are_refused_with_a_message) {
                                      0,
                                      4,
                                      normalized) == SPARK_ERR_UNSUPPORTED);
-    BOOST_TEST(host.last_error == unsupported + "norm_axes [1], row_length 30");
+    BOOST_TEST(host.last_error() == unsupported + "norm_axes [1], row_length 30");
     BOOST_TEST(try_fill_rows<double>(
                    "normalized_sparse_uniform_initializer", "{}", {4, 5, 6}, 6, 0, 4, normalized) ==
                SPARK_ERR_UNSUPPORTED);
-    BOOST_TEST(host.last_error == unsupported + "norm_axes [0], row_length 6");
+    BOOST_TEST(host.last_error() == unsupported + "norm_axes [0], row_length 6");
     BOOST_TEST(try_fill_rows<double>("normalized_sparse_uniform_initializer",
                                      R"({"norm_axes": [-1]})",
                                      {4, 5, 6},
@@ -1080,7 +1068,7 @@ BOOST_AUTO_TEST_CASE(bad_requests_are_refused_with_a_message) {
                                      0,
                                      4,
                                      normalized) == SPARK_ERR_UNSUPPORTED);
-    BOOST_TEST(host.last_error == unsupported + "norm_axes [-1], row_length 30");
+    BOOST_TEST(host.last_error() == unsupported + "norm_axes [-1], row_length 30");
     BOOST_TEST(normalized.rows.empty());
     std::vector<double> values;
     BOOST_TEST(try_values_at<double>("normalized_sparse_uniform_initializer",
@@ -1088,7 +1076,7 @@ BOOST_AUTO_TEST_CASE(bad_requests_are_refused_with_a_message) {
                                      {4, 5, 6},
                                      {0, 1},
                                      values) == SPARK_ERR_UNSUPPORTED);
-    BOOST_TEST(host.last_error ==
+    BOOST_TEST(host.last_error() ==
                "normalized_sparse_uniform_initializer gives values by index only when norm_axes "
                "are the leading axes 0..m-1, m < rank (each group consecutive elements); got "
                "shape (4, 5, 6), norm_axes [1]");
@@ -1103,7 +1091,7 @@ BOOST_AUTO_TEST_CASE(bad_requests_are_refused_with_a_message) {
     BOOST_TEST(try_values_at<std::int32_t>(
                    "normalized_sparse_uniform_initializer", "{}", {4, 5}, {0}, integers) ==
                SPARK_ERR_INVALID_ARGUMENT);
-    BOOST_TEST(host.last_error ==
+    BOOST_TEST(host.last_error() ==
                "normalized_sparse_uniform_initializer fills float32 or float64 buffers only, got "
                "int32");
 
@@ -1111,7 +1099,7 @@ BOOST_AUTO_TEST_CASE(bad_requests_are_refused_with_a_message) {
     std::vector<float> floats;
     BOOST_TEST(try_values_at<float>("uniform_initializer", "{}", {4, 5}, {3, 20}, floats) ==
                SPARK_ERR_INVALID_ARGUMENT);
-    BOOST_TEST(host.last_error ==
+    BOOST_TEST(host.last_error() ==
                "values_at got index 20 (entry 1) but shape (4, 5) has 20 elements");
 }
 
@@ -1122,33 +1110,33 @@ BOOST_AUTO_TEST_CASE(null_arguments_and_unknown_dtypes_are_refused) {
     auto spec = spec_of<float>({4, 5});
     row_collector<float> rows;
     const auto sink = rows.sink();
-    BOOST_TEST(ext.fill_rows(type, &host.abi, &cfg.abi(), &spec, 5, 0, 4, nullptr) ==
+    BOOST_TEST(ext.fill_rows(type, host.abi(), &cfg.abi(), &spec, 5, 0, 4, nullptr) ==
                SPARK_ERR_INVALID_ARGUMENT);
-    BOOST_TEST(host.last_error ==
+    BOOST_TEST(host.last_error() ==
                "fill_rows needs a type, a config, a spec and a sink with a row function");
     const spark_row_sink_t no_function{&rows, nullptr};
-    BOOST_TEST(ext.fill_rows(type, &host.abi, &cfg.abi(), &spec, 5, 0, 4, &no_function) ==
+    BOOST_TEST(ext.fill_rows(type, host.abi(), &cfg.abi(), &spec, 5, 0, 4, &no_function) ==
                SPARK_ERR_INVALID_ARGUMENT);
-    BOOST_TEST(ext.fill_rows(type, &host.abi, nullptr, &spec, 5, 0, 4, &sink) ==
+    BOOST_TEST(ext.fill_rows(type, host.abi(), nullptr, &spec, 5, 0, 4, &sink) ==
                SPARK_ERR_INVALID_ARGUMENT);
-    BOOST_TEST(ext.density(type, &host.abi, &cfg.abi(), nullptr) == SPARK_ERR_INVALID_ARGUMENT);
-    BOOST_TEST(host.last_error == "density needs a type, a config and an out pointer");
-    BOOST_TEST(ext.values_at(type, &host.abi, &cfg.abi(), &spec, nullptr, 3, nullptr) ==
+    BOOST_TEST(ext.density(type, host.abi(), &cfg.abi(), nullptr) == SPARK_ERR_INVALID_ARGUMENT);
+    BOOST_TEST(host.last_error() == "density needs a type, a config and an out pointer");
+    BOOST_TEST(ext.values_at(type, host.abi(), &cfg.abi(), &spec, nullptr, 3, nullptr) ==
                SPARK_ERR_INVALID_ARGUMENT);
-    BOOST_TEST(host.last_error ==
+    BOOST_TEST(host.last_error() ==
                "values_at needs a type, a config, a spec, and indices and an out "
                "array for count > 0");
-    BOOST_TEST(ext.values_at(type, &host.abi, &cfg.abi(), &spec, nullptr, 0, nullptr) == SPARK_OK);
+    BOOST_TEST(ext.values_at(type, host.abi(), &cfg.abi(), &spec, nullptr, 0, nullptr) == SPARK_OK);
     spec.dtype = 99;
-    BOOST_TEST(ext.fill_rows(type, &host.abi, &cfg.abi(), &spec, 5, 0, 4, &sink) ==
+    BOOST_TEST(ext.fill_rows(type, host.abi(), &cfg.abi(), &spec, 5, 0, 4, &sink) ==
                SPARK_ERR_INVALID_ARGUMENT);
-    BOOST_TEST(host.last_error ==
+    BOOST_TEST(host.last_error() ==
                "fill_rows got a spec of dtype 99 elements; use uint8, int32, float32 or float64");
     spec.dtype = SPARK_DTYPE_F32;
     spec.shape.rank = SPARK_MAX_RANK + 1;
-    BOOST_TEST(ext.fill_rows(type, &host.abi, &cfg.abi(), &spec, 5, 0, 4, &sink) ==
+    BOOST_TEST(ext.fill_rows(type, host.abi(), &cfg.abi(), &spec, 5, 0, 4, &sink) ==
                SPARK_ERR_INVALID_ARGUMENT);
-    BOOST_TEST(host.last_error == "fill_rows got a spec of rank 9, more than 8");
+    BOOST_TEST(host.last_error() == "fill_rows got a spec of rank 9, more than 8");
     BOOST_TEST(rows.rows.empty());
 }
 
@@ -1160,7 +1148,7 @@ BOOST_AUTO_TEST_CASE(a_sink_that_fails_stops_the_fill_with_its_status) {
                    "sparse_uniform_initializer", R"({"seed": 3})", {6, 40}, 40, 1, 6, rows) ==
                SPARK_ERR_OUT_OF_MEMORY);
     BOOST_TEST(rows.rows.size() == 2U);
-    BOOST_TEST(host.last_error.empty()); // the caller knows why: nothing is reported
+    BOOST_TEST(host.last_error().empty()); // the caller knows why: nothing is reported
 }
 
 BOOST_AUTO_TEST_SUITE_END()
