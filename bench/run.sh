@@ -93,8 +93,9 @@ failed=()
 while read -r name peer_kind; do
     json="$nets/$name.json"
     # Our side: one process per network (its peak RSS is the network's); plugins + build +
-    # first step is the start-up.
-    read -r seconds warmup executors drive < <("$python" -c "import json,sys; n=json.load(open(sys.argv[1])); print(n['seconds'], n['warmup'], n.get('executors', 'sequential,flow_graph/2,auto/2'), n['drive'] or '')" "$json")
+    # first step is the start-up. The runtime's default executor (auto/2) builds first, so its
+    # start-up is what a fresh process pays (the later brains reuse memory already touched).
+    read -r seconds warmup executors drive < <("$python" -c "import json,sys; n=json.load(open(sys.argv[1])); print(n['seconds'], n['warmup'], n.get('executors', 'auto/2,sequential,flow_graph/2'), n['drive'] or '')" "$json")
     ours=(--brain "$nets/$name.scfg" --sim-seconds "$seconds" --warmup-seconds "$warmup"
         --rate-seconds "$seconds" --executors "$executors" --json "$out/$name.ours.json")
     [[ -n $drive ]] && ours+=(--input "drive=$drive")

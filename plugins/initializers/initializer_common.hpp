@@ -15,6 +15,7 @@
 #include <spark/abi/types.h>
 #include <spark/sdk/buffers.hpp>
 #include <spark/sdk/guard.hpp>
+#include <spark/sdk/parallel.hpp>
 #include <spark/sdk/params.hpp>
 #include <spark/sdk/random.hpp>
 #include <spark/sdk/row_sink.hpp>
@@ -108,6 +109,29 @@ template <typename E>
                                     "; give count = the product of the dims");
     }
     return sdk::typed<E>(out, "output buffer", "out");
+}
+
+/// Calls fill(begin, end) over [0, count) in parts. From 2^20 elements on (a dense kernel: a
+/// 4,000-neuron layer has 2^24) the parts run on the caller's workers, so that the draws and the
+/// first touch of the array's pages share the brain's threads. Every element is a function of
+/// its index alone (counter-based draws), so the parts change no bit. `grain` (a power of two)
+/// keeps part bounds on whole lines or cache lines.
+template <typename Fill>
+void fill_in_parts(const sdk::parallel& parallel,
+                   std::uint64_t count,
+                   std::uint64_t elements_per_unit,
+                   std::uint64_t grain,
+                   Fill&& fill) noexcept {
+    constexpr std::uint64_t parallel_elements = std::uint64_t{1} << 20U;
+    const std::uint32_t workers = parallel.workers();
+    const std::uint32_t parts =
+        workers > 1 && count * elements_per_unit >= parallel_elements ? 4U * workers : 1U;
+    parallel.for_each_chunk(parts, [&](std::uint32_t c) noexcept {
+        const auto bound = [&](std::uint64_t part) {
+            return part == parts ? count : count / parts * part / grain * grain;
+        };
+        fill(bound(c), bound(c + 1U));
+    });
 }
 
 /// Calls fn(E{}) with the element type of `dtype`: uint8, int32, float or double.

@@ -35,12 +35,17 @@ struct constant_initializer {
 
     static void declare(sdk::schema& s) { declare_base_fields(s); }
 
-    static void initialize(const sdk::config_view& cfg, const spark_buffer_t& out) {
+    static void initialize(const sdk::config_view& cfg,
+                           const spark_buffer_t& out,
+                           const sdk::parallel& parallel) {
         const auto p = base_params::from(cfg);
         visit_element_type(out.spec.dtype, [&](auto tag) {
             using E = decltype(tag);
             const auto data = elements<E>(out);
-            std::fill(data.begin(), data.end(), to_element<E>(p.clip(p.scale)));
+            const E value = to_element<E>(p.clip(p.scale));
+            fill_in_parts(parallel, data.size(), 1, 64, [&](std::uint64_t b, std::uint64_t e) {
+                std::fill(data.data() + b, data.data() + e, value);
+            });
         });
     }
 
@@ -90,15 +95,19 @@ struct uniform_initializer {
 
     static void declare(sdk::schema& s) { declare_base_fields(s); }
 
-    static void initialize(const sdk::config_view& cfg, const spark_buffer_t& out) {
+    static void initialize(const sdk::config_view& cfg,
+                           const spark_buffer_t& out,
+                           const sdk::parallel& parallel) {
         const auto p = base_params::from(cfg);
         const sdk::counter_stream values(cfg.seed(), value_stream);
         visit_element_type(out.spec.dtype, [&](auto tag) {
             using E = decltype(tag);
             const auto data = elements<E>(out);
-            for (std::size_t k = 0; k < data.size(); ++k) {
-                data[k] = uniform_value<E>(p, values, k);
-            }
+            fill_in_parts(parallel, data.size(), 1, 64, [&](std::uint64_t b, std::uint64_t e) {
+                for (std::uint64_t k = b; k < e; ++k) {
+                    data[k] = uniform_value<E>(p, values, k);
+                }
+            });
         });
     }
 
@@ -184,19 +193,31 @@ struct sparse_uniform_initializer {
         declare_density(s);
     }
 
-    static void initialize(const sdk::config_view& cfg, const spark_buffer_t& out) {
+    static void initialize(const sdk::config_view& cfg,
+                           const spark_buffer_t& out,
+                           const sdk::parallel& parallel) {
         const auto p = base_params::from(cfg);
         const kept_process kept(cfg.seed(), density_of(cfg), out.spec.shape, class_ref);
         const sdk::counter_stream values(cfg.seed(), value_stream);
         visit_element_type(out.spec.dtype, [&](auto tag) {
             using E = decltype(tag);
             const auto data = elements<E>(out);
-            std::fill(data.begin(), data.end(), to_element<E>(p.clip(0.0)));
-            for (std::uint64_t line = 0; line < kept.line_count(); ++line) {
-                for (kept_walk w(kept, line); !w.done(); w.next()) {
-                    data[w.index()] = uniform_value<E>(p, values, w.index());
-                }
-            }
+            const E background = to_element<E>(p.clip(0.0));
+            const std::uint64_t length = kept.line_length();
+            fill_in_parts(parallel,
+                          kept.line_count(),
+                          length,
+                          1,
+                          [&](std::uint64_t first, std::uint64_t last) {
+                              std::fill(data.data() + first * length,
+                                        data.data() + last * length,
+                                        background);
+                              for (std::uint64_t line = first; line < last; ++line) {
+                                  for (kept_walk w(kept, line); !w.done(); w.next()) {
+                                      data[w.index()] = uniform_value<E>(p, values, w.index());
+                                  }
+                              }
+                          });
         });
     }
 

@@ -45,6 +45,8 @@ public:
     [[nodiscard]] const initializer_catalogue* initializers() const noexcept {
         return initializers_.get();
     }
+    /// The services this host offers by id (the runtime's, e.g. SPARK_SERVICE_PARALLEL).
+    [[nodiscard]] const std::vector<host_service>& services() const noexcept { return services_; }
     /// The last message reported with SPARK_SEVERITY_ERROR or worse (empty if none); clears it.
     [[nodiscard]] std::string take_last_error();
     /// Forget a stale error message before a new call. No allocation.

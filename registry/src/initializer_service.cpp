@@ -72,7 +72,9 @@ spark_status find(const spark_host_t* caller, const spark_config_t* config, foun
 }
 
 /// Runs call(type, host) for the type `config` names, under a host that attributes its messages
-/// to the type; a failure becomes one message through the caller's host naming the type.
+/// to the type and offers the caller's services (an initializer runs inside its caller's build:
+/// it may split a large fill on the caller's SPARK_SERVICE_PARALLEL); a failure becomes one
+/// message through the caller's host naming the type.
 template <typename Call>
 spark_status run(const spark_host_t* caller, const spark_config_t* config, const Call& call) {
     if (caller == nullptr || caller->host_data == nullptr) {
@@ -83,7 +85,8 @@ spark_status run(const spark_host_t* caller, const spark_config_t* config, const
         if (const spark_status status = find(caller, config, found); status != SPARK_OK) {
             return status;
         }
-        host_record host(attribution{"spark.plugin." + found.id, ""});
+        host_record host(attribution{
+            "spark.plugin." + found.id, "", nullptr, host_record::of(caller).services()});
         const spark_status status = call(*found.type, host.abi());
         if (status != SPARK_OK && status != no_extension) {
             auto message = host.take_last_error();

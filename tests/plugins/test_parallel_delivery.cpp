@@ -4,7 +4,9 @@
 // the chunks in reverse order drives spark.lif_neuron with full columns (dense kernels, with and
 // without learning), with delay groups (n2n delays on a sparse kernel, static, and plastic in the
 // grouped layout) and with delivery at emission (a sparser one), inhibitory inputs included,
-// against the same neuron without the service.
+// against the same neuron without the service. Kernels of 2^20 elements and more are also drawn
+// (constant, uniform and sparse uniform initializers) and turned pre-major in parts while the
+// neuron builds; square and rectangular kernels give the same bits as without the service.
 #include <atomic>
 #include <cstdint>
 #include <string>
@@ -59,21 +61,30 @@ void drive(running_module& m, std::uint64_t k, std::uint32_t pre) {
     }
 }
 
+struct sizes {
+    std::uint32_t pre = n_pre;
+    std::uint32_t post = n_post;
+    bool split_build = false; // the build itself runs chunks (a kernel of >= 2^20 elements)
+    std::uint64_t steps = 40;
+};
+
 void same_state_with_and_without_workers(spark::test::models_fixture& f,
                                          const std::string& config,
-                                         std::uint32_t pre = n_pre) {
+                                         sizes n = {}) {
     reversed_chunks service;
-    const auto spec = port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {pre});
+    const auto spec = port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {n.pre});
     running_module serial(f, "lif_neuron", config, {spec}, 1);
     running_module split(
         f, "lif_neuron", config, {spec}, 1, {{SPARK_SERVICE_PARALLEL, &service.table}});
+    BOOST_TEST((service.runs.load() > 0U) == n.split_build);
+    BOOST_TEST_REQUIRE((serial.checkpoint() == split.checkpoint()), "after the build");
     std::uint64_t spikes = 0;
-    for (std::uint64_t k = 0; k < 40; ++k) {
-        drive(serial, k, pre);
-        drive(split, k, pre);
+    for (std::uint64_t k = 0; k < n.steps; ++k) {
+        drive(serial, k, n.pre);
+        drive(split, k, n.pre);
         serial.step(k);
         split.step(k);
-        for (std::uint32_t o = 0; o < n_post; ++o) {
+        for (std::uint32_t o = 0; o < n.post; ++o) {
             spikes += serial.out<std::uint8_t>(0)[o] & 1U;
         }
         BOOST_TEST_REQUIRE((serial.checkpoint() == split.checkpoint()), "step " << k);
@@ -125,7 +136,44 @@ BOOST_AUTO_TEST_CASE(delivery_at_emission_on_a_sparse_delayed_kernel) {
                                 "density": 0.3}},
         "delays": {"max_delay": 6},
         "learning_rule": null})",
-                                        1200);
+                                        {.pre = 1200});
+}
+
+// 1,024 x 1,024 = 2^20 weights: drawn in parts and turned in place in parts.
+BOOST_AUTO_TEST_CASE(square_kernel_drawn_and_turned_in_parts) {
+    same_state_with_and_without_workers(
+        *this,
+        R"({"units": [1024], "inhibitory_rate": 0.2,
+        "synapses": {"kernel": {"__class_ref__": "uniform_initializer", "scale": 8}},
+        "delays": null, "learning_rule": null})",
+        {.pre = 1024, .post = 1024, .split_build = true, .steps = 12});
+}
+
+// 1,100 presynaptic x 1,000 postsynaptic neurons: turned into a second buffer, in parts.
+BOOST_AUTO_TEST_CASE(rectangular_kernel_drawn_and_turned_in_parts) {
+    same_state_with_and_without_workers(
+        *this,
+        R"({"units": [1000], "inhibitory_rate": 0.2,
+        "synapses": {"kernel": {"__class_ref__": "uniform_initializer", "scale": 8}},
+        "delays": null, "learning_rule": {"eta": 0.1}})",
+        {.pre = 1100, .post = 1000, .split_build = true, .steps = 12});
+}
+
+BOOST_AUTO_TEST_CASE(constant_and_sparse_kernels_filled_in_parts) {
+    same_state_with_and_without_workers(
+        *this,
+        R"({"units": [1024],
+        "synapses": {"kernel": {"__class_ref__": "constant_initializer", "scale": 3}},
+        "delays": null, "learning_rule": null})",
+        {.pre = 1030, .post = 1024, .split_build = true, .steps = 12});
+    // Density 0.9 keeps the kernel dense: its background and kept draws are filled by lines.
+    same_state_with_and_without_workers(
+        *this,
+        R"({"units": [1024],
+        "synapses": {"kernel": {"__class_ref__": "sparse_uniform_initializer", "scale": 8,
+                                "density": 0.9}},
+        "delays": null, "learning_rule": null})",
+        {.pre = 1030, .post = 1024, .split_build = true, .steps = 12});
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -5,10 +5,18 @@
 // synapse kernel then takes 32 page faults instead of 16,384 when it is first written (most of a
 // large brain's build time on a virtual machine), and a step's scattered weight columns miss the
 // TLB far less. Smaller arrays come from the ordinary heap, 64-byte aligned.
+//
+// large_vector_for_overwrite leaves new elements unset instead of zeroing them: a kernel that its
+// initializer writes whole is then first touched by the initializer's chunks on the brain's
+// worker threads, not zeroed page by page on one thread beforehand (on a virtual machine whose
+// host has reclaimed the memory, that first touch costs ~1 s per GiB and thread).
 #pragma once
 #include <cstddef>
 #include <cstdlib>
+#include <memory>
 #include <new>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #if defined(__linux__)
@@ -17,14 +25,20 @@
 
 namespace spark::neurons {
 
-template <typename T>
+/// What a large_array_allocator's vector does with the elements that resize() or its size
+/// constructor adds.
+struct value_initialized {}; // zeroes them, as std::vector does
+struct left_unset {};        // leaves them unset (trivial types): the owner writes every one
+
+template <typename T, typename NewElements = value_initialized>
 class large_array_allocator {
 public:
     using value_type = T;
 
     large_array_allocator() noexcept = default;
     template <typename U>
-    explicit large_array_allocator(const large_array_allocator<U>& /*other*/) noexcept {}
+    explicit large_array_allocator(
+        const large_array_allocator<U, NewElements>& /*other*/) noexcept {}
 
     [[nodiscard]] T* allocate(std::size_t n) {
         if (n > max_elements) {
@@ -49,12 +63,25 @@ public:
         std::free(p);
     }
 
+    /// An added element without a value: default-initialised, which for left_unset leaves a
+    /// trivial type unset. Any other construction goes through as given.
+    template <typename U, typename... Args>
+    void construct(U* p, Args&&... args) {
+        if constexpr (sizeof...(Args) == 0 && std::is_same_v<NewElements, left_unset>) {
+            static_assert(std::is_trivially_default_constructible_v<U>,
+                          "left_unset is for arrays of plain numbers");
+            ::new (static_cast<void*>(p)) U;
+        } else {
+            std::construct_at(p, std::forward<Args>(args)...);
+        }
+    }
+
     template <typename U>
-    bool operator==(const large_array_allocator<U>& /*other*/) const noexcept {
+    bool operator==(const large_array_allocator<U, NewElements>& /*other*/) const noexcept {
         return true;
     }
     template <typename U>
-    bool operator!=(const large_array_allocator<U>& /*other*/) const noexcept {
+    bool operator!=(const large_array_allocator<U, NewElements>& /*other*/) const noexcept {
         return false;
     }
 
@@ -67,5 +94,10 @@ private:
 /// A std::vector whose storage is large_array_allocator's.
 template <typename T>
 using large_vector = std::vector<T, large_array_allocator<T>>;
+
+/// The same, for an array its owner writes whole right after sizing it (a kernel filled by its
+/// initializer, a transpose's target): sizing it touches no memory.
+template <typename T>
+using large_vector_for_overwrite = std::vector<T, large_array_allocator<T, left_unset>>;
 
 } // namespace spark::neurons

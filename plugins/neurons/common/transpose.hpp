@@ -9,11 +9,18 @@
 
 namespace spark::neurons {
 
-/// dst[c * rows + r] = To(src[r * cols + c]) for every r < rows, c < cols.
+/// dst[c * rows + r] = To(src[r * cols + c]) for every c < cols and r in the tile rows r0 =
+/// 32 (first + k stride). Parts with the same stride and different firsts write disjoint
+/// elements, so they may run at once.
 template <typename To, typename From>
-void transpose_into(const From* src, std::size_t rows, std::size_t cols, To* dst) noexcept {
+void transpose_tile_rows_into(const From* src,
+                              std::size_t rows,
+                              std::size_t cols,
+                              To* dst,
+                              std::size_t first,
+                              std::size_t stride) noexcept {
     constexpr std::size_t tile = 32;
-    for (std::size_t r0 = 0; r0 < rows; r0 += tile) {
+    for (std::size_t r0 = first * tile; r0 < rows; r0 += stride * tile) {
         const std::size_t r1 = std::min(rows, r0 + tile);
         for (std::size_t c0 = 0; c0 < cols; c0 += tile) {
             const std::size_t c1 = std::min(cols, c0 + tile);
@@ -26,12 +33,22 @@ void transpose_into(const From* src, std::size_t rows, std::size_t cols, To* dst
     }
 }
 
-/// A row-major n x n matrix into its transpose in place, tile by tile (no second copy: a dense
-/// 16,000-neuron layer's kernel is 1 GiB in float32).
+/// dst[c * rows + r] = To(src[r * cols + c]) for every r < rows, c < cols.
+template <typename To, typename From>
+void transpose_into(const From* src, std::size_t rows, std::size_t cols, To* dst) noexcept {
+    transpose_tile_rows_into(src, rows, cols, dst, 0, 1);
+}
+
+/// Part of turning a row-major n x n matrix into its transpose in place: the tile rows r0 =
+/// 32 (first + k stride), each swapped with its tile column. Different tile rows touch disjoint
+/// elements, so parts with the same stride and different firsts may run at once.
 template <typename T>
-void transpose_square_in_place(T* m, std::size_t n) noexcept {
+void transpose_square_tile_rows(T* m,
+                                std::size_t n,
+                                std::size_t first,
+                                std::size_t stride) noexcept {
     constexpr std::size_t tile = 32;
-    for (std::size_t r0 = 0; r0 < n; r0 += tile) {
+    for (std::size_t r0 = first * tile; r0 < n; r0 += stride * tile) {
         const std::size_t r1 = std::min(n, r0 + tile);
         for (std::size_t c0 = r0; c0 < n; c0 += tile) {
             const std::size_t c1 = std::min(n, c0 + tile);
@@ -43,6 +60,13 @@ void transpose_square_in_place(T* m, std::size_t n) noexcept {
             }
         }
     }
+}
+
+/// A row-major n x n matrix into its transpose in place, tile by tile (no second copy: a dense
+/// 16,000-neuron layer's kernel is 1 GiB in float32).
+template <typename T>
+void transpose_square_in_place(T* m, std::size_t n) noexcept {
+    transpose_square_tile_rows(m, n, 0, 1);
 }
 
 } // namespace spark::neurons

@@ -480,7 +480,8 @@ private:
         }
         weights_ = to_pre_major(make_kernel<T>(synapses_.kernel(), host_, units_, in_shape_),
                                 shape_.n_post,
-                                shape_.n_pre);
+                                shape_.n_pre,
+                                parallel_);
     }
 
     // Delays: this step's presynaptic spikes go into the next ring row (and the rule's traces).
@@ -499,7 +500,7 @@ private:
     }
 
     /// Whether at most half of the weights are not zero.
-    static bool mostly_zero(const large_vector<T>& weights) noexcept {
+    static bool mostly_zero(const large_vector_for_overwrite<T>& weights) noexcept {
         std::size_t non_zero = 0;
         for (const T w : weights) {
             non_zero += w != T(0) ? 1U : 0U;
@@ -707,8 +708,8 @@ private:
 
     spark_shape_t in_shape_{};
     population_shape shape_{};
-    large_vector<T> weights_; // empty when sparse_
-    bool sparse_ = false;     // the kernel is kept per synapse (keeps_sparse_kernel() says when)
+    large_vector_for_overwrite<T> weights_; // empty when sparse_
+    bool sparse_ = false; // the kernel is kept per synapse (keeps_sparse_kernel() says when)
     sparse_kernel<T> sparse_kernel_;
     large_vector<T>
         listed_weights_; // static rules: the weights of the listed synapses, in list order

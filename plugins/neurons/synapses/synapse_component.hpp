@@ -55,7 +55,8 @@ public:
         auto w = make_kernel<T>(kernel_, host_, units_, pre);
         // Sync spikes are event-driven (one contiguous column per spike); async spikes are dense
         // per synapse anyway, so they walk W row by row.
-        w_ = async_ ? std::move(w) : to_pre_major(std::move(w), n_post_, n_pre_);
+        w_ = async_ ? std::move(w)
+                    : to_pre_major(std::move(w), n_post_, n_pre_, sdk::parallel(host_));
         filter_.build(n_post_, n_pre_);
     }
 
@@ -140,7 +141,7 @@ private:
     Filter filter_;
     std::size_t n_pre_ = 0;
     std::size_t n_post_ = 0;
-    large_vector<T> w_; // sync: pre-major W[i][o]; async: post-major W[o][i]
+    large_vector_for_overwrite<T> w_; // sync: pre-major W[i][o]; async: post-major W[o][i]
 };
 
 } // namespace spark::neurons

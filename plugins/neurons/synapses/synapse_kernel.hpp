@@ -11,6 +11,7 @@
 
 #include <spark/sdk/buffers.hpp>
 #include <spark/sdk/initializer.hpp>
+#include <spark/sdk/parallel.hpp>
 #include <spark/sdk/params.hpp>
 #include <spark/sdk/schema.hpp>
 
@@ -56,14 +57,15 @@ kernel_config(const sdk::initializer_value& init, const spark_shape_t& units) {
     return config;
 }
 
-/// The kernel of shape units ⊕ pre, row-major (post-major: W[o][i] at o * n_pre + i).
+/// The kernel of shape units ⊕ pre, row-major (post-major: W[o][i] at o * n_pre + i). The
+/// initializer writes every element (a built-in one in chunks on the host's workers).
 template <typename T>
-[[nodiscard]] large_vector<T> make_kernel(const sdk::initializer_value& init,
-                                          const spark_host_t* host,
-                                          const spark_shape_t& units,
-                                          const spark_shape_t& pre) {
+[[nodiscard]] large_vector_for_overwrite<T> make_kernel(const sdk::initializer_value& init,
+                                                        const spark_host_t* host,
+                                                        const spark_shape_t& units,
+                                                        const spark_shape_t& pre) {
     const spark_shape_t shape = concat_shapes(units, pre);
-    large_vector<T> w(count_of(shape));
+    large_vector_for_overwrite<T> w(count_of(shape));
     if (w.empty()) {
         return w;
     }
@@ -77,17 +79,28 @@ template <typename T>
 }
 
 /// W[o][i] (post-major) to W[i][o] (pre-major), so that one presynaptic neuron's weights are
-/// contiguous.
-/// A square kernel turns in place; any other takes a second buffer for the transpose.
+/// contiguous. A square kernel turns in place; any other takes a second buffer. Large kernels
+/// turn in chunks on the host's workers (`parallel`), tile rows interleaved so that the chunks
+/// of the in-place triangle get about the same work.
 template <typename T>
-[[nodiscard]] large_vector<T>
-to_pre_major(large_vector<T> post_major, std::size_t n_post, std::size_t n_pre) {
+[[nodiscard]] large_vector_for_overwrite<T> to_pre_major(large_vector_for_overwrite<T> post_major,
+                                                         std::size_t n_post,
+                                                         std::size_t n_pre,
+                                                         const sdk::parallel& parallel = {}) {
+    constexpr std::size_t parallel_elements = std::size_t{1} << 20U;
+    const std::uint32_t workers = parallel.workers();
+    const std::uint32_t chunks =
+        workers > 1 && post_major.size() >= parallel_elements ? 8U * workers : 1U;
     if (n_post == n_pre) {
-        transpose_square_in_place(post_major.data(), n_post);
+        parallel.for_each_chunk(chunks, [&](std::uint32_t c) noexcept {
+            transpose_square_tile_rows(post_major.data(), n_post, c, chunks);
+        });
         return post_major;
     }
-    large_vector<T> t(post_major.size());
-    transpose_into(post_major.data(), n_post, n_pre, t.data());
+    large_vector_for_overwrite<T> t(post_major.size());
+    parallel.for_each_chunk(chunks, [&](std::uint32_t c) noexcept {
+        transpose_tile_rows_into(post_major.data(), n_post, n_pre, t.data(), c, chunks);
+    });
     return t;
 }
 

@@ -158,6 +158,8 @@ struct brain::impl {
         return false;
     }
 
+    // Before build: modules may split their build's work (a dense kernel's draw) on its threads.
+    void make_arena();
     void build(const registry::plugin_registry& registry);
     void allocate();
     void make_graph();
@@ -391,7 +393,7 @@ void brain::impl::allocate() {
     }
 }
 
-void brain::impl::make_graph() {
+void brain::impl::make_arena() {
     if (options.executor == executor_kind::sequential) {
         return; // one thread in all: no arena, and modules split no work
     }
@@ -399,6 +401,12 @@ void brain::impl::make_graph() {
                 ? std::make_unique<oneapi::tbb::task_arena>()
                 : std::make_unique<oneapi::tbb::task_arena>(static_cast<int>(options.threads));
     workers.use(arena.get());
+}
+
+void brain::impl::make_graph() {
+    if (!arena) {
+        return;
+    }
     graph_context = std::make_unique<oneapi::tbb::task_group_context>();
     // A graph runs its tasks in the arena it was created in.
     arena->execute([this] {
@@ -450,6 +458,7 @@ brain::brain(const registry::plugin_registry& registry,
     : impl_(std::make_unique<impl>()) {
     impl_->options = options;
     impl_->config = config;
+    impl_->make_arena();
     impl_->build(registry);
     impl_->allocate();
     impl_->make_graph();

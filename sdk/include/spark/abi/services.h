@@ -63,10 +63,10 @@ typedef struct spark_sparse_initializer_service {
                                        void* out);
 } spark_sparse_initializer_service_t;
 
-/// Runs a module's work in chunks on the host's worker threads during a step, so that one large
-/// population can use more than one core. A host without it (NULL) or with one worker: the
-/// plugin runs its chunks itself, in order. Added after ABI 1.0.0 as a new id; ABI 1.0 plugins
-/// never ask for it.
+/// Runs a module's work in chunks on the host's worker threads, so that one large population can
+/// use more than one core in its steps and while it builds (a dense kernel's draw). A host without
+/// it (NULL) or with one worker: the plugin runs its chunks itself, in order. Added after ABI 1.0.0
+/// as a new id; ABI 1.0 plugins never ask for it.
 #define SPARK_SERVICE_PARALLEL "spark.host.parallel/1"
 
 typedef struct spark_parallel_service {
@@ -82,7 +82,8 @@ typedef struct spark_parallel_service {
     /// at once, and returns when every call has returned. Chunks must write disjoint memory, and
     /// a module's results must not depend on how its work is chunked (the host may run them
     /// serially). body must not throw, block or call back into the host. Returns SPARK_OK.
-    /// [step-thread], only inside the calling module's step.
+    /// Only inside the calling module's create, build, reset or step, on the thread that called
+    /// them (an initializer called through SPARK_SERVICE_INITIALIZERS is inside its caller's).
     spark_status(SPARK_ABI* run)(const struct spark_parallel_service* self,
                                  uint32_t chunks,
                                  void(SPARK_ABI* body)(void* context, uint32_t chunk),

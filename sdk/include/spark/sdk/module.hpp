@@ -17,7 +17,10 @@
 //   const void* extension(std::string_view id);                  // optional
 //
 // An initializer type (kind SPARK_KIND_INITIALIZER) has `static void initialize(const config_view&,
-// const spark_buffer_t&)` instead of a constructor and step(). It may also fill sparsely
+// const spark_buffer_t&)` instead of a constructor and step(); or, to fill a large buffer in
+// chunks on the brain's worker threads, `static void initialize(const config_view&, const
+// spark_buffer_t&, const spark::sdk::parallel&)` (the caller's host's SPARK_SERVICE_PARALLEL:
+// spark/sdk/parallel.hpp; the result must not depend on the chunks). It may also fill sparsely
 // (SPARK_EXT_SPARSE_INITIALIZER, spark/abi/sparse_initializer.h) by defining all three of:
 //
 //   static double density(const spark::sdk::config_view& cfg);
@@ -57,6 +60,7 @@
 #include <spark/abi/types.h>
 #include <spark/sdk/buffers.hpp>
 #include <spark/sdk/guard.hpp>
+#include <spark/sdk/parallel.hpp>
 #include <spark/sdk/params.hpp>
 #include <spark/sdk/row_sink.hpp>
 #include <spark/sdk/schema.hpp>
@@ -309,12 +313,24 @@ struct has_step<M,
                 std::void_t<decltype(std::declval<M&>().step(std::declval<const step_context&>()))>>
     : std::true_type {};
 template <typename M, typename = void>
-struct has_initialize : std::false_type {};
+struct has_serial_initialize : std::false_type {};
 template <typename M>
-struct has_initialize<M,
-                      std::void_t<decltype(M::initialize(std::declval<const config_view&>(),
-                                                         std::declval<const spark_buffer_t&>()))>>
-    : std::true_type {};
+struct has_serial_initialize<
+    M,
+    std::void_t<decltype(M::initialize(std::declval<const config_view&>(),
+                                       std::declval<const spark_buffer_t&>()))>> : std::true_type {
+};
+template <typename M, typename = void>
+struct has_parallel_initialize : std::false_type {};
+template <typename M>
+struct has_parallel_initialize<
+    M,
+    std::void_t<decltype(M::initialize(std::declval<const config_view&>(),
+                                       std::declval<const spark_buffer_t&>(),
+                                       std::declval<const parallel&>()))>> : std::true_type {};
+template <typename M>
+struct has_initialize
+    : std::bool_constant<has_serial_initialize<M>::value || has_parallel_initialize<M>::value> {};
 template <typename M, typename = void>
 struct has_density : std::false_type {};
 template <typename M>
@@ -871,7 +887,9 @@ struct trampolines {
                                    "initialize needs a type, a config and an out buffer");
             }
             const config_view cfg(type->fields, type->field_count, *config);
-            if constexpr (detail::has_initialize<M>::value) {
+            if constexpr (detail::has_parallel_initialize<M>::value) {
+                M::initialize(cfg, *out, parallel(host));
+            } else if constexpr (detail::has_serial_initialize<M>::value) {
                 M::initialize(cfg, *out);
             }
         });
@@ -1025,7 +1043,8 @@ public:
         static_assert(
             !initializer || detail::has_initialize<M>::value,
             "an initializer type needs `static void initialize(const spark::sdk::config_view&, "
-            "const spark_buffer_t&)`");
+            "const spark_buffer_t&)` (optionally with a third parameter, const "
+            "spark::sdk::parallel&)");
         const std::string owner = std::string("module type '") + (vendor != nullptr ? vendor : "") +
                                   "." + M::class_ref + "'";
         if (M::kind < SPARK_KIND_NEURON || M::kind > SPARK_KIND_INITIALIZER) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The host's SPARK_SERVICE_PARALLEL from C++: a module asks once (at create) and then, inside its
-// step, runs chunks of work on the host's workers. Without the service (an older host, the
+// create, build, reset or step, runs chunks of work on the host's workers (an initializer gets
+// one for the host of the module that called it). Without the service (an older host, the
 // sequential executor, one thread) the chunks run here, in order, with the same results.
 #pragma once
 #include <cstdint>
@@ -30,7 +31,8 @@ public:
     }
 
     /// f(c) for every chunk c in [0, chunks); f must not throw and chunks must write disjoint
-    /// memory (SPARK_SERVICE_PARALLEL's rules). Call it only inside a step.
+    /// memory (SPARK_SERVICE_PARALLEL's rules). Call it only inside the module's create, build,
+    /// reset or step, on the thread that called them.
     template <typename F>
     void for_each_chunk(std::uint32_t chunks, F&& f) const noexcept {
         static_assert(std::is_nothrow_invocable_v<F&, std::uint32_t>,
