@@ -139,6 +139,25 @@ BOOST_AUTO_TEST_CASE(delivery_at_emission_on_a_sparse_delayed_kernel) {
                                         {.pre = 1200});
 }
 
+// Zenke's rule splits its per-synapse work too (learning/zenke_learning.hpp): every target trace
+// (600 x 500 = 300,000 synapses), the rows of the neurons that fired and the arrivals at silent
+// ones, split by postsynaptic range. In the grouped layout (per-synapse delays), pre-major (no
+// delays) and with static weights (eta 0: only the moving targets step).
+BOOST_AUTO_TEST_CASE(zenke_rule_grouped_pre_major_and_static) {
+    for (const char* rule : {R"("delays": {"max_delay": 4}, "learning_rule": {"eta": 0.5,)",
+                             R"("delays": null, "learning_rule": {"eta": 0.5,)",
+                             R"("delays": {"max_delay": 4}, "learning_rule": {"eta": 0,)"}) {
+        BOOST_TEST_CONTEXT(rule) {
+            same_state_with_and_without_workers(
+                *this,
+                std::string(R"({"units": [500], "inhibitory_rate": 0.2,
+                "synapses": {"kernel": {"__class_ref__": "uniform_initializer", "scale": 8}},)") +
+                    rule + R"( "__class_ref__": "zenke_rule"}})",
+                {.pre = 600});
+        }
+    }
+}
+
 // 1,024 x 1,024 = 2^20 weights: drawn in parts and turned in place in parts.
 BOOST_AUTO_TEST_CASE(square_kernel_drawn_and_turned_in_parts) {
     same_state_with_and_without_workers(

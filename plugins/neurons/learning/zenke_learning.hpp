@@ -15,6 +15,7 @@
 
 #include <spark/sdk/buffers.hpp>
 #include <spark/sdk/module.hpp>
+#include <spark/sdk/parallel.hpp>
 #include <spark/sdk/params.hpp>
 #include <spark/sdk/schema.hpp>
 #include <spark/sdk/vector_clones.hpp>
@@ -35,6 +36,28 @@ SPARK_VECTOR_CLONES void zenke_targets(const zenke_constants<T>& c,
     for (std::size_t k = 0; k < n; ++k) {
         z[k] = c.target(z[k], w[k]);
     }
+}
+
+/// zenke_targets over n synapses, in parts on the host's workers when there are many (the dense
+/// 4k brain steps 13 M targets per population and step). Elementwise, so any split gives the same
+/// bits.
+template <typename T>
+void zenke_targets_in_parts(const sdk::parallel& parallel,
+                            const zenke_constants<T>& c,
+                            T* z,
+                            const T* w,
+                            std::size_t n) noexcept {
+    constexpr std::size_t parallel_synapses = std::size_t{1} << 18U;
+    constexpr std::size_t grain = 16; // one 64-byte line of float32
+    const std::uint32_t workers = n >= parallel_synapses ? parallel.workers() : 1U;
+    const std::uint32_t parts = workers > 1 ? 4U * workers : 1U;
+    parallel.for_each_chunk(parts, [&](std::uint32_t part) noexcept {
+        const auto bound = [&](std::uint32_t p) {
+            return p == parts ? n : n / parts * p / grain * grain;
+        };
+        const std::size_t b = bound(part);
+        zenke_targets(c, z + b, w + b, bound(part + 1U) - b);
+    });
 }
 
 template <typename T>
@@ -90,20 +113,19 @@ public:
         T* w = net.weights;
         // Every synapse's target trace, from W before this step's update (pre-major like W).
         if (!plastic()) {
-            step_static_targets(w);
+            step_static_targets(*net.parallel, w);
             return;
         }
-        zenke_targets(c_, target_.data(), w, target_.size());
+        zenke_targets_in_parts(*net.parallel, c_, target_.data(), w, target_.size());
         // Rows of the postsynaptic neurons that spiked: every term may be non-zero.
-        for (std::size_t k = 0; k < net.post_count; ++k) {
-            const std::size_t o = net.post_fired[k];
+        for_fired_rows(net, [&](std::size_t o) noexcept {
             for (std::size_t i = 0; i < n_pre_; ++i) {
                 const std::size_t at = i * n_post_ + o;
                 const std::size_t slot = net.slot(at, i);
                 w[at] = updated(
                     w[at], at, pre_trace_.at(slot, i), o, net.ring->row(slot)[i] != 0, true);
             }
-        }
+        });
         // Synapses that delivered a spike to a silent postsynaptic neuron: B + D only.
         net.for_each_arrival([&](std::size_t i, std::size_t o, std::size_t slot) {
             if (net.post_spiked[o] == 0) {
@@ -142,7 +164,8 @@ public:
 private:
     /// Synapse `at`'s updated weight (its target trace at `at`), postsynaptic neuron o, presynaptic
     /// trace x, whether its presynaptic spike arrived and whether o fired.
-    [[nodiscard]] T updated(T w, std::size_t at, T x, std::size_t o, bool pre, bool post) const {
+    [[nodiscard]] T
+    updated(T w, std::size_t at, T x, std::size_t o, bool pre, bool post) const noexcept {
         return c_.weight(w, target_[at], x, post_trace_[o], slow_trace_[o], cubed_[o], pre, post);
     }
 
@@ -156,9 +179,8 @@ private:
     /// the kernel's list order.
     void learn_grouped(const synapse_step<T>& net, const grouped_kernel<T>& g) noexcept {
         T* w = g.weights;
-        zenke_targets(c_, target_.data(), w, target_.size());
-        for (std::size_t k = 0; k < net.post_count; ++k) {
-            const std::size_t o = net.post_fired[k];
+        zenke_targets_in_parts(*net.parallel, c_, target_.data(), w, target_.size());
+        for_fired_rows(net, [&](std::size_t o) noexcept {
             const std::uint32_t* at = g.post_positions + o * n_pre_;
             const std::uint16_t* delay = g.post_delays + o * n_pre_;
             for (std::size_t i = 0; i < n_pre_; ++i) {
@@ -172,29 +194,63 @@ private:
                 w[p] =
                     updated(w[p], p, pre_trace_.at(slot, i), o, net.ring->row(slot)[i] != 0, true);
             }
-        }
-        net.for_each_arriving_group([&](std::size_t i,
-                                        std::size_t slot,
-                                        const std::uint32_t* first,
-                                        const std::uint32_t* last) {
-            const T x = pre_trace_.at(slot, i);
-            const std::size_t position = net.groups->position(first);
-            for (const std::uint32_t* o = first; o != last; ++o) {
-                if (net.post_spiked[*o] == 0) {
-                    const std::size_t p = position + static_cast<std::size_t>(o - first);
-                    w[p] = updated(w[p], p, x, *o, true, false);
+        });
+        // Arrivals at silent neurons: B + D. A group's targets ascend, so a part of the
+        // postsynaptic range is a sub-range of each group, and parts write disjoint synapses.
+        std::size_t arrivals = 0;
+        net.for_each_arriving_group(
+            [&](std::size_t, std::size_t, const std::uint32_t* first, const std::uint32_t* last) {
+                arrivals += static_cast<std::size_t>(last - first);
+            });
+        const std::uint32_t workers =
+            arrivals >= parallel_row_synapses ? net.parallel->workers() : 1U;
+        const std::uint32_t parts = workers > 1 ? 4U * workers : 1U;
+        net.parallel->for_each_chunk(parts, [&](std::uint32_t part) noexcept {
+            const auto o0 = static_cast<std::uint32_t>(n_post_ * part / parts);
+            const auto o1 = static_cast<std::uint32_t>(n_post_ * (part + 1U) / parts);
+            net.for_each_arriving_group([&](std::size_t i,
+                                            std::size_t slot,
+                                            const std::uint32_t* first,
+                                            const std::uint32_t* last) {
+                const T x = pre_trace_.at(slot, i);
+                const std::size_t position = net.groups->position(first);
+                const std::uint32_t* begin = parts > 1 ? std::lower_bound(first, last, o0) : first;
+                const std::uint32_t* end = parts > 1 ? std::lower_bound(begin, last, o1) : last;
+                for (const std::uint32_t* o = begin; o != end; ++o) {
+                    if (net.post_spiked[*o] == 0) {
+                        const std::size_t p = position + static_cast<std::size_t>(o - first);
+                        w[p] = updated(w[p], p, x, *o, true, false);
+                    }
                 }
-            }
+            });
         });
     }
 
     static constexpr std::size_t prefetch_distance = 32;
+    // Rows worth splitting over the host's workers: a task's hand-off costs a few microseconds.
+    static constexpr std::size_t parallel_row_synapses = 65536;
+
+    /// row(o) for every postsynaptic neuron o that fired this step, in parts on the host's
+    /// workers when the rows are long enough. Each row writes its own synapses only.
+    template <typename Row>
+    void for_fired_rows(const synapse_step<T>& net, const Row& row) const noexcept {
+        const std::size_t count = net.post_count;
+        const std::uint32_t workers =
+            count * n_pre_ >= parallel_row_synapses ? net.parallel->workers() : 1U;
+        const std::uint32_t parts = static_cast<std::uint32_t>(
+            std::min<std::size_t>(count, workers > 1 ? 4U * workers : 1U));
+        net.parallel->for_each_chunk(parts, [&](std::uint32_t part) noexcept {
+            for (std::size_t k = count * part / parts; k < count * (part + 1U) / parts; ++k) {
+                row(net.post_fired[k]);
+            }
+        });
+    }
 
     // Static weights: the targets that move (W != 0 or z != 0, found once the weights are
     // clipped) are stepped exactly as the dense loop would, from compact copies of their z and
     // (constant) W, so a sparse kernel's few stream through the cache; the others stay at 0.
     // target_ is brought up to date when the state is read.
-    void step_static_targets(const T* w) {
+    void step_static_targets(const sdk::parallel& parallel, const T* w) {
         if (!moving_known_) {
             moving_.clear();
             moving_z_.clear();
@@ -208,7 +264,7 @@ private:
             }
             moving_known_ = true;
         }
-        zenke_targets(c_, moving_z_.data(), moving_w_.data(), moving_z_.size());
+        zenke_targets_in_parts(parallel, c_, moving_z_.data(), moving_w_.data(), moving_z_.size());
     }
     void sync_static_targets() {
         if (moving_known_) {

@@ -691,13 +691,14 @@ private:
                                   post_count,
                                   in,
                                   mask_.data(),
-                                  grouped_ ? &grouped : nullptr};
+                                  grouped_ ? &grouped : nullptr,
+                                  &parallel_};
         rule_.learn(net);
     }
 
     const char* name_;
     const spark_host_t* host_;
-    sdk::parallel parallel_; // the host's workers, for large deliveries
+    sdk::parallel parallel_; // the host's workers, for large deliveries and per-synapse work
     spark_shape_t units_;
     std::vector<std::uint8_t> mask_; // 1 = inhibitory
     Soma soma_;

@@ -8,6 +8,7 @@
 #include <cstdint>
 
 #include <spark/abi/types.h>
+#include <spark/sdk/parallel.hpp>
 
 #include "delays/spike_ring.hpp"
 #include "neuron/delay_groups.hpp"
@@ -59,6 +60,7 @@ struct synapse_step {
     const std::uint8_t* in_spikes;       // [n_pre]: this step's input bytes (bit1: inhibitory)
     const std::uint8_t* post_inhibitory; // [n_post]: 1 for an inhibitory postsynaptic neuron
     const grouped_kernel<T>* grouped;    // non-null: the live kernel is there, not in `weights`
+    const sdk::parallel* parallel;       // the host's workers, for per-synapse work (never null)
 
     /// The ring slot synapse `at` = i * n_post + o reads this step (its presynaptic spike of
     /// D[o][i] steps ago).
