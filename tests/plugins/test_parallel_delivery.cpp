@@ -139,6 +139,19 @@ BOOST_AUTO_TEST_CASE(delivery_at_emission_on_a_sparse_delayed_kernel) {
                                         {.pre = 1200});
 }
 
+// Hebbian learning in the grouped layout splits the rows of the neurons that fired (4,000
+// synapses each; the burst pass takes over only from 1 neuron in 16 firing) and the arrivals.
+BOOST_AUTO_TEST_CASE(hebbian_rows_and_arrivals_in_parts) {
+    same_state_with_and_without_workers(
+        *this,
+        R"({"units": [1000],
+        "synapses": {"kernel": {"__class_ref__": "sparse_uniform_initializer", "scale": 1,
+                                "density": 0.9}},
+        "delays": {"max_delay": 4},
+        "learning_rule": {"eta": 0.1}})",
+        {.pre = 4000, .post = 1000, .split_build = true, .steps = 30});
+}
+
 // Zenke's rule splits its per-synapse work too (learning/zenke_learning.hpp): every target trace
 // (600 x 500 = 300,000 synapses), the rows of the neurons that fired and the arrivals at silent
 // ones, split by postsynaptic range. In the grouped layout (per-synapse delays), pre-major (no

@@ -156,24 +156,16 @@ private:
         T* w = g.weights;
         const std::size_t n_pre = net.n_pre;
         if (net.post_count * rows_per_pass >= net.n_post) {
-            for (std::size_t i = 0; i < n_pre; ++i) {
-                for (std::size_t d = 0; d < net.rows; ++d) {
-                    const std::size_t slot = net.slot_of_delay[d];
-                    const std::uint32_t* first = net.groups->first(i, d);
-                    hebbian_whole_group(c_,
-                                        w + net.groups->position(first),
-                                        first,
-                                        static_cast<std::size_t>(net.groups->last(i, d) - first),
-                                        post_trace_.data(),
-                                        silent_.data(),
-                                        pre_trace_.at(slot, i),
-                                        net.ring->row(slot)[i] != 0);
-                }
-            }
+            // By presynaptic range in parts on the host's workers: a neuron's groups are its own.
+            const std::uint32_t workers =
+                n_pre * net.n_post >= net.parallel_synapses ? net.parallel->workers() : 1U;
+            const std::uint32_t parts = workers > 1 ? 4U * workers : 1U;
+            net.parallel->for_each_chunk(parts, [&](std::uint32_t part) noexcept {
+                whole_groups(net, w, n_pre * part / parts, n_pre * (part + 1U) / parts);
+            });
             return;
         }
-        for (std::size_t k = 0; k < net.post_count; ++k) {
-            const std::size_t o = net.post_fired[k];
+        net.for_each_fired_row([&](std::size_t o) noexcept {
             const T y = post_trace_[o];
             const std::uint32_t* at = g.post_positions + o * n_pre;
             const std::uint16_t* delay = g.post_delays + o * n_pre;
@@ -186,11 +178,11 @@ private:
                 T& wi = w[at[i]];
                 wi = c_.weight(wi, arrived ? y : T(0), pre_trace_.at(slot, i));
             }
-        }
-        net.for_each_arriving_group([&](std::size_t /*i*/,
-                                        std::size_t /*slot*/,
-                                        const std::uint32_t* first,
-                                        const std::uint32_t* last) {
+        });
+        net.for_each_arriving_part([&](std::size_t /*i*/,
+                                       std::size_t /*slot*/,
+                                       const std::uint32_t* first,
+                                       const std::uint32_t* last) noexcept {
             hebbian_arrivals(c_,
                              w + net.groups->position(first),
                              first,
@@ -198,6 +190,25 @@ private:
                              post_trace_.data(),
                              silent_.data());
         });
+    }
+
+    /// Every group of presynaptic neurons [i0, i1), streamed (a synchronous burst).
+    void
+    whole_groups(const synapse_step<T>& net, T* w, std::size_t i0, std::size_t i1) const noexcept {
+        for (std::size_t i = i0; i < i1; ++i) {
+            for (std::size_t d = 0; d < net.rows; ++d) {
+                const std::size_t slot = net.slot_of_delay[d];
+                const std::uint32_t* first = net.groups->first(i, d);
+                hebbian_whole_group(c_,
+                                    w + net.groups->position(first),
+                                    first,
+                                    static_cast<std::size_t>(net.groups->last(i, d) - first),
+                                    post_trace_.data(),
+                                    silent_.data(),
+                                    pre_trace_.at(slot, i),
+                                    net.ring->row(slot)[i] != 0);
+            }
+        }
     }
 
     static constexpr std::size_t prefetch_distance = 32;

@@ -118,7 +118,7 @@ public:
         }
         zenke_targets_in_parts(*net.parallel, c_, target_.data(), w, target_.size());
         // Rows of the postsynaptic neurons that spiked: every term may be non-zero.
-        for_fired_rows(net, [&](std::size_t o) noexcept {
+        net.for_each_fired_row([&](std::size_t o) noexcept {
             for (std::size_t i = 0; i < n_pre_; ++i) {
                 const std::size_t at = i * n_post_ + o;
                 const std::size_t slot = net.slot(at, i);
@@ -180,7 +180,7 @@ private:
     void learn_grouped(const synapse_step<T>& net, const grouped_kernel<T>& g) noexcept {
         T* w = g.weights;
         zenke_targets_in_parts(*net.parallel, c_, target_.data(), w, target_.size());
-        for_fired_rows(net, [&](std::size_t o) noexcept {
+        net.for_each_fired_row([&](std::size_t o) noexcept {
             const std::uint32_t* at = g.post_positions + o * n_pre_;
             const std::uint16_t* delay = g.post_delays + o * n_pre_;
             for (std::size_t i = 0; i < n_pre_; ++i) {
@@ -195,56 +195,23 @@ private:
                     updated(w[p], p, pre_trace_.at(slot, i), o, net.ring->row(slot)[i] != 0, true);
             }
         });
-        // Arrivals at silent neurons: B + D. A group's targets ascend, so a part of the
-        // postsynaptic range is a sub-range of each group, and parts write disjoint synapses.
-        std::size_t arrivals = 0;
-        net.for_each_arriving_group(
-            [&](std::size_t, std::size_t, const std::uint32_t* first, const std::uint32_t* last) {
-                arrivals += static_cast<std::size_t>(last - first);
-            });
-        const std::uint32_t workers =
-            arrivals >= parallel_row_synapses ? net.parallel->workers() : 1U;
-        const std::uint32_t parts = workers > 1 ? 4U * workers : 1U;
-        net.parallel->for_each_chunk(parts, [&](std::uint32_t part) noexcept {
-            const auto o0 = static_cast<std::uint32_t>(n_post_ * part / parts);
-            const auto o1 = static_cast<std::uint32_t>(n_post_ * (part + 1U) / parts);
-            net.for_each_arriving_group([&](std::size_t i,
-                                            std::size_t slot,
-                                            const std::uint32_t* first,
-                                            const std::uint32_t* last) {
-                const T x = pre_trace_.at(slot, i);
-                const std::size_t position = net.groups->position(first);
-                const std::uint32_t* begin = parts > 1 ? std::lower_bound(first, last, o0) : first;
-                const std::uint32_t* end = parts > 1 ? std::lower_bound(begin, last, o1) : last;
-                for (const std::uint32_t* o = begin; o != end; ++o) {
-                    if (net.post_spiked[*o] == 0) {
-                        const std::size_t p = position + static_cast<std::size_t>(o - first);
-                        w[p] = updated(w[p], p, x, *o, true, false);
-                    }
+        // Arrivals at silent neurons: B + D.
+        net.for_each_arriving_part([&](std::size_t i,
+                                       std::size_t slot,
+                                       const std::uint32_t* first,
+                                       const std::uint32_t* last) noexcept {
+            const T x = pre_trace_.at(slot, i);
+            const std::size_t position = net.groups->position(first);
+            for (const std::uint32_t* o = first; o != last; ++o) {
+                if (net.post_spiked[*o] == 0) {
+                    const std::size_t p = position + static_cast<std::size_t>(o - first);
+                    w[p] = updated(w[p], p, x, *o, true, false);
                 }
-            });
+            }
         });
     }
 
     static constexpr std::size_t prefetch_distance = 32;
-    // Rows worth splitting over the host's workers: a task's hand-off costs a few microseconds.
-    static constexpr std::size_t parallel_row_synapses = 65536;
-
-    /// row(o) for every postsynaptic neuron o that fired this step, in parts on the host's
-    /// workers when the rows are long enough. Each row writes its own synapses only.
-    template <typename Row>
-    void for_fired_rows(const synapse_step<T>& net, const Row& row) const noexcept {
-        const std::size_t count = net.post_count;
-        const std::uint32_t workers =
-            count * n_pre_ >= parallel_row_synapses ? net.parallel->workers() : 1U;
-        const std::uint32_t parts = static_cast<std::uint32_t>(
-            std::min<std::size_t>(count, workers > 1 ? 4U * workers : 1U));
-        net.parallel->for_each_chunk(parts, [&](std::uint32_t part) noexcept {
-            for (std::size_t k = count * part / parts; k < count * (part + 1U) / parts; ++k) {
-                row(net.post_fired[k]);
-            }
-        });
-    }
 
     // Static weights: the targets that move (W != 0 or z != 0, found once the weights are
     // clipped) are stepped exactly as the dense loop would, from compact copies of their z and
