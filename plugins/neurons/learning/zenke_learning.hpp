@@ -20,6 +20,7 @@
 #include <spark/sdk/schema.hpp>
 #include <spark/sdk/vector_clones.hpp>
 
+#include "common/lane_select.hpp"
 #include "learning/delayed_trace.hpp"
 #include "learning/zenke_parameters.hpp"
 #include "neuron/synapse_step.hpp"
@@ -60,6 +61,23 @@ void zenke_targets_in_parts(const sdk::parallel& parallel,
     });
 }
 
+/// The arrivals of one group at the neurons that stayed silent (s_pre = 1, s_post = 0: terms B
+/// and D only, which read neither x nor z), through the same weight() as every other update, so
+/// the same bits; vectorised with a bit-blend (common/lane_select.hpp) and AVX2 gathers.
+template <typename T>
+SPARK_VECTOR_CLONES void zenke_arrivals(const zenke_constants<T>& c,
+                                        T* __restrict w,
+                                        const std::uint32_t* __restrict targets,
+                                        std::size_t n,
+                                        const T* __restrict y,
+                                        const std::int32_t* __restrict silent) noexcept {
+    for (std::size_t k = 0; k < n; ++k) {
+        const std::uint32_t o = targets[k];
+        w[k] = lane_select(
+            silent[o] != 0, c.weight(w[k], T(0), T(0), y[o], T(0), T(0), true, false), w[k]);
+    }
+}
+
 template <typename T>
 class zenke_learning {
 public:
@@ -81,6 +99,7 @@ public:
         post_trace_.assign(p.n_post, T(0));
         slow_trace_.assign(p.n_post, T(0));
         cubed_.assign(p.n_post, T(0));
+        silent_.assign(p.n_post, 1);
         target_.assign(p.n_pre * p.n_post, T(0));
         moving_known_ = false;
     }
@@ -102,6 +121,7 @@ public:
             slow_trace_[o] = spike_trace(c_.slow_decay, c_.slow_scale, slow_trace_[o], s);
             const T y = post_trace_[o];
             cubed_[o] = y * y * y;
+            silent_[o] = s ? 0 : 1;
         }
     }
 
@@ -196,18 +216,16 @@ private:
             }
         });
         // Arrivals at silent neurons: B + D.
-        net.for_each_arriving_part([&](std::size_t i,
-                                       std::size_t slot,
+        net.for_each_arriving_part([&](std::size_t /*i*/,
+                                       std::size_t /*slot*/,
                                        const std::uint32_t* first,
                                        const std::uint32_t* last) noexcept {
-            const T x = pre_trace_.at(slot, i);
-            const std::size_t position = net.groups->position(first);
-            for (const std::uint32_t* o = first; o != last; ++o) {
-                if (net.post_spiked[*o] == 0) {
-                    const std::size_t p = position + static_cast<std::size_t>(o - first);
-                    w[p] = updated(w[p], p, x, *o, true, false);
-                }
-            }
+            zenke_arrivals(c_,
+                           w + net.groups->position(first),
+                           first,
+                           static_cast<std::size_t>(last - first),
+                           post_trace_.data(),
+                           silent_.data());
         });
     }
 
@@ -244,11 +262,12 @@ private:
     zenke_constants<T> c_;
     std::size_t n_pre_ = 0;
     std::size_t n_post_ = 0;
-    delayed_trace<T> pre_trace_; // X_i per ring slot (the delayed per-synapse trace x)
-    std::vector<T> post_trace_;  // y[o]
-    std::vector<T> slow_trace_;  // y_s[o]
-    std::vector<T> cubed_;       // y[o]^3 of this step
-    large_vector<T> target_;     // z, in the kernel's order (pre-major or grouped)
+    delayed_trace<T> pre_trace_;       // X_i per ring slot (the delayed per-synapse trace x)
+    std::vector<T> post_trace_;        // y[o]
+    std::vector<T> slow_trace_;        // y_s[o]
+    std::vector<T> cubed_;             // y[o]^3 of this step
+    std::vector<std::int32_t> silent_; // 1 where the soma did not fire this step
+    large_vector<T> target_;           // z, in the kernel's order (pre-major or grouped)
     const std::uint32_t* positions_ = nullptr; // the grouped layout's, for state()
     std::vector<T> staged_target_;
     // Static weights: the targets that move, their z and W (target_ is stale while known).
