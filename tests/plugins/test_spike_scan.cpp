@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// plugins/neurons/common/spike_scan.hpp: the word-at-a-time spike passes give exactly what the
-// byte-by-byte loops they replace give, for every length around the 8-byte word (tails) and for
-// sparse, dense, empty and full spike patterns, with the inhibition bit and other high bits set
-// in the input.
+// plugins/neurons/common/spike_scan.hpp: the block-at-a-time spike passes give exactly what the
+// byte-by-byte loops they replace give, for every length around the 16-byte and 8-byte blocks
+// (tails) and for sparse, dense, empty and full spike patterns, with the inhibition bit and other
+// high bits set in the input.
 #include <cstddef>
 #include <cstdint>
 #include <random>

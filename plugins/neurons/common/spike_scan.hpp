@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
-// The per-step passes over a population's spike bytes, eight bytes at a time. Spikes are sparse
-// (a few per cent of neurons per step), so a scan that tests one byte per iteration spends most
-// of a sparse network's step on zeros; these test a 64-bit word at once and visit only the set
-// bytes. Every function gives exactly what its byte-by-byte loop would.
+// The per-step passes over a population's spike bytes, 16 (SSE2) or eight bytes at a time. Spikes
+// are sparse (a few per cent of neurons per step), so a scan that tests one byte per iteration
+// spends most of a sparse network's step on zeros; these test a block at once and visit only the
+// set bytes. Every function gives exactly what its byte-by-byte loop would.
 #pragma once
 #include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+
+#if defined(__SSE2__)
+#    include <emmintrin.h>
+#endif
 
 namespace spark::neurons {
 
@@ -21,6 +25,17 @@ append_set_bytes(std::uint64_t word, std::size_t base, std::uint32_t* list, std:
         list[n++] =
             static_cast<std::uint32_t>(base + static_cast<std::size_t>(std::countr_zero(word) / 8));
         word &= word - 1;
+    }
+    return n;
+}
+
+/// Appends base + (index of each set bit of `bits`) to list.
+inline std::uint32_t
+append_set_bits(std::uint32_t bits, std::size_t base, std::uint32_t* list, std::uint32_t n) {
+    while (bits != 0) {
+        list[n++] =
+            static_cast<std::uint32_t>(base + static_cast<std::size_t>(std::countr_zero(bits)));
+        bits &= bits - 1;
     }
     return n;
 }
@@ -40,6 +55,17 @@ inline std::uint32_t list_spikes(const std::uint8_t* __restrict row,
                                  std::uint32_t* __restrict list) noexcept {
     std::uint32_t count = 0;
     std::size_t i = 0;
+#if defined(__SSE2__)
+    // 16 bytes per test (every x86-64 has SSE2): a byte compare and its sign bits give a 16-bit
+    // mask of the non-zero bytes, so a sparse row costs one branch per 16 neurons.
+    const __m128i zero = _mm_setzero_si128();
+    for (; i + 16 <= n; i += 16) {
+        const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(row + i));
+        const auto zeros =
+            static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, zero)));
+        count = detail::append_set_bits(zeros ^ 0xFFFFU, i, list, count);
+    }
+#endif
     if constexpr (std::endian::native == std::endian::little) {
         for (; i + 8 <= n; i += 8) {
             count = detail::append_set_bytes(detail::load_word(row + i), i, list, count);
