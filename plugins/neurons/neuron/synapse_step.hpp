@@ -4,6 +4,7 @@
 // the two ways a rule can stay sparse: the rows of the postsynaptic neurons that fired, and the
 // synapses that delivered a spike this step.
 #pragma once
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 
