@@ -123,9 +123,7 @@ void fill_in_parts(const sdk::parallel& parallel,
                    std::uint64_t grain,
                    Fill&& fill) noexcept {
     constexpr std::uint64_t parallel_elements = std::uint64_t{1} << 20U;
-    const std::uint32_t workers = parallel.workers();
-    const std::uint32_t parts =
-        workers > 1 && count * elements_per_unit >= parallel_elements ? 4U * workers : 1U;
+    const std::uint32_t parts = parallel.parts(count * elements_per_unit, parallel_elements);
     parallel.for_each_chunk(parts, [&](std::uint32_t c) noexcept {
         const auto bound = [&](std::uint64_t part) {
             return part == parts ? count : count / parts * part / grain * grain;

@@ -157,9 +157,8 @@ private:
         const std::size_t n_pre = net.n_pre;
         if (net.post_count * rows_per_pass >= net.n_post) {
             // By presynaptic range in parts on the host's workers: a neuron's groups are its own.
-            const std::uint32_t workers =
-                n_pre * net.n_post >= net.parallel_synapses ? net.parallel->workers() : 1U;
-            const std::uint32_t parts = workers > 1 ? 4U * workers : 1U;
+            const std::uint32_t parts =
+                net.parallel->parts(n_pre * net.n_post, net.parallel_synapses);
             net.parallel->for_each_chunk(parts, [&](std::uint32_t part) noexcept {
                 whole_groups(net, w, n_pre * part / parts, n_pre * (part + 1U) / parts);
             });
@@ -179,17 +178,10 @@ private:
                 wi = c_.weight(wi, arrived ? y : T(0), pre_trace_.at(slot, i));
             }
         });
-        net.for_each_arriving_part([&](std::size_t /*i*/,
-                                       std::size_t /*slot*/,
-                                       const std::uint32_t* first,
-                                       const std::uint32_t* last) noexcept {
-            hebbian_arrivals(c_,
-                             w + net.groups->position(first),
-                             first,
-                             static_cast<std::size_t>(last - first),
-                             post_trace_.data(),
-                             silent_.data());
-        });
+        net.for_each_arriving_run(
+            [&](T* run, const std::uint32_t* targets, std::size_t count) noexcept {
+                hebbian_arrivals(c_, run, targets, count, post_trace_.data(), silent_.data());
+            });
     }
 
     /// Every group of presynaptic neurons [i0, i1), streamed (a synchronous burst).

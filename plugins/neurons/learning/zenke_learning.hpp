@@ -50,8 +50,7 @@ void zenke_targets_in_parts(const sdk::parallel& parallel,
                             std::size_t n) noexcept {
     constexpr std::size_t parallel_synapses = std::size_t{1} << 18U;
     constexpr std::size_t grain = 16; // one 64-byte line of float32
-    const std::uint32_t workers = n >= parallel_synapses ? parallel.workers() : 1U;
-    const std::uint32_t parts = workers > 1 ? 4U * workers : 1U;
+    const std::uint32_t parts = parallel.parts(n, parallel_synapses);
     parallel.for_each_chunk(parts, [&](std::uint32_t part) noexcept {
         const auto bound = [&](std::uint32_t p) {
             return p == parts ? n : n / parts * p / grain * grain;
@@ -216,17 +215,10 @@ private:
             }
         });
         // Arrivals at silent neurons: B + D.
-        net.for_each_arriving_part([&](std::size_t /*i*/,
-                                       std::size_t /*slot*/,
-                                       const std::uint32_t* first,
-                                       const std::uint32_t* last) noexcept {
-            zenke_arrivals(c_,
-                           w + net.groups->position(first),
-                           first,
-                           static_cast<std::size_t>(last - first),
-                           post_trace_.data(),
-                           silent_.data());
-        });
+        net.for_each_arriving_run(
+            [&](T* run, const std::uint32_t* targets, std::size_t count) noexcept {
+                zenke_arrivals(c_, run, targets, count, post_trace_.data(), silent_.data());
+            });
     }
 
     static constexpr std::size_t prefetch_distance = 32;

@@ -103,10 +103,8 @@ struct synapse_step {
     /// own synapses.
     template <typename Row>
     void for_each_fired_row(const Row& row) const noexcept {
-        const std::uint32_t workers =
-            post_count * n_pre >= parallel_synapses ? parallel->workers() : 1U;
-        const auto parts = static_cast<std::uint32_t>(
-            std::min<std::size_t>(post_count, workers > 1 ? 4U * workers : 1U));
+        const auto parts = static_cast<std::uint32_t>(std::min<std::size_t>(
+            post_count, parallel->parts(post_count * n_pre, parallel_synapses)));
         parallel->for_each_chunk(parts, [&](std::uint32_t part) noexcept {
             for (std::size_t k = post_count * part / parts; k < post_count * (part + 1U) / parts;
                  ++k) {
@@ -115,31 +113,33 @@ struct synapse_step {
         });
     }
 
-    /// for_each_arriving_group(f), in parts on the host's workers when the arrivals are many. A
-    /// part takes the groups whose first arrival falls in its share of all arrivals, so parts
-    /// write disjoint synapses (a group's own), each group stays whole (no cache line of a group
-    /// is written by two threads at once) and the shares are even.
+    /// f(run, targets, count) for every arriving group in the grouped layout (`grouped` is set):
+    /// its contiguous weights and its `count` ascending targets. In
+    /// parts on the host's workers when the arrivals are many. A part takes the groups whose
+    /// first arrival falls in its share of all arrivals, so parts write disjoint synapses (a
+    /// group's own), each group stays whole (no cache line of a group is written by two threads
+    /// at once) and the shares are even.
     template <typename F>
-    void for_each_arriving_part(const F& f) const noexcept {
+    void for_each_arriving_run(const F& f) const noexcept {
         std::size_t arrivals = 0;
         for_each_arriving_group(
             [&](std::size_t, std::size_t, const std::uint32_t* first, const std::uint32_t* last) {
                 arrivals += static_cast<std::size_t>(last - first);
             });
-        const std::uint32_t workers = arrivals >= parallel_synapses ? parallel->workers() : 1U;
-        const std::uint32_t parts = workers > 1 ? 4U * workers : 1U;
+        const std::uint32_t parts = parallel->parts(arrivals, parallel_synapses);
         parallel->for_each_chunk(parts, [&](std::uint32_t part) noexcept {
             const std::size_t from = arrivals * part / parts;
             const std::size_t to = arrivals * (part + 1U) / parts;
             std::size_t before = 0; // the arrivals of the groups before this one
-            for_each_arriving_group([&](std::size_t i,
-                                        std::size_t slot,
+            for_each_arriving_group([&](std::size_t,
+                                        std::size_t,
                                         const std::uint32_t* first,
                                         const std::uint32_t* last) {
+                const auto count = static_cast<std::size_t>(last - first);
                 if (before >= from && before < to) {
-                    f(i, slot, first, last);
+                    f(grouped->weights + groups->position(first), first, count);
                 }
-                before += static_cast<std::size_t>(last - first);
+                before += count;
             });
         });
     }

@@ -88,9 +88,7 @@ template <typename T>
                                                          std::size_t n_pre,
                                                          const sdk::parallel& parallel = {}) {
     constexpr std::size_t parallel_elements = std::size_t{1} << 20U;
-    const std::uint32_t workers = parallel.workers();
-    const std::uint32_t chunks =
-        workers > 1 && post_major.size() >= parallel_elements ? 8U * workers : 1U;
+    const std::uint32_t chunks = parallel.parts(post_major.size(), parallel_elements, 8);
     if (n_post == n_pre) {
         parallel.for_each_chunk(chunks, [&](std::uint32_t c) noexcept {
             transpose_square_tile_rows(post_major.data(), n_post, c, chunks);

@@ -4,6 +4,7 @@
 // one for the host of the module that called it). Without the service (an older host, the
 // sequential executor, one thread) the chunks run here, in order, with the same results.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <type_traits>
 
@@ -28,6 +29,16 @@ public:
         }
         const std::uint32_t n = service_->workers(service_);
         return n > 0 ? n : 1;
+    }
+
+    /// How many parts to cut `work` into: `per_worker` parts per worker when more than one can
+    /// run and the work reaches `worth_splitting` (below it a hand-off costs more than it
+    /// spares), else 1. Several parts per worker let the host balance them.
+    [[nodiscard]] std::uint32_t parts(std::size_t work,
+                                      std::size_t worth_splitting,
+                                      std::uint32_t per_worker = 4) const noexcept {
+        const std::uint32_t n = workers();
+        return n > 1 && work >= worth_splitting ? per_worker * n : 1U;
     }
 
     /// f(c) for every chunk c in [0, chunks); f must not throw and chunks must write disjoint
