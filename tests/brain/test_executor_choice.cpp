@@ -22,6 +22,16 @@ void run(executor_choice& choice, std::uint64_t steps, double in_order, double g
     }
 }
 
+/// Steps one at a time until the choice is decided (at most 100,000); how many it took.
+std::uint64_t steps_to_decide(executor_choice& choice, double in_order, double graph) {
+    std::uint64_t measured = 0;
+    while (!choice.decided() && measured < 100000) {
+        run(choice, 1, in_order, graph);
+        ++measured;
+    }
+    return measured;
+}
+
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(executor_choice_tests)
@@ -59,11 +69,7 @@ BOOST_AUTO_TEST_CASE(keeps_the_faster_way_and_measures_again_when_costs_change) 
 // ten times as many steps, so the slower way never runs more than a tenth of the time.
 BOOST_AUTO_TEST_CASE(a_long_measurement_waits_ten_times_as_long_for_the_next) {
     executor_choice choice;
-    std::uint64_t measured = 0;
-    while (!choice.decided() && measured < 100000) {
-        run(choice, 1, 1e-6, 2e-6);
-        ++measured;
-    }
+    const std::uint64_t measured = steps_to_decide(choice, 1e-6, 2e-6);
     BOOST_TEST_REQUIRE(choice.decided());
     BOOST_TEST(measured > 2048U);
     BOOST_TEST(measured < 3072U); // a run of 5,000 steps always ends measured (test_run_summary)
@@ -78,11 +84,7 @@ BOOST_AUTO_TEST_CASE(a_long_measurement_waits_ten_times_as_long_for_the_next) {
 // within a run of 5,000 steps (test_run_summary, under AddressSanitizer).
 BOOST_AUTO_TEST_CASE(a_slow_way_does_not_stretch_the_measurement) {
     executor_choice choice;
-    std::uint64_t measured = 0;
-    while (!choice.decided() && measured < 100000) {
-        run(choice, 1, 3e-6, 15e-6);
-        ++measured;
-    }
+    const std::uint64_t measured = steps_to_decide(choice, 3e-6, 15e-6);
     BOOST_TEST_REQUIRE(choice.decided());
     BOOST_TEST(measured < 3500U);
     BOOST_TEST((choice.chosen() == executor_choice::way::in_order));
