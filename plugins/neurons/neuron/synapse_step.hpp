@@ -122,14 +122,18 @@ struct synapse_step {
     template <typename F>
     void for_each_arriving_run(const F& f) const noexcept {
         std::size_t arrivals = 0;
-        for_each_arriving_group(
-            [&](std::size_t, std::size_t, const std::uint32_t* first, const std::uint32_t* last) {
+        if (parallel->workers() > 1) { // only a split needs the total: one pass fewer otherwise
+            for_each_arriving_group([&](std::size_t,
+                                        std::size_t,
+                                        const std::uint32_t* first,
+                                        const std::uint32_t* last) {
                 arrivals += static_cast<std::size_t>(last - first);
             });
+        }
         const std::uint32_t parts = parallel->parts(arrivals, parallel_synapses);
         parallel->for_each_chunk(parts, [&](std::uint32_t part) noexcept {
             const std::size_t from = arrivals * part / parts;
-            const std::size_t to = arrivals * (part + 1U) / parts;
+            const std::size_t to = part + 1U == parts ? SIZE_MAX : arrivals * (part + 1U) / parts;
             std::size_t before = 0; // the arrivals of the groups before this one
             for_each_arriving_group([&](std::size_t,
                                         std::size_t,
