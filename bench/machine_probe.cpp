@@ -2,8 +2,10 @@
 // machine_probe: what this machine can do at best, for bench/run.sh's hardware bound of each
 // network: (1) streaming-read bandwidth over 256 MB (1 and 2 threads, best of 5 passes), (2) the
 // rate of the cheapest neuron update (v = a v + b I, a threshold test) over an L1-resident array,
-// (3) the rate of synaptic events as a cache-resident scatter-add (I[post[k]] += w[k]). Prints
-// one JSON object.
+// (3) the rate of synaptic events as a cache-resident scatter-add (I[post[k]] += w[k]), (2) and
+// (3) also on 2 threads at once, each on its own arrays: how far this machine's second core
+// multiplies work that is not memory-bound (on a virtual machine, less than 2). Prints one JSON
+// object.
 #include <algorithm>
 #include <chrono>
 #include <cstddef>
@@ -110,6 +112,24 @@ double event_rate() {
     return static_cast<double>(n_events) * repeats / s;
 }
 
+/// rate() run on `threads` threads at once: their summed rate.
+template <typename Rate>
+double on_threads(unsigned threads, Rate rate) {
+    std::vector<double> rates(threads, 0.0);
+    std::vector<std::thread> pool;
+    for (unsigned t = 0; t < threads; ++t) {
+        pool.emplace_back([&, t] { rates[t] = rate(); });
+    }
+    for (auto& th : pool) {
+        th.join();
+    }
+    double total = 0.0;
+    for (const double r : rates) {
+        total += r;
+    }
+    return total;
+}
+
 } // namespace
 
 int main() {
@@ -122,14 +142,19 @@ int main() {
     const double bw2 = read_bandwidth(data, 2, 5);
     const double updates = neuron_update_rate();
     const double events = event_rate();
+    const double updates2 = on_threads(2, neuron_update_rate);
+    const double events2 = on_threads(2, event_rate);
     std::printf(
         "{\"tool\": \"machine_probe\", \"read_bytes\": %zu, \"read_bw_1_thread_Bps\": %.6g, "
         "\"read_bw_2_threads_Bps\": %.6g, \"neuron_updates_per_s\": %.6g, "
-        "\"events_per_s\": %.6g}\n",
+        "\"events_per_s\": %.6g, \"neuron_updates_2_threads_per_s\": %.6g, "
+        "\"events_2_threads_per_s\": %.6g}\n",
         bytes,
         bw1,
         bw2,
         updates,
-        events);
+        events,
+        updates2,
+        events2);
     return 0;
 }

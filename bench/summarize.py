@@ -160,6 +160,16 @@ def main():
               bytes_step, machine["read_bw_1_thread_Bps"] / 1e9, memory_s * 1e6,
               arithmetic_s * 1e6, bound_s_per_sim_s, rows[0]["times_bound"]))
 
+    two = [r for r in ours_rows if r["side"].endswith("/2")]
+    if two and "neuron_updates_2_threads_per_s" in machine:
+        best = min(two, key=lambda r: r["s_per_sim_s"])
+        print("  2 threads: %s is %.2fx ours sequential; this machine's own 2-thread scaling "
+              "(machine_probe): read bandwidth %.2fx, neuron updates %.2fx, events %.2fx" % (
+                  best["side"], rows[0]["s_per_sim_s"] / best["s_per_sim_s"],
+                  machine["read_bw_2_threads_Bps"] / machine["read_bw_1_thread_Bps"],
+                  machine["neuron_updates_2_threads_per_s"] / machine["neuron_updates_per_s"],
+                  machine["events_2_threads_per_s"] / machine["events_per_s"]))
+
     pool = net.get("pool")
     if pool:  # populations that are one population statistically: compared pooled
         n_pool = sum(units[p] for p in pool)
