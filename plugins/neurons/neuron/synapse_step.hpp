@@ -114,11 +114,11 @@ struct synapse_step {
     }
 
     /// f(run, targets, count) for every arriving group in the grouped layout (`grouped` is set):
-    /// its contiguous weights and its `count` ascending targets. In
-    /// parts on the host's workers when the arrivals are many. A part takes the groups whose
-    /// first arrival falls in its share of all arrivals, so parts write disjoint synapses (a
-    /// group's own), each group stays whole (no cache line of a group is written by two threads
-    /// at once) and the shares are even.
+    /// its contiguous weights and its `count` ascending targets. In parts on the host's workers
+    /// when the arrivals are many. A part takes the groups whose first arrival falls in its
+    /// share of all arrivals, so parts write disjoint synapses (a group's own), each group stays
+    /// whole (no cache line of a group is written by two threads at once) and the shares are
+    /// even.
     template <typename F>
     void for_each_arriving_run(const F& f) const noexcept {
         std::size_t arrivals = 0;
