@@ -139,8 +139,9 @@ BOOST_AUTO_TEST_CASE(delivery_at_emission_on_a_sparse_delayed_kernel) {
                                         {.pre = 1200});
 }
 
-// Hebbian learning in the grouped layout splits the rows of the neurons that fired (4,000
-// synapses each; the burst pass takes over only from 1 neuron in 16 firing) and the arrivals.
+// Hebbian learning in the grouped layout (learning/hebbian_pending.hpp) delivers by whole groups
+// in parts of the arrivals (neuron/population.hpp), splits the arrival update by the same shares
+// and the periodic settle of every synapse by presynaptic range.
 BOOST_AUTO_TEST_CASE(hebbian_rows_and_arrivals_in_parts) {
     same_state_with_and_without_workers(
         *this,

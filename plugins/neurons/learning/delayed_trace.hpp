@@ -71,6 +71,8 @@ public:
     [[nodiscard]] T at(std::size_t slot, std::size_t i) const noexcept {
         return values_[slot * width_ + i];
     }
+    /// X of ring slot `slot`, one value per presynaptic neuron.
+    [[nodiscard]] const T* row(std::size_t slot) const noexcept { return &values_[slot * width_]; }
     [[nodiscard]] std::vector<T>& values() noexcept { return values_; }
 
 private:

@@ -4,8 +4,9 @@
 // changes only in the rows of the postsynaptic neurons that fired (s_post = 1 for all their
 // synapses) and on the synapses that delivered a spike this step (y[o] * 1); every other
 // synapse gets dW = 0, so it is not visited. In the grouped layout (neuron/synapse_step.hpp)
-// the same updates, in the same arithmetic, walk the kernel as the neuron stores it: a group of
-// arrivals is a contiguous run, a postsynaptic row goes through the post-major index.
+// the same updates, in the same arithmetic, are applied late (learning/hebbian_pending.hpp): when
+// a spike arrives on a synapse, every F steps, and before the kernel is read. No postsynaptic row
+// is ever walked.
 #pragma once
 #include <algorithm>
 #include <cstddef>
@@ -21,48 +22,25 @@
 #include "common/lane_select.hpp"
 #include "learning/delayed_trace.hpp"
 #include "learning/hebbian_parameters.hpp"
+#include "learning/hebbian_pending.hpp"
 #include "neuron/synapse_step.hpp"
 
 namespace spark::neurons {
 
-/// The arrivals of one group in the grouped layout: w[k] <- weight(w[k], y[o], 0) for each
-/// target o = targets[k] that did not spike this step (silent[o] != 0; a spiking one had its
-/// whole row updated). Gathers and a bit-blend (common/lane_select.hpp), so it vectorises.
+/// The arrivals of one group (i, d) in the grouped layout, in their step: w[k] <- weight(w[k],
+/// y[o], x) for each target o = targets[k], x = X_i(t - d) where o fired this step (silent[o] ==
+/// 0) and 0 elsewhere. Gathers and a bit-blend (common/lane_select.hpp), so it vectorises.
 template <typename T>
 SPARK_VECTOR_CLONES void hebbian_arrivals(const hebbian_constants<T>& c,
                                           T* __restrict w,
                                           const std::uint32_t* __restrict targets,
                                           std::size_t n,
                                           const T* __restrict y,
-                                          const std::int32_t* __restrict silent) noexcept {
+                                          const std::int32_t* __restrict silent,
+                                          T x) noexcept {
     for (std::size_t k = 0; k < n; ++k) {
         const std::uint32_t o = targets[k];
-        w[k] = lane_select(silent[o] != 0, c.weight(w[k], y[o], T(0)), w[k]);
-    }
-}
-
-/// One whole group (i, d) in the grouped layout, every target: x is X_i at the group's delay,
-/// `arrived` whether i's spike reaches the group now. A target that spiked gets
-/// weight(w, arrived ? y : 0, x), a silent one weight(w, y, 0) when the spike arrived and nothing
-/// otherwise: what the rows and the arrivals give, in the same arithmetic.
-template <typename T>
-SPARK_VECTOR_CLONES void hebbian_whole_group(const hebbian_constants<T>& c,
-                                             T* __restrict w,
-                                             const std::uint32_t* __restrict targets,
-                                             std::size_t n,
-                                             const T* __restrict y,
-                                             const std::int32_t* __restrict silent,
-                                             T x,
-                                             bool arrived) noexcept {
-    if (arrived) {
-        for (std::size_t k = 0; k < n; ++k) {
-            const std::uint32_t o = targets[k];
-            w[k] = c.weight(w[k], y[o], lane_select(silent[o] != 0, T(0), x));
-        }
-        return;
-    }
-    for (std::size_t k = 0; k < n; ++k) {
-        w[k] = lane_select(silent[targets[k]] != 0, w[k], c.weight(w[k], T(0), x));
+        w[k] = c.weight(w[k], y[o], lane_select(silent[o] != 0, T(0), x));
     }
 }
 
@@ -78,22 +56,34 @@ public:
     [[nodiscard]] bool plastic() const noexcept { return c_.eta != T(0); }
     /// With eta = 0, learn() never reads the kernel: the neuron may keep it sparse.
     [[nodiscard]] bool kernel_free() const noexcept { return !plastic(); }
-    /// learn() also works on the grouped layout (neuron/synapse_step.hpp).
+    /// learn() also works on the grouped layout (neuron/synapse_step.hpp) ...
     [[nodiscard]] static constexpr bool learns_grouped() noexcept { return true; }
+    /// ... without the post-major index of its rows ...
+    [[nodiscard]] static constexpr bool reads_rows() noexcept { return false; }
+    /// ... and there, a spike's weights must be settled before delivery reads them.
+    [[nodiscard]] static constexpr bool settles_arrivals() noexcept { return true; }
 
     void build(const population_shape& p) {
         pre_trace_.build(p.rows, p.n_pre);
         post_trace_.assign(p.n_post, T(0));
-        silent_.assign(p.n_post, 1);
+        grouped_ = p.grouped;
+        if (grouped_) {
+            silent_.assign(p.n_post, 1);
+            pending_.build(p.n_pre, p.n_post, p.rows);
+        }
     }
     void reset() {
         pre_trace_.reset();
         std::fill(post_trace_.begin(), post_trace_.end(), T(0));
+        pending_.reset();
     }
 
     /// This step's presynaptic spikes went into ring slot `now`.
     void presynaptic(std::size_t previous, std::size_t now, const std::uint8_t* spikes) noexcept {
         pre_trace_.push(c_.pre_decay, c_.pre_scale, previous, now, spikes);
+        if (grouped_) {
+            pending_.presynaptic(now, spikes, pre_trace_.row(now));
+        }
     }
     /// The soma's spikes of this step.
     void postsynaptic(sdk::span<const std::uint8_t> spiked) noexcept {
@@ -104,13 +94,47 @@ public:
         }
     }
 
+    /// Grouped layout: the run w of group (i, d), spike in ring slot `slot`, brought up to date
+    /// before delivery reads it (learning/hebbian_pending.hpp).
+    void settle_arrivals(std::size_t i,
+                         std::size_t d,
+                         std::size_t slot,
+                         T* w,
+                         const std::uint32_t* targets,
+                         std::size_t n) const noexcept {
+        pending_.settle_arrivals(c_, i, d, slot, w, targets, n);
+    }
+    /// Grouped layout: every synapse brought up to date (before the kernel is read).
+    void settle(const synapse_step<T>& net) noexcept {
+        if (!grouped_) {
+            return;
+        }
+        const std::size_t n_pre = net.n_pre;
+        const std::uint32_t parts = net.parallel->parts(n_pre * net.n_post, net.parallel_synapses);
+        net.parallel->for_each_chunk(parts, [&](std::uint32_t part) noexcept {
+            pending_.settle_groups(c_,
+                                   *net.groups,
+                                   net.grouped->weights,
+                                   net.slot_of_delay,
+                                   n_pre * part / parts,
+                                   n_pre * (part + 1U) / parts);
+        });
+        pending_.mark_settled();
+    }
+    /// Grouped layout, after a state was loaded: the spikes on their way are the ring's.
+    void resume(const spike_ring& ring) {
+        if (grouped_) {
+            pending_.resume(ring, pre_trace_.values().data());
+        }
+    }
+
     /// dW = eta (y[o] s_pre[o][i] + s_post[o] x[o][i]); W <- max(0, W + dt dW).
     void learn(const synapse_step<T>& net) noexcept {
         if (!plastic()) {
             return; // every later update is W <- max(0, W): nothing changes
         }
-        if (net.grouped != nullptr) {
-            learn_grouped(net, *net.grouped);
+        if (grouped_) {
+            learn_grouped(net);
             return;
         }
         T* w = net.weights;
@@ -149,68 +173,35 @@ public:
     void state_loaded() {}
 
 private:
-    /// learn() on the grouped layout: the same updates of the same synapses. A postsynaptic row
-    /// costs a cache miss per synapse, so when many neurons fire at once (a synchronous burst)
-    /// one streaming pass over the whole kernel is cheaper.
-    void learn_grouped(const synapse_step<T>& net, const grouped_kernel<T>& g) noexcept {
-        T* w = g.weights;
-        const std::size_t n_pre = net.n_pre;
-        if (net.post_count * rows_per_pass >= net.n_post) {
-            // By presynaptic range in parts on the host's workers: a neuron's groups are its own.
-            const std::uint32_t parts =
-                net.parallel->parts(n_pre * net.n_post, net.parallel_synapses);
-            net.parallel->for_each_chunk(parts, [&](std::uint32_t part) noexcept {
-                whole_groups(net, w, n_pre * part / parts, n_pre * (part + 1U) / parts);
-            });
-            return;
-        }
-        net.for_each_fired_row([&](std::size_t o) noexcept {
-            const T y = post_trace_[o];
-            const std::uint32_t* at = g.post_positions + o * n_pre;
-            const std::uint16_t* delay = g.post_delays + o * n_pre;
-            for (std::size_t i = 0; i < n_pre; ++i) {
-                if (i + prefetch_distance < n_pre) {
-                    __builtin_prefetch(&w[at[i + prefetch_distance]], 1); // scattered
-                }
-                const std::size_t slot = net.slot_of_delay[delay[i]];
-                const bool arrived = net.ring->row(slot)[i] != 0;
-                T& wi = w[at[i]];
-                wi = c_.weight(wi, arrived ? y : T(0), pre_trace_.at(slot, i));
-            }
+    /// learn() on the grouped layout: this step's arrivals now, each group's run with X_i of its
+    /// delay; the other synapses of the neurons that fired wait (learning/hebbian_pending.hpp).
+    void learn_grouped(const synapse_step<T>& net) noexcept {
+        net.for_each_arriving_run([&](std::size_t i,
+                                      std::size_t d,
+                                      T* run,
+                                      const std::uint32_t* targets,
+                                      std::size_t count) noexcept {
+            hebbian_arrivals(c_,
+                             run,
+                             targets,
+                             count,
+                             post_trace_.data(),
+                             silent_.data(),
+                             pending_.x_before(i, d));
         });
-        net.for_each_arriving_run(
-            [&](T* run, const std::uint32_t* targets, std::size_t count) noexcept {
-                hebbian_arrivals(c_, run, targets, count, post_trace_.data(), silent_.data());
-            });
-    }
-
-    /// Every group of presynaptic neurons [i0, i1), streamed (a synchronous burst).
-    void
-    whole_groups(const synapse_step<T>& net, T* w, std::size_t i0, std::size_t i1) const noexcept {
-        for (std::size_t i = i0; i < i1; ++i) {
-            for (std::size_t d = 0; d < net.rows; ++d) {
-                const std::size_t slot = net.slot_of_delay[d];
-                const std::uint32_t* first = net.groups->first(i, d);
-                hebbian_whole_group(c_,
-                                    w + net.groups->position(first),
-                                    first,
-                                    static_cast<std::size_t>(net.groups->last(i, d) - first),
-                                    post_trace_.data(),
-                                    silent_.data(),
-                                    pre_trace_.at(slot, i),
-                                    net.ring->row(slot)[i] != 0);
-            }
+        pending_.postsynaptic(net.post_fired, net.post_count);
+        if (pending_.due()) {
+            settle(net);
         }
     }
 
     static constexpr std::size_t prefetch_distance = 32;
-    // From one firing neuron in this many on, learn_grouped() streams the whole kernel: a
-    // scattered synapse costs ~15 times a streamed one (measured on the 4k brain of bench/).
-    static constexpr std::size_t rows_per_pass = 16;
     hebbian_constants<T> c_;
     delayed_trace<T> pre_trace_;       // X_i per ring slot (the delayed per-synapse trace)
     std::vector<T> post_trace_;        // y[o]
-    std::vector<std::int32_t> silent_; // 1 where the soma did not fire this step
+    bool grouped_ = false;             // the neuron keeps the grouped layout: rows wait ...
+    hebbian_pending<T> pending_;       // ... with what that needs
+    std::vector<std::int32_t> silent_; // grouped: 1 where the soma did not fire this step
 };
 
 } // namespace spark::neurons

@@ -67,6 +67,64 @@ public:
             },
             rule_);
     }
+    /// Whether the rule reads postsynaptic rows in the grouped layout (the post-major index).
+    [[nodiscard]] bool reads_rows() const {
+        return std::visit(
+            [](const auto& r) {
+                if constexpr (requires { r.reads_rows(); }) {
+                    return r.reads_rows();
+                } else {
+                    return true;
+                }
+            },
+            rule_);
+    }
+    /// Whether delivery must call settle_arrivals() on each arriving run of the grouped layout.
+    [[nodiscard]] bool settles_arrivals() const {
+        return std::visit(
+            [](const auto& r) {
+                if constexpr (requires { r.settles_arrivals(); }) {
+                    return r.settles_arrivals();
+                } else {
+                    return false;
+                }
+            },
+            rule_);
+    }
+    void settle_arrivals(std::size_t i,
+                         std::size_t d,
+                         std::size_t slot,
+                         T* w,
+                         const std::uint32_t* targets,
+                         std::size_t n) const {
+        std::visit(
+            [&](const auto& r) {
+                if constexpr (requires { r.settle_arrivals(i, d, slot, w, targets, n); }) {
+                    r.settle_arrivals(i, d, slot, w, targets, n);
+                }
+            },
+            rule_);
+    }
+    /// Every weight up to date, before the kernel is read.
+    void settle(const synapse_step<T>& net) {
+        std::visit(
+            [&](auto& r) {
+                if constexpr (requires { r.settle(net); }) {
+                    r.settle(net);
+                }
+            },
+            rule_);
+    }
+    /// After a state was loaded: the presynaptic spikes on their way are `ring`'s.
+    void resume(const spike_ring& ring) {
+        std::visit(
+            [&](auto& r) {
+                if constexpr (requires { r.resume(ring); }) {
+                    r.resume(ring);
+                }
+            },
+            rule_);
+    }
     /// The name of the rule's third-factor input ("reward", "modulation"), or nullptr.
     [[nodiscard]] const char* third_factor() const {
         return std::visit(

@@ -224,7 +224,7 @@ public:
         if (modulated_) {
             rule_.modulate(ctx.input<T>(modulation_port));
         }
-        learn(in.data(), now, post_count);
+        learn(in.data(), post_count);
     }
 
     void state(sdk::state_list& s) {
@@ -240,6 +240,9 @@ public:
             s.add("kernel_column", sparse_kernel_.column, synapses);
             s.add("kernel_value", sparse_kernel_.value, synapses);
         } else {
+            if (lazy_) {
+                rule_settle(step_view(nullptr, 0));
+            }
             add_dense_kernel(s, n_pre, n_post);
         }
         synapses_.state(s, units_);
@@ -265,6 +268,9 @@ public:
         for (std::size_t r = 0; r < shape_.rows; ++r) {
             collect_fired(r);
         }
+        if (lazy_) {
+            rule_resume();
+        }
         kernel_learned_ = true;
         needs_clip_ = true; // what upstream's max(0, W + dt dW) does to every weight anyway
     }
@@ -286,6 +292,8 @@ private:
     // Deliveries of at least this many synaptic events split over the host's workers: below it
     // a task's hand-off (a few microseconds) costs more than the additions it spares.
     static constexpr std::size_t parallel_events = 65536;
+    // deliver_by_groups(): at most this many parts (one per parallel_events arrivals).
+    static constexpr std::size_t max_group_parts = 4;
     // Indexed weights are prefetched this many list entries ahead.
     static constexpr std::ptrdiff_t prefetch_ahead = 16;
     // Chunk bounds fall on multiples of 16 neurons: 64 bytes of float current, so two workers
@@ -357,6 +365,8 @@ private:
         grouped_ = rule_.plastic() && rule_learns_grouped() &&
                    delays_.stored() == synapse_delays::kind::per_synapse &&
                    shape_.n_pre * shape_.n_post <= UINT32_MAX;
+        shape_.grouped = grouped_;
+        lazy_ = grouped_ && rule_settles_arrivals();
         groups_.build(delays_,
                       shape_.n_pre,
                       shape_.n_post,
@@ -380,6 +390,8 @@ private:
             weight[k] = sparse_kernel_.value[order.source[k]];
         }
         grouped_ = false;
+        lazy_ = false;
+        shape_.grouped = false;
         post_positions_ = {};
         post_delays_ = {};
         shape_.grouped_positions = nullptr;
@@ -423,6 +435,45 @@ private:
         }
     }
 
+    [[nodiscard]] bool rule_reads_rows() const {
+        if constexpr (requires { rule_.reads_rows(); }) {
+            return rule_.reads_rows();
+        } else {
+            return true;
+        }
+    }
+
+    [[nodiscard]] bool rule_settles_arrivals() const {
+        if constexpr (requires { rule_.settles_arrivals(); }) {
+            return rule_.settles_arrivals();
+        } else {
+            return false;
+        }
+    }
+
+    void rule_settle_arrivals(std::size_t i,
+                              std::size_t d,
+                              std::size_t slot,
+                              T* w,
+                              const std::uint32_t* targets,
+                              std::size_t n) const {
+        if constexpr (requires { rule_.settle_arrivals(i, d, slot, w, targets, n); }) {
+            rule_.settle_arrivals(i, d, slot, w, targets, n);
+        }
+    }
+
+    void rule_settle(const synapse_step<T>& net) {
+        if constexpr (requires { rule_.settle(net); }) {
+            rule_.settle(net);
+        }
+    }
+
+    void rule_resume() {
+        if constexpr (requires { rule_.resume(ring_); }) {
+            rule_.resume(ring_);
+        }
+    }
+
     [[nodiscard]] bool rule_learns_grouped() const {
         if constexpr (requires { rule_.learns_grouped(); }) {
             return rule_.learns_grouped();
@@ -431,9 +482,10 @@ private:
         }
     }
 
-    // The grouped layout's post-major index: where each synapse (o, i) lies in the lists.
+    // The grouped layout's post-major index: where each synapse (o, i) lies in the lists, for a
+    // rule that walks postsynaptic rows.
     void index_postsynaptic_rows() {
-        if (!grouped_) {
+        if (!grouped_ || !rule_reads_rows()) {
             post_positions_ = {};
             post_delays_ = {};
             shape_.grouped_positions = nullptr;
@@ -514,6 +566,10 @@ private:
             deliver_at_emission(in, now);
             return;
         }
+        if (lazy_) {
+            deliver_by_groups(in, now);
+            return;
+        }
         const std::size_t rows = shape_.rows;
         const std::size_t n_post = shape_.n_post;
         // Large deliveries split the postsynaptic range over the host's workers. Each neuron's
@@ -532,6 +588,67 @@ private:
         for_postsynaptic_ranges(
             events >= parallel_events ? workers : 1U,
             [&](std::size_t o0, std::size_t o1) noexcept { deliver_range(in, now, o0, o1); });
+    }
+
+    // The grouped layout with a rule that settles arrivals (learning/hebbian_pending.hpp): the
+    // settles write weights all over each arriving run, so a split by postsynaptic range would
+    // move most of a run's cache lines between the threads (delivery, then the rule's arrival
+    // update). Large deliveries split by whole groups instead, each part's share of the
+    // arrivals into its own current buffer, summed in part order. The number of parts follows
+    // from the arrivals alone, never from the workers, so every thread count sums the same
+    // terms in the same order: the same bits.
+    void deliver_by_groups(const std::uint8_t* in, std::size_t now) {
+        const std::size_t rows = shape_.rows;
+        const std::size_t n_post = shape_.n_post;
+        std::size_t events = 0;
+        for (std::size_t d = 0; d < rows; ++d) {
+            const std::size_t slot = (now + rows - d) % rows;
+            const std::uint32_t* list = &fired_[slot * shape_.n_pre];
+            for (std::uint32_t k = 0; k < fired_count_[slot]; ++k) {
+                events +=
+                    static_cast<std::size_t>(groups_.last(list[k], d) - groups_.first(list[k], d));
+            }
+        }
+        const auto parts = static_cast<std::uint32_t>(std::min<std::size_t>(
+            max_group_parts, std::max<std::size_t>(1, events / parallel_events)));
+        if (parts <= 1) {
+            deliver_range(in, now, 0, n_post);
+            return;
+        }
+        part_current_.resize(parts * n_post);
+        parallel_.for_each_chunk(parts, [&](std::uint32_t part) noexcept {
+            T* cur = part_current_.data() + part * n_post;
+            std::fill(cur, cur + n_post, T(0));
+            const std::size_t from = events * part / parts;
+            const std::size_t to = part + 1U == parts ? SIZE_MAX : events * (part + 1U) / parts;
+            std::size_t before = 0;
+            for (std::size_t d = 0; d < rows; ++d) {
+                const std::size_t slot = (now + rows - d) % rows;
+                const std::uint32_t* list = &fired_[slot * shape_.n_pre];
+                for (std::uint32_t k = 0; k < fired_count_[slot]; ++k) {
+                    const std::size_t i = list[k];
+                    const std::uint32_t* first = groups_.first(i, d);
+                    const std::uint32_t* last = groups_.last(i, d);
+                    const auto count = static_cast<std::size_t>(last - first);
+                    if (before >= from && before < to) {
+                        T* lw = listed_weights_.data() + groups_.position(first);
+                        rule_settle_arrivals(i, d, slot, lw, first, count);
+                        const bool inhibitory = (in[i] & 2U) != 0;
+                        for (const std::uint32_t* o = first; o != last; ++o, ++lw) {
+                            cur[*o] += inhibitory ? -*lw : *lw;
+                        }
+                    }
+                    before += count;
+                }
+            }
+        });
+        for (std::size_t o = 0; o < n_post; ++o) {
+            T sum = part_current_[o];
+            for (std::uint32_t p = 1; p < parts; ++p) {
+                sum += part_current_[p * n_post + o];
+            }
+            current_[o] = sum;
+        }
     }
 
     /// Calls range(o0, o1) over [0, n_post) split into `chunks` ranges, on the host's workers
@@ -617,6 +734,14 @@ private:
                     first = std::lower_bound(first, last, static_cast<std::uint32_t>(o0));
                     last = std::lower_bound(first, last, static_cast<std::uint32_t>(o1));
                 }
+                if (lazy_) { // the rule brings the run's weights up to date first
+                    rule_settle_arrivals(i,
+                                         d,
+                                         slot,
+                                         listed_weights_.data() + groups_.position(first),
+                                         first,
+                                         static_cast<std::size_t>(last - first));
+                }
                 if (sparse_ || !listed_weights_.empty()) {
                     const T* lw = listed_weights_.data() + groups_.position(first);
                     for (const std::uint32_t* o = first; o != last; ++o, ++lw) {
@@ -653,7 +778,7 @@ private:
     }
 
     // The rule on the delayed (per-synapse) presynaptic spikes and the soma's spikes.
-    void learn(const std::uint8_t* in, std::size_t now, std::size_t post_count) {
+    void learn(const std::uint8_t* in, std::size_t post_count) {
         if (needs_clip_) {
             needs_clip_ = false;
             if (sparse_) {
@@ -667,33 +792,37 @@ private:
                 copy_listed_weights(); // the clipped weights
             }
         }
-        const std::size_t rows = shape_.rows;
         if (rule_.plastic()) {
             kernel_learned_ = true;
         }
-        for (std::size_t d = 0; d < rows; ++d) {
-            slot_of_delay_[d] = (now + rows - d) % rows;
-        }
-        const grouped_kernel<T> grouped{
-            listed_weights_.data(), post_positions_.data(), post_delays_.data()};
-        const synapse_step<T> net{shape_.n_pre,
-                                  shape_.n_post,
-                                  rows,
-                                  weights_.data(),
-                                  &delays_,
-                                  &groups_,
-                                  &ring_,
-                                  fired_.data(),
-                                  fired_count_.data(),
-                                  slot_of_delay_.data(),
-                                  spiked_.data(),
-                                  post_fired_.data(),
-                                  post_count,
-                                  in,
-                                  mask_.data(),
-                                  grouped_ ? &grouped : nullptr,
-                                  &parallel_};
+        const synapse_step<T> net = step_view(in, post_count);
         rule_.learn(net);
+    }
+
+    // The rule's view of the synapses at the latest step.
+    synapse_step<T> step_view(const std::uint8_t* in, std::size_t post_count) {
+        for (std::size_t d = 0; d < shape_.rows; ++d) {
+            slot_of_delay_[d] = ring_.slot_before(d);
+        }
+        grouped_view_ =
+            grouped_kernel<T>{listed_weights_.data(), post_positions_.data(), post_delays_.data()};
+        return synapse_step<T>{shape_.n_pre,
+                               shape_.n_post,
+                               shape_.rows,
+                               weights_.data(),
+                               &delays_,
+                               &groups_,
+                               &ring_,
+                               fired_.data(),
+                               fired_count_.data(),
+                               slot_of_delay_.data(),
+                               spiked_.data(),
+                               post_fired_.data(),
+                               post_count,
+                               in,
+                               mask_.data(),
+                               grouped_ ? &grouped_view_ : nullptr,
+                               &parallel_};
     }
 
     const char* name_;
@@ -717,6 +846,8 @@ private:
     synapse_delays delays_;
     delay_groups groups_;
     bool grouped_ = false; // the live kernel is listed_weights_ (index_synapses() says when)
+    bool lazy_ = false;    // ... and the rule settles each arriving run before delivery
+    grouped_kernel<T> grouped_view_{nullptr, nullptr, nullptr};
     large_vector<std::uint32_t> post_positions_;
     large_vector<std::uint16_t> post_delays_;
     bool at_emission_ = false; // static, sparse and delayed: pending_ delivers, not groups_
@@ -727,6 +858,7 @@ private:
     std::vector<std::uint32_t> fired_;
     std::vector<std::uint32_t> fired_count_;
     std::vector<T> current_;
+    std::vector<T> part_current_; // deliver_by_groups(): one current per part
     std::vector<std::uint8_t> spiked_;
     std::vector<std::uint32_t> post_fired_;
     large_vector<T> staged_kernel_;
