@@ -213,6 +213,31 @@ BOOST_AUTO_TEST_CASE(hebbian_learning_matches_when_its_updates_wait) {
     BOOST_TEST(bursts > 20);
 }
 
+BOOST_AUTO_TEST_CASE(hebbian_learning_matches_with_many_spikes_waiting) {
+    // A synapse whose presynaptic neuron is silent for long while its target keeps firing
+    // waits with many of the target's spikes (learning/hebbian_pending.hpp keeps the latest four
+    // packed and reads older ones from its ring of spike steps). Here the 64 neurons fire at
+    // high rates, but too few in one step to count as a synchronous burst (which settles every
+    // synapse at once), input 0 falls silent at step 50 and the state is read every 250 steps.
+    const std::string cfg = R"({"units": [128], "dtype": "float32", "seed": 20261207,
+        "inhibitory_rate": 0.25, "soma": {},
+        "synapses": {"kernel": {"__class_ref__": "sparse_uniform_initializer", "scale": 600,
+                                "density": 0.5}},
+        "delays": {"max_delay": 3},
+        "learning_rule": {"eta": 20}})";
+    const auto in = port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {n_pre});
+    running_module reference(*this, "lif_neuron", cfg, {in}, 1);
+    running_module dense(*this, "dense_lif_neuron", cfg, {in}, 1);
+    std::vector<std::size_t> per_step;
+    const std::size_t spikes =
+        run_side_by_side(reference, dense, 500, hebbian_state, &per_step, 250, 50);
+    const auto bursts =
+        std::count_if(per_step.begin(), per_step.end(), [](std::size_t n) { return n >= 8; });
+    BOOST_TEST_MESSAGE("spikes " << spikes << " bursts " << bursts);
+    BOOST_TEST(spikes > 128U * 10U); // more than ten spikes per neuron in 500 steps
+    BOOST_TEST(bursts < 250);        // mostly below the burst threshold (8 of 128)
+}
+
 BOOST_AUTO_TEST_CASE(hebbian_learning_matches_when_its_updates_wait_in_float32) {
     const auto cfg = population_config("float32", leaky_soma, hebbian_rule);
     const auto in = port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {n_pre});

@@ -5,8 +5,8 @@
 // synapses) and on the synapses that delivered a spike this step (y[o] * 1); every other
 // synapse gets dW = 0, so it is not visited. In the grouped layout (neuron/synapse_step.hpp)
 // the same updates, in the same arithmetic, are applied late (learning/hebbian_pending.hpp): when
-// a spike arrives on a synapse, every F steps, and before the kernel is read. No postsynaptic row
-// is ever walked.
+// a spike next arrives on a synapse, every F steps, and before the kernel is read. No
+// postsynaptic row is ever walked, and an arrival's run is visited once, on delivery.
 #pragma once
 #include <algorithm>
 #include <cstddef>
@@ -27,20 +27,29 @@
 
 namespace spark::neurons {
 
-/// The arrivals of one group (i, d) in the grouped layout, in their step: w[k] <- weight(w[k],
-/// y[o], x) for each target o = targets[k], x = X_i(t - d) where o fired this step (silent[o] ==
-/// 0) and 0 elsewhere. Gathers and a bit-blend (common/lane_select.hpp), so it vectorises.
+/// One whole group (i, d) of the grouped layout at one step, every target, when every synapse
+/// was settled up to the step before: x is X_i at the group's delay, `arrived` whether i's
+/// spike reaches the group now. A target that spiked gets weight(w, arrived ? y : 0, x), a
+/// silent one weight(w, y, 0) when the spike arrived and nothing otherwise: the dense rule's
+/// step, in its arithmetic.
 template <typename T>
-SPARK_VECTOR_CLONES void hebbian_arrivals(const hebbian_constants<T>& c,
-                                          T* __restrict w,
-                                          const std::uint32_t* __restrict targets,
-                                          std::size_t n,
-                                          const T* __restrict y,
-                                          const std::int32_t* __restrict silent,
-                                          T x) noexcept {
+SPARK_VECTOR_CLONES void hebbian_whole_group(const hebbian_constants<T>& c,
+                                             T* __restrict w,
+                                             const std::uint32_t* __restrict targets,
+                                             std::size_t n,
+                                             const T* __restrict y,
+                                             const std::int32_t* __restrict silent,
+                                             T x,
+                                             bool arrived) noexcept {
+    if (arrived) {
+        for (std::size_t k = 0; k < n; ++k) {
+            const std::uint32_t o = targets[k];
+            w[k] = c.weight(w[k], y[o], lane_select(silent[o] != 0, T(0), x));
+        }
+        return;
+    }
     for (std::size_t k = 0; k < n; ++k) {
-        const std::uint32_t o = targets[k];
-        w[k] = c.weight(w[k], y[o], lane_select(silent[o] != 0, T(0), x));
+        w[k] = lane_select(silent[targets[k]] != 0, w[k], c.weight(w[k], T(0), x));
     }
 }
 
@@ -68,8 +77,8 @@ public:
         post_trace_.assign(p.n_post, T(0));
         grouped_ = p.grouped;
         if (grouped_) {
-            silent_.assign(p.n_post, 1);
             pending_.build(p.n_pre, p.n_post, p.rows);
+            silent_.assign(p.n_post, 1);
         }
     }
     void reset() {
@@ -110,14 +119,20 @@ public:
             return;
         }
         const std::size_t n_pre = net.n_pre;
+        // Settled up to the step before: only this step's arrivals and spikes wait, and the
+        // dense rule's step does the same at the cost of two gathers per synapse (the case of a
+        // synchronous burst lasting more than one step).
+        const bool one_step = pending_.settled_before_this_step();
         const std::uint32_t parts = net.parallel->parts(n_pre * net.n_post, net.parallel_synapses);
         net.parallel->for_each_chunk(parts, [&](std::uint32_t part) noexcept {
-            pending_.settle_groups(c_,
-                                   *net.groups,
-                                   net.grouped->weights,
-                                   net.slot_of_delay,
-                                   n_pre * part / parts,
-                                   n_pre * (part + 1U) / parts);
+            const std::size_t i0 = n_pre * part / parts;
+            const std::size_t i1 = n_pre * (part + 1U) / parts;
+            if (one_step) {
+                step_groups(net, i0, i1);
+            } else {
+                pending_.settle_groups(
+                    c_, *net.groups, net.grouped->weights, net.slot_of_delay, i0, i1);
+            }
         });
         pending_.mark_settled();
     }
@@ -173,29 +188,37 @@ public:
     void state_loaded() {}
 
 private:
-    /// learn() on the grouped layout: this step's arrivals now, each group's run with X_i of its
-    /// delay; the other synapses of the neurons that fired wait (learning/hebbian_pending.hpp).
+    /// learn() on the grouped layout: every term of this step waits, the arrivals' and the rows
+    /// of the neurons that fired (learning/hebbian_pending.hpp).
+    /// After a synchronous burst (one neuron in burst_share or more fired), every synapse is
+    /// settled at once: one streaming pass, rather than each waiting synapse one by one later.
     void learn_grouped(const synapse_step<T>& net) noexcept {
-        net.for_each_arriving_run([&](std::size_t i,
-                                      std::size_t d,
-                                      T* run,
-                                      const std::uint32_t* targets,
-                                      std::size_t count) noexcept {
-            hebbian_arrivals(c_,
-                             run,
-                             targets,
-                             count,
-                             post_trace_.data(),
-                             silent_.data(),
-                             pending_.x_before(i, d));
-        });
-        pending_.postsynaptic(net.post_fired, net.post_count);
-        if (pending_.due()) {
+        pending_.postsynaptic(post_trace_.data(), net.post_fired, net.post_count);
+        if (pending_.due() || net.post_count * burst_share >= net.n_post) {
             settle(net);
         }
     }
 
+    /// The dense rule's step on every group of presynaptic neurons [i0, i1), streamed.
+    void step_groups(const synapse_step<T>& net, std::size_t i0, std::size_t i1) const noexcept {
+        T* w = net.grouped->weights;
+        for (std::size_t i = i0; i < i1; ++i) {
+            for (std::size_t d = 0; d < net.rows; ++d) {
+                const std::uint32_t* first = net.groups->first(i, d);
+                hebbian_whole_group(c_,
+                                    w + net.groups->position(first),
+                                    first,
+                                    static_cast<std::size_t>(net.groups->last(i, d) - first),
+                                    post_trace_.data(),
+                                    silent_.data(),
+                                    pending_.x_before(i, d),
+                                    net.ring->row(net.slot_of_delay[d])[i] != 0);
+            }
+        }
+    }
+
     static constexpr std::size_t prefetch_distance = 32;
+    static constexpr std::size_t burst_share = 16;
     hebbian_constants<T> c_;
     delayed_trace<T> pre_trace_;       // X_i per ring slot (the delayed per-synapse trace)
     std::vector<T> post_trace_;        // y[o]

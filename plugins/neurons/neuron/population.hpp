@@ -289,6 +289,15 @@ private:
     }
 
     static constexpr std::size_t modulation_port = 1; // input
+    // deliver_by_groups(): this step's arriving runs, with the arrivals before each.
+    struct arriving_run {
+        const std::uint32_t* first; // its targets
+        std::size_t before;
+        std::uint32_t i;
+        std::uint32_t d;
+        std::uint32_t slot;
+        std::uint32_t count;
+    };
     // Deliveries of at least this many synaptic events split over the host's workers: below it
     // a task's hand-off (a few microseconds) costs more than the additions it spares.
     static constexpr std::size_t parallel_events = 65536;
@@ -590,57 +599,57 @@ private:
             [&](std::size_t o0, std::size_t o1) noexcept { deliver_range(in, now, o0, o1); });
     }
 
-    // The grouped layout with a rule that settles arrivals (learning/hebbian_pending.hpp): the
-    // settles write weights all over each arriving run, so a split by postsynaptic range would
-    // move most of a run's cache lines between the threads (delivery, then the rule's arrival
-    // update). Large deliveries split by whole groups instead, each part's share of the
-    // arrivals into its own current buffer, summed in part order. The number of parts follows
-    // from the arrivals alone, never from the workers, so every thread count sums the same
-    // terms in the same order: the same bits.
+    // The grouped layout with a rule that settles arrivals (learning/hebbian_pending.hpp): each
+    // arriving run is settled, then delivered from L1, while the next run is prefetched (a run
+    // starts anywhere in the kernel, too short for the hardware prefetcher to ramp up). The
+    // settles write weights all over each run, so a split by postsynaptic range would move most
+    // of a run's cache lines between the threads. Large deliveries split by whole runs instead,
+    // each part's share of the arrivals into its own current buffer, summed in part order. The
+    // number of parts follows from the arrivals alone, never from the workers, so every thread
+    // count sums the same terms in the same order: the same bits.
     void deliver_by_groups(const std::uint8_t* in, std::size_t now) {
         const std::size_t rows = shape_.rows;
         const std::size_t n_post = shape_.n_post;
+        arriving_.clear();
         std::size_t events = 0;
         for (std::size_t d = 0; d < rows; ++d) {
             const std::size_t slot = (now + rows - d) % rows;
             const std::uint32_t* list = &fired_[slot * shape_.n_pre];
             for (std::uint32_t k = 0; k < fired_count_[slot]; ++k) {
-                events +=
-                    static_cast<std::size_t>(groups_.last(list[k], d) - groups_.first(list[k], d));
+                const std::uint32_t i = list[k];
+                const std::uint32_t* first = groups_.first(i, d);
+                const auto count = static_cast<std::uint32_t>(groups_.last(i, d) - first);
+                if (count != 0) {
+                    arriving_.push_back({first,
+                                         events,
+                                         i,
+                                         static_cast<std::uint32_t>(d),
+                                         static_cast<std::uint32_t>(slot),
+                                         count});
+                    events += count;
+                }
             }
         }
         const auto parts = static_cast<std::uint32_t>(std::min<std::size_t>(
             max_group_parts, std::max<std::size_t>(1, events / parallel_events)));
         if (parts <= 1) {
-            deliver_range(in, now, 0, n_post);
+            deliver_runs(in, 0, arriving_.size(), current_.data());
             return;
         }
         part_current_.resize(parts * n_post);
         parallel_.for_each_chunk(parts, [&](std::uint32_t part) noexcept {
-            T* cur = part_current_.data() + part * n_post;
-            std::fill(cur, cur + n_post, T(0));
+            // The runs that start in this part's share of the arrivals.
             const std::size_t from = events * part / parts;
             const std::size_t to = part + 1U == parts ? SIZE_MAX : events * (part + 1U) / parts;
-            std::size_t before = 0;
-            for (std::size_t d = 0; d < rows; ++d) {
-                const std::size_t slot = (now + rows - d) % rows;
-                const std::uint32_t* list = &fired_[slot * shape_.n_pre];
-                for (std::uint32_t k = 0; k < fired_count_[slot]; ++k) {
-                    const std::size_t i = list[k];
-                    const std::uint32_t* first = groups_.first(i, d);
-                    const std::uint32_t* last = groups_.last(i, d);
-                    const auto count = static_cast<std::size_t>(last - first);
-                    if (before >= from && before < to) {
-                        T* lw = listed_weights_.data() + groups_.position(first);
-                        rule_settle_arrivals(i, d, slot, lw, first, count);
-                        const bool inhibitory = (in[i] & 2U) != 0;
-                        for (const std::uint32_t* o = first; o != last; ++o, ++lw) {
-                            cur[*o] += inhibitory ? -*lw : *lw;
-                        }
-                    }
-                    before += count;
-                }
-            }
+            const auto starts_before = [&](std::size_t bound) {
+                return static_cast<std::size_t>(
+                    std::partition_point(arriving_.begin(),
+                                         arriving_.end(),
+                                         [&](const arriving_run& r) { return r.before < bound; }) -
+                    arriving_.begin());
+            };
+            deliver_runs(
+                in, starts_before(from), starts_before(to), part_current_.data() + part * n_post);
         });
         for (std::size_t o = 0; o < n_post; ++o) {
             T sum = part_current_[o];
@@ -648,6 +657,37 @@ private:
                 sum += part_current_[p * n_post + o];
             }
             current_[o] = sum;
+        }
+    }
+
+    // The runs arriving_[r0, r1) settled and delivered into `current` (zeroed first).
+    void deliver_runs(const std::uint8_t* in, std::size_t r0, std::size_t r1, T* current) {
+        std::fill(current, current + shape_.n_post, T(0));
+        if (r0 < r1) {
+            prefetch_run(arriving_[r0]);
+        }
+        for (std::size_t r = r0; r < r1; ++r) {
+            if (r + 1 < r1) {
+                prefetch_run(arriving_[r + 1]);
+            }
+            const arriving_run& run = arriving_[r];
+            T* w = listed_weights_.data() + groups_.position(run.first);
+            rule_settle_arrivals(run.i, run.d, run.slot, w, run.first, run.count);
+            const bool inhibitory = (in[run.i] & 2U) != 0;
+            for (std::uint32_t k = 0; k < run.count; ++k) {
+                current[run.first[k]] += inhibitory ? -w[k] : w[k];
+            }
+        }
+    }
+
+    void prefetch_run(const arriving_run& run) const noexcept {
+        const T* w = listed_weights_.data() + groups_.position(run.first);
+        constexpr std::size_t line = 64;
+        for (std::size_t b = 0; b < run.count * sizeof(T); b += line) {
+            __builtin_prefetch(reinterpret_cast<const char*>(w) + b, 1);
+        }
+        for (std::size_t b = 0; b < run.count * sizeof(std::uint32_t); b += line) {
+            __builtin_prefetch(reinterpret_cast<const char*>(run.first) + b, 0);
         }
     }
 
@@ -733,14 +773,6 @@ private:
                 if (!whole) {
                     first = std::lower_bound(first, last, static_cast<std::uint32_t>(o0));
                     last = std::lower_bound(first, last, static_cast<std::uint32_t>(o1));
-                }
-                if (lazy_) { // the rule brings the run's weights up to date first
-                    rule_settle_arrivals(i,
-                                         d,
-                                         slot,
-                                         listed_weights_.data() + groups_.position(first),
-                                         first,
-                                         static_cast<std::size_t>(last - first));
                 }
                 if (sparse_ || !listed_weights_.empty()) {
                     const T* lw = listed_weights_.data() + groups_.position(first);
@@ -859,6 +891,7 @@ private:
     std::vector<std::uint32_t> fired_count_;
     std::vector<T> current_;
     std::vector<T> part_current_; // deliver_by_groups(): one current per part
+    std::vector<arriving_run> arriving_;
     std::vector<std::uint8_t> spiked_;
     std::vector<std::uint32_t> post_fired_;
     large_vector<T> staged_kernel_;
