@@ -169,6 +169,37 @@ void zenke_is_bit_identical(dense_fixture& f, const char* dtype) {
     BOOST_TEST(run_side_by_side(reference, dense, 120, zenke_state) > 20U);
 }
 
+/// A float32 LIF population of `units` neurons with Hebbian learning (eta 20), per-synapse delays
+/// of up to 3 steps and a half-dense kernel of weights up to `scale`: the grouped layout, whose
+/// updates wait (learning/hebbian_pending.hpp).
+std::string waiting_hebbian_config(unsigned units, unsigned seed, unsigned scale) {
+    return R"({"units": [)" + std::to_string(units) + R"(], "dtype": "float32", "seed": )" +
+           std::to_string(seed) + R"(, "inhibitory_rate": 0.25, "soma": {},
+        "synapses": {"kernel": {"__class_ref__": "sparse_uniform_initializer", "scale": )" +
+           std::to_string(scale) + R"(, "density": 0.5}},
+        "delays": {"max_delay": 3},
+        "learning_rule": {"eta": 20}})";
+}
+
+/// run_side_by_side() of spark.lif_neuron and the dense rule on waiting_hebbian_config(units,
+/// seed, scale): the state read every `state_every` steps, input 0 silent from `silent_from`.
+/// Returns the output spikes, and each step's in per_step.
+std::size_t waiting_hebbian_run(dense_fixture& f,
+                                unsigned units,
+                                unsigned seed,
+                                unsigned scale,
+                                std::uint64_t steps,
+                                std::uint64_t state_every,
+                                std::uint64_t silent_from,
+                                std::vector<std::size_t>& per_step) {
+    const std::string cfg = waiting_hebbian_config(units, seed, scale);
+    const auto in = port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {n_pre});
+    running_module reference(f, "lif_neuron", cfg, {in}, 1);
+    running_module dense(f, "dense_lif_neuron", cfg, {in}, 1);
+    return run_side_by_side(
+        reference, dense, steps, hebbian_state, &per_step, state_every, silent_from);
+}
+
 } // namespace
 
 BOOST_FIXTURE_TEST_SUITE(dense_learning, dense_fixture)
@@ -197,17 +228,8 @@ BOOST_AUTO_TEST_CASE(hebbian_learning_matches_when_its_updates_wait) {
     // with presynaptic neuron 0 silent after step 100 (its synapses wait for the periodic pass),
     // takes all three ways, with many updates waiting at once (steps where 3 or more of the 48
     // neurons fire); the bytes must still be the dense rule's.
-    const std::string cfg = R"({"units": [48], "dtype": "float32", "seed": 20261206,
-        "inhibitory_rate": 0.25, "soma": {},
-        "synapses": {"kernel": {"__class_ref__": "sparse_uniform_initializer", "scale": 900,
-                                "density": 0.5}},
-        "delays": {"max_delay": 3},
-        "learning_rule": {"eta": 20}})";
-    const auto in = port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {n_pre});
-    running_module reference(*this, "lif_neuron", cfg, {in}, 1);
-    running_module dense(*this, "dense_lif_neuron", cfg, {in}, 1);
     std::vector<std::size_t> per_step;
-    run_side_by_side(reference, dense, 600, hebbian_state, &per_step, 300, 100);
+    waiting_hebbian_run(*this, 48, 20261206, 900, 600, 300, 100, per_step);
     const auto bursts =
         std::count_if(per_step.begin(), per_step.end(), [](std::size_t n) { return n >= 3; });
     BOOST_TEST(bursts > 20);
@@ -216,24 +238,15 @@ BOOST_AUTO_TEST_CASE(hebbian_learning_matches_when_its_updates_wait) {
 BOOST_AUTO_TEST_CASE(hebbian_learning_matches_with_many_spikes_waiting) {
     // A synapse whose presynaptic neuron is silent for long while its target keeps firing
     // waits with many of the target's spikes (learning/hebbian_pending.hpp keeps the latest four
-    // packed and reads older ones from its ring of spike steps). Here the 64 neurons fire at
-    // high rates, but too few in one step to count as a synchronous burst (which settles every
-    // synapse at once), input 0 falls silent at step 50 and the state is read every 250 steps.
-    const std::string cfg = R"({"units": [128], "dtype": "float32", "seed": 20261207,
-        "inhibitory_rate": 0.25, "soma": {},
-        "synapses": {"kernel": {"__class_ref__": "sparse_uniform_initializer", "scale": 600,
-                                "density": 0.5}},
-        "delays": {"max_delay": 3},
-        "learning_rule": {"eta": 20}})";
-    const auto in = port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {n_pre});
-    running_module reference(*this, "lif_neuron", cfg, {in}, 1);
-    running_module dense(*this, "dense_lif_neuron", cfg, {in}, 1);
+    // packed and reads older ones from its ring of spike steps). Here the 128 neurons fire at
+    // high rates, but mostly too few in one step to count as a synchronous burst (which settles
+    // every synapse at once), input 0 falls silent at step 50 and the state is read every 250
+    // steps.
     std::vector<std::size_t> per_step;
     const std::size_t spikes =
-        run_side_by_side(reference, dense, 500, hebbian_state, &per_step, 250, 50);
+        waiting_hebbian_run(*this, 128, 20261207, 600, 500, 250, 50, per_step);
     const auto bursts =
         std::count_if(per_step.begin(), per_step.end(), [](std::size_t n) { return n >= 8; });
-    BOOST_TEST_MESSAGE("spikes " << spikes << " bursts " << bursts);
     BOOST_TEST(spikes > 128U * 10U); // more than ten spikes per neuron in 500 steps
     BOOST_TEST(bursts < 250);        // mostly below the burst threshold (8 of 128)
 }
@@ -357,12 +370,7 @@ BOOST_AUTO_TEST_CASE(reset_and_a_state_round_trip_replay_the_same_run) {
 BOOST_AUTO_TEST_CASE(a_hebbian_state_round_trip_resumes_the_same_run) {
     // The grouped Hebbian rule keeps updates waiting (learning/hebbian_pending.hpp): its state
     // must hold everything a resumed run needs, and reading it must not change the run.
-    const std::string cfg = R"({"units": [48], "dtype": "float32", "seed": 7,
-        "inhibitory_rate": 0.25, "soma": {},
-        "synapses": {"kernel": {"__class_ref__": "sparse_uniform_initializer", "scale": 900,
-                                "density": 0.5}},
-        "delays": {"max_delay": 3},
-        "learning_rule": {"eta": 20}})";
+    const std::string cfg = waiting_hebbian_config(48, 7, 900);
     const auto in = port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {n_pre});
     running_module neuron(*this, "lif_neuron", cfg, {in}, 1);
     std::vector<std::uint8_t> outputs;

@@ -98,9 +98,6 @@ public:
     void postsynaptic(sdk::span<const std::uint8_t> spiked) noexcept {
         spike_traces(
             c_.post_decay, c_.post_scale, post_trace_.data(), spiked.data(), post_trace_.size());
-        for (std::size_t o = 0; o < silent_.size(); ++o) {
-            silent_[o] = spiked[o] == 0 ? 1 : 0;
-        }
     }
 
     /// Grouped layout: the run w of group (i, d), spike in ring slot `slot`, brought up to date
@@ -123,6 +120,11 @@ public:
         // dense rule's step does the same at the cost of two gathers per synapse (the case of a
         // synchronous burst lasting more than one step).
         const bool one_step = pending_.settled_before_this_step();
+        if (one_step) {
+            for (std::size_t o = 0; o < silent_.size(); ++o) {
+                silent_[o] = net.post_spiked[o] == 0 ? 1 : 0;
+            }
+        }
         const std::uint32_t parts = net.parallel->parts(n_pre * net.n_post, net.parallel_synapses);
         net.parallel->for_each_chunk(parts, [&](std::uint32_t part) noexcept {
             const std::size_t i0 = n_pre * part / parts;
@@ -224,7 +226,7 @@ private:
     std::vector<T> post_trace_;        // y[o]
     bool grouped_ = false;             // the neuron keeps the grouped layout: rows wait ...
     hebbian_pending<T> pending_;       // ... with what that needs
-    std::vector<std::int32_t> silent_; // grouped: 1 where the soma did not fire this step
+    std::vector<std::int32_t> silent_; // step_groups(): 1 where the soma did not fire this step
 };
 
 } // namespace spark::neurons

@@ -215,13 +215,10 @@ private:
             }
         });
         // Arrivals at silent neurons: B + D.
-        net.for_each_arriving_run([&](std::size_t /*i*/,
-                                      std::size_t /*d*/,
-                                      T* run,
-                                      const std::uint32_t* targets,
-                                      std::size_t count) noexcept {
-            zenke_arrivals(c_, run, targets, count, post_trace_.data(), silent_.data());
-        });
+        net.for_each_arriving_run(
+            [&](T* run, const std::uint32_t* targets, std::size_t count) noexcept {
+                zenke_arrivals(c_, run, targets, count, post_trace_.data(), silent_.data());
+            });
     }
 
     static constexpr std::size_t prefetch_distance = 32;

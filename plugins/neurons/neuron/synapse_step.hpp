@@ -80,10 +80,9 @@ struct synapse_step {
     template <typename F>
     void for_each_arrival(F&& f) const {
         for_each_arriving_group([&](std::size_t i,
-                                    std::size_t d,
+                                    std::size_t s,
                                     const std::uint32_t* first,
                                     const std::uint32_t* last) {
-            const std::size_t s = slot_of_delay[d];
             const T* column = weights + i * n_post;
             for (const std::uint32_t* o = first; o != last; ++o) {
                 // The rule writes the weight of each arrival: scattered over the column,
@@ -115,12 +114,12 @@ struct synapse_step {
         });
     }
 
-    /// f(i, d, run, targets, count) for every arriving group (i, d) in the grouped layout
-    /// (`grouped` is set): its contiguous weights and its `count` ascending targets. In
-    /// parts on the host's workers when the arrivals are many. A part takes the groups whose
-    /// first arrival falls in its share of all arrivals, so parts write disjoint synapses (a
-    /// group's own), each group stays whole (no cache line of a group is written by two threads
-    /// at once) and the shares are even.
+    /// f(run, targets, count) for every arriving group in the grouped layout (`grouped` is set):
+    /// its contiguous weights and its `count` ascending targets. In parts on the host's workers
+    /// when the arrivals are many. A part takes the groups whose first arrival falls in its
+    /// share of all arrivals, so parts write disjoint synapses (a group's own), each group stays
+    /// whole (no cache line of a group is written by two threads at once) and the shares are
+    /// even.
     template <typename F>
     void for_each_arriving_run(const F& f) const noexcept {
         std::size_t arrivals = 0;
@@ -137,23 +136,23 @@ struct synapse_step {
             const std::size_t from = arrivals * part / parts;
             const std::size_t to = part + 1U == parts ? SIZE_MAX : arrivals * (part + 1U) / parts;
             std::size_t before = 0; // the arrivals of the groups before this one
-            for_each_arriving_group([&](std::size_t i,
-                                        std::size_t d,
+            for_each_arriving_group([&](std::size_t,
+                                        std::size_t,
                                         const std::uint32_t* first,
                                         const std::uint32_t* last) {
                 const auto count = static_cast<std::size_t>(last - first);
                 if (before >= from && before < to) {
-                    f(i, d, grouped->weights + groups->position(first), first, count);
+                    f(grouped->weights + groups->position(first), first, count);
                 }
                 before += count;
             });
         });
     }
 
-    /// Calls f(i, d, first, last) for every delivery group whose presynaptic spike arrives
-    /// this step: the presynaptic neuron, the delay and the group's targets [first, last) (the
-    /// spike is in ring slot slot_of_delay[d]). In the grouped layout the group's weights are
-    /// contiguous from groups->position(first).
+    /// Calls f(i, slot, first, last) for every delivery group whose presynaptic spike arrives
+    /// this step: the presynaptic neuron, the ring slot its spike was stored in and the group's
+    /// targets [first, last). In the grouped layout the group's weights are contiguous from
+    /// groups->position(first).
     template <typename F>
     void for_each_arriving_group(F&& f) const {
         for (std::size_t d = 0; d < rows; ++d) {
@@ -161,7 +160,7 @@ struct synapse_step {
             const std::uint32_t* list = fired + s * n_pre;
             for (std::uint32_t k = 0; k < fired_count[s]; ++k) {
                 const std::size_t i = list[k];
-                f(i, d, groups->first(i, d), groups->last(i, d));
+                f(i, s, groups->first(i, d), groups->last(i, d));
             }
         }
     }
