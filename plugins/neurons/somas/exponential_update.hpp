@@ -121,13 +121,14 @@ SPARK_VECTOR_CLONES void refractory_exponential_kernel(const refractory_exponent
 }
 
 template <typename T, bool Copy>
-SPARK_VECTOR_CLONES void adaptive_exponential_kernel(const adaptive_exponential_constants<T>& c,
-                                                     std::size_t n,
-                                                     T* __restrict v,
-                                                     T* __restrict w,
-                                                     const T* __restrict current,
-                                                     std::uint8_t* __restrict spikes,
-                                                     T* __restrict potential) noexcept {
+SPARK_VECTOR_CLONES_AVX512 void
+adaptive_exponential_kernel(const adaptive_exponential_constants<T>& c,
+                            std::size_t n,
+                            T* __restrict v,
+                            T* __restrict w,
+                            const T* __restrict current,
+                            std::uint8_t* __restrict spikes,
+                            T* __restrict potential) noexcept {
     const exponential_constants<T> x = c.exponential;
     const adaptation_current<T> a = c.adaptation;
     alignas(64) T e[exponential_chunk];
