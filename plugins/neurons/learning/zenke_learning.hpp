@@ -30,10 +30,10 @@ namespace spark::neurons {
 /// Every synapse's target trace, z[k] <- target(z[k], w[k]) for k < n: elementwise, so with AVX2
 /// clones (the same bits: -ffp-contract=off, no FMA).
 template <typename T>
-SPARK_VECTOR_CLONES void zenke_targets(const zenke_constants<T>& c,
-                                       T* __restrict z,
-                                       const T* __restrict w,
-                                       std::size_t n) noexcept {
+SPARK_VECTOR_CLONES_AVX512 void zenke_targets(const zenke_constants<T>& c,
+                                              T* __restrict z,
+                                              const T* __restrict w,
+                                              std::size_t n) noexcept {
     for (std::size_t k = 0; k < n; ++k) {
         z[k] = c.target(z[k], w[k]);
     }
