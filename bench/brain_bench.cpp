@@ -594,7 +594,8 @@ file_result time_brain_file(const spark::registry::plugin_registry& registry,
     r.executor = executor;
     rt::brain_options options{rt::executor_kind::sequential, 1};
     // "flow_graph/K" and "auto/K": that executor on K threads (auto: the runtime's default, which
-    // measures the flow graph against running in order and keeps the faster).
+    // measures the flow graph against running in order, on all threads and on one, and keeps
+    // the fastest).
     const bool automatic = executor.rfind("auto", 0) == 0;
     if (automatic || executor.rfind("flow_graph", 0) == 0) {
         options.executor = automatic ? rt::executor_kind::automatic : rt::executor_kind::flow_graph;

@@ -80,8 +80,8 @@ int run(int argc, char** argv) {
         ("threads", po::value<int>(), "auto and flow graph threads (default: all cores)") //
         ("executor",
          po::value<std::string>()->default_value("auto"),
-         "auto (measures the first steps both ways and keeps the faster), flow_graph or "
-         "sequential (one thread)") //
+         "auto (measures the first steps on one thread, in order on all threads and on the "
+         "flow graph, and keeps the fastest), flow_graph or sequential (one thread)") //
         ("out",
          po::value<std::string>(),
          "run: the folder for recordings and run.json (default spark-run-out; written only with "

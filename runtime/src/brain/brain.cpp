@@ -538,14 +538,28 @@ void brain::step() {
         self.options.executor == executor_kind::automatic && !self.choice.decided();
     const auto started =
         measuring ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
-    const bool in_order = self.options.executor == executor_kind::sequential ||
-                          (self.options.executor == executor_kind::automatic &&
-                           self.choice.next() == detail::executor_choice::way::in_order);
+    using way = detail::executor_choice::way;
+    const way automatic_way = self.options.executor == executor_kind::automatic
+                                  ? self.choice.next()
+                                  : way::graph; // unused
+    const bool in_order =
+        self.options.executor == executor_kind::sequential ||
+        (self.options.executor == executor_kind::automatic && automatic_way != way::graph);
     if (in_order) {
+        // The automatic executor's one_thread way: the modules' chunks run on this thread too,
+        // as with the sequential executor.
+        const bool one_thread =
+            self.options.executor == executor_kind::automatic && automatic_way == way::one_thread;
+        if (one_thread) {
+            self.workers.use(nullptr);
+        }
         for (std::size_t m = 0; m < self.modules.size(); ++m) {
             if (!self.run_guarded(m)) {
                 break;
             }
+        }
+        if (one_thread) {
+            self.workers.use(self.arena.get());
         }
     } else {
         self.arena->execute([&self] {
@@ -606,8 +620,15 @@ std::string brain::executor_in_use() const {
     if (!impl_->choice.chose()) {
         return "automatic (measuring)";
     }
-    return impl_->choice.chosen() == detail::executor_choice::way::graph ? "automatic: flow_graph"
-                                                                         : "automatic: in order";
+    switch (impl_->choice.chosen()) {
+    case detail::executor_choice::way::one_thread:
+        return "automatic: one thread";
+    case detail::executor_choice::way::in_order:
+        return "automatic: in order";
+    case detail::executor_choice::way::graph:
+        break;
+    }
+    return "automatic: flow_graph";
 }
 
 std::uint64_t brain::step_index() const noexcept {

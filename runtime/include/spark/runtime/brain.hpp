@@ -47,8 +47,9 @@ enum class executor_kind {
     flow_graph, // oneTBB flow graph, built once and reused every step: a node per module, or per
                 // group of consecutive modules when there are more than 4 per thread
     sequential, // one module after the other on the calling thread, one thread in all
-    automatic,  // measures both ways on the first steps and keeps the faster (modules in order
-                // on the calling thread with large modules split over the threads, or the graph);
+    automatic,  // measures three ways on the first steps and keeps the fastest (one thread;
+                // modules in order on the calling thread with large modules split over the
+                // threads; the graph);
                 // measures again after 1,000 steps (or 10x the last measurement's steps), then
                 // at doubling intervals
 };
@@ -118,7 +119,8 @@ public:
     /// Steps completed since construction or the last reset.
     [[nodiscard]] std::uint64_t step_index() const noexcept;
     /// How steps run now: "sequential", "flow_graph", and for executor_kind::automatic
-    /// "automatic (measuring)", then "automatic: in order" or "automatic: flow_graph".
+    /// "automatic (measuring)", then "automatic: one thread", "automatic: in order" or
+    /// "automatic: flow_graph".
     [[nodiscard]] std::string executor_in_use() const;
     [[nodiscard]] double dt() const noexcept; // [ms], the brain's time step
 
