@@ -231,8 +231,9 @@ BOOST_AUTO_TEST_CASE(results_do_not_depend_on_executor_threads_or_runs) {
 }
 
 // The automatic executor runs its first steps on one thread, in order on the threads and on the
-// graph, then keeps the fastest way: a run that long crosses every switch and must still give the sequential bytes. (A tiny
-// brain's measuring windows end after 2,048 steps each, so 5,000 steps reach the decision.)
+// graph, then keeps the fastest way: a run that long crosses every switch and must still give
+// the sequential bytes. (A tiny brain's measurement ends after two rounds of six blocks, about
+// 3,100 steps, so 5,000 steps reach the decision.)
 BOOST_AUTO_TEST_CASE(the_automatic_executor_switches_ways_without_changing_a_bit) {
     constexpr int steps = 5000;
     brain reference_brain = make(recurrent, {executor_kind::sequential, 0});
