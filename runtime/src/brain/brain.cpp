@@ -534,22 +534,18 @@ void brain::step() {
     for (auto& module : self.modules) {
         module->context[front].step_index = self.step_index;
     }
-    const bool measuring =
-        self.options.executor == executor_kind::automatic && !self.choice.decided();
+    using way = detail::executor_choice::way;
+    const bool automatic = self.options.executor == executor_kind::automatic;
+    const bool measuring = automatic && !self.choice.decided();
     const auto started =
         measuring ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
-    using way = detail::executor_choice::way;
-    const way automatic_way = self.options.executor == executor_kind::automatic
-                                  ? self.choice.next()
-                                  : way::graph; // unused
+    const way next = automatic ? self.choice.next() : way::graph;
     const bool in_order =
-        self.options.executor == executor_kind::sequential ||
-        (self.options.executor == executor_kind::automatic && automatic_way != way::graph);
+        self.options.executor == executor_kind::sequential || (automatic && next != way::graph);
+    // The automatic executor's one_thread way: the modules' chunks run on this thread too, as
+    // with the sequential executor.
+    const bool one_thread = automatic && next == way::one_thread;
     if (in_order) {
-        // The automatic executor's one_thread way: the modules' chunks run on this thread too,
-        // as with the sequential executor.
-        const bool one_thread =
-            self.options.executor == executor_kind::automatic && automatic_way == way::one_thread;
         if (one_thread) {
             self.workers.use(nullptr);
         }
@@ -570,7 +566,7 @@ void brain::step() {
     if (measuring) {
         self.choice.ran(
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-    } else if (self.options.executor == executor_kind::automatic) {
+    } else if (automatic) {
         self.choice.ran(0.0); // counts the steps until the choice is measured again
     }
     if (self.failed.load()) {
