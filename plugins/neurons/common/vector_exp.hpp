@@ -50,7 +50,7 @@ void exp_sse2(T* x, std::size_t n) noexcept {
     }
 }
 
-/// The same for n a multiple of 32 / sizeof(T), with AVX (callers check has_avx()).
+/// The same for n a multiple of 32 / sizeof(T), with AVX (callers check widest_isa()).
 template <typename T>
 __attribute__((target("avx"))) void exp_avx(T* x, std::size_t n) noexcept {
     for (std::size_t i = 0; i < n; i += 32 / sizeof(T)) {
@@ -62,7 +62,7 @@ __attribute__((target("avx"))) void exp_avx(T* x, std::size_t n) noexcept {
     }
 }
 
-/// The same for n a multiple of 64 / sizeof(T), with AVX-512F (callers check the CPU).
+/// The same for n a multiple of 64 / sizeof(T), with AVX-512F (callers check widest_isa()).
 template <typename T>
 __attribute__((target("avx512f"))) void exp_avx512(T* x, std::size_t n) noexcept {
     for (std::size_t i = 0; i < n; i += 64 / sizeof(T)) {
