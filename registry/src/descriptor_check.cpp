@@ -3,6 +3,8 @@
 
 #include <set>
 
+#include <spark/abi/capabilities.h>
+#include <spark/abi/properties.h>
 #include <spark/abi/schema.h>
 #include <spark/abi/types.h>
 #include <spark/registry/module_type_info.hpp>
@@ -150,6 +152,87 @@ std::string port_problem(const spark_module_type_t& type, const spark_port_desc_
     return {};
 }
 
+const spark_field_desc_t* find_field(const spark_module_type_t& type, const char* name) {
+    for (uint32_t f = 0; name != nullptr && f < type.field_count; ++f) {
+        if (type.fields[f].name != nullptr && std::string_view(type.fields[f].name) == name) {
+            return &type.fields[f];
+        }
+    }
+    return nullptr;
+}
+
+bool has_port(const spark_module_type_t& type, const char* name) {
+    for (uint32_t p = 0; name != nullptr && p < type.port_count; ++p) {
+        if (type.ports[p].name != nullptr && std::string_view(type.ports[p].name) == name) {
+            return true;
+        }
+    }
+    return false;
+}
+
+std::string property_problem(const spark_module_type_t& type, const spark_property_desc_t& p) {
+    if (p.name == nullptr || !is_identifier(p.name)) {
+        return "a property has the name " + quoted(p.name) + " (expected an identifier)";
+    }
+    const std::string where = "property " + quoted(p.name);
+    if (!in_range(p.payload_kind, SPARK_PAYLOAD_SPIKES, SPARK_PAYLOAD_BOOL_MASK)) {
+        return where + " has payload kind " + std::to_string(p.payload_kind) +
+               " (expected 1..4, a concrete SPARK_PAYLOAD_* value)";
+    }
+    switch (p.shape_rule) {
+    case SPARK_SHAPE_FROM_FIELD: {
+        const auto* field = find_field(type, p.shape_ref);
+        if (field == nullptr || field->type != SPARK_FIELD_INT_ARRAY) {
+            return where + " takes its shape from field " + quoted(p.shape_ref) +
+                   ", which is not an int[] field of the type";
+        }
+        return {};
+    }
+    case SPARK_SHAPE_LIKE_PORT:
+        return has_port(type, p.shape_ref)
+                   ? std::string{}
+                   : where + " takes its shape from port " + quoted(p.shape_ref) +
+                         ", which the type does not declare";
+    case SPARK_SHAPE_COMPUTED:
+        return {};
+    default:
+        return where + " has shape rule " + std::to_string(p.shape_rule) +
+               " (expected 2..4: SPARK_SHAPE_FROM_FIELD, _LIKE_PORT or _COMPUTED)";
+    }
+}
+
+std::string capabilities_problem(const spark_module_type_t& type,
+                                 const spark_type_capabilities_t& c) {
+    if (c.nested_count > 0 && c.nested == nullptr) {
+        return "its capabilities list " + std::to_string(c.nested_count) +
+               " nested fields but nested is NULL";
+    }
+    for (uint32_t n = 0; n < c.nested_count; ++n) {
+        const auto& accepts = c.nested[n];
+        const auto* field = find_field(type, accepts.field);
+        if (field == nullptr ||
+            (field->type != SPARK_FIELD_CONFIG && field->type != SPARK_FIELD_INITIALIZER)) {
+            return "its capabilities limit the types of field " + quoted(accepts.field) +
+                   ", which is not a config or initializer field of the type";
+        }
+        if (accepts.count > 0 && accepts.class_refs == nullptr) {
+            return "its capabilities accept " + std::to_string(accepts.count) +
+                   " types for field " + quoted(accepts.field) + " but class_refs is NULL";
+        }
+        for (uint32_t k = 0; k < accepts.count; ++k) {
+            const char* ref = accepts.class_refs[k];
+            const std::string_view text = ref != nullptr ? ref : "";
+            const auto dot = text.find('.');
+            if (dot == std::string_view::npos || !is_identifier(text.substr(0, dot)) ||
+                !is_identifier(text.substr(dot + 1))) {
+                return "its capabilities accept " + quoted(ref) + " for field " +
+                       quoted(accepts.field) + " (expected vendor.class_ref)";
+            }
+        }
+    }
+    return {};
+}
+
 } // namespace
 
 bool is_identifier(std::string_view text) noexcept {
@@ -226,6 +309,31 @@ std::string type_problem(const spark_module_type_t& type) {
         }
     } else if (type.create == nullptr) {
         return "its create function is NULL (only initializer types may omit it)";
+    }
+    return {};
+}
+
+std::string extension_problem(const spark_module_type_t& type) {
+    if (const auto* declared = static_cast<const spark_type_properties_t*>(
+            spark_type_extension(&type, SPARK_EXT_TYPE_PROPERTIES))) {
+        if (declared->count > 0 && declared->properties == nullptr) {
+            return "it declares " + std::to_string(declared->count) +
+                   " properties but properties is NULL";
+        }
+        std::set<std::string_view> names;
+        for (uint32_t p = 0; p < declared->count; ++p) {
+            if (auto problem = property_problem(type, declared->properties[p]); !problem.empty()) {
+                return problem;
+            }
+            if (!names.insert(declared->properties[p].name).second) {
+                return "property '" + std::string(declared->properties[p].name) +
+                       "' is declared twice";
+            }
+        }
+    }
+    if (const auto* c = static_cast<const spark_type_capabilities_t*>(
+            spark_type_extension(&type, SPARK_EXT_TYPE_CAPABILITIES))) {
+        return capabilities_problem(type, *c);
     }
     return {};
 }

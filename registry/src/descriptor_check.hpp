@@ -22,4 +22,9 @@ namespace spark::registry::detail {
 /// abi_error).
 [[nodiscard]] std::string type_problem(const spark_module_type_t& type);
 
+/// The first problem of the ABI 1.1 type-level extensions a well-formed type offers (its
+/// declared properties, its capabilities), "" when none. Asks the type for them (plugin code,
+/// [thread-safe] by the ABI), so call it after type_problem() found nothing.
+[[nodiscard]] std::string extension_problem(const spark_module_type_t& type);
+
 } // namespace spark::registry::detail

@@ -150,6 +150,9 @@ std::shared_ptr<loaded_plugin> open_plugin(const std::filesystem::path& file) {
         if (auto problem = type_problem(type); !problem.empty()) {
             refuse(file, label + " is malformed: " + problem + "; fix the plugin's descriptor");
         }
+        if (auto problem = extension_problem(type); !problem.empty()) {
+            refuse(file, label + " is malformed: " + problem + "; fix the plugin's descriptor");
+        }
         if (!canonical_ids.insert(std::string(type.vendor) + "." + type.class_ref).second) {
             refuse(file, label + " is declared twice by this plugin");
         }

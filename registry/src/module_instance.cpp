@@ -188,6 +188,66 @@ void module_instance::state_loaded() {
     check(self.module->state_loaded(self.module), "state_loaded");
 }
 
+std::uint32_t module_instance::property_index(std::string_view name) const {
+    const auto declared = declared_properties(impl_->type);
+    std::string names;
+    for (std::uint32_t i = 0; i < declared.size(); ++i) {
+        if (name == declared[i].name) {
+            return i;
+        }
+        names += (names.empty() ? "" : ", ") + std::string(declared[i].name);
+    }
+    misuse({impl_->type.canonical_id, impl_->name},
+           "has no property '" + std::string(name) + "'; its type declares " +
+               (names.empty() ? std::string("none") : names));
+}
+
+const spark_properties_t& module_instance::property_access(std::uint32_t index,
+                                                           std::string_view operation) {
+    auto& self = *impl_;
+    const who me{self.type.canonical_id, self.name};
+    const auto declared = declared_properties(self.type);
+    if (index >= declared.size()) {
+        misuse(me,
+               std::string(operation) + " of property " + std::to_string(index) +
+                   ": the type declares " + std::to_string(declared.size()) + " properties");
+    }
+    if (self.at == impl::stage::created) {
+        misuse(me, std::string(operation) + " called before build; call build first");
+    }
+    if (self.properties == nullptr) {
+        self.properties = static_cast<const spark_properties_t*>(
+            self.module->get_extension(self.module, SPARK_EXT_PROPERTIES));
+    }
+    if (self.properties == nullptr || self.properties->spec == nullptr ||
+        self.properties->read == nullptr || self.properties->write == nullptr) {
+        misuse(me,
+               "its type declares properties, but the instance gives no access to them (no "
+               "complete " SPARK_EXT_PROPERTIES " extension); fix the plugin");
+    }
+    self.host.clear_last_error();
+    return *self.properties;
+}
+
+spark_port_spec_t module_instance::property_spec(std::uint32_t index) {
+    const auto& access = property_access(index, "property spec");
+    spark_port_spec_t spec{};
+    check(access.spec(impl_->module, index, &spec), "property spec");
+    return spec;
+}
+
+void module_instance::read_property(std::uint32_t index, const spark_buffer_t& out) {
+    const auto& access = property_access(index, "read property");
+    check(access.read(impl_->module, index, &out),
+          "read property '" + std::string(declared_properties(impl_->type)[index].name) + "'");
+}
+
+void module_instance::write_property(std::uint32_t index, const spark_buffer_t& value) {
+    const auto& access = property_access(index, "write property");
+    check(access.write(impl_->module, index, &value),
+          "write property '" + std::string(declared_properties(impl_->type)[index].name) + "'");
+}
+
 void module_instance::check(std::int32_t status, std::string_view operation) const {
     if (status == SPARK_OK) {
         return;

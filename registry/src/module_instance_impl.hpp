@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include <spark/abi/properties.h>
 #include <spark/registry/module_instance.hpp>
 
 #include "host_services.hpp"
@@ -47,6 +48,7 @@ struct module_instance::impl {
     std::uint32_t input_ports = 0;
     std::uint32_t output_ports = 0;
     stage at = stage::created;
+    const spark_properties_t* properties = nullptr; // the instance's, asked for on first use
 };
 
 } // namespace spark::registry

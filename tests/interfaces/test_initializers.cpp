@@ -741,8 +741,10 @@ BOOST_AUTO_TEST_CASE(every_initializer_offers_the_extension_and_nothing_else) {
             BOOST_TEST(spark_type_extension(type.abi, "") == nullptr);
         }
     }
-    // A module type that is no initializer has no type-level extension at all.
-    BOOST_TEST(registry.resolve("poisson_spiker").abi->type_extension == nullptr);
+    // A module type that is no initializer fills nothing sparsely (it has capabilities only).
+    const auto* spiker = registry.resolve("poisson_spiker").abi;
+    BOOST_TEST(spark_type_extension(spiker, SPARK_EXT_SPARSE_INITIALIZER) == nullptr);
+    BOOST_TEST(spark_type_extension(spiker, SPARK_EXT_TYPE_CAPABILITIES) != nullptr);
 }
 
 BOOST_AUTO_TEST_CASE(constant_rows_and_values_match_the_dense_fill) {

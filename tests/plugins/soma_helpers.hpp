@@ -149,7 +149,7 @@ inline void check_soma_schema(const registry::plugin_registry& registry,
                 }
             }
         }
-        BOOST_TEST_REQUIRE(t.port_count == 3U);
+        BOOST_TEST_REQUIRE(t.port_count == 4U);
         BOOST_TEST(str(t.ports[0].name) == "current");
         BOOST_TEST(t.ports[0].direction == SPARK_PORT_INPUT);
         BOOST_TEST(str(t.ports[0].payload_type) == "current_array");

@@ -156,7 +156,7 @@ BOOST_AUTO_TEST_CASE(schemas_have_upstreams_fields_defaults_units_and_ports) {
                     }
                 }
             }
-            BOOST_TEST_REQUIRE(t.port_count == 3U);
+            BOOST_TEST_REQUIRE(t.port_count == 4U);
             BOOST_TEST(str(t.ports[0].name) == "current");
             BOOST_TEST(t.ports[0].direction == SPARK_PORT_INPUT);
             BOOST_TEST(str(t.ports[0].payload_type) == "current_array");

@@ -52,16 +52,17 @@ struct running_soma {
     std::vector<T> current;
     std::vector<std::uint8_t> spikes;
     std::vector<T> potential;
-    spark_buffer_t in{};
+    spark_buffer_t in[2]{}; // the current, and the unwired inhibition mask (no elements)
     spark_buffer_t out[2]{};
 
     running_soma(neurons_fixture& f, config_builder& c, std::uint32_t units)
         : instance(f.registry.create(*f.soma_type, c.get(), "soma")), current(units),
           spikes(units, 9), potential(units, T(9)) {
         constexpr std::int32_t dtype = sizeof(T) == 8 ? SPARK_DTYPE_F64 : SPARK_DTYPE_F32;
-        const spark_port_spec_t in_spec = spec(SPARK_PAYLOAD_FLOAT, dtype, {units});
+        // The current, and the optional inhibition mask unwired.
+        const spark_port_spec_t in_specs[2] = {spec(SPARK_PAYLOAD_FLOAT, dtype, {units}), {}};
         spark_port_spec_t out_specs[2]{};
-        instance.build(std::span(&in_spec, 1), std::span(out_specs));
+        instance.build(std::span(in_specs), std::span(out_specs));
         BOOST_TEST(out_specs[0].payload_kind == SPARK_PAYLOAD_SPIKES);
         BOOST_TEST(out_specs[0].dtype == SPARK_DTYPE_U8);
         BOOST_TEST(out_specs[1].payload_kind == SPARK_PAYLOAD_FLOAT);
@@ -70,14 +71,14 @@ struct running_soma {
             BOOST_TEST(s.shape.rank == 1U);
             BOOST_TEST(s.shape.dims[0] == units);
         }
-        in = spark::test::buffer(current, in_spec);
+        in[0] = spark::test::buffer(current, in_specs[0]);
         out[0] = spark::test::buffer(spikes, out_specs[0]);
         out[1] = spark::test::buffer(potential, out_specs[1]);
         reset();
     }
     void reset() { instance.reset(std::span<const spark_buffer_t>(out, 2)); }
     void step(std::uint64_t k) {
-        const spark_step_context_t ctx{k, 1.0, &in, 1, out, 2};
+        const spark_step_context_t ctx{k, 1.0, in, 2, out, 2};
         instance.step(ctx);
     }
 };
@@ -177,7 +178,7 @@ BOOST_AUTO_TEST_CASE(schema_has_upstreams_fields_defaults_and_units) {
     BOOST_TEST(t.fields[4].validators[0].kind == SPARK_VALIDATOR_GREATER_THAN_FIELD);
     BOOST_TEST(str(t.fields[4].validators[0].field) == "potential_reset");
 
-    BOOST_TEST_REQUIRE(t.port_count == 3U);
+    BOOST_TEST_REQUIRE(t.port_count == 4U);
     BOOST_TEST(str(t.ports[0].name) == "current");
     BOOST_TEST(t.ports[0].direction == SPARK_PORT_INPUT);
     BOOST_TEST(t.ports[0].payload_kind == SPARK_PAYLOAD_FLOAT);
@@ -195,6 +196,10 @@ BOOST_AUTO_TEST_CASE(schema_has_upstreams_fields_defaults_and_units) {
     BOOST_TEST(str(t.ports[2].payload_type) == "potential_array");
     BOOST_TEST(t.ports[2].shape_rule == SPARK_SHAPE_LIKE_PORT);
     BOOST_TEST(str(t.ports[2].shape_ref) == "current");
+    BOOST_TEST(str(t.ports[3].name) == "inhibition_mask");
+    BOOST_TEST(t.ports[3].direction == SPARK_PORT_INPUT);
+    BOOST_TEST(t.ports[3].payload_kind == SPARK_PAYLOAD_BOOL_MASK);
+    BOOST_TEST(!t.ports[3].required);
 }
 
 BOOST_AUTO_TEST_CASE(s1_float64_matches_the_golden_trajectory) {
@@ -283,10 +288,10 @@ BOOST_AUTO_TEST_CASE(state_round_trip_resumes_the_same_trajectory) {
 BOOST_AUTO_TEST_CASE(a_float64_current_into_a_float32_soma_fails_at_build) {
     auto c = default_config(SPARK_DTYPE_F32);
     auto instance = registry.create(*soma_type, c.get(), "soma_a");
-    const spark_port_spec_t in_spec = spec(SPARK_PAYLOAD_FLOAT, SPARK_DTYPE_F64, {4});
+    const spark_port_spec_t in_specs[2] = {spec(SPARK_PAYLOAD_FLOAT, SPARK_DTYPE_F64, {4}), {}};
     spark_port_spec_t out_specs[2]{};
     try {
-        instance.build(std::span(&in_spec, 1), std::span(out_specs));
+        instance.build(std::span(in_specs), std::span(out_specs));
         BOOST_FAIL("build accepted a float64 current into a float32 soma");
     } catch (const reg::plugin_error& e) {
         BOOST_TEST(e.status() == SPARK_ERR_INVALID_ARGUMENT);

@@ -124,6 +124,24 @@ struct delay_config {
         return d;
     }
 
+    /// The first position of `d` outside [0, B], or d.size() when all are in range.
+    [[nodiscard]] std::size_t first_out_of_range(const std::vector<std::int32_t>& d) const {
+        for (std::size_t k = 0; k < d.size(); ++k) {
+            if (d[k] < 0 || static_cast<std::uint32_t>(d[k]) > slots) {
+                return k;
+            }
+        }
+        return d.size();
+    }
+
+    /// Refuses delay `d` of `what` (e.g. "synapse (post 3, pre 5)") with the allowed range.
+    [[noreturn]] void fail(std::int32_t d, const std::string& what) const {
+        throw sdk::status_error(SPARK_ERR_INVALID_ARGUMENT,
+                                "delays must be whole steps in [0, " + std::to_string(slots) +
+                                    "] (max_delay / dt), got " + std::to_string(d) + " for " +
+                                    what + "; raise max_delay or lower the delays");
+    }
+
 private:
     [[nodiscard]] std::vector<std::int32_t> fill(const spark_host_t* host,
                                                  const spark_shape_t& shape) const {
@@ -155,21 +173,6 @@ private:
             config->set_float(1, 1.0);
         }
         return config;
-    }
-    [[nodiscard]] std::size_t first_out_of_range(const std::vector<std::int32_t>& d) const {
-        for (std::size_t k = 0; k < d.size(); ++k) {
-            if (d[k] < 0 || static_cast<std::uint32_t>(d[k]) > slots) {
-                return k;
-            }
-        }
-        return d.size();
-    }
-
-    [[noreturn]] void fail(std::int32_t d, const std::string& what) const {
-        throw sdk::status_error(SPARK_ERR_INVALID_ARGUMENT,
-                                "delays must be whole steps in [0, " + std::to_string(slots) +
-                                    "] (max_delay / dt), got " + std::to_string(d) + " for " +
-                                    what + "; raise max_delay or lower the delays");
     }
 };
 

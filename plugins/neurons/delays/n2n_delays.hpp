@@ -5,6 +5,9 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include <spark/sdk/plugin.hpp>
@@ -33,6 +36,10 @@ public:
             .computed("units ⊕ shape of in_spikes")
             .description("delayed spike of every synapse [post, pre], with the presynaptic "
                          "inhibition bit");
+        s.property("kernel", SPARK_PAYLOAD_INT, "integer_array")
+            .computed("units ⊕ shape of in_spikes")
+            .writable()
+            .description("the delays D[post, pre] in steps, each in [0, max_delay / dt]");
     }
 
     n2n_delays(const sdk::config_view& cfg, const sdk::instance_info& info)
@@ -42,8 +49,8 @@ public:
         const spark_shape_t in = b.input(0).shape;
         n_pre_ = count_of(in);
         n_post_ = count_of(units_);
-        b.output(0) =
-            sdk::make_spec(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, concat_shapes(units_, in));
+        kernel_shape_ = concat_shapes(units_, in);
+        b.output(0) = sdk::make_spec(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, kernel_shape_);
         delays_ = config_.make(host_, n_post_, n_pre_);
         ring_.resize(config_.slots + 1U, n_pre_);
     }
@@ -76,6 +83,26 @@ public:
                   {static_cast<std::int64_t>(ring_.rows()), static_cast<std::int64_t>(n_pre_)}));
         s.add("cursor", ring_.cursor(), sdk::make_shape({1}));
     }
+    // The delay table as upstream 1.0's writable `delays.kernel` property; a write is checked as
+    // the drawn table is and leaves the old table in place when refused.
+    [[nodiscard]] spark_port_spec_t property_spec(std::size_t /*index: kernel*/) const {
+        return sdk::make_spec(SPARK_PAYLOAD_INT, SPARK_DTYPE_I32, kernel_shape_);
+    }
+    void read_property(std::size_t /*index*/, void* out) const {
+        std::memcpy(out, delays_.data(), delays_.size() * sizeof(std::int32_t));
+    }
+    void write_property(std::size_t /*index*/, const void* in) {
+        std::vector<std::int32_t> d(delays_.size());
+        std::memcpy(d.data(), in, d.size() * sizeof(std::int32_t));
+        const std::size_t k = config_.first_out_of_range(d);
+        if (k < d.size()) {
+            config_.fail(d[k],
+                         "synapse (post " + std::to_string(k / n_pre_) + ", pre " +
+                             std::to_string(k % n_pre_) + ")" + " of the kernel written");
+        }
+        delays_ = std::move(d);
+    }
+
     void state_loaded() { ring_.check_loaded("n2n_delays"); }
 
 private:
@@ -84,6 +111,7 @@ private:
     delay_config config_;
     std::size_t n_pre_ = 0;
     std::size_t n_post_ = 0;
+    spark_shape_t kernel_shape_{};     // units ⊕ shape of in_spikes
     std::vector<std::int32_t> delays_; // D[post][pre] in steps, row-major (n_post, n_pre)
     spike_ring ring_;
 };

@@ -7,6 +7,9 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include <spark/sdk/plugin.hpp>
@@ -35,6 +38,10 @@ public:
         s.output("out_spikes", SPARK_PAYLOAD_SPIKES, "spike_array")
             .computed("shape of in_spikes")
             .description("delayed spike of every presynaptic neuron, with its inhibition bit");
+        s.property("kernel", SPARK_PAYLOAD_INT, "integer_array")
+            .computed("shape of in_spikes")
+            .writable()
+            .description("the delays D[pre] in steps, each in [0, max_delay / dt]");
     }
 
     n_delays(const sdk::config_view& cfg, const sdk::instance_info& info)
@@ -43,6 +50,7 @@ public:
     void build(sdk::build_context& b) {
         const spark_shape_t in = b.input(0).shape;
         n_ = count_of(in);
+        kernel_shape_ = in;
         b.output(0) = sdk::make_spec(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, in);
         delays_ = config_.make_per_neuron(host_, n_);
         ring_.resize(config_.slots + 1U, n_);
@@ -72,12 +80,32 @@ public:
                   {static_cast<std::int64_t>(ring_.rows()), static_cast<std::int64_t>(n_)}));
         s.add("cursor", ring_.cursor(), sdk::make_shape({1}));
     }
+    // The delay table as upstream 1.0's writable `delays.kernel` property; a write is checked as
+    // the drawn table is and leaves the old table in place when refused.
+    [[nodiscard]] spark_port_spec_t property_spec(std::size_t /*index: kernel*/) const {
+        return sdk::make_spec(SPARK_PAYLOAD_INT, SPARK_DTYPE_I32, kernel_shape_);
+    }
+    void read_property(std::size_t /*index*/, void* out) const {
+        std::memcpy(out, delays_.data(), delays_.size() * sizeof(std::int32_t));
+    }
+    void write_property(std::size_t /*index*/, const void* in) {
+        std::vector<std::int32_t> d(delays_.size());
+        std::memcpy(d.data(), in, d.size() * sizeof(std::int32_t));
+        const std::size_t k = config_.first_out_of_range(d);
+        if (k < d.size()) {
+            config_.fail(d[k],
+                         "presynaptic neuron " + std::to_string(k) + " of the kernel written");
+        }
+        delays_ = std::move(d);
+    }
+
     void state_loaded() { ring_.check_loaded("n_delays"); }
 
 private:
     const spark_host_t* host_;
     delay_config config_;
     std::size_t n_ = 0;
+    spark_shape_t kernel_shape_{};     // shape of in_spikes
     std::vector<std::int32_t> delays_; // D[j] in steps, 0..B
     spike_ring ring_;
 };

@@ -24,6 +24,12 @@ namespace spark::neurons {
 
 class any_delays {
 public:
+    /// The delay types the fused population knows (none is `null`, not a type).
+    static std::vector<std::string> accepted() {
+        return {std::string("spark.") + n2n_delays::class_ref,
+                std::string("spark.") + n_delays::class_ref};
+    }
+
     any_delays(const sdk::config_view& cfg,
                const char* neuron,
                const char* field,

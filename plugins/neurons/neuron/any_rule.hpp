@@ -6,7 +6,9 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <variant>
+#include <vector>
 
 #include <spark/sdk/plugin.hpp>
 
@@ -33,6 +35,11 @@ class any_rule {
                                  dense_learning<quadruplet_tensor_update<T>>>;
 
 public:
+    /// The learning rule types the fused population knows (none is `null`, not a type).
+    static std::vector<std::string> accepted() {
+        return accepted_from(static_cast<const choices*>(nullptr));
+    }
+
     any_rule(const sdk::config_view& cfg,
              const char* neuron,
              const char* field,
@@ -171,6 +178,11 @@ public:
     }
 
 private:
+    template <typename None, typename... R>
+    static std::vector<std::string> accepted_from(const std::variant<None, R...>* /*tag*/) {
+        return detail::accepted_refs(static_cast<const std::variant<R...>*>(nullptr));
+    }
+
     template <typename None, typename... R>
     static std::variant<None, R...> make(const sdk::config_view& cfg,
                                          const char* neuron,

@@ -4,7 +4,9 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <variant>
+#include <vector>
 
 #include <spark/sdk/plugin.hpp>
 
@@ -31,6 +33,11 @@ class any_soma {
                                  izhikevich_dynamics<T>>;
 
 public:
+    /// The soma types the fused population knows.
+    static std::vector<std::string> accepted() {
+        return detail::accepted_refs(static_cast<const choices*>(nullptr));
+    }
+
     any_soma(const sdk::config_view& cfg,
              const char* neuron,
              const char* field,

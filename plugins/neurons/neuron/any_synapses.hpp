@@ -4,7 +4,9 @@
 // applied to the current the neuron delivers, before its soma.
 #pragma once
 #include <cstddef>
+#include <string>
 #include <variant>
+#include <vector>
 
 #include <spark/sdk/plugin.hpp>
 
@@ -35,6 +37,11 @@ class any_synapses {
         std::variant<linear_filter<T>, traced_filter<T>, rd_traced_filter<T>, rfs_traced_filter<T>>;
 
 public:
+    /// The synapse types the fused population knows.
+    static std::vector<std::string> accepted() {
+        return detail::accepted_refs(static_cast<const filters*>(nullptr));
+    }
+
     any_synapses(const sdk::config_view& cfg,
                  const char* neuron,
                  const char* field,

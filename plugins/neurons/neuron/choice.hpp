@@ -9,6 +9,7 @@
 #include <type_traits>
 #include <utility>
 #include <variant>
+#include <vector>
 
 #include <spark/sdk/module.hpp>
 #include <spark/sdk/params.hpp>
@@ -27,6 +28,13 @@ std::string choice_names() {
       ++k),
      ...);
     return out;
+}
+
+/// "spark.<class_ref>" of every alternative of std::variant<P...>: the types choose() takes, as a
+/// field's accepted types (field_builder::accepts, ABI 1.1 capabilities).
+template <typename... P>
+std::vector<std::string> accepted_refs(const std::variant<P...>* /*tag*/) {
+    return {std::string("spark.") + P::class_ref...};
 }
 
 /// The alternative of std::variant<P...> whose class_ref the nested config `field` names, built

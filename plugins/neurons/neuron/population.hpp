@@ -93,6 +93,17 @@ P make_policy(const sdk::config_view& cfg,
     }
 }
 
+/// The types a policy's field accepts: those a choosing policy knows (any_soma::accepted), or
+/// the one component a fixed policy is.
+template <typename P>
+std::vector<std::string> accepted_types() {
+    if constexpr (requires { P::accepted(); }) {
+        return P::accepted();
+    } else {
+        return {std::string("spark.") + P::class_ref};
+    }
+}
+
 } // namespace detail
 
 template <typename T, typename Soma, typename Rule>
@@ -114,19 +125,23 @@ public:
             .description("share of inhibitory neurons: floor(|units| * rate) of them");
         s.field_config("soma", soma)
             .nested_kind(SPARK_KIND_COMPONENT)
+            .accepts(detail::accepted_types<Soma>())
             .description(std::string("the soma: any spark soma type (default spark.") + soma + ")");
         s.field_config("synapses", "linear_synapses")
             .nested_kind(SPARK_KIND_COMPONENT)
+            .accepts(any_synapses<T>::accepted())
             .description("the synapses: spark.linear_synapses, traced_synapses, "
                          "rd_traced_synapses or rfs_traced_synapses; their kernel is learned");
         s.field_config("delays", "n2n_delays")
             .nullable()
             .nested_kind(SPARK_KIND_COMPONENT)
+            .accepts(any_delays::accepted())
             .description("the delays: spark.n2n_delays (per synapse) or spark.n_delays (per "
                          "presynaptic neuron), or null (none: every spike arrives at once)");
         s.field_config("learning_rule", learning_rule)
             .nullable()
             .nested_kind(SPARK_KIND_COMPONENT)
+            .accepts(detail::accepted_types<Rule>())
             .description(std::string("the learning rule (default spark.") + learning_rule +
                          "), or null (none: static weights); a third-factor rule reads the "
                          "modulation input");

@@ -3,7 +3,9 @@
 // `units`) around the linear current L[o] = sum_i W[o, i] * sigma_i * s_i (docs/models.md
 // section 5.1, sigma_i = -1 for an inhibitory presynaptic neuron) taken through the model's
 // current filter (synapses/current_filter.hpp). linear_synapses is this with the identity filter;
-// the traced synapses add their traces. Sync spikes are delivered per spike (event-driven).
+// the traced synapses add their traces. Sync spikes are delivered per spike (event-driven). The
+// kernel is also a writable property (upstream 1.0's `synapses.kernel`), W[o, i] shaped
+// units ⊕ the presynaptic shape, whatever order this component keeps it in.
 #pragma once
 #include <algorithm>
 #include <cstddef>
@@ -38,6 +40,10 @@ public:
         s.output("currents", SPARK_PAYLOAD_FLOAT, "current_array")
             .from_field("units")
             .description("postsynaptic currents [pA]");
+        s.property("kernel", SPARK_PAYLOAD_FLOAT, "float_array")
+            .computed("units ⊕ presynaptic shape")
+            .writable()
+            .description("the weights W[post, pre] [pA] the next step delivers with");
     }
 
     synapse_component(const sdk::config_view& cfg, const sdk::instance_info& info)
@@ -52,6 +58,7 @@ public:
             pre = presynaptic_part(in);
         }
         n_pre_ = count_of(pre);
+        kernel_shape_ = concat_shapes(units_, pre);
         auto w = make_kernel<T>(kernel_, host_, units_, pre);
         // Sync spikes are event-driven (one contiguous column per spike); async spikes are dense
         // per synapse anyway, so they walk W row by row.
@@ -73,6 +80,27 @@ public:
 
     void state(sdk::state_list& s) { filter_.state(s, units_); }
     void state_loaded() { filter_.state_loaded(); }
+
+    [[nodiscard]] spark_port_spec_t property_spec(std::size_t /*index: kernel*/) const {
+        return sdk::make_spec(SPARK_PAYLOAD_FLOAT, sdk::dtype_of<T>, kernel_shape_);
+    }
+    // W[o][i] out and in; sync spikes keep it pre-major (W[i][o]), async ones post-major.
+    void read_property(std::size_t /*index*/, void* out) const {
+        auto* w = static_cast<T*>(out);
+        for (std::size_t o = 0; o < n_post_; ++o) {
+            for (std::size_t i = 0; i < n_pre_; ++i) {
+                w[o * n_pre_ + i] = async_ ? w_[o * n_pre_ + i] : w_[i * n_post_ + o];
+            }
+        }
+    }
+    void write_property(std::size_t /*index*/, const void* in) {
+        const auto* w = static_cast<const T*>(in);
+        for (std::size_t o = 0; o < n_post_; ++o) {
+            for (std::size_t i = 0; i < n_pre_; ++i) {
+                (async_ ? w_[o * n_pre_ + i] : w_[i * n_post_ + o]) = w[o * n_pre_ + i];
+            }
+        }
+    }
 
 private:
     void linear_current(sdk::span<const std::uint8_t> in, sdk::span<T> out) const noexcept {
@@ -141,6 +169,7 @@ private:
     Filter filter_;
     std::size_t n_pre_ = 0;
     std::size_t n_post_ = 0;
+    spark_shape_t kernel_shape_{};    // units ⊕ presynaptic shape
     large_vector_for_overwrite<T> w_; // sync: pre-major W[i][o]; async: post-major W[o][i]
 };
 

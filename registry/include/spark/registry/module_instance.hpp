@@ -11,6 +11,7 @@
 #include <vector>
 
 #include <spark/abi/module.h>
+#include <spark/abi/properties.h>
 #include <spark/registry/module_type_info.hpp>
 
 namespace spark::registry {
@@ -40,6 +41,15 @@ public:
     [[nodiscard]] std::vector<spark_state_array_t> state();
     void state_loaded();
 
+    /// Properties (ABI 1.1, spark/abi/properties.h): named values besides the ports, by their
+    /// index in declared_properties(type()). property_index throws spark::error naming the
+    /// type's properties when `name` is none of them; the others need build first and throw
+    /// plugin_error with the plugin's message (a buffer of another spec, a read-only property).
+    [[nodiscard]] std::uint32_t property_index(std::string_view name) const;
+    [[nodiscard]] spark_port_spec_t property_spec(std::uint32_t index);
+    void read_property(std::uint32_t index, const spark_buffer_t& out);
+    void write_property(std::uint32_t index, const spark_buffer_t& value);
+
     /// Throws plugin_error for a non-OK status, with the last error message this instance
     /// reported (used by executors that call abi().step directly).
     void check(std::int32_t status, std::string_view operation) const;
@@ -47,6 +57,8 @@ public:
 private:
     friend class plugin_registry;
     struct impl;
+    // The instance's property functions, after the checks every property call shares.
+    const spark_properties_t& property_access(std::uint32_t index, std::string_view operation);
     explicit module_instance(std::unique_ptr<impl> impl);
     std::unique_ptr<impl> impl_;
 };

@@ -5,11 +5,14 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include <spark/abi/capabilities.h>
 #include <spark/abi/module.h>
+#include <spark/abi/properties.h>
 
 namespace spark::registry {
 
@@ -34,6 +37,15 @@ struct module_type_info {
     [[nodiscard]] std::string_view class_ref() const { return abi->class_ref; }
     [[nodiscard]] std::string_view vendor() const { return abi->vendor; }
 };
+
+/// The properties `type` declares (ABI 1.1, spark/abi/properties.h), in index order; empty for
+/// a type without any (every ABI 1.0 type).
+[[nodiscard]] std::span<const spark_property_desc_t>
+declared_properties(const module_type_info& type);
+
+/// What `type` says it can do (ABI 1.1, spark/abi/capabilities.h), or nullptr when it does not
+/// say (ABI 1.0 types, initializers, C types that leave it out).
+[[nodiscard]] const spark_type_capabilities_t* capabilities(const module_type_info& type);
 
 /// Human-readable names of ABI enum values, for messages and `spark plugins describe`.
 [[nodiscard]] std::string_view kind_name(std::int32_t kind);         // "neuron", "component", ...

@@ -15,6 +15,19 @@
 //   void state_loaded();                                         // optional
 //   void contract(spark::sdk::contract_context& c);              // optional: output promise
 //   const void* extension(std::string_view id);                  // optional
+//   static constexpr const char* example_config = "{...}";       // optional, see below
+//
+// A type that declares properties (schema::property, ABI 1.1 spark/abi/properties.h) implements
+//
+//   void read_property(std::size_t index, void* out);        // copy property `index` to `out`
+//   void write_property(std::size_t index, const void* in);  // writable ones: take a copy
+//   spark_port_spec_t property_spec(std::size_t index);      // computed() shapes only
+//
+// The SDK checks the index, that build ran and that the host's buffer has the property's spec,
+// and derives the spec of from_field() and like_port() properties as for outputs, so these see
+// a valid request. `example_config` is the JSON object of field values (besides the defaults)
+// with which the type builds and steps (spark/abi/capabilities.h); without it the SDK says `{}`
+// when every field has a default, and nothing otherwise.
 //
 // An initializer type (kind SPARK_KIND_INITIALIZER) has `static void initialize(const config_view&,
 // const spark_buffer_t&)` instead of a constructor and step(); or, to fill a large buffer in
@@ -54,7 +67,9 @@
 #include <variant>
 #include <vector>
 
+#include <spark/abi/capabilities.h>
 #include <spark/abi/module.h>
+#include <spark/abi/properties.h>
 #include <spark/abi/schema.h>
 #include <spark/abi/sparse_initializer.h>
 #include <spark/abi/types.h>
@@ -307,6 +322,50 @@ struct has_extension<M,
                      std::void_t<decltype(static_cast<const void*>(
                          std::declval<M&>().extension(std::string_view())))>> : std::true_type {};
 template <typename M, typename = void>
+struct has_read_property : std::false_type {};
+template <typename M>
+struct has_read_property<
+    M,
+    std::void_t<decltype(std::declval<M&>().read_property(std::size_t{}, std::declval<void*>()))>>
+    : std::true_type {};
+template <typename M, typename = void>
+struct has_write_property : std::false_type {};
+template <typename M>
+struct has_write_property<M,
+                          std::void_t<decltype(std::declval<M&>().write_property(
+                              std::size_t{}, std::declval<const void*>()))>> : std::true_type {};
+template <typename M, typename = void>
+struct has_property_spec : std::false_type {};
+template <typename M>
+struct has_property_spec<
+    M,
+    std::enable_if_t<std::is_same_v<decltype(std::declval<M&>().property_spec(std::size_t{})),
+                                    spark_port_spec_t>>> : std::true_type {};
+template <typename M, typename = void>
+struct has_example_config : std::false_type {};
+template <typename M>
+struct has_example_config<
+    M,
+    std::enable_if_t<std::is_convertible_v<decltype(M::example_config), const char*>>>
+    : std::true_type {};
+template <typename M, typename = void>
+struct has_primary : std::false_type {};
+template <typename M>
+struct has_primary<M, std::void_t<typename M::primary>> : std::true_type {};
+
+/// M's example_config (or its primary's, for per_dtype), or nullptr.
+template <typename M>
+[[nodiscard]] constexpr const char* example_config_of() {
+    if constexpr (has_example_config<M>::value) {
+        return M::example_config;
+    } else if constexpr (has_primary<M>::value) {
+        return example_config_of<typename M::primary>();
+    } else {
+        return nullptr;
+    }
+}
+
+template <typename M, typename = void>
 struct has_step : std::false_type {};
 template <typename M>
 struct has_step<M,
@@ -387,6 +446,7 @@ public:
     static constexpr std::int32_t kind = f32::kind;
     static constexpr const char* version = f32::version;
     static constexpr const char* description = f32::description;
+    using primary = f32; // what the type's static declarations come from
     static void declare(schema& s) { f32::declare(s); }
 
     per_dtype(const config_view& cfg, const instance_info& info) : impl_(make(cfg, info)) {}
@@ -417,6 +477,18 @@ public:
     template <typename P = f32, std::enable_if_t<detail::has_extension<P>::value, int> = 0>
     const void* extension(std::string_view id) {
         return visit([&](auto& m) -> const void* { return m.extension(id); });
+    }
+    template <typename P = f32, std::enable_if_t<detail::has_read_property<P>::value, int> = 0>
+    void read_property(std::size_t index, void* out) {
+        visit([&](auto& m) { m.read_property(index, out); });
+    }
+    template <typename P = f32, std::enable_if_t<detail::has_write_property<P>::value, int> = 0>
+    void write_property(std::size_t index, const void* in) {
+        visit([&](auto& m) { m.write_property(index, in); });
+    }
+    template <typename P = f32, std::enable_if_t<detail::has_property_spec<P>::value, int> = 0>
+    spark_port_spec_t property_spec(std::size_t index) {
+        return visit([&](auto& m) { return m.property_spec(index); });
     }
 
 private:
@@ -462,6 +534,19 @@ public:
                 prefill_[i] = make_spec(port.payload_kind,
                                         spark_payload_dtype(port.payload_kind, dtype_),
                                         cfg.shape(port.shape_ref));
+            }
+        }
+        if (const auto* declared = static_cast<const spark_type_properties_t*>(
+                spark_type_extension(&type, SPARK_EXT_TYPE_PROPERTIES))) {
+            properties_.assign(declared->properties, declared->properties + declared->count);
+            property_prefill_.resize(properties_.size());
+            for (std::size_t i = 0; i < properties_.size(); ++i) {
+                if (properties_[i].shape_rule == SPARK_SHAPE_FROM_FIELD) {
+                    property_prefill_[i] =
+                        make_spec(properties_[i].payload_kind,
+                                  spark_payload_dtype(properties_[i].payload_kind, dtype_),
+                                  cfg.shape(properties_[i].shape_ref));
+                }
             }
         }
         const instance_info info{host, name};
@@ -610,7 +695,106 @@ public:
         }
     }
 
+    [[nodiscard]] bool has_properties() const noexcept { return !properties_.empty(); }
+
+    /// Property `index`'s spec: from its field or port as for outputs, else the module's.
+    [[nodiscard]] spark_port_spec_t property_spec(std::uint32_t index) {
+        expect_built("property spec");
+        const auto& p = property_at(index);
+        switch (p.shape_rule) {
+        case SPARK_SHAPE_FROM_FIELD:
+            return property_prefill_[index];
+        case SPARK_SHAPE_LIKE_PORT:
+            return make_spec(p.payload_kind,
+                             spark_payload_dtype(p.payload_kind, dtype_),
+                             port_spec(p.shape_ref).shape);
+        default:
+            if constexpr (has_property_spec<M>::value) {
+                return module_->property_spec(index);
+            } else {
+                throw status_error(SPARK_ERR_PLUGIN,
+                                   "property '" + std::string(p.name) +
+                                       "' has a computed shape, but the module defines no "
+                                       "property_spec(std::size_t)");
+            }
+        }
+    }
+
+    void read_property(std::uint32_t index, const spark_buffer_t* out) {
+        const auto spec = property_spec(index);
+        check_property_buffer("read", index, out, spec);
+        if constexpr (has_read_property<M>::value) {
+            module_->read_property(index, out->data);
+        } else {
+            throw status_error(SPARK_ERR_PLUGIN, "the module defines no read_property()");
+        }
+    }
+
+    void write_property(std::uint32_t index, const spark_buffer_t* value) {
+        const auto spec = property_spec(index);
+        if (!properties_[index].writable) {
+            throw status_error(SPARK_ERR_UNSUPPORTED,
+                               "property '" + std::string(properties_[index].name) +
+                                   "' is read-only; an effect cannot write it");
+        }
+        check_property_buffer("write", index, value, spec);
+        if constexpr (has_write_property<M>::value) {
+            module_->write_property(index, value->data);
+        } else {
+            throw status_error(SPARK_ERR_PLUGIN,
+                               "property '" + std::string(properties_[index].name) +
+                                   "' is writable, but the module defines no write_property()");
+        }
+    }
+
 private:
+    [[nodiscard]] const spark_property_desc_t& property_at(std::uint32_t index) const {
+        if (index >= properties_.size()) {
+            throw status_error(SPARK_ERR_INVALID_ARGUMENT,
+                               "property index " + std::to_string(index) +
+                                   " is out of range, the type has " +
+                                   std::to_string(properties_.size()) + " properties");
+        }
+        return properties_[index];
+    }
+
+    // The built spec of the port named `name` (a like_port() property's shape).
+    [[nodiscard]] const spark_port_spec_t& port_spec(std::string_view name) const {
+        for (std::size_t i = 0; i < ports_.inputs.size(); ++i) {
+            if (name == ports_.inputs[i]->name) {
+                return in_specs_[i];
+            }
+        }
+        for (std::size_t i = 0; i < ports_.outputs.size(); ++i) {
+            if (name == ports_.outputs[i]->name) {
+                return out_specs_[i];
+            }
+        }
+        throw status_error(SPARK_ERR_PLUGIN,
+                           "a property is shaped like port '" + std::string(name) +
+                               "', which the type does not have");
+    }
+
+    void check_property_buffer(const char* call,
+                               std::uint32_t index,
+                               const spark_buffer_t* buffer,
+                               const spark_port_spec_t& spec) const {
+        const std::string what =
+            std::string(call) + " of property '" + properties_[index].name + "'";
+        if (buffer == nullptr) {
+            throw status_error(SPARK_ERR_INVALID_ARGUMENT, what + " needs a buffer");
+        }
+        const auto expected = element_count(spec.shape);
+        if (!same_spec(buffer->spec, spec) || buffer->count != expected ||
+            (buffer->data == nullptr && expected > 0)) {
+            throw status_error(SPARK_ERR_INVALID_ARGUMENT,
+                               what + " got a buffer of " + spec_string(buffer->spec) + " (" +
+                                   std::to_string(buffer->count) + " elements" +
+                                   (buffer->data == nullptr ? ", no data" : "") +
+                                   "); the property is " + spec_string(spec));
+        }
+    }
+
     static void expect_count(const char* call,
                              const char* what,
                              std::uint32_t given,
@@ -758,6 +942,8 @@ private:
     std::vector<spark_port_spec_t> in_specs_;
     std::vector<spark_port_spec_t> out_specs_;
     std::optional<std::vector<spark_port_spec_t>> promise_;
+    std::vector<spark_property_desc_t> properties_;   // the type's, in index order
+    std::vector<spark_port_spec_t> property_prefill_; // from_field() specs, fixed at create
     bool built_ = false;
     bool was_reset_ = false;
     std::optional<M> module_; // last: destroyed first, while the bookkeeping is still alive
@@ -870,11 +1056,48 @@ struct trampolines {
         if (i == nullptr) {
             return nullptr;
         }
+        if (id != nullptr && i->has_properties() && std::strcmp(id, SPARK_EXT_PROPERTIES) == 0) {
+            static constexpr spark_properties_t table{spark_version_t SPARK_ABI_VERSION_INIT,
+                                                      &property_spec,
+                                                      &read_property,
+                                                      &write_property};
+            return &table;
+        }
         try {
             return i->extension(id);
         } catch (...) {
             return nullptr; // [thread-safe] lookup: nothing sensible to report
         }
+    }
+
+    static spark_status SPARK_ABI property_spec(spark_module_t* self,
+                                                std::uint32_t index,
+                                                spark_port_spec_t* out) noexcept {
+        auto* i = from(self);
+        if (i == nullptr || out == nullptr) {
+            return SPARK_ERR_INVALID_ARGUMENT;
+        }
+        return guarded(i->host(), [&] { *out = i->property_spec(index); });
+    }
+
+    static spark_status SPARK_ABI read_property(spark_module_t* self,
+                                                std::uint32_t index,
+                                                const spark_buffer_t* out) noexcept {
+        auto* i = from(self);
+        if (i == nullptr) {
+            return SPARK_ERR_INVALID_ARGUMENT;
+        }
+        return guarded(i->host(), [&] { i->read_property(index, out); });
+    }
+
+    static spark_status SPARK_ABI write_property(spark_module_t* self,
+                                                 std::uint32_t index,
+                                                 const spark_buffer_t* value) noexcept {
+        auto* i = from(self);
+        if (i == nullptr) {
+            return SPARK_ERR_INVALID_ARGUMENT;
+        }
+        return guarded(i->host(), [&] { i->write_property(index, value); });
     }
 
     static spark_status SPARK_ABI initialize(const spark_module_type_t* type,
@@ -936,13 +1159,10 @@ inline std::uint64_t row_count(const spark_shape_t& shape, std::uint64_t row_len
 /// every function is noexcept and guarded.
 template <typename M>
 struct sparse_initializer_trampolines {
-    static const void* SPARK_ABI type_extension(const spark_module_type_t* type,
-                                                const char* id) noexcept {
-        (void)type;
-        static constexpr spark_sparse_initializer_t table{
+    static const spark_sparse_initializer_t* table() noexcept {
+        static constexpr spark_sparse_initializer_t functions{
             spark_version_t SPARK_ABI_VERSION_INIT, &density, &fill_rows, &values_at};
-        return id != nullptr && std::strcmp(id, SPARK_EXT_SPARSE_INITIALIZER) == 0 ? &table
-                                                                                   : nullptr;
+        return &functions;
     }
 
     static spark_status SPARK_ABI density(const spark_module_type_t* type,
@@ -1054,20 +1274,20 @@ public:
         }
         M::declare(schema_);
         schema_.finalize(owner);
-        desc_.abi_version = spark_version_t SPARK_ABI_VERSION_INIT;
-        desc_.class_ref = M::class_ref;
-        desc_.vendor = vendor;
-        desc_.version = M::version;
-        desc_.kind = M::kind;
-        desc_.description = M::description;
-        desc_.fields = schema_.fields();
-        desc_.field_count = schema_.field_count();
-        desc_.ports = schema_.ports();
-        desc_.port_count = schema_.port_count();
+        desc_.type.abi_version = spark_version_t SPARK_ABI_VERSION_INIT;
+        desc_.type.class_ref = M::class_ref;
+        desc_.type.vendor = vendor;
+        desc_.type.version = M::version;
+        desc_.type.kind = M::kind;
+        desc_.type.description = M::description;
+        desc_.type.fields = schema_.fields();
+        desc_.type.field_count = schema_.field_count();
+        desc_.type.ports = schema_.ports();
+        desc_.type.port_count = schema_.port_count();
         if constexpr (initializer) {
-            desc_.initialize = &trampolines<M>::initialize;
+            desc_.type.initialize = &trampolines<M>::initialize;
         } else {
-            desc_.create = &make_instance;
+            desc_.type.create = &make_instance;
         }
         constexpr bool sparse_parts[] = {detail::has_density<M>::value,
                                          detail::has_fill_rows<M>::value,
@@ -1082,17 +1302,73 @@ public:
                       "spark::sdk::span<const std::uint64_t>, void*)`");
         static_assert(!sparse || initializer, "only initializer types fill sparsely");
         if constexpr (sparse) {
-            desc_.type_extension = &sparse_initializer_trampolines<M>::type_extension;
-        } else {
-            desc_.type_extension = nullptr; // no type-level extension
+            sparse_ = sparse_initializer_trampolines<M>::table();
         }
+        check_property_functions(owner);
+        properties_ = spark_type_properties_t{
+            spark_version_t SPARK_ABI_VERSION_INIT, schema_.properties(), schema_.property_count()};
+        const char* example = detail::example_config_of<M>();
+        capabilities_ = spark_type_capabilities_t{
+            spark_version_t SPARK_ABI_VERSION_INIT,
+            detail::has_contract<M>::value,
+            example != nullptr ? example : (schema_.has_required_field() ? nullptr : "{}"),
+            schema_.nested_accepts(),
+            schema_.nested_accepts_count()};
+        desc_.owner = this;
+        desc_.type.type_extension = &type_extension;
     }
     type_descriptor(const type_descriptor&) = delete;
     type_descriptor& operator=(const type_descriptor&) = delete;
 
-    [[nodiscard]] const spark_module_type_t* abi() const noexcept { return &desc_; }
+    [[nodiscard]] const spark_module_type_t* abi() const noexcept { return &desc_.type; }
 
 private:
+    // The descriptor the host sees, first in a standard-layout struct, so that type_extension()
+    // gets back from the spark_module_type_t it is handed to the type_descriptor that owns it.
+    struct owned_type {
+        spark_module_type_t type;
+        const type_descriptor* owner;
+    };
+    static_assert(std::is_standard_layout_v<owned_type>);
+
+    // The type-level extensions (ABI 1.1): sparse filling, declared properties, capabilities.
+    static const void* SPARK_ABI type_extension(const spark_module_type_t* type,
+                                                const char* id) noexcept {
+        if (type == nullptr || id == nullptr) {
+            return nullptr;
+        }
+        const auto* self = reinterpret_cast<const owned_type*>(type)->owner;
+        if (self->sparse_ != nullptr && std::strcmp(id, SPARK_EXT_SPARSE_INITIALIZER) == 0) {
+            return self->sparse_;
+        }
+        if (self->properties_.count > 0 && std::strcmp(id, SPARK_EXT_TYPE_PROPERTIES) == 0) {
+            return &self->properties_;
+        }
+        if (M::kind != SPARK_KIND_INITIALIZER &&
+            std::strcmp(id, SPARK_EXT_TYPE_CAPABILITIES) == 0) {
+            return &self->capabilities_;
+        }
+        return nullptr;
+    }
+
+    // A type with properties must be able to read them (and write the writable ones).
+    void check_property_functions(const std::string& owner) const {
+        bool writable = false;
+        for (std::uint32_t i = 0; i < schema_.property_count(); ++i) {
+            writable = writable || schema_.properties()[i].writable;
+        }
+        if (schema_.property_count() > 0 && !detail::has_read_property<M>::value) {
+            throw status_error(SPARK_ERR_PLUGIN,
+                               owner + " declares properties but no "
+                                       "read_property(std::size_t, void*)");
+        }
+        if (writable && !detail::has_write_property<M>::value) {
+            throw status_error(SPARK_ERR_PLUGIN,
+                               owner + " declares a writable property but no "
+                                       "write_property(std::size_t, const void*)");
+        }
+    }
+
     // create fills in the instance's function table, which depends on what M offers.
     static spark_status SPARK_ABI make_instance(const spark_module_type_t* type,
                                                 const spark_host_t* host,
@@ -1117,7 +1393,10 @@ private:
     }
 
     schema schema_;
-    spark_module_type_t desc_{};
+    owned_type desc_{};
+    const spark_sparse_initializer_t* sparse_ = nullptr;
+    spark_type_properties_t properties_{};
+    spark_type_capabilities_t capabilities_{};
 };
 
 /// The finalized schema of module type M, built on first use (thread-safe) and kept until the

@@ -4,6 +4,7 @@
 // (spark_field_desc_t, spark_validator_t, spark_port_desc_t, default_json text) in storage that
 // stays put until the plugin's deinit.
 #pragma once
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstddef>
@@ -17,7 +18,9 @@
 #include <system_error>
 #include <vector>
 
+#include <spark/abi/capabilities.h>
 #include <spark/abi/module.h>
+#include <spark/abi/properties.h>
 #include <spark/abi/schema.h>
 #include <spark/sdk/guard.hpp>
 
@@ -145,6 +148,17 @@ public:
         nested_kind_ = kind;
         return *this;
     }
+    /// CONFIG / INITIALIZER fields: the nested types the field takes, as "vendor.class_ref"
+    /// (ABI 1.1 type capabilities, spark/abi/capabilities.h); without it, any type of its
+    /// nested_kind. The host refuses another type before create, naming these.
+    field_builder& accepts(std::initializer_list<std::string> class_refs) {
+        accepts_.assign(class_refs);
+        return *this;
+    }
+    field_builder& accepts(std::vector<std::string> class_refs) {
+        accepts_ = std::move(class_refs);
+        return *this;
+    }
     /// CONFIG fields only (finalize() refuses it elsewhere): the field may hold none, `null` in
     /// JSON (upstream's `learning_rule: None`); SPARK_FIELD_NULLABLE. The module reads it with
     /// config_view::has_config() before nested(). See schema::field_config_or_none() for a
@@ -199,6 +213,7 @@ private:
     std::string description_;
     std::int32_t nested_kind_ = 0;
     bool nullable_ = false;
+    std::vector<std::string> accepts_;
     std::vector<validator_spec> validators_;
     // What the default's value is, for checking it against the validators.
     std::vector<double> default_numbers_;
@@ -252,6 +267,52 @@ private:
     std::int32_t shape_rule_;
     std::string shape_ref_;
     bool required_ = true;
+    std::string description_;
+};
+
+/// One property being declared (ABI 1.1, spark/abi/properties.h): a named value of an instance
+/// besides its ports, read (and, when writable(), written) by copy. Every setter returns *this.
+class property_builder {
+public:
+    /// The shape given by the int-array field `field` (e.g. "units").
+    property_builder& from_field(std::string field) {
+        return shape(SPARK_SHAPE_FROM_FIELD, std::move(field));
+    }
+    /// The shape of the port named `port`.
+    property_builder& like_port(std::string port) {
+        return shape(SPARK_SHAPE_LIKE_PORT, std::move(port));
+    }
+    /// Decided by build(); `how` says how, in words.
+    property_builder& computed(std::string how) {
+        return shape(SPARK_SHAPE_COMPUTED, std::move(how));
+    }
+    /// Effects may write it (the module then implements write_property).
+    property_builder& writable() {
+        writable_ = true;
+        return *this;
+    }
+    property_builder& description(std::string text) {
+        description_ = std::move(text);
+        return *this;
+    }
+
+private:
+    friend class schema;
+    property_builder(std::string name, std::int32_t payload_kind, std::string payload_type)
+        : name_(std::move(name)), payload_kind_(payload_kind),
+          payload_type_(std::move(payload_type)) {}
+    property_builder& shape(std::int32_t rule, std::string ref) {
+        shape_rule_ = rule;
+        shape_ref_ = std::move(ref);
+        return *this;
+    }
+
+    std::string name_;
+    std::int32_t payload_kind_;
+    std::string payload_type_;
+    std::int32_t shape_rule_ = 0;
+    std::string shape_ref_;
+    bool writable_ = false;
     std::string description_;
 };
 
@@ -348,6 +409,15 @@ public:
         return ports_.back();
     }
 
+    /// A property (after the ports): give it a shape rule (from_field, like_port or computed).
+    property_builder&
+    property(std::string name, std::int32_t payload_kind, std::string payload_type) {
+        check_open();
+        properties_.push_back(
+            property_builder(std::move(name), payload_kind, std::move(payload_type)));
+        return properties_.back();
+    }
+
     /// Checks the declarations (unique names, validators that fit their field, defaults that
     /// pass their validators, shape references that exist) and builds the C descriptors.
     /// Throws status_error(SPARK_ERR_PLUGIN) naming the mistake. `owner` names the type in
@@ -364,6 +434,9 @@ public:
         }
         input_count_ = inputs;
         output_count_ = static_cast<std::uint32_t>(ports_.size()) - inputs;
+        for (std::size_t i = 0; i < properties_.size(); ++i) {
+            check_property(owner, properties_[i], i);
+        }
 
         validators_.resize(fields_.size());
         options_.resize(fields_.size());
@@ -412,6 +485,30 @@ public:
             d.description = p.description_.c_str();
             port_descs_.push_back(d);
         }
+        property_descs_.reserve(properties_.size());
+        for (const auto& p : properties_) {
+            spark_property_desc_t d{};
+            d.name = p.name_.c_str();
+            d.payload_kind = p.payload_kind_;
+            d.payload_type = p.payload_type_.c_str();
+            d.shape_rule = p.shape_rule_;
+            d.shape_ref = p.shape_ref_.c_str();
+            d.writable = p.writable_;
+            d.description = p.description_.c_str();
+            property_descs_.push_back(d);
+        }
+        accepted_refs_.resize(fields_.size());
+        for (std::size_t i = 0; i < fields_.size(); ++i) {
+            if (fields_[i].accepts_.empty()) {
+                continue;
+            }
+            for (const auto& ref : fields_[i].accepts_) {
+                accepted_refs_[i].push_back(ref.c_str());
+            }
+            accepts_descs_.push_back({fields_[i].name_.c_str(),
+                                      accepted_refs_[i].data(),
+                                      static_cast<std::uint32_t>(accepted_refs_[i].size())});
+        }
         final_ = true;
     }
 
@@ -426,6 +523,24 @@ public:
     }
     [[nodiscard]] std::uint32_t port_count() const noexcept {
         return static_cast<std::uint32_t>(port_descs_.size());
+    }
+    [[nodiscard]] const spark_property_desc_t* properties() const noexcept {
+        return property_descs_.empty() ? nullptr : property_descs_.data();
+    }
+    [[nodiscard]] std::uint32_t property_count() const noexcept {
+        return static_cast<std::uint32_t>(property_descs_.size());
+    }
+    /// The nested fields that limit their types (field_builder::accepts), in field order.
+    [[nodiscard]] const spark_nested_accepts_t* nested_accepts() const noexcept {
+        return accepts_descs_.empty() ? nullptr : accepts_descs_.data();
+    }
+    [[nodiscard]] std::uint32_t nested_accepts_count() const noexcept {
+        return static_cast<std::uint32_t>(accepts_descs_.size());
+    }
+    /// Whether a config must give some field (one has no default).
+    [[nodiscard]] bool has_required_field() const noexcept {
+        return std::any_of(
+            fields_.begin(), fields_.end(), [](const field_builder& f) { return !f.has_default_; });
     }
     [[nodiscard]] std::uint32_t input_count() const noexcept { return input_count_; }
     [[nodiscard]] std::uint32_t output_count() const noexcept { return output_count_; }
@@ -560,6 +675,20 @@ private:
                  what + " has type " + detail::field_type_name(f.type_) +
                      "; nullable applies to config fields only (give other fields a default)");
         }
+        if (!f.accepts_.empty() && f.type_ != SPARK_FIELD_CONFIG &&
+            f.type_ != SPARK_FIELD_INITIALIZER) {
+            fail(owner,
+                 what + " has type " + detail::field_type_name(f.type_) +
+                     "; accepts applies to config and initializer fields only");
+        }
+        for (const auto& ref : f.accepts_) {
+            const auto dot = ref.find('.');
+            if (dot == std::string::npos || dot == 0 || dot + 1 == ref.size()) {
+                fail(owner,
+                     what + " accepts '" + ref +
+                         "'; name accepted types as vendor.class_ref, e.g. 'spark.leaky_soma'");
+            }
+        }
         if ((f.type_ == SPARK_FIELD_CONFIG || f.type_ == SPARK_FIELD_INITIALIZER) &&
             f.nested_kind_ < 0) {
             fail(owner,
@@ -679,13 +808,63 @@ private:
         }
     }
 
+    void
+    check_property(const std::string& owner, const property_builder& p, std::size_t index) const {
+        const std::string what = "property '" + p.name_ + "'";
+        if (p.name_.empty()) {
+            fail(owner,
+                 "property " + std::to_string(index) +
+                     " has an empty name; give every property a name");
+        }
+        for (std::size_t j = 0; j < index; ++j) {
+            if (properties_[j].name_ == p.name_) {
+                fail(owner, what + " is declared twice; property names must be unique");
+            }
+        }
+        if (p.payload_kind_ < SPARK_PAYLOAD_SPIKES || p.payload_kind_ > SPARK_PAYLOAD_BOOL_MASK) {
+            fail(owner,
+                 what + " has payload kind " + std::to_string(p.payload_kind_) +
+                     "; use a concrete SPARK_PAYLOAD_* value (not any)");
+        }
+        switch (p.shape_rule_) {
+        case SPARK_SHAPE_FROM_FIELD: {
+            const auto* f = find_field(p.shape_ref_);
+            if (f == nullptr || f->type_ != SPARK_FIELD_INT_ARRAY) {
+                fail(owner,
+                     what + " takes its shape from field '" + p.shape_ref_ +
+                         "', which is not an int array field of this schema");
+            }
+            break;
+        }
+        case SPARK_SHAPE_LIKE_PORT:
+            if (find_port(p.shape_ref_) == nullptr) {
+                fail(owner,
+                     what + " has the shape of port '" + p.shape_ref_ +
+                         "', which is not a port of this type");
+            }
+            break;
+        case SPARK_SHAPE_COMPUTED:
+            if (p.shape_ref_.empty()) {
+                fail(owner,
+                     what + " has a computed shape without saying how; pass the rule in words");
+            }
+            break;
+        default:
+            fail(owner, what + " has no shape rule; call from_field(), like_port() or computed()");
+        }
+    }
+
     // deque: builders are handed out by reference and must not move while more are declared.
     std::deque<field_builder> fields_;
     std::deque<port_builder> ports_;
+    std::deque<property_builder> properties_;
     std::vector<std::vector<spark_validator_t>> validators_;
     std::vector<std::vector<std::vector<const char*>>> options_;
     std::vector<spark_field_desc_t> field_descs_;
     std::vector<spark_port_desc_t> port_descs_;
+    std::vector<spark_property_desc_t> property_descs_;
+    std::vector<std::vector<const char*>> accepted_refs_;
+    std::vector<spark_nested_accepts_t> accepts_descs_;
     std::uint32_t input_count_ = 0;
     std::uint32_t output_count_ = 0;
     bool final_ = false;
