@@ -80,6 +80,7 @@ public:
     static constexpr const char* description =
         "its sources flattened, concatenated and reshaped, any payload; spikes keep their "
         "inhibition bits";
+    static constexpr const char* example_config = R"({"reshape": [2, 4]})"; // for 8 inputs
 
     static void declare(sdk::schema& s) {
         s.field_int("num_inputs", 0)
@@ -126,6 +127,7 @@ public:
     static constexpr const char* description =
         "sample_size elements of its input, picked once at build (uniformly, with replacement, "
         "from the seed), any payload; spikes keep their inhibition bits";
+    static constexpr const char* example_config = R"({"sample_size": 4})";
 
     static void declare(sdk::schema& s) {
         s.field_int("sample_size", 1)

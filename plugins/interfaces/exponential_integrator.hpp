@@ -42,6 +42,7 @@ public:
     static constexpr const char* version = "1.0.0";
     static constexpr const char* description =
         "leaky traces of the spike counts of num_outputs groups of inputs, ~1 at saturation_freq";
+    static constexpr const char* example_config = R"({"num_outputs": 2})"; // 8 inputs, 2 groups
 
     static constexpr std::size_t spikes_port = 0; // input
     static constexpr std::size_t signal_port = 0; // output

@@ -17,9 +17,9 @@ std::string text_or_empty(const char* text) {
     return text != nullptr ? text : "";
 }
 
-std::string shape_words(const spark_port_desc_t& port) {
-    const std::string ref = text_or_empty(port.shape_ref);
-    switch (port.shape_rule) {
+std::string shape_words(std::int32_t rule, const char* shape_ref) {
+    const std::string ref = text_or_empty(shape_ref);
+    switch (rule) {
     case SPARK_SHAPE_ANY:
         return "any";
     case SPARK_SHAPE_FROM_FIELD:
@@ -29,8 +29,16 @@ std::string shape_words(const spark_port_desc_t& port) {
     case SPARK_SHAPE_COMPUTED:
         return ref.empty() ? "computed" : "computed: " + ref;
     default:
-        return "unknown rule " + std::to_string(port.shape_rule);
+        return "unknown rule " + std::to_string(rule);
     }
+}
+
+std::string payload_words(std::int32_t kind, const char* payload_type) {
+    std::string payload(registry::payload_kind_name(kind));
+    if (payload_type != nullptr && *payload_type != '\0') {
+        payload += " (" + std::string(payload_type) + ")";
+    }
+    return payload;
 }
 
 void print_config(const registry::module_type_info& type) {
@@ -59,18 +67,52 @@ void print_ports(const registry::module_type_info& type) {
     rows.add({"DIRECTION", "NAME", "PAYLOAD", "SHAPE", "REQUIRED", "DESCRIPTION"});
     for (std::uint32_t i = 0; i < abi.port_count; ++i) {
         const spark_port_desc_t& port = abi.ports[i];
-        std::string payload(registry::payload_kind_name(port.payload_kind));
-        if (port.payload_type != nullptr && *port.payload_type != '\0') {
-            payload += " (" + std::string(port.payload_type) + ")";
-        }
         rows.add({port.direction == SPARK_PORT_INPUT ? "input" : "output",
                   port.name,
-                  payload,
-                  shape_words(port),
+                  payload_words(port.payload_kind, port.payload_type),
+                  shape_words(port.shape_rule, port.shape_ref),
                   port.required ? "yes" : "no",
                   text_or_empty(port.description)});
     }
     std::cout << rows.render("  ");
+}
+
+// ABI 1.1 properties: what a composition can read, and what an effect can write.
+void print_properties(const registry::module_type_info& type) {
+    const auto declared = registry::declared_properties(type);
+    if (declared.empty()) {
+        return;
+    }
+    table rows;
+    rows.add({"NAME", "PAYLOAD", "SHAPE", "ACCESS", "DESCRIPTION"});
+    for (const auto& p : declared) {
+        rows.add({p.name,
+                  payload_words(p.payload_kind, p.payload_type),
+                  shape_words(p.shape_rule, p.shape_ref),
+                  p.writable ? "read, write" : "read",
+                  text_or_empty(p.description)});
+    }
+    std::cout << "\nproperties\n" << rows.render("  ");
+}
+
+// ABI 1.1 capabilities, when the type states them.
+void print_capabilities(const registry::module_type_info& type) {
+    const auto* c = registry::capabilities(type);
+    if (c == nullptr) {
+        return;
+    }
+    table rows;
+    rows.add({"contract", c->has_contract ? "yes (can be part of a cycle)" : "no"});
+    rows.add({"example config",
+              c->example_config != nullptr ? c->example_config : "(the type does not say)"});
+    for (std::uint32_t n = 0; n < c->nested_count; ++n) {
+        std::string refs;
+        for (std::uint32_t k = 0; k < c->nested[n].count; ++k) {
+            refs += (k == 0 ? "" : ", ") + std::string(c->nested[n].class_refs[k]);
+        }
+        rows.add({"field " + std::string(c->nested[n].field) + " takes", refs});
+    }
+    std::cout << "\ncapabilities\n" << rows.render("  ");
 }
 
 } // namespace
@@ -103,6 +145,8 @@ int plugins_describe(const plugin_sources& sources, const std::string& name) {
 
     print_config(*type);
     print_ports(*type);
+    print_properties(*type);
+    print_capabilities(*type);
     return exit_ok;
 }
 

@@ -25,6 +25,7 @@ public:
     static constexpr std::int32_t kind = SPARK_KIND_NEURON;
     static constexpr const char* version = "1.0.0";
     static constexpr const char* description = Kind::description;
+    static constexpr const char* example_config = R"({"units": [8]})";
 
     static void declare(sdk::schema& s) { base::declare(s, Kind::soma, Kind::learning_rule); }
 
