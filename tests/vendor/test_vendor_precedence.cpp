@@ -13,6 +13,7 @@
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <spark/registry/errors.hpp>
 #include <spark/runtime/brain.hpp>
 #include <spark/runtime/brain_config.hpp>
 #include <spark/runtime/module_config.hpp>
@@ -160,6 +161,28 @@ BOOST_FIXTURE_TEST_CASE(vendors_pin_acme_for_bare_names_and_a_qualified_name_sti
     BOOST_TEST(again.vendor_preference == config.vendor_preference,
                boost::test_tools::per_element());
     BOOST_TEST((again == config));
+}
+
+BOOST_FIXTURE_TEST_CASE(a_bare_name_two_third_parties_offer_stays_an_error_naming_both,
+                        spark::test::vendor_models) {
+    // vx and vy both offer `shared_name`, Spark does not (tests/test_plugins/c_plugins/vendor.c).
+    (void)registry.load(spark::test::test_plugin("vendor_x"));
+    (void)registry.load(spark::test::test_plugin("vendor_y"));
+    std::string message;
+    try {
+        (void)registry.resolve("shared_name");
+        BOOST_FAIL("shared_name resolved with two third parties offering it");
+    } catch (const spark::registry::resolve_error& e) {
+        message = e.what();
+    }
+    for (const char* plugin : {"vendor_x", "vendor_y"}) {
+        BOOST_TEST(contains(message, fs::canonical(spark::test::test_plugin(plugin)).string()),
+                   message);
+    }
+    BOOST_TEST(contains(message, "2 vendors offer it: vx.shared_name (from "), message);
+    BOOST_TEST(contains(message, "vy.shared_name (from "), message);
+    BOOST_TEST(contains(message, "qualify the name as vendor.class_ref"), message);
+    BOOST_TEST(contains(message, R"(with "__vendors__": ["vx"])"), message);
 }
 
 BOOST_FIXTURE_TEST_CASE(pins_reach_the_names_a_brain_writes_not_a_schemas_defaults,
