@@ -11,6 +11,7 @@
 
 #include <spark/registry/plugin_registry.hpp>
 
+#include "descriptor_check.hpp"
 #include "host_services.hpp"
 #include "library_loader.hpp"
 #include "module_instance_impl.hpp"
@@ -69,6 +70,10 @@ struct plugin_registry::impl {
                         const std::filesystem::path& claimant);
     [[noreturn]] void throw_contested(std::string_view id) const;
     [[noreturn]] void throw_unknown(std::string_view name) const;
+    [[nodiscard]] const module_type_info& qualified(std::string_view id) const;
+    [[nodiscard]] const module_type_info* offered_by(std::string_view vendor,
+                                                     std::string_view bare_name) const;
+    [[nodiscard]] const module_type_info& only_offer(std::string_view bare_name) const;
     [[nodiscard]] const detail::type_entry& entry_of(const module_type_info& type) const;
 };
 
@@ -288,43 +293,52 @@ std::vector<const module_type_info*> plugin_registry::types() const {
     return all;
 }
 
-const module_type_info& plugin_registry::resolve(std::string_view name) const {
-    const auto& self = *impl_;
-    if (name.find('.') != std::string_view::npos) {
-        if (self.contested.count(name) != 0) {
-            self.throw_contested(name);
-        }
-        if (const auto found = self.types.find(name); found != self.types.end()) {
-            return found->second.info;
-        }
-        self.throw_unknown(name);
+const module_type_info& plugin_registry::impl::qualified(std::string_view id) const {
+    if (contested.count(id) != 0) {
+        throw_contested(id);
     }
+    if (const auto found = types.find(id); found != types.end()) {
+        return found->second.info;
+    }
+    throw_unknown(id);
+}
+
+const module_type_info* plugin_registry::impl::offered_by(std::string_view vendor,
+                                                          std::string_view bare_name) const {
+    // The name as written first, then upstream's spelling of it ("LIFNeuron" is lif_neuron).
+    for (const auto& class_ref : {std::string(bare_name), detail::upstream_name(bare_name)}) {
+        const auto id = std::string(vendor) + "." + class_ref;
+        if (types.find(id) != types.end()) {
+            return &qualified(id);
+        }
+    }
+    return nullptr;
+}
+
+const module_type_info& plugin_registry::impl::only_offer(std::string_view bare_name) const {
     const auto offering = [&](std::string_view class_ref) {
         std::vector<const detail::type_entry*> found;
-        for (const auto& [id, entry] : self.types) {
+        for (const auto& [id, entry] : types) {
             if (entry.info.class_ref() == class_ref) {
                 found.push_back(&entry);
             }
         }
         return found;
     };
-    auto matches = offering(name);
+    auto matches = offering(bare_name);
     if (matches.empty()) {
         // Upstream's spelling of a name ("ALIFNeuron", "NormalizedSparseUniformInitializer" in its
         // files) finds the registry name it stands for.
-        matches = offering(detail::upstream_name(name));
+        matches = offering(detail::upstream_name(bare_name));
     }
     if (matches.size() == 1) {
-        const auto& id = matches.front()->info.canonical_id;
-        if (self.contested.count(id) != 0) {
-            self.throw_contested(id);
-        }
-        return matches.front()->info;
+        return qualified(matches.front()->info.canonical_id);
     }
     if (matches.empty()) {
-        self.throw_unknown(name);
+        throw_unknown(bare_name);
     }
-    std::string message = "module type '" + std::string(name) +
+    const auto& example = matches.front()->info;
+    std::string message = "module type '" + std::string(bare_name) +
                           "' is ambiguous: " + std::to_string(matches.size()) +
                           " vendors offer it: ";
     for (std::size_t i = 0; i < matches.size(); ++i) {
@@ -332,7 +346,37 @@ const module_type_info& plugin_registry::resolve(std::string_view name) const {
                    matches[i]->info.plugin->file.string() + ")";
     }
     throw resolve_error(message + "; qualify the name as vendor.class_ref, e.g. '" +
-                        matches.front()->info.canonical_id + "'");
+                        example.canonical_id + "', or pin the vendor for the whole brain file " +
+                        "with \"__vendors__\": [\"" + std::string(example.vendor()) + "\"]");
+}
+
+bool is_vendor_name(std::string_view text) noexcept {
+    return detail::is_identifier(text);
+}
+
+const module_type_info& plugin_registry::resolve(std::string_view name) const {
+    return resolve(name, {});
+}
+
+const module_type_info&
+plugin_registry::resolve(std::string_view name,
+                         std::span<const std::string> preferred_vendors) const {
+    const auto& self = *impl_;
+    if (name.find('.') != std::string_view::npos) {
+        return self.qualified(name);
+    }
+    // A brain's own pins, then Spark's catalogue, which is upstream's: a bare name means what
+    // upstream means, so installing a vendor never changes what an existing file means
+    // (ADR 0012). Only then do the other vendors count.
+    for (const auto& vendor : preferred_vendors) {
+        if (const auto* type = self.offered_by(vendor, name)) {
+            return *type;
+        }
+    }
+    if (const auto* type = self.offered_by(spark_vendor, name)) {
+        return *type;
+    }
+    return self.only_offer(name);
 }
 
 module_instance plugin_registry::create(const module_type_info& type,

@@ -35,7 +35,8 @@ commands:
   plugins list              every module type found: id, kind, version, vendor, file
                             (--manifests: from the manifests, without loading any code)
   plugins describe NAME     a type's provenance, config fields and ports (NAME: vendor.class_ref
-                            or a bare class_ref offered by one vendor only)
+                            or a bare class_ref: Spark's type if Spark offers it, else the
+                            type of the one vendor that does)
   plugins check FILE        load one plugin file and run each of its types through every
                             lifecycle stage
   run BRAIN.scfg --steps N  run a brain: progress bar, summary (spikes and rates per module,

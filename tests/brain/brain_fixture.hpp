@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include <boost/test/unit_test.hpp>
+
 #include <spark/runtime/brain.hpp>
 #include <spark/runtime/brain_config.hpp>
 #include <spark/runtime/errors.hpp>
@@ -83,6 +85,16 @@ inline std::string brain_json(const std::vector<std::string>& inputs,
     return R"({"__type__": "brain_config", "__cfg__": {"input_map": {)" + joined(inputs) +
            R"(}, "output_map": {)" + joined(outputs) + R"(}, "modules_map": {)" + joined(modules) +
            "}}}";
+}
+
+/// `text` (a brain document) with "__vendors__": `vendors` (JSON) as the first key of its
+/// "__cfg__".
+inline std::string with_vendors(std::string text, std::string_view vendors) {
+    const std::string cfg = R"("__cfg__": {)";
+    const auto at = text.find(cfg);
+    BOOST_TEST_REQUIRE(at != std::string::npos);
+    text.insert(at + cfg.size(), R"("__vendors__": )" + std::string(vendors) + ", ");
+    return text;
 }
 
 /// Each issue as "<path>: <message>".

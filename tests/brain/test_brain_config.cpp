@@ -131,8 +131,8 @@ BOOST_AUTO_TEST_CASE(compat_mode_drops_unknown_keys_with_a_warning_each) {
     BOOST_TEST(parse_issues(stale) ==
                    (strings{"brain/modules_specs: unknown key 'modules_specs'; expected "
                             "'input_map', 'output_map', 'modules_map', '__metadata__', "
-                            "'__graph_editor_metadata__', '__config_delimiter__' or "
-                            "'__shared_config_delimiter__'"}),
+                            "'__graph_editor_metadata__', '__config_delimiter__', "
+                            "'__shared_config_delimiter__' or '__vendors__'"}),
                boost::test_tools::per_element());
     const brain_config strict = brain_config::from_json(good_file);
     BOOST_TEST((strict.mode == spark::runtime::config_mode::strict));
@@ -143,8 +143,8 @@ BOOST_AUTO_TEST_CASE(compat_mode_drops_unknown_keys_with_a_warning_each) {
     BOOST_TEST(spark::test::captured_log().contains(
         "spark.runtime",
         "brain/modules_specs: unknown key 'modules_specs'; expected 'input_map', 'output_map', "
-        "'modules_map', '__metadata__', '__graph_editor_metadata__', '__config_delimiter__' or "
-        "'__shared_config_delimiter__' (dropped in compat mode)"));
+        "'modules_map', '__metadata__', '__graph_editor_metadata__', '__config_delimiter__', "
+        "'__shared_config_delimiter__' or '__vendors__' (dropped in compat mode)"));
     // The module config's stale field is dropped when the brain builds its configs.
     BOOST_TEST(compat.validate(registry).empty());
     BOOST_TEST(spark::test::captured_log().contains(
@@ -253,6 +253,49 @@ BOOST_AUTO_TEST_CASE(to_json_round_trips) {
                             ]
                         }
 )") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(vendors_round_trip_and_are_written_only_when_set) {
+    BOOST_TEST(brain_config::from_json(good_file).vendor_preference.empty());
+    BOOST_TEST(brain_config::from_json(good_file).to_json().find("__vendors__") ==
+               std::string::npos);
+    const auto config =
+        brain_config::from_json(spark::test::with_vendors(good_file, R"(["vy", "vx"])"));
+    BOOST_TEST(config.vendor_preference == (strings{"vy", "vx"}), boost::test_tools::per_element());
+    const std::string text = config.to_json();
+    BOOST_TEST(text.find(R"(
+        "__vendors__": [
+            "vy",
+            "vx"
+        ],
+)") != std::string::npos,
+               text);
+    const auto again = brain_config::from_json(text);
+    BOOST_TEST((again == config));
+    BOOST_TEST(again.to_json() == text);
+    // Our own key, not a stale one: compat mode reads it too.
+    BOOST_TEST(brain_config::from_json(text, "brain", spark::runtime::config_mode::compat)
+                       .vendor_preference == (strings{"vy", "vx"}),
+               boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(vendors_must_be_a_list_of_distinct_vendor_names) {
+    using spark::test::with_vendors;
+    BOOST_TEST(
+        parse_issues(with_vendors(good_file, R"("acme")")) ==
+            strings{
+                R"(brain/__vendors__: must be an array of vendor names, e.g. ["acme"], got a string)"},
+        boost::test_tools::per_element());
+    const std::string name_rule =
+        R"(must be a vendor name such as "acme" (letters, digits and '_', not starting with a digit), got )";
+    BOOST_TEST(
+        parse_issues(with_vendors(good_file, R"(["acme", 3, "", "acme.models", "1st", "acme"])")) ==
+            (strings{"brain/__vendors__[1]: must be a string, got a number",
+                     "brain/__vendors__[2]: " + name_rule + R"("")",
+                     "brain/__vendors__[3]: " + name_rule + R"("acme.models")",
+                     "brain/__vendors__[4]: " + name_rule + R"("1st")",
+                     R"(brain/__vendors__[5]: lists the vendor "acme" again; remove one of them)"}),
+        boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(upstreams_tutorial_file_keeps_every_editor_metadata_verbatim) {

@@ -129,4 +129,48 @@ BOOST_AUTO_TEST_CASE(a_failing_create_is_reported_with_the_module) {
                boost::test_tools::per_element());
 }
 
+BOOST_AUTO_TEST_CASE(vendors_decide_bare_names_of_modules_and_nested_configs) {
+    // vx and vy both offer `shared_name` (tests/test_plugins/c_plugins/vendor.c): bare, it is
+    // ambiguous for the module and for rt.holder's nested `delays` alike, until the brain pins one.
+    registry.load(test_plugin("runtime_schema"));
+    registry.load(test_plugin("vendor_x"));
+    registry.load(test_plugin("vendor_y"));
+    const std::string text =
+        brain_json({input_json("drive", spec_json("float_array", "[3]"))},
+                   {},
+                   {module_json("shared", "shared_name", port_json("in", {{"__call__", "drive"}})),
+                    module_json("holder",
+                                "holder",
+                                port_json("in", {{"__call__", "drive"}}),
+                                R"({"delays": {"__class_ref__": "shared_name"}})")});
+    const auto unpinned = validate(text);
+    BOOST_TEST_REQUIRE(unpinned.size() == 2U);
+    BOOST_TEST(unpinned[0].rfind("brain/modules_map/shared/module_cls: module type 'shared_name' "
+                                 "is ambiguous: 2 vendors offer it: vx.shared_name",
+                                 0) == 0U,
+               unpinned[0]);
+    BOOST_TEST(unpinned[1].rfind("brain/holder/delays: delays: module type 'shared_name' is "
+                                 "ambiguous: 2 vendors offer it: vx.shared_name",
+                                 0) == 0U,
+               unpinned[1]);
+    BOOST_TEST(validate(with_vendors(text, R"(["vy"])")).empty());
+    const auto pinned = make(with_vendors(text, R"(["vy"])"));
+    BOOST_TEST(pinned.modules()[0].type->canonical_id == "vy.shared_name");
+}
+
+BOOST_AUTO_TEST_CASE(a_preferred_vendor_no_plugin_provides_is_a_problem) {
+    const std::string text = with_vendors(
+        brain_json({input_json("drive", spec_json("float_array", "[3]"))},
+                   {},
+                   {module_json("acc", "accumulator", port_json("in", {{"__call__", "drive"}}))}),
+        R"(["testcpp", "probes"])");
+    BOOST_TEST(validate(text) ==
+                   strings{"brain/__vendors__[1]: no loaded plugin provides the vendor 'probes' "
+                           "(did you mean 'probe'? loaded vendors: probe, test, testcpp); add "
+                           "the folder of its plugin to the search path (--plugin-path or "
+                           "SPARK_PLUGIN_PATH), or remove it from \"__vendors__\""},
+               boost::test_tools::per_element());
+    BOOST_CHECK_THROW((void)make(text), config_error);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

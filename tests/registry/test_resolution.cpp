@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-// Names to types: canonical ids always, bare class_refs when unambiguous, the candidates when
-// ambiguous, suggestions when unknown, and collisions naming both files.
+// Names to types: canonical ids always, bare class_refs when unambiguous or decided by preferred
+// vendors, the candidates when ambiguous, suggestions when unknown, and collisions naming both
+// files. Spark's own types winning bare names is tested with a real vendor in
+// tests/vendor/test_acme.cpp.
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include <boost/test/unit_test.hpp>
 
@@ -84,7 +87,41 @@ BOOST_AUTO_TEST_CASE(an_ambiguous_bare_name_lists_every_candidate_and_how_to_qua
                "module type 'shared_name' is ambiguous: 2 vendors offer it: vx.shared_name "
                "(from " +
                    canonical("vendor_x") + "), vy.shared_name (from " + canonical("vendor_y") +
-                   "); qualify the name as vendor.class_ref, e.g. 'vx.shared_name'");
+                   "); qualify the name as vendor.class_ref, e.g. 'vx.shared_name', or pin the "
+                   "vendor for the whole brain file with \"__vendors__\": [\"vx\"]");
+}
+
+BOOST_AUTO_TEST_CASE(the_first_preferred_vendor_that_offers_a_bare_name_wins) {
+    const std::vector<std::string> y_first = {"vy", "vx"};
+    const std::vector<std::string> x_first = {"vx", "vy"};
+    BOOST_TEST(registry.resolve("shared_name", y_first).canonical_id == "vy.shared_name");
+    BOOST_TEST(registry.resolve("shared_name", x_first).canonical_id == "vx.shared_name");
+    // A preferred vendor that does not offer the name is passed over, not a stop.
+    const std::vector<std::string> ctest_then_y = {"ctest", "vy"};
+    BOOST_TEST(registry.resolve("shared_name", ctest_then_y).canonical_id == "vy.shared_name");
+    // Upstream's spelling of the name finds the preferred vendor's type too.
+    BOOST_TEST(registry.resolve("SharedName", y_first).canonical_id == "vy.shared_name");
+}
+
+BOOST_AUTO_TEST_CASE(a_bare_name_no_preferred_vendor_offers_resolves_as_without_a_preference) {
+    const std::vector<std::string> y_only = {"vy"};
+    BOOST_TEST(registry.resolve("only_x", y_only).canonical_id == "vx.only_x");
+    BOOST_TEST(registry.resolve("decay", y_only).canonical_id == "ctest.decay");
+    const std::vector<std::string> ctest_only = {"ctest"};
+    BOOST_TEST(error_message<resolve_error>([&] {
+                   (void)registry.resolve("shared_name", ctest_only);
+               }).rfind("module type 'shared_name' is ambiguous: 2 vendors offer it", 0) == 0U);
+    // A vendor nothing loaded provides changes nothing here (brain_config::validate reports it).
+    const std::vector<std::string> unknown = {"nosuch"};
+    BOOST_TEST(registry.resolve("only_x", unknown).canonical_id == "vx.only_x");
+}
+
+BOOST_AUTO_TEST_CASE(a_qualified_name_ignores_the_preference) {
+    const std::vector<std::string> y_only = {"vy"};
+    BOOST_TEST(registry.resolve("vx.shared_name", y_only).canonical_id == "vx.shared_name");
+    BOOST_TEST(error_message<resolve_error>([&] {
+                   (void)registry.resolve("vy.only_x", y_only);
+               }).rfind("unknown module type 'vy.only_x' (did you mean vx.only_x?", 0) == 0U);
 }
 
 BOOST_AUTO_TEST_CASE(an_unknown_name_suggests_the_closest_known_names) {

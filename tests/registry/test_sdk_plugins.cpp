@@ -191,7 +191,9 @@ BOOST_AUTO_TEST_CASE(two_vendors_of_accumulator_make_the_bare_name_ambiguous) {
                "(from " +
                    fs::canonical(test_plugin("ok_clang")).string() +
                    "), testcpp.accumulator (from " + fs::canonical(test_plugin("ok_cpp")).string() +
-                   "); qualify the name as vendor.class_ref, e.g. 'testclang.accumulator'");
+                   "); qualify the name as vendor.class_ref, e.g. 'testclang.accumulator', or "
+                   "pin the vendor for the whole brain file with \"__vendors__\": "
+                   "[\"testclang\"]");
     check_accumulator(registry, "testcpp.accumulator");
 }
 

@@ -354,6 +354,41 @@ BOOST_AUTO_TEST_CASE(initializer_fields_take_a_number_or_an_initializer_config) 
                boost::test_tools::per_element());
 }
 
+BOOST_AUTO_TEST_CASE(a_vendor_preference_decides_a_bare_nested_class_ref_and_is_kept) {
+    // vx and vy both offer the component `shared_name` (tests/test_plugins/c_plugins/vendor.c).
+    registry.load(spark::test::test_plugin("vendor_x"));
+    registry.load(spark::test::test_plugin("vendor_y"));
+    const auto& holder = registry.resolve("rt.holder");
+    const std::string delays = R"({"delays": {"__class_ref__": "shared_name"}})";
+    const strings y_first = {"vy", "vx"};
+    const module_config pinned(
+        registry, holder, delays, "h", spark::runtime::config_mode::strict, y_first);
+    BOOST_TEST(pinned.vendor_preference() == y_first, boost::test_tools::per_element());
+    BOOST_REQUIRE(pinned.nested("delays") != nullptr);
+    BOOST_TEST(pinned.nested("delays")->type().canonical_id == "vy.shared_name");
+    const strings x_only = {"vx"};
+    BOOST_TEST(
+        module_config(registry, holder, delays, "h", spark::runtime::config_mode::strict, x_only)
+            .nested("delays")
+            ->type()
+            .canonical_id == "vx.shared_name");
+    // merge() rebuilds with the same preference (upstream's spelling of the name here)
+    const auto merged =
+        module_config(registry, holder, "{}", "h", spark::runtime::config_mode::strict, y_first)
+            .merged(R"({"delays": {"__class_ref__": "SharedName"}})");
+    BOOST_TEST(merged.nested("delays")->type().canonical_id == "vy.shared_name");
+    // check() takes it too; without one the bare name stays ambiguous
+    BOOST_TEST(
+        module_config::check(
+            registry, holder, delays, "h", spark::runtime::config_mode::strict, false, y_first)
+            .empty());
+    const auto unpinned = module_config::check(registry, holder, delays, "h");
+    BOOST_REQUIRE(unpinned.size() == 1U);
+    BOOST_TEST(unpinned[0].path == "h/delays");
+    BOOST_TEST(unpinned[0].message.rfind("delays: module type 'shared_name' is ambiguous", 0) == 0U,
+               unpinned[0].message);
+}
+
 BOOST_AUTO_TEST_CASE(every_problem_is_reported_at_once) {
     const std::string overrides =
         R"({"tau": -1, "mode": "cubic", "tua": 2, "soma": {"tau": 0, "scael": 1}, "dt": -1, "count": "x"})";

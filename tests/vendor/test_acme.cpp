@@ -165,20 +165,25 @@ BOOST_AUTO_TEST_CASE(rate_decoder_refuses_more_outputs_than_neurons) {
     }
 }
 
-BOOST_AUTO_TEST_CASE(the_bare_name_lif_neuron_is_ambiguous_between_the_vendors) {
+BOOST_AUTO_TEST_CASE(a_bare_name_spark_offers_means_sparks_type_whatever_acme_offers) {
+    // ADR 0012: Spark's catalogue is upstream's, so `lif_neuron` in a file means upstream's model.
     BOOST_TEST(registry.resolve("acme.lif_neuron").plugin->id == "acme.models");
     BOOST_TEST(registry.resolve("spark.lif_neuron").plugin->id == "spark.neurons");
-    std::string message;
-    try {
-        (void)registry.resolve("lif_neuron");
-        BOOST_FAIL("the bare name lif_neuron resolved with two vendors offering it");
-    } catch (const spark::registry::resolve_error& e) {
-        message = e.what();
-    }
-    BOOST_TEST(message.find("acme.lif_neuron") != std::string::npos, message);
-    BOOST_TEST(message.find("spark.lif_neuron") != std::string::npos, message);
-    // a name only acme offers resolves bare
+    BOOST_TEST(registry.resolve("lif_neuron").canonical_id == "spark.lif_neuron");
+    BOOST_TEST(registry.resolve("LIFNeuron").canonical_id == "spark.lif_neuron");
+    // a name only acme offers resolves bare, whatever the preference
     BOOST_TEST(registry.resolve("qif_neuron").canonical_id == "acme.qif_neuron");
+    const std::vector<std::string> spark_first = {"spark"};
+    BOOST_TEST(registry.resolve("qif_neuron", spark_first).canonical_id == "acme.qif_neuron");
+}
+
+BOOST_AUTO_TEST_CASE(a_preferred_vendor_wins_a_bare_name_but_not_a_qualified_one) {
+    const std::vector<std::string> acme_first = {"acme"};
+    BOOST_TEST(registry.resolve("lif_neuron", acme_first).canonical_id == "acme.lif_neuron");
+    BOOST_TEST(registry.resolve("LIFNeuron", acme_first).canonical_id == "acme.lif_neuron");
+    BOOST_TEST(registry.resolve("spark.lif_neuron", acme_first).canonical_id == "spark.lif_neuron");
+    // a name acme does not offer falls back to Spark's
+    BOOST_TEST(registry.resolve("alif_neuron", acme_first).canonical_id == "spark.alif_neuron");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

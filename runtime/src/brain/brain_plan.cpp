@@ -260,6 +260,7 @@ public:
     brain_plan run() {
         brain_plan plan;
         check_names();
+        check_vendors();
         read_inputs(plan);
         resolve_modules(plan);
         wire(plan);
@@ -305,6 +306,44 @@ private:
         unique(config_.output_map, "output_map");
     }
 
+    /// The vendors of every loaded type, sorted, each once.
+    std::vector<std::string> loaded_vendors() const {
+        std::vector<std::string> vendors;
+        for (const auto* type : registry_.types()) {
+            vendors.emplace_back(type->vendor());
+        }
+        std::sort(vendors.begin(), vendors.end());
+        vendors.erase(std::unique(vendors.begin(), vendors.end()), vendors.end());
+        return vendors;
+    }
+
+    /// A preferred vendor that nothing loaded provides pins nothing: most likely a typo or a
+    /// plugin missing from the search path, and the brain would silently resolve otherwise.
+    void check_vendors() {
+        const auto& preferred = config_.vendor_preference;
+        if (preferred.empty()) {
+            return;
+        }
+        const auto loaded = loaded_vendors();
+        for (std::size_t i = 0; i < preferred.size(); ++i) {
+            const auto& vendor = preferred[i];
+            if (std::find(loaded.begin(), loaded.end(), vendor) != loaded.end()) {
+                continue;
+            }
+            std::string message = "no loaded plugin provides the vendor '" + vendor + "' (";
+            const auto close = closest_names(vendor, loaded);
+            if (!close.empty()) {
+                message += "did you mean " + quoted_alternatives(close) + "? ";
+            }
+            message +=
+                loaded.empty() ? "no plugin is loaded" : "loaded vendors: " + join(loaded, ", ");
+            issue("brain/__vendors__[" + std::to_string(i) + "]",
+                  message + "); add the folder of its plugin to the search path "
+                            "(--plugin-path or SPARK_PLUGIN_PATH), or remove it from "
+                            "\"__vendors__\"");
+        }
+    }
+
     void read_inputs(brain_plan& plan) {
         input_ok_.assign(config_.input_map.size(), false);
         plan.inputs.resize(config_.input_map.size());
@@ -324,7 +363,7 @@ private:
             auto& module = plan.modules[m];
             module.specs = &specs;
             try {
-                module.type = &registry_.resolve(specs.class_ref);
+                module.type = &registry_.resolve(specs.class_ref, config_.vendor_preference);
             } catch (const spark::error& e) {
                 issue(module_path(specs.name) + "/module_cls", e.what());
                 continue;
@@ -347,7 +386,8 @@ private:
                                       *module.type,
                                       specs.config_json,
                                       "brain/" + specs.name,
-                                      config_.mode);
+                                      config_.mode,
+                                      config_.vendor_preference);
             } catch (const config_error& e) {
                 issues_.insert(issues_.end(), e.issues().begin(), e.issues().end());
             }

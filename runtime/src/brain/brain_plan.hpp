@@ -49,9 +49,11 @@ struct brain_plan {
     double dt = 1.0;                                    // [ms], shared by every module
 };
 
-/// Resolves `config` against `registry` and appends every problem found without creating a
-/// module: unknown types, invalid module configs, unknown origins and ports, payload kind and
-/// static shape mismatches, missing required inputs, duplicate names, differing dt.
+/// Resolves `config` against `registry` (bare type names with the brain's vendor preference) and
+/// appends every problem found without creating a module: preferred vendors no loaded plugin
+/// provides, unknown or ambiguous types, invalid module configs, unknown origins and ports,
+/// payload kind and static shape mismatches, missing required inputs, duplicate names, differing
+/// dt.
 [[nodiscard]] brain_plan analyse(const registry::plugin_registry& registry,
                                  const brain_config& config,
                                  std::vector<config_issue>& issues);

@@ -12,6 +12,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
+#include <spark/registry/plugin_registry.hpp>
 #include <spark/runtime/brain_config.hpp>
 #include <spark/runtime/errors.hpp>
 
@@ -371,6 +372,36 @@ public:
         return out;
     }
 
+    /// "__vendors__": an array of distinct vendor names (our key, docs/file-format.md §5.2).
+    void
+    read_vendors(const json::value& value, const std::string& path, std::vector<std::string>& out) {
+        if (!value.is_array()) {
+            issue(path,
+                  "must be an array of vendor names, e.g. [\"acme\"], got " + kind_text(value));
+            return;
+        }
+        const auto& array = value.get_array();
+        for (std::size_t i = 0; i < array.size(); ++i) {
+            const std::string item_path = indexed(path, i);
+            std::string vendor;
+            if (!text(&array[i], item_path, vendor)) {
+                continue;
+            }
+            if (!registry::is_vendor_name(vendor)) {
+                issue(item_path,
+                      "must be a vendor name such as \"acme\" (letters, digits and '_', not "
+                      "starting with a digit), got \"" +
+                          vendor + "\"");
+                continue;
+            }
+            if (std::find(out.begin(), out.end(), vendor) != out.end()) {
+                issue(item_path, "lists the vendor \"" + vendor + "\" again; remove one of them");
+                continue;
+            }
+            out.push_back(std::move(vendor));
+        }
+    }
+
     void read_module(const std::string& key,
                      const json::value& value,
                      const std::string& path,
@@ -481,7 +512,8 @@ public:
               "__metadata__",
               "__graph_editor_metadata__",
               "__config_delimiter__",
-              "__shared_config_delimiter__"});
+              "__shared_config_delimiter__",
+              "__vendors__"});
         if (const auto* metadata = cfg->if_contains("__metadata__")) {
             config.metadata_json = compact(*metadata);
         }
@@ -493,6 +525,9 @@ public:
         }
         if (const auto* v = cfg->if_contains("__shared_config_delimiter__")) {
             text(v, at(path, "__shared_config_delimiter__"), config.shared_config_delimiter);
+        }
+        if (const auto* vendors = cfg->if_contains("__vendors__")) {
+            read_vendors(*vendors, at(path, "__vendors__"), config.vendor_preference);
         }
         const std::string inputs_path = at(path, "input_map");
         if (const auto* inputs = object(cfg->if_contains("input_map"), inputs_path)) {
@@ -629,6 +664,14 @@ std::string brain_config::to_json() const {
     cfg["__shared_config_delimiter__"] = shared_config_delimiter;
     cfg["__metadata__"] = parse_kept(metadata_json);
     cfg["__graph_editor_metadata__"] = parse_kept(graph_editor_metadata_json);
+    if (!vendor_preference.empty()) {
+        // Ours, so written only when set: a file without it stays exactly upstream's schema.
+        json::array vendors;
+        for (const auto& vendor : vendor_preference) {
+            vendors.push_back(json::string(vendor));
+        }
+        cfg["__vendors__"] = std::move(vendors);
+    }
     json::object inputs;
     for (const auto& [name, spec] : input_map) {
         inputs[name] = port_specs_value(spec);

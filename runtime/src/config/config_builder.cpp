@@ -184,9 +184,9 @@ class builder {
 public:
     builder(const registry::plugin_registry& registry,
             std::vector<config_issue>& issues,
-            config_mode mode,
-            bool partial)
-        : registry_(registry), issues_(issues), mode_(mode), partial_(partial) {}
+            const build_options& options)
+        : registry_(registry), issues_(issues), mode_(options.mode), partial_(options.partial),
+          vendor_preference_(options.vendor_preference) {}
 
     /// `inherited_shared`: the "_s_" values of the enclosing configs (name -> value).
     std::unique_ptr<config_impl> build(const registry::module_type_info& type,
@@ -197,6 +197,7 @@ public:
         auto config = std::make_unique<config_impl>();
         const spark_module_type_t& abi = *type.abi;
         config->registry = &registry_;
+        config->vendor_preference = vendor_preference_;
         config->type = &type;
         config->path = std::move(path);
         config->class_ref = type.canonical_id;
@@ -598,7 +599,8 @@ private:
                 }
                 const registry::module_type_info* resolved = nullptr;
                 try {
-                    resolved = &registry_.resolve(std::string_view(ref->get_string()));
+                    resolved = &registry_.resolve(std::string_view(ref->get_string()),
+                                                  preference_for(given));
                 } catch (const spark::error& e) {
                     issue(path, name + ": " + e.what() + schema_note(given.from_schema, type));
                     return false;
@@ -661,6 +663,16 @@ private:
         slot.nested.emplace(
             module_config_access::make(build(*chosen, collected, path, inherited, shared)));
         return issues_.size() == before;
+    }
+
+    /// The vendors a bare "__class_ref__" prefers: the brain's, for names its file writes. A
+    /// schema's default names its type as the plugin that wrote it means it, whatever a brain
+    /// pins (a brain pinning acme keeps spark.lif_neuron's default spark.n2n_delays).
+    std::span<const std::string> preference_for(const candidate& given) const {
+        if (given.from_schema) {
+            return {};
+        }
+        return vendor_preference_;
     }
 
     /// "a component type", "an initializer type", "a module type": what a nested config of
@@ -885,6 +897,7 @@ private:
     std::vector<config_issue>& issues_;
     config_mode mode_;
     bool partial_;
+    const std::vector<std::string>& vendor_preference_;
 };
 
 } // namespace
@@ -920,7 +933,7 @@ std::unique_ptr<config_impl> build_module_config(const registry::plugin_registry
     base_values base;
     // Each module of a brain gets its own reproducible stream without anyone choosing seeds.
     base.seed = mix_seed(stable_hash(path));
-    builder make(registry, issues, options.mode, options.partial);
+    builder make(registry, issues, options);
     return make.build(type, layers, std::move(path), base, json::object());
 }
 
@@ -928,10 +941,14 @@ std::unique_ptr<config_impl> build_module_config(const registry::plugin_registry
                                                  const registry::module_type_info& type,
                                                  std::string_view overrides_json,
                                                  std::string path,
-                                                 config_mode mode) {
+                                                 config_mode mode,
+                                                 std::span<const std::string> vendor_preference) {
     std::vector<config_issue> issues;
-    auto config = build_module_config(
-        registry, type, {overrides_json}, std::move(path), build_options{mode}, issues);
+    build_options options;
+    options.mode = mode;
+    options.vendor_preference.assign(vendor_preference.begin(), vendor_preference.end());
+    auto config =
+        build_module_config(registry, type, {overrides_json}, std::move(path), options, issues);
     if (!issues.empty()) {
         throw config_error(std::move(issues));
     }

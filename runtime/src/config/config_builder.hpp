@@ -3,6 +3,7 @@
 // Boost.JSON values into spark_config_t).
 #pragma once
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,6 +25,7 @@ struct build_options {
     config_mode mode = config_mode::strict;
     bool partial = false; // required fields may stay unset (the result is for checking only)
     file_limits limits{}; // max_depth bounds each layer's nesting
+    std::vector<std::string> vendor_preference; // decides bare "__class_ref__" names first
 };
 
 /// The config of `type` from layers of JSON object text, later layers over earlier ones (the
@@ -43,6 +45,7 @@ build_module_config(const registry::plugin_registry& registry,
                     const registry::module_type_info& type,
                     std::string_view overrides_json,
                     std::string path,
-                    config_mode mode);
+                    config_mode mode,
+                    std::span<const std::string> vendor_preference);
 
 } // namespace spark::runtime::detail

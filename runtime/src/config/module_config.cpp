@@ -48,9 +48,10 @@ module_config::module_config(const registry::plugin_registry& registry,
                              const registry::module_type_info& type,
                              std::string_view overrides_json,
                              std::string path,
-                             config_mode mode)
-    : module_config(
-          detail::build_module_config(registry, type, overrides_json, std::move(path), mode)) {}
+                             config_mode mode,
+                             std::span<const std::string> vendor_preference)
+    : module_config(detail::build_module_config(
+          registry, type, overrides_json, std::move(path), mode, vendor_preference)) {}
 
 module_config::module_config(std::unique_ptr<impl> data) : impl_(std::move(data)) {}
 module_config::module_config(module_config&&) noexcept = default;
@@ -65,6 +66,9 @@ const registry::module_type_info& module_config::type() const noexcept {
 }
 const std::string& module_config::path() const noexcept {
     return impl_->path;
+}
+const std::vector<std::string>& module_config::vendor_preference() const noexcept {
+    return impl_->vendor_preference;
 }
 const std::string& module_config::metadata_json() const noexcept {
     return impl_->metadata_json;
@@ -221,11 +225,13 @@ std::vector<config_issue> module_config::check(const registry::plugin_registry& 
                                                std::string_view overrides_json,
                                                std::string path,
                                                config_mode mode,
-                                               bool partial) {
+                                               bool partial,
+                                               std::span<const std::string> vendor_preference) {
     std::vector<config_issue> issues;
     detail::build_options options;
     options.mode = mode;
     options.partial = partial;
+    options.vendor_preference.assign(vendor_preference.begin(), vendor_preference.end());
     (void)detail::build_module_config(
         registry, type, {overrides_json}, std::move(path), options, issues);
     return issues;
@@ -234,8 +240,11 @@ std::vector<config_issue> module_config::check(const registry::plugin_registry& 
 module_config module_config::merged(std::string_view partial_json, config_mode mode) const {
     std::vector<config_issue> issues;
     const std::string current = to_json();
+    detail::build_options options;
+    options.mode = mode;
+    options.vendor_preference = vendor_preference();
     auto data = detail::build_module_config(
-        *impl_->registry, type(), {current, partial_json}, path(), {mode}, issues);
+        *impl_->registry, type(), {current, partial_json}, path(), options, issues);
     if (!issues.empty()) {
         throw config_error(std::move(issues));
     }
@@ -262,8 +271,10 @@ std::vector<std::string> module_config::field_errors(std::string_view field,
     partial[field] = std::move(candidate);
     const std::string current = to_json();
     const std::string change = detail::compact(partial);
+    detail::build_options options;
+    options.vendor_preference = vendor_preference();
     (void)detail::build_module_config(
-        *impl_->registry, type(), {current, change}, path(), {}, issues);
+        *impl_->registry, type(), {current, change}, path(), options, issues);
     std::vector<std::string> out;
     for (const auto& issue : issues) {
         if (issue.path == field_path) {
@@ -278,7 +289,12 @@ std::vector<std::string> module_config::field_errors(std::string_view field,
 module_config module_config::with_new_seeds(std::optional<std::uint64_t> seed) const {
     json::object object = to_object(*this);
     detail::reseed(object, detail::new_seed(seed, type().canonical_id));
-    return module_config(*impl_->registry, type(), detail::compact(object), path());
+    return module_config(*impl_->registry,
+                         type(),
+                         detail::compact(object),
+                         path(),
+                         config_mode::strict,
+                         vendor_preference());
 }
 
 namespace {

@@ -23,7 +23,8 @@ struct module_config::impl {
         std::optional<module_config> nested;
     };
 
-    const registry::plugin_registry* registry{}; // resolves nested types when rebuilding
+    const registry::plugin_registry* registry{}; // resolves nested types when rebuilding,
+    std::vector<std::string> vendor_preference;  // bare ones preferring these vendors (a brain's)
     const registry::module_type_info* type{};
     std::string path;
     std::string class_ref;

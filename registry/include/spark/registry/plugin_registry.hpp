@@ -5,6 +5,7 @@
 #pragma once
 #include <filesystem>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,6 +18,14 @@
 #include <spark/registry/plugin_manifest.hpp>
 
 namespace spark::registry {
+
+/// The vendor of Spark's built-in plugins (spark.neurons, spark.interfaces, spark.initializers).
+/// Its catalogue is upstream's, so a bare name it offers means its type (ADR 0012).
+inline constexpr std::string_view spark_vendor = "spark";
+
+/// Whether `text` can be a vendor: letters, digits and '_', not starting with a digit (what the
+/// registry requires of every plugin's vendor when it loads the plugin).
+[[nodiscard]] bool is_vendor_name(std::string_view text) noexcept;
 
 /// Where plugins are looked for, in this order. The current directory is never searched unless
 /// it is listed explicitly.
@@ -64,10 +73,17 @@ public:
     /// Every known type, sorted by canonical id.
     [[nodiscard]] std::vector<const module_type_info*> types() const;
 
-    /// `vendor.class_ref` always; a bare `class_ref` when exactly one vendor offers it, also in
-    /// upstream's class-name spelling ("ALIFNeuron" finds alif_neuron, docs/file-format.md §5.2).
-    /// Throws resolve_error: unknown (with the closest known names) or ambiguous (with every
-    /// candidate and how to qualify); collision_error for an id two files claim.
+    /// `vendor.class_ref` always, whatever the preference. A bare `class_ref`, also in upstream's
+    /// class-name spelling ("ALIFNeuron" finds alif_neuron, docs/file-format.md §5.2), resolves
+    /// in this order (ADR 0012): to the type of the first vendor in `preferred_vendors` that
+    /// offers it (a brain's "__vendors__"); else to Spark's own type when vendor "spark" offers
+    /// it, whatever other vendors offer; else to the type of the one other vendor that offers it.
+    /// Throws resolve_error: unknown (with the closest known names) or ambiguous (several other
+    /// vendors: every candidate and how to qualify or pin one); collision_error for an id two
+    /// files claim.
+    [[nodiscard]] const module_type_info&
+    resolve(std::string_view name, std::span<const std::string> preferred_vendors) const;
+    /// resolve(name, preferred_vendors) without preferred vendors.
     [[nodiscard]] const module_type_info& resolve(std::string_view name) const;
 
     /// Creates an instance from a host-validated config. `config.values` must match the type's

@@ -66,13 +66,20 @@ public:
     std::string graph_editor_metadata_json = "{}"; // __graph_editor_metadata__, kept verbatim
     std::string config_delimiter = "__";           // __config_delimiter__, kept verbatim
     std::string shared_config_delimiter = "_s_";   // __shared_config_delimiter__, kept verbatim
+    /// "__vendors__" (ours, docs/file-format.md §5.2): vendors to prefer for every bare type name
+    /// of this brain, modules and nested `__class_ref__`s alike, in order: the first listed
+    /// vendor that offers a name wins; a name none of them offers resolves as without it (Spark's
+    /// own type first, ADR 0012). A qualified `vendor.class_ref` ignores it. Written back only
+    /// when not empty; validate() refuses a vendor no loaded plugin provides.
+    std::vector<std::string> vendor_preference;
     /// How this brain's files and module configs treat unknown keys (set by from_json/from_file;
     /// validate() and the Brain build module configs in this mode). Not written to files.
     config_mode mode = config_mode::strict;
 
     /// Parses `.scfg` JSON text ({"__type__": "brain_config", "__cfg__": {...}}). Throws
     /// config_error with every structural problem (malformed JSON with line and column, missing
-    /// or mistyped keys, unknown keys), each with its path; `source` names the file in messages:
+    /// or mistyped keys, unknown keys, a "__vendors__" that is not a list of distinct vendor
+    /// names), each with its path; `source` names the file in messages:
     /// it is the path of a syntax error, structural problems have paths "brain/...". Missing maps
     /// are empty (as upstream); dtype "float16" reads as "float32" (we compute in float32).
     [[nodiscard]] static brain_config from_json(std::string_view text,
@@ -95,7 +102,8 @@ public:
                  file_compression compression = file_compression::none) const;
 
     /// Every problem at once, each with its path (e.g.
-    /// "brain/modules_map/A_ex/inputs/in_spikes[1]"): unknown class_ref (with suggestions), unknown
+    /// "brain/modules_map/A_ex/inputs/in_spikes[1]"): a preferred vendor no loaded plugin
+    /// provides, unknown or ambiguous class_ref (with suggestions or the candidates), unknown
     /// origin module or port, a port the module does not have, payload kind mismatch, shape
     /// mismatch (both ends named), missing required input, duplicate names, invalid module configs,
     /// cycles through modules without a contract. Empty when the brain can be built.

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,9 +32,10 @@ struct module_config_access;
 ///    its field name, so one seed at the top reproduces everything below it;
 /// 2. every schema field's `default_json`;
 /// 3. the overrides. A CONFIG field takes an object whose optional "__class_ref__" names the nested
-///    type (resolved through the registry); the object's other keys are merged into that type's
-///    defaults, recursively. An INITIALIZER field takes a number or such an object naming an
-///    initializer type.
+///    type (resolved through the registry; a bare name the overrides write prefers the config's
+///    vendor_preference, one a schema's default writes does not); the object's other keys are
+///    merged into that type's defaults, recursively. An INITIALIZER field takes a number or such
+///    an object naming an initializer type.
 /// Then every validator of the schema runs. All problems are collected and thrown together as one
 /// config_error; paths are "<path>/<field>", nested ones "<path>/<field>/<nested field>".
 ///
@@ -48,12 +50,15 @@ public:
     /// defaults). `path` prefixes every issue's path (e.g. "brain/A_ex"). The registry resolves
     /// nested type names and must outlive this config (it owns the type descriptions).
     /// Throws config_error listing every problem. In compat mode an unknown key is a logged
-    /// warning and is dropped.
+    /// warning and is dropped. `vendor_preference` (a brain's "__vendors__") decides the bare
+    /// nested type names `overrides_json` writes first (plugin_registry::resolve); the config
+    /// keeps it for merge() and the other rebuilds.
     module_config(const registry::plugin_registry& registry,
                   const registry::module_type_info& type,
                   std::string_view overrides_json = "{}",
                   std::string path = {},
-                  config_mode mode = config_mode::strict);
+                  config_mode mode = config_mode::strict,
+                  std::span<const std::string> vendor_preference = {});
 
     module_config(module_config&&) noexcept;
     module_config& operator=(module_config&&) noexcept;
@@ -66,6 +71,8 @@ public:
     [[nodiscard]] const spark_config_t& abi() const noexcept;
     [[nodiscard]] const registry::module_type_info& type() const noexcept;
     [[nodiscard]] const std::string& path() const noexcept;
+    /// The vendors bare nested type names prefer, as given to the constructor (empty: none).
+    [[nodiscard]] const std::vector<std::string>& vendor_preference() const noexcept;
     /// Upstream's __metadata__ and __graph_editor_metadata__ as given (compact JSON), or empty.
     /// Kept verbatim, written back by to_json() and to_file(); no module reads them.
     [[nodiscard]] const std::string& metadata_json() const noexcept;
@@ -136,13 +143,15 @@ public:
 
     /// Upstream's validate(errors=[...]): every problem the constructor would throw, returned
     /// instead. With `partial`, a required field left unset is not a problem (a draft, e.g.
-    /// from a graph editor, that is finished later).
-    [[nodiscard]] static std::vector<config_issue> check(const registry::plugin_registry& registry,
-                                                         const registry::module_type_info& type,
-                                                         std::string_view overrides_json,
-                                                         std::string path = {},
-                                                         config_mode mode = config_mode::strict,
-                                                         bool partial = false);
+    /// from a graph editor, that is finished later). `vendor_preference` as for the constructor.
+    [[nodiscard]] static std::vector<config_issue>
+    check(const registry::plugin_registry& registry,
+          const registry::module_type_info& type,
+          std::string_view overrides_json,
+          std::string path = {},
+          config_mode mode = config_mode::strict,
+          bool partial = false,
+          std::span<const std::string> vendor_preference = {});
 
     /// Upstream's to_file(): {"__type__": "<canonical id>_config", "__cfg__": <to_json()>} as
     /// 4-space JSON, plain or xz, written atomically (on failure the file is unchanged).
