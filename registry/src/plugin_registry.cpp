@@ -11,6 +11,7 @@
 
 #include <spark/registry/plugin_registry.hpp>
 
+#include "composite_module.hpp"
 #include "descriptor_check.hpp"
 #include "host_services.hpp"
 #include "library_loader.hpp"
@@ -377,6 +378,28 @@ plugin_registry::resolve(std::string_view name,
         return *type;
     }
     return self.only_offer(name);
+}
+
+module_instance plugin_registry::create_composite(const module_type_info& as_type,
+                                                  const composition& parts,
+                                                  const spark_config_t& config,
+                                                  std::string_view instance_name,
+                                                  std::vector<host_service> services) const {
+    const auto& entry = impl_->entry_of(as_type);
+    for (const auto& part : parts.parts) {
+        if (part.type != nullptr) {
+            (void)impl_->entry_of(*part.type); // throws for a type of another registry
+        }
+    }
+    const std::string name(instance_name);
+    auto state = std::make_unique<module_instance::impl>(
+        entry.library, entry.info, name, impl_->initializers, services);
+    const auto create_part = [&](const composition_part& part, const std::string& part_name) {
+        return create(*part.type, *part.config, part_name, services);
+    };
+    state->module =
+        detail::make_composite(as_type, parts, config, name, state->host.abi(), create_part);
+    return module_instance(std::move(state));
 }
 
 module_instance plugin_registry::create(const module_type_info& type,

@@ -124,9 +124,17 @@ struct running_module {
                    const std::vector<spark_port_spec_t>& in_specs,
                    std::size_t output_count,
                    std::vector<spark::registry::host_service> services = {})
-        : cfg(f.config(type, overrides)),
-          instance(f.registry.create(cfg.type(), cfg.abi(), "probe", std::move(services))),
-          out_specs(output_count) {
+        : running_module(f.config(type, overrides), in_specs, output_count, [&](auto& c) {
+              return f.registry.create(c.type(), c.abi(), "probe", std::move(services));
+          }) {}
+
+    /// An instance `make(cfg)` creates from `config` (e.g. a composition run as cfg's type).
+    template <typename Make>
+    running_module(runtime::module_config config,
+                   const std::vector<spark_port_spec_t>& in_specs,
+                   std::size_t output_count,
+                   Make&& make)
+        : cfg(std::move(config)), instance(make(cfg)), out_specs(output_count) {
         // Optional inputs the test does not give stay unwired (payload kind 0, no elements).
         std::vector<spark_port_spec_t> specs = in_specs;
         specs.resize(std::max(specs.size(), input_count(cfg.type())), spark_port_spec_t{});

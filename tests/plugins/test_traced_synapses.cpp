@@ -303,10 +303,12 @@ BOOST_AUTO_TEST_CASE(schemas_have_upstreams_fields_and_defaults) {
                     }
                 }
             }
-            // linear_synapses' ports
-            BOOST_TEST_REQUIRE(t.port_count == 2U);
+            // linear_synapses' ports, and the optional delays that order the sums
+            BOOST_TEST_REQUIRE(t.port_count == 3U);
             BOOST_TEST(str(t.ports[0].name) == "spikes");
             BOOST_TEST(str(t.ports[1].name) == "currents");
+            BOOST_TEST(str(t.ports[2].name) == "delays");
+            BOOST_TEST(!t.ports[2].required);
         }
     }
 }

@@ -584,7 +584,11 @@ private:
         return 2 * non_zero <= weights.size();
     }
 
-    // Synapses: every spike that arrives now.
+    // Synapses: every spike that arrives now. Every way of delivering sums a neuron's current in
+    // one order: oldest emission first (the longest delay), then by presynaptic index, as
+    // delivery at emission does (pending_current.hpp) and as the synapse component does when its
+    // delays are wired (synapses/synapse_component.hpp), so a neuron run from its parts gives
+    // the same bits (docs/adr/0013-neurons-as-compositions.md).
     void deliver(const std::uint8_t* in, std::size_t now) {
         if (at_emission_) {
             deliver_at_emission(in, now);
@@ -627,7 +631,8 @@ private:
         const std::size_t n_post = shape_.n_post;
         arriving_.clear();
         std::size_t events = 0;
-        for (std::size_t d = 0; d < rows; ++d) {
+        for (std::size_t age = 0; age < rows; ++age) { // oldest emission first
+            const std::size_t d = rows - 1 - age;
             const std::size_t slot = (now + rows - d) % rows;
             const std::uint32_t* list = &fired_[slot * shape_.n_pre];
             for (std::uint32_t k = 0; k < fired_count_[slot]; ++k) {
@@ -770,7 +775,8 @@ private:
                   T(0));
         const bool whole = o0 == 0 && o1 == shape_.n_post;
         column_batcher<T> full_columns(current_.data(), o0, o1);
-        for (std::size_t d = 0; d < rows; ++d) {
+        for (std::size_t age = 0; age < rows; ++age) { // oldest emission first
+            const std::size_t d = rows - 1 - age;
             const std::size_t slot = (now + rows - d) % rows;
             const std::uint32_t* list = &fired_[slot * shape_.n_pre];
             for (std::uint32_t k = 0; k < fired_count_[slot]; ++k) {

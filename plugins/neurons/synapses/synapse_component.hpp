@@ -5,7 +5,10 @@
 // current filter (synapses/current_filter.hpp). linear_synapses is this with the identity filter;
 // the traced synapses add their traces. Sync spikes are delivered per spike (event-driven). The
 // kernel is also a writable property (upstream 1.0's `synapses.kernel`), W[o, i] shaped
-// units ⊕ the presynaptic shape, whatever order this component keeps it in.
+// units ⊕ the presynaptic shape, whatever order this component keeps it in. With per-synapse
+// spikes from delays, the optional input `delays` (the delays' kernel, wired from their property)
+// makes each current sum its arriving spikes oldest emission first, then by presynaptic index:
+// the order a fused neuron's delivery uses, so that a neuron run from its parts gives its bits.
 #pragma once
 #include <algorithm>
 #include <cstddef>
@@ -40,6 +43,11 @@ public:
         s.output("currents", SPARK_PAYLOAD_FLOAT, "current_array")
             .from_field("units")
             .description("postsynaptic currents [pA]");
+        s.input("delays", SPARK_PAYLOAD_INT, "integer_array")
+            .any()
+            .optional()
+            .description("with async spikes: each synapse's delay D[post, pre] in steps, so "
+                         "that a current sums its spikes oldest emission first");
         s.property("kernel", SPARK_PAYLOAD_FLOAT, "float_array")
             .computed("units ⊕ presynaptic shape")
             .writable()
@@ -59,6 +67,14 @@ public:
         }
         n_pre_ = count_of(pre);
         kernel_shape_ = concat_shapes(units_, pre);
+        ordered_ = b.wired(1);
+        if (ordered_ && (!async_ || count_of(b.input(1).shape) != count_of(kernel_shape_))) {
+            throw sdk::status_error(
+                SPARK_ERR_INVALID_ARGUMENT,
+                "input port 'delays' has shape " + sdk::shape_string(b.input(1).shape) +
+                    "; it takes one delay per synapse " + sdk::shape_string(kernel_shape_) +
+                    ", with async_spikes true");
+        }
         auto w = make_kernel<T>(kernel_, host_, units_, pre);
         // Sync spikes are event-driven (one contiguous column per spike); async spikes are dense
         // per synapse anyway, so they walk W row by row.
@@ -74,7 +90,11 @@ public:
     void step(const sdk::step_context& ctx) {
         const auto in = ctx.input<std::uint8_t>(0);
         const auto out = ctx.output<T>(0);
-        linear_current(in, out);
+        if (ordered_) {
+            current_in_emission_order(in, ctx.input<std::int32_t>(1), out);
+        } else {
+            linear_current(in, out);
+        }
         filter_.filter(out);
     }
 
@@ -103,6 +123,30 @@ public:
     }
 
 private:
+    // Async spikes, each current summed by descending delay, then ascending presynaptic index.
+    void current_in_emission_order(sdk::span<const std::uint8_t> in,
+                                   sdk::span<const std::int32_t> delays,
+                                   sdk::span<T> out) {
+        for (std::size_t o = 0; o < n_post_; ++o) {
+            const std::uint8_t* s = &in[o * n_pre_];
+            const std::int32_t* d = &delays[o * n_pre_];
+            arriving_.clear();
+            for (std::size_t i = 0; i < n_pre_; ++i) {
+                if ((s[i] & 1U) != 0) {
+                    arriving_.push_back(static_cast<std::uint32_t>(i));
+                }
+            }
+            std::stable_sort(
+                arriving_.begin(), arriving_.end(), [&](auto a, auto b) { return d[a] > d[b]; });
+            const T* w = &w_[o * n_pre_];
+            T sum = T(0);
+            for (const auto i : arriving_) {
+                sum += (s[i] & 2U) != 0 ? -w[i] : w[i];
+            }
+            out[o] = sum;
+        }
+    }
+
     void linear_current(sdk::span<const std::uint8_t> in, sdk::span<T> out) const noexcept {
         if (async_) {
             for (std::size_t o = 0; o < n_post_; ++o) {
@@ -169,8 +213,10 @@ private:
     Filter filter_;
     std::size_t n_pre_ = 0;
     std::size_t n_post_ = 0;
-    spark_shape_t kernel_shape_{};    // units ⊕ presynaptic shape
-    large_vector_for_overwrite<T> w_; // sync: pre-major W[i][o]; async: post-major W[o][i]
+    spark_shape_t kernel_shape_{};        // units ⊕ presynaptic shape
+    bool ordered_ = false;                // `delays` is wired: sum in emission order
+    std::vector<std::uint32_t> arriving_; // one neuron's arriving synapses, while summing
+    large_vector_for_overwrite<T> w_;     // sync: pre-major W[i][o]; async: post-major W[o][i]
 };
 
 } // namespace spark::neurons

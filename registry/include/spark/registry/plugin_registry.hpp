@@ -11,6 +11,7 @@
 #include <vector>
 
 #include <spark/abi/schema.h>
+#include <spark/registry/composition.hpp>
 #include <spark/registry/errors.hpp>
 #include <spark/registry/host_service.hpp>
 #include <spark/registry/module_instance.hpp>
@@ -95,6 +96,16 @@ public:
                                          const spark_config_t& config,
                                          std::string_view instance_name,
                                          std::vector<host_service> services = {}) const;
+
+    /// Creates a composition (spark/registry/composition.hpp): its parts, each with `services`,
+    /// wired and run as one instance with the ports and config of `as_type` (e.g. a neuron type
+    /// run from its parts). Throws spark::error listing every problem of the composition, with
+    /// its path, before any part is created; plugin_error when a part fails to create.
+    [[nodiscard]] module_instance create_composite(const module_type_info& as_type,
+                                                   const composition& parts,
+                                                   const spark_config_t& config,
+                                                   std::string_view instance_name,
+                                                   std::vector<host_service> services = {}) const;
 
     /// Runs an initializer type on `out`. Throws plugin_error on failure.
     void initialize(const module_type_info& type,
