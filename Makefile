@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # Entry points for people and CI. Each target installs what it needs first (make deps).
 #   make run        release build, then run the example brain (progress, summary, recordings, raster)
-#   make test       dev preset (Debug, warnings as errors) and every test
+#   make test       the citation check (.ci/check-citations), then the dev preset (Debug, warnings
+#                   as errors) and every test
 #   make test-asan  the same with AddressSanitizer and UndefinedBehaviorSanitizer
 # JOBS=n limits parallel compile and test jobs (default: the number of cores).
 
@@ -24,6 +25,7 @@ run: deps
 	$(SPARK) raster $(RUN_OUT)/excitatory.out_spikes.npy --window 49000: --out $(RUN_OUT)/excitatory.svg
 
 test: deps
+	.ci/check-citations
 	cmake --preset dev
 	cmake --build --preset dev -j $(JOBS)
 	ctest --preset dev -j $(JOBS)

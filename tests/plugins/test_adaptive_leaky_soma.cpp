@@ -59,8 +59,8 @@ s2_run run_s2(soma<T>& m, bool adaptive) {
     return r;
 }
 
-// S2 at full precision: reference/golden_neurons.py's refractory_family, copied from upstream's
-// golden script (f64 / f32; docs/models.md sections 4.2-4.4 and 13).
+// S2 at full precision: reference/golden_neurons.py's refractory_family (f64 / f32; docs/models.md
+// sections 4.2-4.4 and 13).
 const std::vector<double> s2_v_fresh_f64 = {0.0,
                                             4.877057549928599,
                                             9.516258196404042,
@@ -249,8 +249,8 @@ BOOST_AUTO_TEST_CASE(s2_adaptive_fresh_float32) {
 }
 
 BOOST_AUTO_TEST_CASE(s2_adaptive_with_upstreams_mock_step_counter_matches_the_spec) {
-    // Spec section 13.2, AdaptiveLeakySoma after the build-time mock step (r = 3): spikes 4, 24;
-    // the threshold used jumps to 120 mV at step 5 and decays with tau 20 ms.
+    // docs/models.md section 13 (S2), AdaptiveLeakySoma after the build-time mock step (r = 3):
+    // spikes 4, 24; the threshold used jumps to 120 mV at step 5 and decays with tau 20 ms.
     for (const bool f64 : {true, false}) {
         BOOST_TEST_CONTEXT((f64 ? "float64" : "float32")) {
             s2_run r;

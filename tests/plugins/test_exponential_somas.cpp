@@ -33,7 +33,7 @@ constexpr double tight = 1e-12;
 constexpr double f32_ulps = 4e-6;
 
 // Every number below is printed by reference/golden_neurons.py (main_somas): exponential_family,
-// which reproduces its `exponential` (S6b, S6c, copied from upstream's golden script) bit for bit,
+// which reproduces its `exponential` (S6b, S6c of docs/models.md section 13) bit for bit,
 // and writes out docs/models.md sections 4.6 and 4.8 for the refractory ones (fresh state
 // r = c = 2).
 

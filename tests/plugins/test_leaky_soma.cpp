@@ -103,9 +103,9 @@ std::pair<std::vector<std::uint64_t>, std::vector<double>> run_s1(neurons_fixtur
     return {spike_steps, v};
 }
 
-// Full-precision S1 values from upstream's golden script: the operation order of docs/models.md
-// section 13.1 (S1), every operation rounded to binary32 (f32) or not at all (f64); section 13
-// gives some of them rounded to 6 decimals.
+// Full-precision S1 values (no script in this repository prints them, docs/models.md section
+// 13.2): the operation order of docs/models.md section 13.1 (S1), every operation rounded to
+// binary32 (f32) or not at all (f64); section 13 gives some of them rounded to 6 decimals.
 const std::pair<int, double> s1_f64[] = {{0, 1.2192643874821498},
                                          {1, 2.3790645491010105},
                                          {9, 9.836733507184164},

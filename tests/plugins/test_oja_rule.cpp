@@ -24,10 +24,9 @@ using spark::test::str;
 
 namespace {
 
-// S4b: K after steps 0..9 from K0 = 0.5, eta 0.1, tau_post 20 ms. f64: oja, copied from
-// upstream's golden script (docs/models.md sections 6.2 and 13; e.g. 0.49987500, 0.50330164,
-// 0.50487500), at full precision from reference/golden_neurons.py; f32: its oja_rounded with
-// every operation rounded.
+// S4b: K after steps 0..9 from K0 = 0.5, eta 0.1, tau_post 20 ms. f64: oja (docs/models.md
+// sections 6.2 and 13; e.g. 0.49987500, 0.50330164, 0.50487500), at full precision from
+// reference/golden_neurons.py; f32: its oja_rounded with every operation rounded.
 const double s4b_f64[3][10] = {{0.5,
                                 0.5,
                                 0.5,

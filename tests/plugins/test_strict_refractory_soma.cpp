@@ -20,9 +20,8 @@ namespace {
 
 constexpr const char* strict = "strict_refractory_leaky_soma";
 
-// S2, StrictRefractoryLeakySoma fresh (r = c = 2), 1000 pA: reference/golden_neurons.py
-// (main_somas) runs refractory_family(R, 1000, 40, 2, 'strict'), copied from upstream's golden
-// script (docs/models.md sections 4.3 and 13).
+// S2, StrictRefractoryLeakySoma fresh (r = c = 2), 1000 pA (docs/models.md sections 4.3 and 13):
+// reference/golden_neurons.py (main_somas) runs refractory_family(R, 1000, 40, 2, 'strict').
 const std::vector<double> s2_strict_f64 = {4.877057549928599,
                                            9.516258196404042,
                                            13.92920235749422,

@@ -28,8 +28,8 @@ struct trajectory {
     std::vector<double> target; // z after steps 0..9
 };
 
-// S4c at full precision from reference/golden_neurons.py: f64 runs its zenke (copied from
-// upstream's golden script; docs/models.md sections 6.3 and 13), f32 its zenke_rounded.
+// S4c at full precision from reference/golden_neurons.py: f64 runs its zenke (docs/models.md
+// sections 6.3 and 13), f32 its zenke_rounded.
 const trajectory s4c_f64[] = {{{0.6,
                                 0.6,
                                 0.6,

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // The SDK-built test plugins (ok_cpp, ok_clang, create_fails, throws_in_step) loaded as real
 // libraries and driven through their entry on a fake host: exactly the behaviour other areas
-// rely on (tests/test_plugins.md), one exported symbol each, and ok_clang really built by clang.
+// rely on (each plugin's header comment in tests/test_plugins/sdk_plugins/), one exported symbol
+// each, and ok_clang really built by clang.
 #include <cstdint>
 #include <cstring>
 #include <filesystem>

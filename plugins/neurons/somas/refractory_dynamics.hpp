@@ -13,7 +13,7 @@
 
 namespace spark::neurons {
 
-/// RefractoryLeakySoma (section 4.2): the input is ignored while refractory.
+/// RefractoryLeakySoma (docs/models.md section 4.2): the input is ignored while refractory.
 struct refractory_leaky_kind {
     static constexpr const char* class_ref = "refractory_leaky_soma";
     static constexpr const char* description =
@@ -35,7 +35,8 @@ struct refractory_leaky_kind {
 template <typename T>
 using refractory_leaky_dynamics = refractory_soma_state<T, refractory_leaky_kind>;
 
-/// AdaptiveLeakySoma (section 4.4): refractory leaky, with a threshold that jumps at each spike.
+/// AdaptiveLeakySoma (docs/models.md section 4.4): refractory leaky, with a threshold that jumps at
+/// each spike.
 struct adaptive_leaky_kind {
     static constexpr const char* class_ref = "adaptive_leaky_soma";
     static constexpr const char* description =

@@ -16,7 +16,7 @@
 
 namespace spark::neurons {
 
-/// RefractoryExponentialSoma (section 4.6).
+/// RefractoryExponentialSoma (docs/models.md section 4.6).
 struct refractory_exponential_kind {
     static constexpr const char* class_ref = "refractory_exponential_soma";
     static constexpr const char* description =
@@ -38,7 +38,7 @@ struct refractory_exponential_kind {
 template <typename T>
 using refractory_exponential_dynamics = refractory_soma_state<T, refractory_exponential_kind>;
 
-/// SimplifiedAdaptiveExponentialSoma (section 4.8).
+/// SimplifiedAdaptiveExponentialSoma (docs/models.md section 4.8).
 struct simplified_adaptive_exponential_kind {
     static constexpr const char* class_ref = "simplified_adaptive_exponential_soma";
     static constexpr const char* description =

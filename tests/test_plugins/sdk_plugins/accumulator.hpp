@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// Test type `accumulator` (tests/test_plugins.md): a running total of gain * input, in the config
-// dtype. Shared by ok_cpp (g++) and ok_clang (clang++) so both compilers build the same code.
+// Test type `accumulator`: a running total of gain * input, in the config dtype. Shared by ok_cpp
+// (g++) and ok_clang (clang++) so both compilers build the same code.
 #pragma once
 #include <cstdint>
 #include <vector>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// Test type `echo_spikes` (tests/test_plugins.md): copies bit0 of each input spike into a
-// population of `units` neurons; publishes a contract so it can sit in a cycle.
+// Test type `echo_spikes`: copies bit0 of each input spike into a population of `units` neurons;
+// publishes a contract so it can sit in a cycle.
 #pragma once
 #include <cstdint>
 
