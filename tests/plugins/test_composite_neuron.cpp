@@ -178,3 +178,105 @@ BOOST_AUTO_TEST_CASE(lif_with_per_synapse_delays_and_learning_equals_the_fused_l
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_FIXTURE_TEST_SUITE(composite_refusals, models_fixture)
+
+BOOST_AUTO_TEST_CASE(a_composition_that_cannot_work_is_refused_with_every_problem) {
+    const lif_parts parts;
+    const auto neuron = config("lif_neuron", parts.neuron_config("null", true));
+    const auto delays = config("n2n_delays", parts.delays_config());
+    const auto synapses = config("linear_synapses", parts.synapses_config(true));
+    const auto soma = config("leaky_soma", "{}");
+    composition c;
+    c.parts = {{"delays", &delays.type(), &delays.abi()},
+               {"synapses", &synapses.type(), &synapses.abi()},
+               {"soma", &soma.type(), &soma.abi()}};
+    c.wires = {{"delays", "in_spikes", "__call__", "in_spikes", false},
+               {"synapses", "spikes", "delay", "out_spikes", false}, // a typo
+               {"soma", "currents", "synapses", "currents", false},  // no such input
+               {"soma", "current", "delays", "out_spikes", false},   // spikes into a current
+               {"soma", "inhibition_mask", "__self__", "mask", true}};
+    c.effects = {{"soma", "potential", "synapses", "currents"}}; // read-only
+    c.outputs = {};                                              // out_spikes unmapped
+    try {
+        (void)registry.create_composite(neuron.type(), c, neuron.abi(), "A");
+        BOOST_FAIL("a broken composition was created");
+    } catch (const spark::error& e) {
+        const std::string text = e.what();
+        const std::vector<std::string> expected = {
+            "8 problems in the composition:",
+            "composition 'A': wire synapses.spikes <- delay.out_spikes: 'delay' is not a part "
+            "of the composition",
+            "composition 'A': wire soma.currents <- synapses.currents: 'currents' is not an "
+            "input port of spark.leaky_soma",
+            "composition 'A': wire soma.current <- delays.out_spikes: the source carries spikes "
+            "but the input takes float",
+            "composition 'A': wire soma.inhibition_mask <- __self__.mask (property): __self__ "
+            "offers only the property inhibition_mask",
+            "composition 'A': part 'synapses' (spark.linear_synapses): its required input "
+            "'spikes' has no wire",
+            // its one wire was refused, so the soma's current is unfed as well
+            "composition 'A': part 'soma' (spark.leaky_soma): its required input 'current' has "
+            "no wire",
+            "composition 'A': effect soma.potential <- synapses.currents: property 'potential' "
+            "of spark.leaky_soma is read-only",
+            "composition 'A': output 'out_spikes': no part feeds it; map it to a part's output"};
+        for (const auto& line : expected) {
+            BOOST_TEST(text.find(line) != std::string::npos,
+                       "missing: " << line << "\nin: " << text);
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(parts_that_wait_on_each_other_cannot_be_ordered) {
+    const auto neuron = config("lif_neuron", R"({"units": [2]})");
+    const auto a = config("leaky_soma", "{}");
+    const auto b = config("leaky_soma", "{}");
+    composition c;
+    c.parts = {{"a", &a.type(), &a.abi()}, {"b", &b.type(), &b.abi()}};
+    c.wires = {{"a", "current", "b", "potential", false},
+               {"b", "current", "a", "potential", false}};
+    c.outputs = {{"out_spikes", "a", "spikes"}};
+    try {
+        (void)registry.create_composite(neuron.type(), c, neuron.abi(), "loop");
+        BOOST_FAIL("a cycle was accepted");
+    } catch (const spark::error& e) {
+        BOOST_TEST(std::string(e.what()).find(
+                       "composition 'loop': the parts 'a', 'b' wait on each other (a cycle); "
+                       "break the cycle, or feed one of them from the composition's inputs") !=
+                       std::string::npos,
+                   e.what());
+    }
+}
+
+BOOST_AUTO_TEST_CASE(an_effect_of_the_wrong_shape_is_refused_at_build) {
+    // synapses.kernel (10 x 12) <- soma.potential (10): the effect does not fit.
+    const lif_parts parts;
+    const auto neuron = config("lif_neuron", parts.neuron_config("null", false));
+    const auto synapses = config("linear_synapses", parts.synapses_config(false));
+    const auto soma = config("leaky_soma", "{}");
+    composition c;
+    c.parts = {{"synapses", &synapses.type(), &synapses.abi()},
+               {"soma", &soma.type(), &soma.abi()}};
+    c.wires = {{"synapses", "spikes", "__call__", "in_spikes", false},
+               {"soma", "current", "synapses", "currents", false}};
+    c.effects = {{"synapses", "kernel", "soma", "potential"}};
+    c.outputs = {{"out_spikes", "soma", "spikes"}};
+    try {
+        running_module m(
+            config("lif_neuron", parts.neuron_config("null", false)),
+            {port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {n_pre})},
+            1,
+            [&](auto& cfg) { return registry.create_composite(cfg.type(), c, cfg.abi(), "A"); });
+        BOOST_FAIL("an effect of 10 values into a kernel of 120 was built");
+    } catch (const spark::registry::plugin_error& e) {
+        BOOST_TEST(std::string(e.what()).find(
+                       "composition 'A': effect synapses.kernel <- soma.potential: the output "
+                       "does not fit the property (10 elements of float32 against 120 of "
+                       "float32)") != std::string::npos,
+                   e.what());
+    }
+    (void)neuron;
+}
+
+BOOST_AUTO_TEST_SUITE_END()
