@@ -187,3 +187,61 @@ BOOST_AUTO_TEST_CASE(a_preferred_vendor_wins_a_bare_name_but_not_a_qualified_one
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_FIXTURE_TEST_SUITE(acme_parts, spark::test::vendor_models)
+
+// acme's soma inside a Spark neuron composition (docs/adr/0013-neurons-as-compositions.md):
+// Spark's n2n_delays (1 step), linear_synapses (200 pA) and hebbian_rule (eta 0) around
+// acme.qif_soma, one presynaptic neuron firing every step. From step 1 the soma sees 200 pA, and
+// acme's equation (examples/vendor-plugin/src/acme/qif_soma.hpp, dt 1 ms, tau 10 ms,
+// V_rest -65, V_crit -50, R 0.1) gives V = -63 after step 1, -63 + 0.1 (2 * -13 / 15 + 20) =
+// -61.1733... after step 2, and spikes at steps 20 and 42.
+BOOST_AUTO_TEST_CASE(acmes_soma_runs_between_sparks_delays_synapses_and_plasticity) {
+    using spark::registry::composition;
+    const auto delays =
+        config("n2n_delays", R"({"units": [1], "max_delay": 1, "delays": 1, "dtype": "float64"})");
+    const auto synapses =
+        config("linear_synapses",
+               R"({"units": [1], "kernel": 200, "async_spikes": true, "dtype": "float64"})");
+    const auto soma = config("acme.qif_soma", R"({"dtype": "float64"})");
+    const auto rule =
+        config("hebbian_rule", R"({"eta": 0, "async_spikes": true, "dtype": "float64"})");
+    composition c;
+    c.parts = {{"delays", &delays.type(), &delays.abi()},
+               {"synapses", &synapses.type(), &synapses.abi()},
+               {"soma", &soma.type(), &soma.abi()},
+               {"plasticity", &rule.type(), &rule.abi()}};
+    c.wires = {{"delays", "in_spikes", "__call__", "in_spikes", false},
+               {"synapses", "spikes", "delays", "out_spikes", false},
+               {"synapses", "delays", "delays", "kernel", true},
+               {"soma", "current", "synapses", "currents", false},
+               {"soma", "inhibition_mask", "__self__", "inhibition_mask", true},
+               {"plasticity", "pre_spikes", "delays", "out_spikes", false},
+               {"plasticity", "post_spikes", "soma", "spikes", false},
+               {"plasticity", "current_kernel", "synapses", "kernel", true}};
+    c.effects = {{"synapses", "kernel", "plasticity", "kernel"}};
+    c.outputs = {{"out_spikes", "soma", "spikes"}};
+    spark::test::running_module neuron(
+        config("lif_neuron", R"({"units": [1], "inhibitory_rate": 0, "dtype": "float64"})"),
+        {spark::test::port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {1})},
+        1,
+        [&](auto& cfg) { return registry.create_composite(cfg.type(), c, cfg.abi(), "mixed"); });
+    std::vector<std::uint64_t> spikes;
+    std::vector<double> potential;
+    for (std::uint64_t k = 0; k < 60; ++k) {
+        neuron.in<std::uint8_t>(0)[0] = 1;
+        neuron.step(k);
+        if ((neuron.out<std::uint8_t>(0)[0] & 1U) != 0) {
+            spikes.push_back(k);
+        }
+        potential.push_back(neuron.state_values<double>("soma.potential")[0]);
+    }
+    BOOST_TEST(spikes == std::vector<std::uint64_t>({20, 42}), boost::test_tools::per_element());
+    BOOST_TEST(potential[0] == -65.0);
+    BOOST_TEST(potential[1] == -63.0, boost::test_tools::tolerance(1e-12));
+    BOOST_TEST(potential[2] == -63.0 + 0.1 * (2.0 * -13.0 / 15.0 + 20.0),
+               boost::test_tools::tolerance(1e-12));
+    BOOST_TEST(potential[20] == -70.0); // the reset after the first spike
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -6,13 +6,16 @@
 
 #include "acme/lif_neuron.hpp"
 #include "acme/qif_neuron.hpp"
+#include "acme/qif_soma.hpp"
 #include "acme/rate_decoder.hpp"
 
 SPARK_PLUGIN("acme.models",
              "acme",
              "1.0.0",
              "acme's neuron models for Spark: quadratic and conductance-based integrate-and-fire "
-             "populations, and a population-rate decoder",
+             "populations, a quadratic integrate-and-fire soma for Spark's neuron compositions, "
+             "and a population-rate decoder",
              spark::sdk::per_dtype<acme::qif_neuron>,
+             spark::sdk::per_dtype<acme::qif_soma>,
              spark::sdk::per_dtype<acme::lif_neuron>,
              spark::sdk::per_dtype<acme::rate_decoder>);
