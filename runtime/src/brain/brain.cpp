@@ -27,6 +27,7 @@
 
 #include "brain/brain_plan.hpp"
 #include "brain/executor_choice.hpp"
+#include "brain/neuron_parts.hpp"
 #include "brain/parallel_workers.hpp"
 #include "log.hpp"
 #include "text.hpp"
@@ -190,10 +191,10 @@ void brain::impl::build(const registry::plugin_registry& registry) {
     for (const auto& module : plan.modules) {
         modules.push_back(std::make_unique<module_runtime>(
             module.specs->name,
-            registry.create(*module.type,
-                            module.config->abi(),
-                            module.specs->name,
-                            {{SPARK_SERVICE_PARALLEL, workers.table()}})));
+            detail::create_module(registry,
+                                  *module.config,
+                                  module.specs->name,
+                                  {{SPARK_SERVICE_PARALLEL, workers.table()}})));
     }
     const auto components = detail::components(plan);
     for (const auto& component : components) {
@@ -498,7 +499,7 @@ brain::resolve_initialization_order(const registry::plugin_registry& registry,
             const auto& module = plan.modules[m];
             if (detail::is_cycle(plan, component)) {
                 const auto instance =
-                    registry.create(*module.type, module.config->abi(), module.specs->name);
+                    detail::create_module(registry, *module.config, module.specs->name);
                 if (!instance.has_contract()) {
                     throw graph_error(detail::contractless_cycle_message(plan, component, m));
                 }

@@ -8,6 +8,7 @@
 #include <spark/runtime/brain_config.hpp>
 
 #include "brain/brain_plan.hpp"
+#include "brain/neuron_parts.hpp"
 
 namespace spark::runtime {
 
@@ -24,7 +25,7 @@ std::vector<config_issue> brain_config::validate(const registry::plugin_registry
         }
         try {
             instances[m].emplace(
-                registry.create(*module.type, module.config->abi(), module.specs->name));
+                detail::create_module(registry, *module.config, module.specs->name));
         } catch (const spark::error& e) {
             issues.push_back({detail::module_path(module.specs->name), e.what()});
         }
