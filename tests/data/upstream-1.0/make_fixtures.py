@@ -261,6 +261,8 @@ def inhibitory_soma(resistance):
 
 
 def population(name, pos, seeds, units, inhibitory_rate, in_spikes, modulation, soma, synapses):
+    # The children's delays and synapses carry the population's units: constructing a neuron config
+    # hands its units to every child config that has the field, and the brain stores the result.
     modules = neuron_modules(seeds[1:], units, units, max_delay=4.0, plasticity=TUTORIAL_RULE, soma=soma,
                              synapses=synapses)
     gui = {**neuron_ports(pos), "pos": pos}
