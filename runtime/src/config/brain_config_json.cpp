@@ -16,6 +16,7 @@
 #include <spark/runtime/brain_config.hpp>
 #include <spark/runtime/errors.hpp>
 
+#include "config/json_paths.hpp"
 #include "config/json_text.hpp"
 #include "config/scfg_file.hpp"
 #include "config/seeds.hpp"
@@ -27,37 +28,12 @@ namespace spark::runtime {
 namespace {
 
 namespace json = boost::json;
+using detail::at;
 using detail::compact;
+using detail::indexed;
+using detail::kind_text;
 
 constexpr std::string_view root = "brain";
-
-std::string at(std::string_view path, std::string_view key) {
-    return std::string(path) + "/" + std::string(key);
-}
-
-std::string indexed(std::string_view path, std::size_t index) {
-    return std::string(path) + "[" + std::to_string(index) + "]";
-}
-
-std::string kind_text(const json::value& value) {
-    switch (value.kind()) {
-    case json::kind::null:
-        return "null";
-    case json::kind::bool_:
-        return "a bool";
-    case json::kind::int64:
-    case json::kind::uint64:
-    case json::kind::double_:
-        return "a number";
-    case json::kind::string:
-        return "a string";
-    case json::kind::array:
-        return "an array";
-    case json::kind::object:
-        return "an object";
-    }
-    return "a value";
-}
 
 // ---- parsing ---------------------------------------------------------------------------------
 

@@ -130,6 +130,24 @@ std::pair<std::size_t, std::size_t> line_and_column(std::string_view text, std::
 
 } // namespace
 
+void throw_parse_error(std::string_view text,
+                       std::size_t used,
+                       const boost::system::error_code& error,
+                       const std::string& source,
+                       std::uint32_t max_depth) {
+    const auto [line, column] = line_and_column(text, used);
+    const std::string where =
+        "at line " + std::to_string(line) + ", column " + std::to_string(column);
+    if (error == json::error::too_deep) {
+        throw config_error(
+            {{source,
+              "JSON nested more than " + std::to_string(max_depth) + " levels deep " + where +
+                  "; a brain file is far shallower (raise "
+                  "file_limits::max_depth if it really is this deep)"}});
+    }
+    throw config_error({{source, "not valid JSON " + where + ": " + error.message()}});
+}
+
 json::value parse_json(std::string_view text, const std::string& source, std::uint32_t max_depth) {
     json::parse_options options;
     options.max_depth = max_depth;
@@ -143,17 +161,7 @@ json::value parse_json(std::string_view text, const std::string& source, std::ui
         parser.finish(error);
     }
     if (error) {
-        const auto [line, column] = line_and_column(text, used);
-        const std::string where =
-            "at line " + std::to_string(line) + ", column " + std::to_string(column);
-        if (error == json::error::too_deep) {
-            throw config_error(
-                {{source,
-                  "JSON nested more than " + std::to_string(max_depth) + " levels deep " + where +
-                      "; a brain file is far shallower (raise "
-                      "file_limits::max_depth if it really is this deep)"}});
-        }
-        throw config_error({{source, "not valid JSON " + where + ": " + error.message()}});
+        throw_parse_error(text, used, error, source, max_depth);
     }
     return parser.release();
 }

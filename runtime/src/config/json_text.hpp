@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include <boost/json/value.hpp>
+#include <boost/system/error_code.hpp>
 
 namespace spark::runtime::detail {
 
@@ -15,6 +16,13 @@ namespace spark::runtime::detail {
 /// path `source`: invalid JSON with its line and column, or nesting deeper than allowed.
 [[nodiscard]] boost::json::value
 parse_json(std::string_view text, const std::string& source, std::uint32_t max_depth);
+
+/// Throws the config_error parse_json throws for `error`, found after `used` bytes of `text`.
+[[noreturn]] void throw_parse_error(std::string_view text,
+                                    std::size_t used,
+                                    const boost::system::error_code& error,
+                                    const std::string& source,
+                                    std::uint32_t max_depth);
 
 /// `object` without `key`, the other keys in their order (Boost.JSON's erase() reorders).
 [[nodiscard]] boost::json::object without_key(const boost::json::object& object,
