@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Upstream 1.0's file layer: the fixtures of tests/data/upstream-1.0/ (written by Python's json
+// Upstream 1.0's file layer: the fixtures of tests/data/upstream-v1/ (written by Python's json
 // and lzma modules, make_fixtures.py there) read into the structures of
 // runtime/src/config/upstream_v1.hpp and written back byte for byte, xz and plain; what the
 // structures hold; the reader's problems with their paths; and how a file's schema is told.
@@ -39,7 +39,7 @@ using spark::test::write_text_file;
 
 namespace {
 
-const std::filesystem::path fixtures = std::filesystem::path(SPARK_TEST_DATA_DIR) / "upstream-1.0";
+const std::filesystem::path fixtures = std::filesystem::path(SPARK_TEST_DATA_DIR) / "upstream-v1";
 
 std::size_t count_port_maps(const std::vector<v1::module_specs>& modules) {
     std::size_t n = 0;

@@ -243,7 +243,7 @@ std::string python_float_repr(double value) {
     std::from_chars(exponent_text.data() + (exponent_text.front() == '+' ? 1 : 0),
                     exponent_text.data() + exponent_text.size(),
                     exponent);
-    // Python (Objects/floatobject.c, mode 'r'): scientific when the decimal point would sit more
+    // Python (float.__repr__, format mode 'r'): scientific when the decimal point would sit more
     // than 4 places left of the first digit or more than 16 places right of it.
     const int point = exponent + 1; // digits = 0.d1d2... x 10^point
     const auto count = static_cast<int>(digits.size());
