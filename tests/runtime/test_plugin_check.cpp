@@ -29,6 +29,7 @@ const strings module_stages{"config",
                             "steps (zero inputs)",
                             "steps (random inputs)",
                             "state round trip",
+                            "properties",
                             "reset again",
                             "destroy"};
 
@@ -55,12 +56,15 @@ const type_check& find_type(const plugin_check_report& report, const std::string
     throw std::runtime_error("the report has no type " + id);
 }
 
-/// Every module stage passed (contract: skipped, no contract) but those listed in `differences`.
+/// Every module stage passed (contract: skipped, no contract; properties: skipped, none) but
+/// those listed in `differences`.
 strings all_pass_except(const strings& differences) {
     strings lines;
     for (const auto& stage : module_stages) {
         std::string line =
-            stage + (stage == "contract" ? " SKIP: the type has no contract" : " OK");
+            stage + (stage == "contract"     ? " SKIP: the type has no contract"
+                     : stage == "properties" ? " SKIP: the type declares no properties"
+                                             : " OK");
         for (const auto& difference : differences) {
             if (difference.rfind(stage + " ", 0) == 0) {
                 line = difference;
@@ -207,6 +211,20 @@ BOOST_AUTO_TEST_CASE(a_file_that_does_not_load_is_one_failure) {
     BOOST_TEST(report.failures() == 1U);
     BOOST_TEST(report.load_error.find("bad_abi_major") != std::string::npos);
     BOOST_TEST(report.load_error.find("ABI") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(broken_properties_fail_the_properties_stage) {
+    const auto report = check_plugin(registry, test_plugin("bad_property"));
+    BOOST_TEST(report.load_error == "");
+    BOOST_TEST(
+        summary(find_type(report, "test.drifting_gain")) ==
+            all_pass_except({"properties FAIL: gain: writing back the value it read changed it"}),
+        boost::test_tools::per_element());
+    const auto unreadable = summary(find_type(report, "test.unreadable_level"));
+    BOOST_TEST_REQUIRE(unreadable.size() == module_stages.size());
+    BOOST_TEST(unreadable[9].rfind("properties FAIL: level: ", 0) == 0, unreadable[9]);
+    BOOST_TEST(unreadable[9].find("level cannot be read: simulated failure") != std::string::npos,
+               unreadable[9]);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -575,6 +575,55 @@ void check_initializer(registry::plugin_registry& registry,
     }
 }
 
+/// The "properties" stage (ABI 1.1, spark/abi/properties.h): every declared property has a spec
+/// of its declared payload after build and reads; a writable one takes back the value it read
+/// and reads it again unchanged.
+void check_properties(registry::module_instance& instance, stage_recorder& stages) {
+    const auto declared = registry::declared_properties(instance.type());
+    if (declared.empty()) {
+        stages.skip("the type declares no properties");
+        return;
+    }
+    problems found;
+    std::string names;
+    for (std::uint32_t p = 0; p < declared.size(); ++p) {
+        const std::string name = declared[p].name;
+        names += (names.empty() ? "" : ", ") + name + (declared[p].writable ? " (rw)" : "");
+        try {
+            const auto spec = instance.property_spec(p);
+            if (spec.payload_kind != declared[p].payload_kind ||
+                spec.dtype != spark_payload_dtype(spec.payload_kind, spec.dtype) ||
+                spark_dtype_size(spec.dtype) == 0) {
+                found.add(name + ": its spec (" +
+                          std::string(registry::payload_kind_name(spec.payload_kind)) + ", " +
+                          std::string(registry::dtype_name(spec.dtype)) +
+                          ") does not carry its declared payload " +
+                          std::string(registry::payload_kind_name(declared[p].payload_kind)));
+                continue;
+            }
+            const detail::host_buffer value(spec);
+            instance.read_property(p, value.view());
+            if (!declared[p].writable) {
+                continue;
+            }
+            const std::vector<std::byte> before(value.data(), value.data() + value.bytes());
+            instance.write_property(p, value.view());
+            const detail::host_buffer again(spec);
+            instance.read_property(p, again.view());
+            if (!std::equal(before.begin(), before.end(), again.data())) {
+                found.add(name + ": writing back the value it read changed it");
+            }
+        } catch (const std::exception& e) {
+            found.add(name + ": " + e.what());
+        }
+    }
+    if (found.empty()) {
+        stages.pass(names);
+    } else {
+        stages.fail(found.text());
+    }
+}
+
 void check_module(registry::plugin_registry& registry,
                   const registry::module_type_info& type,
                   const check_options& options,
@@ -589,6 +638,7 @@ void check_module(registry::plugin_registry& registry,
                            "steps (zero inputs)",
                            "steps (random inputs)",
                            "state round trip",
+                           "properties",
                            "reset again",
                            "destroy"});
     std::optional<module_config> config;
@@ -787,6 +837,7 @@ void check_module(registry::plugin_registry& registry,
             found.add(e.what());
         }
         stages.finish(found);
+        check_properties(*instance, stages);
         reset();
     }
     destroy();

@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: Apache-2.0
+// Test plugin bad_property: two types whose properties are broken in the ways `spark plugins
+// check` must catch (its "properties" stage): `drifting_gain`'s writable `gain` comes back
+// doubled after it is written (its write stores twice the value), and `unreadable_level`'s
+// `level` fails to read. Both step as out = gain * in (gain 1.5), so every other stage passes.
+#include <cstdint>
+#include <cstring>
+#include <stdexcept>
+
+#include <spark/sdk/plugin.hpp>
+
+namespace {
+
+template <typename T, bool Drifts>
+class broken_property {
+public:
+    static constexpr const char* class_ref = Drifts ? "drifting_gain" : "unreadable_level";
+    static constexpr std::int32_t kind = SPARK_KIND_COMPONENT;
+    static constexpr const char* version = "1.0.0";
+    static constexpr const char* description = "a property that `plugins check` must refuse";
+
+    static void declare(spark::sdk::schema& s) {
+        s.field_int_array("units", {1});
+        s.input("in", SPARK_PAYLOAD_FLOAT, "float_array").any();
+        s.output("out", SPARK_PAYLOAD_FLOAT, "float_array").like_port("in");
+        if constexpr (Drifts) {
+            s.property("gain", SPARK_PAYLOAD_FLOAT, "float_array").from_field("units").writable();
+        } else {
+            s.property("level", SPARK_PAYLOAD_FLOAT, "float_array").from_field("units");
+        }
+    }
+
+    explicit broken_property(const spark::sdk::config_view& /*cfg*/) {}
+
+    void step(const spark::sdk::step_context& ctx) {
+        const auto in = ctx.input<T>(0);
+        const auto out = ctx.output<T>(0);
+        for (std::size_t i = 0; i < out.size(); ++i) {
+            out[i] = gain_ * in[i];
+        }
+    }
+
+    void read_property(std::size_t /*index*/, void* out) const {
+        if constexpr (!Drifts) {
+            throw std::runtime_error("level cannot be read: simulated failure");
+        }
+        std::memcpy(out, &gain_, sizeof(T));
+    }
+    void write_property(std::size_t /*index*/, const void* in) {
+        std::memcpy(&gain_, in, sizeof(T));
+        gain_ *= T(2); // the bug the check must find
+    }
+
+private:
+    T gain_ = T(1.5);
+};
+
+template <typename T>
+using drifting_gain = broken_property<T, true>;
+template <typename T>
+using unreadable_level = broken_property<T, false>;
+
+} // namespace
+
+SPARK_PLUGIN("test.bad_property",
+             "test",
+             "1.0.0",
+             "types with broken properties",
+             spark::sdk::per_dtype<drifting_gain>,
+             spark::sdk::per_dtype<unreadable_level>);
