@@ -491,6 +491,15 @@ int run_brain(const plugin_sources& sources, const run_request& request) {
         json::array module_list;
         for (const auto& m : brain->modules()) {
             const auto& plugin = *m.type->plugin;
+            json::array parts; // a neuron run from its parts: where each part came from
+            for (const auto& [field, type] : m.parts) {
+                parts.push_back(json::object{{"part", field},
+                                             {"type", type->canonical_id},
+                                             {"plugin_file", type->plugin->file.string()},
+                                             {"plugin_sha256", type->plugin->sha256},
+                                             {"plugin_id", type->plugin->id},
+                                             {"plugin_version", type->plugin->version}});
+            }
             module_list.push_back(json::object{
                 {"name", m.name},
                 {"type", m.type->canonical_id},
@@ -502,6 +511,9 @@ int run_brain(const plugin_sources& sources, const run_request& request) {
                 {"type_version", m.type->abi->version != nullptr ? m.type->abi->version : ""},
                 {"abi_version", registry::version_string(plugin.abi_version)},
             });
+            if (!parts.empty()) {
+                module_list.back().as_object()["parts"] = std::move(parts);
+            }
         }
         run["modules"] = std::move(module_list);
         json::array record_list;

@@ -4,9 +4,12 @@
 // around acme's soma; docs/adr/0013-neurons-as-compositions.md). Without acme on the plugin path
 // the brain is refused, naming the missing part and the fix.
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <sstream>
 #include <string>
 
+#include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
 
 #include "fixtures.hpp"
@@ -65,6 +68,31 @@ BOOST_AUTO_TEST_CASE(a_spark_neuron_runs_with_acmes_soma) {
     BOOST_TEST(qif > 2.0, result.out);
     BOOST_TEST(qif < 100.0, result.out);
     BOOST_TEST(contains(result.out, "spark.lif_neuron"), result.out);
+    // run.json says where each part of the neuron came from.
+    std::ifstream in(out.path() / "run.json");
+    const auto run = boost::json::parse(std::string(std::istreambuf_iterator<char>(in), {}));
+    const boost::json::object* qif_module = nullptr;
+    for (const auto& m : run.at("modules").as_array()) {
+        if (m.at("name").as_string() == "qif") {
+            qif_module = &m.as_object();
+        }
+    }
+    BOOST_TEST_REQUIRE(qif_module != nullptr);
+    BOOST_TEST(qif_module->at("type").as_string() == "spark.lif_neuron");
+    const auto& parts = qif_module->at("parts").as_array();
+    BOOST_TEST_REQUIRE(parts.size() == 4U);
+    const char* expected[][2] = {{"delays", "spark.n2n_delays"},
+                                 {"synapses", "spark.linear_synapses"},
+                                 {"soma", "acme.qif_soma"},
+                                 {"learning_rule", "spark.hebbian_rule"}};
+    for (std::size_t k = 0; k < 4; ++k) {
+        BOOST_TEST(parts[k].at("part").as_string() == expected[k][0]);
+        BOOST_TEST(parts[k].at("type").as_string() == expected[k][1]);
+    }
+    const auto acme = fs::canonical(spark::test::acme_dir / "spark-acme.so");
+    BOOST_TEST(parts[2].at("plugin_file").as_string() == acme.string());
+    BOOST_TEST(parts[2].at("plugin_id").as_string() == "acme.models");
+    BOOST_TEST(parts[2].at("plugin_sha256").as_string().size() == 64U);
 }
 
 BOOST_AUTO_TEST_CASE(without_acme_the_missing_part_is_named_with_the_fix) {

@@ -323,6 +323,7 @@ void brain::impl::build(const registry::plugin_registry& registry) {
         info.name = modules[m]->name;
         info.type = &modules[m]->instance.type();
         info.seed = plan.modules[m].config->seed();
+        info.parts = detail::parts_of(*plan.modules[m].config);
         for (std::size_t p = 0; p < plan.modules[m].inputs.size(); ++p) {
             info.inputs.emplace_back(plan.modules[m].inputs[p]->name, modules[m]->in_specs[p]);
         }

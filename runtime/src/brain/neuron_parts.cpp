@@ -191,6 +191,20 @@ bool names_foreign_part(const module_config& cfg) {
     return false;
 }
 
+std::vector<std::pair<std::string, const registry::module_type_info*>>
+parts_of(const module_config& cfg) {
+    std::vector<std::pair<std::string, const registry::module_type_info*>> parts;
+    if (!is_neuron_of_parts(cfg.type()) || !names_foreign_part(cfg)) {
+        return parts;
+    }
+    for (const auto role : roles) {
+        if (const auto* nested = cfg.nested(role)) {
+            parts.emplace_back(std::string(role), &nested->type());
+        }
+    }
+    return parts;
+}
+
 registry::module_instance create_module(const registry::plugin_registry& registry,
                                         const module_config& cfg,
                                         const std::string& name,

@@ -6,6 +6,7 @@
 // otherwise as a composition of those parts, of any vendor, with upstream's wiring.
 #pragma once
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <spark/registry/host_service.hpp>
@@ -23,6 +24,11 @@ enum class neuron_path {
 /// Whether `cfg`'s type runs its parts' fields as one fused kernel that does not know one of
 /// the parts `cfg` names (so the neuron must run from its parts).
 [[nodiscard]] bool names_foreign_part(const module_config& cfg);
+
+/// The parts (field, type) `cfg`'s neuron runs from, in step order, when create_module() runs it
+/// from its parts on the automatic path; empty when its own type runs it.
+[[nodiscard]] std::vector<std::pair<std::string, const registry::module_type_info*>>
+parts_of(const module_config& cfg);
 
 /// The instance of `cfg`: its type's own, or the neuron run from its parts (see above). Throws
 /// as plugin_registry::create and create_composite do.

@@ -78,6 +78,9 @@ struct module_info {
     std::uint64_t seed = 0; // the seed its config resolved to (given, or derived from its path)
     std::vector<std::pair<std::string, spark_port_spec_t>> inputs; // merged input specs, port order
     std::vector<std::pair<std::string, spark_port_spec_t>> outputs; // port order
+    /// A neuron run from its parts (docs/models.md section 7.3): each part's field and type, in
+    /// step order; empty when the module's own type runs it.
+    std::vector<std::pair<std::string, const registry::module_type_info*>> parts;
 };
 
 class brain {
