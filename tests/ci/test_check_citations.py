@@ -207,8 +207,9 @@ class CheckCitations(unittest.TestCase):
                 const char* s = "../shared/x"; // the working folder, even in a string
                 // Not outside material: the port spec's shape, brain/output_map/a/spec/shape.
                 """,
-            # the frozen copy is never read, whatever it cites
+            # the frozen copies are never read, whatever they cite
             "tests/abi/v1_0/spark/abi/entry.h": "// see ../shared/DESIGN.md and core §99\n",
+            "tests/abi/v1_1/spark/abi/properties.h": "// see ../shared/DESIGN.md and core §99\n",
         })
         self.assertEqual(status, 1, out)
         self.assertEqual(found, [
