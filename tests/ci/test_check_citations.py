@@ -143,6 +143,25 @@ class CheckCitations(unittest.TestCase):
         })
         self.assertEqual((status, found), (0, []), out)
 
+    def test_frozen_plugins_include_their_frozen_headers(self):
+        # A header that only a frozen copy holds (the live ones moved on) resolves for the frozen
+        # plugins under tests/abi/, from either copy, and for nobody else.
+        status, found, out = self.checked({
+            "tests/abi/v1_0/spark/abi/old.h": "#pragma once\n",
+            "tests/abi/v1_1/spark/abi/newer.h": "#pragma once\n",
+            "tests/abi/frozen_plugin_v1_1/plugin.c": """\
+                #include <spark/abi/newer.h>
+                #include <spark/abi/old.h>
+                #include <spark/abi/gone.h>
+                """,
+            "src/live.c": "#include <spark/abi/newer.h>\n",
+        })
+        self.assertEqual(status, 1, out)
+        self.assertEqual(found, [
+            ("src/live.c:1", "#include <spark/abi/newer.h>"),
+            ("tests/abi/frozen_plugin_v1_1/plugin.c:3", "#include <spark/abi/gone.h>"),
+        ])
+
     def test_bad_citations_are_reported_with_their_place(self):
         status, found, out = self.checked({
             "src/bad.hpp": """\
@@ -207,8 +226,9 @@ class CheckCitations(unittest.TestCase):
                 const char* s = "../shared/x"; // the working folder, even in a string
                 // Not outside material: the port spec's shape, brain/output_map/a/spec/shape.
                 """,
-            # the frozen copy is never read, whatever it cites
+            # the frozen copies are never read, whatever they cite
             "tests/abi/v1_0/spark/abi/entry.h": "// see ../shared/DESIGN.md and core §99\n",
+            "tests/abi/v1_1/spark/abi/properties.h": "// see ../shared/DESIGN.md and core §99\n",
         })
         self.assertEqual(status, 1, out)
         self.assertEqual(found, [

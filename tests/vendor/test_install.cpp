@@ -93,7 +93,8 @@ BOOST_AUTO_TEST_CASE(the_installed_cli_passes_every_type_of_every_vendor_plugin)
     // the install (acme's neurons need `units`, which check probes with [8]).
     for (const auto& file : {spark::test::acme_dir / "spark-acme.so",
                              spark::test::cdemo_dir / "spark-cdemo.so",
-                             spark::test::frozen_dir / "spark-frozen_abi.so"}) {
+                             spark::test::frozen_dir / "spark-frozen_abi.so",
+                             spark::test::frozen_v1_1_dir / "spark-frozen_abi_v1_1.so"}) {
         const auto result = installed_spark({"plugins", "check", file.string()});
         BOOST_TEST(contains(result.out, " checked, 0 failures"), result.out);
     }

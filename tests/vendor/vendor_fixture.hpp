@@ -22,6 +22,7 @@ inline const std::filesystem::path source_dir = SPARK_TEST_SOURCE_DIR;
 inline const std::filesystem::path acme_dir = SPARK_TEST_ACME_DIR;
 inline const std::filesystem::path cdemo_dir = SPARK_TEST_CDEMO_DIR;
 inline const std::filesystem::path frozen_dir = SPARK_TEST_FROZEN_DIR;
+inline const std::filesystem::path frozen_v1_1_dir = SPARK_TEST_FROZEN_V1_1_DIR;
 inline const std::filesystem::path embed_program = SPARK_TEST_EMBED;
 
 /// The installed `spark` with `arguments`; fails the test unless it exits with `expected_exit`.

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // The models fixture of tests/plugins (the built-in neurons and initializers in a registry,
 // configs from the runtime's config layer, a module stepping on host buffers) plus the plugins
-// built against the install: acme (C++), cdemo (C) and the frozen-ABI plugin.
+// built against the install: acme (C++), cdemo (C) and the frozen-ABI plugins of 1.0 and 1.1,
+// which load side by side into one registry.
 #pragma once
 #include <string>
 
@@ -18,6 +19,8 @@ struct vendor_models : models_fixture {
         BOOST_TEST_REQUIRE(registry.load(cdemo_dir / "spark-cdemo.so").id == "cdemo.models");
         BOOST_TEST_REQUIRE(registry.load(frozen_dir / "spark-frozen_abi.so").id ==
                            "frozen.abi_v1_0");
+        BOOST_TEST_REQUIRE(registry.load(frozen_v1_1_dir / "spark-frozen_abi_v1_1.so").id ==
+                           "frozen.abi_v1_1");
     }
 };
 

@@ -10,8 +10,14 @@ extern "C" {
 /// ABI version of these headers. A plugin records the version it was compiled against in its
 /// entry; the host loads it when the majors are equal and the plugin's minor is not newer than
 /// the host's (spark_abi_compatible). Patch never affects compatibility.
-/// Rationale: docs/adr/0001-c-abi-shape.md (why 1.0 from the first release); 1.1 added
-/// spark_module_type.type_extension (docs/adr/0011-type-extensions-and-sparse-initializers.md).
+/// Rationale: docs/adr/0001-c-abi-shape.md (why 1.0 from the first release). 1.1.0 added, so that
+/// 1.0 plugins load unchanged: spark_module_type.type_extension (appended) and behind it the
+/// type-level extensions of sparse_initializer.h, properties.h and capabilities.h; the instance
+/// extension SPARK_EXT_PROPERTIES; the host services spark.host.sparse_initializers/1 and
+/// spark.host.parallel/1 (docs/adr/0011-type-extensions-and-sparse-initializers.md,
+/// docs/adr/0013-neurons-as-compositions.md). Every released version is kept byte for byte under
+/// tests/abi/ (tests/abi/README.md), with a plugin built against it that every later host of the
+/// same major must load.
 #define SPARK_ABI_VERSION_MAJOR 1
 #define SPARK_ABI_VERSION_MINOR 1
 #define SPARK_ABI_VERSION_PATCH 0
