@@ -164,7 +164,18 @@ public:
         abi_.get_extension = &get_extension_fn;
     }
 
+    /// Checks `c` only: problems() lists what a real creation would refuse.
+    composite(const module_type_info& as_type,
+              const composition& c,
+              const spark_config_t& config,
+              std::string name)
+        : type_(*as_type.abi), host_(nullptr), name_(std::move(name)) {
+        read_self(config);
+        check_and_resolve(as_type, c, nullptr);
+    }
+
     [[nodiscard]] spark_module_t* abi() noexcept { return &abi_; }
+    [[nodiscard]] const std::vector<std::string>& problems() const noexcept { return problems_; }
 
 private:
     // --- create: the composition's own values, then every check, then the parts ----------------
@@ -209,7 +220,7 @@ private:
             }
         }
         if (!problems.empty()) {
-            fail(problems);
+            return reject(std::move(problems), create_part);
         }
         const auto part_type = [&](std::size_t p) -> const spark_module_type_t& {
             return *c.parts[p].type->abi;
@@ -369,8 +380,8 @@ private:
             outputs_.push_back({part->second, output->index});
         }
         order_ = execution_order(c, wired, problems);
-        if (!problems.empty()) {
-            fail(problems);
+        if (!problems.empty() || !create_part) {
+            return reject(std::move(problems), create_part);
         }
         // Only now create the parts: a composition that cannot work creates nothing.
         for (std::size_t p = 0; p < c.parts.size(); ++p) {
@@ -436,6 +447,14 @@ private:
             }
         }
         return order;
+    }
+
+    // Checking only (no part factory): keep the problems for problems(); else refuse.
+    void reject(std::vector<std::string> problems, const part_factory& create_part) {
+        if (create_part) {
+            fail(problems);
+        }
+        problems_ = std::move(problems);
     }
 
     [[noreturn]] static void fail(const std::vector<std::string>& problems) {
@@ -820,7 +839,8 @@ private:
     spark_port_spec_t mask_spec_{};
     aligned_buffer mask_;
     std::vector<std::string> state_names_;
-    std::size_t current_ = npos; // the part being stepped, for messages
+    std::vector<std::string> problems_; // what a check-only composite found
+    std::size_t current_ = npos;        // the part being stepped, for messages
     spark_module_t abi_{};
 };
 
@@ -834,6 +854,13 @@ spark_module_t* make_composite(const module_type_info& as_type,
                                const part_factory& create_part) {
     auto created = std::make_unique<composite>(as_type, c, config, name, host, create_part);
     return created.release()->abi(); // owned by the caller until destroy
+}
+
+std::vector<std::string> composite_problems(const module_type_info& as_type,
+                                            const composition& c,
+                                            const spark_config_t& config,
+                                            const std::string& name) {
+    return composite(as_type, c, config, name).problems();
 }
 
 } // namespace spark::registry::detail

@@ -5,6 +5,7 @@
 #pragma once
 #include <functional>
 #include <string>
+#include <vector>
 
 #include <spark/abi/host.h>
 #include <spark/abi/module.h>
@@ -28,5 +29,12 @@ using part_factory =
                                              const std::string& name,
                                              const spark_host_t* host,
                                              const part_factory& create_part);
+
+/// What make_composite would refuse `c` for (each problem with its path), without creating any
+/// part; empty when it would create it.
+[[nodiscard]] std::vector<std::string> composite_problems(const module_type_info& as_type,
+                                                          const composition& c,
+                                                          const spark_config_t& config,
+                                                          const std::string& name);
 
 } // namespace spark::registry::detail

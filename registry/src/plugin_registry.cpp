@@ -144,7 +144,7 @@ const plugin_info& plugin_registry::impl::load(const std::filesystem::path& file
 
     for (const auto* type : plugin->types) {
         auto id = type_id_of(*type);
-        types.emplace(id, detail::type_entry{module_type_info{id, type, info}, plugin});
+        types.emplace(id, detail::type_entry{module_type_info{id, type, info, nullptr}, plugin});
         if (type->kind == SPARK_KIND_INITIALIZER) {
             initializers->add(id, type, plugin);
         }
@@ -351,8 +351,44 @@ const module_type_info& plugin_registry::impl::only_offer(std::string_view bare_
                         "with \"__vendors__\": [\"" + std::string(example.vendor()) + "\"]");
 }
 
+std::string registry_name(std::string_view name) {
+    return detail::upstream_name(name);
+}
+
+std::string file_sha256(const std::filesystem::path& file) {
+    try {
+        return detail::sha256_hex(file);
+    } catch (const std::runtime_error& e) {
+        throw spark::error(e.what());
+    }
+}
+
 bool is_vendor_name(std::string_view text) noexcept {
     return detail::is_identifier(text);
+}
+
+const module_type_info& plugin_registry::define(std::shared_ptr<const defined_type> type,
+                                                std::shared_ptr<const plugin_info> provenance) {
+    const auto& abi = type->descriptor();
+    const std::string id = type_id_of(abi);
+    const std::string where =
+        "cannot define module type " + id + " from " + provenance->file.string() + ": ";
+    const auto taken = [&](const detail::type_entry& entry) {
+        const auto& other = entry.info;
+        throw collision_error(provenance->file,
+                              where + "the name '" + std::string(abi.class_ref) +
+                                  "' is already in use by " + other.canonical_id + " (from " +
+                                  other.plugin->file.string() +
+                                  "); register it under another name");
+    };
+    for (const auto& [known, entry] : impl_->types) {
+        if (known == id || entry.info.class_ref() == abi.class_ref) {
+            taken(entry);
+        }
+    }
+    module_type_info info{id, &abi, std::move(provenance), std::move(type)};
+    return impl_->types.emplace(id, detail::type_entry{std::move(info), nullptr})
+        .first->second.info;
 }
 
 const module_type_info& plugin_registry::resolve(std::string_view name) const {
@@ -385,7 +421,8 @@ module_instance plugin_registry::create_composite(const module_type_info& as_typ
                                                   const spark_config_t& config,
                                                   std::string_view instance_name,
                                                   std::vector<host_service> services) const {
-    const auto& entry = impl_->entry_of(as_type);
+    // A defined type carries all it needs; a plugin's type must be this registry's.
+    const auto library = as_type.defined ? nullptr : impl_->entry_of(as_type).library;
     for (const auto& part : parts.parts) {
         if (part.type != nullptr) {
             (void)impl_->entry_of(*part.type); // throws for a type of another registry
@@ -393,7 +430,7 @@ module_instance plugin_registry::create_composite(const module_type_info& as_typ
     }
     const std::string name(instance_name);
     auto state = std::make_unique<module_instance::impl>(
-        entry.library, entry.info, name, impl_->initializers, services);
+        library, as_type, name, impl_->initializers, services);
     const auto create_part = [&](const composition_part& part, const std::string& part_name) {
         return create(*part.type, *part.config, part_name, services);
     };
@@ -402,10 +439,21 @@ module_instance plugin_registry::create_composite(const module_type_info& as_typ
     return module_instance(std::move(state));
 }
 
+std::vector<std::string> plugin_registry::composition_problems(const module_type_info& as_type,
+                                                               const composition& parts,
+                                                               const spark_config_t& config,
+                                                               std::string_view name) const {
+    return detail::composite_problems(as_type, parts, config, std::string(name));
+}
+
 module_instance plugin_registry::create(const module_type_info& type,
                                         const spark_config_t& config,
                                         std::string_view instance_name,
                                         std::vector<host_service> services) const {
+    if (type.defined) {
+        const auto composed = type.defined->compose(config);
+        return create_composite(type, composed.parts, config, instance_name, std::move(services));
+    }
     const auto& entry = impl_->entry_of(type);
     const auto& abi = *type.abi;
     const std::string name(instance_name);

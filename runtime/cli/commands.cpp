@@ -21,6 +21,41 @@ registry::search_options search_options_of(const plugin_sources& sources) {
     return options;
 }
 
+void register_neurons(registry::plugin_registry& plugins,
+                      const plugin_sources& sources,
+                      std::vector<runtime::neuron_file_failure>& failures) {
+    for (const auto& [name, file] : sources.neurons) {
+        (void)runtime::register_neuron_file(plugins, name, file);
+    }
+    if (sources.defaults) {
+        auto found =
+            runtime::register_neuron_files(plugins, runtime::neuron_path_from_environment());
+        failures.insert(failures.end(), found.begin(), found.end());
+    }
+}
+
+std::unique_ptr<registry::plugin_registry> open_registry(const plugin_sources& sources) {
+    auto plugins = std::make_unique<registry::plugin_registry>(search_options_of(sources));
+    plugins->discover();
+    std::vector<runtime::neuron_file_failure> failures; // logged as they happen
+    try {
+        register_neurons(*plugins, sources, failures);
+    } catch (const runtime::config_error& e) {
+        print_issues(e);
+        return nullptr;
+    } catch (const spark::error& e) {
+        std::cerr << "spark: " << e.what() << '\n';
+        return nullptr;
+    }
+    return plugins;
+}
+
+void print_issues(const runtime::config_error& e) {
+    for (const auto& issue : e.issues()) {
+        std::cerr << "spark: " << issue.path << ": " << issue.message << '\n';
+    }
+}
+
 namespace {
 
 // Columns line up on screen: count characters (UTF-8 code points), not bytes ("GΩ" is 2 wide).
@@ -105,6 +140,16 @@ int plugins_list(const plugin_sources& sources, bool manifests_only) {
             registry_log->set_level(level);
         }
     }
+    std::vector<runtime::neuron_file_failure> neuron_failures;
+    try {
+        register_neurons(plugins, sources, neuron_failures);
+    } catch (const runtime::config_error& e) {
+        print_issues(e);
+        return exit_failure;
+    } catch (const spark::error& e) {
+        std::cerr << "spark: " << e.what() << '\n';
+        return exit_failure;
+    }
     const auto types = plugins.types(); // sorted by canonical id
     table rows;
     rows.add({"TYPE", "KIND", "VERSION", "VENDOR", "FILE"});
@@ -131,6 +176,10 @@ int plugins_list(const plugin_sources& sources, bool manifests_only) {
             std::cerr << file << ": ";
         }
         std::cerr << failure.message << '\n';
+    }
+    for (const auto& failure : neuron_failures) {
+        std::cerr << "spark: neuron file " << failure.file.string() << ": " << failure.message
+                  << '\n';
     }
     return types.empty() && !plugins.failures().empty() ? exit_failure : exit_ok;
 }

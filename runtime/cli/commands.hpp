@@ -4,11 +4,15 @@
 #pragma once
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <spark/registry/plugin_registry.hpp>
+#include <spark/runtime/errors.hpp>
+#include <spark/runtime/neuron_files.hpp>
 
 namespace spark::cli {
 
@@ -17,13 +21,30 @@ inline constexpr int exit_ok = 0;
 inline constexpr int exit_failure = 1;
 inline constexpr int exit_usage = 2;
 
-/// Where plugins come from, from the global options.
+/// Where plugins and neuron files come from, from the global options.
 struct plugin_sources {
     std::vector<std::filesystem::path> paths; // --plugin-path, in order
-    bool defaults = true;                     // SPARK_PLUGIN_PATH and the install folder
+    bool defaults = true; // SPARK_PLUGIN_PATH, the install folder and SPARK_NEURON_PATH
+    /// --neuron NAME=FILE, in order: neuron files registered as types (ADR 0014).
+    std::vector<std::pair<std::string, std::filesystem::path>> neurons;
 };
 
 [[nodiscard]] registry::search_options search_options_of(const plugin_sources& sources);
+
+/// Registers the neuron files of `sources` in `plugins`: every --neuron (each must register),
+/// then SPARK_NEURON_PATH's files when the defaults are searched (one that fails is listed in
+/// `failures` and the others stay). Throws runtime::config_error / spark::error for a --neuron.
+void register_neurons(registry::plugin_registry& plugins,
+                      const plugin_sources& sources,
+                      std::vector<runtime::neuron_file_failure>& failures);
+
+/// A registry with every plugin discovered and every neuron file registered; nullptr after
+/// printing why a --neuron file could not be registered (every problem with its path).
+[[nodiscard]] std::unique_ptr<registry::plugin_registry>
+open_registry(const plugin_sources& sources);
+
+/// Prints a config_error's problems to stderr, one per line with its path.
+void print_issues(const runtime::config_error& e);
 
 /// `spark plugins list`: every type (aligned table on stdout), then discovery failures on stderr.
 int plugins_list(const plugin_sources& sources, bool manifests_only);
@@ -50,10 +71,12 @@ struct run_request {
 
 /// `spark run BRAIN --steps N ...`: steps a brain, prints a summary, records chosen ports.
 int run_brain(const plugin_sources& sources, const run_request& request);
-/// `spark validate BRAIN`: every problem with its path (exit 1), or OK.
+/// `spark validate BRAIN`: every problem with its path (exit 1), or OK. `inputs` ("NAME=VALUE"
+/// or "NAME=FILE", as for run) give an upstream 1.0 brain's input shapes.
 int validate_brain(const plugin_sources& sources,
                    const std::filesystem::path& brain_file,
-                   bool compat);
+                   bool compat,
+                   const std::vector<std::string>& inputs);
 /// The steps a raster draws: [first, last), last = the end of the recording when not given.
 struct step_window {
     std::uint64_t first = 0;

@@ -118,8 +118,11 @@ void print_capabilities(const registry::module_type_info& type) {
 } // namespace
 
 int plugins_describe(const plugin_sources& sources, const std::string& name) {
-    registry::plugin_registry plugins(search_options_of(sources));
-    plugins.discover();
+    const auto opened = open_registry(sources);
+    if (!opened) {
+        return exit_failure;
+    }
+    auto& plugins = *opened;
     const registry::module_type_info* type = nullptr;
     try {
         type = &plugins.resolve(name);

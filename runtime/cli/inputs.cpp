@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "inputs.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <optional>
 
 #include <spark/registry/errors.hpp>
 #include <spark/sdk/buffers.hpp>
@@ -82,6 +84,40 @@ void store(char* row, std::uint64_t i, double value, std::int32_t dtype) {
     }
 }
 
+/// The numbers of a comma list "0.1,-0.2,0.05,0", or nothing when `text` is not one.
+std::optional<std::vector<double>> parse_list(const std::string& text) {
+    if (text.find(',') == std::string::npos) {
+        return std::nullopt;
+    }
+    std::vector<double> values;
+    std::string_view rest(text);
+    for (;;) {
+        const auto comma = rest.find(',');
+        double x = 0;
+        if (!parse_number(rest.substr(0, comma), x)) {
+            return std::nullopt;
+        }
+        values.push_back(x);
+        if (comma == std::string_view::npos) {
+            return values;
+        }
+        rest.remove_prefix(comma + 1);
+    }
+}
+
+/// The cells of the first data row of a CSV file.
+std::uint64_t csv_columns(const std::filesystem::path& file) {
+    std::ifstream in(file);
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.find_first_not_of(" \t\r") == std::string::npos || line[0] == '#') {
+            continue;
+        }
+        return static_cast<std::uint64_t>(std::count(line.begin(), line.end(), ',')) + 1;
+    }
+    throw spark::error(file.string() + ": no rows; expected one row per step");
+}
+
 std::string shape_text(const std::vector<std::uint64_t>& shape) {
     std::string text = "(";
     for (std::size_t i = 0; i < shape.size(); ++i) {
@@ -102,6 +138,23 @@ input_source input_source::parse(const std::string& name,
     source.row_bytes_ = static_cast<std::size_t>(elements * size);
     const std::string argument = "--input " + name + "=" + value;
 
+    if (const auto list = parse_list(value)) {
+        if (list->size() != elements) {
+            throw spark::error(argument + ": " + std::to_string(list->size()) +
+                               " values for input '" + name + "', which holds " +
+                               std::to_string(elements));
+        }
+        source.description_ = "constant " + value;
+        source.data_.resize(source.row_bytes_);
+        for (std::uint64_t i = 0; i < elements; ++i) {
+            const double x = (*list)[i];
+            if (const auto problem = value_problem(x, spec, name); !problem.empty()) {
+                throw spark::error(argument + ": value " + std::to_string(i + 1) + ": " + problem);
+            }
+            store(source.data_.data(), i, x, spec.dtype);
+        }
+        return source;
+    }
     double constant = 0;
     if (parse_number(value, constant)) {
         if (const auto problem = value_problem(constant, spec, name); !problem.empty()) {
@@ -201,6 +254,38 @@ input_source input_source::parse(const std::string& name,
     }
     source.rows_ = rows;
     return source;
+}
+
+std::vector<std::uint32_t> input_source::shape_of(const std::string& name,
+                                                  const std::string& value) {
+    const auto dims = [&](std::uint64_t n) {
+        if (n == 0 || n > 0xffffffffULL) {
+            throw spark::error("--input " + name + "=" + value + ": " + std::to_string(n) +
+                               " elements cannot be an input's shape");
+        }
+        return std::vector<std::uint32_t>{static_cast<std::uint32_t>(n)};
+    };
+    if (const auto list = parse_list(value)) {
+        return dims(list->size());
+    }
+    double constant = 0;
+    if (parse_number(value, constant)) {
+        return {1};
+    }
+    const std::filesystem::path file(value);
+    if (!std::filesystem::is_regular_file(file)) {
+        throw spark::error("--input " + name + "=" + value +
+                           ": neither a number, a comma list of numbers nor an existing file");
+    }
+    if (file.extension() == ".npy") {
+        const npy_array array = read_npy(file);
+        std::vector<std::uint32_t> shape;
+        for (std::size_t d = 1; d < array.shape.size(); ++d) {
+            shape.push_back(dims(array.shape[d]).front());
+        }
+        return shape.empty() ? std::vector<std::uint32_t>{1} : shape;
+    }
+    return dims(csv_columns(file));
 }
 
 void input_source::fill(const spark_buffer_t& buffer, std::uint64_t step) const noexcept {

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // What `spark run --input NAME=VALUE|FILE` feeds a brain input at each step: a constant broadcast
-// to the input's shape, or a time series (CSV: one row per step, one column per element; .npy of
-// shape (T, elements)). When the run has more steps than the series has rows, the last row holds.
+// to the input's shape, a constant list (0.1,-0.2,0.05,0: one value per element), or a time series
+// (CSV: one row per step, one column per element; .npy of shape (T, elements)). When the run has
+// more steps than the series has rows, the last row holds.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -17,6 +18,12 @@ public:
     /// Throws spark::error with the argument and what is wrong (exact messages: see inputs.cpp).
     static input_source
     parse(const std::string& name, const std::string& value, const spark_port_spec_t& spec);
+
+    /// The shape `value` gives an input whose shape the brain file does not store (upstream
+    /// 1.0): (1,) for a number, (n,) for a comma list of n numbers, a .npy file's shape after
+    /// its first (step) axis, (columns,) for a CSV file. Throws spark::error naming the argument.
+    [[nodiscard]] static std::vector<std::uint32_t> shape_of(const std::string& name,
+                                                             const std::string& value);
 
     /// Writes the value of step `step` into `buffer` (the brain input's buffer). No allocation.
     void fill(const spark_buffer_t& buffer, std::uint64_t step) const noexcept;

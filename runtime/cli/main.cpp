@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // `spark`: the command-line tool. Global options, then a command:
-//   spark [--plugin-path P]... [--no-default-plugins] [--log-level L] plugins list
+//   spark [--plugin-path P]... [--neuron NAME=FILE]... [--no-default-plugins] [--log-level L]
+//         plugins list
 //   spark ... plugins describe NAME
 //   spark ... plugins check FILE
 //   spark ... run BRAIN.scfg --steps N [--input NAME=VALUE|FILE]... [--record SPEC]... [...]
@@ -60,7 +61,13 @@ int run(int argc, char** argv) {
          "a plugin folder or file to search first (repeatable)") //
         ("no-default-plugins",
          po::bool_switch(),
-         "search only --plugin-path: not SPARK_PLUGIN_PATH nor the install's plugin folder") //
+         "search only --plugin-path and --neuron: not SPARK_PLUGIN_PATH, the install's plugin "
+         "folder nor SPARK_NEURON_PATH") //
+        ("neuron",
+         po::value<std::vector<std::string>>()->composing(),
+         "NAME=FILE: register the upstream 1.0 neuron file FILE as the neuron type NAME, as "
+         "upstream's register_neuron_from_config_file (repeatable; SPARK_NEURON_PATH lists "
+         "folders whose *.scfg neuron files register under their file names)") //
         ("log-level",
          po::value<std::string>()->default_value("warn"),
          "trace, debug, info, warn or error (messages go to stderr)") //
@@ -71,9 +78,12 @@ int run(int argc, char** argv) {
         ("steps", po::value<long long>(), "number of steps to run (required)") //
         ("input",
          po::value<std::vector<std::string>>()->composing(),
-         "NAME=VALUE (a constant broadcast to the input's shape) or NAME=FILE (a .csv with one "
-         "row per step and one column per element, or a .npy of shape (steps, elements); the "
-         "last row holds when the run is longer); inputs not given stay 0 (repeatable)") //
+         "NAME=VALUE (a constant broadcast to the input's shape), NAME=V1,V2,... (one value per "
+         "element) or NAME=FILE (a .csv with one row per step and one column per element, or a "
+         ".npy of shape (steps, elements); the last row holds when the run is longer); inputs "
+         "not given stay 0 (repeatable). An upstream 1.0 brain file stores no input shapes: "
+         "these give them (a number: (1,), a list of n: (n,), a file: its row's shape); "
+         "validate takes them too") //
         ("record",
          po::value<std::vector<std::string>>()->composing(),
          "MODULE.PORT, MODULE (all its outputs) or a brain output name: written to "
@@ -152,6 +162,17 @@ int run(int argc, char** argv) {
         }
     }
     sources.defaults = !options["no-default-plugins"].as<bool>();
+    if (options.count("neuron") != 0) {
+        for (const auto& given : options["neuron"].as<std::vector<std::string>>()) {
+            const auto equals = given.find('=');
+            if (equals == std::string::npos || equals == 0 || equals + 1 == given.size()) {
+                return usage_error("--neuron must be NAME=FILE (e.g. alif_mod_neuron="
+                                   "alif_mod_neuron.scfg), got '" +
+                                   given + "'");
+            }
+            sources.neurons.emplace_back(given.substr(0, equals), given.substr(equals + 1));
+        }
+    }
 
     const auto words = options.count("command") != 0
                            ? options["command"].as<std::vector<std::string>>()
@@ -164,7 +185,7 @@ int run(int argc, char** argv) {
     // Options that belong to one command are refused elsewhere: a misplaced option is a mistake.
     const std::map<std::string, std::set<std::string>> option_commands = {
         {"steps", {"run"}},
-        {"input", {"run"}},
+        {"input", {"run", "validate"}},
         {"record", {"run"}},
         {"threads", {"run"}},
         {"seed", {"run"}},
@@ -193,7 +214,10 @@ int run(int argc, char** argv) {
         }
     }
     if (command == "validate") {
-        return spark::cli::validate_brain(sources, words[1], options["compat"].as<bool>());
+        const auto inputs = options.count("input") != 0
+                                ? options["input"].as<std::vector<std::string>>()
+                                : std::vector<std::string>{};
+        return spark::cli::validate_brain(sources, words[1], options["compat"].as<bool>(), inputs);
     }
     if (command == "raster") {
         std::filesystem::path out = words[1];

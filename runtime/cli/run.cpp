@@ -211,10 +211,26 @@ std::vector<recording> resolve_records(const runtime::brain& brain,
     return records;
 }
 
-void print_issues(const runtime::config_error& e) {
-    for (const auto& issue : e.issues()) {
-        std::cerr << "spark: " << issue.path << ": " << issue.message << '\n';
+/// An upstream 1.0 brain stores no input shapes: each --input gives its input's (upstream
+/// takes them from the first call). False after printing a usage error.
+bool give_input_shapes(runtime::brain_config& config, const std::vector<std::string>& inputs) {
+    if (config.schema != runtime::brain_schema::upstream_1_0) {
+        return true;
     }
+    for (const auto& argument : inputs) {
+        const auto equals = argument.find('=');
+        if (equals == std::string::npos || equals == 0) {
+            continue; // reported with the other --input problems
+        }
+        const std::string name = argument.substr(0, equals);
+        try {
+            config.set_input_shape(name, input_source::shape_of(name, argument.substr(equals + 1)));
+        } catch (const spark::error& e) {
+            std::cerr << "spark: --input " << argument << ": " << e.what() << '\n';
+            return false;
+        }
+    }
+    return true;
 }
 
 } // namespace
@@ -237,8 +253,11 @@ int run_brain(const plugin_sources& sources, const run_request& request) {
                      "one runs on the calling thread; see 'spark --help'\n";
         return exit_usage;
     }
-    registry::plugin_registry plugins(search_options_of(sources));
-    plugins.discover();
+    const auto opened = open_registry(sources);
+    if (!opened) {
+        return exit_failure;
+    }
+    auto& plugins = *opened;
 
     std::optional<runtime::brain_config> config;
     try {
@@ -248,6 +267,9 @@ int run_brain(const plugin_sources& sources, const run_request& request) {
     } catch (const runtime::config_error& e) {
         print_issues(e);
         return exit_failure;
+    }
+    if (!give_input_shapes(*config, request.inputs)) {
+        return exit_usage;
     }
     if (request.seed) {
         config->refresh_seeds(*request.seed); // replaces every seed of the file
@@ -590,19 +612,25 @@ int run_brain(const plugin_sources& sources, const run_request& request) {
 
 int validate_brain(const plugin_sources& sources,
                    const std::filesystem::path& brain_file,
-                   bool compat) {
+                   bool compat,
+                   const std::vector<std::string>& inputs) {
     if (std::ifstream probe(brain_file); !probe) {
         std::cerr << "spark: " << brain_file.string() << ": cannot open the file; check the path\n";
         return exit_failure;
     }
-    registry::plugin_registry plugins(search_options_of(sources));
-    plugins.discover();
+    const auto opened = open_registry(sources);
+    if (!opened) {
+        return exit_failure;
+    }
+    auto& plugins = *opened;
     std::vector<runtime::config_issue> issues;
     try {
-        issues =
-            runtime::brain_config::from_file(
-                brain_file, compat ? runtime::config_mode::compat : runtime::config_mode::strict)
-                .validate(plugins);
+        auto config = runtime::brain_config::from_file(
+            brain_file, compat ? runtime::config_mode::compat : runtime::config_mode::strict);
+        if (!give_input_shapes(config, inputs)) {
+            return exit_usage;
+        }
+        issues = config.validate(plugins);
     } catch (const runtime::config_error& e) {
         issues = e.issues();
     }

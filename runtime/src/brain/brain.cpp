@@ -262,7 +262,12 @@ void brain::impl::build(const registry::plugin_registry& registry) {
                                       "' would hold " + std::to_string(total) +
                                       " elements, more than a dimension can hold (2^32 - 1)");
                 }
-                // Upstream flattens and concatenates every input port, even with one source.
+                // af523a5 flattens and concatenates every input port, even with one source;
+                // upstream 1.0 hands a single source on as it is.
+                if (sources.size() == 1 && config.schema == brain_schema::upstream_1_0) {
+                    module.in_specs[p] = *first;
+                    continue;
+                }
                 spark_port_spec_t merged{};
                 merged.payload_kind = first->payload_kind;
                 merged.dtype = first->dtype;

@@ -4,11 +4,20 @@
 #include <algorithm>
 #include <functional>
 #include <map>
+#include <memory>
 #include <utility>
+
+#include <boost/json.hpp>
 
 #include <spark/abi/types.h>
 #include <spark/registry/errors.hpp>
 
+#include "config/exact_json.hpp"
+#include "config/file_module_config.hpp"
+#include "config/upstream_v1_read.hpp"
+#include "config/upstream_v1_write.hpp"
+#include "neurons/neuron_definition.hpp"
+#include "neurons/upstream_1_0_defaults.hpp"
 #include "text.hpp"
 #include "tools/host_buffer.hpp"
 
@@ -261,8 +270,14 @@ public:
         brain_plan plan;
         check_names();
         check_vendors();
-        read_inputs(plan);
-        resolve_modules(plan);
+        if (upstream_1_0()) {
+            resolve_modules(plan); // a 1.0 input's payload is that of the ports it feeds
+            read_inputs(plan);
+            check_upstream_1_0_wiring();
+        } else {
+            read_inputs(plan);
+            resolve_modules(plan);
+        }
         wire(plan);
         read_outputs(plan);
         check_dt(plan);
@@ -344,11 +359,91 @@ private:
         }
     }
 
+    [[nodiscard]] bool upstream_1_0() const { return config_.schema == brain_schema::upstream_1_0; }
+
+    /// An upstream 1.0 input: the payload of the first port it feeds, the shape the caller gave.
+    std::optional<port_specs> derived_input(const brain_plan& plan, const std::string& name) {
+        const std::string path = "brain/inputs/" + name;
+        if (!config_.input_map.empty() && !find_input_spec(name)->shape_given) {
+            issue(path,
+                  "brain input '" + name +
+                      "' has no shape: upstream 1.0 files store none; give it: in the CLI as "
+                      "values (--input " +
+                      name +
+                      "=0.1,-0.2,0.05,0 has shape (4,)) or a .npy or "
+                      "CSV file, in the API with brain_config::set_input_shape");
+            return std::nullopt;
+        }
+        for (std::size_t m = 0; m < plan.modules.size(); ++m) {
+            const auto& module = plan.modules[m];
+            if (module.type == nullptr) {
+                continue;
+            }
+            for (const auto& [port_name, maps] : module.specs->inputs) {
+                for (const auto& map : maps) {
+                    if (map.origin != brain_input_origin || map.port != name) {
+                        continue;
+                    }
+                    const auto port = find_port(module.inputs, port_name);
+                    if (!port) {
+                        return std::nullopt; // wire() names the port
+                    }
+                    port_specs spec = *find_input_spec(name);
+                    spec.payload_type = module.inputs[*port]->payload_type;
+                    spec.dtype = "float32";
+                    return spec;
+                }
+            }
+        }
+        return std::nullopt; // its consumers' types are reported already
+    }
+
+    const port_specs* find_input_spec(const std::string& name) const {
+        for (const auto& entry : config_.input_map) {
+            if (entry.first == name) {
+                return &entry.second;
+            }
+        }
+        return nullptr;
+    }
+
+    /// What an upstream 1.0 brain may say that we do not run (docs/upstream-differences.md).
+    void check_upstream_1_0_wiring() {
+        for (const auto& specs : config_.modules_map) {
+            const std::string base = "brain/" + specs.name;
+            for (const auto& [port, maps] : specs.inputs) {
+                for (std::size_t i = 0; i < maps.size(); ++i) {
+                    if (maps[i].is_property || maps[i].origin == "__self__") {
+                        issue(base + "/inputs/" + port + "[" + std::to_string(i) + "]",
+                              "reads '" + maps[i].origin + "." + maps[i].port +
+                                  "' as a property; a brain's modules read each other's output "
+                                  "ports only (properties are read inside a neuron, or with "
+                                  "--record)");
+                    }
+                }
+            }
+            for (const auto& [property, maps] : specs.effects) {
+                issue(base + "/effects/" + property,
+                      "a brain cannot write a module's property after its step (upstream 1.0's "
+                      "brain-level effects fail when it runs them); move the effect into a "
+                      "neuron, where effects run");
+            }
+        }
+    }
+
     void read_inputs(brain_plan& plan) {
         input_ok_.assign(config_.input_map.size(), false);
         plan.inputs.resize(config_.input_map.size());
         for (std::size_t i = 0; i < config_.input_map.size(); ++i) {
-            const auto& [name, spec] = config_.input_map[i];
+            const auto& [name, declared] = config_.input_map[i];
+            std::optional<port_specs> derived;
+            if (upstream_1_0()) {
+                derived = derived_input(plan, name);
+                if (!derived) {
+                    continue;
+                }
+            }
+            const auto& spec = derived ? *derived : declared;
             if (auto s = input_spec(spec, "brain/input_map/" + name, issues_)) {
                 plan.inputs[i] = *s;
                 input_ok_[i] = true;
@@ -365,7 +460,12 @@ private:
             try {
                 module.type = &registry_.resolve(specs.class_ref, config_.vendor_preference);
             } catch (const spark::error& e) {
-                issue(module_path(specs.name) + "/module_cls", e.what());
+                issue(module_path(specs.name) + "/module_cls",
+                      std::string(e.what()) + unregistered_neuron_hint(specs));
+                continue;
+            }
+            if (specs.subregistry == "NEURONS") {
+                define_neuron(module);
                 continue;
             }
             const auto& abi = *module.type->abi;
@@ -384,13 +484,116 @@ private:
             try {
                 module.config.emplace(registry_,
                                       *module.type,
-                                      specs.config_json,
+                                      upstream_1_0() ? module_config_json(*module.type, specs)
+                                                     : specs.config_json,
                                       "brain/" + specs.name,
                                       config_.mode,
                                       config_.vendor_preference);
             } catch (const config_error& e) {
                 issues_.insert(issues_.end(), e.issues().begin(), e.issues().end());
             }
+        }
+    }
+
+    static std::string unregistered_neuron_hint(const module_specs& specs) {
+        if (specs.subregistry != "NEURONS") {
+            return "";
+        }
+        return "; if '" + specs.class_ref +
+               "' is a neuron saved to a file, register it: spark "
+               "--neuron " +
+               specs.class_ref +
+               "=FILE ..., a folder of neuron files in "
+               "SPARK_NEURON_PATH, or register_neuron_file() in the API";
+    }
+
+    /// An upstream 1.0 module's config, as the file holds it, in the form module_config reads,
+    /// with the brain's dt (upstream 1.0 makes every module follow it) and 1.0's defaults.
+    std::string module_config_json(const registry::module_type_info& type,
+                                   const module_specs& specs) {
+        const std::string path = "brain/" + specs.name + "/config";
+        boost::json::value file;
+        try {
+            file = parse_json_exact(specs.config_json, path, 64);
+        } catch (const config_error& e) {
+            issues_.insert(issues_.end(), e.issues().begin(), e.issues().end());
+            return "{}";
+        }
+        auto converted = module_config_from_file(file, path, config_.mode, issues_);
+        auto object = boost::json::parse(converted.config_json).as_object();
+        apply_upstream_1_0_defaults(type, object);
+        object["dt"] = config_.dt;
+        return boost::json::serialize(object);
+    }
+
+    /// An upstream 1.0 neuron (a NEURONS module): its config is a neuron config of parts, over
+    /// the defaults of the neuron type it names (a neuron file's config, or 1.0's default
+    /// composition of a built-in neuron). It runs as its own defined type.
+    void define_neuron(planned_module& module) {
+        const auto& specs = *module.specs;
+        const std::string path = "brain/" + specs.name;
+        const auto* definition = neuron_definition_of(*module.type);
+        std::optional<upstream_v1::neuron_config> defaults;
+        if (definition != nullptr) {
+            defaults = definition->config();
+        } else {
+            defaults = upstream_1_0_default_neuron(*module.type);
+        }
+        if (!defaults) {
+            issue(path + "/module_cls",
+                  module.type->canonical_id +
+                      " is not a neuron of parts; upstream 1.0 files list neurons in NEURONS "
+                      "and other modules in MODULES");
+            module.type = nullptr;
+            return;
+        }
+        try {
+            auto fields = upstream_v1::neuron_fields_json(*defaults);
+            const auto given = parse_json_exact(specs.config_json, path + "/config", 64);
+            if (!given.is_object()) {
+                issue(path + "/config", "must be an object");
+                module.type = nullptr;
+                return;
+            }
+            for (const auto& entry : given.get_object()) {
+                fields[entry.key()] = entry.value();
+            }
+            auto neuron =
+                upstream_v1::read_neuron_fields(fields,
+                                                path + "/config",
+                                                std::string(module.type->class_ref()) + "_config",
+                                                config_.mode);
+            neuron.dt = config_.dt;
+            auto defined = std::make_shared<neuron_definition>(
+                registry_,
+                neuron_naming{std::string(module.type->class_ref()),
+                              std::string(module.type->vendor()),
+                              path + "/config"},
+                neuron,
+                config_.mode,
+                config_.vendor_preference);
+            const auto& descriptor = defined->descriptor();
+            module.defined =
+                std::make_shared<const registry::module_type_info>(registry::module_type_info{
+                    module.type->canonical_id, &descriptor, module.type->plugin, defined});
+            module.type = module.defined.get();
+            boost::json::object own;
+            own["seed"] = neuron.seed;
+            own["dt"] = config_.dt;
+            own["units"] = boost::json::value_from(neuron.units);
+            own["inhibitory_rate"] = neuron.inhibitory_rate;
+            for (std::uint32_t p = 0; p < descriptor.port_count; ++p) {
+                (descriptor.ports[p].direction == SPARK_PORT_INPUT ? module.inputs : module.outputs)
+                    .push_back(&descriptor.ports[p]);
+            }
+            module.config.emplace(registry_,
+                                  *module.type,
+                                  boost::json::serialize(own),
+                                  path,
+                                  config_.mode,
+                                  config_.vendor_preference);
+        } catch (const config_error& e) {
+            issues_.insert(issues_.end(), e.issues().begin(), e.issues().end());
         }
     }
 
@@ -539,7 +742,8 @@ private:
             const auto& [name, output] = config_.output_map[o];
             const std::string path = "brain/output_map/" + name;
             const std::int32_t declared = payload_kind_of(output.spec.payload_type);
-            if (declared == 0) {
+            // An upstream 1.0 output has no spec in the file: the module's port decides.
+            if (declared == 0 && !upstream_1_0()) {
                 issue(path + "/spec/payload_type",
                       "unknown payload type \"" + output.spec.payload_type + "\"");
             }

@@ -5,6 +5,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,9 +29,12 @@ struct planned_source {
 struct planned_module {
     const module_specs* specs = nullptr;
     const registry::module_type_info* type = nullptr; // null when the class_ref did not resolve
-    std::optional<module_config> config;              // empty when the config is invalid
-    std::vector<const spark_port_desc_t*> inputs;     // the type's input ports, in port order
-    std::vector<const spark_port_desc_t*> outputs;    // the type's output ports, in port order
+    /// An upstream 1.0 neuron's own type (its config is a composition of parts: ADR 0014);
+    /// `type` points at it.
+    std::shared_ptr<const registry::module_type_info> defined;
+    std::optional<module_config> config;           // empty when the config is invalid
+    std::vector<const spark_port_desc_t*> inputs;  // the type's input ports, in port order
+    std::vector<const spark_port_desc_t*> outputs; // the type's output ports, in port order
     /// Per input port (port order), its sources in listed order; only those that resolved.
     std::vector<std::vector<planned_source>> sources;
 

@@ -17,6 +17,8 @@
 #include <spark/registry/composition.hpp>
 #include <spark/registry/module_type_info.hpp>
 
+#include "neurons/neuron_definition.hpp"
+
 namespace spark::runtime::detail {
 namespace {
 
@@ -49,23 +51,6 @@ bool is_neuron_of_parts(const registry::module_type_info& type) {
     return std::all_of(roles.begin(), roles.end(), [&](std::string_view role) {
         return has_field(*type.abi, role, SPARK_FIELD_CONFIG);
     });
-}
-
-/// Whether the delays part delivers per synapse (units ⊕ presynaptic shape), so that the
-/// synapses and the rule read per-synapse ("async") spikes: Spark's n2n_delays, or a type
-/// whose out_spikes is computed as units ⊕ something.
-bool per_synapse(const registry::module_type_info& delays) {
-    if (delays.canonical_id == "spark.n2n_delays") {
-        return true;
-    }
-    for (std::uint32_t p = 0; p < delays.abi->port_count; ++p) {
-        const auto& port = delays.abi->ports[p];
-        if (port.direction == SPARK_PORT_OUTPUT && std::string_view(port.name) == "out_spikes") {
-            return port.shape_rule == SPARK_SHAPE_COMPUTED && port.shape_ref != nullptr &&
-                   std::string_view(port.shape_ref).starts_with("units");
-        }
-    }
-    return false;
 }
 
 /// The config of one part: the neuron's nested config with what the neuron decides for its
@@ -108,7 +93,7 @@ registry::module_instance create_from_parts(const registry::plugin_registry& reg
         nested[r] = neuron.nested(roles[r]);
     }
     const bool delayed = nested[0] != nullptr;
-    const bool async = delayed && per_synapse(nested[0]->type());
+    const bool async = delayed && delivers_per_synapse(nested[0]->type());
     std::vector<module_config> configs;
     configs.reserve(roles.size());
     registry::composition c;
@@ -169,6 +154,20 @@ registry::module_instance create_from_parts(const registry::plugin_registry& reg
 
 } // namespace
 
+bool delivers_per_synapse(const registry::module_type_info& delays) {
+    if (delays.canonical_id == "spark.n2n_delays") {
+        return true;
+    }
+    for (std::uint32_t p = 0; p < delays.abi->port_count; ++p) {
+        const auto& port = delays.abi->ports[p];
+        if (port.direction == SPARK_PORT_OUTPUT && std::string_view(port.name) == "out_spikes") {
+            return port.shape_rule == SPARK_SHAPE_COMPUTED && port.shape_ref != nullptr &&
+                   std::string_view(port.shape_ref).starts_with("units");
+        }
+    }
+    return false;
+}
+
 bool names_foreign_part(const module_config& cfg) {
     const auto* caps = registry::capabilities(cfg.type());
     if (caps == nullptr || !is_neuron_of_parts(cfg.type())) {
@@ -193,6 +192,9 @@ bool names_foreign_part(const module_config& cfg) {
 
 std::vector<std::pair<std::string, const registry::module_type_info*>>
 parts_of(const module_config& cfg) {
+    if (const auto* definition = neuron_definition_of(cfg.type())) {
+        return definition->parts();
+    }
     std::vector<std::pair<std::string, const registry::module_type_info*>> parts;
     if (!is_neuron_of_parts(cfg.type()) || !names_foreign_part(cfg)) {
         return parts;

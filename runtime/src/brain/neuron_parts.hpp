@@ -21,6 +21,11 @@ enum class neuron_path {
     parts,     // from the parts whenever the type is a neuron of parts (tests compare the two)
 };
 
+/// Whether a delays type delivers per synapse (units ⊕ presynaptic shape), so that what reads
+/// its out_spikes reads per-synapse ("async") spikes: Spark's n2n_delays, or a type whose
+/// out_spikes is computed as units ⊕ something.
+[[nodiscard]] bool delivers_per_synapse(const registry::module_type_info& delays);
+
 /// Whether `cfg`'s type runs its parts' fields as one fused kernel that does not know one of
 /// the parts `cfg` names (so the neuron must run from its parts).
 [[nodiscard]] bool names_foreign_part(const module_config& cfg);

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include <boost/json/parse.hpp>
@@ -16,11 +17,17 @@
 #include <spark/runtime/brain_config.hpp>
 #include <spark/runtime/errors.hpp>
 
+#include "config/brain_config_v1.hpp"
+#include "config/exact_json.hpp"
+#include "config/file_module_config.hpp"
 #include "config/json_paths.hpp"
 #include "config/json_text.hpp"
 #include "config/scfg_file.hpp"
+#include "config/scfg_schema.hpp"
 #include "config/seeds.hpp"
 #include "config/unknown_keys.hpp"
+#include "config/upstream_v1_read.hpp"
+#include "config/upstream_v1_write.hpp"
 #include "log.hpp"
 #include "text.hpp"
 
@@ -249,6 +256,19 @@ public:
         return ok;
     }
 
+    /// A module config object as a file holds it -> detail::file_module_config.
+    detail::file_module_config module_config(const json::value& config, const std::string& path) {
+        detail::file_module_config out;
+        json::value copy = config;
+        if (const auto* metadata = config.get_object().if_contains("__graph_editor_metadata__")) {
+            out.graph_editor_metadata_json = compact(*metadata);
+            copy = detail::without_key(config.get_object(), "__graph_editor_metadata__");
+        }
+        normalise_config(copy, path);
+        out.config_json = compact(copy);
+        return out;
+    }
+
     /// A module config in the form module_config reads, at every level (docs/file-format.md §2.2):
     /// - dtype tags become plain names ({"__type__": "dtype", "name": "float16"} -> "float32");
     /// - jax_array / numpy_array tags become a number (shape []) or a flat array (shape [n]);
@@ -429,14 +449,9 @@ public:
         module.config_json = "{}";
         if (const auto* config = data->if_contains("config")) {
             if (config->is_object()) {
-                json::value copy = *config;
-                if (const auto* metadata =
-                        config->get_object().if_contains("__graph_editor_metadata__")) {
-                    module.graph_editor_metadata_json = compact(*metadata);
-                    copy = detail::without_key(config->get_object(), "__graph_editor_metadata__");
-                }
-                normalise_config(copy, at(path, "config"));
-                module.config_json = compact(copy);
+                auto converted = module_config(*config, at(path, "config"));
+                module.config_json = std::move(converted.config_json);
+                module.graph_editor_metadata_json = std::move(converted.graph_editor_metadata_json);
             } else {
                 issue(at(path, "config"), "must be an object, got " + kind_text(*config));
                 ok = false;
@@ -590,25 +605,67 @@ json::value port_specs_value(const port_specs& spec) {
     return tagged_value("port_specs", std::move(data));
 }
 
+/// Whether `document` follows upstream 1.0's schema. A document of neither schema goes to the
+/// af523a5 reader, whose messages name each missing or unknown key.
+bool is_upstream_1_0(const json::value& document, const std::string& source) {
+    try {
+        return detail::recognise_schema(document, source) == detail::scfg_schema::upstream_1_0;
+    } catch (const config_error&) {
+        return false;
+    }
+}
+
+void log_float16(const std::string& source, const std::vector<std::string>& paths) {
+    for (const auto& path : paths) {
+        detail::logger().warn("{}{}: float16 runs as float32 (Spark C++ computes in float32 or "
+                              "float64)",
+                              source.empty() ? "" : source + ": ",
+                              path);
+    }
+}
+
 } // namespace
+
+detail::file_module_config detail::module_config_from_file(const json::value& config,
+                                                           const std::string& path,
+                                                           config_mode mode,
+                                                           std::vector<config_issue>& issues) {
+    if (!config.is_object()) {
+        issues.push_back({path, "must be an object, got " + kind_text(config)});
+        return {"{}", ""};
+    }
+    reader read(issues, mode);
+    auto converted = read.module_config(config, path);
+    log_float16("", read.float16_paths);
+    return converted;
+}
 
 brain_config brain_config::from_json(std::string_view text,
                                      std::string source,
                                      config_mode mode,
                                      const file_limits& limits) {
-    const json::value document = detail::parse_json(text, source, limits.max_depth);
+    // Numbers exactly as Python reads them, so that a file written back keeps every digit.
+    const json::value document = detail::parse_json_exact(text, source, limits.max_depth);
+    if (is_upstream_1_0(document, source)) {
+        auto controller = upstream_v1::read_controller(document, mode);
+        if (std::holds_alternative<upstream_v1::neuron_config>(controller)) {
+            throw config_error(std::vector<config_issue>{
+                {source,
+                 "is an upstream 1.0 neuron file, not a brain; register it as a neuron type "
+                 "(spark --neuron NAME=" +
+                     source + ") and use NAME in a brain"}});
+        }
+        auto config = detail::brain_from_v1(std::get<upstream_v1::brain_config>(controller));
+        config.mode = mode;
+        return config;
+    }
     std::vector<config_issue> issues;
     reader read(issues, mode);
     brain_config config = read.read(document);
     if (!issues.empty()) {
         throw config_error(std::move(issues));
     }
-    for (const auto& path : read.float16_paths) {
-        detail::logger().warn("{}: {}: float16 runs as float32 (Spark C++ computes in float32 or "
-                              "float64)",
-                              source,
-                              path);
-    }
+    log_float16(source, read.float16_paths);
     config.mode = mode;
     return config;
 }
@@ -619,13 +676,13 @@ brain_config brain_config::from_file(const std::filesystem::path& file,
     return from_json(detail::read_scfg_text(file, limits), file.string(), mode, limits);
 }
 
-void brain_config::refresh_seeds(std::optional<std::uint64_t> seed) {
+void brain_config::refresh_seeds(std::optional<std::uint64_t> base) {
     for (auto& module : modules_map) {
         json::value parsed = parse_kept(module.config_json);
         if (!parsed.is_object()) {
             continue; // validate() reports it
         }
-        detail::reseed(parsed.get_object(), detail::new_seed(seed, module.name));
+        detail::reseed(parsed.get_object(), detail::new_seed(base, module.name));
         module.config_json = compact(parsed);
     }
 }
@@ -634,7 +691,26 @@ void brain_config::to_file(const std::filesystem::path& file, file_compression c
     detail::write_scfg_text(file, to_json(), compression);
 }
 
+void brain_config::set_input_shape(std::string_view input, std::vector<std::uint32_t> shape) {
+    for (auto& [name, spec] : input_map) {
+        if (name == input) {
+            spec.shape = std::move(shape);
+            spec.shape_given = true;
+            return;
+        }
+    }
+    std::vector<std::string> names;
+    for (const auto& entry : input_map) {
+        names.push_back(entry.first);
+    }
+    throw spark::error("the brain has no input '" + std::string(input) + "'; its inputs are " +
+                       (names.empty() ? std::string("none") : detail::quoted_alternatives(names)));
+}
+
 std::string brain_config::to_json() const {
+    if (schema == brain_schema::upstream_1_0) {
+        return upstream_v1::to_text(detail::brain_to_v1(*this));
+    }
     json::object cfg;
     cfg["__config_delimiter__"] = config_delimiter;
     cfg["__shared_config_delimiter__"] = shared_config_delimiter;

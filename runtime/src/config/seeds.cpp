@@ -2,14 +2,39 @@
 #include "config/seeds.hpp"
 
 #include <random>
+#include <string>
 
 #include "text.hpp"
 
 namespace spark::runtime::detail {
 namespace {
 
+void reseed_below(boost::json::object& object, std::uint64_t seed, const std::string& path);
+
+// Lists hold configs too: upstream 1.0's modules_specs.
+void reseed_list(boost::json::array& list, std::uint64_t seed, const std::string& path) {
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        const std::string here = path + "[" + std::to_string(i) + "]";
+        if (list[i].is_object()) {
+            auto& nested = list[i].get_object();
+            if (nested.contains("seed")) {
+                nested["seed"] = mix_seed(seed ^ stable_hash(here));
+            }
+            reseed_below(nested, seed, here);
+        } else if (list[i].is_array()) {
+            reseed_list(list[i].get_array(), seed, here);
+        }
+    }
+}
+
 void reseed_below(boost::json::object& object, std::uint64_t seed, const std::string& path) {
     for (auto& entry : object) {
+        if (entry.value().is_array()) {
+            const std::string here =
+                path.empty() ? std::string(entry.key()) : path + "/" + std::string(entry.key());
+            reseed_list(entry.value().get_array(), seed, here);
+            continue;
+        }
         if (!entry.value().is_object()) {
             continue;
         }

@@ -16,6 +16,8 @@
 
 namespace spark::registry {
 
+class defined_type;
+
 /// A loaded plugin file.
 struct plugin_info {
     std::filesystem::path file;    // canonical path of the library
@@ -33,6 +35,9 @@ struct module_type_info {
     std::string canonical_id;                  // "vendor.class_ref", e.g. "spark.lif_neuron"
     const spark_module_type_t* abi{};          // the plugin's descriptor (schema, ports, factory)
     std::shared_ptr<const plugin_info> plugin; // provenance: file, SHA-256, versions
+    /// A type the host defines (spark/registry/defined_type.hpp), which owns `abi`; null for a
+    /// plugin's type. For a defined type, `plugin` describes the file it was defined from.
+    std::shared_ptr<const defined_type> defined;
 
     [[nodiscard]] std::string_view class_ref() const { return abi->class_ref; }
     [[nodiscard]] std::string_view vendor() const { return abi->vendor; }

@@ -12,6 +12,7 @@
 
 #include <spark/abi/schema.h>
 #include <spark/registry/composition.hpp>
+#include <spark/registry/defined_type.hpp>
 #include <spark/registry/errors.hpp>
 #include <spark/registry/host_service.hpp>
 #include <spark/registry/module_instance.hpp>
@@ -27,6 +28,14 @@ inline constexpr std::string_view spark_vendor = "spark";
 /// Whether `text` can be a vendor: letters, digits and '_', not starting with a digit (what the
 /// registry requires of every plugin's vendor when it loads the plugin).
 [[nodiscard]] bool is_vendor_name(std::string_view text) noexcept;
+
+/// Upstream's normalize_str, how upstream names registry entries: "ALIFModNeuron" ->
+/// "alif_mod_neuron"; a snake_case name stays as it is (docs/file-format.md §5.2).
+[[nodiscard]] std::string registry_name(std::string_view name);
+
+/// The lower-case hex SHA-256 of a file's bytes (provenance of plugins and neuron files).
+/// Throws spark::error naming the file when it cannot be read.
+[[nodiscard]] std::string file_sha256(const std::filesystem::path& file);
 
 /// Where plugins are looked for, in this order. The current directory is never searched unless
 /// it is listed explicitly.
@@ -69,6 +78,13 @@ public:
     [[nodiscard]] std::vector<plugin_manifest>
     read_manifests(std::vector<load_failure>& problems) const;
 
+    /// Adds a type the host defines (e.g. a neuron read from an upstream 1.0 neuron file) under
+    /// `provenance` (its file and SHA-256; id, vendor and version describe the definition).
+    /// Its canonical id must be new and its bare name offered by no other type, as upstream
+    /// refuses a neuron name already in use. Throws collision_error naming the other type.
+    const module_type_info& define(std::shared_ptr<const defined_type> type,
+                                   std::shared_ptr<const plugin_info> provenance);
+
     [[nodiscard]] const std::vector<load_failure>& failures() const noexcept;
     [[nodiscard]] std::vector<std::shared_ptr<const plugin_info>> plugins() const;
     /// Every known type, sorted by canonical id.
@@ -88,7 +104,9 @@ public:
     [[nodiscard]] const module_type_info& resolve(std::string_view name) const;
 
     /// Creates an instance from a host-validated config. `config.values` must match the type's
-    /// schema (the runtime's config layer builds it). Throws plugin_error on failure. Const: it
+    /// schema (the runtime's config layer builds it). A defined type (module_type_info::defined)
+    /// is created as the composition it composes for `config`, whether this registry lists it
+    /// or not; its parts must be this registry's types. Throws plugin_error on failure. Const: it
     /// hands out an instance (which keeps its library alive) but changes no registry state.
     /// `services` are further host services the instance's spark_host_t offers by id (e.g. the
     /// runtime's SPARK_SERVICE_PARALLEL); each table must outlive the instance.
@@ -106,6 +124,13 @@ public:
                                                    const spark_config_t& config,
                                                    std::string_view instance_name,
                                                    std::vector<host_service> services = {}) const;
+
+    /// Every problem create_composite would refuse `parts` for, each with its path, without
+    /// creating any part; empty when it would create it.
+    [[nodiscard]] std::vector<std::string> composition_problems(const module_type_info& as_type,
+                                                                const composition& parts,
+                                                                const spark_config_t& config,
+                                                                std::string_view name) const;
 
     /// Runs an initializer type on `out`. Throws plugin_error on failure.
     void initialize(const module_type_info& type,

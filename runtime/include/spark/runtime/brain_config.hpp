@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// A brain's description in upstream Spark's `.scfg` schema (commit af523a5): brain inputs, brain
-// outputs and the modules with their wiring and configs. Plain data; validate() checks it against
-// the plugins a registry knows.
+// A brain's description in upstream Spark's `.scfg` schemas (commit af523a5, and upstream 1.0's
+// controllers: docs/file-format.md section 2.6): brain inputs, brain outputs and the modules with
+// their wiring and configs. Plain data; validate() checks it against the plugins a registry knows.
 #pragma once
 #include <cstdint>
 #include <filesystem>
@@ -22,7 +22,14 @@ namespace spark::runtime {
 struct port_map {
     std::string origin;
     std::string port;
+    bool is_property = false; // upstream 1.0: `port` is a property of `origin`, read live
     friend bool operator==(const port_map&, const port_map&) = default;
+};
+
+/// The schema a brain was read in, and is written back in (docs/file-format.md section 2.6.1).
+enum class brain_schema {
+    af523a5,      // input_map / output_map / modules_map
+    upstream_1_0, // modules_specs, seed, dt; inputs and outputs derived from the wiring
 };
 
 /// The origin name of brain inputs in port maps.
@@ -34,6 +41,9 @@ struct port_specs {
     std::vector<std::uint32_t> shape; // empty = scalar
     std::string dtype;                // "float32", "float64", "uint8", ... (float16 -> float32)
     std::string description;
+    /// False for an input of an upstream 1.0 brain until its shape is given (set_input_shape):
+    /// 1.0 files store no input shapes, upstream takes them from the first call.
+    bool shape_given = true;
     friend bool operator==(const port_specs&, const port_specs&) = default;
 };
 
@@ -50,10 +60,20 @@ struct module_specs {
     std::string class_ref; // bare or canonical ("vendor.class_ref")
     /// Input port -> its sources, in order (several sources are flattened and concatenated).
     std::vector<std::pair<std::string, std::vector<port_map>>> inputs;
-    std::string config_json; // the module's config as a JSON object (field -> value)
+    /// The module's config as a JSON object (field -> value). af523a5: as module_config reads
+    /// it. Upstream 1.0: verbatim as the file holds it (tagged dtypes and initializers; for a
+    /// NEURONS module a neuron config with its own modules_specs), converted when validated.
+    std::string config_json;
     /// The config's "__graph_editor_metadata__" (upstream's GUI layout), kept verbatim apart from
-    /// the config so that module_config never sees it; empty when the file has none.
+    /// the config so that module_config never sees it; empty when the file has none (af523a5).
     std::string graph_editor_metadata_json;
+    /// Upstream 1.0: where upstream looks the type up, "MODULES" or "NEURONS"; empty in af523a5.
+    std::string subregistry;
+    /// Upstream 1.0: brain output name -> this module's output port, in file order.
+    std::vector<std::pair<std::string, std::string>> outputs;
+    /// Upstream 1.0: property -> the sources written into it after a step. Kept for writing
+    /// back; validate() refuses them at brain level (docs/upstream-differences.md).
+    std::vector<std::pair<std::string, std::vector<port_map>>> effects;
     friend bool operator==(const module_specs&, const module_specs&) = default;
 };
 
@@ -72,6 +92,14 @@ public:
     /// own type first, ADR 0012). A qualified `vendor.class_ref` ignores it. Written back only
     /// when not empty; validate() refuses a vendor no loaded plugin provides.
     std::vector<std::string> vendor_preference;
+    /// The schema the brain was read in and is written back in. An upstream 1.0 brain's
+    /// input_map is derived from its "__call__" sources (payload from the ports they feed, shapes
+    /// to be given) and its output_map from its modules' outputs; a port fed by one source keeps
+    /// that source's shape instead of being flattened (upstream 1.0's rule).
+    brain_schema schema = brain_schema::af523a5;
+    std::int64_t seed = 0; // upstream 1.0: the brain's seed (its modules carry their own)
+    double dt = 1.0;       // upstream 1.0: the brain's dt [ms], which every module's dt follows
+
     /// How this brain's files and module configs treat unknown keys (set by from_json/from_file;
     /// validate() and the Brain build module configs in this mode). Not written to files.
     config_mode mode = config_mode::strict;
@@ -86,7 +114,8 @@ public:
                                                 std::string source = "brain",
                                                 config_mode mode = config_mode::strict,
                                                 const file_limits& limits = {});
-    /// Reads a plain or xz-compressed `.scfg` file. Throws config_error naming the file for a
+    /// Reads a plain or xz-compressed `.scfg` file, of either schema (told by its keys:
+    /// docs/file-format.md section 2.6.1). Throws config_error naming the file for a
     /// missing file, one beyond `limits`, truncated or corrupt xz, and everything from_json finds.
     /// In compat mode (for upstream's files) every unknown key, here and in module configs, is
     /// dropped with one logged warning naming its path instead of being a problem; each float16
@@ -94,10 +123,16 @@ public:
     [[nodiscard]] static brain_config from_file(const std::filesystem::path& file,
                                                 config_mode mode = config_mode::strict,
                                                 const file_limits& limits = {});
-    /// The `.scfg` JSON text (4-space indent, upstream's key order).
+    /// Gives brain input `input` its shape (an upstream 1.0 brain's inputs have none in the
+    /// file). Throws spark::error naming the known inputs when there is no such input.
+    void set_input_shape(std::string_view input, std::vector<std::uint32_t> shape);
+
+    /// The `.scfg` JSON text (4-space indent, upstream's key order; an upstream 1.0 brain in
+    /// upstream 1.0's exact text: Python's json.dumps(indent=4), no trailing newline).
     [[nodiscard]] std::string to_json() const;
     /// Writes to_json() to `file` (its folder is created), atomically: on failure (a
-    /// config_error naming the file) the file is unchanged.
+    /// config_error naming the file) the file is unchanged. (Upstream 1.0's own to_file
+    /// compresses by default: pass file_compression::xz to write as it does.)
     void to_file(const std::filesystem::path& file,
                  file_compression compression = file_compression::none) const;
 
