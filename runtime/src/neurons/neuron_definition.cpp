@@ -505,11 +505,8 @@ neuron_definition::neuron_definition(const registry::plugin_registry& registry,
     d.describe(this);
     const bool all_resolved = std::all_of(
         d.parts.begin(), d.parts.end(), [](const auto& p) { return p.type != nullptr; });
-    if (!issues.empty() || !all_resolved) {
-        if (issues.empty()) {
-            issues.push_back({d.naming.path, "a part's type did not resolve"});
-        }
-        throw config_error(std::move(issues));
+    if (!all_resolved) {
+        throw config_error(std::move(issues)); // resolve_parts named each one
     }
     // The wiring, checked as the registry will create it, with the file's own values (a neuron
     // file may leave its units to the brain: one neuron stands in for them).
@@ -517,7 +514,13 @@ neuron_definition::neuron_definition(const registry::plugin_registry& registry,
     if (units.empty()) {
         units = {1};
     }
-    const auto configs = d.part_configs(units, static_cast<std::uint64_t>(d.config.seed), 1.0);
+    std::vector<module_config> configs;
+    try {
+        configs = d.part_configs(units, static_cast<std::uint64_t>(d.config.seed), 1.0);
+    } catch (const config_error& e) {
+        issues.insert(issues.end(), e.issues().begin(), e.issues().end());
+        throw config_error(std::move(issues));
+    }
     const registry::module_type_info self{
         d.naming.vendor + "." + d.naming.class_ref, &d.block.abi, nullptr, nullptr};
     json::object own;

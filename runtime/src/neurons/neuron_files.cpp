@@ -43,7 +43,23 @@ upstream_v1::neuron_config read_neuron_file(const std::filesystem::path& file,
              "is an af523a5 file; a neuron file is an upstream 1.0 neuron_config (modules_specs, "
              "seed, dt, units, inhibitory_rate)"}});
     }
-    auto controller = upstream_v1::read_controller(document, mode);
+    auto controller = [&] {
+        try {
+            return upstream_v1::read_controller(document, mode);
+        } catch (const config_error& e) {
+            // The reader's paths start at "neuron" or "brain": name the file instead.
+            auto issues = e.issues();
+            for (auto& issue : issues) {
+                for (const std::string root : {"neuron", "brain"}) {
+                    if (issue.path.rfind(root, 0) == 0) {
+                        issue.path = source + issue.path.substr(root.size());
+                        break;
+                    }
+                }
+            }
+            throw config_error(std::move(issues));
+        }
+    }();
     if (auto* neuron = std::get_if<upstream_v1::neuron_config>(&controller)) {
         return std::move(*neuron);
     }
