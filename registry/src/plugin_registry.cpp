@@ -452,8 +452,24 @@ module_instance plugin_registry::create(const module_type_info& type,
                                         std::vector<host_service> services) const {
     if (type.defined) {
         const auto composed = type.defined->compose(config);
+        if (composed.single_type != nullptr) {
+            // A plugin type runs it whole; the instance keeps the defined type's identity.
+            return instantiate(type,
+                               *composed.single_type,
+                               *composed.single_config,
+                               instance_name,
+                               std::move(services));
+        }
         return create_composite(type, composed.parts, config, instance_name, std::move(services));
     }
+    return instantiate(type, type, config, instance_name, std::move(services));
+}
+
+module_instance plugin_registry::instantiate(const module_type_info& as_type,
+                                             const module_type_info& type,
+                                             const spark_config_t& config,
+                                             std::string_view instance_name,
+                                             std::vector<host_service> services) const {
     const auto& entry = impl_->entry_of(type);
     const auto& abi = *type.abi;
     const std::string name(instance_name);
@@ -467,7 +483,7 @@ module_instance plugin_registry::create(const module_type_info& type,
                            " (one per schema field, in schema order)");
     }
     auto state = std::make_unique<module_instance::impl>(
-        entry.library, entry.info, name, impl_->initializers, std::move(services));
+        entry.library, as_type, name, impl_->initializers, std::move(services));
     spark_module_t* created = nullptr;
     const spark_status status =
         abi.create(type.abi, state->host.abi(), &config, state->name.c_str(), &created);

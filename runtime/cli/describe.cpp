@@ -8,6 +8,7 @@
 #include <spark/runtime/field_metadata.hpp>
 
 #include "commands.hpp"
+#include "neurons/neuron_definition.hpp"
 #include "text.hpp"
 
 namespace spark::cli {
@@ -117,6 +118,30 @@ void print_capabilities(const registry::module_type_info& type) {
 
 } // namespace
 
+namespace {
+
+/// A neuron defined by a file: its parts, and the fused kernel that runs it when one does.
+void print_parts(const registry::module_type_info& type) {
+    const auto* definition = runtime::detail::neuron_definition_of(type);
+    if (definition == nullptr) {
+        return;
+    }
+    table rows;
+    rows.add({"PART", "TYPE", "FILE"});
+    for (const auto& [part, part_type] : definition->parts()) {
+        rows.add({part, part_type->canonical_id, part_type->plugin->file.string()});
+    }
+    std::cout << "\nparts\n" << rows.render("  ");
+    if (const auto* fused = definition->runs_fused_as()) {
+        std::cout << "  runs as " << fused->canonical_id
+                  << ", whose fused kernel knows these parts and this wiring (same results)\n";
+    } else {
+        std::cout << "  runs as a composition of these parts\n";
+    }
+}
+
+} // namespace
+
 int plugins_describe(const plugin_sources& sources, const std::string& name) {
     const auto opened = open_registry(sources);
     if (!opened) {
@@ -146,6 +171,7 @@ int plugins_describe(const plugin_sources& sources, const std::string& name) {
     provenance.add({"abi", registry::version_string(plugin.abi_version)});
     std::cout << "\nprovenance\n" << provenance.render("  ");
 
+    print_parts(*type);
     print_config(*type);
     print_ports(*type);
     print_properties(*type);

@@ -21,6 +21,7 @@
 #include "config/scfg_file.hpp"
 #include "fixtures.hpp"
 #include "models_fixture.hpp"
+#include "neurons/neuron_definition.hpp"
 #include "neurons/upstream_1_0_defaults.hpp"
 
 namespace fs = std::filesystem;
@@ -181,8 +182,19 @@ BOOST_AUTO_TEST_CASE(it_runs_with_the_same_bits_as_the_fused_neuron_of_the_same_
     const std::vector<spark_port_spec_t> in = {port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {n_pre}),
                                                port(SPARK_PAYLOAD_FLOAT, SPARK_DTYPE_F32, {1})};
     running_module fast(*this, "alif_neuron", json::serialize(fused), in, 1);
-    running_module file(
-        *this, "alif_mod_neuron", R"({"units": [12], "seed": 77, "inhibitory_rate": 0.25})", in, 1);
+    // The file's neuron is the fused alif_neuron in disguise, so it runs fused; its parts run the
+    // same step as a composition.
+    const auto& file_type = registry.resolve("alif_mod_neuron");
+    const auto* definition = spark::runtime::detail::neuron_definition_of(file_type);
+    BOOST_TEST_REQUIRE(definition != nullptr);
+    BOOST_TEST_REQUIRE(definition->runs_fused_as() != nullptr);
+    BOOST_TEST(definition->runs_fused_as()->vendor() == "spark");
+    const std::string own = R"({"units": [12], "seed": 77, "inhibitory_rate": 0.25})";
+    running_module file(*this, "alif_mod_neuron", own, in, 1);
+    running_module parts(config("alif_mod_neuron", own), in, 1, [&](auto& cfg) {
+        const auto composed = definition->compose_parts(cfg.abi());
+        return registry.create_composite(cfg.type(), composed.parts, cfg.abi(), "parts");
+    });
     std::uint64_t seed = 11;
     std::size_t spikes = 0;
     for (std::uint64_t k = 0; k < 200; ++k) {
@@ -192,25 +204,31 @@ BOOST_AUTO_TEST_CASE(it_runs_with_the_same_bits_as_the_fused_neuron_of_the_same_
             const std::uint8_t s = r < 3 ? 1 : r < 4 ? 3 : 0;
             fast.in<std::uint8_t>(0)[i] = s;
             file.in<std::uint8_t>(0)[i] = s;
+            parts.in<std::uint8_t>(0)[i] = s;
         }
         const float m = k < 100 ? 1.0F : -0.5F; // the rule's third factor
         fast.in<float>(1)[0] = m;
         file.in<float>(1)[0] = m;
+        parts.in<float>(1)[0] = m;
         fast.step(k);
         file.step(k);
+        parts.step(k);
         const auto a = fast.out<std::uint8_t>(0);
         const auto b = file.out<std::uint8_t>(0);
+        const auto c = parts.out<std::uint8_t>(0);
         for (const auto x : a) {
             spikes += x & 1U;
         }
         BOOST_TEST_CONTEXT("step " << k) {
             BOOST_TEST(std::vector<int>(a.begin(), a.end()) == std::vector<int>(b.begin(), b.end()),
                        boost::test_tools::per_element());
+            BOOST_TEST(std::vector<int>(a.begin(), a.end()) == std::vector<int>(c.begin(), c.end()),
+                       boost::test_tools::per_element());
         }
     }
     // 3 of 12 neurons are inhibitory (floor(12 x 0.25)): their spikes carry bit1 at every step.
     std::size_t inhibitory = 0;
-    for (const auto x : file.out<std::uint8_t>(0)) {
+    for (const auto x : parts.out<std::uint8_t>(0)) {
         inhibitory += (x & 2U) != 0 ? 1U : 0U;
     }
     BOOST_TEST(inhibitory == 3U);

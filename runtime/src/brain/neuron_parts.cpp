@@ -193,6 +193,9 @@ bool names_foreign_part(const module_config& cfg) {
 std::vector<std::pair<std::string, const registry::module_type_info*>>
 parts_of(const module_config& cfg) {
     if (const auto* definition = neuron_definition_of(cfg.type())) {
+        if (definition->runs_fused_as() != nullptr) {
+            return {}; // a fused kernel runs it
+        }
         return definition->parts();
     }
     std::vector<std::pair<std::string, const registry::module_type_info*>> parts;

@@ -22,7 +22,9 @@
 
 #include "brain/neuron_parts.hpp"
 #include "config/file_module_config.hpp"
+#include "config/python_json.hpp"
 #include "config/seeds.hpp"
+#include "neurons/fused_equivalent.hpp"
 #include "neurons/upstream_1_0_defaults.hpp"
 
 namespace spark::runtime::detail {
@@ -74,7 +76,7 @@ std::string port_path(const std::string& spec, const std::string& port, std::siz
 }
 
 std::string json_number(double value) {
-    return json::serialize(json::value(value));
+    return python_float_repr(value); // as upstream writes it: 0.2, not 2E-1
 }
 
 /// The descriptor the registry and every tool read, laid out so that the C callbacks find
@@ -115,7 +117,8 @@ struct neuron_definition::impl {
     std::vector<std::string> vendor_preference;
 
     std::vector<part_def> parts;
-    registry::composition wiring; // without parts: those are made per instance
+    registry::composition wiring;     // without parts: those are made per instance
+    std::optional<fused_match> fused; // the fused neuron that runs it, when one does
     std::deque<std::string> strings;
     spark_validator_t units_validators[2]{};
     spark_validator_t rate_validators[1]{};
@@ -478,6 +481,43 @@ struct neuron_definition::impl {
         return configs;
     }
 
+    /// Runs fused: the instance's ports and properties are the fused type's, in its order, so
+    /// that the brain and every tool see one type whichever way it runs. The composition path
+    /// (compose_parts) serves the same names: the parts are called delays, synapses and soma.
+    void adopt_fused_ports() {
+        const auto& type = *fused->type->abi;
+        ports.assign(type.ports, type.ports + type.port_count);
+        const auto declared = registry::declared_properties(*fused->type);
+        properties.assign(declared.begin(), declared.end());
+        property_table = {SPARK_ABI_VERSION_INIT,
+                          properties.data(),
+                          static_cast<std::uint32_t>(properties.size())};
+        block.abi.ports = ports.data();
+        block.abi.port_count = static_cast<std::uint32_t>(ports.size());
+    }
+
+    /// The fused type's config for an instance: the neuron's values and every part's config
+    /// (explicit seeds included), as the fused neuron's part fields.
+    [[nodiscard]] std::string fused_config_json(const spark_config_t& instance,
+                                                const std::vector<std::int64_t>& units,
+                                                const std::vector<module_config>& configs) const {
+        json::object object;
+        object["seed"] = instance.seed;
+        object["dtype"] = configs.front().dtype() == SPARK_DTYPE_F64 ? "float64" : "float32";
+        object["dt"] = instance.dt;
+        object["units"] = json::value_from(units);
+        object["inhibitory_rate"] = instance.values[1].f;
+        object["delays"] = nullptr;
+        object["learning_rule"] = nullptr;
+        for (std::size_t p = 0; p < parts.size(); ++p) {
+            auto nested = json::parse(configs[p].to_json()).as_object();
+            nested["__class_ref__"] = parts[p].type->canonical_id;
+            const auto& name = parts[p].name;
+            object[name == fused->rule ? std::string("learning_rule") : name] = std::move(nested);
+        }
+        return json::serialize(object);
+    }
+
     [[nodiscard]] registry::composition
     with_parts(const std::vector<module_config>& configs) const {
         registry::composition c = wiring;
@@ -536,6 +576,15 @@ neuron_definition::neuron_definition(const registry::plugin_registry& registry,
     if (!issues.empty()) {
         throw config_error(std::move(issues));
     }
+    const bool one_dtype = std::all_of(configs.begin(), configs.end(), [&](const auto& c) {
+        return c.dtype() == configs.front().dtype();
+    });
+    if (one_dtype) {
+        d.fused = find_fused_equivalent(registry, d.naming.class_ref, parts(), d.wiring, d.ports);
+    }
+    if (d.fused) {
+        d.adopt_fused_ports();
+    }
 }
 
 neuron_definition::~neuron_definition() = default;
@@ -545,12 +594,39 @@ const spark_module_type_t& neuron_definition::descriptor() const noexcept {
 }
 
 registry::defined_composition neuron_definition::compose(const spark_config_t& config) const {
+    if (!impl_->fused) {
+        return compose_parts(config);
+    }
+    const auto& units_value = config.values[0];
+    std::vector<std::int64_t> units(units_value.ints, units_value.ints + units_value.count);
+    const auto parts_configs = impl_->part_configs(units, config.seed, config.dt);
+    auto fused =
+        std::make_shared<module_config>(impl_->registry,
+                                        *impl_->fused->type,
+                                        impl_->fused_config_json(config, units, parts_configs),
+                                        impl_->naming.path,
+                                        impl_->mode,
+                                        impl_->vendor_preference);
+    registry::defined_composition out;
+    out.single_type = &fused->type();
+    out.single_config = &fused->abi();
+    out.keep = fused;
+    return out;
+}
+
+registry::defined_composition neuron_definition::compose_parts(const spark_config_t& config) const {
     const auto& units_value = config.values[0];
     std::vector<std::int64_t> units(units_value.ints, units_value.ints + units_value.count);
     auto configs = std::make_shared<std::vector<module_config>>(
         impl_->part_configs(units, config.seed, config.dt));
-    registry::defined_composition out{impl_->with_parts(*configs), configs};
+    registry::defined_composition out;
+    out.parts = impl_->with_parts(*configs);
+    out.keep = configs;
     return out;
+}
+
+const registry::module_type_info* neuron_definition::runs_fused_as() const noexcept {
+    return impl_->fused ? impl_->fused->type : nullptr;
 }
 
 const void* neuron_definition::extension(std::string_view id) const noexcept {

@@ -40,8 +40,14 @@ public:
     ~neuron_definition() override;
 
     [[nodiscard]] const spark_module_type_t& descriptor() const noexcept override;
+    /// The fused neuron's instance when one runs these parts wired this way (runs_fused_as()),
+    /// otherwise the composition of the parts.
     [[nodiscard]] registry::defined_composition
     compose(const spark_config_t& config) const override;
+    /// Always the composition of the parts (tests compare it with the fused path).
+    [[nodiscard]] registry::defined_composition compose_parts(const spark_config_t& config) const;
+    /// The fused neuron type that runs it (with the same bits), or nullptr.
+    [[nodiscard]] const registry::module_type_info* runs_fused_as() const noexcept;
 
     /// The type-level ABI extension `id` (properties, capabilities), or nullptr.
     [[nodiscard]] const void* extension(std::string_view id) const noexcept;

@@ -8,13 +8,18 @@
 
 #include <spark/abi/schema.h>
 #include <spark/registry/composition.hpp>
+#include <spark/registry/module_type_info.hpp>
 
 namespace spark::registry {
 
-/// The composition one instance runs. Its part configs point into `keep`, which owns them
-/// until the instance is created (parts copy what they keep).
+/// What one instance runs: a composition, or one plugin type that runs the same step as that
+/// composition would (a fused equivalent: `single_type` with `single_config`). The configs
+/// point into `keep`, which owns them until the instance is created (instances copy what they
+/// keep).
 struct defined_composition {
     composition parts;
+    const module_type_info* single_type = nullptr;
+    const spark_config_t* single_config = nullptr;
     std::shared_ptr<const void> keep;
 };
 
@@ -30,8 +35,9 @@ public:
     /// creates instances through compose().
     [[nodiscard]] virtual const spark_module_type_t& descriptor() const noexcept = 0;
 
-    /// The composition for an instance whose config (valid for descriptor()'s schema) is
-    /// `config`. Throws spark::error naming what is wrong.
+    /// What an instance whose config (valid for descriptor()'s schema) is `config` runs. A
+    /// single type must have descriptor()'s ports and properties, in the same order. Throws
+    /// spark::error naming what is wrong.
     [[nodiscard]] virtual defined_composition compose(const spark_config_t& config) const = 0;
 };
 

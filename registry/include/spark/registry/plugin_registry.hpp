@@ -138,6 +138,14 @@ public:
                     const spark_buffer_t& out) const;
 
 private:
+    // An instance of `type` (this registry's) that presents itself as `as_type`: the same type,
+    // or a defined type that `type` runs whole.
+    [[nodiscard]] module_instance instantiate(const module_type_info& as_type,
+                                              const module_type_info& type,
+                                              const spark_config_t& config,
+                                              std::string_view instance_name,
+                                              std::vector<host_service> services) const;
+
     struct impl;
     std::unique_ptr<impl> impl_;
 };
