@@ -14,8 +14,11 @@
 
 #include <spark/registry/errors.hpp>
 
+#include "brain/neuron_parts.hpp"
 #include "models_fixture.hpp"
 
+using spark::runtime::detail::create_module;
+using spark::runtime::detail::neuron_path;
 using spark::test::host_buffer;
 using spark::test::models_fixture;
 using spark::test::port;
@@ -190,6 +193,45 @@ BOOST_AUTO_TEST_CASE(new_delays_keep_a_rules_per_synapse_state_with_its_synapse)
     BOOST_TEST_REQUIRE(distinct > 0U, "the targets must differ for the test to mean anything");
     write(m, "delays.kernel", patterned_delays(24));
     BOOST_TEST(m.state_values<float>("target") == target, boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(per_neuron_delays_read_and_write_as_n_delays_lays_them_out) {
+    // n_delays: one delay per presynaptic neuron, shaped like in_spikes, the same on both paths.
+    // Written D = [0, 3]: a lone spike of presynaptic neuron 1 at step 0 reaches both neurons at
+    // step 3 with I = 100 pA: v = 0 before, then (1 - exp(-1/20)) x 0.1 GOhm x 100 pA.
+    const std::string config =
+        R"({"units": [2], "inhibitory_rate": 0, "seed": 5, "learning_rule": null, "delays": )"
+        R"({"__class_ref__": "n_delays"}, "synapses": {"kernel": 100}})";
+    const double expected = (1.0 - std::exp(-1.0 / 20.0)) * 10.0;
+    std::vector<std::vector<std::int32_t>> drawn;
+    for (const auto path : {neuron_path::automatic, neuron_path::parts}) {
+        running_module m(this->config("lif_neuron", config),
+                         {port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {2})},
+                         1,
+                         [&](auto& cfg) { return create_module(registry, cfg, "A", {}, path); });
+        const auto d = read(m, "delays.kernel");
+        BOOST_TEST(d.abi.spec.payload_kind == SPARK_PAYLOAD_INT);
+        BOOST_TEST(d.abi.spec.shape.rank == 1U);
+        BOOST_TEST(d.abi.spec.shape.dims[0] == 2U);
+        drawn.push_back(values<std::int32_t>(m, "delays.kernel"));
+        write(m, "delays.kernel", std::vector<std::int32_t>{0, 3});
+        for (std::uint64_t k = 0; k < 5; ++k) {
+            m.in<std::uint8_t>(0)[1] = k == 0 ? 1 : 0;
+            m.step(k);
+            const auto v = values<float>(m, "soma.potential");
+            BOOST_TEST_CONTEXT((path == neuron_path::parts ? "parts" : "fused") << ", step " << k) {
+                if (k < 3) {
+                    BOOST_TEST(v[0] == 0.0F);
+                } else if (k == 3) {
+                    BOOST_TEST(v[0] == expected, boost::test_tools::tolerance(1e-5));
+                    BOOST_TEST(v[1] == expected, boost::test_tools::tolerance(1e-5));
+                } else {
+                    BOOST_TEST(v[0] < expected); // leaking back to rest
+                }
+            }
+        }
+    }
+    BOOST_TEST(drawn[0] == drawn[1], boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
