@@ -2,6 +2,7 @@
 // Runs a composition (docs/adr/0013-neurons-as-compositions.md): parts in dependency order
 // inside one step, each reading the same step's outputs of the parts before it, the
 // composition's inputs and live properties; effects after every part; the mapped outputs last.
+// Its own properties are those its type declares, served by its parts (composite_properties.hpp).
 #include "composite_module.hpp"
 
 #include <algorithm>
@@ -22,8 +23,21 @@
 #include <spark/registry/errors.hpp>
 #include <spark/sdk/random.hpp>
 
+#include "composite_properties.hpp"
+
 namespace spark::registry::detail {
 namespace {
+
+/// A failure with the status the C function returns (unavailable, read-only, before build ...).
+class status_failure : public spark::error {
+public:
+    status_failure(spark_status status, const std::string& message)
+        : spark::error(message), status_(status) {}
+    [[nodiscard]] spark_status status() const noexcept { return status_; }
+
+private:
+    spark_status status_;
+};
 
 std::uint64_t element_count(const spark_shape_t& shape) {
     std::uint64_t n = 1;
@@ -149,7 +163,7 @@ public:
               std::string name,
               const spark_host_t* host,
               const part_factory& create_part)
-        : type_(*as_type.abi), host_(host), name_(std::move(name)) {
+        : as_type_(as_type), type_(*as_type.abi), host_(host), name_(std::move(name)) {
         read_self(config);
         check_and_resolve(as_type, c, create_part);
         abi_.type = as_type.abi;
@@ -379,6 +393,7 @@ private:
             }
             outputs_.push_back({part->second, output->index});
         }
+        served_ = resolve_properties(as_type, c, has_units_, problem);
         order_ = execution_order(c, wired, problems);
         if (!problems.empty() || !create_part) {
             return reject(std::move(problems), create_part);
@@ -551,6 +566,7 @@ private:
         for (std::uint32_t k = 0; k < output_count && k < outputs_.size(); ++k) {
             outputs[k] = parts_[outputs_[k].part].out_specs[outputs_[k].output];
         }
+        built_ = true;
     }
 
     /// The spec a part's input port gets: its single source's, or the flattened concatenation of
@@ -744,6 +760,90 @@ private:
         }
     }
 
+    // --- properties: by the parts that serve them (composite_properties.hpp) ------------------
+
+    const served_property& served(std::uint32_t index, const char* operation) const {
+        if (!built_) {
+            throw status_failure(SPARK_ERR_STATE,
+                                 std::string(operation) + " called before build; call build first");
+        }
+        if (index >= served_.size()) {
+            throw status_failure(SPARK_ERR_INVALID_ARGUMENT,
+                                 "property index " + std::to_string(index) +
+                                     " is out of range, the type has " +
+                                     std::to_string(served_.size()) + " properties");
+        }
+        return served_[index];
+    }
+
+    [[nodiscard]] std::string property_name(std::uint32_t index) const {
+        return declared_properties(as_type_)[index].name;
+    }
+
+    // The part's own spec; payload kind 0 when no part serves it (properties.h).
+    spark_port_spec_t property_spec(std::uint32_t index) {
+        const auto& s = served(index, "property spec");
+        switch (s.what) {
+        case served_property::kind::part:
+            return parts_[s.part].instance.property_spec(s.index);
+        case served_property::kind::self_mask:
+            return mask_spec_;
+        case served_property::kind::unavailable:
+            break;
+        }
+        return {};
+    }
+
+    void read_property(std::uint32_t index, const spark_buffer_t* out) {
+        const auto& s = available(index, "read property");
+        if (out == nullptr) {
+            throw status_failure(SPARK_ERR_INVALID_ARGUMENT,
+                                 "read of property '" + property_name(index) + "' needs a buffer");
+        }
+        if (s.what == served_property::kind::part) {
+            parts_[s.part].instance.read_property(s.index, *out);
+            return;
+        }
+        const auto& spec = out->spec;
+        if (spec.payload_kind != mask_spec_.payload_kind || spec.dtype != mask_spec_.dtype ||
+            out->count != element_count(mask_spec_.shape) ||
+            element_count(spec.shape) != out->count || (out->data == nullptr && out->count > 0)) {
+            throw status_failure(SPARK_ERR_INVALID_ARGUMENT,
+                                 "read of property 'inhibition_mask' got a buffer of " +
+                                     std::to_string(out->count) + " elements of " +
+                                     std::string(dtype_name(spec.dtype)) + "; the property is " +
+                                     std::to_string(element_count(mask_spec_.shape)) +
+                                     " elements of uint8 (a bool mask)");
+        }
+        if (out->count > 0) {
+            std::memcpy(out->data, mask_.data(), static_cast<std::size_t>(out->count));
+        }
+    }
+
+    void write_property(std::uint32_t index, const spark_buffer_t* value) {
+        const auto& s = available(index, "write property");
+        if (!s.writable) {
+            throw status_failure(SPARK_ERR_UNSUPPORTED,
+                                 "property '" + property_name(index) +
+                                     "' is read-only; an effect cannot write it");
+        }
+        if (value == nullptr) {
+            throw status_failure(SPARK_ERR_INVALID_ARGUMENT,
+                                 "write of property '" + property_name(index) + "' needs a buffer");
+        }
+        parts_[s.part].instance.write_property(s.index, *value);
+    }
+
+    const served_property& available(std::uint32_t index, const char* operation) const {
+        const auto& s = served(index, operation);
+        if (s.what == served_property::kind::unavailable) {
+            throw status_failure(SPARK_ERR_UNSUPPORTED,
+                                 "property '" + property_name(index) +
+                                     "' is unavailable in this instance: " + s.reason);
+        }
+        return s;
+    }
+
     // --- the C functions ------------------------------------------------------------------------
 
     static composite* from(spark_module_t* self) noexcept {
@@ -762,6 +862,9 @@ private:
             f(*c);
             return SPARK_OK;
         } catch (const plugin_error& e) {
+            c->report(e.what());
+            return e.status();
+        } catch (const status_failure& e) {
             c->report(e.what());
             return e.status();
         } catch (const std::exception& e) {
@@ -816,13 +919,38 @@ private:
     static void SPARK_ABI destroy_fn(spark_module_t* self) noexcept {
         delete from(self); // parts go with it, each through its own destroy
     }
-    static const void* SPARK_ABI get_extension_fn(spark_module_t* /*self*/,
-                                                  const char* /*id*/) noexcept {
-        return nullptr;
+    static const void* SPARK_ABI get_extension_fn(spark_module_t* self, const char* id) noexcept {
+        static constexpr spark_properties_t table{spark_version_t SPARK_ABI_VERSION_INIT,
+                                                  &property_spec_fn,
+                                                  &read_property_fn,
+                                                  &write_property_fn};
+        const auto* c = from(self);
+        const bool properties = c != nullptr && !c->served_.empty() && id != nullptr &&
+                                std::strcmp(id, SPARK_EXT_PROPERTIES) == 0;
+        return properties ? &table : nullptr;
+    }
+    static spark_status SPARK_ABI property_spec_fn(spark_module_t* self,
+                                                   std::uint32_t index,
+                                                   spark_port_spec_t* out) noexcept {
+        if (out == nullptr) {
+            return SPARK_ERR_INVALID_ARGUMENT;
+        }
+        return guarded(self, [&](composite& c) { *out = c.property_spec(index); });
+    }
+    static spark_status SPARK_ABI read_property_fn(spark_module_t* self,
+                                                   std::uint32_t index,
+                                                   const spark_buffer_t* out) noexcept {
+        return guarded(self, [&](composite& c) { c.read_property(index, out); });
+    }
+    static spark_status SPARK_ABI write_property_fn(spark_module_t* self,
+                                                    std::uint32_t index,
+                                                    const spark_buffer_t* value) noexcept {
+        return guarded(self, [&](composite& c) { c.write_property(index, value); });
     }
 
     static constexpr std::size_t npos = static_cast<std::size_t>(-1);
 
+    module_type_info as_type_; // a copy: the instance may outlive the registry
     const spark_module_type_t& type_;
     const spark_host_t* host_;
     std::string name_;
@@ -835,6 +963,8 @@ private:
     std::vector<std::size_t> order_;
     std::vector<resolved_effect> effects_;
     std::vector<resolved_output> outputs_;
+    std::vector<served_property> served_; // one per property of the type, in index order
+    bool built_ = false;
     std::vector<spark_port_spec_t> call_specs_;
     spark_port_spec_t mask_spec_{};
     aligned_buffer mask_;

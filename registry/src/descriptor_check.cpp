@@ -171,8 +171,9 @@ bool has_port(const spark_module_type_t& type, const char* name) {
 }
 
 std::string property_problem(const spark_module_type_t& type, const spark_property_desc_t& p) {
-    if (p.name == nullptr || !is_identifier(p.name)) {
-        return "a property has the name " + quoted(p.name) + " (expected an identifier)";
+    if (p.name == nullptr || !is_dotted_identifier(p.name)) {
+        return "a property has the name " + quoted(p.name) +
+               " (expected an identifier, or identifiers joined by '.')";
     }
     const std::string where = "property " + quoted(p.name);
     if (!in_range(p.payload_kind, SPARK_PAYLOAD_SPIKES, SPARK_PAYLOAD_BOOL_MASK)) {
@@ -247,6 +248,19 @@ bool is_identifier(std::string_view text) noexcept {
         }
     }
     return true;
+}
+
+bool is_dotted_identifier(std::string_view text) noexcept {
+    for (;;) {
+        const auto dot = text.find('.');
+        if (!is_identifier(text.substr(0, dot))) {
+            return false;
+        }
+        if (dot == std::string_view::npos) {
+            return true;
+        }
+        text.remove_prefix(dot + 1);
+    }
 }
 
 std::string entry_problem(const spark_plugin_entry_t& entry) {

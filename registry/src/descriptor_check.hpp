@@ -13,6 +13,11 @@ namespace spark::registry::detail {
 /// Letters, digits and '_', not starting with a digit.
 [[nodiscard]] bool is_identifier(std::string_view text) noexcept;
 
+/// Identifiers joined by single dots ("potential", "soma.potential"): a property's name, which
+/// a neuron may give as "<part>.<property>" to offer its parts' properties as upstream 1.0 names
+/// them (docs/adr/0013-neurons-as-compositions.md).
+[[nodiscard]] bool is_dotted_identifier(std::string_view text) noexcept;
+
 /// The first problem of an entry's plain data and function pointers ("" when none). Reads data
 /// only, calls nothing.
 [[nodiscard]] std::string entry_problem(const spark_plugin_entry_t& entry);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // `spark run`: builds a brain from a .scfg file, feeds its inputs, steps it, counts spikes,
-// records chosen ports to .npy files with a run.json of provenance, and prints a summary.
+// records chosen ports and properties to .npy files with a run.json of provenance, and prints a
+// summary.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -85,14 +86,15 @@ std::string fixed(double value, int decimals) {
     return text.data();
 }
 
-/// One recorded port: where its data comes from each step and the file it goes to.
+/// One recorded port or property: where its data comes from each step and the file it goes to.
 struct recording {
-    std::string label;  // "A_ex.out_spikes" or the brain output's name
+    std::string label;  // "A_ex.out_spikes", "A_ex.soma.potential" or the brain output's name
     std::string module; // empty for a brain output
-    std::string port;   // the module's port, or the brain output's name
+    std::string port;   // the module's port or property, or the brain output's name
     spark_port_spec_t spec{};
     std::unique_ptr<npy_writer> writer;
     std::string file = {}; // label as a safe file name inside --out (safe_file_name)
+    bool property = false; // `port` is a property of `module`, read after every step
 };
 
 /// Counts the spikes (bit0) a module emits on its spike port.
@@ -143,7 +145,37 @@ std::string executor_text(const std::string& asked, const std::string& in_use) {
     return text;
 }
 
-/// Resolves --record SPECs: "module.port", "module" (all its outputs) or a brain output name.
+/// "M.P" where M has no output port P: P as a property of M (copied out after every step), when
+/// M's type declares it and M can serve it; else the error lists M's outputs and properties.
+recording property_record(const runtime::brain& brain,
+                          const runtime::module_info& module,
+                          const std::string& spec,
+                          const std::string& property,
+                          const std::vector<std::string>& ports) {
+    std::vector<std::string> properties;
+    for (const auto& declared : registry::declared_properties(*module.type)) {
+        properties.emplace_back(declared.name);
+    }
+    if (std::find(properties.begin(), properties.end(), property) == properties.end()) {
+        throw spark::error(
+            "--record " + spec + ": module '" + module.name + "' has no output port or property '" +
+            property + "'; its outputs are " + quoted_alternatives(ports) +
+            (properties.empty() ? std::string("; it has no properties")
+                                : "; its properties are " + quoted_alternatives(properties)));
+    }
+    const auto property_spec = brain.property_spec(module.name, property);
+    if (property_spec.payload_kind == 0) {
+        try {
+            (void)brain.read_property(module.name, property); // throws the module's reason
+        } catch (const spark::error& e) {
+            throw spark::error("--record " + spec + ": " + e.what());
+        }
+    }
+    return {module.name + "." + property, module.name, property, property_spec, nullptr, "", true};
+}
+
+/// Resolves --record SPECs: "module.port", "module.property" (a property may hold dots, as
+/// "A_ex.soma.potential"), "module" (all its outputs) or a brain output name.
 std::vector<recording> resolve_records(const runtime::brain& brain,
                                        const std::vector<std::string>& specs) {
     std::vector<recording> records;
@@ -179,9 +211,7 @@ std::vector<recording> resolve_records(const runtime::brain& brain,
             }
             if (dot != std::string::npos &&
                 std::find(ports.begin(), ports.end(), spec.substr(dot + 1)) == ports.end()) {
-                throw spark::error("--record " + spec + ": module '" + module_name +
-                                   "' has no output port '" + spec.substr(dot + 1) +
-                                   "'; its outputs are " + quoted_alternatives(ports));
+                add(property_record(brain, *module, spec, spec.substr(dot + 1), ports));
             }
             continue;
         }
@@ -455,6 +485,11 @@ int run_brain(const plugin_sources& sources, const run_request& request) {
             }
         }
         for (auto& r : records) {
+            if (r.property) {
+                // Read live after the step, as upstream reads a property.
+                r.writer->append(brain->read_property(r.module, r.port).data());
+                continue;
+            }
             const auto view = view_of(*brain, r);
             if (r.spec.payload_kind == SPARK_PAYLOAD_SPIKES) {
                 // Files carry spikes as 0/1 (bit0); the inhibition bit would make sums wrong.
@@ -542,6 +577,7 @@ int run_brain(const plugin_sources& sources, const run_request& request) {
         for (const auto& r : records) {
             record_list.push_back(json::object{
                 {"name", r.label},
+                {"kind", r.property ? "property" : "port"},
                 {"file", r.writer->file().filename().string()},
                 {"payload", std::string(registry::payload_kind_name(r.spec.payload_kind))},
                 {"dtype", npy_descr(npy_type_of(r.spec))},
@@ -604,8 +640,14 @@ int run_brain(const plugin_sources& sources, const run_request& request) {
         std::cout << "\noutputs\n" << rows.render("  ");
     }
     if (write_files) {
-        std::cout << "\nrecorded " << records.size() << (records.size() == 1 ? " port" : " ports")
-                  << " in " << request.out_dir.string() << " (run.json has the provenance)\n";
+        const auto properties = static_cast<std::size_t>(
+            std::count_if(records.begin(), records.end(), [](auto& r) { return r.property; }));
+        const std::size_t ports = records.size() - properties;
+        std::cout << "\nrecorded " << ports << (ports == 1 ? " port" : " ports");
+        if (properties > 0) {
+            std::cout << " and " << properties << (properties == 1 ? " property" : " properties");
+        }
+        std::cout << " in " << request.out_dir.string() << " (run.json has the provenance)\n";
     }
     return exit_ok;
 }

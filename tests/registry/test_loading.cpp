@@ -202,6 +202,21 @@ BOOST_AUTO_TEST_CASE(refuses_field_flags_it_does_not_know) {
     BOOST_TEST(registry.types().empty());
 }
 
+BOOST_AUTO_TEST_CASE(a_property_name_is_identifiers_joined_by_single_dots) {
+    const auto file = test_plugin("bad_property_name");
+    const auto message = error_message<load_error>([&] { (void)registry.load(file); });
+    BOOST_TEST(message == refused(file,
+                                  "type 'test.named' is malformed: a property has the name "
+                                  "'soma..potential' (expected an identifier, or identifiers "
+                                  "joined by '.'); fix the plugin's descriptor"));
+    // A neuron offers its parts' properties as upstream 1.0 names them: "soma.potential".
+    const auto& dotted = registry.load(test_plugin("dotted_property"));
+    BOOST_TEST(dotted.id == "test.dotted");
+    const auto declared = spark::registry::declared_properties(registry.resolve("test.named"));
+    BOOST_TEST_REQUIRE(declared.size() == 1U);
+    BOOST_TEST(std::string(declared[0].name) == "soma.potential");
+}
+
 BOOST_AUTO_TEST_CASE(refuses_a_missing_file) {
     const fs::path file = "/nonexistent/spark-acme.so";
     const auto message = error_message<load_error>([&] { (void)registry.load(file); });

@@ -65,6 +65,101 @@ BOOST_AUTO_TEST_CASE(records_module_ports_and_brain_outputs_as_npy) {
     BOOST_TEST(at_spike == 10.0F); // the reset potential, relative to rest
 }
 
+namespace {
+
+/// drive (1 spike) -> X: a lif_neuron of 2 excitatory neurons, every weight 300 pA, no delays
+/// and no learning. Run with the built-in plugins (its default kernel names an initializer).
+std::string lif_brain() {
+    return spark::test::brain_json(
+        {{"drive", spark::test::port_specs_json("spike_array", {1}, "uint8")}},
+        {{"spikes",
+          spark::test::output_json(
+              "X", "out_spikes", spark::test::port_specs_json("spike_array", {2}, "uint8"))}},
+        {{"X",
+          "lif_neuron",
+          {{"in_spikes", {{"__call__", "drive"}}}},
+          R"({"units": [2], "inhibitory_rate": 0, "delays": null, "learning_rule": null, )"
+          R"("synapses": {"kernel": 300}})"}});
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(records_a_neurons_property_after_every_step) {
+    const spark::test::scratch_dir dir;
+    const auto brain = spark::test::write_file(dir / "lif.scfg", lif_brain());
+    const auto out = dir / "out";
+    const auto result = spark::test::builtin_cli({"run",
+                                                  brain,
+                                                  "--steps",
+                                                  "40",
+                                                  "--input",
+                                                  "drive=1",
+                                                  "--record",
+                                                  "X.soma.potential",
+                                                  "--record",
+                                                  "X.out_spikes",
+                                                  "--out",
+                                                  out.string()});
+    BOOST_TEST_INFO(result.err);
+    BOOST_TEST_REQUIRE(result.exit_code == 0);
+    BOOST_TEST(result.out.find("recorded 1 port and 1 property in " + out.string()) !=
+               std::string::npos);
+    const auto potential = spark::test::read_npy_file(out / "X.soma.potential.npy");
+    BOOST_TEST(potential.header == "{'descr': '<f4', 'fortran_order': False, 'shape': (40, 2), }");
+    BOOST_TEST_REQUIRE(potential.data.size() == 40U * 2U * 4U);
+    const auto spikes = spark::test::read_npy_file(out / "X.out_spikes.npy");
+    BOOST_TEST_REQUIRE(spikes.data.size() == 80U);
+    // The spike arrives every step: I = 300 pA, R I = 30 mV (models section 4.1, a = exp(-1/20)).
+    // From rest v_k = 30 (1 - a^(k+1)), first above the 20 mV threshold at a^(k+1) < 1/3:
+    // k + 1 = 22, so step 21 fires and resets v to 10 mV; from there v = 30 - 20 a^j after j
+    // steps, above 20 mV at a^j < 1/2: j = 14, so step 35 fires again.
+    const double a = std::exp(-1.0 / 20.0);
+    for (std::size_t k = 0; k < 40; ++k) {
+        double expected = 0;
+        if (k < 21) {
+            expected = 30.0 * (1.0 - std::pow(a, static_cast<double>(k + 1)));
+        } else if (k == 21 || k == 35) {
+            expected = 10.0;
+        } else {
+            expected = 30.0 - 20.0 * std::pow(a, static_cast<double>(k < 35 ? k - 21 : k - 35));
+        }
+        for (std::size_t n = 0; n < 2; ++n) {
+            BOOST_TEST_CONTEXT("step " << k << ", neuron " << n) {
+                float v = 0;
+                std::memcpy(&v, potential.data.data() + (k * 2 + n) * 4, sizeof v);
+                BOOST_TEST(v == expected, boost::test_tools::tolerance(1e-5));
+                BOOST_TEST(spikes.data[k * 2 + n] == (k == 21 || k == 35 ? 1 : 0));
+            }
+        }
+    }
+    const auto run = json::parse(spark::test::read_text(out / "run.json")).as_object();
+    const auto& records = run.at("records").as_array();
+    BOOST_TEST_REQUIRE(records.size() == 2U);
+    BOOST_TEST(records[0].at("name").as_string() == "X.soma.potential");
+    BOOST_TEST(records[0].at("kind").as_string() == "property");
+    BOOST_TEST(records[0].at("file").as_string() == "X.soma.potential.npy");
+    BOOST_TEST(records[1].at("kind").as_string() == "port");
+}
+
+BOOST_AUTO_TEST_CASE(a_property_record_the_module_cannot_serve_is_a_usage_error) {
+    const spark::test::scratch_dir dir;
+    const auto brain = spark::test::write_file(dir / "lif.scfg", lif_brain());
+    const auto absent =
+        spark::test::builtin_cli({"run", brain, "--steps", "1", "--record", "X.delays.kernel"});
+    BOOST_TEST(absent.exit_code == 2);
+    BOOST_TEST(absent.err.find("spark: --record X.delays.kernel: ") == 0U, absent.err);
+    BOOST_TEST(absent.err.find("property 'delays.kernel' is unavailable in this instance: this "
+                               "neuron has no part 'delays'") != std::string::npos,
+               absent.err);
+    const auto unknown =
+        spark::test::builtin_cli({"run", brain, "--steps", "1", "--record", "X.soma.voltage"});
+    BOOST_TEST(unknown.exit_code == 2);
+    BOOST_TEST(unknown.err == "spark: --record X.soma.voltage: module 'X' has no output port or "
+                              "property 'soma.voltage'; its outputs are 'out_spikes'; its "
+                              "properties are 'soma.potential', 'synapses.kernel', "
+                              "'delays.kernel' or 'inhibition_mask'\n");
+}
+
 BOOST_AUTO_TEST_CASE(run_json_records_command_brain_hash_seeds_and_provenance) {
     const spark::test::scratch_dir dir;
     const auto brain =

@@ -216,8 +216,9 @@ BOOST_AUTO_TEST_CASE(usage_errors_exit_with_2) {
                "spark: --seed must be an integer in [0, 2^64), got 'x1'; see 'spark --help'\n");
     const auto record = spark_cli({"run", brain, "--steps", "1", "--record", "soma.voltage"});
     BOOST_TEST(record.exit_code == 2);
-    BOOST_TEST(record.err == "spark: --record soma.voltage: module 'soma' has no output port "
-                             "'voltage'; its outputs are 'spikes' or 'potential'\n");
+    BOOST_TEST(record.err == "spark: --record soma.voltage: module 'soma' has no output port or "
+                             "property 'voltage'; its outputs are 'spikes' or 'potential'; its "
+                             "properties are 'potential'\n");
     const auto unknown = spark_cli({"run", brain, "--steps", "1", "--record", "sma"});
     BOOST_TEST(unknown.exit_code == 2);
     BOOST_TEST(unknown.err.find("spark: --record sma: the brain has no module 'sma' and no "

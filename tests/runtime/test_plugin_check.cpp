@@ -227,4 +227,13 @@ BOOST_AUTO_TEST_CASE(broken_properties_fail_the_properties_stage) {
                unreadable[9]);
 }
 
+BOOST_AUTO_TEST_CASE(a_property_the_instance_cannot_serve_passes_when_its_read_is_refused) {
+    // A spec of payload kind 0 is not a broken property (a neuron without delays has no
+    // delays.kernel), provided that reading it fails with SPARK_ERR_UNSUPPORTED.
+    const auto report = check_plugin(registry, test_plugin("bad_property"));
+    BOOST_TEST(summary(find_type(report, "test.absent_part")) ==
+                   all_pass_except({"properties OK: part.level (unavailable here)"}),
+               boost::test_tools::per_element());
+}
+
 BOOST_AUTO_TEST_SUITE_END()

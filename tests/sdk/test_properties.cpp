@@ -138,6 +138,39 @@ struct info_ok {
 };
 using plugin_ok = sdk::plugin<info_ok, sdk::per_dtype<holder>, plain, chooser>;
 
+// A computed property named like a part's ("part.table", int (2)) that only an instance
+// with `present` true can serve; the other says why.
+class gapped {
+public:
+    static constexpr const char* class_ref = "gapped";
+    static constexpr std::int32_t kind = SPARK_KIND_COMPONENT;
+    static constexpr const char* version = "1.0.0";
+    static constexpr const char* description = "a property some instances cannot serve";
+    static void declare(sdk::schema& s) {
+        s.field_bool("present", true);
+        s.property("part.table", SPARK_PAYLOAD_INT, "integer_array").computed("(2)").writable();
+    }
+    explicit gapped(const sdk::config_view& cfg) : present_(cfg.get<bool>("present")) {}
+    void step(const sdk::step_context& /*ctx*/) {}
+    [[nodiscard]] spark_port_spec_t property_spec(std::size_t /*index*/) const {
+        return present_ ? sdk::make_spec(SPARK_PAYLOAD_INT, SPARK_DTYPE_I32, sdk::make_shape({2}))
+                        : spark_port_spec_t{};
+    }
+    [[nodiscard]] std::string property_unavailable(std::size_t /*index*/) const {
+        return "this instance has no part 'part'";
+    }
+    void read_property(std::size_t /*index*/, void* out) const {
+        std::memcpy(out, table_, sizeof table_);
+    }
+    void write_property(std::size_t /*index*/, const void* in) {
+        std::memcpy(table_, in, sizeof table_);
+    }
+
+private:
+    bool present_;
+    std::int32_t table_[2] = {4, 5};
+};
+
 /// The declaration mistakes init must refuse, one type each.
 class twice {
 public:
@@ -383,6 +416,46 @@ BOOST_FIXTURE_TEST_CASE(wrong_buffers_read_only_properties_and_refused_values_fa
     BOOST_TEST_REQUIRE(access.read(m, 2, &now_out) == SPARK_OK);
     BOOST_TEST(now == table, boost::test_tools::per_element());
     m->destroy(m);
+}
+
+BOOST_AUTO_TEST_CASE(a_property_the_instance_cannot_serve_has_no_spec_and_is_refused) {
+    fake_host host;
+    BOOST_TEST_REQUIRE(lone<gapped>::plugin::init(host.abi()) == SPARK_OK, host.last_error());
+    std::uint32_t n = 0;
+    const auto* type = lone<gapped>::plugin::types(&n)[0];
+    const auto make = [&](bool present) {
+        config_builder c;
+        c.b(present);
+        spark_module_t* m = nullptr;
+        BOOST_TEST_REQUIRE(type->create(type, host.abi(), &c.get(), "g", &m) == SPARK_OK,
+                           host.last_error());
+        BOOST_TEST_REQUIRE(m->build(m, nullptr, 0, nullptr, 0) == SPARK_OK, host.last_error());
+        return m;
+    };
+    const spark_port_spec_t two = spec(SPARK_PAYLOAD_INT, SPARK_DTYPE_I32, {2});
+    std::vector<std::int32_t> value = {0, 0};
+    const spark_buffer_t b = buffer(value, two);
+    // Served: the spec and the value the module keeps.
+    auto* served = make(true);
+    spark_port_spec_t s{};
+    BOOST_TEST_REQUIRE(access_of(served).spec(served, 0, &s) == SPARK_OK);
+    BOOST_TEST(s.payload_kind == SPARK_PAYLOAD_INT);
+    BOOST_TEST_REQUIRE(access_of(served).read(served, 0, &b) == SPARK_OK, host.last_error());
+    BOOST_TEST(value == std::vector<std::int32_t>({4, 5}), boost::test_tools::per_element());
+    served->destroy(served);
+    // Not served: spec succeeds with payload kind 0; read and write say why.
+    auto* gap = make(false);
+    s = two;
+    BOOST_TEST_REQUIRE(access_of(gap).spec(gap, 0, &s) == SPARK_OK);
+    BOOST_TEST(s.payload_kind == 0);
+    BOOST_TEST(access_of(gap).read(gap, 0, &b) == SPARK_ERR_UNSUPPORTED);
+    BOOST_TEST(host.last_error() == "property 'part.table' is unavailable in this instance: this "
+                                    "instance has no part 'part'");
+    BOOST_TEST(access_of(gap).write(gap, 0, &b) == SPARK_ERR_UNSUPPORTED);
+    BOOST_TEST(host.last_error() == "property 'part.table' is unavailable in this instance: this "
+                                    "instance has no part 'part'");
+    gap->destroy(gap);
+    lone<gapped>::plugin::deinit();
 }
 
 BOOST_FIXTURE_TEST_CASE(capabilities_say_contract_example_and_accepted_types, loaded) {

@@ -2,13 +2,15 @@
 // A neuron's delays chosen by their config: n2n_delays (one delay per synapse, upstream's
 // default), n_delays (one per presynaptic neuron, shared by its synapses) or none (null). Either
 // way the neuron gets D[o][i] in steps for its ring (neuron/population.hpp), stored per kind
-// (neuron/synapse_delays.hpp).
+// (neuron/synapse_delays.hpp): drawn from the config, or a table written through the neuron's
+// `delays.kernel` property (neuron/neuron_properties.hpp) until the neuron resets.
 #pragma once
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <spark/sdk/plugin.hpp>
@@ -38,6 +40,38 @@ public:
 
     /// B: the longest delay in steps (the ring keeps B + 1 rows); 0 without delays.
     [[nodiscard]] std::uint32_t slots() const noexcept { return config_ ? config_->slots : 0U; }
+    /// Whether the neuron has delays (null: none).
+    [[nodiscard]] bool present() const noexcept { return config_.has_value(); }
+    /// n2n_delays (D[post][pre]) rather than n_delays (D[pre]).
+    [[nodiscard]] bool per_synapse() const noexcept { return per_synapse_; }
+
+    /// D as the delay component's `kernel` property lays it out: row-major (n_post, n_pre) per
+    /// synapse, (n_pre) per presynaptic neuron; the written table, else the config's draw.
+    [[nodiscard]] std::vector<std::int32_t>
+    table(const spark_host_t* host, std::size_t n_post, std::size_t n_pre) const {
+        if (written_) {
+            return *written_;
+        }
+        return per_synapse_ ? config_->make(host, n_post, n_pre)
+                            : config_->make_per_neuron(host, n_pre);
+    }
+    /// Makes `d` (laid out as table()) the delays make() and make_listed() give until forget().
+    /// A delay outside [0, B] is refused, as the delay components refuse it, before anything
+    /// changes.
+    void write(std::vector<std::int32_t> d, std::size_t n_pre) {
+        const std::size_t k = config_->first_out_of_range(d);
+        if (k < d.size()) {
+            config_->fail(d[k],
+                          (per_synapse_ ? "synapse (post " + std::to_string(k / n_pre) + ", pre " +
+                                              std::to_string(k % n_pre) + ")"
+                                        : "presynaptic neuron " + std::to_string(k)) +
+                              " of the kernel written");
+        }
+        written_ = std::move(d);
+    }
+    [[nodiscard]] bool written() const noexcept { return written_.has_value(); }
+    /// Back to the config's draw (at reset).
+    void forget() noexcept { written_.reset(); }
 
     /// D[o][i] in steps into `delays`, stored as compactly as the kind allows: nothing without
     /// delays, per presynaptic neuron for n_delays, per synapse for n2n_delays.
@@ -47,6 +81,12 @@ public:
               synapse_delays& delays) const {
         if (!config_) {
             delays.assign_none();
+        } else if (written_) {
+            if (per_synapse_) {
+                delays.assign_per_synapse(*written_, n_post, n_pre);
+            } else {
+                delays.assign_per_presynaptic(*written_);
+            }
         } else if (per_synapse_) {
             delays.assign_per_synapse(config_->make(host, n_post, n_pre), n_post, n_pre);
         } else {
@@ -72,9 +112,11 @@ public:
                 at[k] = std::uint64_t{order.target[k]} * n_pre + i;
             }
         }
-        auto listed = config_->make_at(host, n_post, n_pre, sdk::span<const std::uint64_t>(at));
+        auto listed =
+            written_ ? std::nullopt
+                     : config_->make_at(host, n_post, n_pre, sdk::span<const std::uint64_t>(at));
         if (!listed) {
-            const auto dense = config_->make(host, n_post, n_pre);
+            const auto dense = table(host, n_post, n_pre);
             listed.emplace(at.size());
             for (std::size_t k = 0; k < at.size(); ++k) {
                 (*listed)[k] = dense[at[k]];
@@ -107,7 +149,8 @@ private:
     }
 
     bool per_synapse_ = true; // declared first: configure() sets it while building config_
-    std::optional<delay_config> config_; // none: no delays
+    std::optional<delay_config> config_;               // none: no delays
+    std::optional<std::vector<std::int32_t>> written_; // laid out as table(); none: the draw
 };
 
 } // namespace spark::neurons

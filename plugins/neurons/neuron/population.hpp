@@ -48,6 +48,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -66,6 +67,7 @@
 #include "neuron/component_view.hpp"
 #include "neuron/delay_groups.hpp"
 #include "neuron/inhibitory_mask.hpp"
+#include "neuron/neuron_properties.hpp"
 #include "neuron/pending_current.hpp"
 #include "neuron/synapse_step.hpp"
 #include "synapses/sparse_kernel.hpp"
@@ -158,6 +160,7 @@ public:
         s.output("out_spikes", SPARK_PAYLOAD_SPIKES, "spike_array")
             .from_field("units")
             .description("spikes (bit0) with the neuron's inhibition bit (bit1), also at reset");
+        declare_neuron_properties(s);
     }
 
     /// `neuron` (a string literal: the type's class_ref) names the neuron in messages.
@@ -204,9 +207,16 @@ public:
     }
 
     // The initial state, kernel included (upstream keeps a learned kernel across reset; ours
-    // restores it, like every other state: docs/upstream-differences.md). Step -1's output is
-    // silence carrying the inhibition bits.
+    // restores it, like every other state: docs/upstream-differences.md), and the drawn delays
+    // after a delays write. Step -1's output is silence carrying the inhibition bits.
     void reset(const sdk::output_buffers& out) {
+        if (delay_.written()) {
+            delay_.forget(); // the drawn delays again, as the initial kernel
+            if (!sparse_) {
+                delay_.make(host_, shape_.n_post, shape_.n_pre, delays_);
+            }
+            kernel_learned_ = true; // the lists follow the delays
+        }
         if (kernel_learned_) {
             load_kernel();
             index_synapses();
@@ -255,9 +265,6 @@ public:
             s.add("kernel_column", sparse_kernel_.column, synapses);
             s.add("kernel_value", sparse_kernel_.value, synapses);
         } else {
-            if (lazy_) {
-                rule_settle(step_view(nullptr, 0));
-            }
             add_dense_kernel(s, n_pre, n_post);
         }
         synapses_.state(s, units_);
@@ -278,8 +285,10 @@ public:
         }
         synapses_.state_loaded();
         soma_.state_loaded();
-        rule_.state_loaded();
+        // The lists first: a rule that keeps per-synapse state in the grouped layout's order
+        // takes it back in the lists' order, which a delays write changes.
         index_synapses();
+        rule_.state_loaded();
         for (std::size_t r = 0; r < shape_.rows; ++r) {
             collect_fired(r);
         }
@@ -290,17 +299,156 @@ public:
         needs_clip_ = true; // what upstream's max(0, W + dt dW) does to every weight anyway
     }
 
+    // --- properties (neuron/neuron_properties.hpp): the computed specs, reads and writes ------
+
+    [[nodiscard]] spark_port_spec_t property_spec(std::size_t index) const {
+        if (index == neuron_synapses_kernel) {
+            return sdk::make_spec(SPARK_PAYLOAD_FLOAT, sdk::dtype_of<T>, shape_.kernel);
+        }
+        if (!delay_.present()) {
+            return {}; // delays.kernel of a neuron without delays: unavailable
+        }
+        return sdk::make_spec(
+            SPARK_PAYLOAD_INT, SPARK_DTYPE_I32, delay_.per_synapse() ? shape_.kernel : in_shape_);
+    }
+    [[nodiscard]] std::string property_unavailable(std::size_t /*index: delays.kernel*/) const {
+        return "this neuron has no part 'delays'";
+    }
+
+    void read_property(std::size_t index, void* out) {
+        switch (index) {
+        case neuron_soma_potential:
+            read_soma_potential<T>(soma_, units_, out);
+            break;
+        case neuron_synapses_kernel:
+            read_kernel(static_cast<T*>(out));
+            break;
+        case neuron_delays_kernel:
+            read_delays(static_cast<std::int32_t*>(out));
+            break;
+        default:
+            std::memcpy(out, mask_.data(), mask_.size());
+            break;
+        }
+    }
+
+    // A write takes effect as a loaded checkpoint would (state() stages every state, then
+    // state_loaded() takes it back and rebuilds the delivery lists), so the kernel on its way and
+    // the rule's waiting terms stay consistent. A plastic rule clips the written kernel at 0
+    // before its next update, as after a checkpoint; static weights stay as written.
+    void write_property(std::size_t index, const void* in) {
+        const std::size_t n_pre = shape_.n_pre;
+        const std::size_t n_post = shape_.n_post;
+        if (index == neuron_delays_kernel) {
+            const auto* d = static_cast<const std::int32_t*>(in);
+            const std::size_t count = delay_.per_synapse() ? n_post * n_pre : n_pre;
+            delay_.write(std::vector<std::int32_t>(d, d + count), n_pre);
+            rewrite([&] {
+                if (!sparse_) {
+                    delay_.make(host_, n_post, n_pre, delays_);
+                }
+            });
+            return;
+        }
+        const auto* w = static_cast<const T*>(in);
+        rewrite([&] {
+            if (sparse_) {
+                sparse_kernel_ = compress_rows(w, n_post, n_pre);
+            } else {
+                std::copy(w, w + n_post * n_pre, staged_kernel_.data());
+            }
+        });
+    }
+
 private:
     // The dense kernel, exposed post-major (upstream's orientation) through a staging copy.
     void add_dense_kernel(sdk::state_list& s, std::size_t n_pre, std::size_t n_post) {
-        if (grouped_) {
-            groups_.for_each_listed([&](std::size_t i, std::size_t o, std::size_t k) {
-                weights_[i * n_post + o] = listed_weights_[k];
-            });
-        }
+        settle_weights();
         staged_kernel_.resize(weights_.size());
         transpose_into(weights_.data(), n_pre, n_post, staged_kernel_.data());
         s.add("kernel", staged_kernel_, shape_.kernel);
+    }
+
+    // weights_ brought up to date: the rule's waiting terms applied, and the grouped layout's
+    // live weights (listed_weights_) copied back.
+    void settle_weights() {
+        if (lazy_) {
+            rule_settle(step_view(nullptr, 0));
+        }
+        if (grouped_) {
+            groups_.for_each_listed([&](std::size_t i, std::size_t o, std::size_t k) {
+                weights_[i * shape_.n_post + o] = listed_weights_[k];
+            });
+        }
+    }
+
+    // W[o][i] post-major, every entry (a sparse kernel's absent synapses are 0).
+    void read_kernel(T* w) {
+        const std::size_t n_pre = shape_.n_pre;
+        const std::size_t n_post = shape_.n_post;
+        if (sparse_) {
+            std::fill(w, w + n_post * n_pre, T(0));
+            for (std::size_t o = 0; o < n_post; ++o) {
+                for (auto k = static_cast<std::size_t>(sparse_kernel_.row_start[o]);
+                     k < static_cast<std::size_t>(sparse_kernel_.row_start[o + 1]);
+                     ++k) {
+                    w[o * n_pre + static_cast<std::size_t>(sparse_kernel_.column[k])] =
+                        sparse_kernel_.value[k];
+                }
+            }
+            return;
+        }
+        settle_weights();
+        transpose_into(weights_.data(), n_pre, n_post, w);
+    }
+
+    // The compressed rows of a post-major kernel: its non-zero entries (a static sparse kernel
+    // never delivers a zero weight, so leaving them out changes no current).
+    static sparse_kernel<T> compress_rows(const T* w, std::size_t n_post, std::size_t n_pre) {
+        sparse_kernel<T> k;
+        k.row_start.assign(n_post + 1, 0);
+        for (std::size_t o = 0; o < n_post; ++o) {
+            for (std::size_t i = 0; i < n_pre; ++i) {
+                if (w[o * n_pre + i] != T(0)) {
+                    k.column.push_back(static_cast<std::int32_t>(i));
+                    k.value.push_back(w[o * n_pre + i]);
+                }
+            }
+            k.row_start[o + 1] = static_cast<std::int32_t>(k.value.size());
+        }
+        return k;
+    }
+
+    // D as the delay component's `kernel` property lays it out: the delays in use, or, for a
+    // sparse kernel (which keeps the delays of its synapses only), the table they came from.
+    void read_delays(std::int32_t* d) const {
+        const std::size_t n_pre = shape_.n_pre;
+        const std::size_t n_post = shape_.n_post;
+        if (!delay_.per_synapse()) {
+            for (std::size_t i = 0; i < n_pre; ++i) {
+                d[i] = static_cast<std::int32_t>(delays_.of(0, i));
+            }
+        } else if (sparse_) {
+            const auto table = delay_.table(host_, n_post, n_pre);
+            std::copy(table.begin(), table.end(), d);
+        } else {
+            for (std::size_t o = 0; o < n_post; ++o) {
+                for (std::size_t i = 0; i < n_pre; ++i) {
+                    d[o * n_pre + i] = static_cast<std::int32_t>(delays_.of(i * n_post + o, i));
+                }
+            }
+        }
+    }
+
+    // state(), `change` (to the staged kernel, the sparse kernel or the delays), state_loaded().
+    template <typename Change>
+    void rewrite(const Change& change) {
+        sdk::state_list staged;
+        state(staged);
+        change();
+        const bool clip = needs_clip_;
+        state_loaded();
+        needs_clip_ = clip || rule_.plastic();
     }
 
     static constexpr std::size_t modulation_port = 1; // input

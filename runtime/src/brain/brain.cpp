@@ -708,4 +708,46 @@ const std::vector<std::pair<std::string, spark_port_spec_t>>& brain::output_spec
     return impl_->output_specs;
 }
 
+namespace {
+
+// The index of `property` among the properties module `m`'s type declares; throws naming the
+// module, its type and every property it has.
+std::uint32_t property_index(const module_runtime& m, std::string_view property) {
+    const auto declared = registry::declared_properties(m.instance.type());
+    std::vector<std::string> names;
+    for (std::uint32_t i = 0; i < declared.size(); ++i) {
+        if (property == declared[i].name) {
+            return i;
+        }
+        names.emplace_back(declared[i].name);
+    }
+    throw spark::error("module '" + m.name + "' (" + m.type_id + ") has no property '" +
+                       std::string(property) + "'; " +
+                       (names.empty()
+                            ? std::string("its type declares no properties")
+                            : "its properties are " + detail::quoted_alternatives(names)));
+}
+
+} // namespace
+
+spark_port_spec_t brain::property_spec(std::string_view module, std::string_view property) const {
+    auto& m = *impl_->modules[impl_->module_index(module)];
+    return m.instance.property_spec(property_index(m, property));
+}
+
+std::vector<std::byte> brain::read_property(std::string_view module,
+                                            std::string_view property) const {
+    auto& m = *impl_->modules[impl_->module_index(module)];
+    const auto index = property_index(m, property);
+    const auto spec = m.instance.property_spec(index);
+    if (spec.payload_kind == 0) {
+        m.instance.read_property(index, spark_buffer_t{}); // refused: throws the module's reason
+        throw spark::error("module '" + m.name + "' (" + m.type_id + ") gives property '" +
+                           std::string(property) + "' no spec, but reads it");
+    }
+    const host_buffer value(spec); // aligned as the ABI promises
+    m.instance.read_property(index, value.view());
+    return {value.data(), value.data() + value.bytes()};
+}
+
 } // namespace spark::runtime

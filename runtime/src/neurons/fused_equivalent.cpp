@@ -106,7 +106,8 @@ std::vector<wire_key> fused_wires(const registry::module_type_info* delays,
 /// Whether a neuron with ports `ports` can stand for `fused`: each of its inputs is an input of
 /// the fused type with the same payload, every required input of the fused type is among them,
 /// and the outputs are the same.
-bool same_ports(const registry::module_type_info& fused, const std::vector<spark_port_desc_t>& ports) {
+bool same_ports(const registry::module_type_info& fused,
+                const std::vector<spark_port_desc_t>& ports) {
     std::size_t outputs = 0;
     for (const auto& p : ports) {
         const auto* theirs = find_port(*fused.abi, p.name, p.direction);
@@ -145,7 +146,10 @@ std::optional<fused_match> find_fused_equivalent(
     const registry::module_type_info* rule = nullptr;
     std::string rule_name;
     for (const auto& [name, type] : parts) {
-        auto& slot = name == "delays" ? delays : name == "synapses" ? synapses : name == "soma" ? soma : rule;
+        auto& slot = name == "delays"     ? delays
+                     : name == "synapses" ? synapses
+                     : name == "soma"     ? soma
+                                          : rule;
         if (slot != nullptr) {
             return std::nullopt; // two rules, or a part twice
         }
@@ -165,15 +169,15 @@ std::optional<fused_match> find_fused_equivalent(
     if (wires != fused_wires(delays, *synapses, *soma, rule, rule_name)) {
         return std::nullopt;
     }
-    const bool effects_fit =
-        rule == nullptr ? wiring.effects.empty()
-                        : wiring.effects.size() == 1 && wiring.effects[0].part == "synapses" &&
-                              wiring.effects[0].property == "kernel" &&
-                              wiring.effects[0].origin == rule_name &&
-                              wiring.effects[0].source == "kernel";
-    const bool outputs_fit = wiring.outputs.size() == 1 &&
-                             wiring.outputs[0].port == "out_spikes" &&
-                             wiring.outputs[0].part == "soma" && wiring.outputs[0].source == "spikes";
+    const bool effects_fit = rule == nullptr ? wiring.effects.empty()
+                                             : wiring.effects.size() == 1 &&
+                                                   wiring.effects[0].part == "synapses" &&
+                                                   wiring.effects[0].property == "kernel" &&
+                                                   wiring.effects[0].origin == rule_name &&
+                                                   wiring.effects[0].source == "kernel";
+    const bool outputs_fit = wiring.outputs.size() == 1 && wiring.outputs[0].port == "out_spikes" &&
+                             wiring.outputs[0].part == "soma" &&
+                             wiring.outputs[0].source == "spikes";
     if (!effects_fit || !outputs_fit) {
         return std::nullopt;
     }

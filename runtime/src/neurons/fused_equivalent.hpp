@@ -27,11 +27,11 @@ struct fused_match {
 /// with a neuron's ports `ports` (the definition's: every input must be a port of the fused
 /// type, every required input of the fused type among them, the outputs the same), preferring
 /// "spark.<preferred>"; nullopt when none does.
-[[nodiscard]] std::optional<fused_match>
-find_fused_equivalent(const registry::plugin_registry& registry,
-                      std::string_view preferred,
-                      const std::vector<std::pair<std::string, const registry::module_type_info*>>& parts,
-                      const registry::composition& wiring,
-                      const std::vector<spark_port_desc_t>& ports);
+[[nodiscard]] std::optional<fused_match> find_fused_equivalent(
+    const registry::plugin_registry& registry,
+    std::string_view preferred,
+    const std::vector<std::pair<std::string, const registry::module_type_info*>>& parts,
+    const registry::composition& wiring,
+    const std::vector<spark_port_desc_t>& ports);
 
 } // namespace spark::runtime::detail

@@ -577,7 +577,25 @@ void check_initializer(registry::plugin_registry& registry,
 
 /// The "properties" stage (ABI 1.1, spark/abi/properties.h): every declared property has a spec
 /// of its declared payload after build and reads; a writable one takes back the value it read
-/// and reads it again unchanged.
+/// and reads it again unchanged. One the instance cannot serve (a spec of payload kind 0, e.g. a
+/// neuron's `delays.kernel` without delays) must refuse its read with SPARK_ERR_UNSUPPORTED.
+void check_unavailable(registry::module_instance& instance,
+                       std::uint32_t index,
+                       const std::string& name,
+                       problems& found) {
+    try {
+        instance.read_property(index, spark_buffer_t{});
+        found.add(name + ": its spec has no payload (unavailable here), but a read succeeded");
+    } catch (const registry::plugin_error& e) {
+        if (e.status() != SPARK_ERR_UNSUPPORTED) {
+            found.add(name +
+                      ": its spec has no payload (unavailable here), so a read must fail "
+                      "with SPARK_ERR_UNSUPPORTED, got " +
+                      registry::status_name(e.status()) + ": " + e.what());
+        }
+    }
+}
+
 void check_properties(registry::module_instance& instance, stage_recorder& stages) {
     const auto declared = registry::declared_properties(instance.type());
     if (declared.empty()) {
@@ -588,9 +606,15 @@ void check_properties(registry::module_instance& instance, stage_recorder& stage
     std::string names;
     for (std::uint32_t p = 0; p < declared.size(); ++p) {
         const std::string name = declared[p].name;
-        names += (names.empty() ? "" : ", ") + name + (declared[p].writable ? " (rw)" : "");
+        names += (names.empty() ? "" : ", ") + name;
         try {
             const auto spec = instance.property_spec(p);
+            if (spec.payload_kind == 0) {
+                names += " (unavailable here)";
+                check_unavailable(instance, p, name, found);
+                continue;
+            }
+            names += declared[p].writable ? " (rw)" : "";
             if (spec.payload_kind != declared[p].payload_kind ||
                 spec.dtype != spark_payload_dtype(spec.payload_kind, spec.dtype) ||
                 spark_dtype_size(spec.dtype) == 0) {

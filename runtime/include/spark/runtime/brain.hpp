@@ -3,6 +3,7 @@
 // cache-synchronous semantics (every module reads the outputs of step t-1, brain inputs are seen at
 // step t) on a oneTBB flow graph or sequentially, with bit-identical results either way.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -134,6 +135,20 @@ public:
     [[nodiscard]] port_view cached(std::string_view module, std::string_view port) const;
     /// Upstream's get_spikes_from_cache(): per module, its cached "spikes" port, else "out_spikes".
     [[nodiscard]] std::vector<std::pair<std::string, port_view>> get_spikes_from_cache() const;
+
+    /// A module's property (ABI 1.1, spark/abi/properties.h): a named value besides its ports,
+    /// e.g. a neuron's "soma.potential", "synapses.kernel", "delays.kernel" or "inhibition_mask"
+    /// (docs/models.md section 7.3). Its spec, fixed by build; payload kind 0 when this module
+    /// cannot serve it (a neuron without delays has no "delays.kernel"; read_property says why).
+    [[nodiscard]] spark_port_spec_t property_spec(std::string_view module,
+                                                  std::string_view property) const;
+    /// A copy of the property's value as the last step left it (before the first step: after
+    /// reset), row-major in its spec's dtype, as upstream reads properties live. Call it between
+    /// steps, never during step(). An unknown module or property throws spark::error naming the
+    /// module, its type and its properties; a property the module cannot serve throws
+    /// registry::plugin_error with the module's reason.
+    [[nodiscard]] std::vector<std::byte> read_property(std::string_view module,
+                                                       std::string_view property) const;
 
     [[nodiscard]] const std::vector<module_info>& modules() const noexcept;
     [[nodiscard]] const std::vector<std::pair<std::string, spark_port_spec_t>>&

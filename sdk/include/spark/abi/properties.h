@@ -49,7 +49,9 @@ typedef struct spark_type_properties {
 /// host and returns an error status on failure (SPARK_ERR_INVALID_ARGUMENT for an index out of
 /// range or a buffer of another spec, SPARK_ERR_STATE before build, SPARK_ERR_UNSUPPORTED for a
 /// write to a read-only property). [main-thread] or the instance's step thread, after build,
-/// never during the instance's own step.
+/// never during the instance's own step. An instance may be unable to serve a property its type
+/// declares (a neuron without delays and its `delays.kernel`): spec() then succeeds with
+/// payload_kind 0, and read() and write() fail with SPARK_ERR_UNSUPPORTED, saying why.
 typedef struct spark_properties {
     spark_version_t abi_version; // the ABI the plugin was compiled against
 

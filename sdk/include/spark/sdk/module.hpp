@@ -22,12 +22,16 @@
 //   void read_property(std::size_t index, void* out);        // copy property `index` to `out`
 //   void write_property(std::size_t index, const void* in);  // writable ones: take a copy
 //   spark_port_spec_t property_spec(std::size_t index);      // computed() shapes only
+//   std::string property_unavailable(std::size_t index);     // optional, see below
 //
 // The SDK checks the index, that build ran and that the host's buffer has the property's spec,
 // and derives the spec of from_field() and like_port() properties as for outputs, so these see
-// a valid request. `example_config` is the JSON object of field values (besides the defaults)
-// with which the type builds and steps (spark/abi/capabilities.h); without it the SDK says `{}`
-// when every field has a default, and nothing otherwise.
+// a valid request. A computed() property whose property_spec() gives payload kind 0 is one this
+// instance cannot serve (a neuron without delays and its `delays.kernel`): the SDK refuses its
+// read and write with SPARK_ERR_UNSUPPORTED, saying why with property_unavailable() if defined.
+// `example_config` is the JSON object of field values (besides the defaults) with which the type
+// builds and steps (spark/abi/capabilities.h); without it the SDK says `{}` when every field has a
+// default, and nothing otherwise.
 //
 // An initializer type (kind SPARK_KIND_INITIALIZER) has `static void initialize(const config_view&,
 // const spark_buffer_t&)` instead of a constructor and step(); or, to fill a large buffer in
@@ -342,6 +346,14 @@ struct has_property_spec<
     std::enable_if_t<std::is_same_v<decltype(std::declval<M&>().property_spec(std::size_t{})),
                                     spark_port_spec_t>>> : std::true_type {};
 template <typename M, typename = void>
+struct has_property_unavailable : std::false_type {};
+template <typename M>
+struct has_property_unavailable<
+    M,
+    std::enable_if_t<
+        std::is_convertible_v<decltype(std::declval<M&>().property_unavailable(std::size_t{})),
+                              std::string>>> : std::true_type {};
+template <typename M, typename = void>
 struct has_example_config : std::false_type {};
 template <typename M>
 struct has_example_config<
@@ -489,6 +501,11 @@ public:
     template <typename P = f32, std::enable_if_t<detail::has_property_spec<P>::value, int> = 0>
     spark_port_spec_t property_spec(std::size_t index) {
         return visit([&](auto& m) { return m.property_spec(index); });
+    }
+    template <typename P = f32,
+              std::enable_if_t<detail::has_property_unavailable<P>::value, int> = 0>
+    std::string property_unavailable(std::size_t index) {
+        return visit([&](auto& m) { return std::string(m.property_unavailable(index)); });
     }
 
 private:
@@ -722,6 +739,7 @@ public:
 
     void read_property(std::uint32_t index, const spark_buffer_t* out) {
         const auto spec = property_spec(index);
+        expect_available(index, spec);
         check_property_buffer("read", index, out, spec);
         if constexpr (has_read_property<M>::value) {
             module_->read_property(index, out->data);
@@ -732,6 +750,7 @@ public:
 
     void write_property(std::uint32_t index, const spark_buffer_t* value) {
         const auto spec = property_spec(index);
+        expect_available(index, spec);
         if (!properties_[index].writable) {
             throw status_error(SPARK_ERR_UNSUPPORTED,
                                "property '" + std::string(properties_[index].name) +
@@ -756,6 +775,21 @@ private:
                                    std::to_string(properties_.size()) + " properties");
         }
         return properties_[index];
+    }
+
+    // A spec of payload kind 0: the instance cannot serve the property (see the header comment).
+    void expect_available(std::uint32_t index, const spark_port_spec_t& spec) {
+        if (spec.payload_kind != 0) {
+            return;
+        }
+        std::string why;
+        if constexpr (has_property_unavailable<M>::value) {
+            why = module_->property_unavailable(index);
+        }
+        throw status_error(SPARK_ERR_UNSUPPORTED,
+                           "property '" + std::string(properties_[index].name) +
+                               "' is unavailable in this instance" +
+                               (why.empty() ? std::string() : ": " + why));
     }
 
     // The built spec of the port named `name` (a like_port() property's shape).
