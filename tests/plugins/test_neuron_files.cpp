@@ -14,6 +14,8 @@
 #include <boost/test/unit_test.hpp>
 
 #include <spark/registry/errors.hpp>
+#include <spark/runtime/brain.hpp>
+#include <spark/runtime/brain_config.hpp>
 #include <spark/runtime/errors.hpp>
 #include <spark/runtime/neuron_files.hpp>
 
@@ -328,6 +330,82 @@ BOOST_AUTO_TEST_CASE(a_neuron_path_registers_its_folder_and_reports_what_fails) 
     BOOST_TEST(failures[0].file.filename() == "torn.scfg");
     BOOST_TEST(registry.resolve("alif_mod_neuron").canonical_id == "file.alif_mod_neuron");
     BOOST_CHECK_THROW((void)registry.resolve("ab_brain"), spark::error);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+namespace {
+
+/// A 1.0 brain of one `neuron` module fed by brain input "spikes", its config `config`.
+std::string one_neuron_brain(const std::string& neuron, const std::string& config) {
+    return R"({"__type__": "brain_config", "__cfg__": {"__config_delimiter__": "__", )"
+           R"("__shared_config_delimiter__": "_s_", "__metadata__": {}, )"
+           R"("__graph_editor_metadata__": {}, "modules_specs": [{"__type__": "module_specs", )"
+           R"("__data__": {"name": "pop", "module_cls": {"__module_type__": ")" +
+           neuron +
+           R"(", "__subregistry__": "NEURONS"}, "inputs": {"in_spikes": [{"__type__": )"
+           R"("port_map", "__data__": {"origin": "__call__", "port": "spikes", )"
+           R"("is_property": false}}]}, "config": )" +
+           config +
+           R"(, "outputs": {"out": "out_spikes"}, "effects": {}}}], "seed": 1, )"
+           R"("dt": 1.0}})";
+}
+
+/// The value of float field `field` of the nested config in field `nested` of `config`.
+double nested_float(const spark_config_t& config,
+                    const spark_module_type_t& type,
+                    std::string_view nested,
+                    std::string_view field,
+                    const spark::registry::plugin_registry& registry) {
+    for (std::uint32_t f = 0; f < type.field_count; ++f) {
+        if (nested != type.fields[f].name || config.values[f].config == nullptr) {
+            continue;
+        }
+        const auto& inner = *config.values[f].config;
+        const auto& inner_type = *registry.resolve(inner.class_ref).abi;
+        for (std::uint32_t g = 0; g < inner_type.field_count; ++g) {
+            if (field == inner_type.fields[g].name) {
+                return inner.values[g].f;
+            }
+        }
+    }
+    throw std::runtime_error("no field " + std::string(nested) + "/" + std::string(field));
+}
+
+} // namespace
+
+BOOST_FIXTURE_TEST_SUITE(upstream_v1_neurons, models_fixture)
+
+BOOST_AUTO_TEST_CASE(a_1_0_file_gives_sparks_neurons_upstream_1_0s_default_parts) {
+    // alif_neuron without its parts in a 1.0 file: 1.0's composition, traced synapses and the
+    // Hebbian rule at eta 0.01 (af523a5's alif_neuron: linear synapses and Zenke's rule).
+    auto config = spark::runtime::brain_config::from_json(
+        one_neuron_brain("alif_neuron", R"({"units": [8], "seed": 5})"));
+    config.set_input_shape("spikes", {16});
+    const spark::runtime::brain brain(registry, config);
+    const auto* definition =
+        spark::runtime::detail::neuron_definition_of(*brain.modules().at(0).type);
+    BOOST_TEST_REQUIRE(definition != nullptr);
+    std::vector<std::string> parts;
+    for (const auto& [name, type] : definition->parts()) {
+        parts.push_back(name + "=" + type->canonical_id);
+    }
+    const std::vector<std::string> expected = {"delays=spark.n2n_delays",
+                                               "synapses=spark.traced_synapses",
+                                               "soma=spark.adaptive_leaky_soma",
+                                               "hebbian_rule=spark.hebbian_rule"};
+    BOOST_TEST(parts == expected, boost::test_tools::per_element());
+    // The instance's rule runs with 1.0's eta where the file leaves it out, and the file's
+    // own where it gives one (an af523a5 file keeps 0.1: test_hebbian_rule.cpp).
+    BOOST_TEST_REQUIRE(definition->runs_fused_as() != nullptr);
+    const spark::runtime::module_config instance(
+        registry, *brain.modules().at(0).type, R"({"units": [8], "seed": 5})");
+    const auto composed = definition->compose(instance.abi());
+    BOOST_TEST(nested_float(*composed.single_config,
+                            *composed.single_type->abi,
+                            "learning_rule",
+                            "eta",
+                            registry) == 0.01);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
