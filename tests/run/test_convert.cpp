@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // `spark convert OLD NEW` (runtime/cli/convert.cpp), run as a user would: the example brains
-// with learning (ei_network: LIF and Hebbian learning; ab_tutorial: ALIF and Zenke's rule)
-// converted to upstream 1.0 and run with the same steps and input values (the converted file's
-// input shapes given as lists) record the same bytes in every population's spikes and in the
-// brain outputs; the written file is xz (or plain JSON with --plain, read back as 1.0), the same
-// bytes every time; a 1.0 file, an invalid brain and NEW = OLD are refused.
+// with learning (ei_network: LIF and Hebbian learning; ab_tutorial: ALIF and Zenke's rule) and
+// upstream's own tutorial file (--compat) converted to upstream 1.0 and run with the same steps and
+// input values (the converted file's input shapes given as lists) record the same bytes in every
+// population's spikes and in the brain outputs; the written file is xz (or plain JSON with --plain,
+// read back as 1.0), the same bytes every time; a 1.0 file, an invalid brain and NEW = OLD are
+// refused.
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -37,9 +38,13 @@ void run(const std::filesystem::path& brain,
          const std::string& steps,
          const std::string& input,
          const std::vector<std::string>& records,
-         const std::filesystem::path& out) {
+         const std::filesystem::path& out,
+         bool compat = false) {
     std::vector<std::string> arguments = {
         "run", brain.string(), "--steps", steps, "--input", input, "--out", out.string()};
+    if (compat) {
+        arguments.emplace_back("--compat");
+    }
     for (const auto& record : records) {
         arguments.insert(arguments.end(), {"--record", record});
     }
@@ -47,25 +52,32 @@ void run(const std::filesystem::path& brain,
     BOOST_TEST_REQUIRE(result.exit_code == 0, brain.string() << ": " << result.err);
 }
 
-/// Converts `name` from examples/brains/, runs both with the same input values and requires
-/// every recording to be the same bytes; at least one of `spiking` must have fired.
+/// Converts `name` (in examples/brains/ unless a path), runs both with the same input values and
+/// requires every recording to be the same bytes; `spiking` must have fired. `compat`: OLD is a
+/// file upstream wrote.
 void converted_runs_the_same(const std::string& name,
                              const std::string& steps,
                              const std::string& old_input,
                              const std::string& new_input,
                              const std::vector<std::string>& records,
-                             const std::string& spiking) {
+                             const std::string& spiking,
+                             bool compat = false) {
     const scratch_dir dir;
     const auto converted = dir / "converted.scfg";
-    const auto result = builtin_cli({"convert", (brains / name).string(), converted.string()});
+    const auto old_brain = brains / name; // an absolute `name` replaces the folder
+    std::vector<std::string> arguments = {"convert", old_brain.string(), converted.string()};
+    if (compat) {
+        arguments.emplace_back("--compat");
+    }
+    const auto result = builtin_cli(arguments);
     BOOST_TEST_REQUIRE(result.exit_code == 0, result.err);
-    run(brains / name, steps, old_input, records, dir / "old");
+    run(old_brain, steps, old_input, records, dir / "old", compat);
     run(converted, steps, new_input, records, dir / "new");
     for (const auto& record : records) {
         const auto file = record + ".npy";
         const auto old_bytes = read_text(dir / "old" / file);
         BOOST_TEST_REQUIRE(!old_bytes.empty(), file); // a missing file reads as ""
-        BOOST_TEST(read_text(dir / "new" / file) == old_bytes, name << ": " << file);
+        BOOST_TEST(read_text(dir / "new" / file) == old_bytes, old_brain.string() << ": " << file);
     }
     // Not vacuous: the population fired (0/1 bytes after the .npy header).
     const auto spikes = read_text(dir / "old" / (spiking + ".npy"));
@@ -104,6 +116,17 @@ BOOST_AUTO_TEST_CASE(ab_tutorial_converted_records_the_same_spikes_and_outputs) 
                              "B_in.out_spikes",
                              "action"},
                             "B_ex.out_spikes");
+}
+
+BOOST_AUTO_TEST_CASE(upstreams_own_tutorial_file_converts_with_compat) {
+    // The file as af523a5 ships it: stale keys, dropped in compat mode, do not reach NEW.
+    converted_runs_the_same(SPARK_UPSTREAM_TUTORIAL_BRAIN,
+                            "60",
+                            "drive=0.5",
+                            "drive=0.5,0.5,0.5,0.5",
+                            {"A_ex.out_spikes", "B_in.out_spikes", "action"},
+                            "A_ex.out_spikes",
+                            /*compat=*/true);
 }
 
 BOOST_AUTO_TEST_CASE(writes_xz_by_default_the_same_bytes_every_time_and_says_what_it_wrote) {
