@@ -115,7 +115,7 @@ json::object file_form(const json::object& config,
         if (key == "dtype" && entry.value().is_string()) {
             out[key] = dtype_tag(entry.value().get_string());
         } else if (entry.value().is_object()) {
-            out[key] = tagged_config(entry.value().get_object()); // only nested configs are
+            out[key] = tagged_config(entry.value().get_object()); // to_json(): nested configs
         } else {
             out[key] = entry.value();
         }
