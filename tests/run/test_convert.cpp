@@ -4,8 +4,8 @@
 // upstream's own tutorial file (--compat) converted to upstream 1.0 and run with the same steps and
 // input values (the converted file's input shapes given as lists) record the same bytes in every
 // population's spikes and in the brain outputs; the written file is xz (or plain JSON with --plain,
-// read back as 1.0), the same bytes every time; a 1.0 file, an invalid brain and NEW = OLD are
-// refused.
+// read back as 1.0), the same bytes every time; a 1.0 file, an invalid brain, NEW = OLD and a
+// port reading alone a source whose rank is known only once built are refused.
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -188,6 +188,46 @@ BOOST_AUTO_TEST_CASE(a_brain_with_an_invalid_module_config_is_refused_with_its_p
                    std::string::npos,
                result.err);
     BOOST_TEST(!std::filesystem::exists(dir / "new.scfg"));
+}
+
+BOOST_AUTO_TEST_CASE(a_port_reading_one_source_of_unknown_rank_is_refused) {
+    // A topological spiker's spikes are (signal..., resolution): 1.0 would hand the neuron its
+    // (2, 16) where af523a5 gives it 32 flattened, and the neuron would record other spikes.
+    using spark::test::module_entry;
+    const scratch_dir dir;
+    const auto drive = std::make_pair(std::string("drive"),
+                                      spark::test::port_specs_json("float_array", {2}, "float32"));
+    const module_entry neuron = {
+        "pop", "lif_neuron", {{"in_spikes", {{"spiker", "spikes"}}}}, R"({"units": [4]})"};
+    const auto topological =
+        spark::test::write_file(dir / "topological.scfg",
+                                spark::test::brain_json({drive},
+                                                        {},
+                                                        {{"spiker",
+                                                          "topological_linear_spiker",
+                                                          {{"signal", {{"__call__", "drive"}}}},
+                                                          R"({"resolution": 16})"},
+                                                         neuron}));
+    const auto refused = builtin_cli({"convert", topological, (dir / "t.scfg").string()});
+    BOOST_TEST(refused.exit_code == 1);
+    BOOST_TEST(refused.err.find("spark: brain/pop/inputs/in_spikes: reads only spiker.spikes, "
+                                "whose shape is known only once built") == 0U,
+               refused.err);
+    // An integrator's signal is computed as "(num_outputs,)": 1-D, so a spiker may read it alone.
+    const auto integrated = spark::test::write_file(
+        dir / "integrated.scfg",
+        spark::test::brain_json(
+            {drive},
+            {},
+            {{"spiker", "poisson_spiker", {{"signal", {{"__call__", "drive"}}}}},
+             {"pop", "lif_neuron", {{"in_spikes", {{"spiker", "spikes"}}}}, R"({"units": [4]})"},
+             {"readout",
+              "exponential_integrator",
+              {{"spikes", {{"pop", "out_spikes"}}}},
+              R"({"num_outputs": 2})"},
+             {"again", "poisson_spiker", {{"signal", {{"readout", "signal"}}}}}}));
+    const auto converted = builtin_cli({"convert", integrated, (dir / "i.scfg").string()});
+    BOOST_TEST(converted.exit_code == 0, converted.err);
 }
 
 BOOST_AUTO_TEST_CASE(the_old_file_is_never_overwritten) {

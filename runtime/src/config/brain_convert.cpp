@@ -27,7 +27,6 @@
 #include "config/json_text.hpp"
 #include "config/upstream_v1.hpp"
 #include "config/upstream_v1_write.hpp"
-#include "log.hpp"
 #include "neurons/upstream_1_0_defaults.hpp"
 
 namespace spark::runtime {
@@ -386,17 +385,19 @@ private:
             return rank::unknown;
         }
         const auto& desc = *module.outputs[port];
-        if (desc.shape_rule == SPARK_SHAPE_FROM_FIELD && desc.shape_ref != nullptr) {
-            try {
-                const auto& value = module.config->value(desc.shape_ref);
-                if (value.type == SPARK_FIELD_INT_ARRAY && value.count > 0) {
-                    return value.count == 1 ? rank::one : rank::several;
-                }
-            } catch (const std::out_of_range&) {
-            }
+        if (desc.shape_ref == nullptr) {
             return rank::unknown;
         }
-        if (desc.shape_rule != SPARK_SHAPE_LIKE_PORT || desc.shape_ref == nullptr) {
+        if (desc.shape_rule == SPARK_SHAPE_FROM_FIELD || desc.shape_rule == SPARK_SHAPE_COMPUTED) {
+            // A computed shape that names a field is that field's (concat_reshape's `reshape`).
+            if (const auto found = field_rank(*module.config, desc.shape_ref)) {
+                return *found;
+            }
+        }
+        if (desc.shape_rule == SPARK_SHAPE_COMPUTED) {
+            return is_one_dimension(desc.shape_ref) ? rank::one : rank::unknown;
+        }
+        if (desc.shape_rule != SPARK_SHAPE_LIKE_PORT) {
             return rank::unknown;
         }
         const std::string_view like = desc.shape_ref;
@@ -411,6 +412,32 @@ private:
             }
         }
         return rank::unknown;
+    }
+
+    /// The rank of the int-array field `name` of `config`, when it has one and it is set.
+    static std::optional<rank> field_rank(const module_config& config, const char* name) {
+        try {
+            const auto& value = config.value(name);
+            if (value.type == SPARK_FIELD_INT_ARRAY && value.count > 0) {
+                return value.count == 1 ? rank::one : rank::several;
+            }
+        } catch (const std::out_of_range&) {
+        }
+        return std::nullopt;
+    }
+
+    /// Whether a computed shape's words are a 1-tuple, "(num_outputs,)", as the built-in plugins
+    /// write a 1-D computed shape (docs/writing-a-plugin.md, "Shape rules"). Other words may mean
+    /// several dimensions ("signal shape + (resolution,)").
+    static bool is_one_dimension(std::string_view words) {
+        if (words.size() < 4 || words.front() != '(' || !words.ends_with(",)")) {
+            return false;
+        }
+        const auto inside = words.substr(1, words.size() - 3);
+        return std::all_of(inside.begin(), inside.end(), [](char c) {
+            return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                   c == '_';
+        });
     }
 
     rank source_rank(const std::vector<detail::planned_source>& sources, std::size_t depth) const {
@@ -431,22 +458,15 @@ private:
                 const std::string path =
                     "brain/" + module.specs->name + "/inputs/" + module.inputs[p]->name;
                 const std::string source = detail::source_name(plan_, config_, sources.front());
-                if (found == rank::several) {
-                    issue(path,
-                          "reads only " + source +
-                              ", which has several dimensions: af523a5 flattens it, upstream "
-                              "1.0 hands it on as it is, so the converted brain would build "
-                              "this module with another input shape; add a second source or "
-                              "give " +
-                              source + " a 1-D shape");
-                } else {
-                    detail::logger().warn(
-                        "{}: reads only {}, whose shape is known only once built: if it has "
-                        "several dimensions, af523a5 flattens it and upstream 1.0 does not; "
-                        "compare both brains' recordings (spark run --record)",
-                        path,
-                        source);
-                }
+                const std::string why =
+                    found == rank::several
+                        ? ", which has several dimensions"
+                        : ", whose shape is known only once built (possibly of several dimensions)";
+                issue(path,
+                      "reads only " + source + why +
+                          ": af523a5 flattens a port's sources, upstream 1.0 hands a single "
+                          "source on as it is, so this module would be built with another input "
+                          "shape and may run differently; 1.0 cannot say the same");
             }
         }
     }
