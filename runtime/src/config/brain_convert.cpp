@@ -229,7 +229,7 @@ private:
             return out;
         }
         out.module_cls.registry = v1::subregistry::neurons;
-        auto neuron = neuron_config(cfg, "brain/" + specs.name);
+        auto neuron = neuron_config(cfg, specs.name);
         if (!reads_modulation(neuron)) {
             check_unread_modulation(out, specs.name);
         }
@@ -245,10 +245,11 @@ private:
     }
 
     /// A neuron of parts as upstream 1.0's neuron config: delays -> synapses -> soma -> rule.
-    v1::neuron_config neuron_config(const module_config& neuron, const std::string& path) {
+    v1::neuron_config neuron_config(const module_config& neuron, const std::string& name) {
+        const std::string path = "brain/" + name; // its config's fields are there
         const auto& type = *neuron.type().abi;
         if (!upstream_1_0_neuron(neuron.type())) {
-            issue(path + "/module_cls",
+            issue(detail::module_path(name) + "/module_cls",
                   neuron.type().canonical_id +
                       " is a neuron of parts that a 1.0 brain cannot name: its NEURONS hold "
                       "Spark's built-in neurons and neuron files; write the neuron's parts to a "
@@ -369,7 +370,7 @@ private:
     void check_unread_modulation(const v1::module_specs& spec, const std::string& name) {
         for (const auto& [port, sources] : spec.inputs) {
             if (port == "modulation") {
-                issue("brain/" + name + "/inputs/modulation",
+                issue(detail::module_path(name) + "/inputs/modulation",
                       "is wired, but the neuron's learning rule takes no third factor (the "
                       "neuron would not build); unwire it or choose a third-factor rule");
             }
@@ -456,7 +457,7 @@ private:
                     continue;
                 }
                 const std::string path =
-                    "brain/" + module.specs->name + "/inputs/" + module.inputs[p]->name;
+                    detail::module_path(module.specs->name) + "/inputs/" + module.inputs[p]->name;
                 const std::string source = detail::source_name(plan_, config_, sources.front());
                 const std::string why =
                     found == rank::several
