@@ -77,6 +77,15 @@ int validate_brain(const plugin_sources& sources,
                    const std::filesystem::path& brain_file,
                    bool compat,
                    const std::vector<std::string>& inputs);
+/// `spark convert OLD NEW`: the af523a5 brain file OLD as an upstream 1.0 brain file NEW that
+/// runs the same (brain_config::to_upstream_1_0), xz-compressed as upstream 1.0 writes it, or
+/// plain JSON with `plain`; written atomically. Refuses NEW = OLD, an OLD that is 1.0 already and
+/// a brain with problems (each printed with its path). `compat` reads OLD as upstream writes it.
+int convert_brain(const plugin_sources& sources,
+                  const std::filesystem::path& from,
+                  const std::filesystem::path& to,
+                  bool plain,
+                  bool compat = false);
 /// The steps a raster draws: [first, last), last = the end of the recording when not given.
 struct step_window {
     std::uint64_t first = 0;

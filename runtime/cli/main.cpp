@@ -6,6 +6,7 @@
 //   spark ... plugins check FILE
 //   spark ... run BRAIN.scfg --steps N [--input NAME=VALUE|FILE]... [--record SPEC]... [...]
 //   spark ... validate BRAIN.scfg
+//   spark ... convert OLD.scfg NEW.scfg [--plain]
 //   spark ... raster FILE.npy [--out FILE.svg] [--dt MS] [--window FIRST:LAST]
 // Errors are one line on stderr; exit codes: 0 ok, 1 failure, 2 usage error.
 #include <charconv>
@@ -43,6 +44,9 @@ commands:
   run BRAIN.scfg --steps N  run a brain: progress bar, summary (spikes and rates per module,
                             outputs, speed), recordings (--record) as .npy files + run.json
   validate BRAIN.scfg       every problem of a brain file with its path, or OK
+  convert OLD.scfg NEW.scfg rewrite an af523a5 brain as an upstream 1.0 brain that runs the
+                            same (xz-compressed as upstream 1.0 writes it; --plain: JSON); 1.0
+                            files store no input shapes: give them with --input when running it
   raster FILE.npy           draw a recorded spike port as an SVG raster (time x neuron)
 
 )";
@@ -107,8 +111,12 @@ int run(int argc, char** argv) {
         ("no-progress", po::bool_switch(), "never show the progress bar") //
         ("compat",
          po::bool_switch(),
-         "run, validate: read the brain file as upstream Spark writes it: a key it does not "
+         "run, validate, convert: read the brain file as upstream Spark writes it: a key it does "
+         "not "
          "declare is dropped with a warning instead of being an error") //
+        ("plain",
+         po::bool_switch(),
+         "convert: write plain JSON instead of xz-compressed JSON") //
         ("manifests",
          po::bool_switch(),
          "plugins list: read the plugins' manifests (spark-<name>.manifest.json) instead of "
@@ -191,7 +199,8 @@ int run(int argc, char** argv) {
         {"seed", {"run"}},
         {"progress", {"run"}},
         {"no-progress", {"run"}},
-        {"compat", {"run", "validate"}},
+        {"compat", {"run", "validate", "convert"}},
+        {"plain", {"convert"}},
         {"manifests", {"plugins"}},
         {"out", {"run", "raster"}},
         {"dt", {"raster"}},
@@ -212,6 +221,15 @@ int run(int argc, char** argv) {
                                (command == "raster" ? "a .npy file" : "a brain file") + ", got " +
                                std::to_string(words.size() - 1));
         }
+    }
+    if (command == "convert") {
+        if (words.size() != 3) {
+            return usage_error("'convert' takes exactly two arguments, the af523a5 brain file "
+                               "and the file to write, got " +
+                               std::to_string(words.size() - 1));
+        }
+        return spark::cli::convert_brain(
+            sources, words[1], words[2], options["plain"].as<bool>(), options["compat"].as<bool>());
     }
     if (command == "validate") {
         const auto inputs = options.count("input") != 0

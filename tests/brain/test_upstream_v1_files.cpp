@@ -465,6 +465,27 @@ BOOST_AUTO_TEST_CASE(controller_level_problems_are_reported_with_their_paths) {
         boost::test_tools::per_element());
 }
 
+BOOST_AUTO_TEST_CASE(a_neuron_seed_is_any_unsigned_64_bit_seed_a_brain_seed_an_int64) {
+    // A neuron's seed draws its inhibitory neurons like any module seed, so it takes every seed
+    // ours derive (spark convert writes them); the brain's keeps upstream's range.
+    const std::string neuron_text =
+        R"({"__type__": "neuron_config", "__cfg__": {"modules_specs": [], "seed": 18446744073709551615}})";
+    const auto neuron = std::get<v1::neuron_config>(v1::read_controller(json::parse(neuron_text)));
+    BOOST_TEST(neuron.seed == 18446744073709551615ULL);
+    BOOST_TEST(v1::to_text(neuron).find("\"seed\": 18446744073709551615,") != std::string::npos);
+    BOOST_TEST(
+        problems(
+            R"({"__type__": "neuron_config", "__cfg__": {"modules_specs": [], "seed": -1}})") ==
+            (std::vector<std::string>{"neuron/seed: must be an integer in [0, 2^64), got -1"}),
+        boost::test_tools::per_element());
+    BOOST_TEST(
+        problems(
+            R"({"__type__": "brain_config", "__cfg__": {"modules_specs": [], "seed": 9223372036854775808}})") ==
+            (std::vector<std::string>{
+                "brain/seed: must be an integer below 2^63, got 9223372036854775808"}),
+        boost::test_tools::per_element());
+}
+
 BOOST_AUTO_TEST_CASE(compat_mode_drops_unknown_keys_and_keeps_the_rest) {
     const std::string text = R"({"__type__": "brain_config", "__cfg__": {"modules_specs": [)" +
                              module("soma", R"("inputs": {}, "config": {}, "extra": 1)") +

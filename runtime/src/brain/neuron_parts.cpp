@@ -43,16 +43,6 @@ const spark_port_desc_t* input_port(const spark_module_type_t& type, std::string
     return nullptr;
 }
 
-/// A neuron of parts: a neuron type with the four part fields as nested configs.
-bool is_neuron_of_parts(const registry::module_type_info& type) {
-    if (type.abi->kind != SPARK_KIND_NEURON) {
-        return false;
-    }
-    return std::all_of(roles.begin(), roles.end(), [&](std::string_view role) {
-        return has_field(*type.abi, role, SPARK_FIELD_CONFIG);
-    });
-}
-
 /// The config of one part: the neuron's nested config with what the neuron decides for its
 /// parts (as upstream's neuron does): its units, dtype and dt, and per-synapse spikes where the
 /// delays deliver per synapse.
@@ -153,6 +143,15 @@ registry::module_instance create_from_parts(const registry::plugin_registry& reg
 }
 
 } // namespace
+
+bool is_neuron_of_parts(const registry::module_type_info& type) {
+    if (type.abi->kind != SPARK_KIND_NEURON) {
+        return false;
+    }
+    return std::all_of(roles.begin(), roles.end(), [&](std::string_view role) {
+        return has_field(*type.abi, role, SPARK_FIELD_CONFIG);
+    });
+}
 
 bool delivers_per_synapse(const registry::module_type_info& delays) {
     if (delays.canonical_id == "spark.n2n_delays") {

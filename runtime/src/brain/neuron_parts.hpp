@@ -21,6 +21,10 @@ enum class neuron_path {
     parts,     // from the parts whenever the type is a neuron of parts (tests compare the two)
 };
 
+/// A neuron of parts: a neuron type with the four part fields delays, synapses, soma and
+/// learning_rule as nested configs (upstream's first neuron configs).
+[[nodiscard]] bool is_neuron_of_parts(const registry::module_type_info& type);
+
 /// Whether a delays type delivers per synapse (units ⊕ presynaptic shape), so that what reads
 /// its out_spikes reads per-synapse ("async") spikes: Spark's n2n_delays, or a type whose
 /// out_spikes is computed as units ⊕ something.

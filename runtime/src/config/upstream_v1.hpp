@@ -86,7 +86,7 @@ struct neuron_config {
     std::string type = "neuron_config";
     config_metadata meta;
     std::vector<module_specs> modules_specs;
-    std::int64_t seed = 0;
+    std::uint64_t seed = 0; // a module seed, as ours: [0, 2^64) (the brain's is upstream's int64)
     double dt = 1.0;
     std::vector<std::uint32_t> units; // empty: to be given where the neuron is used
     double inhibitory_rate = 0.2;

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -360,10 +361,20 @@ public:
                                         path,
                                         "; upstream would draw a random one, so no two runs "
                                         "would agree: write one, e.g. \"seed\": 42")) {
-            if (seed->is_int64()) {
-                out.seed = seed->get_int64();
-            } else if (seed->is_uint64()) {
-                issue(seed_path, "must be an integer below 2^63, got " + detail::compact(*seed));
+            // A neuron's seed is a module seed (it draws the inhibitory neurons), so it takes
+            // every 64-bit unsigned value ours do: spark convert writes the seed an af523a5
+            // neuron derived from its path. The brain's seed keeps upstream's int64.
+            using seed_type = decltype(out.seed);
+            constexpr bool unsigned_seed = std::is_unsigned_v<seed_type>;
+            if (seed->is_int64() && (!unsigned_seed || seed->get_int64() >= 0)) {
+                out.seed = static_cast<seed_type>(seed->get_int64());
+            } else if (seed->is_uint64() && unsigned_seed) {
+                out.seed = static_cast<seed_type>(seed->get_uint64());
+            } else if (seed->is_int64() || seed->is_uint64()) {
+                issue(seed_path,
+                      std::string(unsigned_seed ? "must be an integer in [0, 2^64)"
+                                                : "must be an integer below 2^63") +
+                          ", got " + detail::compact(*seed));
             } else {
                 issue(seed_path,
                       "must be an integer, got " +

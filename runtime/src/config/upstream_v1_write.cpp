@@ -61,7 +61,7 @@ json::value module_specs_json(const module_specs& module) {
 /// seed, dt; a neuron adds units and inhibitory_rate).
 json::object controller_fields_json(const config_metadata& meta,
                                     const std::vector<module_specs>& modules,
-                                    std::int64_t seed,
+                                    json::value seed,
                                     double dt) {
     json::object cfg;
     cfg["__config_delimiter__"] = meta.config_delimiter;
@@ -73,7 +73,7 @@ json::object controller_fields_json(const config_metadata& meta,
         list.push_back(module_specs_json(module));
     }
     cfg["modules_specs"] = std::move(list);
-    cfg["seed"] = seed;
+    cfg["seed"] = std::move(seed);
     cfg["dt"] = dt;
     return cfg;
 }

@@ -151,6 +151,18 @@ public:
     /// same `seed` gives the same brain; without, they come from std::random_device.
     void refresh_seeds(std::optional<std::uint64_t> seed = std::nullopt);
 
+    /// This af523a5 brain as an upstream 1.0 brain (schema upstream_1_0) that runs the same
+    /// (`spark convert`, docs/file-format.md section 2.6.7): every module config written whole,
+    /// as this brain resolves it (every field, every seed), so that 1.0's other defaults cannot
+    /// change it; a neuron of parts as a 1.0 neuron config of its parts, wired as it runs here;
+    /// brain outputs as the `outputs` of their modules; every type not Spark's named
+    /// `vendor.class_ref` (1.0 has no "__vendors__"). The result is what its to_json() reads
+    /// back as: its inputs have no shapes (shape_given false: 1.0 files store none), so give each
+    /// set_input_shape, or --input in the CLI, its element count (af523a5 flattens every input).
+    /// Throws config_error with every problem validate() finds, or for what a 1.0 brain cannot
+    /// say the same (each with its path), or when this brain is upstream 1.0 already.
+    [[nodiscard]] brain_config to_upstream_1_0(const registry::plugin_registry& registry) const;
+
     friend bool operator==(const brain_config&, const brain_config&) = default;
 };
 
