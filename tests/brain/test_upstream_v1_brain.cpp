@@ -13,29 +13,20 @@
 #include <spark/runtime/errors.hpp>
 
 #include "fixtures.hpp"
+#include "issue_helpers.hpp"
 
 namespace fs = std::filesystem;
 using spark::runtime::brain_config;
 using spark::runtime::brain_schema;
 using spark::runtime::config_error;
 using spark::runtime::file_compression;
+using spark::test::any_issue;
+using spark::test::issues_text;
 using spark::test::read_text_file;
 
 namespace {
 
 const fs::path fixtures = fs::path(SPARK_TEST_DATA_DIR) / "upstream-v1";
-
-bool any_issue(const std::vector<spark::runtime::config_issue>& issues,
-               const std::string& path_part,
-               const std::string& message_part) {
-    for (const auto& issue : issues) {
-        if (issue.path.find(path_part) != std::string::npos &&
-            issue.message.find(message_part) != std::string::npos) {
-            return true;
-        }
-    }
-    return false;
-}
 
 } // namespace
 

@@ -23,11 +23,14 @@
 #include "config/file_module_config.hpp"
 #include "config/scfg_file.hpp"
 #include "fixtures.hpp"
+#include "issue_helpers.hpp"
 #include "models_fixture.hpp"
 #include "neurons/neuron_definition.hpp"
 #include "neurons/upstream_1_0_defaults.hpp"
 
 namespace fs = std::filesystem;
+using spark::test::any_issue;
+using spark::test::issues_text;
 namespace json = boost::json;
 using spark::runtime::config_error;
 using spark::runtime::register_neuron_file;
@@ -76,26 +79,6 @@ problems_of(models_fixture& f, const json::object& document, const std::string& 
         return e.issues();
     }
     return {};
-}
-
-bool any_issue(const std::vector<spark::runtime::config_issue>& issues,
-               const std::string& path_part,
-               const std::string& message_part) {
-    for (const auto& issue : issues) {
-        if (issue.path.find(path_part) != std::string::npos &&
-            issue.message.find(message_part) != std::string::npos) {
-            return true;
-        }
-    }
-    return false;
-}
-
-std::string text_of(const std::vector<spark::runtime::config_issue>& issues) {
-    std::string text;
-    for (const auto& i : issues) {
-        text += i.path + ": " + i.message + "\n";
-    }
-    return text;
 }
 
 } // namespace
@@ -182,7 +165,7 @@ BOOST_AUTO_TEST_CASE(it_runs_with_the_same_bits_as_the_fused_neuron_of_the_same_
         object.erase("__metadata__");
         fused[field] = object;
     }
-    BOOST_TEST_REQUIRE(issues.empty(), text_of(issues));
+    BOOST_TEST_REQUIRE(issues.empty(), issues_text(issues));
     constexpr std::uint32_t n_pre = 20;
     const std::vector<spark_port_spec_t> in = {port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {n_pre}),
                                                port(SPARK_PAYLOAD_FLOAT, SPARK_DTYPE_F32, {1})};
@@ -248,7 +231,7 @@ BOOST_AUTO_TEST_CASE(broken_neuron_files_are_refused_with_every_problem_and_its_
             json::object{{"__module_type__", "broken"}, {"__subregistry__", "NEURONS"}};
         const auto issues = problems_of(*this, doc);
         BOOST_TEST(any_issue(issues, "modules_specs[2]/module_cls", "names itself"),
-                   text_of(issues));
+                   issues_text(issues));
     }
     {
         // modules_specs that is no list, and an entry without module_cls.
@@ -256,12 +239,12 @@ BOOST_AUTO_TEST_CASE(broken_neuron_files_are_refused_with_every_problem_and_its_
         doc["__cfg__"].as_object()["modules_specs"] = 5;
         const auto not_a_list = problems_of(*this, doc);
         BOOST_TEST(any_issue(not_a_list, "broken.scfg/modules_specs", "must be a list"),
-                   text_of(not_a_list));
+                   issues_text(not_a_list));
         auto doc2 = neuron_document();
         part(doc2, "synapses").erase("module_cls");
         const auto issues = problems_of(*this, doc2);
         BOOST_TEST(any_issue(issues, "broken.scfg/modules_specs[3]/module_cls", "missing"),
-                   text_of(issues));
+                   issues_text(issues));
     }
     {
         // An effect writing a read-only property (the soma's potential).
@@ -269,7 +252,7 @@ BOOST_AUTO_TEST_CASE(broken_neuron_files_are_refused_with_every_problem_and_its_
         part(doc, "soma")["effects"] =
             json::object{{"potential", json::array{port_map("plasticity", "kernel")}}};
         const auto issues = problems_of(*this, doc);
-        BOOST_TEST(any_issue(issues, "modules_specs", "read-only"), text_of(issues));
+        BOOST_TEST(any_issue(issues, "modules_specs", "read-only"), issues_text(issues));
     }
     {
         // A cycle: the synapses read the soma's spikes, the soma the synapses' currents.
@@ -277,7 +260,7 @@ BOOST_AUTO_TEST_CASE(broken_neuron_files_are_refused_with_every_problem_and_its_
         part(doc, "synapses")["inputs"] =
             json::object{{"spikes", json::array{port_map("soma", "spikes")}}};
         const auto issues = problems_of(*this, doc);
-        BOOST_TEST(any_issue(issues, "modules_specs", "wait on each other"), text_of(issues));
+        BOOST_TEST(any_issue(issues, "modules_specs", "wait on each other"), issues_text(issues));
     }
     {
         // A port the part does not have, and a payload that does not fit.
@@ -289,8 +272,8 @@ BOOST_AUTO_TEST_CASE(broken_neuron_files_are_refused_with_every_problem_and_its_
             json::object{{"spikes", json::array{port_map("__call__", "modulation")}}};
         const auto issues = problems_of(*this, doc);
         BOOST_TEST(any_issue(issues, "modules_specs", "'curent' is not an input port"),
-                   text_of(issues));
-        BOOST_TEST(any_issue(issues, "modules_specs", "feeds"), text_of(issues));
+                   issues_text(issues));
+        BOOST_TEST(any_issue(issues, "modules_specs", "feeds"), issues_text(issues));
     }
     // A brain is not a neuron.
     BOOST_CHECK_EXCEPTION((void)register_neuron_file(registry, "brain", fixtures / "ab_brain.scfg"),

@@ -18,30 +18,13 @@
 #include <spark/registry/module_type_info.hpp>
 
 #include "neurons/neuron_definition.hpp"
+#include "neurons/type_lookup.hpp"
 
 namespace spark::runtime::detail {
 namespace {
 
 // The part fields of a neuron of parts, in the order its step runs them.
 constexpr std::array<std::string_view, 4> roles = {"delays", "synapses", "soma", "learning_rule"};
-
-bool has_field(const spark_module_type_t& type, std::string_view name, std::int32_t field_type) {
-    for (std::uint32_t f = 0; f < type.field_count; ++f) {
-        if (name == type.fields[f].name && type.fields[f].type == field_type) {
-            return true;
-        }
-    }
-    return false;
-}
-
-const spark_port_desc_t* input_port(const spark_module_type_t& type, std::string_view name) {
-    for (std::uint32_t p = 0; p < type.port_count; ++p) {
-        if (type.ports[p].direction == SPARK_PORT_INPUT && name == type.ports[p].name) {
-            return &type.ports[p];
-        }
-    }
-    return nullptr;
-}
 
 /// The config of one part: the neuron's nested config with what the neuron decides for its
 /// parts (as upstream's neuron does): its units, dtype and dt, and per-synapse spikes where the
@@ -112,12 +95,12 @@ registry::module_instance create_from_parts(const registry::plugin_registry& reg
         c.wires.push_back({"delays", "in_spikes", registry::composition_inputs, "in_spikes"});
     }
     c.wires.push_back({"synapses", "spikes", spikes_from, spikes_port});
-    if (async && input_port(*part_type("synapses"), "delays") != nullptr) {
+    if (async && find_port(*part_type("synapses"), "delays", SPARK_PORT_INPUT) != nullptr) {
         // Each current sums its spikes oldest emission first, as the fused kernel does.
         c.wires.push_back({"synapses", "delays", "delays", "kernel", true});
     }
     c.wires.push_back({"soma", "current", "synapses", "currents"});
-    if (input_port(*part_type("soma"), "inhibition_mask") != nullptr) {
+    if (find_port(*part_type("soma"), "inhibition_mask", SPARK_PORT_INPUT) != nullptr) {
         c.wires.push_back(
             {"soma", "inhibition_mask", registry::composition_self, "inhibition_mask", true});
     }

@@ -27,6 +27,7 @@
 #include "config/json_text.hpp"
 #include "config/upstream_v1.hpp"
 #include "config/upstream_v1_write.hpp"
+#include "neurons/type_lookup.hpp"
 #include "neurons/upstream_1_0_defaults.hpp"
 
 namespace spark::runtime {
@@ -54,16 +55,6 @@ json::value dtype_tag(std::string_view name) {
     tag["__type__"] = "dtype";
     tag["name"] = name;
     return tag;
-}
-
-/// Whether `type` declares the field `name` of `field_type`.
-bool has_field(const spark_module_type_t& type, std::string_view name, std::int32_t field_type) {
-    for (std::uint32_t f = 0; f < type.field_count; ++f) {
-        if (name == type.fields[f].name && type.fields[f].type == field_type) {
-            return true;
-        }
-    }
-    return false;
 }
 
 std::vector<std::string_view> input_ports(const spark_module_type_t& type) {
@@ -332,13 +323,13 @@ private:
         object["dtype"] = neuron.dtype() == SPARK_DTYPE_F64 ? "float64" : "float32";
         object["dt"] = neuron.dt();
         const auto& type = *nested.type().abi;
-        if (has_field(type, "units", SPARK_FIELD_INT_ARRAY)) {
+        if (detail::has_field(type, "units", SPARK_FIELD_INT_ARRAY)) {
             const auto& units = neuron.value("units");
             object["units"] =
                 json::value_from(std::vector<std::int64_t>(units.ints, units.ints + units.count));
         }
         std::vector<std::string_view> skip;
-        if (has_field(type, "async_spikes", SPARK_FIELD_BOOL)) {
+        if (detail::has_field(type, "async_spikes", SPARK_FIELD_BOOL)) {
             skip.emplace_back("async_spikes");
         }
         v1::module_specs spec;

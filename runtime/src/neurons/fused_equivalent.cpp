@@ -8,6 +8,7 @@
 #include <spark/abi/capabilities.h>
 
 #include "brain/neuron_parts.hpp"
+#include "neurons/type_lookup.hpp"
 
 namespace spark::runtime::detail {
 namespace {
@@ -16,25 +17,6 @@ using wire_key = std::tuple<std::string, std::string, std::string, std::string, 
 
 constexpr std::array<std::string_view, 4> fused_neurons = {
     "lif_neuron", "alif_neuron", "ad_ex_neuron", "izhikevich_neuron"};
-
-const spark_port_desc_t*
-find_port(const spark_module_type_t& type, std::string_view name, std::int32_t direction) {
-    for (std::uint32_t p = 0; p < type.port_count; ++p) {
-        if (type.ports[p].direction == direction && name == type.ports[p].name) {
-            return &type.ports[p];
-        }
-    }
-    return nullptr;
-}
-
-const spark_field_desc_t* find_field(const spark_module_type_t& type, std::string_view name) {
-    for (std::uint32_t f = 0; f < type.field_count; ++f) {
-        if (name == type.fields[f].name) {
-            return &type.fields[f];
-        }
-    }
-    return nullptr;
-}
 
 /// Whether `fused`'s field `field` takes `part` (nullptr: none, which the field must allow).
 bool takes(const registry::module_type_info& fused,

@@ -25,6 +25,7 @@
 #include "config/python_json.hpp"
 #include "config/seeds.hpp"
 #include "neurons/fused_equivalent.hpp"
+#include "neurons/type_lookup.hpp"
 #include "neurons/upstream_1_0_defaults.hpp"
 
 namespace spark::runtime::detail {
@@ -39,16 +40,6 @@ constexpr std::pair<std::string_view, std::string_view> renamed_inputs[] = {
     {"kernel", "current_kernel"},
 };
 
-const spark_port_desc_t*
-find_port(const spark_module_type_t& type, std::string_view name, std::int32_t direction) {
-    for (std::uint32_t p = 0; p < type.port_count; ++p) {
-        if (type.ports[p].direction == direction && name == type.ports[p].name) {
-            return &type.ports[p];
-        }
-    }
-    return nullptr;
-}
-
 /// The input port of `type` that upstream 1.0's `name` means.
 std::string our_input_name(const spark_module_type_t& type, const std::string& name) {
     if (find_port(type, name, SPARK_PORT_INPUT) != nullptr) {
@@ -60,15 +51,6 @@ std::string our_input_name(const spark_module_type_t& type, const std::string& n
         }
     }
     return name;
-}
-
-bool has_field(const spark_module_type_t& type, std::string_view name, std::int32_t field_type) {
-    for (std::uint32_t f = 0; f < type.field_count; ++f) {
-        if (name == type.fields[f].name && type.fields[f].type == field_type) {
-            return true;
-        }
-    }
-    return false;
 }
 
 std::string port_path(const std::string& spec, const std::string& port, std::size_t source) {
