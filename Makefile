@@ -7,6 +7,8 @@
 # JOBS=n limits parallel compile and test jobs (default: the number of cores).
 
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+# Extra -D options for the dev and asan configure steps (CI uses it for lighter debug info).
+CMAKE_ARGS ?=
 SPARK := build/release/bin/spark
 BRAIN := examples/brains/ei_network.scfg
 RUN_OUT := build/run-out
@@ -26,11 +28,11 @@ run: deps
 
 test: deps
 	.ci/check-citations
-	cmake --preset dev
+	cmake --preset dev $(CMAKE_ARGS)
 	cmake --build --preset dev -j $(JOBS)
 	ctest --preset dev -j $(JOBS)
 
 test-asan: deps
-	cmake --preset asan
+	cmake --preset asan $(CMAKE_ARGS)
 	cmake --build --preset asan -j $(JOBS)
 	ctest --preset asan -j $(JOBS)
