@@ -185,8 +185,8 @@ struct neuron_definition::impl {
                     continue;
                 }
                 const auto& source = sources.front();
-                if (source.is_property || source.origin == upstream_v1_call ||
-                    source.origin == upstream_v1_self) {
+                if (source.is_property || source.origin == registry::composition_inputs ||
+                    source.origin == registry::composition_self) {
                     issues.push_back({port_path(spec_path(s), "effects/" + property, 0),
                                       "an effect writes the output of a part of this neuron; '" +
                                           source.origin + "." + source.port + "' is not one"});
@@ -201,9 +201,6 @@ struct neuron_definition::impl {
         add_delay_wires();
         mark_async_parts();
     }
-
-    static constexpr const char* upstream_v1_call = registry::composition_inputs;
-    static constexpr const char* upstream_v1_self = registry::composition_self;
 
     /// The part and output a part's input port reads, when it reads exactly one part output.
     [[nodiscard]] std::optional<std::pair<std::size_t, std::string>>
@@ -278,7 +275,7 @@ struct neuron_definition::impl {
         // Inputs: every "__call__" source, in order of first appearance (upstream 1.0).
         std::map<std::string, const spark_port_desc_t*, std::less<>> inputs;
         for (const auto& w : wiring.wires) {
-            if (w.origin != upstream_v1_call) {
+            if (w.origin != registry::composition_inputs) {
                 continue;
             }
             const auto* consumer = consumer_port(w);
