@@ -24,21 +24,23 @@
 namespace spark::runtime {
 namespace {
 
+/// A file of another kind than a neuron config (an af523a5 file, a 1.0 brain), which a folder
+/// scan skips.
+class not_a_neuron_file : public config_error {
+public:
+    using config_error::config_error;
+};
+
 /// The neuron config in `file`, read as upstream 1.0's reader does; anything else is refused
-/// with what it is. `is_neuron` tells a caller scanning a folder what to skip.
-upstream_v1::neuron_config read_neuron_file(const std::filesystem::path& file,
-                                            config_mode mode,
-                                            const file_limits& limits,
-                                            bool* is_neuron = nullptr) {
+/// with what it is (not_a_neuron_file).
+upstream_v1::neuron_config
+read_neuron_file(const std::filesystem::path& file, config_mode mode, const file_limits& limits) {
     const std::string source = file.string();
     const auto document =
         detail::parse_json_exact(detail::read_scfg_text(file, limits), source, limits.max_depth);
     const auto schema = detail::recognise_schema(document, source);
     if (schema != detail::scfg_schema::upstream_1_0) {
-        if (is_neuron != nullptr) {
-            *is_neuron = false;
-        }
-        throw config_error(std::vector<config_issue>{
+        throw not_a_neuron_file(std::vector<config_issue>{
             {source,
              "is an af523a5 file; a neuron file is an upstream 1.0 neuron_config (modules_specs, "
              "seed, dt, units, inhibitory_rate)"}});
@@ -63,10 +65,7 @@ upstream_v1::neuron_config read_neuron_file(const std::filesystem::path& file,
     if (auto* neuron = std::get_if<upstream_v1::neuron_config>(&controller)) {
         return std::move(*neuron);
     }
-    if (is_neuron != nullptr) {
-        *is_neuron = false;
-    }
-    throw config_error(std::vector<config_issue>{
+    throw not_a_neuron_file(std::vector<config_issue>{
         {source, "is an upstream 1.0 brain, not a neuron; run it (spark run " + source + ")"}});
 }
 
@@ -157,17 +156,9 @@ register_neuron_files(registry::plugin_registry& registry,
         }
         for (const auto& file : files) {
             try {
-                bool is_neuron = true;
-                try {
-                    (void)read_neuron_file(file, mode, {}, &is_neuron);
-                } catch (const config_error&) {
-                    if (!is_neuron) {
-                        detail::logger().debug("{} is no neuron file; skipped", file.string());
-                        continue;
-                    }
-                    throw;
-                }
                 (void)register_neuron_file(registry, file.stem().string(), file, mode);
+            } catch (const not_a_neuron_file&) {
+                detail::logger().debug("{} is no neuron file; skipped", file.string());
             } catch (const spark::error& e) {
                 fail(file, e.what());
             }
