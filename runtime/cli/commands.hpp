@@ -11,7 +11,9 @@
 #include <vector>
 
 #include <spark/registry/plugin_registry.hpp>
+#include <spark/runtime/brain_config.hpp>
 #include <spark/runtime/errors.hpp>
+#include <spark/runtime/file_options.hpp>
 #include <spark/runtime/neuron_files.hpp>
 
 namespace spark::cli {
@@ -63,10 +65,13 @@ struct run_request {
     std::string executor = "auto";
     std::filesystem::path out_dir = "spark-run-out";
     bool out_dir_given = false; // files are written when this is set or something is recorded
-    std::optional<std::uint64_t> seed; // when set, every module's seed derives from it
-    int progress = -1;                 // 1 always, 0 never, -1 when stderr is a terminal
-    std::vector<std::string> command;  // argv, for run.json
-    bool compat = false;               // load the brain file as upstream writes it
+    std::optional<std::uint64_t> seed;    // when set, every module's seed derives from it
+    int progress = -1;                    // 1 always, 0 never, -1 when stderr is a terminal
+    std::vector<std::string> command;     // argv, for run.json
+    bool compat = false;                  // load the brain file as upstream writes it
+    runtime::file_limits file_limits{};   // --max-file-size, --max-json-*
+    runtime::brain_limits brain_limits{}; // --max-neurons, --max-synapses, --max-memory
+    bool strict_numerics = false;         // a NaN or infinite output stops the run
 };
 
 /// `spark run BRAIN --steps N ...`: steps a brain, prints a summary, records chosen ports.
@@ -76,7 +81,9 @@ int run_brain(const plugin_sources& sources, const run_request& request);
 int validate_brain(const plugin_sources& sources,
                    const std::filesystem::path& brain_file,
                    bool compat,
-                   const std::vector<std::string>& inputs);
+                   const std::vector<std::string>& inputs,
+                   const runtime::file_limits& file_limits = {},
+                   const runtime::brain_limits& brain_limits = {});
 /// `spark convert OLD NEW`: the af523a5 brain file OLD as an upstream 1.0 brain file NEW that
 /// runs the same (brain_config::to_upstream_1_0), xz-compressed as upstream 1.0 writes it, or
 /// plain JSON with `plain`; written atomically. Refuses NEW = OLD, an OLD that is 1.0 already and

@@ -13,6 +13,7 @@
 #include <spark/registry/errors.hpp>
 #include <spark/sdk/buffers.hpp>
 
+#include "config/regular_file.hpp"
 #include "npy.hpp"
 #include "text.hpp"
 
@@ -41,6 +42,10 @@ bool parse_number(std::string_view text, double& value) {
 
 /// Why `value` cannot go into an input of `spec`, or "" when it can.
 std::string value_problem(double value, const spark_port_spec_t& spec, const std::string& name) {
+    if (!std::isfinite(value)) {
+        // A NaN or an infinity fed in spreads through every module it reaches.
+        return "input '" + name + "' takes finite numbers only, got " + format_number(value);
+    }
     switch (spec.payload_kind) {
     case SPARK_PAYLOAD_SPIKES:
     case SPARK_PAYLOAD_BOOL_MASK:
@@ -169,8 +174,11 @@ input_source input_source::parse(const std::string& name,
     }
 
     const std::filesystem::path file(value);
-    if (!std::filesystem::is_regular_file(file)) {
+    if (!std::filesystem::exists(file)) {
         throw spark::error(argument + ": '" + value + "' is neither a number nor an existing file");
+    }
+    if (const auto problem = runtime::detail::regular_file_problem(file); !problem.empty()) {
+        throw spark::error(argument + ": " + value + " " + problem);
     }
     source.is_file_ = true;
     source.file_ = value;
@@ -273,9 +281,12 @@ std::vector<std::uint32_t> input_source::shape_of(const std::string& name,
         return {1};
     }
     const std::filesystem::path file(value);
-    if (!std::filesystem::is_regular_file(file)) {
+    if (!std::filesystem::exists(file)) {
         throw spark::error("--input " + name + "=" + value +
                            ": neither a number, a comma list of numbers nor an existing file");
+    }
+    if (const auto problem = runtime::detail::regular_file_problem(file); !problem.empty()) {
+        throw spark::error("--input " + name + "=" + value + ": " + value + " " + problem);
     }
     if (file.extension() == ".npy") {
         const npy_array array = read_npy(file);

@@ -57,6 +57,67 @@ int usage_error(const std::string& message) {
     return exit_usage;
 }
 
+/// "64GiB", "512MiB", "2GB", "1048576": bytes (KiB, MiB, GiB, TiB are powers of 1024; KB, MB,
+/// GB, TB of 1000); false when `text` is none of these or does not fit 64 bits.
+bool parse_size(const std::string& text, std::uint64_t& bytes) {
+    std::uint64_t number = 0;
+    const auto result = std::from_chars(text.data(), text.data() + text.size(), number);
+    if (result.ec != std::errc{} || result.ptr == text.data()) {
+        return false;
+    }
+    const std::string_view unit(result.ptr,
+                                static_cast<std::size_t>(text.data() + text.size() - result.ptr));
+    const std::map<std::string_view, std::uint64_t> units = {{"", 1},
+                                                             {"B", 1},
+                                                             {"KiB", 1ULL << 10U},
+                                                             {"MiB", 1ULL << 20U},
+                                                             {"GiB", 1ULL << 30U},
+                                                             {"TiB", 1ULL << 40U},
+                                                             {"KB", 1000ULL},
+                                                             {"MB", 1000'000ULL},
+                                                             {"GB", 1000'000'000ULL},
+                                                             {"TB", 1000'000'000'000ULL}};
+    const auto found = units.find(unit);
+    return found != units.end() && !__builtin_mul_overflow(number, found->second, &bytes);
+}
+
+/// The limit options given: every --max-* of `options` into `files` and `brain`. Returns an
+/// error message for a malformed value, else "".
+std::string read_limits(const po::variables_map& options,
+                        spark::runtime::file_limits& files,
+                        spark::runtime::brain_limits& brain) {
+    const std::vector<std::pair<const char*, std::uint64_t*>> sizes = {
+        {"max-file-size", &files.max_file_bytes},
+        {"max-json-size", &files.max_text_bytes},
+        {"max-json-string", &files.max_string_bytes},
+        {"max-memory", &brain.max_memory_bytes}};
+    for (const auto& [name, target] : sizes) {
+        if (options.count(name) != 0) {
+            const auto text = options[name].as<std::string>();
+            if (!parse_size(text, *target) || *target == 0) {
+                return std::string("--") + name +
+                       " must be a size > 0 such as 64GiB, 512MiB or 2000000 (bytes), got '" +
+                       text + "'";
+            }
+        }
+    }
+    const std::vector<std::pair<const char*, std::uint64_t*>> counts = {
+        {"max-json-values", &files.max_values},
+        {"max-neurons", &brain.max_neurons},
+        {"max-synapses", &brain.max_synapses}};
+    for (const auto& [name, target] : counts) {
+        if (options.count(name) != 0) {
+            const auto text = options[name].as<std::string>();
+            const auto result = std::from_chars(text.data(), text.data() + text.size(), *target);
+            if (result.ec != std::errc{} || result.ptr != text.data() + text.size() ||
+                *target == 0) {
+                return std::string("--") + name + " must be a whole number > 0, got '" + text + "'";
+            }
+        }
+    }
+    return {};
+}
+
 int run(int argc, char** argv) {
     po::options_description visible("options");
     visible.add_options() //
@@ -125,10 +186,39 @@ int run(int argc, char** argv) {
         ("window",
          po::value<std::string>(),
          "raster: FIRST:LAST, the steps to draw (LAST excluded; either may be left out)");
+    po::options_description limit_options(
+        "limits of run and validate (defaults fit a 24 GiB machine; SIZE: 64GiB, 512MiB, 2GB or "
+        "bytes)");
+    limit_options.add_options()                                                                   //
+        ("max-file-size", po::value<std::string>(), "SIZE: a brain file on disk (default 64MiB)") //
+        ("max-json-size",
+         po::value<std::string>(),
+         "SIZE: a brain file's JSON after xz decompression (default 256MiB)") //
+        ("max-json-string",
+         po::value<std::string>(),
+         "SIZE: one JSON string or key (default 16MiB)") //
+        ("max-json-values",
+         po::value<std::string>(),
+         "N: JSON values in one file, so also the elements of one array (default 16777216; each "
+         "takes about 16 bytes once read)") //
+        ("max-neurons",
+         po::value<std::string>(),
+         "N: neurons of all modules, from their planned shapes (default 100000000)") //
+        ("max-synapses",
+         po::value<std::string>(),
+         "N: synapses of all kernels, input x output elements of each (default 2000000000)") //
+        ("max-memory",
+         po::value<std::string>(),
+         "SIZE: what the brain is estimated to allocate: port buffers and 4 bytes a synapse "
+         "(default 16GiB)") //
+        ("strict-numerics",
+         po::bool_switch(),
+         "run: a module output holding NaN or an infinity stops the run with an error (by "
+         "default each such port is reported once)");
     po::options_description hidden;
     hidden.add_options()("command", po::value<std::vector<std::string>>());
     po::options_description all;
-    all.add(visible).add(run_options).add(hidden);
+    all.add(visible).add(run_options).add(limit_options).add(hidden);
     po::positional_options_description positional;
     positional.add("command", -1);
 
@@ -141,7 +231,7 @@ int run(int argc, char** argv) {
         return usage_error(e.what());
     }
     if (options.count("help") != 0) {
-        std::cout << usage << visible << '\n' << run_options;
+        std::cout << usage << visible << '\n' << run_options << '\n' << limit_options;
         return spark::cli::exit_ok;
     }
     if (options.count("version") != 0) {
@@ -205,11 +295,20 @@ int run(int argc, char** argv) {
         {"out", {"run", "raster"}},
         {"dt", {"raster"}},
         {"window", {"raster"}},
+        {"max-file-size", {"run", "validate"}},
+        {"max-json-size", {"run", "validate"}},
+        {"max-json-string", {"run", "validate"}},
+        {"max-json-values", {"run", "validate"}},
+        {"max-neurons", {"run", "validate"}},
+        {"max-synapses", {"run", "validate"}},
+        {"max-memory", {"run", "validate"}},
+        {"strict-numerics", {"run"}},
     };
     for (const auto& [name, commands] : option_commands) {
         const bool given =
             options.count(name) != 0 && !options[name].defaulted() &&
-            !(name.find("progress") != std::string::npos && !options[name].as<bool>());
+            !((name.find("progress") != std::string::npos || name == "strict-numerics") &&
+              !options[name].as<bool>());
         if (given && commands.count(command) == 0) {
             return usage_error("--" + name + " is an option of '" + *commands.begin() +
                                "', not of '" + command + "'");
@@ -231,11 +330,17 @@ int run(int argc, char** argv) {
         return spark::cli::convert_brain(
             sources, words[1], words[2], options["plain"].as<bool>(), options["compat"].as<bool>());
     }
+    spark::runtime::file_limits file_limits;
+    spark::runtime::brain_limits brain_limits;
+    if (const auto problem = read_limits(options, file_limits, brain_limits); !problem.empty()) {
+        return usage_error(problem);
+    }
     if (command == "validate") {
         const auto inputs = options.count("input") != 0
                                 ? options["input"].as<std::vector<std::string>>()
                                 : std::vector<std::string>{};
-        return spark::cli::validate_brain(sources, words[1], options["compat"].as<bool>(), inputs);
+        return spark::cli::validate_brain(
+            sources, words[1], options["compat"].as<bool>(), inputs, file_limits, brain_limits);
     }
     if (command == "raster") {
         std::filesystem::path out = words[1];
@@ -314,6 +419,9 @@ int run(int argc, char** argv) {
             options["progress"].as<bool>() ? 1 : (options["no-progress"].as<bool>() ? 0 : -1);
         request.command.assign(argv, argv + argc);
         request.compat = options["compat"].as<bool>();
+        request.file_limits = file_limits;
+        request.brain_limits = brain_limits;
+        request.strict_numerics = options["strict-numerics"].as<bool>();
         return spark::cli::run_brain(sources, request);
     }
     if (command != "plugins") {

@@ -10,6 +10,8 @@
 
 #include <spark/registry/errors.hpp>
 
+#include "config/regular_file.hpp"
+
 namespace spark::cli {
 namespace {
 
@@ -186,6 +188,10 @@ double npy_array::at(std::uint64_t i) const noexcept {
 }
 
 npy_array read_npy(const std::filesystem::path& file) {
+    // By type before opening: a FIFO would block the open, /dev/zero never ends.
+    if (const auto problem = runtime::detail::regular_file_problem(file); !problem.empty()) {
+        fail(file, problem);
+    }
     std::ifstream in(file, std::ios::binary);
     if (!in) {
         fail(file, "cannot open it");
@@ -224,6 +230,16 @@ npy_array read_npy(const std::filesystem::path& file) {
     }
     array.shape = shape_of(dict_value(header, "shape", file), file);
     const std::uint64_t bytes = array.count() * npy_type_size(array.type);
+    // The header's shape is checked against the file before its data is allocated.
+    std::error_code size_error;
+    const auto file_bytes = std::filesystem::file_size(file, size_error);
+    const std::uint64_t elements = array.count();
+    if (size_error ||
+        (npy_type_size(array.type) != 0 && elements > file_bytes / npy_type_size(array.type))) {
+        fail(file,
+             "its header's shape promises more data than the file's " + std::to_string(file_bytes) +
+                 " bytes hold; the file is damaged or truncated");
+    }
     array.data.resize(static_cast<std::size_t>(bytes));
     in.read(array.data.data(), static_cast<std::streamsize>(bytes));
     if (static_cast<std::uint64_t>(in.gcount()) != bytes) {

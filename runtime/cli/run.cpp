@@ -20,6 +20,7 @@
 #include <spark/sdk/buffers.hpp>
 
 #include "commands.hpp"
+#include "config/regular_file.hpp"
 #include "file_names.hpp"
 #include "inputs.hpp"
 #include "npy.hpp"
@@ -293,7 +294,8 @@ int run_brain(const plugin_sources& sources, const run_request& request) {
     try {
         config.emplace(runtime::brain_config::from_file(
             request.brain_file,
-            request.compat ? runtime::config_mode::compat : runtime::config_mode::strict));
+            request.compat ? runtime::config_mode::compat : runtime::config_mode::strict,
+            request.file_limits));
     } catch (const runtime::config_error& e) {
         print_issues(e);
         return exit_failure;
@@ -308,6 +310,9 @@ int run_brain(const plugin_sources& sources, const run_request& request) {
     runtime::brain_options options;
     options.executor = executor;
     options.threads = request.threads;
+    options.limits = request.brain_limits;
+    options.numerics =
+        request.strict_numerics ? runtime::numerics_check::error : runtime::numerics_check::report;
     const auto build_start = std::chrono::steady_clock::now();
     std::optional<runtime::brain> brain;
     try {
@@ -600,6 +605,12 @@ int run_brain(const plugin_sources& sources, const run_request& request) {
         return exit_failure;
     }
 
+    for (const auto& r : brain->numerics_reports()) {
+        std::cerr << "spark: warning: module '" << printable(r.module) << "' (" << r.type_id
+                  << ") output '" << r.port << "' held " << runtime::detail::format_number(r.value)
+                  << " from step " << r.step << " (element " << r.element
+                  << "); --strict-numerics stops the run there\n";
+    }
     // The summary.
     std::cout << "ran " << done << " steps of " << format_number(dt) << " ms ("
               << format_number(simulated_ms) << " ms simulated) in " << fixed(seconds, 3) << " s\n";
@@ -655,9 +666,12 @@ int run_brain(const plugin_sources& sources, const run_request& request) {
 int validate_brain(const plugin_sources& sources,
                    const std::filesystem::path& brain_file,
                    bool compat,
-                   const std::vector<std::string>& inputs) {
-    if (std::ifstream probe(brain_file); !probe) {
-        std::cerr << "spark: " << brain_file.string() << ": cannot open the file; check the path\n";
+                   const std::vector<std::string>& inputs,
+                   const runtime::file_limits& file_limits,
+                   const runtime::brain_limits& brain_limits) {
+    // By type, never by opening: opening a FIFO would block until a writer comes.
+    if (const auto problem = runtime::detail::regular_file_problem(brain_file); !problem.empty()) {
+        std::cerr << "spark: " << brain_file.string() << ": " << problem << '\n';
         return exit_failure;
     }
     const auto opened = open_registry(sources);
@@ -667,12 +681,14 @@ int validate_brain(const plugin_sources& sources,
     auto& plugins = *opened;
     std::vector<runtime::config_issue> issues;
     try {
-        auto config = runtime::brain_config::from_file(
-            brain_file, compat ? runtime::config_mode::compat : runtime::config_mode::strict);
+        auto config = runtime::brain_config::from_file(brain_file,
+                                                       compat ? runtime::config_mode::compat
+                                                              : runtime::config_mode::strict,
+                                                       file_limits);
         if (!give_input_shapes(config, inputs)) {
             return exit_usage;
         }
-        issues = config.validate(plugins);
+        issues = config.validate(plugins, brain_limits);
     } catch (const runtime::config_error& e) {
         issues = e.issues();
     }

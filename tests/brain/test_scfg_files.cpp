@@ -121,8 +121,9 @@ BOOST_AUTO_TEST_CASE(files_beyond_the_limits_are_refused_before_parsing) {
     file_limits small;
     small.max_file_bytes = 2 * 1024 * 1024;
     BOOST_TEST(refusal(big, small) ==
-               big.string() + ": is 3 MiB, more than the 2 MiB a brain file may have (raise "
-                              "file_limits::max_file_bytes if it really is this large)");
+               big.string() + ": is 3 MiB, more than the 2 MiB a brain file may have; raise it "
+                              "with --max-file-size (file_limits::max_file_bytes in the API) if "
+                              "it really is this large");
     // A small xz file that expands beyond the text limit (a "zip bomb") stops at the limit.
     const auto bomb = dir / "bomb.scfg";
     write_text_file(bomb, xz_tool({"--compress"}, big));
@@ -131,8 +132,9 @@ BOOST_AUTO_TEST_CASE(files_beyond_the_limits_are_refused_before_parsing) {
     text_limit.max_text_bytes = 1024 * 1024;
     BOOST_TEST(refusal(bomb, text_limit) ==
                bomb.string() +
-                   ": decompresses to more than 1 MiB of JSON; a brain file is far smaller (raise "
-                   "file_limits::max_text_bytes if it really is this large)");
+                   ": decompresses to more than 1 MiB of JSON, the limit for a brain file's text; "
+                   "raise it with --max-json-size (file_limits::max_text_bytes in the API) if it "
+                   "really is this large");
 }
 
 BOOST_AUTO_TEST_CASE(deeply_nested_json_is_refused_with_line_and_column) {
@@ -142,7 +144,8 @@ BOOST_AUTO_TEST_CASE(deeply_nested_json_is_refused_with_line_and_column) {
     BOOST_TEST(refusal(file) ==
                file.string() +
                    ": JSON nested more than 64 levels deep at line 2, column 64; a brain file is "
-                   "far shallower (raise file_limits::max_depth if it really is this deep)");
+                   "far shallower (raise file_limits::max_depth in the API if it really is this "
+                   "deep)");
     file_limits deeper;
     deeper.max_depth = 200;
     // Deep enough now: the JSON parses and the envelope check speaks instead.
@@ -182,7 +185,8 @@ BOOST_AUTO_TEST_CASE(a_missing_file_or_a_folder_is_named) {
     const spark::test::scratch_dir dir;
     BOOST_TEST(refusal(dir / "none.scfg") ==
                (dir / "none.scfg").string() + ": cannot open the file; check the path");
-    BOOST_TEST(refusal(dir.path()) == dir.path().string() + ": is a folder, not a brain file");
+    BOOST_TEST(refusal(dir.path()) ==
+               dir.path().string() + ": is a folder, not a file; give a file in it");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -63,6 +63,37 @@ bool same_spec(const spark_port_spec_t& a, const spark_port_spec_t& b) {
                       b.shape.dims);
 }
 
+/// The index of the first element of `count` values at `data` whose exponent bits are all ones
+/// (NaN or an infinity), or `count` when none is. `Bits` is the float's width as an integer: the
+/// first pass is integer tests only, so it vectorises; only a port that has one is searched.
+template <typename Bits>
+std::uint64_t first_non_finite(const std::byte* data, std::uint64_t count, Bits exponent) {
+    Bits any = 0;
+    for (std::uint64_t i = 0; i < count; ++i) {
+        Bits bits = 0;
+        std::memcpy(&bits, data + i * sizeof(Bits), sizeof(Bits));
+        any |= static_cast<Bits>((bits & exponent) == exponent);
+    }
+    if (any == 0) {
+        return count;
+    }
+    for (std::uint64_t i = 0; i < count; ++i) {
+        Bits bits = 0;
+        std::memcpy(&bits, data + i * sizeof(Bits), sizeof(Bits));
+        if ((bits & exponent) == exponent) {
+            return i;
+        }
+    }
+    return count;
+}
+
+/// A float output port the numerics check scans after every step.
+struct scanned_port {
+    std::size_t module = 0;
+    std::uint32_t port = 0;
+    bool reported = false; // report mode: once per port
+};
+
 struct module_runtime {
     std::string name;
     std::string type_id;
@@ -118,6 +149,9 @@ struct brain::impl {
     std::vector<std::pair<std::string, spark_port_spec_t>> input_specs;
     std::vector<std::pair<std::string, spark_port_spec_t>> output_specs;
 
+    std::vector<scanned_port> scanned; // numerics_check report or error: every float output
+    std::vector<numerics_report> reports;
+
     unsigned front = 0;
     std::uint64_t step_index = 0;
     bool broken = false; // a step or a reset failed: only reset() may follow
@@ -164,6 +198,9 @@ struct brain::impl {
     void build(const registry::plugin_registry& registry);
     void allocate();
     void make_graph();
+    /// After a step that wrote parity `written`: reports (or, in error mode, throws step_error
+    /// for) the first output port newly holding NaN or an infinity.
+    void check_numerics(unsigned written);
     // Flow-graph nodes per thread of the arena (make_graph groups modules into at most this
     // many nodes per thread).
     static constexpr std::size_t nodes_per_thread = 4;
@@ -185,6 +222,11 @@ std::string names_of(const std::vector<std::pair<std::string, spark_port_spec_t>
 void brain::impl::build(const registry::plugin_registry& registry) {
     std::vector<config_issue> issues;
     plan = detail::analyse(registry, config, issues);
+    if (!issues.empty()) {
+        throw config_error(std::move(issues));
+    }
+    // Before any module exists: a plugin's create may already size its state by the config.
+    detail::check_limits(plan, options.limits, issues);
     if (!issues.empty()) {
         throw config_error(std::move(issues));
     }
@@ -389,6 +431,14 @@ void brain::impl::allocate() {
                 }
             }
         }
+        if (options.numerics != numerics_check::off) {
+            for (std::uint32_t o = 0; o < module.out_specs.size(); ++o) {
+                const auto dtype = module.out_specs[o].dtype;
+                if (dtype == SPARK_DTYPE_F32 || dtype == SPARK_DTYPE_F64) {
+                    scanned.push_back({m, o, false});
+                }
+            }
+        }
         for (unsigned f = 0; f < 2; ++f) {
             auto& context = module.context[f];
             context.dt = plan.dt;
@@ -397,6 +447,51 @@ void brain::impl::allocate() {
             context.outputs = module.outputs[f].empty() ? nullptr : module.outputs[f].data();
             context.output_count = static_cast<std::uint32_t>(module.outputs[f].size());
         }
+    }
+}
+
+void brain::impl::check_numerics(unsigned written) {
+    for (auto& scan : scanned) {
+        if (scan.reported) {
+            continue;
+        }
+        const auto& module = *modules[scan.module];
+        const auto& buffer = module.cache[written][scan.port];
+        const bool f64 = buffer.spec().dtype == SPARK_DTYPE_F64;
+        const std::uint64_t at =
+            f64 ? first_non_finite<std::uint64_t>(
+                      buffer.data(), buffer.count(), 0x7FF0000000000000ULL)
+                : first_non_finite<std::uint32_t>(buffer.data(), buffer.count(), 0x7F800000U);
+        if (at == buffer.count()) {
+            continue;
+        }
+        double value = 0;
+        if (f64) {
+            std::memcpy(&value, buffer.data() + at * sizeof(double), sizeof(double));
+        } else {
+            float single = 0;
+            std::memcpy(&single, buffer.data() + at * sizeof(float), sizeof(float));
+            value = static_cast<double>(single);
+        }
+        const std::string port = plan.modules[scan.module].outputs[scan.port]->name;
+        const std::string what = "output port '" + port + "' holds " +
+                                 detail::format_number(value) + " (element " + std::to_string(at) +
+                                 " of " + std::to_string(buffer.count()) + ")";
+        if (options.numerics == numerics_check::error) {
+            broken = true;
+            throw step_error(module.name,
+                             module.type_id,
+                             step_index,
+                             what + "; its state is no longer finite (the run stops here: "
+                                    "--strict-numerics, numerics_check::error)");
+        }
+        scan.reported = true;
+        reports.push_back({module.name, module.type_id, port, step_index, at, value});
+        detail::logger().warn("module '{}' ({}) {} after step {}; reported once per port",
+                              module.name,
+                              module.type_id,
+                              what,
+                              step_index);
     }
 }
 
@@ -582,6 +677,9 @@ void brain::step() {
         const auto& module = *self.modules[self.failed_module];
         throw step_error(module.name, module.type_id, self.step_index, self.failure_message);
     }
+    if (!self.scanned.empty()) {
+        self.check_numerics(1 - front); // this step's outputs, before they become the cache
+    }
     self.front = 1 - front;
     ++self.step_index;
 }
@@ -594,6 +692,10 @@ void brain::reset() {
         self.arena->execute([&self] { self.graph->reset(); });
     }
     self.failed.store(false);
+    self.reports.clear();
+    for (auto& scan : self.scanned) {
+        scan.reported = false;
+    }
     for (auto& input : self.inputs) {
         std::memset(input.data(), 0, input.bytes());
     }
@@ -694,6 +796,10 @@ std::vector<std::pair<std::string, port_view>> brain::get_spikes_from_cache() co
         }
     }
     return spikes;
+}
+
+const std::vector<numerics_report>& brain::numerics_reports() const noexcept {
+    return impl_->reports;
 }
 
 const std::vector<module_info>& brain::modules() const noexcept {

@@ -12,9 +12,17 @@
 
 namespace spark::runtime {
 
-std::vector<config_issue> brain_config::validate(const registry::plugin_registry& registry) const {
+std::vector<config_issue> brain_config::validate(const registry::plugin_registry& registry,
+                                                 const brain_limits& limits) const {
     std::vector<config_issue> issues;
     const detail::brain_plan plan = detail::analyse(registry, *this, issues);
+    // Before any module exists: a plugin's create may already size its state by the config.
+    std::vector<config_issue> beyond_limits;
+    detail::check_limits(plan, limits, beyond_limits);
+    if (!beyond_limits.empty()) {
+        issues.insert(issues.end(), beyond_limits.begin(), beyond_limits.end());
+        return issues;
+    }
     // Whether a type publishes a contract is a property of its instances (spark_module.contract
     // may be NULL), so the check creates each module once and destroys it again.
     std::vector<std::optional<registry::module_instance>> instances(plan.modules.size());

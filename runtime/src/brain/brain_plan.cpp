@@ -3,8 +3,10 @@
 
 #include <algorithm>
 #include <functional>
+#include <limits>
 #include <map>
 #include <memory>
+#include <string_view>
 #include <utility>
 
 #include <boost/json.hpp>
@@ -14,6 +16,7 @@
 
 #include "config/exact_json.hpp"
 #include "config/file_module_config.hpp"
+#include "config/message_text.hpp"
 #include "config/upstream_v1_read.hpp"
 #include "config/upstream_v1_write.hpp"
 #include "neurons/neuron_definition.hpp"
@@ -23,6 +26,18 @@
 
 namespace spark::runtime::detail {
 namespace {
+
+/// Elements of a port spec (saturating).
+std::uint64_t sdk_element_count(const spark_port_spec_t& spec) {
+    std::uint64_t n = 1;
+    for (std::uint32_t d = 0; d < spec.shape.rank && d < SPARK_MAX_RANK; ++d) {
+        std::uint64_t next = 0;
+        n = __builtin_mul_overflow(n, std::uint64_t{spec.shape.dims[d]}, &next)
+                ? std::numeric_limits<std::uint64_t>::max()
+                : next;
+    }
+    return n;
+}
 
 struct payload_name {
     std::string_view name;
@@ -85,10 +100,21 @@ std::string shape_of(const std::vector<std::uint64_t>& dims) {
     return "(" + join(items, ", ") + ")";
 }
 
+/// a * b, or UINT64_MAX when it does not fit (a hostile shape must not wrap around to small).
+std::uint64_t saturated_product(std::uint64_t a, std::uint64_t b) {
+    std::uint64_t n = 0;
+    return __builtin_mul_overflow(a, b, &n) ? std::numeric_limits<std::uint64_t>::max() : n;
+}
+
+std::uint64_t saturated_sum(std::uint64_t a, std::uint64_t b) {
+    std::uint64_t n = 0;
+    return __builtin_add_overflow(a, b, &n) ? std::numeric_limits<std::uint64_t>::max() : n;
+}
+
 std::uint64_t product(const std::vector<std::uint64_t>& dims) {
     std::uint64_t n = 1;
     for (const auto d : dims) {
-        n *= d;
+        n = saturated_product(n, d);
     }
     return n;
 }
@@ -514,7 +540,7 @@ private:
         const std::string path = "brain/" + specs.name + "/config";
         boost::json::value file;
         try {
-            file = parse_json_exact(specs.config_json, path, 64);
+            file = parse_json_exact(specs.config_json, path, already_checked_text());
         } catch (const config_error& e) {
             issues_.insert(issues_.end(), e.issues().begin(), e.issues().end());
             return "{}";
@@ -549,7 +575,8 @@ private:
         }
         try {
             auto fields = upstream_v1::neuron_fields_json(*defaults);
-            const auto given = parse_json_exact(specs.config_json, path + "/config", 64);
+            const auto given =
+                parse_json_exact(specs.config_json, path + "/config", already_checked_text());
             if (!given.is_object()) {
                 issue(path + "/config", "must be an object");
                 module.type = nullptr;
@@ -1042,6 +1069,122 @@ std::string contractless_cycle_message(const brain_plan& plan,
            "through '" + m.specs->name + "' (" + m.type->canonical_id +
            "), whose type publishes no output contract; only modules with a contract can be " +
            "part of a cycle";
+}
+
+resource_estimate estimate_resources(const brain_plan& plan) {
+    const static_shapes shapes(plan);
+    resource_estimate total;
+    std::uint64_t most_neurons = 0;
+    std::uint64_t most_synapses = 0;
+    std::uint64_t most_bytes = 0;
+    for (const auto& input : plan.inputs) {
+        total.bytes = saturated_sum(
+            total.bytes,
+            saturated_product(sdk_element_count(input), spark_dtype_size(input.dtype)));
+    }
+    for (std::size_t m = 0; m < plan.modules.size(); ++m) {
+        const auto& module = plan.modules[m];
+        if (!module.usable()) {
+            continue;
+        }
+        std::uint64_t largest_output = 0;
+        std::uint64_t bytes = 0;
+        for (std::uint32_t o = 0; o < module.outputs.size(); ++o) {
+            const auto shape = shapes.output(m, o);
+            if (!shape) {
+                continue; // decided by build: the Brain checks what build gives before allocating
+            }
+            const std::uint64_t elements = product(*shape);
+            largest_output = std::max(largest_output, elements);
+            // Float ports as float32 (a float64 module takes twice that); two buffers per port.
+            const auto dtype =
+                spark_payload_dtype(module.outputs[o]->payload_kind, SPARK_DTYPE_F32);
+            bytes = saturated_sum(
+                bytes, saturated_product(2 * std::uint64_t{spark_dtype_size(dtype)}, elements));
+        }
+        const std::uint64_t neurons =
+            module.type->abi->kind == SPARK_KIND_NEURON ? largest_output : 0;
+        std::uint64_t synapses = 0;
+        for (const auto& property : registry::declared_properties(*module.type)) {
+            if (std::string_view(property.name).ends_with("kernel")) {
+                // A dense kernel: every input element to every output element (a sparse one
+                // is smaller; this is the bound the brain may need).
+                std::uint64_t in = 0;
+                for (std::size_t p = 0; p < module.inputs.size(); ++p) {
+                    if (const auto count = shapes.input_count(m, p)) {
+                        in = saturated_sum(in, *count);
+                    }
+                }
+                synapses = saturated_product(in, largest_output);
+                break;
+            }
+        }
+        bytes = saturated_sum(bytes, saturated_product(synapses, 4)); // float32 weights
+        total.neurons = saturated_sum(total.neurons, neurons);
+        total.synapses = saturated_sum(total.synapses, synapses);
+        total.bytes = saturated_sum(total.bytes, bytes);
+        if (neurons > most_neurons) {
+            most_neurons = neurons;
+            total.most_neurons = m;
+        }
+        if (synapses > most_synapses) {
+            most_synapses = synapses;
+            total.most_synapses = m;
+        }
+        if (bytes > most_bytes) {
+            most_bytes = bytes;
+            total.most_bytes = m;
+        }
+    }
+    return total;
+}
+
+void check_limits(const brain_plan& plan,
+                  const brain_limits& limits,
+                  std::vector<config_issue>& issues) {
+    const auto estimate = estimate_resources(plan);
+    const auto refuse = [&](std::size_t m,
+                            std::uint64_t count,
+                            std::uint64_t limit,
+                            const std::string& what,
+                            const std::string& count_text,
+                            const std::string& limit_text,
+                            const std::string& flag,
+                            const std::string& field) {
+        if (count <= limit) {
+            return;
+        }
+        const auto& name = plan.modules[m].specs->name;
+        issues.push_back({module_path(name),
+                          "the brain would need " + count_text + " " + what + " (module '" +
+                              excerpt(name) + "' the most), more than the limit of " + limit_text +
+                              "; check the module's shape (units), or raise it with --" + flag +
+                              " (brain_limits::" + field + " in the API)"});
+    };
+    refuse(estimate.most_neurons,
+           estimate.neurons,
+           limits.max_neurons,
+           "neurons",
+           std::to_string(estimate.neurons),
+           std::to_string(limits.max_neurons),
+           "max-neurons",
+           "max_neurons");
+    refuse(estimate.most_synapses,
+           estimate.synapses,
+           limits.max_synapses,
+           "synapses",
+           std::to_string(estimate.synapses),
+           std::to_string(limits.max_synapses),
+           "max-synapses",
+           "max_synapses");
+    refuse(estimate.most_bytes,
+           estimate.bytes,
+           limits.max_memory_bytes,
+           "of memory",
+           size_text(estimate.bytes),
+           size_text(limits.max_memory_bytes),
+           "max-memory",
+           "max_memory_bytes");
 }
 
 } // namespace spark::runtime::detail

@@ -62,6 +62,26 @@ struct brain_plan {
                                  const brain_config& config,
                                  std::vector<config_issue>& issues);
 
+/// What the brain of `plan` would allocate, from the shapes known before building (FROM_FIELD
+/// and LIKE_PORT outputs; a COMPUTED or ANY output counts when build decides it, i.e. not here).
+struct resource_estimate {
+    std::uint64_t neurons = 0;  // elements of the largest output of each neuron module
+    std::uint64_t synapses = 0; // a module with a kernel property: input x output elements
+    std::uint64_t bytes = 0;    // the double-buffered cache, brain inputs, 4 bytes a synapse
+    // The module holding the most of each, named by a refusal.
+    std::size_t most_neurons = 0;
+    std::size_t most_synapses = 0;
+    std::size_t most_bytes = 0;
+};
+
+[[nodiscard]] resource_estimate estimate_resources(const brain_plan& plan);
+
+/// Appends one problem per limit of `limits` the estimate of `plan` passes, each naming the
+/// module with the largest share, the number, the limit and the flag that raises it.
+void check_limits(const brain_plan& plan,
+                  const brain_limits& limits,
+                  std::vector<config_issue>& issues);
+
 /// Tarjan's strongly connected components over module -> origin edges, emitted dependencies
 /// first; among independent components the one holding the earliest module in config order goes
 /// first; inside a component modules are in config order.

@@ -22,6 +22,7 @@
 #include "config/file_module_config.hpp"
 #include "config/json_paths.hpp"
 #include "config/json_text.hpp"
+#include "config/message_text.hpp"
 #include "config/scfg_file.hpp"
 #include "config/scfg_schema.hpp"
 #include "config/seeds.hpp"
@@ -88,7 +89,7 @@ public:
             if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) {
                 continue;
             }
-            std::string message = "unknown key '" + key + "'";
+            std::string message = "unknown key '" + detail::excerpt(key) + "'";
             const auto close = detail::closest_names(key, allowed);
             if (!close.empty()) {
                 message += "; did you mean " + detail::quoted_alternatives(close) + "?";
@@ -645,7 +646,7 @@ brain_config brain_config::from_json(std::string_view text,
                                      config_mode mode,
                                      const file_limits& limits) {
     // Numbers exactly as Python reads them, so that a file written back keeps every digit.
-    const json::value document = detail::parse_json_exact(text, source, limits.max_depth);
+    const json::value document = detail::parse_json_exact(text, source, limits, mode);
     if (is_upstream_1_0(document, source)) {
         auto controller = upstream_v1::read_controller(document, mode);
         if (std::holds_alternative<upstream_v1::neuron_config>(controller)) {

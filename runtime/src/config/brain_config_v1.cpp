@@ -32,7 +32,7 @@ std::vector<upstream_v1::port_map> maps_to_v1(const std::vector<port_map>& maps)
 }
 
 json::value exact(const std::string& text, const std::string& path) {
-    return parse_json_exact(text.empty() ? std::string("{}") : text, path, 64);
+    return parse_json_exact(text.empty() ? std::string("{}") : text, path, already_checked_text());
 }
 
 } // namespace

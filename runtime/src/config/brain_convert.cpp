@@ -91,8 +91,9 @@ json::object file_form(const json::object& config,
     out["__metadata__"] = metadata != nullptr ? *metadata : json::object();
     const auto* editor = config.if_contains("__graph_editor_metadata__");
     if (!graph_editor_metadata_json.empty()) {
-        out["__graph_editor_metadata__"] =
-            detail::parse_json_exact(graph_editor_metadata_json, "__graph_editor_metadata__", 64);
+        out["__graph_editor_metadata__"] = detail::parse_json_exact(graph_editor_metadata_json,
+                                                                    "__graph_editor_metadata__",
+                                                                    detail::already_checked_text());
     } else {
         out["__graph_editor_metadata__"] = editor != nullptr ? *editor : json::object();
     }
@@ -129,7 +130,8 @@ json::value tagged_config(const json::object& nested) {
 }
 
 json::object parsed(const module_config& config) {
-    return detail::parse_json_exact(config.to_json(), config.path(), 64).as_object();
+    return detail::parse_json_exact(config.to_json(), config.path(), detail::already_checked_text())
+        .as_object();
 }
 
 v1::port_map from(std::string_view origin, std::string_view port, bool is_property = false) {
@@ -175,12 +177,14 @@ public:
         v1::brain_config file;
         file.meta.config_delimiter = config_.config_delimiter;
         file.meta.shared_config_delimiter = config_.shared_config_delimiter;
-        file.meta.metadata = detail::parse_json_exact(
-            config_.metadata_json.empty() ? "{}" : config_.metadata_json, "brain/__metadata__", 64);
+        file.meta.metadata =
+            detail::parse_json_exact(config_.metadata_json.empty() ? "{}" : config_.metadata_json,
+                                     "brain/__metadata__",
+                                     detail::already_checked_text());
         file.meta.graph_editor_metadata = detail::parse_json_exact(
             config_.graph_editor_metadata_json.empty() ? "{}" : config_.graph_editor_metadata_json,
             "brain/__graph_editor_metadata__",
-            64);
+            detail::already_checked_text());
         file.seed = 0; // unused: every 1.0 module carries its own seed
         file.dt = plan_.dt;
         for (std::size_t m = 0; m < plan_.modules.size(); ++m) {
@@ -227,7 +231,8 @@ private:
         neuron.meta.graph_editor_metadata =
             specs.graph_editor_metadata_json.empty()
                 ? json::value(json::object())
-                : detail::parse_json_exact(specs.graph_editor_metadata_json, specs.name, 64);
+                : detail::parse_json_exact(
+                      specs.graph_editor_metadata_json, specs.name, detail::already_checked_text());
         if (const auto* metadata = parsed(cfg).if_contains("__metadata__")) {
             neuron.meta.metadata = *metadata;
         }

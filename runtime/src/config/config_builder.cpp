@@ -18,7 +18,9 @@
 #include <spark/abi/types.h>
 #include <spark/runtime/errors.hpp>
 
+#include "config/exact_json.hpp"
 #include "config/json_text.hpp"
+#include "config/message_text.hpp"
 #include "config/unknown_keys.hpp"
 #include "text.hpp"
 
@@ -70,6 +72,8 @@ std::string child_path(const std::string& path, std::string_view name) {
     return path.empty() ? std::string(name) : path + "/" + std::string(name);
 }
 
+/// `value` as a message quotes it: at most about excerpt_length characters (a value from a file
+/// may be megabytes), arrays and objects cut after the item that passes it, with their size.
 std::string render(const json::value& value) {
     switch (value.kind()) {
     case json::kind::null:
@@ -83,15 +87,31 @@ std::string render(const json::value& value) {
     case json::kind::double_:
         return format_number(value.get_double());
     case json::kind::array: {
-        std::vector<std::string> items;
-        for (const auto& item : value.get_array()) {
-            items.push_back(render(item));
+        const auto& array = value.get_array();
+        std::string text = "[";
+        for (std::size_t i = 0; i < array.size(); ++i) {
+            if (text.size() > excerpt_length) {
+                return text + ", ... (" + std::to_string(array.size()) + " elements)]";
+            }
+            text += (i > 0 ? ", " : "") + render(array[i]);
         }
-        return "[" + join(items, ", ") + "]";
+        return text + "]";
     }
     case json::kind::string:
-    case json::kind::object:
-        break;
+        return json::serialize(json::value(excerpt(value.get_string())));
+    case json::kind::object: {
+        const auto& object = value.get_object();
+        std::string text = "{";
+        for (const auto& entry : object) {
+            if (text.size() > excerpt_length) {
+                return text + ", ... (" + std::to_string(object.size()) + " keys)}";
+            }
+            text += (text.size() > 1 ? ", " : "") +
+                    json::serialize(json::value(excerpt(entry.key()))) + ": " +
+                    render(entry.value());
+        }
+        return text + "}";
+    }
     }
     return json::serialize(value);
 }
@@ -832,7 +852,7 @@ private:
         }
         issue(path,
               name + " must be one of " + join(options, ", ") + ", got " +
-                  json::serialize(json::value(text)));
+                  json::serialize(json::value(excerpt(text))));
     }
 
     void check_length(const spark_validator_t& validator,
@@ -912,7 +932,7 @@ std::unique_ptr<config_impl> build_module_config(const registry::plugin_registry
     for (const auto text : layers_json) {
         json::value value;
         try {
-            value = parse_json(text, path, options.limits.max_depth);
+            value = parse_json_exact(text, path, options.limits, options.mode);
         } catch (const config_error& e) {
             issues.insert(issues.end(), e.issues().begin(), e.issues().end());
             continue;

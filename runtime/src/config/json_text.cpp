@@ -8,7 +8,6 @@
 #include <utility>
 
 #include <boost/json/serialize.hpp>
-#include <boost/json/stream_parser.hpp>
 
 #include <spark/runtime/errors.hpp>
 
@@ -130,40 +129,25 @@ std::pair<std::size_t, std::size_t> line_and_column(std::string_view text, std::
 
 } // namespace
 
+std::string position_text(std::string_view text, std::size_t offset) {
+    const auto [line, column] = line_and_column(text, offset);
+    return "line " + std::to_string(line) + ", column " + std::to_string(column);
+}
+
 void throw_parse_error(std::string_view text,
                        std::size_t used,
                        const boost::system::error_code& error,
                        const std::string& source,
                        std::uint32_t max_depth) {
-    const auto [line, column] = line_and_column(text, used);
-    const std::string where =
-        "at line " + std::to_string(line) + ", column " + std::to_string(column);
+    const std::string where = "at " + position_text(text, used);
     if (error == json::error::too_deep) {
         throw config_error(
             {{source,
               "JSON nested more than " + std::to_string(max_depth) + " levels deep " + where +
-                  "; a brain file is far shallower (raise "
-                  "file_limits::max_depth if it really is this deep)"}});
+                  "; a brain file is far shallower (raise file_limits::max_depth in the API if it "
+                  "really is this deep)"}});
     }
     throw config_error({{source, "not valid JSON " + where + ": " + error.message()}});
-}
-
-json::value parse_json(std::string_view text, const std::string& source, std::uint32_t max_depth) {
-    json::parse_options options;
-    options.max_depth = max_depth;
-    json::stream_parser parser({}, options);
-    boost::system::error_code error;
-    const std::size_t used = parser.write_some(text.data(), text.size(), error);
-    if (!error && used < text.size()) {
-        error = json::error::extra_data;
-    }
-    if (!error) {
-        parser.finish(error);
-    }
-    if (error) {
-        throw_parse_error(text, used, error, source, max_depth);
-    }
-    return parser.release();
 }
 
 std::string compact(const json::value& value) {

@@ -12,12 +12,12 @@
 
 namespace spark::runtime::detail {
 
-/// Parses `text` (at most `max_depth` levels of nesting). Throws config_error with one problem at
-/// path `source`: invalid JSON with its line and column, or nesting deeper than allowed.
-[[nodiscard]] boost::json::value
-parse_json(std::string_view text, const std::string& source, std::uint32_t max_depth);
+/// "line 3, column 14": where byte `offset` of `text` is (both from 1).
+[[nodiscard]] std::string position_text(std::string_view text, std::size_t offset);
 
-/// Throws the config_error parse_json throws for `error`, found after `used` bytes of `text`.
+/// Throws the config_error for a JSON syntax `error` found after `used` bytes of `text` (parsing
+/// is parse_json_exact's, config/exact_json.hpp): with path `source`, invalid JSON with its line
+/// and column, or nesting deeper than `max_depth`.
 [[noreturn]] void throw_parse_error(std::string_view text,
                                     std::size_t used,
                                     const boost::system::error_code& error,

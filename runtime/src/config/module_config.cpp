@@ -7,7 +7,9 @@
 #include <spark/runtime/module_config.hpp>
 
 #include "config/config_builder.hpp"
+#include "config/exact_json.hpp"
 #include "config/json_text.hpp"
+#include "config/message_text.hpp"
 #include "config/module_config_impl.hpp"
 #include "config/scfg_file.hpp"
 #include "config/seeds.hpp"
@@ -263,7 +265,7 @@ std::vector<std::string> module_config::field_errors(std::string_view field,
     std::vector<config_issue> issues;
     json::value candidate;
     try {
-        candidate = detail::parse_json(value_json, field_path, file_limits{}.max_depth);
+        candidate = detail::parse_json_exact(value_json, field_path, file_limits{});
     } catch (const config_error& e) {
         return {e.issues().front().message};
     }
@@ -320,15 +322,15 @@ module_config module_config::from_file(const registry::plugin_registry& registry
                                        config_mode mode,
                                        const file_limits& limits) {
     const json::value document =
-        detail::parse_json(detail::read_scfg_text(file, limits), file.string(), limits.max_depth);
+        detail::parse_json_exact(detail::read_scfg_text(file, limits), file.string(), limits, mode);
     if (!document.is_object()) {
         refuse(file, "", "a config file is {\"__type__\": \"<type>_config\", \"__cfg__\": {...}}");
     }
     const auto& envelope = document.get_object();
     for (const auto& entry : envelope) {
         if (entry.key() != "__type__" && entry.key() != "__cfg__") {
-            const std::string message =
-                "unknown key '" + std::string(entry.key()) + "'; expected '__type__' or '__cfg__'";
+            const std::string message = "unknown key '" + detail::excerpt(entry.key()) +
+                                        "'; expected '__type__' or '__cfg__'";
             if (!detail::dropped_in_compat(
                     mode, file.string() + "/" + std::string(entry.key()), message)) {
                 refuse(file, "/" + std::string(entry.key()), message);

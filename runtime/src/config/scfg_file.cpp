@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "config/scfg_file.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
 #include <fcntl.h>
-#include <fstream>
 #include <lzma.h>
 #include <random>
 #include <system_error>
@@ -14,6 +14,11 @@
 #include <vector>
 
 #include <spark/runtime/errors.hpp>
+
+#include "config/message_text.hpp"
+#include "config/regular_file.hpp"
+
+#include <sys/stat.h>
 
 namespace spark::runtime::detail {
 namespace {
@@ -28,10 +33,6 @@ std::string errno_text() {
 
 [[noreturn]] void fail(const std::filesystem::path& file, const std::string& message) {
     throw config_error({{file.string(), message}});
-}
-
-std::string mebibytes(std::uint64_t bytes) {
-    return std::to_string(bytes / (1024 * 1024)) + " MiB";
 }
 
 /// An lzma_stream that ends itself.
@@ -61,13 +62,21 @@ xz_decompress(const std::filesystem::path& file, std::string_view data, const fi
         z.next_out = reinterpret_cast<std::uint8_t*>(chunk.data());
         z.avail_out = chunk.size();
         const lzma_ret status = lzma_code(&z, LZMA_FINISH); // all input is here already
-        text.append(chunk.data(), chunk.size() - z.avail_out);
-        if (text.size() > limits.max_text_bytes) {
+        const std::size_t produced = chunk.size() - z.avail_out;
+        // Checked before the text grows, and the text grows by doubling only up to the limit:
+        // an xz bomb costs at most the limit and one chunk, never the doubling past it.
+        if (text.size() + produced > limits.max_text_bytes) {
             fail(file,
-                 "decompresses to more than " + mebibytes(limits.max_text_bytes) +
-                     " of JSON; a brain file is far smaller (raise file_limits::max_text_bytes "
-                     "if it really is this large)");
+                 "decompresses to more than " + size_text(limits.max_text_bytes) +
+                     " of JSON, the limit for a brain file's text; " +
+                     raise_hint("max-json-size", "file_limits::max_text_bytes"));
         }
+        if (text.size() + produced > text.capacity()) {
+            text.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(
+                std::max<std::uint64_t>(2 * text.capacity(), text.size() + produced),
+                limits.max_text_bytes)));
+        }
+        text.append(chunk.data(), produced);
         switch (status) {
         case LZMA_OK:
             continue;
@@ -86,7 +95,7 @@ xz_decompress(const std::filesystem::path& file, std::string_view data, const fi
             fail(file, "uses xz options this reader does not support; recompress it with `xz`");
         case LZMA_MEMLIMIT_ERROR:
             fail(file,
-                 "needs more than " + mebibytes(decoder_memory) +
+                 "needs more than " + size_text(decoder_memory) +
                      " to decompress; recompress it with a lower preset (`xz -6`)");
         case LZMA_MEM_ERROR:
             fail(file, "out of memory while decompressing");
@@ -98,6 +107,42 @@ xz_decompress(const std::filesystem::path& file, std::string_view data, const fi
         }
     }
 }
+
+/// At most `limit` + 1 bytes of the open regular file `descriptor` (one more than allowed tells
+/// a file that grew since its size was read).
+std::string read_bounded(const std::filesystem::path& file, int descriptor, std::uint64_t limit) {
+    std::string bytes;
+    std::array<char, 64 * 1024> chunk{};
+    for (;;) {
+        const std::uint64_t room = limit + 1 - bytes.size();
+        const ::ssize_t n =
+            ::read(descriptor,
+                   chunk.data(),
+                   static_cast<std::size_t>(std::min<std::uint64_t>(chunk.size(), room)));
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n < 0) {
+            fail(file, "cannot read the file: " + errno_text());
+        }
+        if (n == 0) {
+            return bytes;
+        }
+        bytes.append(chunk.data(), static_cast<std::size_t>(n));
+        if (bytes.size() > limit) {
+            return bytes;
+        }
+    }
+}
+
+/// Closes a file descriptor when it goes.
+struct descriptor_guard {
+    int descriptor;
+    explicit descriptor_guard(int d) : descriptor(d) {}
+    descriptor_guard(const descriptor_guard&) = delete;
+    descriptor_guard& operator=(const descriptor_guard&) = delete;
+    ~descriptor_guard() { ::close(descriptor); }
+};
 
 } // namespace
 
@@ -128,34 +173,43 @@ std::string xz_compress(std::string_view text, const std::filesystem::path& file
 }
 
 std::string read_scfg_text(const std::filesystem::path& file, const file_limits& limits) {
-    std::error_code error;
-    const auto status = std::filesystem::status(file, error);
-    if (error || !std::filesystem::exists(status)) {
-        fail(file, "cannot open the file; check the path");
+    // By type before opening: /dev/zero never ends and opening a FIFO blocks until a writer
+    // comes.
+    if (const auto problem = regular_file_problem(file); !problem.empty()) {
+        fail(file, problem);
     }
-    if (std::filesystem::is_directory(status)) {
-        fail(file, "is a folder, not a brain file");
+    // O_NONBLOCK: a file swapped for a FIFO since the check still cannot block; fstat then
+    // refuses it.
+    const int descriptor = ::open(file.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (descriptor < 0) {
+        fail(file, "cannot open the file: " + errno_text() + "; check its permissions");
     }
-    const auto size = std::filesystem::file_size(file, error);
-    if (!error && size > limits.max_file_bytes) {
+    const descriptor_guard guard{descriptor};
+    struct stat info {};
+    if (::fstat(descriptor, &info) != 0 || !S_ISREG(info.st_mode)) {
+        fail(file, "is not a regular file (it changed while being opened); give a regular file");
+    }
+    const auto too_large = [&](const std::string& size) {
         fail(file,
-             "is " + mebibytes(size) + ", more than the " + mebibytes(limits.max_file_bytes) +
-                 " a brain file may have (raise file_limits::max_file_bytes if it really is this "
-                 "large)");
+             "is " + size + ", more than the " + size_text(limits.max_file_bytes) +
+                 " a brain file may have; " +
+                 raise_hint("max-file-size", "file_limits::max_file_bytes"));
+    };
+    if (static_cast<std::uint64_t>(info.st_size) > limits.max_file_bytes) {
+        too_large(size_text(static_cast<std::uint64_t>(info.st_size)));
     }
-    std::ifstream in(file, std::ios::binary);
-    if (!in) {
-        fail(file, "cannot open the file; check its permissions");
-    }
-    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (in.bad()) {
-        fail(file, "cannot read the file");
+    const std::string bytes = read_bounded(file, descriptor, limits.max_file_bytes);
+    if (bytes.size() > limits.max_file_bytes) {
+        too_large("larger than its size said (it grows while being read)");
     }
     if (std::string_view(bytes).substr(0, xz_magic.size()) == xz_magic) {
         return xz_decompress(file, bytes, limits);
     }
     if (bytes.size() > limits.max_text_bytes) {
-        fail(file, "holds more than " + mebibytes(limits.max_text_bytes) + " of JSON");
+        fail(file,
+             "holds more than " + size_text(limits.max_text_bytes) +
+                 " of JSON, the limit for a brain file's text; " +
+                 raise_hint("max-json-size", "file_limits::max_text_bytes"));
     }
     return bytes;
 }

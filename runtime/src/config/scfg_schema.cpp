@@ -8,6 +8,7 @@
 #include <spark/runtime/errors.hpp>
 
 #include "config/json_paths.hpp"
+#include "config/message_text.hpp"
 #include "text.hpp"
 
 namespace spark::runtime::detail {
@@ -26,7 +27,7 @@ const std::string both_schemas =
 }
 
 std::string in_quotes(std::string_view text) {
-    return "\"" + std::string(text) + "\"";
+    return "\"" + excerpt(text) + "\""; // a value from the file: a short excerpt
 }
 
 /// The paths of the objects that have both "__module_type__" and "__subregistry__" (upstream 1.0's

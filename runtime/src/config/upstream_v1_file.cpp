@@ -18,7 +18,7 @@ controller_config read_controller_file(const std::filesystem::path& file,
                                        const file_limits& limits) {
     const std::string source = file.string();
     const auto document =
-        detail::parse_json_exact(detail::read_scfg_text(file, limits), source, limits.max_depth);
+        detail::parse_json_exact(detail::read_scfg_text(file, limits), source, limits, mode);
     if (detail::recognise_schema(document, source) != detail::scfg_schema::upstream_1_0) {
         throw config_error({{source,
                              "follows af523a5's schema, not upstream 1.0's; read it with "

@@ -13,6 +13,7 @@
 
 #include "config/json_paths.hpp"
 #include "config/json_text.hpp"
+#include "config/message_text.hpp"
 #include "config/unknown_keys.hpp"
 #include "text.hpp"
 
@@ -35,7 +36,7 @@ const std::vector<std::string> module_specs_keys = {
     "name", "module_cls", "inputs", "config", "outputs", "effects"};
 
 std::string in_quotes(std::string_view text) {
-    return "\"" + std::string(text) + "\"";
+    return "\"" + detail::excerpt(text) + "\""; // a value from the file: a short excerpt
 }
 
 class reader {

@@ -37,7 +37,7 @@ upstream_v1::neuron_config
 read_neuron_file(const std::filesystem::path& file, config_mode mode, const file_limits& limits) {
     const std::string source = file.string();
     const auto document =
-        detail::parse_json_exact(detail::read_scfg_text(file, limits), source, limits.max_depth);
+        detail::parse_json_exact(detail::read_scfg_text(file, limits), source, limits, mode);
     const auto schema = detail::recognise_schema(document, source);
     if (schema != detail::scfg_schema::upstream_1_0) {
         throw not_a_neuron_file(std::vector<config_issue>{

@@ -55,9 +55,28 @@ enum class executor_kind {
                 // at doubling intervals
 };
 
+/// What the brain does when a module's float output holds NaN or an infinity after a step.
+enum class numerics_check {
+    off,    // nothing is scanned
+    report, // once per module port: a warning logged and a numerics_report kept (the default)
+    error,  // the step fails with a step_error naming module, type, port and step
+};
+
 struct brain_options {
     executor_kind executor = executor_kind::flow_graph;
-    unsigned threads = 0; // flow graph and automatic: a task_arena of this many threads; 0 = all
+    unsigned threads = 0;  // flow graph and automatic: a task_arena of this many threads; 0 = all
+    brain_limits limits{}; // checked from the planned shapes before anything is created
+    numerics_check numerics = numerics_check::report;
+};
+
+/// The first non-finite value one module output port held (numerics_check::report).
+struct numerics_report {
+    std::string module;
+    std::string type_id;
+    std::string port;
+    std::uint64_t step = 0;    // the step that produced it (step_index() before that step ended)
+    std::uint64_t element = 0; // its first non-finite element, row-major
+    double value = 0;          // NaN, inf or -inf
 };
 
 /// Read-only view of one port's data.
@@ -149,6 +168,10 @@ public:
     /// registry::plugin_error with the module's reason.
     [[nodiscard]] std::vector<std::byte> read_property(std::string_view module,
                                                        std::string_view property) const;
+
+    /// Every module output port that has held NaN or an infinity since construction or the last
+    /// reset, in the order found (numerics_check::report; empty when off).
+    [[nodiscard]] const std::vector<numerics_report>& numerics_reports() const noexcept;
 
     [[nodiscard]] const std::vector<module_info>& modules() const noexcept;
     [[nodiscard]] const std::vector<std::pair<std::string, spark_port_spec_t>>&

@@ -77,6 +77,16 @@ struct module_specs {
     friend bool operator==(const module_specs&, const module_specs&) = default;
 };
 
+/// What a brain may allocate, checked before anything is built or allocated: an estimate from
+/// the planned port shapes (docs/file-format.md section 11.2), so that a typo of `units:
+/// [2147483648]` is one clear error, not an exhausted machine. The defaults fit a machine of
+/// 24 GiB; the `spark` flag in parentheses raises each.
+struct brain_limits {
+    std::uint64_t max_neurons = 100'000'000;                     // all modules (--max-neurons)
+    std::uint64_t max_synapses = 2'000'000'000;                  // all kernels (--max-synapses)
+    std::uint64_t max_memory_bytes = 16ULL * 1024 * 1024 * 1024; // estimated (--max-memory)
+};
+
 class brain_config {
 public:
     std::vector<std::pair<std::string, port_specs>> input_map;    // in file order
@@ -141,9 +151,12 @@ public:
     /// provides, unknown or ambiguous class_ref (with suggestions or the candidates), unknown
     /// origin module or port, a port the module does not have, payload kind mismatch, shape
     /// mismatch (both ends named), missing required input, duplicate names, invalid module configs,
-    /// cycles through modules without a contract. Empty when the brain can be built.
-    [[nodiscard]] std::vector<config_issue>
-    validate(const registry::plugin_registry& registry) const;
+    /// cycles through modules without a contract, a brain beyond `limits`. Empty when the brain
+    /// can be built. Allocates no module state: the limits are checked from the planned shapes
+    /// first, and only a brain within them has its modules created (never built) to ask for
+    /// their output contracts.
+    [[nodiscard]] std::vector<config_issue> validate(const registry::plugin_registry& registry,
+                                                     const brain_limits& limits = {}) const;
 
     /// Upstream's refresh_seeds(): every module gets a new seed, and so does every "seed" its
     /// config sets at any depth (nested configs without one derive theirs from the module's, as
