@@ -46,7 +46,7 @@ const fs::path neuron_file = fixtures / "alif_mod_neuron.plain.scfg";
 
 json::object neuron_document() {
     return spark::runtime::detail::parse_json_exact(
-               spark::test::read_text_file(neuron_file), neuron_file.string(), 64)
+               spark::test::read_text_file(neuron_file), neuron_file.string(), {})
         .as_object();
 }
 

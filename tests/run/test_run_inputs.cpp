@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 // `spark run --input NAME=VALUE|FILE`: time series from CSV and .npy files (the last row holds
 // when the run is longer), and the exact message for each kind of bad input.
+#include <cmath>
 #include <string>
 
 #include <boost/test/unit_test.hpp>
 
 #include "run_fixture.hpp"
+
+#include <sys/stat.h>
 
 using spark::test::has_line;
 using spark::test::spark_cli;
@@ -128,6 +131,66 @@ BOOST_AUTO_TEST_CASE(spike_inputs_take_only_0_or_1) {
     BOOST_TEST(result.exit_code == 0, result.err);
     // echo_spikes copies each input spike: 4 neurons x 4 steps, a spike every step = 1000 Hz.
     BOOST_TEST(has_line(result.out, "echo testcpp.echo_spikes 4 16 1000.00"), result.out);
+}
+
+BOOST_AUTO_TEST_CASE(non_finite_inputs_are_refused_naming_the_input_and_element) {
+    auto result = run("x=nan");
+    BOOST_TEST(result.exit_code == 1);
+    BOOST_TEST(result.err ==
+               "spark: --input x=nan: input 'x' takes finite numbers only, got nan\n");
+    result = run("x=1,-inf");
+    BOOST_TEST(result.exit_code == 1);
+    BOOST_TEST(result.err ==
+               "spark: --input x=1,-inf: value 2: input 'x' takes finite numbers only, got -inf\n");
+    const auto csv = spark::test::write_file(dir / "x.csv", "1,2\n3,inf\n");
+    result = run("x=" + csv);
+    BOOST_TEST(result.exit_code == 1);
+    BOOST_TEST(result.err ==
+               "spark: " + csv + ":2: value 2: input 'x' takes finite numbers only, got inf\n");
+    const auto npy = (dir / "x.npy").string();
+    spark::test::write_npy_f64(npy, 2, 2, {1, 2, 3, std::nan("")});
+    result = run("x=" + npy);
+    BOOST_TEST(result.exit_code == 1);
+    BOOST_TEST(result.err == "spark: " + npy +
+                                 ": row 1, element 1: input 'x' takes finite numbers only, got "
+                                 "nan\n");
+}
+
+BOOST_AUTO_TEST_CASE(special_files_are_refused_as_inputs_and_brains_without_blocking) {
+    const auto fifo = (dir / "x.csv").string();
+    BOOST_TEST_REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    auto result = run("x=" + fifo);
+    BOOST_TEST(result.exit_code == 1);
+    BOOST_TEST(result.err == "spark: --input x=" + fifo + ": " + fifo +
+                                 " is a FIFO (named pipe), not a regular file; give a regular "
+                                 "file (special files have no end or block the reader)\n");
+    result = spark_cli({"validate", "/dev/zero"});
+    BOOST_TEST(result.exit_code == 1);
+    BOOST_TEST(result.err == "spark: /dev/zero: is a character device, not a regular file; give a "
+                             "regular file (special files have no end or block the reader)\n");
+    result = spark_cli({"run", fifo, "--steps", "1"});
+    BOOST_TEST(result.exit_code == 1);
+    BOOST_TEST(result.err.find("is a FIFO (named pipe), not a regular file") != std::string::npos,
+               result.err);
+}
+
+BOOST_AUTO_TEST_CASE(limit_flags_raise_and_lower_the_limits_they_name) {
+    // The accumulator brain's file holds far more than 5 JSON values.
+    auto result = spark_cli({"validate", brain, "--max-json-values", "5"});
+    BOOST_TEST(result.exit_code == 1);
+    BOOST_TEST(result.out.find("raise it with --max-json-values") != std::string::npos, result.out);
+    result = spark_cli({"validate", brain, "--max-json-values", "1000000", "--max-memory", "1GiB"});
+    BOOST_TEST(result.exit_code == 0, result.out + result.err);
+    BOOST_TEST(result.out == "OK\n");
+    result = spark_cli({"validate", brain, "--max-memory", "lots"});
+    BOOST_TEST(result.exit_code == 2);
+    BOOST_TEST(result.err == "spark: --max-memory must be a size > 0 such as 64GiB, 512MiB or "
+                             "2000000 (bytes), got 'lots'; see 'spark --help'\n");
+    result = spark_cli({"validate", brain, "--strict-numerics"});
+    BOOST_TEST(result.exit_code == 2);
+    BOOST_TEST(result.err ==
+               "spark: --strict-numerics is an option of 'run', not of 'validate'; see 'spark "
+               "--help'\n");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -191,7 +191,8 @@ public:
             std::end(dtype_names)) {
             std::vector<std::string> known(std::begin(dtype_names), std::end(dtype_names));
             issue(at(path, "name"),
-                  "unknown dtype \"" + name + "\"; expected one of " + detail::join(known, ", "));
+                  "unknown dtype \"" + detail::excerpt(name) + "\"; expected one of " +
+                      detail::join(known, ", "));
             return false;
         }
         if (name == "float16") {

@@ -58,7 +58,9 @@ struct exact_handler {
         std::string text;
         for (const auto& container : open) {
             if (container.object) {
-                text += (text.empty() ? "" : "/") + excerpt(container.key);
+                if (!container.key.empty()) { // empty between a value and the next key
+                    text += (text.empty() ? "" : "/") + excerpt(container.key);
+                }
             } else {
                 text += "[" + std::to_string(container.index) + "]";
             }
@@ -85,15 +87,21 @@ struct exact_handler {
     }
     /// A value has been read: the next one of an array has the next index.
     void end_value() {
-        if (!open.empty() && !open.back().object) {
+        if (open.empty()) {
+            return;
+        }
+        if (open.back().object) {
+            open.back().key.clear(); // a key being read next is not yet part of the path
+        } else {
             ++open.back().index;
         }
     }
     bool check_string(std::size_t size, error_code& ec, std::string_view what) {
         if (size > limits->max_string_bytes) {
             return stop(ec,
-                        "a " + std::string(what) + " at " + path() + " is longer than " +
-                            size_text(limits->max_string_bytes) + ", the limit for one string; " +
+                        "a " + std::string(what) + (what == "key" ? " in " : " at ") + path() +
+                            " is longer than " + size_text(limits->max_string_bytes) +
+                            ", the limit for one string; " +
                             raise_hint("max-json-string", "file_limits::max_string_bytes"));
         }
         return true;
