@@ -67,6 +67,7 @@ struct run_request {
     int progress = -1;                 // 1 always, 0 never, -1 when stderr is a terminal
     std::vector<std::string> command;  // argv, for run.json
     bool compat = false;               // load the brain file as upstream writes it
+    double step_timeout = 0; // [s] a step running longer ends the run (--step-timeout); 0 = never
 };
 
 /// `spark run BRAIN --steps N ...`: steps a brain, prints a summary, records chosen ports.
