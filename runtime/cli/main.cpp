@@ -27,7 +27,6 @@
 
 #include "checked_stdout.hpp"
 #include "commands.hpp"
-#include "file_names.hpp"
 #include "text.hpp"
 
 namespace {
@@ -371,7 +370,7 @@ int main(int argc, char** argv) {
         status = run(argc, argv);
     } catch (const std::exception& e) {
         // Anything a command did not handle itself: still one clear line, never a stack trace.
-        std::cerr << "spark: " << spark::cli::printable(e.what()) << '\n';
+        std::cerr << "spark: " << e.what() << '\n';
     }
     if (!out.flush()) {
         std::cerr << "spark: cannot write to standard output: " << out.reason() << '\n';

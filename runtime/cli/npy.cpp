@@ -304,7 +304,7 @@ npy_writer::npy_writer(const std::filesystem::path& file,
         throw write_error(file_, errno_text(failure));
     }
     file_bytes_ = header_size_;
-    block_.reserve(std::max(block_bytes, row_bytes_));
+    block_.resize(std::max(block_bytes, row_bytes_));
 }
 
 npy_writer::~npy_writer() {
@@ -348,19 +348,19 @@ void npy_writer::append(const void* row) {
                           "more rows than the " + std::to_string(expected_rows_) +
                               " its header was written for");
     }
-    const auto* bytes = static_cast<const char*>(row);
-    block_.insert(block_.end(), bytes, bytes + row_bytes_);
-    ++rows_;
-    if (block_.size() >= block_bytes) {
+    if (block_used_ + row_bytes_ > block_.size()) {
         write_block();
     }
+    std::memcpy(block_.data() + block_used_, row, row_bytes_);
+    block_used_ += row_bytes_;
+    ++rows_;
 }
 
 void npy_writer::write_block() {
     std::size_t written = 0;
-    const int failure = write_all(descriptor_, block_.data(), block_.size(), written);
+    const int failure = write_all(descriptor_, block_.data(), block_used_, written);
     file_bytes_ += written;
-    block_.clear();
+    block_used_ = 0;
     if (failure != 0) {
         // What is in the file counts, a row cut short excepted (finish() cuts it).
         failed_ = true;
@@ -374,7 +374,7 @@ void npy_writer::finish(std::uint64_t max_rows) {
         return;
     }
     std::optional<write_error> first_error;
-    if (!failed_ && !block_.empty()) {
+    if (!failed_ && block_used_ > 0) {
         try {
             write_block();
         } catch (const write_error& e) {

@@ -89,6 +89,7 @@ private:
     std::size_t row_bytes_;
     std::size_t header_size_ = 0;
     std::vector<char> block_;      // rows not yet handed to the operating system
+    std::size_t block_used_ = 0;   // bytes of block_ in use
     std::uint64_t file_bytes_ = 0; // bytes in the file, header included
     bool failed_ = false;          // a write failed: no more writes, finish() only cuts and closes
     int descriptor_ = -1;

@@ -542,7 +542,10 @@ int run_brain(const plugin_sources& sources, const run_request& request) {
                 std::find_if(brain->modules().begin(),
                              brain->modules().end(),
                              [&](const runtime::module_info& m) { return m.name == name; });
-            stuck.push_back("module '" + name + "' (type " + module->type->canonical_id + ")");
+            stuck.push_back("module '" + name + "' (type " +
+                            (module != brain->modules().end() ? module->type->canonical_id
+                                                              : std::string("unknown")) +
+                            ")");
         }
         const std::string who =
             stuck.empty() ? std::string("a module") : runtime::detail::join(stuck, ", ");
@@ -629,9 +632,16 @@ int run_brain(const plugin_sources& sources, const run_request& request) {
     }
     const bool finalised_ok = finalise(done);
     if (!cause.completed()) {
-        if (write_files && finalised_ok) {
+        const bool every_row = std::all_of(records.begin(), records.end(), [&](const auto& r) {
+            return r.writer && r.writer->rows() == done;
+        });
+        if (write_files && finalised_ok && every_row) {
             std::cerr << "spark: the files in " << request.out_dir.string() << " hold the " << done
                       << " steps before the " << (cause.signal != 0 ? "signal" : "failure") << '\n';
+        } else if (write_files) {
+            std::cerr << "spark: the files in " << request.out_dir.string()
+                      << " hold the rows written before the failure; run.json gives each "
+                         "file's shape\n";
         }
         return cause.signal != 0 ? 128 + cause.signal : exit_failure;
     }
