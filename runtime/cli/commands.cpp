@@ -11,6 +11,8 @@
 
 #include <spark/runtime/plugin_check.hpp>
 
+#include "file_names.hpp"
+
 namespace spark::cli {
 
 registry::search_options search_options_of(const plugin_sources& sources) {
@@ -52,7 +54,8 @@ std::unique_ptr<registry::plugin_registry> open_registry(const plugin_sources& s
 
 void print_issues(const runtime::config_error& e) {
     for (const auto& issue : e.issues()) {
-        std::cerr << "spark: " << issue.path << ": " << issue.message << '\n';
+        // Paths and messages quote the brain file's names: escaped, as everywhere on a terminal.
+        std::cerr << "spark: " << printable(issue.path) << ": " << printable(issue.message) << '\n';
     }
 }
 

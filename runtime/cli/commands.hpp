@@ -72,6 +72,7 @@ struct run_request {
     runtime::file_limits file_limits{};   // --max-file-size, --max-json-*
     runtime::brain_limits brain_limits{}; // --max-neurons, --max-synapses, --max-memory
     bool strict_numerics = false;         // a NaN or infinite output stops the run
+    double step_timeout = 0; // [s] a step running longer ends the run (--step-timeout); 0 = never
 };
 
 /// `spark run BRAIN --steps N ...`: steps a brain, prints a summary, records chosen ports.

@@ -8,7 +8,8 @@
 //   spark ... validate BRAIN.scfg
 //   spark ... convert OLD.scfg NEW.scfg [--plain]
 //   spark ... raster FILE.npy [--out FILE.svg] [--dt MS] [--window FIRST:LAST]
-// Errors are one line on stderr; exit codes: 0 ok, 1 failure, 2 usage error.
+// Errors are one line on stderr; exit codes: 0 ok, 1 failure (also: stdout could not be written),
+// 2 usage error, 128+N a run stopped by signal N (SIGINT, SIGTERM, SIGHUP).
 #include <charconv>
 #include <exception>
 #include <iostream>
@@ -24,7 +25,9 @@
 
 #include <spark/abi/version.h>
 
+#include "checked_stdout.hpp"
 #include "commands.hpp"
+#include "text.hpp"
 
 namespace {
 
@@ -154,6 +157,11 @@ int run(int argc, char** argv) {
          "MODULE.PORT, MODULE (all its outputs) or a brain output name: written to "
          "OUT/<name>.npy, shape (steps, elements), spikes as 0/1 uint8 (repeatable)")     //
         ("threads", po::value<int>(), "auto and flow graph threads (default: all cores)") //
+        ("step-timeout",
+         po::value<double>(),
+         "SECONDS: a step running longer (a module that hangs) is named, the recordings and "
+         "run.json are finalised up to the last completed step and the run ends with exit "
+         "status 1") //
         ("executor",
          po::value<std::string>()->default_value("auto"),
          "auto (measures the first steps on one thread, in order on all threads and on the "
@@ -286,6 +294,7 @@ int run(int argc, char** argv) {
         {"input", {"run", "validate"}},
         {"record", {"run"}},
         {"threads", {"run"}},
+        {"step-timeout", {"run"}},
         {"seed", {"run"}},
         {"progress", {"run"}},
         {"no-progress", {"run"}},
@@ -398,6 +407,14 @@ int run(int argc, char** argv) {
             }
             request.threads = static_cast<unsigned>(threads);
         }
+        if (options.count("step-timeout") != 0) {
+            const double timeout = options["step-timeout"].as<double>();
+            if (!(timeout > 0) || timeout > 1e6) {
+                return usage_error("--step-timeout must be a number of seconds in (0, 1e6], got " +
+                                   spark::runtime::detail::format_number(timeout));
+            }
+            request.step_timeout = timeout;
+        }
         request.executor = options["executor"].as<std::string>();
         if (options.count("out") != 0) {
             request.out_dir = options["out"].as<std::string>();
@@ -453,11 +470,21 @@ int run(int argc, char** argv) {
 } // namespace
 
 int main(int argc, char** argv) {
+    // Output to a full disk or /dev/full fails when the buffer is written, often only at the
+    // end: an error then, never exit status 0 for output that was lost.
+    spark::cli::checked_stdout out;
+    int status = spark::cli::exit_failure;
     try {
-        return run(argc, argv);
+        status = run(argc, argv);
     } catch (const std::exception& e) {
         // Anything a command did not handle itself: still one clear line, never a stack trace.
         std::cerr << "spark: " << e.what() << '\n';
-        return spark::cli::exit_failure;
     }
+    if (!out.flush()) {
+        std::cerr << "spark: cannot write to standard output: " << out.reason() << '\n';
+        if (status == spark::cli::exit_ok) {
+            status = spark::cli::exit_failure;
+        }
+    }
+    return status;
 }

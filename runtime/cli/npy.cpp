@@ -1,12 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "npy.hpp"
 
+#include <algorithm>
 #include <array>
 #include <bit>
+#include <cerrno>
 #include <cstring>
+#include <fcntl.h>
+#include <fstream>
 #include <functional>
 #include <iterator>
 #include <numeric>
+#include <optional>
+#include <unistd.h>
 
 #include <spark/registry/errors.hpp>
 
@@ -19,6 +25,9 @@ static_assert(std::endian::native == std::endian::little,
               ".npy files are read and written in the machine's byte order, little-endian here");
 
 constexpr std::array<char, 6> magic = {'\x93', 'N', 'U', 'M', 'P', 'Y'};
+
+// How many bytes of rows npy_writer keeps before handing them to the operating system.
+constexpr std::size_t block_bytes = 64 * 1024;
 
 [[noreturn]] void fail(const std::filesystem::path& file, const std::string& what) {
     throw spark::error(file.string() + ": " + what);
@@ -250,22 +259,74 @@ npy_array read_npy(const std::filesystem::path& file) {
     return array;
 }
 
+namespace {
+
+std::string errno_text(int number) {
+    return std::strerror(number);
+}
+
+/// Writes all of `bytes` at the current offset (pwrite's at `offset` when it is not negative),
+/// retrying after a signal. Returns 0, or the errno of the failure (EIO for a write that makes
+/// no progress); `written` says how many bytes made it.
+int write_all(
+    int descriptor, const char* bytes, std::size_t size, std::size_t& written, off_t offset = -1) {
+    written = 0;
+    while (written < size) {
+        const ::ssize_t n = offset < 0 ? ::write(descriptor, bytes + written, size - written)
+                                       : ::pwrite(descriptor,
+                                                  bytes + written,
+                                                  size - written,
+                                                  offset + static_cast<off_t>(written));
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n < 0) {
+            return errno;
+        }
+        if (n == 0) {
+            return EIO;
+        }
+        written += static_cast<std::size_t>(n);
+    }
+    return 0;
+}
+
+} // namespace
+
+write_error::write_error(std::filesystem::path file, std::string reason)
+    : spark::error("cannot write " + file.string() + ": " + reason), file_(std::move(file)),
+      reason_(std::move(reason)) {}
+
 npy_writer::npy_writer(const std::filesystem::path& file,
                        npy_type type,
                        std::uint64_t expected_rows,
                        std::vector<std::uint64_t> row_shape)
-    : file_(file), type_(type), row_shape_(std::move(row_shape)),
+    : file_(file), type_(type), row_shape_(std::move(row_shape)), expected_rows_(expected_rows),
       row_bytes_(static_cast<std::size_t>(
           std::accumulate(
               row_shape_.begin(), row_shape_.end(), std::uint64_t{1}, std::multiplies<>()) *
-          npy_type_size(type))),
-      out_(file, std::ios::binary | std::ios::trunc) {
-    if (!out_) {
-        fail(file, "cannot create it");
+          npy_type_size(type))) {
+    descriptor_ = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    if (descriptor_ < 0) {
+        throw write_error(file_, "cannot create it: " + errno_text(errno));
     }
     const std::string first = header(expected_rows);
     header_size_ = first.size();
-    out_.write(first.data(), static_cast<std::streamsize>(first.size()));
+    std::size_t written = 0;
+    if (const int failure = write_all(descriptor_, first.data(), first.size(), written);
+        failure != 0) {
+        ::close(descriptor_);
+        descriptor_ = -1;
+        throw write_error(file_, errno_text(failure));
+    }
+    file_bytes_ = header_size_;
+    block_.resize(std::max(block_bytes, row_bytes_));
+}
+
+npy_writer::~npy_writer() {
+    if (descriptor_ >= 0) {
+        ::close(descriptor_);
+    }
 }
 
 std::string npy_writer::header(std::uint64_t rows) const {
@@ -277,7 +338,7 @@ std::string npy_writer::header(std::uint64_t rows) const {
     dict += "), }";
     // Version 1.0: magic, 2 version bytes, 2 length bytes, then the dict padded with spaces and
     // ended by '\n' so that the data starts 64-byte aligned. A later rewrite with fewer rows
-    // keeps the first header's size.
+    // (never more: append refuses them) keeps the first header's size, so it fits in place.
     std::size_t total = magic.size() + 4 + dict.size() + 1;
     total = (total + 63) / 64 * 64;
     if (header_size_ != 0) {
@@ -295,20 +356,71 @@ std::string npy_writer::header(std::uint64_t rows) const {
 }
 
 void npy_writer::append(const void* row) {
-    out_.write(static_cast<const char*>(row), static_cast<std::streamsize>(row_bytes_));
+    if (descriptor_ < 0 || failed_) {
+        throw write_error(file_, "an earlier write to it failed");
+    }
+    if (rows_ == expected_rows_) {
+        throw write_error(file_,
+                          "more rows than the " + std::to_string(expected_rows_) +
+                              " its header was written for");
+    }
+    if (block_used_ + row_bytes_ > block_.size()) {
+        write_block();
+    }
+    std::memcpy(block_.data() + block_used_, row, row_bytes_);
+    block_used_ += row_bytes_;
     ++rows_;
 }
 
-void npy_writer::finish() {
-    if (!out_.is_open()) {
+void npy_writer::write_block() {
+    std::size_t written = 0;
+    const int failure = write_all(descriptor_, block_.data(), block_used_, written);
+    file_bytes_ += written;
+    block_used_ = 0;
+    if (failure != 0) {
+        // What is in the file counts, a row cut short excepted (finish() cuts it).
+        failed_ = true;
+        rows_ = (file_bytes_ - header_size_) / row_bytes_;
+        throw write_error(file_, errno_text(failure));
+    }
+}
+
+void npy_writer::finish(std::uint64_t max_rows) {
+    if (descriptor_ < 0) {
         return;
     }
-    out_.seekp(0);
+    std::optional<write_error> first_error;
+    if (!failed_ && block_used_ > 0) {
+        try {
+            write_block();
+        } catch (const write_error& e) {
+            first_error = e;
+        }
+    }
+    const int descriptor = descriptor_;
+    descriptor_ = -1;
+    int failure = 0;
+    const char* what = "";
+    const auto step = [&](const char* doing, int result) {
+        if (failure == 0 && result != 0) {
+            failure = result;
+            what = doing;
+        }
+    };
+    rows_ = std::min(rows_, max_rows);
+    // Only whole rows count: a row cut short by a full disk or a size limit is removed.
+    const auto data_end = static_cast<off_t>(header_size_ + rows_ * row_bytes_);
+    step("cannot cut it to its whole rows", ::ftruncate(descriptor, data_end) == 0 ? 0 : errno);
     const std::string last = header(rows_);
-    out_.write(last.data(), static_cast<std::streamsize>(last.size()));
-    out_.close();
-    if (out_.fail()) {
-        fail(file_, "cannot write it (disk full?)");
+    std::size_t written = 0;
+    step("cannot rewrite its header", write_all(descriptor, last.data(), last.size(), written, 0));
+    step("cannot flush it to the disk", ::fsync(descriptor) == 0 ? 0 : errno);
+    step("cannot close it", ::close(descriptor) == 0 ? 0 : errno);
+    if (first_error) {
+        throw *first_error;
+    }
+    if (failure != 0) {
+        throw write_error(file_, std::string(what) + ": " + errno_text(failure));
     }
 }
 

@@ -5,9 +5,10 @@
 #pragma once
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
 #include <string>
 #include <vector>
+
+#include <spark/registry/errors.hpp>
 
 namespace spark::cli {
 
@@ -31,32 +32,67 @@ struct npy_array {
 /// Reads a .npy file. Throws spark::error naming the file and what is wrong with it.
 [[nodiscard]] npy_array read_npy(const std::filesystem::path& file);
 
-/// Writes an array of shape (rows, *row_shape) one row at a time, without holding it in memory. The
-/// header is written first for `expected_rows`; finish() rewrites it when fewer rows came (a run
-/// that stopped early still leaves a valid file).
+/// Writing a file failed: the file and the operating system's reason ("No space left on
+/// device", "File too large"). what() is "cannot write FILE: REASON".
+class write_error : public spark::error {
+public:
+    write_error(std::filesystem::path file, std::string reason);
+    [[nodiscard]] const std::filesystem::path& file() const noexcept { return file_; }
+    [[nodiscard]] const std::string& reason() const noexcept { return reason_; }
+
+private:
+    std::filesystem::path file_;
+    std::string reason_;
+};
+
+/// Writes an array of shape (rows, *row_shape) one row at a time, without holding it in memory.
+/// Rows go to the operating system in blocks of about 64 KiB (a system call per row would cost
+/// more than a small brain's step), so a full disk or a file size limit is reported by the append
+/// that fills a block: at most 64 KiB of rows after the last row that fits. The header is written
+/// first for `expected_rows`, padded to a fixed length so that finish() can rewrite it in place
+/// with the rows the file really holds: a run that stops early, for whatever reason, still leaves
+/// a file numpy reads.
 class npy_writer {
 public:
+    /// Creates (or truncates) `file`. Throws write_error when it cannot be created or written.
     npy_writer(const std::filesystem::path& file,
                npy_type type,
                std::uint64_t expected_rows,
                std::vector<std::uint64_t> row_shape);
-    /// Appends one row (product of row_shape elements) of the writer's type.
+    npy_writer(const npy_writer&) = delete;
+    npy_writer& operator=(const npy_writer&) = delete;
+    ~npy_writer(); // closes the file without fixing the header when finish() was not called
+
+    /// Appends one row (product of row_shape elements) of the writer's type. Throws write_error
+    /// when writing a block fails (rows() then counts only the rows wholly written before the
+    /// failure, and later appends fail too) or when more rows come than the header was sized for.
     void append(const void* row);
-    /// Fixes the header to the rows written and closes the file. Throws spark::error on I/O errors.
-    void finish();
+    /// Writes the rows still in memory, keeps at most `max_rows` rows (a run's steps that all
+    /// files completed), cuts a partly written row, rewrites the header with rows(), flushes the
+    /// file to the disk and closes it; later calls do nothing. Always closes; throws write_error
+    /// for the first part that failed.
+    void finish(std::uint64_t max_rows = UINT64_MAX);
+    /// The rows appended (after a write error: the rows wholly in the file).
     [[nodiscard]] std::uint64_t rows() const noexcept { return rows_; }
     [[nodiscard]] const std::filesystem::path& file() const noexcept { return file_; }
 
 private:
     [[nodiscard]] std::string header(std::uint64_t rows) const;
+    /// Writes the block in memory; on failure keeps count of what reached the file and throws.
+    void write_block();
 
     std::filesystem::path file_;
     npy_type type_;
     std::vector<std::uint64_t> row_shape_;
+    std::uint64_t expected_rows_;
     std::uint64_t rows_ = 0;
     std::size_t row_bytes_;
     std::size_t header_size_ = 0;
-    std::ofstream out_;
+    std::vector<char> block_;      // rows not yet handed to the operating system
+    std::size_t block_used_ = 0;   // bytes of block_ in use
+    std::uint64_t file_bytes_ = 0; // bytes in the file, header included
+    bool failed_ = false;          // a write failed: no more writes, finish() only cuts and closes
+    int descriptor_ = -1;
 };
 
 } // namespace spark::cli

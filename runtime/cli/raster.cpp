@@ -5,15 +5,16 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <functional>
 #include <iostream>
 #include <numeric>
 #include <sstream>
+#include <system_error>
 
 #include <spark/registry/errors.hpp>
 
 #include "commands.hpp"
+#include "config/scfg_file.hpp"
 #include "npy.hpp"
 #include "text.hpp"
 
@@ -73,6 +74,15 @@ int raster(const std::filesystem::path& npy_file,
            const std::filesystem::path& svg_file,
            double dt,
            const step_window& window) {
+    // The picture never replaces the recording it is drawn from, however the path is spelled
+    // (another folder's "..", a symbolic link, a hard link).
+    std::error_code error;
+    if (std::filesystem::equivalent(npy_file, svg_file, error) && !error) {
+        std::cerr << "spark: --out " << svg_file.string() << " is the recording "
+                  << npy_file.string()
+                  << " itself; write the raster to another file (e.g. one ending in .svg)\n";
+        return exit_usage;
+    }
     const npy_array array = read_npy(npy_file);
     if (array.shape.empty()) {
         throw spark::error(npy_file.string() +
@@ -179,12 +189,8 @@ int raster(const std::filesystem::path& npy_file,
         << ") rotate(-90)\" text-anchor=\"middle\">neuron</text>\n"
         << "</svg>\n";
 
-    std::ofstream out(svg_file, std::ios::binary | std::ios::trunc);
-    out << svg.str();
-    out.close();
-    if (!out) {
-        throw spark::error("cannot write " + svg_file.string());
-    }
+    // Atomically: a failed write leaves no half picture, and "wrote" comes only once it is whole.
+    runtime::detail::write_file_atomically(svg_file, svg.str());
     std::cout << "wrote " << svg_file.string() << " (" << neurons << " neurons, " << steps
               << " steps" << (steps == recorded ? "" : " from step " + std::to_string(first))
               << ", " << spikes << " spikes)\n";

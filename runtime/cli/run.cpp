@@ -9,6 +9,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <unistd.h>
 
@@ -21,10 +22,14 @@
 
 #include "commands.hpp"
 #include "config/regular_file.hpp"
+#include "config/scfg_file.hpp"
 #include "file_names.hpp"
 #include "inputs.hpp"
 #include "npy.hpp"
+#include "recordings.hpp"
 #include "run_support.hpp"
+#include "step_watchdog.hpp"
+#include "stop_signals.hpp"
 #include "text.hpp"
 
 namespace spark::cli {
@@ -36,22 +41,6 @@ using runtime::detail::quoted_alternatives;
 
 std::uint64_t element_count(const spark_port_spec_t& spec) {
     return sdk::element_count(spec.shape);
-}
-
-npy_type npy_type_of(const spark_port_spec_t& spec) {
-    if (spec.payload_kind == SPARK_PAYLOAD_BOOL_MASK) {
-        return npy_type::b1;
-    }
-    switch (spec.dtype) {
-    case SPARK_DTYPE_U8:
-        return npy_type::u8;
-    case SPARK_DTYPE_I32:
-        return npy_type::i32;
-    case SPARK_DTYPE_F32:
-        return npy_type::f32;
-    default:
-        return npy_type::f64;
-    }
 }
 
 double element_at(const runtime::port_view& view, std::uint64_t i) {
@@ -87,17 +76,6 @@ std::string fixed(double value, int decimals) {
     return text.data();
 }
 
-/// One recorded port or property: where its data comes from each step and the file it goes to.
-struct recording {
-    std::string label;  // "A_ex.out_spikes", "A_ex.soma.potential" or the brain output's name
-    std::string module; // empty for a brain output
-    std::string port;   // the module's port or property, or the brain output's name
-    spark_port_spec_t spec{};
-    std::unique_ptr<npy_writer> writer;
-    std::string file = {}; // label as a safe file name inside --out (safe_file_name)
-    bool property = false; // `port` is a property of `module`, read after every step
-};
-
 /// Counts the spikes (bit0) a module emits on its spike port.
 struct spike_counter {
     std::string module;
@@ -113,10 +91,6 @@ struct output_stats {
     std::vector<double> sum;
     std::vector<double> last;
 };
-
-runtime::port_view view_of(const runtime::brain& brain, const recording& r) {
-    return r.module.empty() ? brain.output(r.port) : brain.cached(r.module, r.port);
-}
 
 /// Where the module's name ends in a --record spec: npos when the whole spec is a module's name,
 /// else after the longest module name followed by '.' (a name may hold dots), else at the first
@@ -158,10 +132,11 @@ recording property_record(const runtime::brain& brain,
         properties.emplace_back(declared.name);
     }
     if (std::find(properties.begin(), properties.end(), property) == properties.end()) {
-        throw spark::error(
-            "--record " + spec + ": module '" + module.name + "' has no output port or property '" +
-            property + "'; its outputs are " + quoted_alternatives(ports) +
-            (properties.empty() ? std::string("; it has no properties")
+        throw spark::error("--record " + spec + ": module '" + printable(module.name) +
+                           "' has no output port or property '" + property + "'; its outputs are " +
+                           quoted_alternatives(ports) +
+                           (properties.empty()
+                                ? std::string("; it has no properties")
                                 : "; its properties are " + quoted_alternatives(properties)));
     }
     const auto property_spec = brain.property_spec(module.name, property);
@@ -421,7 +396,6 @@ int run_brain(const plugin_sources& sources, const run_request& request) {
     }
 
     const bool write_files = !records.empty() || request.out_dir_given;
-    std::vector<std::uint8_t> spike_row; // bit0 only, reused every step
     if (write_files) {
         // Labels come from the brain file: each becomes a file name that cannot leave --out.
         std::map<std::string, std::string> label_of_file;
@@ -437,90 +411,21 @@ int run_brain(const plugin_sources& sources, const run_request& request) {
                 return exit_failure;
             }
         }
-        std::filesystem::create_directories(request.out_dir);
-        for (auto& r : records) {
-            const std::uint64_t elements = element_count(r.spec);
-            // Each row keeps the port's shape: (steps, 4, 128) for a (4, 128) port.
-            r.writer = std::make_unique<npy_writer>(
-                request.out_dir / r.file,
-                npy_type_of(r.spec),
-                request.steps,
-                std::vector<std::uint64_t>(r.spec.shape.dims,
-                                           r.spec.shape.dims + r.spec.shape.rank));
-            if (r.spec.payload_kind == SPARK_PAYLOAD_SPIKES) {
-                spike_row.resize(std::max<std::size_t>(spike_row.size(), elements));
-            }
-        }
     }
 
-    // The run.
-    const bool tty = ::isatty(STDERR_FILENO) != 0;
-    progress_bar progress(request.progress != 0,
-                          request.progress == 1,
-                          tty || request.progress == 1 ? progress_bar::style::bar
-                                                       : progress_bar::style::lines,
-                          request.steps);
-    std::uint64_t done = 0;
-    std::optional<runtime::step_error> failure;
+    // From here on every way out finalises the files: SIGINT, SIGTERM and SIGHUP only ask the
+    // loop to stop after the step in progress.
+    const stop_signals signals;
+    stop_cause cause;
+    std::mutex files_mutex; // the rows and the finalisation: the loop and the step watchdog
+    bool finalised = false;
     const auto start = std::chrono::steady_clock::now();
-    for (; done < request.steps; ++done) {
-        for (const auto& input : inputs) {
-            input.fill(brain->input(input.name()), done);
-        }
-        try {
-            brain->step();
-        } catch (const runtime::step_error& e) {
-            failure.emplace(e);
-            break;
-        }
-        for (auto& counter : counters) {
-            const auto spikes = brain->cached(counter.module, counter.port).as<std::uint8_t>();
-            std::uint64_t count = 0;
-            for (const std::uint8_t s : spikes) {
-                count += s & 1U;
-            }
-            counter.spikes += count;
-        }
-        for (auto& stats : outputs) {
-            const auto view = brain->output(stats.name);
-            for (std::uint64_t i = 0; i < view.count && i < stats.sum.size(); ++i) {
-                const double x = element_at(view, i);
-                stats.sum[i] += x;
-                stats.last[i] = x;
-            }
-        }
-        for (auto& r : records) {
-            if (r.property) {
-                // Read live after the step, as upstream reads a property.
-                r.writer->append(brain->read_property(r.module, r.port).data());
-                continue;
-            }
-            const auto view = view_of(*brain, r);
-            if (r.spec.payload_kind == SPARK_PAYLOAD_SPIKES) {
-                // Files carry spikes as 0/1 (bit0); the inhibition bit would make sums wrong.
-                const auto* bytes = static_cast<const std::uint8_t*>(view.data);
-                for (std::uint64_t i = 0; i < view.count; ++i) {
-                    spike_row[i] = bytes[i] & 1U;
-                }
-                r.writer->append(spike_row.data());
-            } else {
-                r.writer->append(view.data);
-            }
-        }
-        progress.update(done + 1);
-    }
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    progress.finish(done);
-    for (auto& r : records) {
-        r.writer->finish();
-    }
+    const auto elapsed = [&] {
+        return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    };
 
-    const double dt = brain->dt();
-    const double steps_per_second = seconds > 0 ? static_cast<double>(done) / seconds : 0.0;
-    const double simulated_ms = static_cast<double>(done) * dt;
-
-    if (write_files) {
+    // run.json: what ran, from what, and why and where it stopped. `done` steps are in the files.
+    const auto run_json = [&](std::uint64_t done, double seconds) {
         json::object run;
         json::array command;
         for (const auto& word : request.command) {
@@ -532,7 +437,12 @@ int run_brain(const plugin_sources& sources, const run_request& request) {
         run["brain_sha256"] = sha256_of_file(request.brain_file);
         run["steps"] = request.steps;
         run["completed_steps"] = done;
-        run["dt_ms"] = dt;
+        run["stop_reason"] = cause.reason;
+        run["stop_step"] = done;
+        if (!cause.message.empty()) {
+            run["stop_message"] = cause.message;
+        }
+        run["dt_ms"] = brain->dt();
         run["executor"] = request.executor;
         run["executor_in_use"] = brain->executor_in_use();
         run["threads"] = request.threads;
@@ -583,34 +493,177 @@ int run_brain(const plugin_sources& sources, const run_request& request) {
             record_list.push_back(json::object{
                 {"name", r.label},
                 {"kind", r.property ? "property" : "port"},
-                {"file", r.writer->file().filename().string()},
+                {"file", r.file},
                 {"payload", std::string(registry::payload_kind_name(r.spec.payload_kind))},
                 {"dtype", npy_descr(npy_type_of(r.spec))},
-                {"shape", json::array{r.writer->rows(), element_count(r.spec)}},
+                {"shape",
+                 json::array{r.writer ? r.writer->rows() : std::uint64_t{0},
+                             element_count(r.spec)}},
             });
         }
         run["records"] = std::move(record_list);
         run["wall_seconds"] = seconds;
         run["build_seconds"] = build_seconds;
-        run["steps_per_second"] = steps_per_second;
-        std::ofstream(request.out_dir / "run.json") << pretty_json(run);
-    }
+        run["steps_per_second"] = seconds > 0 ? static_cast<double>(done) / seconds : 0.0;
+        return run;
+    };
 
-    if (failure) {
-        std::cerr << "spark: " << failure->what() << '\n';
-        if (write_files) {
-            std::cerr << "spark: the files in " << request.out_dir.string() << " hold the " << done
-                      << " steps before the failure\n";
+    // Finalises the recordings and writes run.json, once, whoever stops the run (the loop, or
+    // the step watchdog while a step hangs). Returns false after printing what failed.
+    const auto finalise = [&](std::uint64_t done) {
+        if (finalised || !write_files) {
+            return true;
         }
+        finalised = true;
+        bool ok = true;
+        for (const auto& e : finish_recordings(records, done)) {
+            std::cerr << "spark: " << printable(e.what()) << '\n';
+            if (cause.completed()) {
+                cause.reason = "write error on " + e.file().string() + ": " + e.reason();
+                cause.message = e.what();
+            }
+            ok = false;
+        }
+        const auto file = request.out_dir / "run.json";
+        try {
+            runtime::detail::write_file_atomically(file, pretty_json(run_json(done, elapsed())));
+        } catch (const std::exception& e) {
+            std::cerr << "spark: " << printable(e.what()) << '\n';
+            ok = false;
+        }
+        return ok;
+    };
+
+    // --step-timeout: a step that never returns is named, the files are finalised up to the
+    // last completed step, and the process ends (the stuck step cannot be stopped).
+    step_watchdog watchdog(request.step_timeout, [&](std::uint64_t step) {
+        const std::lock_guard lock(files_mutex);
+        if (!watchdog.running(step)) {
+            return; // it returned while the lock was taken
+        }
+        std::vector<std::string> stuck;
+        for (const auto& name : brain->modules_in_step()) {
+            const auto module =
+                std::find_if(brain->modules().begin(),
+                             brain->modules().end(),
+                             [&](const runtime::module_info& m) { return m.name == name; });
+            stuck.push_back("module '" + name + "' (type " +
+                            (module != brain->modules().end() ? module->type->canonical_id
+                                                              : std::string("unknown")) +
+                            ")");
+        }
+        const std::string who =
+            stuck.empty() ? std::string("a module") : runtime::detail::join(stuck, ", ");
+        cause.reason = "step timeout in " + who;
+        cause.message = who + " did not finish step " + std::to_string(step) + " within " +
+                        format_number(request.step_timeout) + " s (--step-timeout)";
+        // On a terminal the progress bar's line may be open: the message starts a line of its own.
+        std::cerr << (::isatty(STDERR_FILENO) != 0 ? "\n" : "")
+                  << "spark: " << printable(cause.message) << '\n';
+        const bool ok = finalise(step);
+        if (ok && write_files) {
+            std::cerr << "spark: the files in " << request.out_dir.string() << " hold the " << step
+                      << " steps before the timeout\n";
+        }
+        std::_Exit(exit_failure);
+    });
+
+    // The run.
+    const bool tty = ::isatty(STDERR_FILENO) != 0;
+    progress_bar progress(request.progress != 0,
+                          request.progress == 1,
+                          tty || request.progress == 1 ? progress_bar::style::bar
+                                                       : progress_bar::style::lines,
+                          request.steps);
+    std::uint64_t done = 0;
+    std::vector<std::uint8_t> spike_row; // bit0 only, reused every step
+    try {
+        if (write_files) {
+            open_recordings(records, request.out_dir, request.steps);
+        }
+        for (; done < request.steps; ++done) {
+            if (const int signal = stop_signals::received(); signal != 0) {
+                cause.signal = signal;
+                cause.reason = std::string("interrupted by ") + signal_name(signal);
+                break;
+            }
+            for (const auto& input : inputs) {
+                input.fill(brain->input(input.name()), done);
+            }
+            watchdog.started(done);
+            brain->step();
+            const std::lock_guard lock(files_mutex);
+            watchdog.ended();
+            for (auto& counter : counters) {
+                const auto spikes = brain->cached(counter.module, counter.port).as<std::uint8_t>();
+                std::uint64_t count = 0;
+                for (const std::uint8_t s : spikes) {
+                    count += s & 1U;
+                }
+                counter.spikes += count;
+            }
+            for (auto& stats : outputs) {
+                const auto view = brain->output(stats.name);
+                for (std::uint64_t i = 0; i < view.count && i < stats.sum.size(); ++i) {
+                    const double x = element_at(view, i);
+                    stats.sum[i] += x;
+                    stats.last[i] = x;
+                }
+            }
+            append_step(*brain, records, spike_row);
+            progress.update(done + 1);
+        }
+    } catch (const runtime::step_error& e) {
+        cause.reason = "step error in module '" + e.module() + "' (type " + e.type_id() + ")";
+        // Built from the parts: what() ends at a NUL in the module's name.
+        cause.message = "module '" + e.module() + "' (" + e.type_id() + ") failed at step " +
+                        std::to_string(e.step_index()) + ": " + e.message();
+    } catch (const write_error& e) {
+        cause.reason = "write error on " + e.file().string() + ": " + e.reason();
+        cause.message = e.what();
+    } catch (const std::exception& e) {
+        cause.reason = "error";
+        cause.message = e.what();
+    }
+    const std::lock_guard lock(files_mutex);
+    watchdog.ended();
+    const double seconds = elapsed();
+    progress.finish(done);
+    if (!cause.completed()) {
+        std::cerr << "spark: "
+                  << (cause.signal != 0 ? cause.reason + " after " + std::to_string(done) + " steps"
+                                        : printable(cause.message))
+                  << '\n';
+    }
+    const bool finalised_ok = finalise(done);
+    if (!cause.completed()) {
+        const bool every_row = std::all_of(records.begin(), records.end(), [&](const auto& r) {
+            return r.writer && r.writer->rows() == done;
+        });
+        if (write_files && finalised_ok && every_row) {
+            std::cerr << "spark: the files in " << request.out_dir.string() << " hold the " << done
+                      << " steps before the " << (cause.signal != 0 ? "signal" : "failure") << '\n';
+        } else if (write_files) {
+            std::cerr << "spark: the files in " << request.out_dir.string()
+                      << " hold the rows written before the failure; run.json gives each "
+                         "file's shape\n";
+        }
+        return cause.signal != 0 ? 128 + cause.signal : exit_failure;
+    }
+    if (!finalised_ok) {
         return exit_failure;
     }
 
     for (const auto& r : brain->numerics_reports()) {
         std::cerr << "spark: warning: module '" << printable(r.module) << "' (" << r.type_id
-                  << ") output '" << r.port << "' held " << runtime::detail::format_number(r.value)
+                  << ") output '" << printable(r.port) << "' held " << runtime::detail::format_number(r.value)
                   << " from step " << r.step << " (element " << r.element
                   << "); --strict-numerics stops the run there\n";
     }
+    const double dt = brain->dt();
+    const double steps_per_second = seconds > 0 ? static_cast<double>(done) / seconds : 0.0;
+    const double simulated_ms = static_cast<double>(done) * dt;
+
     // The summary.
     std::cout << "ran " << done << " steps of " << format_number(dt) << " ms ("
               << format_number(simulated_ms) << " ms simulated) in " << fixed(seconds, 3) << " s\n";
@@ -697,7 +750,8 @@ int validate_brain(const plugin_sources& sources,
         return exit_ok;
     }
     for (const auto& issue : issues) {
-        std::cout << issue.path << ": " << issue.message << '\n';
+        // Paths and messages quote the brain file's names: escaped, as everywhere on a terminal.
+        std::cout << printable(issue.path) << ": " << printable(issue.message) << '\n';
     }
     std::cout << issues.size() << (issues.size() == 1 ? " problem" : " problems") << " in "
               << brain_file.string() << '\n';

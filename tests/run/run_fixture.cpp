@@ -12,7 +12,7 @@
 
 namespace spark::test {
 
-process_result spark_cli(std::vector<std::string> arguments) {
+std::vector<std::string> spark_cli_arguments(std::vector<std::string> arguments) {
     // A slow run (sanitizers) would otherwise print progress lines into the stderr tests compare.
     if (!arguments.empty() && arguments[0] == "run" &&
         std::find(arguments.begin(), arguments.end(), "--progress") == arguments.end()) {
@@ -22,8 +22,13 @@ process_result spark_cli(std::vector<std::string> arguments) {
                      {"--no-default-plugins",
                       std::string("--plugin-path=") + SPARK_NEURONS_PLUGIN,
                       "--plugin-path=" + test_plugin("ok_cpp").string(),
-                      "--plugin-path=" + test_plugin("throws_in_step").string()});
-    return run_process(SPARK_CLI_PATH, arguments);
+                      "--plugin-path=" + test_plugin("throws_in_step").string(),
+                      "--plugin-path=" + test_plugin("run_hang").string()});
+    return arguments;
+}
+
+process_result spark_cli(std::vector<std::string> arguments) {
+    return run_process(SPARK_CLI_PATH, spark_cli_arguments(std::move(arguments)));
 }
 
 process_result builtin_cli(std::vector<std::string> arguments) {

@@ -15,6 +15,8 @@ namespace spark::test {
 
 /// Runs `spark --no-default-plugins --plugin-path=<neurons> --plugin-path=<test plugins> ARGS`.
 process_result spark_cli(std::vector<std::string> arguments);
+/// The arguments spark_cli() gives the CLI for ARGS (without the program itself).
+std::vector<std::string> spark_cli_arguments(std::vector<std::string> arguments);
 /// Runs `spark` with the built-in plugins only (the folder the build puts them in); `run` gets
 /// --no-progress.
 process_result builtin_cli(std::vector<std::string> arguments);

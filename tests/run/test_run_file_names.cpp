@@ -7,11 +7,13 @@
 #include <string>
 #include <vector>
 
+#include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
 
 #include "run_fixture.hpp"
 
 using spark::test::spark_cli;
+using namespace std::string_literals;
 namespace fs = std::filesystem;
 
 namespace {
@@ -135,6 +137,62 @@ BOOST_AUTO_TEST_CASE(names_are_escaped_in_the_summary) {
     BOOST_TEST(result.out.find("out\\x07put\\\\") != std::string::npos);
     BOOST_TEST(result.out.find('\x1b') == std::string::npos);
     BOOST_TEST(result.out.find('\x07') == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(hostile_names_in_a_failing_run_stay_escaped_and_inside_the_output_folder) {
+    // Modules named with a NUL, an escape sequence and "../../", an output named by an absolute
+    // path; the first module fails at step 3, so its name reaches the error and run.json.
+    const spark::test::scratch_dir dir;
+    const fs::path target = dir / "target";
+    fs::create_directories(target);
+    const std::string absolute = (target / "x").string();
+    std::string absolute_file = "_" + absolute.substr(1) + ".npy";
+    std::replace(absolute_file.begin(), absolute_file.end(), '/', '_');
+    const auto spec = spark::test::port_specs_json("float_array", {2}, "float32");
+    const auto brain = spark::test::write_file(
+        dir / "hostile.scfg",
+        spark::test::brain_json(
+            {{"x", spec}},
+            {{absolute, spark::test::output_json("../../m\\u001b[31m", "out", spec)}},
+            {{"nul\\u0000m", "throws_in_step", {{"in", {{"__call__", "x"}}}}, "{}"},
+             {"../../m\\u001b[31m", "throws_in_step", {{"in", {{"__call__", "x"}}}}, "{}"}}));
+    const fs::path work = dir / "work";
+    const fs::path out = work / "out";
+    const auto result = spark_cli({"run",
+                                   brain,
+                                   "--steps",
+                                   "10",
+                                   "--executor",
+                                   "sequential",
+                                   "--input",
+                                   "x=1",
+                                   "--record",
+                                   "../../m\x1b[31m.out",
+                                   "--record",
+                                   absolute,
+                                   "--out",
+                                   out.string()});
+    BOOST_TEST(result.exit_code == 1);
+    // The error names the module escaped: no raw NUL or ESC reaches the terminal.
+    BOOST_TEST(result.err.find("module 'nul\\x00m' (test.throws_in_step) failed at step 3") !=
+                   std::string::npos,
+               result.err);
+    BOOST_TEST(result.err.find('\0') == std::string::npos);
+    BOOST_TEST(result.err.find('\x1b') == std::string::npos);
+    BOOST_TEST(result.out.find('\x1b') == std::string::npos);
+    // Only sanitised files, all inside --out; nothing beside the work folder.
+    std::vector<std::string> expected{
+        "out/" + absolute_file, "out/_.._.._m__31m.out.npy", "out/run.json"};
+    std::sort(expected.begin(), expected.end());
+    BOOST_TEST(files_below(work) == expected, boost::test_tools::per_element());
+    BOOST_TEST(files_below(target).empty());
+    // run.json stays valid JSON and keeps the names as they are.
+    const auto run = boost::json::parse(spark::test::read_text(out / "run.json")).as_object();
+    BOOST_TEST(run.at("stop_reason").as_string() ==
+               "step error in module 'nul\0m' (type test.throws_in_step)"s);
+    BOOST_TEST(run.at("modules").at(0).at("name").as_string() == "nul\0m"s);
+    BOOST_TEST(run.at("records").at(0).at("name").as_string() == "../../m\x1b[31m.out");
+    BOOST_TEST(run.at("completed_steps").to_number<std::uint64_t>() == 3U);
 }
 
 BOOST_AUTO_TEST_CASE(two_names_that_sanitise_alike_are_refused_before_writing) {

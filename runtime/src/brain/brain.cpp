@@ -117,11 +117,21 @@ struct module_runtime {
     module_runtime(std::string n, registry::module_instance i)
         : name(std::move(n)), type_id(i.type().canonical_id), instance(std::move(i)) {}
 
+    // True while this module's step() runs: brain::modules_in_step() reads it from another
+    // thread (a watchdog naming a module that hangs), so it is atomic; relaxed, as it orders
+    // nothing else and costs two plain stores per step.
+    std::atomic<bool> stepping{false};
+
     /// One step reading parity `front`. Throws what the plugin's failure becomes.
     void run(unsigned front) {
         for (const auto& c : copies[front]) {
             std::memcpy(c.to, c.from, c.bytes);
         }
+        stepping.store(true, std::memory_order_relaxed);
+        struct clear_on_exit {
+            std::atomic<bool>& flag;
+            ~clear_on_exit() { flag.store(false, std::memory_order_relaxed); }
+        } const clear{stepping};
         instance.step(context[front]);
     }
 };
@@ -133,7 +143,8 @@ step_error::step_error(std::string module,
                        std::uint64_t step_index,
                        const std::string& message)
     : spark::error(step_error_text(module, type_id, step_index, message)),
-      module_(std::move(module)), type_id_(std::move(type_id)), step_index_(step_index) {}
+      module_(std::move(module)), type_id_(std::move(type_id)), step_index_(step_index),
+      message_(message) {}
 
 struct brain::impl {
     brain_options options;
@@ -804,6 +815,16 @@ const std::vector<numerics_report>& brain::numerics_reports() const noexcept {
 
 const std::vector<module_info>& brain::modules() const noexcept {
     return impl_->infos;
+}
+
+std::vector<std::string> brain::modules_in_step() const {
+    std::vector<std::string> names;
+    for (const auto& module : impl_->modules) {
+        if (module->stepping.load(std::memory_order_relaxed)) {
+            names.push_back(module->name);
+        }
+    }
+    return names;
 }
 
 const std::vector<std::pair<std::string, spark_port_spec_t>>& brain::input_specs() const noexcept {

@@ -37,11 +37,14 @@ public:
     [[nodiscard]] const std::string& module() const noexcept { return module_; }
     [[nodiscard]] const std::string& type_id() const noexcept { return type_id_; }
     [[nodiscard]] std::uint64_t step_index() const noexcept { return step_index_; }
+    /// The module's own message, whole: what() is a C string, cut at a NUL in a module's name.
+    [[nodiscard]] const std::string& message() const noexcept { return message_; }
 
 private:
     std::string module_;
     std::string type_id_;
     std::uint64_t step_index_;
+    std::string message_;
 };
 
 enum class executor_kind {
@@ -174,6 +177,10 @@ public:
     [[nodiscard]] const std::vector<numerics_report>& numerics_reports() const noexcept;
 
     [[nodiscard]] const std::vector<module_info>& modules() const noexcept;
+    /// The names of the modules whose step() is running right now, in config order: empty
+    /// between steps. Safe to call from another thread while step() runs (a watchdog naming a
+    /// module that hangs); the answer may be stale by the time it returns.
+    [[nodiscard]] std::vector<std::string> modules_in_step() const;
     [[nodiscard]] const std::vector<std::pair<std::string, spark_port_spec_t>>&
     input_specs() const noexcept;
     [[nodiscard]] const std::vector<std::pair<std::string, spark_port_spec_t>>&
