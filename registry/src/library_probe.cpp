@@ -229,11 +229,23 @@ std::vector<probe_verdict> probe_libraries(const std::vector<std::filesystem::pa
     std::fflush(nullptr);
     std::vector<child> children(files.size());
     const auto deadline = std::chrono::steady_clock::now() + timeout;
+    const auto give_up = [&children](const std::string& why) {
+        const int error_number = errno; // before kill and waitpid change it
+        for (auto& c : children) {
+            if (c.pid > 0) {
+                ::kill(c.pid, SIGKILL);
+                while (::waitpid(c.pid, &c.status, 0) < 0 && errno == EINTR) {
+                }
+                ::close(c.fd);
+            }
+        }
+        throw spark::error("no probe process can be started: " + why + " (" +
+                           std::strerror(error_number) + ")");
+    };
     for (std::size_t i = 0; i < files.size(); ++i) {
         int ends[2];
         if (::pipe2(ends, O_CLOEXEC) != 0) {
-            throw spark::error("cannot probe plugin " + files[i].string() +
-                               ": no pipe for its probe process (" + std::strerror(errno) + ")");
+            give_up("pipe2 failed");
         }
         const pid_t pid = ::fork();
         if (pid == 0) {
@@ -243,8 +255,7 @@ std::vector<probe_verdict> probe_libraries(const std::vector<std::filesystem::pa
         ::close(ends[1]);
         if (pid < 0) {
             ::close(ends[0]);
-            throw spark::error("cannot probe plugin " + files[i].string() + ": fork failed (" +
-                               std::strerror(errno) + ")");
+            give_up("fork failed");
         }
         ::fcntl(ends[0], F_SETFL, O_NONBLOCK);
         children[i].pid = pid;

@@ -29,7 +29,8 @@ struct probe_verdict {
 
 /// Loads each file with the real loader in a child process of its own, all children at once,
 /// and waits at most `timeout` for them all; a child still running then is killed. Verdicts in
-/// the order of `files`. Throws spark::error when no child process can be started.
+/// the order of `files`. Throws spark::error when a child process cannot be started (after
+/// stopping those already started).
 [[nodiscard]] std::vector<probe_verdict>
 probe_libraries(const std::vector<std::filesystem::path>& files, std::chrono::milliseconds timeout);
 

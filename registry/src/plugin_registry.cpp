@@ -108,7 +108,15 @@ const plugin_info& plugin_registry::impl::load(const std::filesystem::path& file
     if (options.probe_in_child) {
         // A refusal in the child is left to the host's own load below, which gives it its
         // precise type (abi_error, manifest_error...); only what would end the host stops here.
-        const auto verdict = detail::verdicts_for({canonical}, options.probe_timeout).front();
+        detail::probe_verdict verdict;
+        try {
+            verdict = detail::verdicts_for({canonical}, options.probe_timeout).front();
+        } catch (const spark::error& e) {
+            throw load_error(canonical,
+                             prefix + e.what() +
+                                 "; free resources (processes, file descriptors), or load "
+                                 "without probing (search_options::probe_in_child = false)");
+        }
         if (!verdict.survived) {
             throw load_error(canonical,
                              prefix + "it " + verdict.failure +
@@ -290,7 +298,11 @@ void plugin_registry::discover() {
                 fresh.push_back(file);
             }
         }
-        (void)detail::verdicts_for(fresh, self.options.probe_timeout);
+        try {
+            (void)detail::verdicts_for(fresh, self.options.probe_timeout);
+        } catch (const spark::error&) {
+            // No probe could start: each load() below tries again and reports it for its file.
+        }
     }
     for (const auto& file : scan.files) {
         if (self.by_file.count(file) != 0) {

@@ -2,10 +2,14 @@
 // The fault-injection type faulty.step_fault (tests/test_plugins/fault_plugins/step_fault.cpp)
 // in a brain: each fault it offers happens at the configured step, and the brain reports the
 // failing ones as a step_error naming module, type and step. A write past the output buffer is
-// caught by the output guard of debug builds.
+// caught by the output guard of debug builds; a sleep is seen from outside, in a child process.
+#include <chrono>
 #include <cmath>
+#include <csignal>
 #include <cstring>
 #include <string>
+#include <thread>
+#include <unistd.h>
 #include <vector>
 
 #include <boost/test/unit_test.hpp>
@@ -15,6 +19,8 @@
 
 #include "fixtures.hpp"
 #include "test_plugin_paths.hpp"
+
+#include <sys/wait.h>
 
 using spark::runtime::brain;
 using spark::runtime::brain_config;
@@ -138,6 +144,36 @@ BOOST_AUTO_TEST_CASE(fault_nan_writes_nan_from_the_configured_step) {
             BOOST_TEST(std::isnan(value));
         }
     }
+}
+
+BOOST_AUTO_TEST_CASE(fault_sleep_never_returns_from_the_configured_step) {
+    // In a child process, since the step never returns: step 0 copies, step 1 sleeps. The same
+    // child with fault "none" ends at once, so a child still running is the plugin's sleep.
+    const auto child_ends_within = [this](const std::string& fault,
+                                          std::chrono::milliseconds wait) {
+        const pid_t pid = ::fork();
+        if (pid == 0) {
+            brain b = make(fault, 1, executor_kind::sequential);
+            feed(b, drive);
+            b.step();
+            b.step();
+            ::_exit(0);
+        }
+        BOOST_TEST_REQUIRE(pid > 0);
+        int status = 0;
+        const auto deadline = std::chrono::steady_clock::now() + wait;
+        while (std::chrono::steady_clock::now() < deadline) {
+            if (::waitpid(pid, &status, WNOHANG) == pid) {
+                return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        ::kill(pid, SIGKILL);
+        ::waitpid(pid, &status, 0);
+        return false;
+    };
+    BOOST_TEST(child_ends_within("none", std::chrono::seconds(10)));
+    BOOST_TEST(!child_ends_within("sleep", std::chrono::milliseconds(500)));
 }
 
 #ifndef NDEBUG
