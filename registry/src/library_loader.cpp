@@ -102,9 +102,16 @@ void inspect_library(const std::filesystem::path& file) {
     }
 }
 
-std::shared_ptr<loaded_plugin> open_plugin(const std::filesystem::path& file) {
+std::shared_ptr<loaded_plugin> open_plugin(const std::filesystem::path& file,
+                                           const std::function<void(load_stage)>& entering) {
+    const auto enter = [&](load_stage stage) {
+        if (entering) {
+            entering(stage);
+        }
+    };
     inspect_library(file);
     auto plugin = std::make_shared<loaded_plugin>(file);
+    enter(load_stage::dlopen);
     try {
         plugin->library.load(file,
                              boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
@@ -122,6 +129,7 @@ std::shared_ptr<loaded_plugin> open_plugin(const std::filesystem::path& file) {
     }
     plugin->host =
         std::make_unique<host_record>(attribution{"spark.plugin." + std::string(entry.id), ""});
+    enter(load_stage::init);
     const spark_status status = entry.init(plugin->host->abi());
     if (status != SPARK_OK) {
         auto message = plugin->host->take_last_error();
@@ -132,6 +140,7 @@ std::shared_ptr<loaded_plugin> open_plugin(const std::filesystem::path& file) {
     plugin->initialized = true;
 
     uint32_t count = 0;
+    enter(load_stage::types);
     const spark_module_type_t* const* types = entry.types(&count);
     if (count > 0 && types == nullptr) {
         refuse(file, "types() reported " + std::to_string(count) + " types but returned NULL");

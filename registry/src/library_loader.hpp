@@ -3,6 +3,7 @@
 // its functions runs, init it, and check every type it declares.
 #pragma once
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -36,10 +37,20 @@ struct loaded_plugin {
 /// running any of it. Throws load_error naming the file, what was expected and what was found.
 void inspect_library(const std::filesystem::path& canonical_file);
 
+/// The moments of a load at which the plugin's own code runs, in order: what a probe process
+/// reports before each, so that a crash can be placed (library_probe.hpp).
+enum class load_stage {
+    dlopen, // the dynamic loader maps the library and runs its static constructors
+    init,   // the entry's init
+    types,  // the entry's types()
+};
+
 /// Inspects, opens (RTLD_NOW | RTLD_LOCAL), checks the ABI, inits the plugin and checks its
 /// types. Throws load_error / abi_error naming the file; a refused file is deinit-ed (if its
-/// init ran) and unloaded before the exception leaves.
+/// init ran) and unloaded before the exception leaves. `entering`, when given, is called just
+/// before each stage.
 [[nodiscard]] std::shared_ptr<loaded_plugin>
-open_plugin(const std::filesystem::path& canonical_file);
+open_plugin(const std::filesystem::path& canonical_file,
+            const std::function<void(load_stage)>& entering = {});
 
 } // namespace spark::registry::detail

@@ -35,8 +35,12 @@ public:
         }
         std::ostringstream text;
         text << in.rdbuf();
+        return parse(text.str());
+    }
+
+    plugin_manifest parse(const std::string& text) const {
         json::error_code ec;
-        const json::value root = json::parse(text.str(), ec);
+        const json::value root = json::parse(text, ec);
         if (ec) {
             fail("is not valid JSON (" + ec.message() + ")");
         }
@@ -234,6 +238,42 @@ plugin_manifest manifest_of(const std::filesystem::path& library,
         m.types.push_back(std::move(type));
     }
     return m;
+}
+
+plugin_manifest parse_manifest(const std::string& text, const std::filesystem::path& named) {
+    return manifest_reader(named).parse(text);
+}
+
+std::string manifest_json(const plugin_manifest& m) {
+    const auto strings = [](const std::vector<std::string>& names) {
+        json::array out;
+        for (const auto& n : names) {
+            out.emplace_back(n);
+        }
+        return out;
+    };
+    json::array types;
+    for (const auto& t : m.types) {
+        types.emplace_back(json::object{{"class_ref", t.class_ref},
+                                        {"vendor", t.vendor},
+                                        {"version", t.version},
+                                        {"kind", t.kind},
+                                        {"abi_version", t.abi_version},
+                                        {"description", t.description},
+                                        {"fields", strings(t.fields)},
+                                        {"inputs", strings(t.inputs)},
+                                        {"outputs", strings(t.outputs)}});
+    }
+    const json::object root{{"manifest_version", supported_format},
+                            {"library", m.library},
+                            {"plugin",
+                             json::object{{"id", m.id},
+                                          {"vendor", m.vendor},
+                                          {"version", m.version},
+                                          {"abi_version", m.abi_version},
+                                          {"description", m.description}}},
+                            {"types", std::move(types)}};
+    return json::serialize(root); // one line: JSON escapes every control character
 }
 
 void check_manifest(const std::filesystem::path& library,

@@ -3,6 +3,7 @@
 // that refuses a library whose sidecar disagrees with it.
 #pragma once
 #include <filesystem>
+#include <string>
 #include <vector>
 
 #include <spark/abi/entry.h>
@@ -14,6 +15,14 @@ namespace spark::registry::detail {
 [[nodiscard]] plugin_manifest manifest_of(const std::filesystem::path& library,
                                           const spark_plugin_entry_t& entry,
                                           const std::vector<const spark_module_type_t*>& types);
+
+/// A manifest as one line of JSON in the format spark_manifest writes (what a probe process
+/// reports, library_probe.hpp).
+[[nodiscard]] std::string manifest_json(const plugin_manifest& manifest);
+
+/// Reads a manifest from `text`; problems are reported as in the manifest file `named`.
+[[nodiscard]] plugin_manifest parse_manifest(const std::string& text,
+                                             const std::filesystem::path& named);
 
 /// Throws manifest_error when the library has a manifest that is unreadable or disagrees with
 /// `entry` and `types`. A library without a manifest passes.

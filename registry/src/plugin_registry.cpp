@@ -15,9 +15,11 @@
 #include "descriptor_check.hpp"
 #include "host_services.hpp"
 #include "library_loader.hpp"
+#include "manifest_audit.hpp"
 #include "module_instance_impl.hpp"
 #include "name_resolution.hpp"
 #include "plugin_manifest_of.hpp"
+#include "probe_cache.hpp"
 #include "search_path.hpp"
 #include "sha256.hpp"
 
@@ -71,6 +73,8 @@ struct plugin_registry::impl {
                         const std::filesystem::path& claimant);
     [[noreturn]] void throw_contested(std::string_view id) const;
     [[noreturn]] void throw_unknown(std::string_view name) const;
+    // Throws resolve_error when a library that failed to load offers `name` by its manifest.
+    void throw_if_failed_offer(std::string_view name) const;
     [[nodiscard]] const module_type_info& qualified(std::string_view id) const;
     [[nodiscard]] const module_type_info* offered_by(std::string_view vendor,
                                                      std::string_view bare_name) const;
@@ -100,9 +104,28 @@ const plugin_info& plugin_registry::impl::load(const std::filesystem::path& file
     if (const auto known = by_file.find(canonical); known != by_file.end()) {
         return *known->second; // each canonical file is opened once
     }
+    const auto prefix = "cannot load plugin " + canonical.string() + ": ";
+    if (options.probe_in_child) {
+        // A refusal in the child is left to the host's own load below, which gives it its
+        // precise type (abi_error, manifest_error...); only what would end the host stops here.
+        detail::probe_verdict verdict;
+        try {
+            verdict = detail::verdicts_for({canonical}, options.probe_timeout).front();
+        } catch (const spark::error& e) {
+            throw load_error(canonical,
+                             prefix + e.what() +
+                                 "; free resources (processes, file descriptors), or load "
+                                 "without probing (search_options::probe_in_child = false)");
+        }
+        if (!verdict.survived) {
+            throw load_error(canonical,
+                             prefix + "it " + verdict.failure +
+                                 ", in a probe process (this process did not load it); fix the "
+                                 "plugin or remove it from the search path");
+        }
+    }
     auto plugin = detail::open_plugin(canonical);
     const std::string plugin_id = plugin->entry->id;
-    const auto prefix = "cannot load plugin " + canonical.string() + ": ";
     if (const auto other = plugin_ids.find(plugin_id); other != plugin_ids.end()) {
         throw collision_error(canonical,
                               prefix + "its plugin id '" + plugin_id + "' is already loaded from " +
@@ -131,7 +154,7 @@ const plugin_info& plugin_registry::impl::load(const std::filesystem::path& file
     auto info = std::make_shared<plugin_info>();
     info->file = canonical;
     try {
-        info->sha256 = detail::sha256_hex(canonical);
+        info->sha256 = detail::identify(canonical).sha256; // hashed once per process
     } catch (const std::exception& e) {
         throw load_error(canonical, prefix + e.what());
     }
@@ -185,8 +208,41 @@ void plugin_registry::impl::throw_unknown(std::string_view name) const {
         }
         message += "?";
     }
-    throw resolve_error(message + "); check the spelling, or add the folder of the plugin that "
-                                  "provides it to the search path (SPARK_PLUGIN_PATH)");
+    message += "); check the spelling, or add the folder of the plugin that provides it to the "
+               "search path (SPARK_PLUGIN_PATH)";
+    // A library that failed to load may be the one that offers it: say which and why.
+    if (!failures.empty()) {
+        message += "; " + std::to_string(failures.size()) + " plugin file" +
+                   (failures.size() == 1 ? "" : "s") + " on the search path failed to load:";
+        for (const auto& failure : failures) {
+            message += "\n  " + failure.message;
+        }
+    }
+    throw resolve_error(message);
+}
+
+void plugin_registry::impl::throw_if_failed_offer(std::string_view name) const {
+    const auto upstream = detail::upstream_name(name);
+    for (const auto& failure : failures) {
+        std::error_code ec;
+        const auto manifest = manifest_path_of(failure.file);
+        if (!std::filesystem::exists(manifest, ec)) {
+            continue;
+        }
+        try {
+            for (const auto& type : read_manifest(manifest).types) {
+                const auto id = type.canonical_id();
+                if (id == name || type.class_ref == name || type.class_ref == upstream) {
+                    throw resolve_error(
+                        "module type '" + std::string(name) + "' is offered by " + id +
+                        " of plugin file " + failure.file.string() +
+                        " (according to its manifest), which failed to load: " + failure.message);
+                }
+            }
+        } catch (const manifest_error&) {
+            // An unreadable manifest names nothing; throw_unknown lists the failure anyway.
+        }
+    }
 }
 
 const detail::type_entry& plugin_registry::impl::entry_of(const module_type_info& type) const {
@@ -233,6 +289,21 @@ void plugin_registry::discover() {
         self.log->debug("search path entry {} holds no plugin files", entry.string());
     }
     self.failures = std::move(scan.failures);
+    if (self.options.probe_in_child) {
+        // Every new library's probe process at once, so that start-up waits for the slowest
+        // library rather than for their sum; load() below finds the verdicts remembered.
+        std::vector<std::filesystem::path> fresh;
+        for (const auto& file : scan.files) {
+            if (self.by_file.count(file) == 0) {
+                fresh.push_back(file);
+            }
+        }
+        try {
+            (void)detail::verdicts_for(fresh, self.options.probe_timeout);
+        } catch (const spark::error&) {
+            // No probe could start: each load() below tries again and reports it for its file.
+        }
+    }
     for (const auto& file : scan.files) {
         if (self.by_file.count(file) != 0) {
             continue;
@@ -270,6 +341,10 @@ plugin_registry::read_manifests(std::vector<load_failure>& problems) const {
     return manifests;
 }
 
+std::vector<load_failure> plugin_registry::check_manifests() const {
+    return detail::audit_manifests(search_path(), impl_->options.probe_timeout);
+}
+
 const plugin_info& plugin_registry::load(const std::filesystem::path& file) {
     return impl_->load(file);
 }
@@ -301,6 +376,7 @@ const module_type_info& plugin_registry::impl::qualified(std::string_view id) co
     if (const auto found = types.find(id); found != types.end()) {
         return found->second.info;
     }
+    throw_if_failed_offer(id);
     throw_unknown(id);
 }
 
@@ -336,6 +412,7 @@ const module_type_info& plugin_registry::impl::only_offer(std::string_view bare_
         return qualified(matches.front()->info.canonical_id);
     }
     if (matches.empty()) {
+        throw_if_failed_offer(bare_name);
         throw_unknown(bare_name);
     }
     const auto& example = matches.front()->info;

@@ -2,8 +2,13 @@
 #include "commands.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
 #include <iostream>
+#include <optional>
 #include <string>
+#include <system_error>
 #include <utility>
 #include <vector>
 
@@ -15,12 +20,50 @@
 
 namespace spark::cli {
 
+namespace {
+
+/// SPARK_PLUGIN_PROBE_TIMEOUT, in seconds, when set to a positive number; a bad value is warned
+/// about and the registry's default kept.
+std::optional<std::chrono::milliseconds> probe_timeout_from_environment() {
+    const char* text = std::getenv("SPARK_PLUGIN_PROBE_TIMEOUT");
+    if (text == nullptr || *text == '\0') {
+        return std::nullopt;
+    }
+    char* end = nullptr;
+    const double seconds = std::strtod(text, &end);
+    if (end == text || *end != '\0' || !(seconds > 0.0) || seconds > 86400.0) {
+        spdlog::warn(
+            "SPARK_PLUGIN_PROBE_TIMEOUT must be a number of seconds > 0 (at most 86400), "
+            "got '{}'; using the default of {} s",
+            text,
+            std::chrono::duration<double>(registry::search_options{}.probe_timeout).count());
+        return std::nullopt;
+    }
+    return std::chrono::milliseconds(static_cast<std::int64_t>(seconds * 1000.0 + 0.5));
+}
+
+} // namespace
+
 registry::search_options search_options_of(const plugin_sources& sources) {
     registry::search_options options;
     options.paths = sources.paths;
     options.use_environment = sources.defaults;
     options.use_install_dir = sources.defaults;
+    if (const auto timeout = probe_timeout_from_environment()) {
+        options.probe_timeout = std::max(*timeout, std::chrono::milliseconds(1));
+    }
     return options;
+}
+
+void warn_about_missing_plugin_paths(const plugin_sources& sources) {
+    for (const auto& path : sources.paths) {
+        std::error_code ec;
+        if (!std::filesystem::exists(path, ec)) {
+            spdlog::warn("--plugin-path {} does not exist, so no plugin is loaded from it; check "
+                         "the path (a folder of plugins or one plugin file)",
+                         path.string());
+        }
+    }
 }
 
 void register_neurons(registry::plugin_registry& plugins,
@@ -37,6 +80,7 @@ void register_neurons(registry::plugin_registry& plugins,
 }
 
 std::unique_ptr<registry::plugin_registry> open_registry(const plugin_sources& sources) {
+    warn_about_missing_plugin_paths(sources);
     auto plugins = std::make_unique<registry::plugin_registry>(search_options_of(sources));
     plugins->discover();
     std::vector<runtime::neuron_file_failure> failures; // logged as they happen
@@ -102,6 +146,9 @@ namespace {
 int list_manifests(const registry::plugin_registry& plugins) {
     std::vector<registry::load_failure> problems;
     auto manifests = plugins.read_manifests(problems);
+    for (auto& mismatch : plugins.check_manifests()) {
+        problems.push_back(std::move(mismatch));
+    }
     std::vector<std::pair<std::string, std::vector<std::string>>> rows_by_id;
     for (const auto& m : manifests) {
         const auto library = (m.file.parent_path() / m.library).string();
@@ -118,7 +165,11 @@ int list_manifests(const registry::plugin_registry& plugins) {
     }
     std::cout << rows.render();
     for (const auto& p : problems) {
-        std::cerr << "spark: " << p.file.string() << ": " << p.message << '\n';
+        // Most messages name their file already; say it once.
+        std::cerr << "spark: "
+                  << (p.message.find(p.file.string()) == std::string::npos ? p.file.string() + ": "
+                                                                           : std::string())
+                  << p.message << '\n';
     }
     return rows_by_id.empty() && !problems.empty() ? exit_failure : exit_ok;
 }
@@ -126,6 +177,7 @@ int list_manifests(const registry::plugin_registry& plugins) {
 } // namespace
 
 int plugins_list(const plugin_sources& sources, bool manifests_only) {
+    warn_about_missing_plugin_paths(sources);
     registry::plugin_registry plugins(search_options_of(sources));
     if (manifests_only) {
         return list_manifests(plugins);
@@ -188,6 +240,7 @@ int plugins_list(const plugin_sources& sources, bool manifests_only) {
 }
 
 int plugins_check(const plugin_sources& sources, const std::filesystem::path& file) {
+    warn_about_missing_plugin_paths(sources);
     registry::plugin_registry plugins(search_options_of(sources));
     const auto report = runtime::check_plugin(plugins, file);
     if (!report.load_error.empty()) {

@@ -31,7 +31,13 @@ struct plugin_sources {
     std::vector<std::pair<std::string, std::filesystem::path>> neurons;
 };
 
+/// The registry's search options for `sources`; SPARK_PLUGIN_PROBE_TIMEOUT (seconds) sets how
+/// long loading the plugins in probe processes may take (ADR 0018).
 [[nodiscard]] registry::search_options search_options_of(const plugin_sources& sources);
+
+/// Warns about each --plugin-path that does not exist (a typo would otherwise load nothing and
+/// say nothing).
+void warn_about_missing_plugin_paths(const plugin_sources& sources);
 
 /// Registers the neuron files of `sources` in `plugins`: every --neuron (each must register),
 /// then SPARK_NEURON_PATH's files when the defaults are searched (one that fails is listed in

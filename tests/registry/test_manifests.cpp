@@ -17,6 +17,7 @@
 
 #include "fixtures.hpp"
 #include "registry_test_helpers.hpp"
+#include "test_plugin_paths.hpp"
 
 namespace fs = std::filesystem;
 using spark::registry::manifest_error;
@@ -170,6 +171,89 @@ BOOST_AUTO_TEST_CASE(a_malformed_manifest_is_refused_naming_the_file) {
             BOOST_TEST(registry.plugins().empty());
         }
     }
+}
+
+/// check_manifests() for a registry that searches `folder` only.
+std::vector<spark::registry::load_failure> mismatches_in(const fs::path& folder) {
+    auto options = spark::test::isolated_search();
+    options.paths = {folder};
+    return plugin_registry(options).check_manifests();
+}
+
+BOOST_AUTO_TEST_CASE(check_manifests_finds_nothing_when_each_manifest_describes_its_library) {
+    // The manifest spark_manifest wrote at build time against what the library offers when
+    // loaded in a probe process: two independent readings of the same library agree.
+    copied_plugin copy(builtin_manifest());
+    BOOST_TEST(mismatches_in(copy.dir.path()).empty());
+    BOOST_TEST(!spark::test::is_loaded(copy.library)); // probed in a child, never loaded here
+}
+
+BOOST_AUTO_TEST_CASE(check_manifests_flags_a_library_whose_types_differ) {
+    copied_plugin copy(
+        replaced(builtin_manifest(),
+                 R"("class_ref": "constant_initializer", "vendor": "spark", "version": "1.1.0")",
+                 R"("class_ref": "constant_initializer", "vendor": "spark", "version": "0.9.0")"));
+    const auto found = mismatches_in(copy.dir.path());
+    BOOST_TEST_REQUIRE(found.size() == 1U);
+    BOOST_TEST(found[0].file == fs::canonical(copy.library));
+    BOOST_TEST(found[0].message ==
+               "manifest " + fs::canonical(copy.manifest).string() +
+                   " does not match its library " + fs::canonical(copy.library).string() +
+                   ": 1 difference\n  type spark.constant_initializer version: '0.9.0' in the "
+                   "manifest, '1.1.0' in the library\n  relink the plugin (spark_add_plugin() "
+                   "writes the manifest whenever it links the library) or reinstall it, or "
+                   "delete the manifest");
+    BOOST_TEST(!spark::test::is_loaded(copy.library));
+}
+
+BOOST_AUTO_TEST_CASE(check_manifests_flags_a_manifest_naming_another_library_file) {
+    copied_plugin copy(replaced(builtin_manifest(),
+                                R"("library": "spark-initializers.so")",
+                                R"("library": "spark-initialisers.so")"));
+    const auto found = mismatches_in(copy.dir.path());
+    BOOST_TEST_REQUIRE(found.size() == 2U);
+    // The manifest names a file that is not there...
+    BOOST_TEST(contains(found[0].message,
+                        "describes the library spark-initialisers.so, which is not in " +
+                            copy.dir.path().string()),
+               found[0].message);
+    // ...and the library next to it has another name than the manifest records.
+    BOOST_TEST(contains(found[1].message,
+                        "library file: 'spark-initialisers.so' in the manifest, "
+                        "'spark-initializers.so' in the library"),
+               found[1].message);
+}
+
+BOOST_AUTO_TEST_CASE(check_manifests_flags_a_manifest_whose_library_is_missing) {
+    copied_plugin copy(builtin_manifest());
+    fs::remove(copy.library);
+    const auto found = mismatches_in(copy.dir.path());
+    BOOST_TEST_REQUIRE(found.size() == 1U);
+    BOOST_TEST(found[0].file == copy.manifest);
+    BOOST_TEST(found[0].message ==
+               "manifest " + copy.manifest.string() +
+                   " describes the library spark-initializers.so, which is not in " +
+                   copy.dir.path().string() +
+                   "; relink the plugin (spark_add_plugin() writes the manifest whenever it links "
+                   "the library) or reinstall it, or delete the manifest");
+}
+
+BOOST_AUTO_TEST_CASE(check_manifests_flags_a_library_that_crashes_while_loading) {
+    scratch_dir dir;
+    const auto library = dir.path() / "spark-crashes.so";
+    fs::copy_file(spark::test::test_plugin("load_init_segv"), library);
+    std::ofstream(dir.path() / "spark-crashes.manifest.json")
+        << R"({"manifest_version": 1, "library": "spark-crashes.so",
+  "plugin": {"id": "test.init_segv", "vendor": "init_segv", "version": "1.0.0",
+             "abi_version": "1.1.0", "description": "a plugin that misbehaves while it loads"},
+  "types": []})";
+    const auto found = mismatches_in(dir.path());
+    BOOST_TEST_REQUIRE(found.size() == 1U);
+    BOOST_TEST(contains(found[0].message,
+                        "does not match its library " + fs::canonical(library).string() +
+                            ": the library was killed by signal SIGSEGV (Segmentation fault) in "
+                            "its plugin entry's init (in a probe process)"),
+               found[0].message);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -54,6 +54,28 @@ without_prefix(const std::string& text, const std::string& type_id, const std::s
     return text.compare(0, prefix.size(), prefix) == 0 ? text.substr(prefix.size()) : text;
 }
 
+// Output guards: debug builds (and SPARK_OUTPUT_GUARDS) put a region filled with a canary after
+// each module output buffer and check it after the module's step, so that a plugin writing past
+// its output is a step_error naming the port instead of silent damage to its neighbour's memory.
+// Release builds allocate and check nothing.
+#if !defined(NDEBUG) || defined(SPARK_OUTPUT_GUARDS)
+constexpr std::size_t output_guard_bytes = 64;
+#else
+constexpr std::size_t output_guard_bytes = 0;
+#endif
+constexpr unsigned char guard_canary = 0xA5;
+
+void arm_guard(const host_buffer& buffer) {
+    std::memset(buffer.data() + buffer.bytes(), guard_canary, output_guard_bytes);
+}
+
+bool guard_intact(const host_buffer& buffer) {
+    const auto* guard = buffer.data() + buffer.bytes();
+    return std::all_of(guard, guard + output_guard_bytes, [](std::byte b) {
+        return b == std::byte{guard_canary};
+    });
+}
+
 bool same_spec(const spark_port_spec_t& a, const spark_port_spec_t& b) {
     if (a.payload_kind != b.payload_kind || a.dtype != b.dtype || a.shape.rank != b.shape.rank) {
         return false;
@@ -193,6 +215,9 @@ struct brain::impl {
         auto& module = *modules[m];
         try {
             module.run(front);
+            if constexpr (output_guard_bytes > 0) {
+                check_output_guards(m);
+            }
             return true;
         } catch (const registry::plugin_error& e) {
             record_failure(m, without_prefix(e.what(), module.type_id, module.name));
@@ -202,6 +227,21 @@ struct brain::impl {
             record_failure(m, "unknown exception");
         }
         return false;
+    }
+
+    /// Throws naming the first output port of module m whose guard the last step changed.
+    void check_output_guards(std::size_t m) const {
+        const auto& written = modules[m]->cache[1 - front]; // what run(front) writes
+        for (std::size_t o = 0; o < written.size(); ++o) {
+            if (!guard_intact(written[o])) {
+                throw spark::error("wrote past the end of its output port '" +
+                                   std::string(plan.modules[m].outputs[o]->name) + "' (" +
+                                   detail::spec_text(written[o].spec()) + ", " +
+                                   std::to_string(written[o].bytes()) +
+                                   " bytes): the guard after the buffer changed; the plugin's "
+                                   "step writes more elements than the port's shape holds");
+            }
+        }
     }
 
     // Before build: modules may split their build's work (a dense kernel's draw) on its threads.
@@ -399,7 +439,7 @@ void brain::impl::allocate() {
     for (auto& module : modules) {
         for (auto& side : module->cache) {
             for (const auto& spec : module->out_specs) {
-                side.emplace_back(spec);
+                arm_guard(side.emplace_back(spec, output_guard_bytes));
             }
         }
     }
@@ -718,6 +758,11 @@ void brain::reset() {
         for (auto& buffer : module->cache[0]) {
             std::memset(buffer.data(), 0, buffer.bytes());
             views.push_back(buffer.view());
+        }
+        for (const auto& side : module->cache) {
+            for (const auto& buffer : side) {
+                arm_guard(buffer); // a step that failed on an overrun left one changed
+            }
         }
         module->instance.reset(views);
     }

@@ -21,13 +21,13 @@ std::string spec_text(const spark_port_spec_t& spec) {
            std::string(registry::dtype_name(spec.dtype)) + " " + shape_text(spec.shape);
 }
 
-host_buffer::host_buffer(const spark_port_spec_t& spec)
+host_buffer::host_buffer(const spark_port_spec_t& spec, std::size_t spare_bytes)
     : spec_(spec), count_(sdk::element_count(spec.shape)),
       bytes_(static_cast<std::size_t>(count_) * spark_dtype_size(spec.dtype)),
       // Never a zero-sized allocation: every view gets a distinct, aligned, non-null pointer.
-      data_(static_cast<std::byte*>(::operator new (std::max(bytes_, buffer_alignment),
-                                                    std::align_val_t{buffer_alignment}))) {
-    std::memset(data_.get(), 0, std::max(bytes_, buffer_alignment));
+      data_(static_cast<std::byte*>(::operator new (
+          std::max(bytes_ + spare_bytes, buffer_alignment), std::align_val_t{buffer_alignment}))) {
+    std::memset(data_.get(), 0, std::max(bytes_ + spare_bytes, buffer_alignment));
 }
 
 spark_buffer_t host_buffer::view() const noexcept {

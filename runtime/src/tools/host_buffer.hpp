@@ -21,10 +21,11 @@ inline constexpr std::size_t buffer_alignment = 64;
 /// "float float32 (8)".
 [[nodiscard]] std::string spec_text(const spark_port_spec_t& spec);
 
-/// A zero-filled buffer for one port spec.
+/// A zero-filled buffer for one port spec, with `spare_bytes` more after its bytes() (the
+/// brain's output guards in debug builds).
 class host_buffer {
 public:
-    explicit host_buffer(const spark_port_spec_t& spec);
+    explicit host_buffer(const spark_port_spec_t& spec, std::size_t spare_bytes = 0);
 
     [[nodiscard]] spark_buffer_t view() const noexcept;
     [[nodiscard]] std::byte* data() const noexcept { return data_.get(); }

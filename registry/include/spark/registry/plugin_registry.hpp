@@ -3,6 +3,7 @@
 // plugin code runs), resolves `class_ref` names to module types across vendors, and creates
 // instances. The only user of Boost.DLL.
 #pragma once
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <span>
@@ -43,6 +44,13 @@ struct search_options {
     std::vector<std::filesystem::path> paths; // explicit folders or files (API, `--plugin-path`)
     bool use_environment = true;              // then SPARK_PLUGIN_PATH (':'-separated)
     bool use_install_dir = true;              // then the install's plugin folder
+    /// Load each library first in a child process of its own (ADR 0018): one that crashes,
+    /// exits or hangs while it loads (static constructors, init, types) is refused, named with
+    /// what happened, instead of taking the host down. Verdicts are remembered for the process.
+    bool probe_in_child = true;
+    /// How long the probe processes of one discover() or load() may take together; a library
+    /// still loading then is refused as hanging.
+    std::chrono::milliseconds probe_timeout{10'000};
 };
 
 /// A file in the search path that could not be loaded, kept so that `discover()` can go on and
@@ -77,6 +85,14 @@ public:
     /// A file without a manifest, or with an unreadable one, goes to `problems` instead.
     [[nodiscard]] std::vector<plugin_manifest>
     read_manifests(std::vector<load_failure>& problems) const;
+
+    /// Every manifest on the search path that does not match its library, one problem each
+    /// naming both files and the fix: a manifest whose library is missing, one naming another
+    /// file than the library next to it, and one whose library offers other types (or other
+    /// ports, fields, versions) than it lists, or fails to load. The libraries are loaded in
+    /// probe processes (ADR 0018), never in this one. Manifests record no size or SHA-256 of
+    /// their library, so a rebuilt library that offers the same is not flagged.
+    [[nodiscard]] std::vector<load_failure> check_manifests() const;
 
     /// Adds a type the host defines (e.g. a neuron read from an upstream 1.0 neuron file) under
     /// `provenance` (its file and SHA-256; id, vendor and version describe the definition).
