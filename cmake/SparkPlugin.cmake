@@ -31,8 +31,10 @@ function(_spark_manifest_writer out_target)
         endif()
         target_link_libraries(spark_manifest PRIVATE Spark::sdk ${CMAKE_DL_LIBS})
         if(TARGET spark_build_options)
-            # In-tree: the sanitizers must match the plugins it loads.
+            # In-tree: the sanitizers must match the plugins it loads. Linked as C++, so that
+            # clang also links the C++ half of UBSan (its vptr check) that C++ plugins call.
             target_link_libraries(spark_manifest PRIVATE spark_build_options)
+            set_target_properties(spark_manifest PROPERTIES LINKER_LANGUAGE CXX)
         endif()
     endif()
     set(${out_target} spark_manifest PARENT_SCOPE)

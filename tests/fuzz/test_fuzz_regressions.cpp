@@ -5,10 +5,12 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <tuple>
 
 #include <boost/test/unit_test.hpp>
 
 #include <spark/registry/errors.hpp>
+#include <spark/registry/plugin_manifest.hpp>
 
 #include "npy.hpp"
 
@@ -66,6 +68,37 @@ BOOST_AUTO_TEST_CASE(a_size_beyond_64_bits_is_refused_instead_of_wrapping_to_a_s
     const auto message = npy_refusal("shape-size-wraps.npy");
     BOOST_TEST(contains(message, "the header's shape '(18446744073709551626,)' is not a tuple"),
                message);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(manifest_reader)
+
+// fuzz_manifest found it: the built-in interfaces manifest with concat_reshape and sampler listed
+// twice, the copies different, was read; compared with itself it then "disagreed" with itself.
+// type-listed-twice is the same defect made by hand (constant_initializer again, another version).
+BOOST_AUTO_TEST_CASE(a_type_listed_twice_is_refused_naming_both_entries) {
+    const auto dir = regressions / "manifest";
+    for (const auto& [file, id, first, second] :
+         {std::tuple{"type-listed-twice.manifest.json",
+                     "spark.constant_initializer",
+                     "types[0]",
+                     "types[4]"},
+          std::tuple{"crash-eb872ddf0d52767b390547327868c6d6b49f23f3.manifest.json",
+                     "spark.concat_reshape",
+                     "types[3]",
+                     "types[6]"}}) {
+        try {
+            const auto manifest = spark::registry::read_manifest(dir / file);
+            BOOST_ERROR(file << " was read with " << manifest.types.size() << " types");
+        } catch (const spark::registry::manifest_error& e) {
+            const std::string message = e.what();
+            BOOST_TEST(contains(message,
+                                std::string("lists type ") + id + " twice (" + first + " and " +
+                                    second + ")"),
+                       message);
+        }
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
