@@ -11,13 +11,6 @@ if(SPARK_SANITIZERS)
     target_compile_options(spark_build_options INTERFACE
         -fsanitize=${SPARK_SANITIZERS} -fno-sanitize-recover=all -fno-omit-frame-pointer)
     target_link_options(spark_build_options INTERFACE -fsanitize=${SPARK_SANITIZERS})
-    if(CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
-        # clang links the sanitizer runtimes into executables only; a plugin's calls into them
-        # resolve when it is loaded. So a sanitized clang plugin cannot link with the
-        # --no-undefined of cmake/SparkPlugin.cmake (this comes after it and lifts it); the gcc
-        # dev build still checks that no plugin reaches for host symbols.
-        target_link_options(spark_build_options INTERFACE "LINKER:-z,undefs")
-    endif()
 endif()
 if(SPARK_FUZZ AND NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
     message(FATAL_ERROR "SPARK_FUZZ needs clang (libFuzzer ships with it), but the C++ compiler is "
