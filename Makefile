@@ -3,17 +3,27 @@
 #   make run        release build, then run the example brain (progress, summary, recordings, raster)
 #   make test       the citation check (.ci/check-citations), then the dev preset (Debug, warnings
 #                   as errors) and every test
-#   make test-asan  the same with AddressSanitizer and UndefinedBehaviorSanitizer
+#   make test-asan  the same with AddressSanitizer and UndefinedBehaviorSanitizer (clang), which
+#                   also builds the libFuzzer targets and runs each once over its seed corpus
+#   make fuzz       the asan preset's libFuzzer targets, FUZZ_SECONDS each over their seed corpora
+#   make test-tsan  the threaded tests (area `brain`: the flow-graph, in-order and automatic
+#                   executors) under ThreadSanitizer (clang), building only what they need
+#   make tidy       clang-tidy (.clang-tidy) over the project's own sources, warnings as errors
 # JOBS=n limits parallel compile and test jobs (default: the number of cores).
 
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
-# Extra -D options for the dev and asan configure steps (CI uses it for lighter debug info).
+# Extra -D options for the dev, asan and tsan configure steps (CI uses it for lighter debug info).
 CMAKE_ARGS ?=
+# How long each fuzz target runs in `make fuzz` (JOBS targets at a time).
+FUZZ_SECONDS ?= 20
+# The sources clang-tidy checks: the libraries, the CLI and the built-in plugins (not tests or
+# examples), matched against compile_commands.json.
+TIDY_SOURCES := ^$(CURDIR)/(sdk|registry|runtime|plugins)/.*\.(c|cpp)$$
 SPARK := build/release/bin/spark
 BRAIN := examples/brains/ei_network.scfg
 RUN_OUT := build/run-out
 
-.PHONY: deps run test test-asan
+.PHONY: deps run test test-asan fuzz test-tsan tidy
 
 deps:
 	.ci/install-deps
@@ -36,3 +46,20 @@ test-asan: deps
 	cmake --preset asan $(CMAKE_ARGS)
 	cmake --build --preset asan -j $(JOBS)
 	ctest --preset asan -j $(JOBS)
+
+fuzz: deps
+	cmake --preset asan $(CMAKE_ARGS)
+	cmake --build --preset asan -j $(JOBS) --target spark_fuzz_targets
+	tests/fuzz/run.sh build/asan $(FUZZ_SECONDS) $(JOBS)
+
+# Only test_brain and what it loads: the threaded code is the Brain's executors (runtime/src/brain).
+test-tsan: deps
+	cmake --preset tsan $(CMAKE_ARGS)
+	cmake --build --preset tsan -j $(JOBS) --target test_brain
+	ctest --preset tsan -j $(JOBS) -R '^brain$$'
+
+# compile_commands.json of the dev preset (configured, not built: tidy needs only the commands and
+# the headers configure generates).
+tidy: deps
+	cmake --preset dev $(CMAKE_ARGS)
+	run-clang-tidy -p build/dev -j $(JOBS) -quiet '$(TIDY_SOURCES)'

@@ -12,3 +12,8 @@ if(SPARK_SANITIZERS)
         -fsanitize=${SPARK_SANITIZERS} -fno-sanitize-recover=all -fno-omit-frame-pointer)
     target_link_options(spark_build_options INTERFACE -fsanitize=${SPARK_SANITIZERS})
 endif()
+if(SPARK_FUZZ AND NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "SPARK_FUZZ needs clang (libFuzzer ships with it), but the C++ compiler is "
+                        "${CMAKE_CXX_COMPILER_ID}: configure with -DCMAKE_CXX_COMPILER=clang++ "
+                        "-DCMAKE_C_COMPILER=clang, or use the asan preset, which does")
+endif()

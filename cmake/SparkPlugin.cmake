@@ -30,6 +30,11 @@ function(_spark_manifest_writer out_target)
                 TARGET_DIRECTORY spark_manifest PROPERTIES LANGUAGE CXX)
         endif()
         target_link_libraries(spark_manifest PRIVATE Spark::sdk ${CMAKE_DL_LIBS})
+        if("CXX" IN_LIST languages)
+            # Linked as C++: in a sanitized clang build, that also links the C++ half of UBSan
+            # (its vptr check), which the C++ plugins it loads call.
+            set_target_properties(spark_manifest PROPERTIES LINKER_LANGUAGE CXX)
+        endif()
         if(TARGET spark_build_options)
             # In-tree: the sanitizers must match the plugins it loads.
             target_link_libraries(spark_manifest PRIVATE spark_build_options)
@@ -51,8 +56,18 @@ function(spark_add_plugin name)
         C_VISIBILITY_PRESET hidden
         CXX_VISIBILITY_PRESET hidden
         VISIBILITY_INLINES_HIDDEN ON)
-    if(CMAKE_SYSTEM_NAME STREQUAL "Linux")
+    # clang links the sanitizer runtimes into executables only, so a sanitized clang plugin calls
+    # into them unresolved until it is loaded: --no-undefined cannot hold for it (a gcc build
+    # still checks that no plugin reaches for host symbols).
+    set(sanitized_clang OFF)
+    if((CMAKE_CXX_COMPILER_ID STREQUAL "Clang" OR CMAKE_C_COMPILER_ID STREQUAL "Clang") AND
+       (SPARK_SANITIZERS OR "${CMAKE_C_FLAGS} ${CMAKE_CXX_FLAGS}" MATCHES "-fsanitize="))
+        set(sanitized_clang ON)
+    endif()
+    if(CMAKE_SYSTEM_NAME STREQUAL "Linux" AND NOT sanitized_clang)
         target_link_options(${target} PRIVATE "LINKER:--no-undefined")
+    endif()
+    if(CMAKE_SYSTEM_NAME STREQUAL "Linux")
         # Hidden visibility does not reach the standard library's templates (libstdc++ declares
         # namespace std with default visibility), so a plugin would also export every std
         # template it instantiates, some as STB_GNU_UNIQUE, which makes the library impossible

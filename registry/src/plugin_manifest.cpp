@@ -77,6 +77,14 @@ public:
             type.fields = names(o, "fields", where);
             type.inputs = names(o, "inputs", where);
             type.outputs = names(o, "outputs", where);
+            // A library offers each type once (the registry refuses a collision): a type listed
+            // twice cannot be compared with the library, entry by entry, either.
+            for (std::size_t earlier = 0; earlier < m.types.size(); ++earlier) {
+                if (m.types[earlier].canonical_id() == type.canonical_id()) {
+                    fail("lists type " + type.canonical_id() + " twice (types[" +
+                         std::to_string(earlier) + "] and " + where + ")");
+                }
+            }
             m.types.push_back(std::move(type));
         }
         return m;

@@ -103,10 +103,12 @@ std::vector<std::uint64_t> shape_of(const std::string& text, const std::filesyst
         }
         std::uint64_t value = 0;
         for (const char c : number) {
-            if (c < '0' || c > '9') {
+            const auto digit = static_cast<std::uint64_t>(c - '0');
+            // A size beyond 2^64 - 1 would wrap around to a small one that the data then matches.
+            if (c < '0' || c > '9' || value > (UINT64_MAX - digit) / 10) {
                 fail(file, "the header's shape '" + text + "' is not a tuple of sizes");
             }
-            value = value * 10 + static_cast<std::uint64_t>(c - '0');
+            value = value * 10 + digit;
         }
         shape.push_back(value);
         number.clear();
@@ -205,6 +207,13 @@ npy_array read_npy(const std::filesystem::path& file) {
     if (!in) {
         fail(file, "cannot open it");
     }
+    // The header's lengths are checked against the file's size before anything is allocated: a
+    // few bytes claiming a 4 GiB header or a petabyte of data must not exhaust memory.
+    std::error_code size_error;
+    const std::uint64_t file_bytes = std::filesystem::file_size(file, size_error);
+    if (size_error) {
+        fail(file, "cannot read its size (" + size_error.message() + ")");
+    }
     std::array<char, 8> lead{};
     in.read(lead.data(), lead.size());
     if (in.gcount() != static_cast<std::streamsize>(lead.size()) ||
@@ -227,6 +236,10 @@ npy_array read_npy(const std::filesystem::path& file) {
         fail(file,
              ".npy format version " + std::to_string(major) + " is not supported (1 to 3 are)");
     }
+    const std::uint64_t header_start = lead.size() + (major == 1 ? 2U : 4U);
+    if (file_bytes < header_start + header_length) {
+        fail(file, "the file ends inside its header");
+    }
     std::string header(header_length, '\0');
     in.read(header.data(), header_length);
     if (in.gcount() != static_cast<std::streamsize>(header_length)) {
@@ -238,16 +251,17 @@ npy_array read_npy(const std::filesystem::path& file) {
         fail(file, "Fortran-order arrays are not supported; save it in C order");
     }
     array.shape = shape_of(dict_value(header, "shape", file), file);
-    const std::uint64_t bytes = array.count() * npy_type_size(array.type);
-    // The header's shape is checked against the file before its data is allocated.
-    std::error_code size_error;
-    const auto file_bytes = std::filesystem::file_size(file, size_error);
-    const std::uint64_t elements = array.count();
-    if (size_error ||
-        (npy_type_size(array.type) != 0 && elements > file_bytes / npy_type_size(array.type))) {
-        fail(file,
-             "its header's shape promises more data than the file's " + std::to_string(file_bytes) +
-                 " bytes hold; the file is damaged or truncated");
+    // product(shape) * element size, refused as soon as it passes the data the file holds (so
+    // that it cannot overflow either).
+    const std::uint64_t data_bytes = file_bytes - header_start - header_length;
+    std::uint64_t bytes = npy_type_size(array.type);
+    for (const auto size : array.shape) {
+        if (size != 0 && bytes > data_bytes / size) {
+            fail(file,
+                 "the file holds " + std::to_string(data_bytes) +
+                     " bytes of data, its header's shape needs more");
+        }
+        bytes *= size;
     }
     array.data.resize(static_cast<std::size_t>(bytes));
     in.read(array.data.data(), static_cast<std::streamsize>(bytes));

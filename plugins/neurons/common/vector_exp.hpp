@@ -53,11 +53,17 @@ void exp_sse2(T* x, std::size_t n) noexcept {
 /// The same for n a multiple of 32 / sizeof(T), with AVX (callers check widest_isa()).
 template <typename T>
 __attribute__((target("avx"))) void exp_avx(T* x, std::size_t n) noexcept {
-    for (std::size_t i = 0; i < n; i += 32 / sizeof(T)) {
-        if constexpr (std::is_same_v<T, float>) {
-            _mm256_storeu_ps(x + i, Sleef_cinz_expf8_u10avx(_mm256_loadu_ps(x + i)));
-        } else {
-            _mm256_storeu_pd(x + i, Sleef_cinz_expd4_u10avx(_mm256_loadu_pd(x + i)));
+    // SLEEF through a pointer: clang 14 refuses a direct call from an AVX function to one
+    // declared without the target attribute (an "ABI change"); the pointer's call has this ABI.
+    if constexpr (std::is_same_v<T, float>) {
+        __m256 (*const exp8)(__m256) = Sleef_cinz_expf8_u10avx;
+        for (std::size_t i = 0; i < n; i += 8) {
+            _mm256_storeu_ps(x + i, exp8(_mm256_loadu_ps(x + i)));
+        }
+    } else {
+        __m256d (*const exp4)(__m256d) = Sleef_cinz_expd4_u10avx;
+        for (std::size_t i = 0; i < n; i += 4) {
+            _mm256_storeu_pd(x + i, exp4(_mm256_loadu_pd(x + i)));
         }
     }
 }
@@ -65,11 +71,15 @@ __attribute__((target("avx"))) void exp_avx(T* x, std::size_t n) noexcept {
 /// The same for n a multiple of 64 / sizeof(T), with AVX-512F (callers check widest_isa()).
 template <typename T>
 __attribute__((target("avx512f"))) void exp_avx512(T* x, std::size_t n) noexcept {
-    for (std::size_t i = 0; i < n; i += 64 / sizeof(T)) {
-        if constexpr (std::is_same_v<T, float>) {
-            _mm512_storeu_ps(x + i, Sleef_cinz_expf16_u10avx512fnofma(_mm512_loadu_ps(x + i)));
-        } else {
-            _mm512_storeu_pd(x + i, Sleef_cinz_expd8_u10avx512fnofma(_mm512_loadu_pd(x + i)));
+    if constexpr (std::is_same_v<T, float>) { // SLEEF through a pointer, as in exp_avx
+        __m512 (*const exp16)(__m512) = Sleef_cinz_expf16_u10avx512fnofma;
+        for (std::size_t i = 0; i < n; i += 16) {
+            _mm512_storeu_ps(x + i, exp16(_mm512_loadu_ps(x + i)));
+        }
+    } else {
+        __m512d (*const exp8)(__m512d) = Sleef_cinz_expd8_u10avx512fnofma;
+        for (std::size_t i = 0; i < n; i += 8) {
+            _mm512_storeu_pd(x + i, exp8(_mm512_loadu_pd(x + i)));
         }
     }
 }

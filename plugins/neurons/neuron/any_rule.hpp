@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -196,8 +197,9 @@ private:
             using Rule = typename decltype(tag)::type;
             return Rule(detail::policy_view<Rule>(cfg, neuron, field, units));
         });
-        return std::visit([](auto&& r) -> std::variant<None, R...> { return std::move(r); },
-                          std::move(chosen));
+        return std::visit(
+            [](auto&& r) -> std::variant<None, R...> { return std::forward<decltype(r)>(r); },
+            std::move(chosen));
     }
 
     choices rule_;

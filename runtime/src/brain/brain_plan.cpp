@@ -704,7 +704,11 @@ private:
             const std::string base = module_path(specs.name) + "/inputs";
             module.sources.resize(module.inputs.size());
             std::vector<bool> wired(module.inputs.size(), false);
-            for (const auto& [port_name, maps] : specs.inputs) {
+            for (const auto& input : specs.inputs) {
+                // Not a structured binding: the lambda below captures the name, which clang 14
+                // (the asan preset's compiler) does not allow for bindings.
+                const auto& port_name = input.first;
+                const auto& maps = input.second;
                 const std::string port_path = base + "/" + port_name;
                 // The port the sources wire into, or none (unknown type, unknown or repeated port).
                 const std::optional<std::uint32_t> port = [&]() -> std::optional<std::uint32_t> {

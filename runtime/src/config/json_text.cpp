@@ -42,14 +42,14 @@ void write_number(std::string& out, double value) {
 void newline(std::string& out, int indent, int depth) {
     if (indent >= 0) {
         out += '\n';
-        out.append(static_cast<std::size_t>(indent * depth), ' ');
+        out.append(static_cast<std::size_t>(indent) * static_cast<std::size_t>(depth), ' ');
     }
 }
 
 /// Pretty (indent >= 0: that many spaces per level, Python's layout) or compact (indent < 0).
 void write_value(std::string& out, const json::value& value, int indent, int depth) {
     const std::string_view colon = indent >= 0 ? ": " : ":";
-    const std::string_view comma = indent >= 0 ? "," : ",";
+    const std::string_view comma = ",";
     switch (value.kind()) {
     case json::kind::null:
         out += "null";

@@ -80,7 +80,7 @@ public:
     const json::value* required(const json::object& object,
                                 std::string_view key,
                                 const std::string& path,
-                                std::string why) {
+                                const std::string& why) {
         const auto* value = object.if_contains(key);
         if (value == nullptr) {
             issue(at(path, key), "is missing" + why);
