@@ -591,7 +591,15 @@ int run_brain(const plugin_sources& sources, const run_request& request) {
                 input.fill(brain->input(input.name()), done);
             }
             watchdog.started(done);
-            brain->step();
+            try {
+                brain->step();
+            } catch (...) {
+                // Under the lock, so that the watchdog, if it has just fired, sees the step ended
+                // and leaves the stop cause to this thread.
+                const std::lock_guard lock(files_mutex);
+                watchdog.ended();
+                throw;
+            }
             const std::lock_guard lock(files_mutex);
             watchdog.ended();
             for (auto& counter : counters) {
