@@ -215,7 +215,12 @@ void plugin_registry::impl::throw_unknown(std::string_view name) const {
         message += "; " + std::to_string(failures.size()) + " plugin file" +
                    (failures.size() == 1 ? "" : "s") + " on the search path failed to load:";
         for (const auto& failure : failures) {
-            message += "\n  " + failure.message;
+            // A message of several lines keeps them under its first one.
+            std::string text = failure.message;
+            for (auto at = text.find('\n'); at != std::string::npos; at = text.find('\n', at + 1)) {
+                text.insert(at + 1, "  ");
+            }
+            message += "\n  " + text;
         }
     }
     throw resolve_error(message);
