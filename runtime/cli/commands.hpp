@@ -14,6 +14,8 @@
 #include <spark/runtime/errors.hpp>
 #include <spark/runtime/neuron_files.hpp>
 
+#include "checkpointing.hpp"
+
 namespace spark::cli {
 
 /// Exit codes.
@@ -67,6 +69,7 @@ struct run_request {
     int progress = -1;                 // 1 always, 0 never, -1 when stderr is a terminal
     std::vector<std::string> command;  // argv, for run.json
     bool compat = false;               // load the brain file as upstream writes it
+    checkpoint_request checkpoints;    // --checkpoint, --checkpoint-every, --resume
 };
 
 /// `spark run BRAIN --steps N ...`: steps a brain, prints a summary, records chosen ports.

@@ -310,12 +310,29 @@ int run_brain(const plugin_sources& sources, const run_request& request) {
     options.threads = request.threads;
     const auto build_start = std::chrono::steady_clock::now();
     std::optional<runtime::brain> brain;
-    try {
-        brain.emplace(plugins, *config, options);
-    } catch (const runtime::config_error& e) {
-        print_issues(e);
+    if (request.checkpoints.resume) {
+        brain = resume_brain(plugins, request.checkpoints, *config, options);
+        if (!brain) {
+            return exit_failure;
+        }
+    } else {
+        try {
+            brain.emplace(plugins, *config, options);
+        } catch (const runtime::config_error& e) {
+            print_issues(e);
+            return exit_failure;
+        }
+    }
+    // --steps is the step to reach: a resumed run does what is left (docs/file-format.md
+    // section 11.5).
+    const std::uint64_t first_step = brain->step_index();
+    if (first_step >= request.steps) {
+        std::cerr << "spark: the checkpoint is at step " << first_step << ", at or past --steps "
+                  << request.steps << "; nothing to run (--steps is the step to reach)\n";
         return exit_failure;
     }
+    const std::uint64_t steps_to_run = request.steps - first_step;
+    checkpoint_schedule checkpoints(request.checkpoints);
     const double build_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - build_start).count();
 
@@ -439,7 +456,7 @@ int run_brain(const plugin_sources& sources, const run_request& request) {
             r.writer = std::make_unique<npy_writer>(
                 request.out_dir / r.file,
                 npy_type_of(r.spec),
-                request.steps,
+                steps_to_run,
                 std::vector<std::uint64_t>(r.spec.shape.dims,
                                            r.spec.shape.dims + r.spec.shape.rank));
             if (r.spec.payload_kind == SPARK_PAYLOAD_SPIKES) {
@@ -454,13 +471,14 @@ int run_brain(const plugin_sources& sources, const run_request& request) {
                           request.progress == 1,
                           tty || request.progress == 1 ? progress_bar::style::bar
                                                        : progress_bar::style::lines,
-                          request.steps);
+                          steps_to_run);
     std::uint64_t done = 0;
     std::optional<runtime::step_error> failure;
     const auto start = std::chrono::steady_clock::now();
-    for (; done < request.steps; ++done) {
+    bool checkpoint_failed = false;
+    for (; done < steps_to_run; ++done) {
         for (const auto& input : inputs) {
-            input.fill(brain->input(input.name()), done);
+            input.fill(brain->input(input.name()), first_step + done);
         }
         try {
             brain->step();
@@ -503,7 +521,13 @@ int run_brain(const plugin_sources& sources, const run_request& request) {
             }
         }
         progress.update(done + 1);
+        if (!checkpoints.after_step(*brain)) {
+            checkpoint_failed = true;
+            ++done;
+            break;
+        }
     }
+    checkpoint_failed = checkpoint_failed || (!failure && !checkpoints.at_end(*brain));
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     progress.finish(done);
@@ -527,6 +551,11 @@ int run_brain(const plugin_sources& sources, const run_request& request) {
         run["brain_sha256"] = sha256_of_file(request.brain_file);
         run["steps"] = request.steps;
         run["completed_steps"] = done;
+        run["first_step"] = first_step;
+        if (request.checkpoints.resume) {
+            run["resumed_from"] =
+                std::filesystem::weakly_canonical(*request.checkpoints.resume).string();
+        }
         run["dt_ms"] = dt;
         run["executor"] = request.executor;
         run["executor_in_use"] = brain->executor_in_use();
@@ -591,6 +620,9 @@ int run_brain(const plugin_sources& sources, const run_request& request) {
         std::ofstream(request.out_dir / "run.json") << pretty_json(run);
     }
 
+    if (checkpoint_failed) {
+        return exit_failure;
+    }
     if (failure) {
         std::cerr << "spark: " << failure->what() << '\n';
         if (write_files) {
