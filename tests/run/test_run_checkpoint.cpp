@@ -140,6 +140,77 @@ BOOST_AUTO_TEST_CASE(a_checkpoint_of_another_brain_is_refused) {
                               "it") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(an_upstream_1_0_brain_with_a_neuron_file_resumes_bit_for_bit) {
+    // Upstream 1.0's tutorial: its file stores no input shapes (the --input values give them) and
+    // its populations are the neuron file's type file.alif_mod_neuron.
+    const auto data = std::filesystem::path(SPARK_TEST_DATA_DIR) / "upstream-v1";
+    const auto neuron = "alif_mod_neuron=" + (data / "alif_mod_neuron.scfg").string();
+    const spark::test::scratch_dir dir;
+    const auto checkpoint = (dir / "v1.ckpt").string();
+    const auto v1_run = [&](const std::string& steps,
+                            const std::string& out,
+                            const std::vector<std::string>& extra) {
+        std::vector<std::string> arguments = {"--neuron", neuron,
+                                              "run",      (data / "ab_brain.scfg").string(),
+                                              "--steps",  steps,
+                                              "--input",  "signal=0.1,-0.2,0.05,0",
+                                              "--input",  "mod_a_ex=0",
+                                              "--input",  "mod_b_ex=0",
+                                              "--input",  "mod_a_in=0",
+                                              "--input",  "mod_b_in=0",
+                                              "--out",    (dir / out).string(),
+                                              "--record", "spiker.spikes",
+                                              "--record", "A_excitatory.out_spikes",
+                                              "--record", "B_inhibitory.out_spikes",
+                                              "--record", "action"};
+        arguments.insert(arguments.end(), extra.begin(), extra.end());
+        return builtin_cli(arguments);
+    };
+    const auto straight = v1_run("40", "straight", {});
+    BOOST_TEST_INFO(straight.err);
+    BOOST_TEST_REQUIRE(straight.exit_code == 0);
+    const auto first = v1_run("15", "first", {"--checkpoint", checkpoint});
+    BOOST_TEST_INFO(first.err);
+    BOOST_TEST_REQUIRE(first.exit_code == 0);
+    const auto second = v1_run("40", "second", {"--resume", checkpoint});
+    BOOST_TEST_INFO(second.err);
+    BOOST_TEST_REQUIRE(second.exit_code == 0);
+    for (const std::string name : {"spiker.spikes.npy",
+                                   "A_excitatory.out_spikes.npy",
+                                   "B_inhibitory.out_spikes.npy",
+                                   "action.npy"}) {
+        BOOST_TEST_CONTEXT(name) {
+            const auto whole = spark::test::read_npy_file(dir / "straight" / name);
+            auto joined = spark::test::read_npy_file(dir / "first" / name).data;
+            const auto b = spark::test::read_npy_file(dir / "second" / name).data;
+            joined.insert(joined.end(), b.begin(), b.end());
+            BOOST_TEST((joined == whole.data));
+        }
+    }
+
+    // Without the neuron file, its type is missing: named, with what to load.
+    const auto missing = builtin_cli({"run",
+                                      (data / "ab_brain.scfg").string(),
+                                      "--steps",
+                                      "40",
+                                      "--input",
+                                      "signal=0.1,-0.2,0.05,0",
+                                      "--input",
+                                      "mod_a_ex=0",
+                                      "--input",
+                                      "mod_b_ex=0",
+                                      "--input",
+                                      "mod_a_in=0",
+                                      "--input",
+                                      "mod_b_in=0",
+                                      "--resume",
+                                      checkpoint});
+    BOOST_TEST(missing.exit_code == 1);
+    BOOST_TEST_INFO(missing.err);
+    BOOST_TEST(missing.err.find("(file.alif_mod_neuron) has type 'file.alif_mod_neuron', which no "
+                                "loaded plugin provides") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(checkpoint_options_are_checked) {
     const auto every =
         builtin_cli({"run", SPARK_AB_TUTORIAL_BRAIN, "--steps", "5", "--checkpoint-every", "2"});
