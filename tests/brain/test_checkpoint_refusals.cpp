@@ -348,4 +348,25 @@ BOOST_AUTO_TEST_CASE(another_build_is_refused_unless_accepted_with_a_warning) {
         "resuming with another build: module 'ex' (spark.lif_neuron): file SHA-256"));
 }
 
+BOOST_AUTO_TEST_CASE(state_a_module_refuses_is_named_with_its_reason) {
+    // The excitatory population's delay line cursor (int32) set beyond its rows: the plugin's
+    // state_loaded() refuses it.
+    auto manifest = manifest_of(bytes);
+    std::uint64_t offset = 0;
+    for (const auto& a : module_named(manifest, "ex")["state"].as_array()) {
+        if (a.as_object().at("name").as_string() == "cursor") {
+            offset = a.as_object().at("offset").to_number<std::uint64_t>();
+        }
+    }
+    BOOST_TEST_REQUIRE(offset > 0U);
+    auto edited = bytes;
+    edited[offset] = 0xe8; // 1000, little-endian
+    edited[offset + 1] = 0x03;
+    reseal(edited);
+    const auto [problem, message] = refusal(edited);
+    BOOST_TEST((problem == checkpoint_problem::rejected));
+    BOOST_TEST(has(message, "module 'ex' refuses its saved state: "));
+    BOOST_TEST(has(message, "'cursor' must be in [0, "));
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -176,4 +176,31 @@ BOOST_AUTO_TEST_CASE(writing_over_an_existing_file_needs_overwrite) {
     BOOST_TEST(brain::from_checkpoint(registry, dir / "b.ckpt").step_index() == 1U);
 }
 
+BOOST_FIXTURE_TEST_CASE(a_brain_stopped_by_a_failed_step_is_not_written,
+                        spark::test::brain_fixture) {
+    using namespace spark::test;
+    // drive -> boom (the test plugin that throws at step 3).
+    auto b = make(brain_json(
+        {input_json("drive", spec_json("float_array", "[2]"))},
+        {},
+        {module_json("boom", "throws_in_step", port_json("in", {{"__call__", "drive"}}))}));
+    const spark::test::scratch_dir dir;
+    for (int s = 0; s < 3; ++s) {
+        b.step();
+    }
+    b.checkpoint(dir / "before.ckpt");
+    BOOST_CHECK_THROW(b.step(), spark::runtime::step_error);
+    BOOST_CHECK_EXCEPTION(
+        b.checkpoint(dir / "after.ckpt"),
+        spark::runtime::checkpoint_error,
+        [](const spark::runtime::checkpoint_error& e) {
+            return e.problem() == spark::runtime::checkpoint_problem::stopped &&
+                   std::string(e.what()).find(
+                       "not written: a failed step stopped the brain at step 3") !=
+                       std::string::npos;
+        });
+    BOOST_TEST(!std::filesystem::exists(dir / "after.ckpt"));
+    BOOST_TEST(brain::from_checkpoint(registry, dir / "before.ckpt").step_index() == 3U);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -778,6 +778,10 @@ std::vector<spark_buffer_t> checkpoint_access::inputs(const brain& b) {
     return views;
 }
 
+bool checkpoint_access::stopped(const brain& b) {
+    return b.impl_->broken;
+}
+
 void checkpoint_access::resume_at(brain& b, std::uint64_t step_index) {
     // Which buffer of each pair is the cache is no state: a step writes every element of the
     // other one (spark_step_context_t), so only the front's contents matter.

@@ -20,6 +20,8 @@ struct checkpoint_access {
     [[nodiscard]] static std::vector<spark_buffer_t> cached_outputs(const brain& b, std::size_t m);
     /// Writable views of the brain inputs (input_specs() order).
     [[nodiscard]] static std::vector<spark_buffer_t> inputs(const brain& b);
+    /// Whether a failed step or reset stopped the brain (only reset() may follow).
+    [[nodiscard]] static bool stopped(const brain& b);
     /// After reset() and loading everything above: the next step is `step_index`.
     static void resume_at(brain& b, std::uint64_t step_index);
 };

@@ -70,6 +70,14 @@ void brain::checkpoint(const std::filesystem::path& path, bool overwrite) const 
                                "its file) or choose another file");
     }
     using access = detail::checkpoint_access;
+    if (access::stopped(*this)) {
+        throw checkpoint_error(path,
+                               checkpoint_problem::stopped,
+                               "not written: a failed step stopped the brain at step " +
+                                   std::to_string(step_index()) +
+                                   " and its modules may hold half of that step; write the "
+                                   "checkpoints before, or reset() the brain");
+    }
     detail::checkpoint_manifest manifest;
     manifest.spark_version = SPARK_VERSION_STRING;
     manifest.brain_config = config().to_json();

@@ -161,7 +161,7 @@ public:
     /// type's provenance, streamed from the modules' memory, atomically (a temporary
     /// "<path>.partial", fsync, rename: on any failure `path` is unchanged). Call it between
     /// steps. Throws checkpoint_error naming the file and the OS's reason; `exists` when `path`
-    /// exists and not `overwrite`.
+    /// exists and not `overwrite`; `stopped` after a failed step (until reset()).
     void checkpoint(const std::filesystem::path& path, bool overwrite = false) const;
     /// The brain a checkpoint holds, ready to step on from where it was written: stepping it
     /// gives, bit for bit, what the saved brain would have given (any executor and thread

@@ -15,6 +15,7 @@ namespace spark::runtime {
 enum class checkpoint_problem {
     io,               // the OS refused (a missing file, a full disk); the message has its reason
     exists,           // writing: the file exists and overwrite was not asked for
+    stopped,          // writing: a failed step stopped the brain; its state is half a step
     not_a_checkpoint, // no checkpoint's magic at its start
     newer_version,    // written by a newer format version than this build reads
     truncated,        // shorter than its header, manifest or trailer say (an interrupted copy)
