@@ -16,6 +16,8 @@
 #include <spark/runtime/file_options.hpp>
 #include <spark/runtime/neuron_files.hpp>
 
+#include "checkpointing.hpp"
+
 namespace spark::cli {
 
 /// Exit codes.
@@ -79,6 +81,7 @@ struct run_request {
     runtime::brain_limits brain_limits{}; // --max-neurons, --max-synapses, --max-memory
     bool strict_numerics = false;         // a NaN or infinite output stops the run
     double step_timeout = 0; // [s] a step running longer ends the run (--step-timeout); 0 = never
+    checkpoint_request checkpoints; // --checkpoint, --checkpoint-every, --resume
 };
 
 /// `spark run BRAIN --steps N ...`: steps a brain, prints a summary, records chosen ports.

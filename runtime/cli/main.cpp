@@ -178,6 +178,23 @@ int run(int argc, char** argv) {
          "show the redrawn bar even when stderr is not a terminal (there, by default, a line "
          "per tenth of a run longer than half a second)")                 //
         ("no-progress", po::bool_switch(), "never show the progress bar") //
+        ("checkpoint",
+         po::value<std::string>(),
+         "write the brain (every module's state, the cache, the step counter) to this file when "
+         "the run ends, and every --checkpoint-every steps; written atomically, replacing the "
+         "file") //
+        ("checkpoint-every",
+         po::value<long long>(),
+         "with --checkpoint: also write it after every N steps (at step indices divisible by "
+         "N)") //
+        ("resume",
+         po::value<std::string>(),
+         "continue the run a checkpoint holds, with the same command line: --steps is the step "
+         "to reach, so an interrupted job finishes with what it had left") //
+        ("accept-other-builds",
+         po::bool_switch(),
+         "with --resume: load state written by other builds of its plugins (another SHA-256 "
+         "or version), warning about each, instead of refusing") //
         ("compat",
          po::bool_switch(),
          "run, validate, convert: read the brain file as upstream Spark writes it: a key it does "
@@ -298,6 +315,10 @@ int run(int argc, char** argv) {
         {"seed", {"run"}},
         {"progress", {"run"}},
         {"no-progress", {"run"}},
+        {"checkpoint", {"run"}},
+        {"checkpoint-every", {"run"}},
+        {"resume", {"run"}},
+        {"accept-other-builds", {"run"}},
         {"compat", {"run", "validate", "convert"}},
         {"plain", {"convert"}},
         {"manifests", {"plugins"}},
@@ -314,10 +335,10 @@ int run(int argc, char** argv) {
         {"strict-numerics", {"run"}},
     };
     for (const auto& [name, commands] : option_commands) {
-        const bool given =
-            options.count(name) != 0 && !options[name].defaulted() &&
-            !((name.find("progress") != std::string::npos || name == "strict-numerics") &&
-              !options[name].as<bool>());
+        const bool given = options.count(name) != 0 && !options[name].defaulted() &&
+                           !((name.find("progress") != std::string::npos ||
+                              name == "strict-numerics" || name == "accept-other-builds") &&
+                             !options[name].as<bool>());
         if (given && commands.count(command) == 0) {
             return usage_error("--" + name + " is an option of '" + *commands.begin() +
                                "', not of '" + command + "'");
@@ -439,6 +460,28 @@ int run(int argc, char** argv) {
         request.file_limits = file_limits;
         request.brain_limits = brain_limits;
         request.strict_numerics = options["strict-numerics"].as<bool>();
+        auto& checkpoints = request.checkpoints;
+        if (options.count("checkpoint") != 0) {
+            checkpoints.file = options["checkpoint"].as<std::string>();
+        }
+        if (options.count("checkpoint-every") != 0) {
+            const long long every = options["checkpoint-every"].as<long long>();
+            if (!checkpoints.file) {
+                return usage_error("--checkpoint-every needs --checkpoint FILE");
+            }
+            if (every < 1) {
+                return usage_error("--checkpoint-every must be at least 1, got " +
+                                   std::to_string(every));
+            }
+            checkpoints.every = static_cast<std::uint64_t>(every);
+        }
+        if (options.count("resume") != 0) {
+            checkpoints.resume = options["resume"].as<std::string>();
+        }
+        checkpoints.accept_other_builds = options["accept-other-builds"].as<bool>();
+        if (checkpoints.accept_other_builds && !checkpoints.resume) {
+            return usage_error("--accept-other-builds is for --resume");
+        }
         return spark::cli::run_brain(sources, request);
     }
     if (command != "plugins") {

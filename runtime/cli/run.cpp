@@ -290,12 +290,29 @@ int run_brain(const plugin_sources& sources, const run_request& request) {
         request.strict_numerics ? runtime::numerics_check::error : runtime::numerics_check::report;
     const auto build_start = std::chrono::steady_clock::now();
     std::optional<runtime::brain> brain;
-    try {
-        brain.emplace(plugins, *config, options);
-    } catch (const runtime::config_error& e) {
-        print_issues(e);
+    if (request.checkpoints.resume) {
+        brain = resume_brain(plugins, request.checkpoints, *config, options);
+        if (!brain) {
+            return exit_failure;
+        }
+    } else {
+        try {
+            brain.emplace(plugins, *config, options);
+        } catch (const runtime::config_error& e) {
+            print_issues(e);
+            return exit_failure;
+        }
+    }
+    // --steps is the step to reach: a resumed run does what is left (docs/file-format.md
+    // section 12.5).
+    const std::uint64_t first_step = brain->step_index();
+    if (first_step >= request.steps) {
+        std::cerr << "spark: the checkpoint is at step " << first_step << ", at or past --steps "
+                  << request.steps << "; nothing to run (--steps is the step to reach)\n";
         return exit_failure;
     }
+    const std::uint64_t steps_to_run = request.steps - first_step;
+    checkpoint_schedule checkpoints(request.checkpoints);
     const double build_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - build_start).count();
 
@@ -438,7 +455,12 @@ int run_brain(const plugin_sources& sources, const run_request& request) {
         run["steps"] = request.steps;
         run["completed_steps"] = done;
         run["stop_reason"] = cause.reason;
-        run["stop_step"] = done;
+        run["stop_step"] = first_step + done; // the brain's step count when it stopped
+        run["first_step"] = first_step;
+        if (request.checkpoints.resume) {
+            run["resumed_from"] =
+                std::filesystem::weakly_canonical(*request.checkpoints.resume).string();
+        }
         if (!cause.message.empty()) {
             run["stop_message"] = cause.message;
         }
@@ -555,8 +577,8 @@ int run_brain(const plugin_sources& sources, const run_request& request) {
         const std::string who =
             stuck.empty() ? std::string("a module") : runtime::detail::join(stuck, ", ");
         cause.reason = "step timeout in " + who;
-        cause.message = who + " did not finish step " + std::to_string(step) + " within " +
-                        format_number(request.step_timeout) + " s (--step-timeout)";
+        cause.message = who + " did not finish step " + std::to_string(first_step + step) +
+                        " within " + format_number(request.step_timeout) + " s (--step-timeout)";
         // On a terminal the progress bar's line may be open: the message starts a line of its own.
         std::cerr << (::isatty(STDERR_FILENO) != 0 ? "\n" : "")
                   << "spark: " << printable(cause.message) << '\n';
@@ -574,21 +596,21 @@ int run_brain(const plugin_sources& sources, const run_request& request) {
                           request.progress == 1,
                           tty || request.progress == 1 ? progress_bar::style::bar
                                                        : progress_bar::style::lines,
-                          request.steps);
+                          steps_to_run);
     std::uint64_t done = 0;
     std::vector<std::uint8_t> spike_row; // bit0 only, reused every step
     try {
         if (write_files) {
-            open_recordings(records, request.out_dir, request.steps);
+            open_recordings(records, request.out_dir, steps_to_run);
         }
-        for (; done < request.steps; ++done) {
+        for (; done < steps_to_run; ++done) {
             if (const int signal = stop_signals::received(); signal != 0) {
                 cause.signal = signal;
                 cause.reason = std::string("interrupted by ") + signal_name(signal);
                 break;
             }
             for (const auto& input : inputs) {
-                input.fill(brain->input(input.name()), done);
+                input.fill(brain->input(input.name()), first_step + done);
             }
             watchdog.started(done);
             try {
@@ -620,6 +642,7 @@ int run_brain(const plugin_sources& sources, const run_request& request) {
             }
             append_step(*brain, records, spike_row);
             progress.update(done + 1);
+            checkpoints.after_step(*brain);
         }
     } catch (const runtime::step_error& e) {
         cause.reason = "step error in module '" + e.module() + "' (type " + e.type_id() + ")";
@@ -629,12 +652,29 @@ int run_brain(const plugin_sources& sources, const run_request& request) {
     } catch (const write_error& e) {
         cause.reason = "write error on " + e.file().string() + ": " + e.reason();
         cause.message = e.what();
+    } catch (const checkpoint_write_error& e) {
+        cause.reason = "checkpoint write error";
+        cause.message = e.what();
     } catch (const std::exception& e) {
         cause.reason = "error";
         cause.message = e.what();
     }
     const std::lock_guard lock(files_mutex);
     watchdog.ended();
+    // A run that completed or was interrupted by a signal ends between steps: its last step is
+    // saved, so that --resume goes on from there (a failed step leaves no brain to save).
+    if (cause.completed() || cause.signal != 0) {
+        try {
+            checkpoints.at_end(*brain);
+        } catch (const checkpoint_write_error& e) {
+            if (cause.completed()) {
+                cause.reason = "checkpoint write error";
+                cause.message = e.what();
+            } else {
+                std::cerr << "spark: " << printable(e.what()) << '\n';
+            }
+        }
+    }
     const double seconds = elapsed();
     progress.finish(done);
     if (!cause.completed()) {
@@ -664,9 +704,9 @@ int run_brain(const plugin_sources& sources, const run_request& request) {
 
     for (const auto& r : brain->numerics_reports()) {
         std::cerr << "spark: warning: module '" << printable(r.module) << "' (" << r.type_id
-                  << ") output '" << printable(r.port) << "' held " << runtime::detail::format_number(r.value)
-                  << " from step " << r.step << " (element " << r.element
-                  << "); --strict-numerics stops the run there\n";
+                  << ") output '" << printable(r.port) << "' held "
+                  << runtime::detail::format_number(r.value) << " from step " << r.step
+                  << " (element " << r.element << "); --strict-numerics stops the run there\n";
     }
     const double dt = brain->dt();
     const double steps_per_second = seconds > 0 ? static_cast<double>(done) / seconds : 0.0;

@@ -26,6 +26,7 @@
 #include <spark/sdk/buffers.hpp>
 
 #include "brain/brain_plan.hpp"
+#include "brain/checkpoint_access.hpp"
 #include "brain/executor_choice.hpp"
 #include "brain/neuron_parts.hpp"
 #include "brain/parallel_workers.hpp"
@@ -921,5 +922,44 @@ std::vector<std::byte> brain::read_property(std::string_view module,
     m.instance.read_property(index, value.view());
     return {value.data(), value.data() + value.bytes()};
 }
+
+// What checkpoints read and restore (runtime/src/brain/checkpoint_access.hpp).
+const brain_config& brain::config() const noexcept {
+    return impl_->config;
+}
+
+namespace detail {
+
+registry::module_instance& checkpoint_access::instance(const brain& b, std::size_t m) {
+    return b.impl_->modules.at(m)->instance;
+}
+
+std::vector<spark_buffer_t> checkpoint_access::cached_outputs(const brain& b, std::size_t m) {
+    std::vector<spark_buffer_t> views;
+    for (const auto& buffer : b.impl_->modules.at(m)->cache[b.impl_->front]) {
+        views.push_back(buffer.view());
+    }
+    return views;
+}
+
+std::vector<spark_buffer_t> checkpoint_access::inputs(const brain& b) {
+    std::vector<spark_buffer_t> views;
+    for (const auto& buffer : b.impl_->inputs) {
+        views.push_back(buffer.view());
+    }
+    return views;
+}
+
+bool checkpoint_access::stopped(const brain& b) {
+    return b.impl_->broken;
+}
+
+void checkpoint_access::resume_at(brain& b, std::uint64_t step_index) {
+    // Which buffer of each pair is the cache is no state: a step writes every element of the
+    // other one (spark_step_context_t), so only the front's contents matter.
+    b.impl_->step_index = step_index;
+}
+
+} // namespace detail
 
 } // namespace spark::runtime

@@ -7,14 +7,14 @@
 #include <cstdint>
 #include <cstdio>
 #include <fcntl.h>
+#include <fstream>
 #include <lzma.h>
-#include <random>
 #include <system_error>
-#include <unistd.h>
 #include <vector>
 
 #include <spark/runtime/errors.hpp>
 
+#include "atomic_file.hpp"
 #include "config/message_text.hpp"
 #include "config/regular_file.hpp"
 
@@ -26,10 +26,6 @@ namespace {
 constexpr std::string_view xz_magic("\xFD"
                                     "7zXZ\0",
                                     6);
-
-std::string errno_text() {
-    return std::error_code(errno, std::generic_category()).message();
-}
 
 [[noreturn]] void fail(const std::filesystem::path& file, const std::string& message) {
     throw config_error({{file.string(), message}});
@@ -215,69 +211,12 @@ std::string read_scfg_text(const std::filesystem::path& file, const file_limits&
 }
 
 void write_file_atomically(const std::filesystem::path& file, std::string_view bytes) {
-    std::error_code error;
-    const auto folder = file.parent_path();
-    if (!folder.empty()) {
-        std::filesystem::create_directories(folder, error);
-        if (error) {
-            fail(file, "cannot create its folder: " + error.message());
-        }
-    }
-    // Write next to the target (a rename is atomic only within one file system), flush it to the
-    // disk, then rename over the target: readers, and the file after a crash, are the old file or
-    // the new one, never half of one.
-    std::random_device entropy;
-    std::filesystem::path temporary;
-    int descriptor = -1;
-    for (int attempt = 0; attempt < 100 && descriptor < 0; ++attempt) {
-        temporary = file;
-        temporary += ".tmp-" + std::to_string(entropy());
-        descriptor = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-        if (descriptor < 0 && errno != EEXIST) {
-            fail(file,
-                 "cannot create a temporary file next to it: " + errno_text() +
-                     " (no permission for its folder?)");
-        }
-    }
-    if (descriptor < 0) {
-        fail(file, "cannot create a temporary file next to it: every name tried exists");
-    }
-    const auto abandon = [&](const std::string& message) {
-        ::close(descriptor);
-        std::filesystem::remove(temporary, error);
-        fail(file, message);
-    };
-    for (std::size_t written = 0; written < bytes.size();) {
-        const ::ssize_t n = ::write(descriptor, bytes.data() + written, bytes.size() - written);
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n <= 0) {
-            abandon("cannot write the file: " + errno_text() + " (disk full?)");
-        }
-        written += static_cast<std::size_t>(n);
-    }
-    if (::fsync(descriptor) != 0) {
-        abandon("cannot flush the file to the disk: " + errno_text());
-    }
-    if (::close(descriptor) != 0) {
-        const std::string message = "cannot write the file: " + errno_text();
-        std::filesystem::remove(temporary, error);
-        fail(file, message);
-    }
-    std::filesystem::rename(temporary, file, error);
-    if (error) {
-        std::filesystem::remove(temporary, error);
-        fail(file, "cannot replace the file: " + error.message());
-    }
-    // Make the rename itself durable. Best effort: the new file is in place whatever happens here,
-    // so a failure must not be reported as a failed write.
-    const auto folder_path = folder.empty() ? std::filesystem::path(".") : folder;
-    if (const int folder_descriptor =
-            ::open(folder_path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        folder_descriptor >= 0) {
-        ::fsync(folder_descriptor);
-        ::close(folder_descriptor);
+    try {
+        atomic_file_writer writer(file);
+        writer.write(bytes);
+        writer.commit();
+    } catch (const atomic_file_error& e) {
+        fail(file, e.reason());
     }
 }
 

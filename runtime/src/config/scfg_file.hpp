@@ -23,8 +23,8 @@ namespace spark::runtime::detail {
 /// library Python's lzma module wraps). `file` only names the file in errors (config_error).
 [[nodiscard]] std::string xz_compress(std::string_view text, const std::filesystem::path& file);
 
-/// Writes `bytes` to `file` atomically, creating its folder: a new temporary file in the same
-/// folder, written and fsync'ed, renamed over `file`, then the folder fsync'ed. Throws
+/// Writes `bytes` to `file` atomically (atomic_file_writer), creating its folder: a temporary file
+/// in the same folder, written and fsync'ed, renamed over `file`, then the folder fsync'ed. Throws
 /// config_error naming the file on failure; `file` is then unchanged and no temporary file is
 /// left.
 void write_file_atomically(const std::filesystem::path& file, std::string_view bytes);

@@ -5,6 +5,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <span>
 #include <string>
@@ -19,6 +20,11 @@
 #include <spark/runtime/brain_config.hpp>
 
 namespace spark::runtime {
+
+struct checkpoint_options; // spark/runtime/checkpoint.hpp
+namespace detail {
+struct checkpoint_access; // what the checkpoint code reads and restores (runtime/src/brain)
+} // namespace detail
 
 /// The wiring cannot be built: a cycle through a module without an output contract, or shapes
 /// that do not fit. The message names the modules involved.
@@ -175,6 +181,24 @@ public:
     /// Every module output port that has held NaN or an infinity since construction or the last
     /// reset, in the order found (numerics_check::report; empty when off).
     [[nodiscard]] const std::vector<numerics_report>& numerics_reports() const noexcept;
+    /// Writes a checkpoint of this brain to `path` (docs/file-format.md section 12): its config,
+    /// every module's state, what the cache holds, the brain inputs, the step counter and each
+    /// type's provenance, streamed from the modules' memory, atomically (a temporary
+    /// "<path>.partial", fsync, rename: on any failure `path` is unchanged). Call it between
+    /// steps. Throws checkpoint_error naming the file and the OS's reason; `exists` when `path`
+    /// exists and not `overwrite`; `stopped` after a failed step (until reset()).
+    void checkpoint(const std::filesystem::path& path, bool overwrite = false) const;
+    /// The brain a checkpoint holds, ready to step on from where it was written: stepping it
+    /// gives, bit for bit, what the saved brain would have given (any executor and thread
+    /// count). `registry` must know every type it uses (neuron files registered as when it was
+    /// written). Throws checkpoint_error (spark/runtime/checkpoint.hpp) naming the cause.
+    [[nodiscard]] static brain from_checkpoint(const registry::plugin_registry& registry,
+                                               const std::filesystem::path& path);
+    [[nodiscard]] static brain from_checkpoint(const registry::plugin_registry& registry,
+                                               const std::filesystem::path& path,
+                                               const checkpoint_options& options);
+    /// The config this brain was built from.
+    [[nodiscard]] const brain_config& config() const noexcept;
 
     [[nodiscard]] const std::vector<module_info>& modules() const noexcept;
     /// The names of the modules whose step() is running right now, in config order: empty
@@ -187,6 +211,7 @@ public:
     output_specs() const noexcept;
 
 private:
+    friend struct detail::checkpoint_access;
     struct impl;
     std::unique_ptr<impl> impl_;
 };
