@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "tools/sparse_fill_check.hpp"
 
+#include <bit>
 #include <cstdint>
-#include <cstring>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include <spark/abi/module.h>
@@ -11,6 +12,16 @@
 
 namespace spark::runtime::detail {
 namespace {
+
+/// Bit-for-bit equality (a fill must give initialize()'s very bits: -0 is not 0, a NaN's payload
+/// counts), spelled with bit_cast rather than memcmp so that it says so.
+template <typename T>
+bool same_bits(const T& a, const T& b) noexcept {
+    using bits =
+        std::conditional_t<sizeof(T) == sizeof(std::uint64_t), std::uint64_t, std::uint32_t>;
+    static_assert(sizeof(T) == sizeof(bits));
+    return std::bit_cast<bits>(a) == std::bit_cast<bits>(b);
+}
 
 /// A host for calling the extension directly: it keeps the last error message.
 struct recording_host {
@@ -94,7 +105,7 @@ std::string compare(const spark_module_type_t& abi,
             if (want == T(0) && !listed) {
                 continue;
             }
-            if (!listed || std::memcmp(&got.values[r][k], &want, sizeof(T)) != 0) {
+            if (!listed || !same_bits(got.values[r][k], want)) {
                 return "row " + std::to_string(r) + ", column " + std::to_string(c) +
                        ": initialize() wrote " + std::to_string(want) + ", fill_rows gave " +
                        (listed ? std::to_string(got.values[r][k]) : std::string("no entry")) +
@@ -122,7 +133,7 @@ std::string compare(const spark_module_type_t& abi,
         return host.failed("values_at", status);
     }
     for (std::size_t k = 0; k < indices.size(); ++k) {
-        if (std::memcmp(&at[k], &expected[indices[k]], sizeof(T)) != 0) {
+        if (!same_bits(at[k], expected[indices[k]])) {
             return "values_at(" + std::to_string(indices[k]) + ") gave " + std::to_string(at[k]) +
                    ", initialize() wrote " + std::to_string(expected[indices[k]]);
         }
