@@ -99,7 +99,8 @@ std::unique_ptr<registry::plugin_registry> open_registry(const plugin_sources& s
 void print_issues(const runtime::config_error& e) {
     for (const auto& issue : e.issues()) {
         // Paths and messages quote the brain file's names: escaped, as everywhere on a terminal.
-        std::cerr << "spark: " << printable(issue.path) << ": " << printable(issue.message) << '\n';
+        std::cerr << "spark: " << printable(issue.path) << ": " << printable_message(issue.message)
+                  << '\n';
     }
 }
 

@@ -34,9 +34,34 @@ std::string safe_file_name(std::string_view label, std::string_view extension) {
     return name + std::string(extension);
 }
 
+namespace {
+
+constexpr std::array<char, 16> hex_digits{
+    '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'};
+
+void append_escaped(std::string& text, unsigned char byte) {
+    text += "\\x";
+    text += hex_digits[byte >> 4U];
+    text += hex_digits[byte & 0xfU];
+}
+
+} // namespace
+
+std::string printable_message(std::string_view message) {
+    std::string text;
+    text.reserve(message.size());
+    for (const char c : message) {
+        const auto byte = static_cast<unsigned char>(c);
+        if ((byte < 0x20 && c != '\n' && c != '\t') || byte == 0x7f) {
+            append_escaped(text, byte);
+        } else {
+            text += c;
+        }
+    }
+    return text;
+}
+
 std::string printable(std::string_view name) {
-    static constexpr std::array<char, 16> hex{
-        '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'};
     std::string text;
     text.reserve(name.size());
     for (const char c : name) {
@@ -44,9 +69,7 @@ std::string printable(std::string_view name) {
         if (c == '\\') {
             text += "\\\\";
         } else if (byte < 0x20 || byte >= 0x7f) {
-            text += "\\x";
-            text += hex[byte >> 4U];
-            text += hex[byte & 0xfU];
+            append_escaped(text, byte);
         } else {
             text += c;
         }

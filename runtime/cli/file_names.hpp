@@ -18,4 +18,9 @@ namespace spark::cli {
 /// backslash as \\, so a name cannot move the cursor, clear the screen or fake another line.
 [[nodiscard]] std::string printable(std::string_view name);
 
+/// A message for the terminal: as printable(), except that its own line breaks stay (a message
+/// may list several problems, one per line) and UTF-8 text is kept. Names inside it were escaped
+/// where they were quoted; this keeps a stray escape sequence from acting on the terminal.
+[[nodiscard]] std::string printable_message(std::string_view message);
+
 } // namespace spark::cli

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <lzma.h>
 #include <system_error>
+#include <unistd.h>
 #include <vector>
 
 #include <spark/runtime/errors.hpp>
@@ -26,6 +27,10 @@ namespace {
 constexpr std::string_view xz_magic("\xFD"
                                     "7zXZ\0",
                                     6);
+
+std::string errno_text() {
+    return std::error_code(errno, std::generic_category()).message();
+}
 
 [[noreturn]] void fail(const std::filesystem::path& file, const std::string& message) {
     throw config_error({{file.string(), message}});
