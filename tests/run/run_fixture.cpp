@@ -23,7 +23,8 @@ std::vector<std::string> spark_cli_arguments(std::vector<std::string> arguments)
                       std::string("--plugin-path=") + SPARK_NEURONS_PLUGIN,
                       "--plugin-path=" + test_plugin("ok_cpp").string(),
                       "--plugin-path=" + test_plugin("throws_in_step").string(),
-                      "--plugin-path=" + test_plugin("run_hang").string()});
+                      "--plugin-path=" + test_plugin("run_hang").string(),
+                      "--plugin-path=" + test_plugin("faulty").string()});
     return arguments;
 }
 

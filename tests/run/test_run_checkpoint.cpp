@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// `spark run --checkpoint/--resume` (docs/file-format.md section 11.5): the tutorial brain (Poisson
+// `spark run --checkpoint/--resume` (docs/file-format.md section 12.5): the tutorial brain (Poisson
 // input, ALIF populations with learning) run 120 steps straight, and run 50 steps with
 // --checkpoint then resumed with the same command line plus --resume, record the same bits: the
 // two recordings concatenated are the straight one, for every recorded port. --steps is the step
