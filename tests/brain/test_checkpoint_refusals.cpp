@@ -30,7 +30,7 @@ using spark::test::write_bytes;
 
 namespace {
 
-// The frame as docs/file-format.md section 11 lays it out.
+// The frame as docs/file-format.md section 12 lays it out.
 constexpr std::size_t manifest_length_at = 16;
 constexpr std::size_t manifest_at = 24;
 constexpr std::size_t trailer = 40;
