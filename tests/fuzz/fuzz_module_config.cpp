@@ -14,20 +14,12 @@
 #include <spark/runtime/errors.hpp>
 #include <spark/runtime/module_config.hpp>
 
+#include "builtin_registry.hpp"
+
 namespace {
 
-/// The built-in plugins, found beside the registry library as `spark` finds them; loaded once.
 const spark::registry::plugin_registry& registry() {
-    static spark::registry::plugin_registry plugins(
-        spark::registry::search_options{.paths = {}, .use_environment = false});
-    static const bool loaded = [] {
-        plugins.discover();
-        return !plugins.types().empty();
-    }();
-    if (!loaded) {
-        std::abort(); // no schema to build against: fuzzing would test nothing
-    }
-    return plugins;
+    return spark::fuzz::builtin_registry();
 }
 
 void build(const spark::registry::module_type_info& type,

@@ -14,29 +14,13 @@
 #include <sys/resource.h>
 #include <sys/wait.h>
 
-extern char** environ;
-
 namespace spark::test {
 
 cli_child::cli_child(const std::vector<std::string>& arguments, child_options options)
     : out_file_(options.stdout_file.empty() ? scratch_ / "stdout" : options.stdout_file) {
     // Everything the child needs is prepared before fork(): after it, only async-signal-safe
     // calls until exec.
-    std::vector<std::string> words{SPARK_CLI_PATH};
-    const auto rest = spark_cli_arguments(arguments);
-    words.insert(words.end(), rest.begin(), rest.end());
-    std::vector<char*> argv;
-    for (auto& word : words) {
-        argv.push_back(word.data());
-    }
-    argv.push_back(nullptr);
-    std::vector<char*> envp;
-    for (char** entry = environ; *entry != nullptr; ++entry) {
-        if (std::strncmp(*entry, "SPARK_PLUGIN_PATH=", 18) != 0) {
-            envp.push_back(*entry);
-        }
-    }
-    envp.push_back(nullptr);
+    const child_command command(SPARK_CLI_PATH, spark_cli_arguments(arguments));
     const std::string out = out_file_.string();
     const std::string err = (scratch_ / "stderr").string();
     const bool limited = options.file_size_limit.has_value();
@@ -61,7 +45,7 @@ cli_child::cli_child(const std::vector<std::string>& arguments, child_options op
                 ::_exit(126);
             }
         }
-        ::execve(argv[0], argv.data(), envp.data());
+        ::execve(command.program(), command.argv(), command.envp());
         ::_exit(127);
     }
 }

@@ -29,26 +29,28 @@ std::string slurp(const std::filesystem::path& file) {
 
 } // namespace
 
+child_command::child_command(const std::string& program, const std::vector<std::string>& arguments)
+    : words_{program} {
+    words_.insert(words_.end(), arguments.begin(), arguments.end());
+    for (auto& word : words_) {
+        argv_.push_back(word.data());
+    }
+    argv_.push_back(nullptr);
+    for (char** entry = environ; *entry != nullptr; ++entry) {
+        if (std::strncmp(*entry, "SPARK_PLUGIN_PATH=", 18) != 0) {
+            envp_.push_back(*entry);
+        }
+    }
+    envp_.push_back(nullptr);
+}
+
 process_result run_process(const std::string& program, const std::vector<std::string>& arguments) {
     // Output goes to files rather than pipes: no risk of a full pipe blocking the child.
     const scratch_dir scratch;
     const std::string out_file = (scratch / "stdout").string();
     const std::string err_file = (scratch / "stderr").string();
 
-    std::vector<std::string> words{program};
-    words.insert(words.end(), arguments.begin(), arguments.end());
-    std::vector<char*> argv;
-    for (auto& word : words) {
-        argv.push_back(word.data());
-    }
-    argv.push_back(nullptr);
-    std::vector<char*> envp;
-    for (char** entry = environ; *entry != nullptr; ++entry) {
-        if (std::strncmp(*entry, "SPARK_PLUGIN_PATH=", 18) != 0) {
-            envp.push_back(*entry);
-        }
-    }
-    envp.push_back(nullptr);
+    const child_command command(program, arguments);
 
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
@@ -58,7 +60,7 @@ process_result run_process(const std::string& program, const std::vector<std::st
         &actions, 2, err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     pid_t pid = 0;
     const int started =
-        posix_spawn(&pid, program.c_str(), &actions, nullptr, argv.data(), envp.data());
+        posix_spawn(&pid, program.c_str(), &actions, nullptr, command.argv(), command.envp());
     posix_spawn_file_actions_destroy(&actions);
     if (started != 0) {
         throw std::runtime_error("cannot start " + program + ": " + std::strerror(started));
