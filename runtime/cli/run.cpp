@@ -524,6 +524,18 @@ int run_brain(const plugin_sources& sources, const run_request& request) {
             });
         }
         run["records"] = std::move(record_list);
+        // Outputs that turned NaN or infinite (brain::numerics_reports): once per port, the first
+        // step and element, the value as text (JSON has no NaN).
+        json::array numerics;
+        for (const auto& r : brain->numerics_reports()) {
+            numerics.push_back(json::object{{"module", r.module},
+                                            {"type", r.type_id},
+                                            {"port", r.port},
+                                            {"step", r.step},
+                                            {"element", r.element},
+                                            {"value", format_number(r.value)}});
+        }
+        run["non_finite_outputs"] = std::move(numerics);
         run["wall_seconds"] = seconds;
         run["build_seconds"] = build_seconds;
         run["steps_per_second"] = seconds > 0 ? static_cast<double>(done) / seconds : 0.0;

@@ -3,7 +3,8 @@
 // an exception, a NaN output under --strict-numerics, a write past its output caught by the
 // output guard of debug builds) in a run with checkpoints: the run stops at that step naming
 // module, type and step, the recordings hold every step before it, and the last checkpoint
-// resumes the run, which repeats the same steps bit for bit up to the same failure.
+// resumes the run, which repeats the same steps bit for bit up to the same failure. An output
+// that turns NaN without --strict-numerics is listed in run.json.
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -125,6 +126,29 @@ BOOST_AUTO_TEST_CASE(a_failing_module_is_named_the_recordings_stay_and_the_check
             BOOST_TEST(tail.data == expected);
         }
     }
+}
+
+// A leaky_soma with resistance 1e308 in float32: R is +inf, so with the input 0 its potential is
+// inf * 0 = NaN from step 0, element 0 (docs/file-format.md section 11.3). Without
+// --strict-numerics the run completes and says so on stderr and in run.json.
+BOOST_AUTO_TEST_CASE(an_output_turning_nan_is_listed_in_run_json) {
+    const spark::test::scratch_dir dir;
+    const auto brain = spark::test::write_file(dir / "nan.scfg",
+                                               spark::test::soma_brain(R"({"resistance": 1e308})"));
+    const auto result = spark::test::spark_cli(
+        {"run", brain, "--steps", "5", "--input", "drive=0", "--out", (dir / "out").string()});
+    BOOST_TEST(result.exit_code == 0, result.err);
+    BOOST_TEST(contains(result.err, "module 'soma'"), result.err);
+    const auto run = run_json(dir / "out");
+    BOOST_TEST(json::value_to<std::string>(run.at("stop_reason")) == "completed");
+    const auto& reports = run.at("non_finite_outputs").as_array();
+    BOOST_TEST_REQUIRE(reports.size() == 1U, json::serialize(reports));
+    const auto& report = reports[0].as_object();
+    BOOST_TEST(json::value_to<std::string>(report.at("module")) == "soma");
+    BOOST_TEST(json::value_to<std::string>(report.at("port")) == "potential");
+    BOOST_TEST(report.at("step").to_number<std::uint64_t>() == 0U);
+    BOOST_TEST(report.at("element").to_number<std::uint64_t>() == 0U);
+    BOOST_TEST(json::value_to<std::string>(report.at("value")) == "nan");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
