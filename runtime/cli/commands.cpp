@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -39,7 +40,7 @@ std::optional<std::chrono::milliseconds> probe_timeout_from_environment() {
             std::chrono::duration<double>(registry::search_options{}.probe_timeout).count());
         return std::nullopt;
     }
-    return std::chrono::milliseconds(static_cast<std::int64_t>(seconds * 1000.0 + 0.5));
+    return std::chrono::milliseconds(std::llround(seconds * 1000.0));
 }
 
 } // namespace

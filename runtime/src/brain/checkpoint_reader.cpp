@@ -233,7 +233,10 @@ brain_config config_of(const detail::checkpoint_manifest& manifest,
             brain_config::from_json(manifest.brain_config,
                                     file.string() + " (its brain config)",
                                     manifest.compat ? config_mode::compat : config_mode::strict);
-        for (const auto& [name, shape] : manifest.input_shapes) {
+        // Named, not a structured binding: clang 14 cannot capture a binding in the lambda.
+        for (const auto& saved : manifest.input_shapes) {
+            const auto& name = saved.first;
+            const auto& shape = saved.second;
             const auto known = std::find_if(config.input_map.begin(),
                                             config.input_map.end(),
                                             [&](const auto& entry) { return entry.first == name; });
