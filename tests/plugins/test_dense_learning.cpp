@@ -36,7 +36,6 @@ struct dense_fixture : spark::test::models_fixture {
 };
 
 constexpr std::uint32_t n_pre = 5;
-constexpr std::uint32_t n_post = 6;
 
 /// 6 neurons (2 inhibitory: floor(6 * 0.34)), 5 presynaptic neurons (the last inhibitory), a
 /// kernel whose zero entries the rule may grow, delays drawn from the seeded default initializer
