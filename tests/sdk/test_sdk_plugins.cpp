@@ -262,13 +262,17 @@ BOOST_AUTO_TEST_CASE(ok_clang_is_the_accumulator_built_by_clang) {
     check_accumulator<float>(p);
     check_accumulator<double>(p);
 
-    // The object files record their compiler in .comment: clang for ok_clang, not for ok_cpp.
+    // The object files record their compiler in .comment: clang for ok_clang; ok_cpp is built by
+    // the project's compiler, which is gcc in the dev preset (no clang in it) and clang in the
+    // asan preset, where only ok_clang's side can be told apart.
     const auto clang_comment = elf_section(spark::test::test_plugin("ok_clang"), ".comment");
     BOOST_TEST(clang_comment.find("clang version") != std::string::npos,
                "ok_clang .comment: " << clang_comment);
+#if !defined(__clang__)
     const auto gcc_comment = elf_section(spark::test::test_plugin("ok_cpp"), ".comment");
     BOOST_TEST(gcc_comment.find("GCC") != std::string::npos);
     BOOST_TEST(gcc_comment.find("clang") == std::string::npos);
+#endif
 }
 
 BOOST_AUTO_TEST_CASE(create_fails_refuses_a_limit_above_ten) {
