@@ -17,8 +17,11 @@
 #include <spark/registry/errors.hpp>
 
 #include "config/regular_file.hpp"
+#include "text.hpp"
 
 namespace spark::cli {
+
+using runtime::detail::errno_text;
 namespace {
 
 static_assert(std::endian::native == std::endian::little,
@@ -274,10 +277,6 @@ npy_array read_npy(const std::filesystem::path& file) {
 }
 
 namespace {
-
-std::string errno_text(int number) {
-    return std::strerror(number);
-}
 
 /// Writes all of `bytes` at the current offset (pwrite's at `offset` when it is not negative),
 /// retrying after a signal. Returns 0, or the errno of the failure (EIO for a write that makes

@@ -7,17 +7,12 @@
 #include <unistd.h>
 #include <utility>
 
+#include "text.hpp"
+
 #include <sys/file.h>
 #include <sys/stat.h>
 
 namespace spark::runtime::detail {
-namespace {
-
-std::string errno_text(int code) {
-    return std::error_code(code, std::generic_category()).message();
-}
-
-} // namespace
 
 atomic_file_error::atomic_file_error(std::filesystem::path file, std::string reason)
     : spark::error(file.string() + ": " + reason), file_(std::move(file)),

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <system_error>
 
 namespace spark::runtime::detail {
 namespace {
@@ -112,6 +113,10 @@ std::uint64_t mix_seed(std::uint64_t x) noexcept {
     x = (x ^ (x >> 30U)) * 0xbf58476d1ce4e5b9ULL;
     x = (x ^ (x >> 27U)) * 0x94d049bb133111ebULL;
     return x ^ (x >> 31U);
+}
+
+std::string errno_text(int code) {
+    return std::error_code(code, std::generic_category()).message();
 }
 
 } // namespace spark::runtime::detail

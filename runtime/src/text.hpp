@@ -23,6 +23,10 @@ namespace spark::runtime::detail {
 /// "'a'", "'a' or 'b'", "'a', 'b' or 'c'".
 [[nodiscard]] std::string quoted_alternatives(const std::vector<std::string>& names);
 
+/// The system's text for an errno value ("No space left on device"), for messages that give the
+/// OS's reason.
+[[nodiscard]] std::string errno_text(int code);
+
 /// The items joined by `separator`.
 [[nodiscard]] std::string join(const std::vector<std::string>& items, std::string_view separator);
 

@@ -30,10 +30,6 @@ namespace {
 
 namespace format = detail::checkpoint_format;
 
-std::string errno_text(int code) {
-    return std::error_code(code, std::generic_category()).message();
-}
-
 /// A read-only file descriptor that closes itself; reads at offsets, all or nothing.
 class input_file {
 public:
@@ -42,7 +38,7 @@ public:
         if (descriptor_ < 0) {
             throw checkpoint_error(path_,
                                    checkpoint_problem::io,
-                                   "cannot open the checkpoint: " + errno_text(errno) +
+                                   "cannot open the checkpoint: " + detail::errno_text(errno) +
                                        "; check the path");
         }
         struct ::stat info {};
@@ -68,7 +64,7 @@ public:
             }
             if (n < 0) {
                 throw checkpoint_error(
-                    path_, checkpoint_problem::io, "cannot read: " + errno_text(errno));
+                    path_, checkpoint_problem::io, "cannot read: " + detail::errno_text(errno));
             }
             if (n == 0) {
                 throw checkpoint_error(path_,

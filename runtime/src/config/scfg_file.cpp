@@ -18,6 +18,7 @@
 #include "atomic_file.hpp"
 #include "config/message_text.hpp"
 #include "config/regular_file.hpp"
+#include "text.hpp"
 
 #include <sys/stat.h>
 
@@ -27,10 +28,6 @@ namespace {
 constexpr std::string_view xz_magic("\xFD"
                                     "7zXZ\0",
                                     6);
-
-std::string errno_text() {
-    return std::error_code(errno, std::generic_category()).message();
-}
 
 [[noreturn]] void fail(const std::filesystem::path& file, const std::string& message) {
     throw config_error({{file.string(), message}});
@@ -124,7 +121,7 @@ std::string read_bounded(const std::filesystem::path& file, int descriptor, std:
             continue;
         }
         if (n < 0) {
-            fail(file, "cannot read the file: " + errno_text());
+            fail(file, "cannot read the file: " + errno_text(errno));
         }
         if (n == 0) {
             return bytes;
@@ -183,7 +180,7 @@ std::string read_scfg_text(const std::filesystem::path& file, const file_limits&
     // refuses it.
     const int descriptor = ::open(file.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (descriptor < 0) {
-        fail(file, "cannot open the file: " + errno_text() + "; check its permissions");
+        fail(file, "cannot open the file: " + errno_text(errno) + "; check its permissions");
     }
     const descriptor_guard guard{descriptor};
     struct stat info {};
