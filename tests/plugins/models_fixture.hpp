@@ -194,6 +194,25 @@ struct running_module {
         const auto* data = static_cast<const T*>(a.data);
         return std::vector<T>(data, data + element_count(a.shape));
     }
+    /// A neuron's dense kernel W[o][i], post-major (upstream's orientation), from the pre-major
+    /// state array `kernel_pre_major` (n_pre, n_post) that the neurons plugin steps with and
+    /// exports (plugins/neurons/neuron/population.hpp).
+    template <typename T>
+    [[nodiscard]] std::vector<T> kernel_values() {
+        const auto a = state("kernel_pre_major");
+        BOOST_TEST_REQUIRE(a.shape.rank == 2U);
+        BOOST_TEST_REQUIRE(a.dtype == (sizeof(T) == 8 ? SPARK_DTYPE_F64 : SPARK_DTYPE_F32));
+        const auto n_pre = static_cast<std::size_t>(a.shape.dims[0]);
+        const auto n_post = static_cast<std::size_t>(a.shape.dims[1]);
+        const auto* pre_major = static_cast<const T*>(a.data);
+        std::vector<T> post_major(n_pre * n_post);
+        for (std::size_t i = 0; i < n_pre; ++i) {
+            for (std::size_t o = 0; o < n_post; ++o) {
+                post_major[o * n_pre + i] = pre_major[i * n_post + o];
+            }
+        }
+        return post_major;
+    }
 
     /// Every state array's bytes, in the order state() lists them.
     [[nodiscard]] std::vector<std::vector<unsigned char>> checkpoint() {

@@ -66,7 +66,7 @@ BOOST_AUTO_TEST_CASE(arrivals_take_the_clipped_weight_and_the_arrival_steps_sign
     BOOST_TEST(v.at(0) == -300.0 * per_pa * decay, boost::test_tools::tolerance(1e-12));
     BOOST_TEST(v.at(1) == 0.0);
     BOOST_TEST(v.at(2) == 200.0 * per_pa, boost::test_tools::tolerance(1e-12));
-    BOOST_TEST(m.state_values<double>("kernel") == (std::vector<double>{300, 0, 0, 0, 0, 200}),
+    BOOST_TEST(m.kernel_values<double>() == (std::vector<double>{300, 0, 0, 0, 0, 200}),
                boost::test_tools::per_element());
 }
 

@@ -133,8 +133,8 @@ std::size_t run_side_by_side(running_module& reference,
 }
 
 const std::vector<std::string> hebbian_state = {
-    "kernel", "potential", "post_trace", "pre_trace_history", "spike_history", "cursor"};
-const std::vector<std::string> zenke_state = {"kernel",
+    "kernel_pre_major", "potential", "post_trace", "pre_trace_history", "spike_history", "cursor"};
+const std::vector<std::string> zenke_state = {"kernel_pre_major",
                                               "potential",
                                               "threshold",
                                               "refractory",
@@ -293,8 +293,8 @@ BOOST_AUTO_TEST_CASE(a_large_delivery_in_parts_matches_the_dense_rule) {
             spikes += x & 1U;
         }
     }
-    const auto ours = reference.state_values<double>("kernel");
-    const auto theirs = dense.state_values<double>("kernel");
+    const auto ours = reference.kernel_values<double>();
+    const auto theirs = dense.kernel_values<double>();
     BOOST_TEST_REQUIRE(ours.size() == theirs.size());
     double worst = 0.0;
     for (std::size_t k = 0; k < ours.size(); ++k) {
@@ -440,7 +440,7 @@ BOOST_AUTO_TEST_CASE(a_lif_neuron_learns_with_ojas_rule) {
             BOOST_TEST_CONTEXT("step " << k) {
                 BOOST_TEST(n.state_values<double>("potential").at(0) == next->potential,
                            boost::test_tools::tolerance(1e-9));
-                BOOST_TEST(n.state_values<double>("kernel").at(0) == next->kernel_after,
+                BOOST_TEST(n.kernel_values<double>().at(0) == next->kernel_after,
                            boost::test_tools::tolerance(1e-9));
             }
             ++next;

@@ -50,7 +50,7 @@ struct s3c_neuron : running_module {
         step(k);
         return out<std::uint8_t>(0)[0];
     }
-    double kernel() { return static_cast<double>(state_values<T>("kernel").at(0)); }
+    double kernel() { return static_cast<double>(kernel_values<T>().at(0)); }
     double potential() { return static_cast<double>(state_values<T>("potential").at(0)); }
 };
 
@@ -312,15 +312,15 @@ BOOST_AUTO_TEST_CASE(a_kernel_given_as_a_nested_initializer_config_creates_build
                              {port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {6})},
                              1);
             // sparse_uniform(scale 30, density 0.5): weights in [0, 30), some of 24 non-zero
-            const auto a = m.state("kernel");
+            const auto a = m.state("kernel_pre_major");
             BOOST_TEST_REQUIRE(a.shape.rank == 2U);
-            BOOST_TEST(a.shape.dims[0] == 4U);
-            BOOST_TEST(a.shape.dims[1] == 6U);
+            BOOST_TEST(a.shape.dims[0] == 6U);
+            BOOST_TEST(a.shape.dims[1] == 4U);
             std::vector<double> w;
             if (a.dtype == SPARK_DTYPE_F64) {
-                w = m.state_values<double>("kernel");
+                w = m.kernel_values<double>();
             } else {
-                for (const float x : m.state_values<float>("kernel")) {
+                for (const float x : m.kernel_values<float>()) {
                     w.push_back(static_cast<double>(x));
                 }
             }
@@ -374,7 +374,7 @@ BOOST_AUTO_TEST_CASE(static_weights_skip_zero_synapses_and_follow_the_eta_0_traj
         }
     }
     BOOST_TEST(spikes == expected_spikes, boost::test_tools::per_element());
-    BOOST_TEST(m.state_values<double>("kernel") == (std::vector<double>{300, 0}),
+    BOOST_TEST(m.kernel_values<double>() == (std::vector<double>{300, 0}),
                boost::test_tools::per_element());
 }
 
@@ -408,7 +408,7 @@ BOOST_AUTO_TEST_CASE(static_sparse_kernel_delivers_the_clipped_listed_weights) {
     BOOST_TEST(v.at(0) == 300.0 * per_pa, boost::test_tools::tolerance(1e-12));
     BOOST_TEST(v.at(1) == -120.0 * per_pa, boost::test_tools::tolerance(1e-12));
     BOOST_TEST(v.at(2) == 200.0 * per_pa, boost::test_tools::tolerance(1e-12));
-    BOOST_TEST(m.state_values<double>("kernel") == (std::vector<double>{300, 0, 0, 120, 200, 0}),
+    BOOST_TEST(m.kernel_values<double>() == (std::vector<double>{300, 0, 0, 120, 200, 0}),
                boost::test_tools::per_element());
 }
 
@@ -423,7 +423,7 @@ BOOST_AUTO_TEST_CASE(with_learning_a_zero_weight_grows_like_any_other) {
         m.step(k);
     }
     BOOST_TEST((m.out<std::uint8_t>(0)[0] & 1U) == 1U); // S3c's first post spike
-    const auto kernel = m.state_values<double>("kernel");
+    const auto kernel = m.kernel_values<double>();
     BOOST_TEST(kernel.at(0) == 300.073394611861, boost::test_tools::tolerance(1e-12));
     BOOST_TEST(kernel.at(1) == 0.073394611861, boost::test_tools::tolerance(1e-9));
 }

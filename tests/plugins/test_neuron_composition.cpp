@@ -181,7 +181,7 @@ BOOST_AUTO_TEST_CASE(no_delays_and_no_learning_rule_are_null) {
         }
     }
     BOOST_TEST(fired == std::vector<std::uint64_t>{0}, boost::test_tools::per_element());
-    BOOST_TEST(m.state_values<float>("kernel") == std::vector<float>{5000.0F},
+    BOOST_TEST(m.kernel_values<float>() == std::vector<float>{5000.0F},
                boost::test_tools::per_element());
 }
 
@@ -208,7 +208,7 @@ BOOST_AUTO_TEST_CASE(every_learning_rule_a_neuron_can_run_learns_in_it) {
                              rule + "\"}}",
                          inputs,
                          1);
-        const auto before = m.state_values<float>("kernel");
+        const auto before = m.kernel_values<float>();
         for (std::uint64_t k = 0; k < 40; ++k) {
             for (std::size_t i = 0; i < 3; ++i) {
                 m.in<std::uint8_t>(0)[i] = static_cast<std::uint8_t>((k + i) % 2);
@@ -218,7 +218,7 @@ BOOST_AUTO_TEST_CASE(every_learning_rule_a_neuron_can_run_learns_in_it) {
             }
             m.step(k);
         }
-        BOOST_TEST((m.state_values<float>("kernel") != before), rule << " changed no weight");
+        BOOST_TEST((m.kernel_values<float>() != before), rule << " changed no weight");
     }
 }
 
@@ -271,7 +271,7 @@ BOOST_AUTO_TEST_CASE(quadruplet_rule_tensor_with_one_parameter_set_learns_like_q
                                 "eta": 0.1, "max_clip": [1e30, 1e30, 1e30, 1e30]}})",
                           {in, factor},
                           1);
-    const auto before = scalar.state_values<float>("kernel");
+    const auto before = scalar.kernel_values<float>();
     for (std::uint64_t k = 0; k < 40; ++k) {
         for (running_module* m : {&scalar, &tensor}) {
             for (std::size_t i = 0; i < 3; ++i) {
@@ -283,10 +283,10 @@ BOOST_AUTO_TEST_CASE(quadruplet_rule_tensor_with_one_parameter_set_learns_like_q
             m->in<float>(1)[0] = k % 5 == 4 ? -0.5F : 1.0F;
             m->step(k);
         }
-        BOOST_TEST(tensor.state_values<float>("kernel") == scalar.state_values<float>("kernel"),
+        BOOST_TEST(tensor.kernel_values<float>() == scalar.kernel_values<float>(),
                    boost::test_tools::per_element());
     }
-    BOOST_TEST((scalar.state_values<float>("kernel") != before), "the rule changed no weight");
+    BOOST_TEST((scalar.kernel_values<float>() != before), "the rule changed no weight");
 
     // The tensor rule's per-synapse traces are checkpointed with the neuron: a restored neuron
     // learns the same kernel as before.
@@ -301,12 +301,12 @@ BOOST_AUTO_TEST_CASE(quadruplet_rule_tensor_with_one_parameter_set_learns_like_q
     for (std::uint64_t k = 40; k < 50; ++k) {
         drive(k);
     }
-    const auto learned = tensor.state_values<float>("kernel");
+    const auto learned = tensor.kernel_values<float>();
     tensor.restore(saved);
     for (std::uint64_t k = 40; k < 50; ++k) {
         drive(k);
     }
-    BOOST_TEST(tensor.state_values<float>("kernel") == learned, boost::test_tools::per_element());
+    BOOST_TEST(tensor.kernel_values<float>() == learned, boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(quadruplet_rule_tensor_in_a_neuron_learns_per_synapse_type) {
@@ -341,7 +341,7 @@ BOOST_AUTO_TEST_CASE(quadruplet_rule_tensor_in_a_neuron_learns_per_synapse_type)
     BOOST_TEST_REQUIRE(((out[0] >> 1U) + (out[1] >> 1U)) == 1, "one neuron is inhibitory");
     const std::size_t inh = (out[0] & 2U) != 0 ? 0 : 1;
     const std::size_t exc = 1 - inh;
-    const auto kernel = m.state_values<float>("kernel"); // (post, pre)
+    const auto kernel = m.kernel_values<float>(); // (post, pre)
     const auto close = boost::test_tools::tolerance(1e-6F);
     BOOST_TEST(kernel[exc * 2 + 0] == 1.2F, close);
     BOOST_TEST(kernel[exc * 2 + 1] == 1.2F, close);

@@ -70,11 +70,11 @@ BOOST_AUTO_TEST_CASE(a_sparse_kernel_runs_bit_for_bit_like_its_dense_twin) {
                                  {in_spec},
                                  1);
             BOOST_TEST_REQUIRE(has_state(sparse, "kernel_value"));
-            BOOST_TEST_REQUIRE(!has_state(sparse, "kernel"));
-            BOOST_TEST_REQUIRE(has_state(dense, "kernel"));
+            BOOST_TEST_REQUIRE(!has_state(sparse, "kernel_pre_major"));
+            BOOST_TEST_REQUIRE(has_state(dense, "kernel_pre_major"));
 
             // The compressed rows hold exactly the dense kernel's non-zero entries.
-            const auto kernel = dense.state_values<float>("kernel");
+            const auto kernel = dense.kernel_values<float>();
             const auto row_start = sparse.state_values<std::int32_t>("kernel_row_start");
             const auto column = sparse.state_values<std::int32_t>("kernel_column");
             const auto value = sparse.state_values<float>("kernel_value");

@@ -265,7 +265,13 @@ public:
             s.add("kernel_column", sparse_kernel_.column, synapses);
             s.add("kernel_value", sparse_kernel_.value, synapses);
         } else {
-            add_dense_kernel(s, n_pre, n_post);
+            // The dense kernel as kept for stepping, pre-major (W[i][o] at i * n_post + o): a
+            // checkpoint streams it from here, with no staged copy of the weights.
+            settle_weights();
+            s.add("kernel_pre_major",
+                  weights_,
+                  sdk::make_shape(
+                      {static_cast<std::int64_t>(n_pre), static_cast<std::int64_t>(n_post)}));
         }
         synapses_.state(s, units_);
         soma_.state(s, units_);
@@ -276,12 +282,9 @@ public:
 
     void state_loaded() {
         ring_.check_loaded(name_);
-        const std::size_t n_pre = shape_.n_pre;
-        const std::size_t n_post = shape_.n_post;
         if (sparse_) {
-            check_sparse_kernel(sparse_kernel_, n_pre, std::string(name_) + " state: kernel_");
-        } else if (staged_kernel_.size() == weights_.size()) {
-            transpose_into(staged_kernel_.data(), n_post, n_pre, weights_.data());
+            check_sparse_kernel(
+                sparse_kernel_, shape_.n_pre, std::string(name_) + " state: kernel_");
         }
         synapses_.state_loaded();
         soma_.state_loaded();
@@ -355,20 +358,12 @@ public:
             if (sparse_) {
                 sparse_kernel_ = compress_rows(w, n_post, n_pre);
             } else {
-                std::copy(w, w + n_post * n_pre, staged_kernel_.data());
+                transpose_into(w, n_post, n_pre, weights_.data());
             }
         });
     }
 
 private:
-    // The dense kernel, exposed post-major (upstream's orientation) through a staging copy.
-    void add_dense_kernel(sdk::state_list& s, std::size_t n_pre, std::size_t n_post) {
-        settle_weights();
-        staged_kernel_.resize(weights_.size());
-        transpose_into(weights_.data(), n_pre, n_post, staged_kernel_.data());
-        s.add("kernel", staged_kernel_, shape_.kernel);
-    }
-
     // weights_ brought up to date: the rule's waiting terms applied, and the grouped layout's
     // live weights (listed_weights_) copied back.
     void settle_weights() {
@@ -1063,7 +1058,6 @@ private:
     std::vector<arriving_run> arriving_;
     std::vector<std::uint8_t> spiked_;
     std::vector<std::uint32_t> post_fired_;
-    large_vector<T> staged_kernel_;
     bool needs_clip_ = true;
     bool kernel_learned_ = false;
 };
