@@ -28,6 +28,7 @@
 #include "brain/brain_plan.hpp"
 #include "brain/checkpoint_access.hpp"
 #include "brain/executor_choice.hpp"
+#include "brain/happens_before.hpp"
 #include "brain/neuron_parts.hpp"
 #include "brain/parallel_workers.hpp"
 #include "log.hpp"
@@ -202,6 +203,10 @@ struct brain::impl {
     std::unique_ptr<flow::graph> graph;
     std::unique_ptr<flow::broadcast_node<flow::continue_msg>> start;
     std::vector<std::unique_ptr<flow::continue_node<flow::continue_msg>>> nodes;
+    // The flow graph's edges for ThreadSanitizer (brain/happens_before.hpp): the step's start to
+    // every node body, every node body to the step's end.
+    const char graph_started = 0;
+    const char graph_finished = 0;
 
     void record_failure(std::size_t m, std::string message) {
         const std::lock_guard lock(failure_mutex);
@@ -579,12 +584,14 @@ void brain::impl::make_graph() {
             const std::size_t last = modules.size() * (g + 1) / groups;
             nodes.push_back(std::make_unique<flow::continue_node<flow::continue_msg>>(
                 *graph, [this, first, last](const flow::continue_msg&) {
+                    detail::happens_after(&graph_started);
                     for (std::size_t m = first; m < last; ++m) {
                         if (failed.load(std::memory_order_relaxed) || !run_guarded(m)) {
                             graph->cancel();
                             break;
                         }
                     }
+                    detail::happens_before(&graph_finished);
                     return flow::continue_msg();
                 }));
             flow::make_edge(*start, *nodes.back());
@@ -712,10 +719,12 @@ void brain::step() {
             self.workers.use(self.arena.get());
         }
     } else {
+        detail::happens_before(&self.graph_started);
         self.arena->execute([&self] {
             self.start->try_put(flow::continue_msg());
             self.graph->wait_for_all();
         });
+        detail::happens_after(&self.graph_finished);
     }
     if (measuring) {
         self.choice.ran(

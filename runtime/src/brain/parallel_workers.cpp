@@ -7,6 +7,8 @@
 
 #include <spark/abi/version.h>
 
+#include "brain/happens_before.hpp"
+
 namespace spark::runtime::detail {
 
 namespace {
@@ -49,17 +51,25 @@ spark_status parallel_workers::run(const spark_parallel_service_t* self,
         return SPARK_OK;
     }
     // The step already runs in this arena (a flow-graph node), where execute() runs directly;
-    // one chunk per task: a chunk is sized by the plugin to be worth a task.
+    // one chunk per task: a chunk is sized by the plugin to be worth a task. The tokens tell
+    // ThreadSanitizer parallel_for's edges (brain/happens_before.hpp): this call's start to
+    // every chunk, every chunk to its end; chunks stay unordered among themselves.
+    const char started = 0;
+    const char finished = 0;
+    detail::happens_before(&started);
     arena->execute([&] {
         oneapi::tbb::parallel_for(
             oneapi::tbb::blocked_range<std::uint32_t>(0, chunks, 1),
             [&](const oneapi::tbb::blocked_range<std::uint32_t>& range) {
+                detail::happens_after(&started);
                 for (std::uint32_t c = range.begin(); c != range.end(); ++c) {
                     body(context, c);
                 }
+                detail::happens_before(&finished);
             },
             oneapi::tbb::simple_partitioner());
     });
+    detail::happens_after(&finished);
     return SPARK_OK;
 }
 
