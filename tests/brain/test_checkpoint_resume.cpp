@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Resuming from a checkpoint is never stopping: a brain with random input and learning stepped
 // N steps straight, and stepped k steps, checkpointed, loaded with brain::from_checkpoint and
-// stepped N - k more, give the same bytes in every cached output of every step after k and in
+// stepped N - k more, give the same byte_string in every cached output of every step after k and in
 // every state array at the end, whichever executor and thread count saves and resumes.
 #include <cstddef>
 #include <cstdint>
@@ -27,16 +27,16 @@ namespace {
 constexpr std::uint64_t total_steps = 60;
 constexpr std::uint64_t saved_at = 25;
 
-using bytes = std::vector<unsigned char>;
+using byte_string = std::vector<unsigned char>;
 
-bytes bytes_of(const void* data, std::size_t size) {
+byte_string bytes_of(const void* data, std::size_t size) {
     const auto* p = static_cast<const unsigned char*>(data);
     return {p, p + size};
 }
 
 /// Every module's every cached output, in module and port order, after the last step.
-bytes cache_of(const brain& b) {
-    bytes all;
+byte_string cache_of(const brain& b) {
+    byte_string all;
     for (const auto& m : b.modules()) {
         for (const auto& [port, spec] : m.outputs) {
             const auto view = b.cached(m.name, port);
@@ -48,8 +48,8 @@ bytes cache_of(const brain& b) {
 }
 
 /// Every module's every state array, read from the module's own memory.
-std::vector<bytes> state_of(const brain& b) {
-    std::vector<bytes> all;
+std::vector<byte_string> state_of(const brain& b) {
+    std::vector<byte_string> all;
     for (std::size_t m = 0; m < b.modules().size(); ++m) {
         for (const auto& array :
              spark::runtime::detail::checkpoint_access::instance(b, m).state()) {
@@ -64,8 +64,8 @@ std::vector<bytes> state_of(const brain& b) {
 }
 
 /// Steps `b` from its step index to `to`, returning the cache after each step.
-std::vector<bytes> step_to(brain& b, std::uint64_t to) {
-    std::vector<bytes> caches;
+std::vector<byte_string> step_to(brain& b, std::uint64_t to) {
+    std::vector<byte_string> caches;
     while (b.step_index() < to) {
         spark::test::drive(b, b.step_index());
         b.step();
@@ -74,12 +74,12 @@ std::vector<bytes> step_to(brain& b, std::uint64_t to) {
     return caches;
 }
 
-struct way {
+struct executor_way {
     const char* name;
     brain_options options;
 };
 
-const std::vector<way> ways = {
+const std::vector<executor_way> ways = {
     {"sequential", {executor_kind::sequential, 0}},
     {"flow_graph, 1 thread", {executor_kind::flow_graph, 1}},
     {"flow_graph, 2 threads", {executor_kind::flow_graph, 2}},
@@ -135,7 +135,7 @@ BOOST_AUTO_TEST_CASE(a_fresh_brain_does_not_continue_the_run) {
     (void)step_to(straight, saved_at);
     const auto reference = step_to(straight, total_steps);
     auto fresh = make({executor_kind::sequential, 0});
-    std::vector<bytes> caches;
+    std::vector<byte_string> caches;
     for (std::uint64_t s = saved_at; s < total_steps; ++s) {
         spark::test::drive(fresh, s);
         fresh.step();

@@ -26,14 +26,14 @@ using spark::test::read_text_file;
 
 namespace {
 
-const fs::path fixtures = fs::path(SPARK_TEST_DATA_DIR) / "upstream-v1";
+const fs::path v1_fixtures = fs::path(SPARK_TEST_DATA_DIR) / "upstream-v1";
 
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(upstream_v1_brain)
 
 BOOST_AUTO_TEST_CASE(inputs_and_outputs_are_derived_from_the_wiring) {
-    const auto config = brain_config::from_file(fixtures / "ab_brain.plain.scfg");
+    const auto config = brain_config::from_file(v1_fixtures / "ab_brain.plain.scfg");
     BOOST_TEST((config.schema == brain_schema::upstream_1_0));
     BOOST_TEST(config.seed == 1805829445);
     BOOST_TEST(config.dt == 1.0);
@@ -66,19 +66,19 @@ BOOST_AUTO_TEST_CASE(inputs_and_outputs_are_derived_from_the_wiring) {
 
 BOOST_AUTO_TEST_CASE(a_brain_read_and_written_back_is_the_same_file) {
     // Plain: Python's json.dumps(indent=4) text, byte for byte.
-    const auto plain = brain_config::from_file(fixtures / "ab_brain.plain.scfg");
-    BOOST_TEST(plain.to_json() == read_text_file(fixtures / "ab_brain.plain.scfg"));
+    const auto plain = brain_config::from_file(v1_fixtures / "ab_brain.plain.scfg");
+    BOOST_TEST(plain.to_json() == read_text_file(v1_fixtures / "ab_brain.plain.scfg"));
     // xz: the same brain, and the same bytes as upstream's to_file writes (liblzma preset 6).
-    const auto xz = brain_config::from_file(fixtures / "ab_brain.scfg");
+    const auto xz = brain_config::from_file(v1_fixtures / "ab_brain.scfg");
     BOOST_TEST((xz == plain));
     spark::test::scratch_dir out;
     xz.to_file(out / "again.scfg", file_compression::xz);
-    BOOST_TEST(read_text_file(out / "again.scfg") == read_text_file(fixtures / "ab_brain.scfg"));
+    BOOST_TEST(read_text_file(out / "again.scfg") == read_text_file(v1_fixtures / "ab_brain.scfg"));
 }
 
 BOOST_AUTO_TEST_CASE(a_neuron_file_is_not_a_brain) {
     try {
-        (void)brain_config::from_file(fixtures / "alif_mod_neuron.scfg");
+        (void)brain_config::from_file(v1_fixtures / "alif_mod_neuron.scfg");
         BOOST_FAIL("a neuron file was read as a brain");
     } catch (const config_error& e) {
         BOOST_TEST(any_issue(e.issues(), "alif_mod_neuron.scfg", "--neuron NAME="), e.what());
@@ -86,7 +86,7 @@ BOOST_AUTO_TEST_CASE(a_neuron_file_is_not_a_brain) {
 }
 
 BOOST_AUTO_TEST_CASE(input_shapes_are_given_by_name) {
-    auto config = brain_config::from_file(fixtures / "ab_brain.plain.scfg");
+    auto config = brain_config::from_file(v1_fixtures / "ab_brain.plain.scfg");
     config.set_input_shape("signal", {4});
     BOOST_TEST(config.input_map.back().second.shape_given);
     BOOST_TEST(config.input_map.back().second.shape == std::vector<std::uint32_t>{4},
@@ -102,7 +102,7 @@ BOOST_AUTO_TEST_CASE(input_shapes_are_given_by_name) {
 BOOST_AUTO_TEST_CASE(what_is_missing_is_named_with_the_fix) {
     // No plugin and no neuron file: every problem is listed, with what to do.
     spark::test::registry_fixture f;
-    const auto config = brain_config::from_file(fixtures / "ab_brain.plain.scfg");
+    const auto config = brain_config::from_file(v1_fixtures / "ab_brain.plain.scfg");
     const auto issues = config.validate(f.registry);
     BOOST_TEST(any_issue(issues, "A_excitatory/module_cls", "alif_mod_neuron"));
     BOOST_TEST(any_issue(issues, "A_excitatory/module_cls", "--neuron alif_mod_neuron=FILE"));
@@ -111,7 +111,7 @@ BOOST_AUTO_TEST_CASE(what_is_missing_is_named_with_the_fix) {
 }
 
 BOOST_AUTO_TEST_CASE(brain_level_effects_and_property_reads_are_refused) {
-    auto config = brain_config::from_file(fixtures / "ab_brain.plain.scfg");
+    auto config = brain_config::from_file(v1_fixtures / "ab_brain.plain.scfg");
     config.modules_map[5].effects.push_back({"tau", {{"spiker", "spikes", false}}});
     config.modules_map[5].inputs[0].second.push_back({"A_excitatory", "inhibition_mask", true});
     spark::test::registry_fixture f;

@@ -19,6 +19,7 @@
 #include <spark/abi/spark_abi.h>
 #include <spark/registry/plugin_registry.hpp>
 #include <spark/runtime/module_config.hpp>
+#include <spark/sdk/buffers.hpp>
 #include <spark/sdk/random.hpp>
 
 #include "binomial.hpp"
@@ -30,12 +31,6 @@ using spark::test::shape_of;
 using spark::test::str;
 
 namespace {
-
-template <typename E>
-constexpr std::int32_t dtype_of = std::is_same_v<E, std::uint8_t>   ? SPARK_DTYPE_U8
-                                  : std::is_same_v<E, std::int32_t> ? SPARK_DTYPE_I32
-                                  : std::is_same_v<E, float>        ? SPARK_DTYPE_F32
-                                                                    : SPARK_DTYPE_F64;
 
 struct initializer_fixture : spark::test::interfaces_fixture {
     /// Runs `type` with `overrides` into a fresh buffer of E with `dims`.
@@ -54,7 +49,7 @@ struct initializer_fixture : spark::test::interfaces_fixture {
         spark_buffer_t out{};
         out.spec.payload_kind =
             std::is_floating_point_v<E> ? SPARK_PAYLOAD_FLOAT : SPARK_PAYLOAD_INT;
-        out.spec.dtype = dtype_of<E>;
+        out.spec.dtype = spark::sdk::dtype_of<E>;
         out.spec.shape = shape_of(dims);
         std::size_t n = 1;
         for (const auto d : dims) {
@@ -566,7 +561,7 @@ struct sparse_fixture : initializer_fixture {
     static spark_port_spec_t spec_of(std::initializer_list<std::uint32_t> dims) {
         return spark::test::port_spec(std::is_floating_point_v<E> ? SPARK_PAYLOAD_FLOAT
                                                                   : SPARK_PAYLOAD_INT,
-                                      dtype_of<E>,
+                                      spark::sdk::dtype_of<E>,
                                       dims);
     }
 

@@ -13,6 +13,7 @@
 
 #include <spark/abi/spark_abi.h>
 #include <spark/registry/plugin_registry.hpp>
+#include <spark/sdk/buffers.hpp>
 
 #include "interfaces_fixture.hpp"
 
@@ -25,16 +26,13 @@ template <typename T>
 using spiker = spark::test::one_to_one<T, std::uint8_t>;
 
 template <typename T>
-constexpr std::int32_t dtype_of() {
-    return sizeof(T) == 8 ? SPARK_DTYPE_F64 : SPARK_DTYPE_F32;
-}
-
-template <typename T>
 spiker<T> make(spark::test::interfaces_fixture& f,
                const std::string& overrides,
                std::initializer_list<std::uint32_t> dims) {
-    return spiker<T>(
-        f, "linear_spiker", overrides, port_spec(SPARK_PAYLOAD_FLOAT, dtype_of<T>(), dims));
+    return spiker<T>(f,
+                     "linear_spiker",
+                     overrides,
+                     port_spec(SPARK_PAYLOAD_FLOAT, spark::sdk::dtype_of<T>, dims));
 }
 
 std::string with_dtype(const std::string& overrides, bool f64) {

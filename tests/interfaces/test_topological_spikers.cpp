@@ -14,6 +14,7 @@
 
 #include <spark/abi/spark_abi.h>
 #include <spark/registry/plugin_registry.hpp>
+#include <spark/sdk/buffers.hpp>
 
 #include "binomial.hpp"
 #include "interfaces_fixture.hpp"
@@ -28,16 +29,12 @@ template <typename T>
 using spiker = spark::test::one_to_one<T, std::uint8_t>;
 
 template <typename T>
-constexpr std::int32_t dtype_of() {
-    return sizeof(T) == 8 ? SPARK_DTYPE_F64 : SPARK_DTYPE_F32;
-}
-
-template <typename T>
 spiker<T> make(spark::test::interfaces_fixture& f,
                const char* type,
                const std::string& overrides,
                std::initializer_list<std::uint32_t> dims) {
-    return spiker<T>(f, type, overrides, port_spec(SPARK_PAYLOAD_FLOAT, dtype_of<T>(), dims));
+    return spiker<T>(
+        f, type, overrides, port_spec(SPARK_PAYLOAD_FLOAT, spark::sdk::dtype_of<T>, dims));
 }
 
 std::string dtype_json(bool f64) {

@@ -236,6 +236,14 @@ struct running_module {
     }
 };
 
+/// Property `name` of `m`, read into a new buffer of its spec.
+inline host_buffer read_property(running_module& m, const char* name) {
+    const auto index = m.instance.property_index(name);
+    host_buffer value(m.instance.property_spec(index));
+    m.instance.read_property(index, value.abi);
+    return value;
+}
+
 /// A spike pairing of the golden scenarios S4a-S4c (docs/models.md section 13): one presynaptic
 /// spike at pre_at and one postsynaptic spike at post_at, over 10 steps.
 struct pairing_protocol {

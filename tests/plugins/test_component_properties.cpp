@@ -18,19 +18,12 @@
 
 using spark::test::host_buffer;
 using spark::test::port;
+using spark::test::read_property;
 using spark::test::running_module;
 
 namespace {
 
 using grid = std::vector<int>; // out[post][pre], row-major
-
-/// Property `name` of `m` read into a new buffer of its spec.
-host_buffer read(running_module& m, const char* name) {
-    const auto index = m.instance.property_index(name);
-    host_buffer value(m.instance.property_spec(index));
-    m.instance.read_property(index, value.abi);
-    return value;
-}
 
 } // namespace
 
@@ -47,7 +40,7 @@ BOOST_AUTO_TEST_CASE(a_somas_potential_property_is_its_potential_output) {
     for (std::uint64_t k = 0; k < 60; ++k) {
         soma.step(k);
         fired = fired || soma.out<std::uint8_t>(0)[0] != 0;
-        auto potential = read(soma, "potential");
+        auto potential = read_property(soma, "potential");
         BOOST_TEST_CONTEXT("step " << k) {
             BOOST_TEST(potential.as<float>()[0] == soma.out<float>(1)[0]);
             BOOST_TEST(potential.as<float>()[1] == 0.0F);
@@ -122,7 +115,7 @@ BOOST_AUTO_TEST_CASE(the_synapse_kernel_reads_and_writes_as_w_post_pre) {
                                    "\"}",
                                {port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {3})},
                                1);
-            auto kernel = read(syn, "kernel");
+            auto kernel = read_property(syn, "kernel");
             BOOST_TEST_REQUIRE(kernel.abi.spec.shape.rank == 2U);
             BOOST_TEST(kernel.abi.spec.shape.dims[0] == 2U);
             BOOST_TEST(kernel.abi.spec.shape.dims[1] == 3U);
@@ -153,7 +146,7 @@ BOOST_AUTO_TEST_CASE(the_synapse_kernel_reads_and_writes_as_w_post_pre) {
             syn.step(1);
             BOOST_TEST(current(0) == -2.0);
             BOOST_TEST(current(1) == -2.0);
-            auto again = read(syn, "kernel");
+            auto again = read_property(syn, "kernel");
             for (std::size_t k = 0; k < 6; ++k) {
                 BOOST_TEST((wide ? again.as<double>()[k] : again.as<float>()[k]) ==
                            static_cast<double>(k + 1));
@@ -172,7 +165,7 @@ BOOST_AUTO_TEST_CASE(the_delay_kernel_reads_and_writes_and_refuses_delays_out_of
             "delays": {"__class_ref__": "fixed_values_initializer", "values": [1, 2, 3, 4]}})",
                           {port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {2})},
                           1);
-    auto kernel = read(delays, "kernel");
+    auto kernel = read_property(delays, "kernel");
     BOOST_TEST(kernel.abi.spec.payload_kind == SPARK_PAYLOAD_INT);
     BOOST_TEST(kernel.abi.spec.dtype == SPARK_DTYPE_I32);
     BOOST_TEST(grid(kernel.as<std::int32_t>().begin(), kernel.as<std::int32_t>().end()) ==
@@ -205,7 +198,7 @@ BOOST_AUTO_TEST_CASE(the_delay_kernel_reads_and_writes_and_refuses_delays_out_of
                                               "kernel written") != std::string::npos,
                    e.what());
     }
-    auto kept = read(delays, "kernel");
+    auto kept = read_property(delays, "kernel");
     BOOST_TEST(grid(kept.as<std::int32_t>().begin(), kept.as<std::int32_t>().end()) ==
                    grid({4, 3, 2, 1}),
                boost::test_tools::per_element());

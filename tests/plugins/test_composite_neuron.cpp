@@ -24,8 +24,8 @@ using spark::test::running_module;
 
 namespace {
 
-constexpr std::uint32_t n_pre = 12;
-constexpr std::uint32_t n_post = 10;
+constexpr std::uint32_t composite_inputs = 12;
+constexpr std::uint32_t composite_units = 10;
 
 /// `count` numbers in [low, high) from a fixed LCG, as a JSON list (float32-exact values with
 /// many significant bits, so that any change of summation order would show).
@@ -50,8 +50,8 @@ std::string delay_values(std::size_t count) {
 }
 
 struct lif_parts {
-    std::string kernel = values(std::size_t{n_pre} * n_post, 0.0, 90.0, 7);
-    std::string delays = delay_values(std::size_t{n_pre} * n_post);
+    std::string kernel = values(std::size_t{composite_inputs} * composite_units, 0.0, 90.0, 7);
+    std::string delays = delay_values(std::size_t{composite_inputs} * composite_units);
 
     [[nodiscard]] std::string delays_config() const {
         return R"({"units": [10], "max_delay": 4, "delays": {"__class_ref__": )"
@@ -115,7 +115,8 @@ void compare(models_fixture& f, double eta, bool delayed, std::uint64_t steps) {
     }
     c.outputs = {{"out_spikes", "soma", "spikes"}};
 
-    const std::vector<spark_port_spec_t> in = {port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {n_pre})};
+    const std::vector<spark_port_spec_t> in = {
+        port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {composite_inputs})};
     running_module fused(f.config("lif_neuron", neuron_json), in, 1, [&](auto& cfg) {
         return f.registry.create(cfg.type(), cfg.abi(), "fused");
     });
@@ -134,7 +135,7 @@ void compare(models_fixture& f, double eta, bool delayed, std::uint64_t steps) {
     std::uint64_t seed = 99;
     std::size_t spikes = 0;
     for (std::uint64_t k = 0; k < steps; ++k) {
-        for (std::uint32_t i = 0; i < n_pre; ++i) {
+        for (std::uint32_t i = 0; i < composite_inputs; ++i) {
             seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
             const auto r = (seed >> 33) % 30;
             const std::uint8_t s = r < 4 ? 1 : r < 5 ? 3 : 0;
@@ -265,7 +266,7 @@ BOOST_AUTO_TEST_CASE(an_effect_of_the_wrong_shape_is_refused_at_build) {
     try {
         running_module m(
             config("lif_neuron", parts.neuron_config("null", false)),
-            {port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {n_pre})},
+            {port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {composite_inputs})},
             1,
             [&](auto& cfg) { return registry.create_composite(cfg.type(), c, cfg.abi(), "A"); });
         BOOST_FAIL("an effect of 10 values into a kernel of 120 was built");

@@ -21,13 +21,14 @@ using spark::registry::composition;
 using spark::test::host_buffer;
 using spark::test::models_fixture;
 using spark::test::port;
+using spark::test::read_property;
 using spark::test::running_module;
 
 namespace {
 
-constexpr std::uint32_t n_pre = 4;
+constexpr std::uint32_t inputs = 4;
 
-const char* const neuron =
+const char* const neuron_json =
     R"({"units": [10], "inhibitory_rate": 0.3, "seed": 11, "soma": {"__class_ref__": )"
     R"("leaky_soma", "resistance": 0.5}, "synapses": {"kernel": 2.0}, "delays": null, )"
     R"("learning_rule": null})";
@@ -50,19 +51,12 @@ struct parts {
     }
     running_module run(models_fixture& f) {
         return running_module(
-            f.config("lif_neuron", neuron),
-            {port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {n_pre})},
+            f.config("lif_neuron", neuron_json),
+            {port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {inputs})},
             1,
             [&](auto& cfg) { return f.registry.create_composite(cfg.type(), c, cfg.abi(), "A"); });
     }
 };
-
-host_buffer read(running_module& m, const char* name) {
-    const auto index = m.instance.property_index(name);
-    host_buffer value(m.instance.property_spec(index));
-    m.instance.read_property(index, value.abi);
-    return value;
-}
 
 /// The plugin_error of `call`, failing the test when it succeeds.
 template <typename Call>
@@ -88,7 +82,7 @@ BOOST_AUTO_TEST_CASE(a_composition_serves_its_types_properties_from_its_parts) {
     parts p(*this);
     auto m = p.run(*this);
     // soma.potential is the soma's: float32 (10), 0 at rest.
-    auto v = read(m, "soma.potential");
+    auto v = read_property(m, "soma.potential");
     BOOST_TEST(v.abi.spec.payload_kind == SPARK_PAYLOAD_FLOAT);
     BOOST_TEST(v.abi.spec.dtype == SPARK_DTYPE_F32);
     BOOST_TEST(v.abi.count == 10U);
@@ -96,16 +90,16 @@ BOOST_AUTO_TEST_CASE(a_composition_serves_its_types_properties_from_its_parts) {
                    std::vector<float>(10, 0.0F),
                boost::test_tools::per_element());
     // synapses.kernel is the synapses': W[post, pre], every weight 2 pA.
-    auto w = read(m, "synapses.kernel");
+    auto w = read_property(m, "synapses.kernel");
     BOOST_TEST_REQUIRE(w.abi.spec.shape.rank == 2U);
     BOOST_TEST(w.abi.spec.shape.dims[0] == 10U);
-    BOOST_TEST(w.abi.spec.shape.dims[1] == n_pre);
+    BOOST_TEST(w.abi.spec.shape.dims[1] == inputs);
     BOOST_TEST(std::vector<float>(w.as<float>().begin(), w.as<float>().end()) ==
                    std::vector<float>(40, 2.0F),
                boost::test_tools::per_element());
     // inhibition_mask is the composition's own: floor(10 x 0.3) = 3 inhibitory neurons, the
     // ones whose silent spikes after reset carry the inhibition bit.
-    auto mask = read(m, "inhibition_mask");
+    auto mask = read_property(m, "inhibition_mask");
     BOOST_TEST(mask.abi.spec.payload_kind == SPARK_PAYLOAD_BOOL_MASK);
     BOOST_TEST(mask.abi.spec.dtype == SPARK_DTYPE_U8);
     BOOST_TEST_REQUIRE(mask.abi.count == 10U);
@@ -123,16 +117,16 @@ BOOST_AUTO_TEST_CASE(a_written_kernel_is_the_next_steps_and_read_only_ones_refus
     auto m = p.run(*this);
     // W[o][0] = 10 (o + 1) pA, every other weight 0; presynaptic neuron 0 fires alone: neuron o
     // gets I = 10 (o + 1) pA and, from rest, v = (1 - exp(-1/20)) x 0.5 GOhm x I (models 4.1).
-    auto w = read(m, "synapses.kernel");
+    auto w = read_property(m, "synapses.kernel");
     for (std::size_t o = 0; o < 10; ++o) {
-        for (std::size_t i = 0; i < n_pre; ++i) {
-            w.as<float>()[o * n_pre + i] = i == 0 ? 10.0F * static_cast<float>(o + 1) : 0.0F;
+        for (std::size_t i = 0; i < inputs; ++i) {
+            w.as<float>()[o * inputs + i] = i == 0 ? 10.0F * static_cast<float>(o + 1) : 0.0F;
         }
     }
     m.instance.write_property(m.instance.property_index("synapses.kernel"), w.abi);
     m.in<std::uint8_t>(0)[0] = 1;
     m.step(0);
-    auto v = read(m, "soma.potential");
+    auto v = read_property(m, "soma.potential");
     const double a = 1.0 - std::exp(-1.0 / 20.0);
     for (std::size_t o = 0; o < 10; ++o) {
         BOOST_TEST(v.as<float>()[o] == a * 0.5 * 10.0 * static_cast<double>(o + 1),
@@ -177,7 +171,7 @@ BOOST_AUTO_TEST_CASE(a_property_of_an_absent_part_is_unavailable) {
 
 BOOST_AUTO_TEST_CASE(properties_need_build_first) {
     parts p(*this);
-    const auto cfg = config("lif_neuron", neuron);
+    const auto cfg = config("lif_neuron", neuron_json);
     auto instance = registry.create_composite(cfg.type(), p.c, cfg.abi(), "A");
     auto& abi = instance.abi();
     const auto* access =
@@ -191,7 +185,7 @@ BOOST_AUTO_TEST_CASE(a_part_that_cannot_serve_a_declared_name_refuses_the_compos
     // lif_neuron declares synapses.kernel (float) and delays.kernel (int): a part named
     // "synapses" without a kernel, and one named "delays" whose kernel is float, cannot serve
     // them; both are reported before any part exists.
-    const auto cfg = config("lif_neuron", neuron);
+    const auto cfg = config("lif_neuron", neuron_json);
     const auto soma = config("leaky_soma", "{}");
     const auto synapses = config("linear_synapses", R"({"units": [10]})");
     composition c;
@@ -239,7 +233,7 @@ BOOST_AUTO_TEST_CASE(a_part_that_declares_no_properties_still_runs_inside_the_ne
                         "property 'delays.kernel' is unavailable in this instance: part 'delays' "
                         "(testcpp.echo_spikes) declares no properties"),
                e.what());
-    BOOST_TEST(read(m, "soma.potential").abi.count == 10U);
+    BOOST_TEST(read_property(m, "soma.potential").abi.count == 10U);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

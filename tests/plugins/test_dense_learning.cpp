@@ -147,12 +147,12 @@ const std::vector<std::string> zenke_state = {"kernel_pre_major",
 
 const char* const leaky_soma = "{}";
 const char* const adaptive_soma = R"({"threshold_delta": 5})";
-const char* const hebbian_rule = R"({"eta": 20})";
-const char* const zenke_rule = R"({"eta": 5, "target_tau": 200})";
+const char* const hebbian_config = R"({"eta": 20})";
+const char* const zenke_config = R"({"eta": 5, "target_tau": 200})";
 
 template <typename T>
 void hebbian_is_bit_identical(dense_fixture& f, const char* dtype) {
-    const auto cfg = population_config(dtype, leaky_soma, hebbian_rule);
+    const auto cfg = population_config(dtype, leaky_soma, hebbian_config);
     const auto in = port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {n_pre});
     running_module reference(f, "lif_neuron", cfg, {in}, 1);
     running_module dense(f, "dense_lif_neuron", cfg, {in}, 1);
@@ -161,7 +161,7 @@ void hebbian_is_bit_identical(dense_fixture& f, const char* dtype) {
 
 template <typename T>
 void zenke_is_bit_identical(dense_fixture& f, const char* dtype) {
-    const auto cfg = population_config(dtype, adaptive_soma, zenke_rule);
+    const auto cfg = population_config(dtype, adaptive_soma, zenke_config);
     const auto in = port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {n_pre});
     running_module reference(f, "alif_neuron", cfg, {in}, 1);
     running_module dense(f, "dense_alif_neuron", cfg, {in}, 1);
@@ -251,7 +251,7 @@ BOOST_AUTO_TEST_CASE(hebbian_learning_matches_with_many_spikes_waiting) {
 }
 
 BOOST_AUTO_TEST_CASE(hebbian_learning_matches_when_its_updates_wait_in_float32) {
-    const auto cfg = population_config("float32", leaky_soma, hebbian_rule);
+    const auto cfg = population_config("float32", leaky_soma, hebbian_config);
     const auto in = port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {n_pre});
     running_module reference(*this, "lif_neuron", cfg, {in}, 1);
     running_module dense(*this, "dense_lif_neuron", cfg, {in}, 1);
@@ -331,7 +331,7 @@ BOOST_AUTO_TEST_CASE(a_static_rule_matches_too) {
 }
 
 BOOST_AUTO_TEST_CASE(reset_and_a_state_round_trip_replay_the_same_run) {
-    const auto cfg = population_config("float64", adaptive_soma, zenke_rule);
+    const auto cfg = population_config("float64", adaptive_soma, zenke_config);
     const auto in = port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {n_pre});
     running_module dense(*this, "dense_alif_neuron", cfg, {in}, 1);
     const auto initial = dense.checkpoint();

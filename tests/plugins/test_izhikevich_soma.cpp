@@ -23,8 +23,9 @@ namespace {
 
 constexpr const char* izhikevich = "izhikevich_soma";
 
-constexpr double tight = 1e-12;
-constexpr double f32_ulps = 5e-7; // a few float32 ulps: no exp here, the same rounding order
+constexpr double izhikevich_tight = 1e-12;
+constexpr double izhikevich_f32_ulps =
+    5e-7; // a few float32 ulps: no exp here, the same rounding order
 
 struct rest_numbers {
     std::vector<double> v; // after steps 0..4
@@ -151,19 +152,19 @@ BOOST_AUTO_TEST_CASE(a_threshold_at_or_below_the_reset_is_rejected) {
 // Upstream (S6a) puts v - potential_reset with the rebased v into the quadratic: 634 mV/ms at
 // rest and a spike on every step with zero input.
 BOOST_AUTO_TEST_CASE(at_rest_with_zero_input_it_stays_silent_float64) {
-    check_rest<double>(*this, rest_f64, tight);
+    check_rest<double>(*this, rest_f64, izhikevich_tight);
 }
 
 BOOST_AUTO_TEST_CASE(at_rest_with_zero_input_it_stays_silent_float32) {
-    check_rest<float>(*this, rest_f32, f32_ulps);
+    check_rest<float>(*this, rest_f32, izhikevich_f32_ulps);
 }
 
 BOOST_AUTO_TEST_CASE(a_constant_current_gives_regular_spiking_float64) {
-    check_spiking<double>(*this, spiking_f64, tight);
+    check_spiking<double>(*this, spiking_f64, izhikevich_tight);
 }
 
 BOOST_AUTO_TEST_CASE(a_constant_current_gives_regular_spiking_float32) {
-    check_spiking<float>(*this, spiking_f32, f32_ulps);
+    check_spiking<float>(*this, spiking_f32, izhikevich_f32_ulps);
 }
 
 BOOST_AUTO_TEST_CASE(reset_restores_the_initial_state_with_one_value_per_neuron) {

@@ -18,10 +18,12 @@
 #include <spark/registry/plugin_registry.hpp>
 
 #include "fake_host.hpp"
+#include "models_fixture.hpp"
 
 namespace reg = spark::registry;
 using spark::test::config_builder;
 using spark::test::spec;
+using spark::test::str;
 
 namespace {
 
@@ -126,10 +128,6 @@ const std::pair<int, double> s1_f32[] = {{0, 1.2192636728286743},
                                          {54, 10.0},
                                          {55, 10.731558799743652},
                                          {99, 10.731558799743652}};
-
-std::string str(const char* s) {
-    return s != nullptr ? s : "<null>";
-}
 
 } // namespace
 

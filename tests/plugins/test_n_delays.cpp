@@ -23,7 +23,7 @@ using spark::test::str;
 
 namespace {
 
-using row = std::vector<int>;
+using delay_row = std::vector<int>;
 
 // golden_neurons.py NDEL_*: 4 presynaptic neurons (neuron 3 inhibitory), max_delay 3 ms at dt
 // 1 ms (B = 3), D = [0, 1, 3, 2], 8 steps.
@@ -40,24 +40,24 @@ const std::uint8_t ndel_spikes[8][4] = {{1, 1, 1, 1},
                                         {0, 0, 0, 0}};
 const std::uint8_t ndel_inhibitory[4] = {0, 0, 0, 1};
 // n_delays_ours: out[k][j] = in[k - D_j][j]
-const row ndel_out[8] = {{1, 0, 0, 0},
-                         {0, 1, 0, 0},
-                         {0, 0, 0, 1},
-                         {1, 1, 1, 0},
-                         {0, 0, 0, 0},
-                         {0, 0, 0, 1},
-                         {0, 0, 1, 0},
-                         {0, 0, 0, 0}};
-// upstream (ring of B rows): neuron 2's D = B = 3 reads the row just written, a zero delay
+const delay_row ndel_out[8] = {{1, 0, 0, 0},
+                               {0, 1, 0, 0},
+                               {0, 0, 0, 1},
+                               {1, 1, 1, 0},
+                               {0, 0, 0, 0},
+                               {0, 0, 0, 1},
+                               {0, 0, 1, 0},
+                               {0, 0, 0, 0}};
+// upstream (ring of B rows): neuron 2's D = B = 3 reads the delay_row just written, a zero delay
 // (quirk 12.4); neurons 0, 1 and 3 (D < B) are identical to ours.
-const row ndel_upstream[8] = {{1, 0, 1, 0},
-                              {0, 1, 0, 0},
-                              {0, 0, 0, 1},
-                              {1, 1, 1, 0},
-                              {0, 0, 0, 0},
-                              {0, 0, 0, 1},
-                              {0, 0, 0, 0},
-                              {0, 0, 0, 0}};
+const delay_row ndel_upstream[8] = {{1, 0, 1, 0},
+                                    {0, 1, 0, 0},
+                                    {0, 0, 0, 1},
+                                    {1, 1, 1, 0},
+                                    {0, 0, 0, 0},
+                                    {0, 0, 0, 1},
+                                    {0, 0, 0, 0},
+                                    {0, 0, 0, 0}};
 // linear_synapses, kernel NDEL_W[post][pre] = [[1, 2, 4, 8], [0.5, 0.25, 0.125, 16]], on the
 // delayed spikes (traced_synapses(r64, 'linear', ...)); dyadic, exact in float32 and float64.
 const double ndel_currents[8][2] = {{1.0, 0.5},
@@ -74,7 +74,7 @@ struct delays_4 : running_module {
         : running_module(
               f, "n_delays", overrides, {port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {4})}, 1) {}
     /// Step k of the scenario; returns the raw output bytes (bit0 spike, bit1 inhibitory).
-    row step_ndel(std::uint64_t k) {
+    delay_row step_ndel(std::uint64_t k) {
         for (std::size_t j = 0; j < 4; ++j) {
             in<std::uint8_t>(0)[j] =
                 static_cast<std::uint8_t>(ndel_spikes[k][j] | (ndel_inhibitory[j] << 1U));
@@ -85,8 +85,8 @@ struct delays_4 : running_module {
     }
 };
 
-row spikes_of(const row& bytes) {
-    row r;
+delay_row spikes_of(const delay_row& bytes) {
+    delay_row r;
     for (const int b : bytes) {
         r.push_back(b & 1);
     }
@@ -141,7 +141,7 @@ BOOST_AUTO_TEST_CASE(output_has_the_shape_of_the_input) {
 BOOST_AUTO_TEST_CASE(each_neuron_is_delayed_by_its_own_delay) {
     delays_4 m(*this);
     for (std::uint64_t k = 0; k < 8; ++k) {
-        const row got = spikes_of(m.step_ndel(k));
+        const delay_row got = spikes_of(m.step_ndel(k));
         BOOST_TEST_CONTEXT("step " << k) {
             BOOST_TEST(got == ndel_out[k], boost::test_tools::per_element());
             // neurons with D < B: upstream's values exactly
@@ -156,7 +156,7 @@ BOOST_AUTO_TEST_CASE(every_output_carries_the_current_inhibition_bit) {
     // Upstream copies the input's inhibition mask to the output, spike or not.
     delays_4 m(*this);
     for (std::uint64_t k = 0; k < 8; ++k) {
-        const row got = m.step_ndel(k);
+        const delay_row got = m.step_ndel(k);
         BOOST_TEST_CONTEXT("step " << k) {
             for (std::size_t j = 0; j < 4; ++j) {
                 BOOST_TEST(got[j] == (ndel_out[k][j] | (ndel_inhibitory[j] << 1U)));
@@ -205,7 +205,7 @@ BOOST_AUTO_TEST_CASE(a_delay_equal_to_the_buffer_size_delays_by_that_many_steps)
     // Upstream's quirk 12.4 (D = B acts as 0) is not reproduced: D = 3 with max_delay 3.
     delays_4 m(*this, R"({"max_delay": 3, "delays": 3})");
     for (std::uint64_t k = 0; k < 8; ++k) {
-        const row got = spikes_of(m.step_ndel(k));
+        const delay_row got = spikes_of(m.step_ndel(k));
         BOOST_TEST_CONTEXT("step " << k) {
             for (std::size_t j = 0; j < 4; ++j) {
                 BOOST_TEST(got[j] == (k >= 3 ? ndel_spikes[k - 3][j] : 0));

@@ -29,7 +29,7 @@ using spark::test::running_module;
 
 namespace {
 
-constexpr std::uint32_t n_pre = 24;
+constexpr std::uint32_t path_inputs = 24;
 
 const char* const neuron_properties[] = {
     "soma.potential", "synapses.kernel", "delays.kernel", "inhibition_mask"};
@@ -39,7 +39,7 @@ struct property_value {
     spark_port_spec_t spec{};
     std::vector<unsigned char> bytes;
 };
-property_value read_property(running_module& m, const char* name) {
+property_value property_of(running_module& m, const char* name) {
     const auto index = m.instance.property_index(name);
     property_value v;
     v.spec = m.instance.property_spec(index);
@@ -57,8 +57,8 @@ property_value read_property(running_module& m, const char* name) {
 void same_properties(running_module& fused, running_module& parted, const char* when) {
     for (const char* name : neuron_properties) {
         BOOST_TEST_CONTEXT(when << ", " << name) {
-            const auto a = read_property(fused, name);
-            const auto b = read_property(parted, name);
+            const auto a = property_of(fused, name);
+            const auto b = property_of(parted, name);
             BOOST_TEST(a.spec.payload_kind == b.spec.payload_kind);
             BOOST_TEST(a.spec.dtype == b.spec.dtype);
             BOOST_TEST(std::vector<std::uint32_t>(a.spec.shape.dims,
@@ -80,7 +80,7 @@ void write_property(running_module& m, const char* name, const std::vector<T>& v
     BOOST_TEST_REQUIRE(value.abi.count == values.size());
     std::memcpy(value.abi.data, values.data(), values.size() * sizeof(T));
     m.instance.write_property(index, value.abi);
-    const auto back = read_property(m, name);
+    const auto back = property_of(m, name);
     BOOST_TEST(std::memcmp(back.bytes.data(), values.data(), back.bytes.size()) == 0,
                name << " reads back what was written");
 }
@@ -103,7 +103,7 @@ struct paired_runs {
     std::size_t spikes = 0;
 
     void step(std::uint64_t k) {
-        for (std::uint32_t i = 0; i < n_pre; ++i) {
+        for (std::uint32_t i = 0; i < path_inputs; ++i) {
             seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
             const auto r = (seed >> 33) % 10;
             const std::uint8_t s = r < 2 ? 1 : r < 3 ? 3 : 0;
@@ -131,7 +131,8 @@ void fused_equals_parts(models_fixture& f,
                         const std::string& type,
                         const std::string& config,
                         double scale) {
-    const std::vector<spark_port_spec_t> in = {port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {n_pre})};
+    const std::vector<spark_port_spec_t> in = {
+        port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {path_inputs})};
     const auto make = [&](neuron_path path, const char* name) {
         return running_module(f.config(type, config), in, 1, [&](auto& cfg) {
             return create_module(f.registry, cfg, name, {}, path);
@@ -149,7 +150,7 @@ void fused_equals_parts(models_fixture& f,
         }
         same_properties(fused, parted, "after 150 steps");
         // A new kernel, learned from on both paths from the next step on.
-        const auto w = new_kernel(std::size_t{16} * n_pre, scale);
+        const auto w = new_kernel(std::size_t{16} * path_inputs, scale);
         write_property(fused, "synapses.kernel", w);
         write_property(parted, "synapses.kernel", w);
         for (std::uint64_t k = 150; k < 300; ++k) {
@@ -167,7 +168,8 @@ void fused_equals_parts(models_fixture& f,
 /// change the two remember the old delays differently. Returns the fused run's state array
 /// names, to say which of its layouts ran.
 std::vector<std::string> written_paths(models_fixture& f, const std::string& config, double scale) {
-    const std::vector<spark_port_spec_t> in = {port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {n_pre})};
+    const std::vector<spark_port_spec_t> in = {
+        port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {path_inputs})};
     const auto make = [&](neuron_path path, const char* name) {
         return running_module(f.config("lif_neuron", config), in, 1, [&](auto& cfg) {
             return create_module(f.registry, cfg, name, {}, path);
@@ -181,10 +183,10 @@ std::vector<std::string> written_paths(models_fixture& f, const std::string& con
         runs.step(k);
     }
     same_properties(fused, parted, "after 100 steps");
-    const auto w = new_kernel(std::size_t{16} * n_pre, scale);
+    const auto w = new_kernel(std::size_t{16} * path_inputs, scale);
     write_property(fused, "synapses.kernel", w);
     write_property(parted, "synapses.kernel", w);
-    const auto delays = read_property(fused, "delays.kernel");
+    const auto delays = property_of(fused, "delays.kernel");
     const bool learns = config.find(R"("learning_rule": null)") == std::string::npos;
     if (delays.spec.payload_kind != 0 && !learns) {
         // Whole steps in [0, 8] (max_delay 8 ms, dt 1 ms), unlike the drawn ones.
@@ -241,7 +243,8 @@ BOOST_AUTO_TEST_CASE(a_neuron_without_delays_has_no_delays_kernel_on_either_path
         R"({"units": [16], "seed": 9, "delays": null, "synapses": {"kernel": )"
         R"({"__class_ref__": "uniform_initializer", "scale": 300}}})";
     written_paths(*this, config, 300);
-    const std::vector<spark_port_spec_t> in = {port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {n_pre})};
+    const std::vector<spark_port_spec_t> in = {
+        port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {path_inputs})};
     for (const auto path : {neuron_path::automatic, neuron_path::parts}) {
         running_module m(this->config("lif_neuron", config), in, 1, [&](auto& cfg) {
             return create_module(registry, cfg, "A", {}, path);

@@ -22,21 +22,14 @@ using spark::runtime::detail::neuron_path;
 using spark::test::host_buffer;
 using spark::test::models_fixture;
 using spark::test::port;
+using spark::test::read_property;
 using spark::test::running_module;
 
 namespace {
 
-/// Property `name` of `m`, read into a buffer of its spec.
-host_buffer read(running_module& m, const char* name) {
-    const auto index = m.instance.property_index(name);
-    host_buffer value(m.instance.property_spec(index));
-    m.instance.read_property(index, value.abi);
-    return value;
-}
-
 template <typename T>
 std::vector<T> values(running_module& m, const char* name) {
-    auto b = read(m, name);
+    auto b = read_property(m, name);
     const auto v = b.as<T>();
     return {v.begin(), v.end()};
 }
@@ -52,7 +45,7 @@ void write(running_module& m, const char* name, const std::vector<T>& v) {
 }
 
 /// Presynaptic spikes of 1 in 4 neurons, changing every step, for `steps` steps from `first`.
-void drive(running_module& m, std::uint64_t first, std::uint64_t steps) {
+void drive_steps(running_module& m, std::uint64_t first, std::uint64_t steps) {
     auto in = m.in<std::uint8_t>(0);
     for (std::uint64_t k = first; k < first + steps; ++k) {
         for (std::size_t i = 0; i < in.size(); ++i) {
@@ -84,7 +77,7 @@ BOOST_AUTO_TEST_CASE(a_lif_neurons_properties_follow_its_equations) {
                      R"("learning_rule": null, "synapses": {"kernel": 100}})",
                      {port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {3})},
                      1);
-    const auto mask = read(m, "inhibition_mask");
+    const auto mask = read_property(m, "inhibition_mask");
     BOOST_TEST(mask.abi.spec.payload_kind == SPARK_PAYLOAD_BOOL_MASK);
     BOOST_TEST(mask.abi.spec.dtype == SPARK_DTYPE_U8);
     BOOST_TEST_REQUIRE(mask.abi.count == 2U);
@@ -94,7 +87,7 @@ BOOST_AUTO_TEST_CASE(a_lif_neurons_properties_follow_its_equations) {
     for (std::size_t o = 0; o < 2; ++o) {
         BOOST_TEST(m.out<std::uint8_t>(0)[o] == 2U * bits[o]);
     }
-    const auto kernel = read(m, "synapses.kernel");
+    const auto kernel = read_property(m, "synapses.kernel");
     BOOST_TEST_REQUIRE(kernel.abi.spec.shape.rank == 2U);
     BOOST_TEST(kernel.abi.spec.shape.dims[0] == 2U);
     BOOST_TEST(kernel.abi.spec.shape.dims[1] == 3U);
@@ -143,7 +136,7 @@ BOOST_AUTO_TEST_CASE(a_written_kernel_and_delays_last_until_reset) {
     write(m, "delays.kernel", d);
     BOOST_TEST(values<float>(m, "synapses.kernel") == w, boost::test_tools::per_element());
     BOOST_TEST(values<std::int32_t>(m, "delays.kernel") == d, boost::test_tools::per_element());
-    drive(m, 0, 20);
+    drive_steps(m, 0, 20);
     BOOST_TEST(values<std::int32_t>(m, "delays.kernel") == d, boost::test_tools::per_element());
     m.reset();
     BOOST_TEST(values<float>(m, "synapses.kernel") == kernel, boost::test_tools::per_element());
@@ -183,7 +176,7 @@ BOOST_AUTO_TEST_CASE(new_delays_keep_a_rules_per_synapse_state_with_its_synapse)
                      R"("uniform_initializer", "scale": 300}}})",
                      {port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {6})},
                      1);
-    drive(m, 0, 30);
+    drive_steps(m, 0, 30);
     const auto target = m.state_values<float>("target");
     BOOST_TEST_REQUIRE(target.size() == 24U);
     std::size_t distinct = 0;
@@ -209,7 +202,7 @@ BOOST_AUTO_TEST_CASE(per_neuron_delays_read_and_write_as_n_delays_lays_them_out)
                          {port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {2})},
                          1,
                          [&](auto& cfg) { return create_module(registry, cfg, "A", {}, path); });
-        const auto d = read(m, "delays.kernel");
+        const auto d = read_property(m, "delays.kernel");
         BOOST_TEST(d.abi.spec.payload_kind == SPARK_PAYLOAD_INT);
         BOOST_TEST(d.abi.spec.shape.rank == 1U);
         BOOST_TEST(d.abi.spec.shape.dims[0] == 2U);

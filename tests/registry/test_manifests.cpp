@@ -18,6 +18,7 @@
 #include "fixtures.hpp"
 #include "registry_test_helpers.hpp"
 #include "test_plugin_paths.hpp"
+#include "text_match.hpp"
 
 namespace fs = std::filesystem;
 using spark::registry::manifest_error;
@@ -26,6 +27,8 @@ using spark::registry::read_manifest;
 using spark::test::error_message;
 using spark::test::file_bytes;
 using spark::test::scratch_dir;
+
+using spark::test::contains;
 
 namespace {
 
@@ -55,10 +58,6 @@ std::string replaced(std::string text, const std::string& from, const std::strin
     const auto at = text.find(from);
     BOOST_TEST_REQUIRE(at != std::string::npos, "'" << from << "' is not in the manifest");
     return text.replace(at, from.size(), to);
-}
-
-bool contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
 }
 
 } // namespace

@@ -18,6 +18,7 @@
 #include "fixtures.hpp"
 #include "registry_test_helpers.hpp"
 #include "test_plugin_paths.hpp"
+#include "text_match.hpp"
 
 namespace fs = std::filesystem;
 using spark::registry::load_error;
@@ -27,6 +28,8 @@ using spark::registry::search_options;
 using spark::test::error_message;
 using spark::test::scratch_dir;
 using spark::test::test_plugin;
+
+using spark::test::contains;
 
 namespace {
 
@@ -59,10 +62,6 @@ std::string load_message(const std::string& name, std::chrono::milliseconds time
 /// Seconds since `start` (a number Boost.Test can print).
 double seconds_since(std::chrono::steady_clock::time_point start) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-bool contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
 }
 
 /// While alive, a plugin's exit() in this process (not in a probe child) fails the test run with

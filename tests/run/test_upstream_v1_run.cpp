@@ -23,7 +23,7 @@ bool contains(const std::string& text, const std::string& part) {
 }
 
 const fs::path data = fs::path(SPARK_TEST_DATA_DIR) / "upstream-v1";
-const std::string brain = (data / "ab_brain.scfg").string();
+const std::string v1_brain = (data / "ab_brain.scfg").string();
 const std::string neuron = (data / "alif_mod_neuron.scfg").string();
 
 std::vector<std::string> tutorial_inputs() {
@@ -60,7 +60,7 @@ BOOST_AUTO_TEST_CASE(the_tutorial_brain_runs_with_its_neuron_file) {
     const auto result = builtin_cli(with({"--neuron",
                                           "alif_mod_neuron=" + neuron,
                                           "run",
-                                          brain,
+                                          v1_brain,
                                           "--steps",
                                           "20",
                                           "--out",
@@ -105,7 +105,7 @@ BOOST_AUTO_TEST_CASE(a_neuron_path_registers_the_neuron_without_an_option) {
     const auto plugins = fs::path(SPARK_NEURONS_PLUGIN).parent_path().string();
     const auto result = spark::test::run_process(
         SPARK_CLI_PATH,
-        with({"--plugin-path=" + plugins, "run", brain, "--steps", "3", "--no-progress"},
+        with({"--plugin-path=" + plugins, "run", v1_brain, "--steps", "3", "--no-progress"},
              tutorial_inputs()));
     BOOST_TEST(result.exit_code == 0, result.out << result.err);
     const auto listed =
@@ -131,7 +131,7 @@ BOOST_AUTO_TEST_CASE(describe_shows_a_file_neurons_ports_properties_and_provenan
 }
 
 BOOST_AUTO_TEST_CASE(a_missing_neuron_is_named_with_how_to_register_it) {
-    const auto result = builtin_cli(with({"run", brain, "--steps", "3"}, tutorial_inputs()));
+    const auto result = builtin_cli(with({"run", v1_brain, "--steps", "3"}, tutorial_inputs()));
     BOOST_TEST(result.exit_code == 1);
     BOOST_TEST(contains(result.err, "alif_mod_neuron"), result.err);
     BOOST_TEST(contains(result.err, "--neuron alif_mod_neuron=FILE"), result.err);
@@ -144,12 +144,12 @@ BOOST_AUTO_TEST_CASE(a_missing_neuron_is_named_with_how_to_register_it) {
 BOOST_AUTO_TEST_CASE(input_shapes_come_from_the_input_values) {
     // Without a value for signal, its shape is unknown: the message says how to give it.
     const auto missing = builtin_cli(
-        {"--neuron", "alif_mod_neuron=" + neuron, "validate", brain, "--input", "mod_a_ex=0"});
+        {"--neuron", "alif_mod_neuron=" + neuron, "validate", v1_brain, "--input", "mod_a_ex=0"});
     BOOST_TEST(missing.exit_code == 1);
     BOOST_TEST(contains(missing.out, "brain input 'signal' has no shape"), missing.out);
     BOOST_TEST(contains(missing.out, "--input signal="), missing.out);
     const auto given = builtin_cli(
-        with({"--neuron", "alif_mod_neuron=" + neuron, "validate", brain}, tutorial_inputs()));
+        with({"--neuron", "alif_mod_neuron=" + neuron, "validate", v1_brain}, tutorial_inputs()));
     BOOST_TEST(given.exit_code == 0, given.out << given.err);
     BOOST_TEST(contains(given.out, "OK"), given.out);
     // A list that does not fit a shape the brain states is refused, naming both counts.

@@ -13,11 +13,14 @@
 #include "fixtures.hpp"
 #include "run_process.hpp"
 #include "test_plugin_paths.hpp"
+#include "text_match.hpp"
 
 namespace fs = std::filesystem;
 using spark::test::process_result;
 using spark::test::scratch_dir;
 using spark::test::test_plugin;
+
+using spark::test::contains;
 
 namespace {
 
@@ -34,10 +37,6 @@ process_result with_bad_plugin(const std::string& bad, std::vector<std::string> 
     arguments.insert(arguments.begin(),
                      {"--no-default-plugins", plugin_arg("ok_cpp"), plugin_arg(bad)});
     return spark::test::run_process(SPARK_CLI_PATH, arguments);
-}
-
-bool contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
 }
 
 /// Input `x` (float32, (2,)) -> `acc` (`type`, ok_cpp's accumulator by default) -> output

@@ -19,6 +19,7 @@
 
 #include "fixtures.hpp"
 #include "test_plugin_paths.hpp"
+#include "text_match.hpp"
 
 #include <sys/wait.h>
 
@@ -27,6 +28,8 @@ using spark::runtime::brain_config;
 using spark::runtime::brain_options;
 using spark::runtime::executor_kind;
 using spark::runtime::step_error;
+
+using spark::test::contains;
 
 namespace {
 
@@ -90,10 +93,6 @@ std::string failure_at(brain& b, std::uint64_t step) {
     }
     BOOST_FAIL("step " << step << " should fail");
     return {};
-}
-
-bool contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
 }
 
 } // namespace

@@ -21,7 +21,7 @@ using spark::test::installed_spark;
 
 namespace {
 
-const fs::path brain_file = spark::test::source_dir / "examples/brains/mixed-parts.scfg";
+const fs::path parts_brain_file = spark::test::source_dir / "examples/brains/mixed-parts.scfg";
 
 /// The rate the run's summary gives a module ("  qif  spark.lif_neuron  100  3542  17.71").
 double summary_rate(const std::string& out, const std::string& module) {
@@ -50,7 +50,7 @@ BOOST_AUTO_TEST_CASE(a_spark_neuron_runs_with_acmes_soma) {
     const auto result = installed_spark({"--plugin-path",
                                          spark::test::acme_dir.string(),
                                          "run",
-                                         brain_file.string(),
+                                         parts_brain_file.string(),
                                          "--steps",
                                          "2000",
                                          "--input",
@@ -96,7 +96,7 @@ BOOST_AUTO_TEST_CASE(a_spark_neuron_runs_with_acmes_soma) {
 }
 
 BOOST_AUTO_TEST_CASE(without_acme_the_missing_part_is_named_with_the_fix) {
-    const auto result = installed_spark({"validate", brain_file.string()}, 1);
+    const auto result = installed_spark({"validate", parts_brain_file.string()}, 1);
     BOOST_TEST(contains(result.out + result.err, "brain/qif/soma"), result.out << result.err);
     BOOST_TEST(contains(result.out + result.err, "unknown module type 'acme.qif_soma'"),
                result.out << result.err);

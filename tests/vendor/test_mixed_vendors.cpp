@@ -22,7 +22,7 @@ using spark::test::installed_spark;
 
 namespace {
 
-const fs::path brain_file = spark::test::source_dir / "examples/brains/mixed-vendors.scfg";
+const fs::path vendors_brain_file = spark::test::source_dir / "examples/brains/mixed-vendors.scfg";
 const fs::path acme_library = spark::test::acme_dir / "spark-acme.so";
 
 json::value read_json(const fs::path& file) {
@@ -43,7 +43,7 @@ BOOST_AUTO_TEST_CASE(the_brain_runs_and_records_each_types_provenance) {
     const auto result = installed_spark({"--plugin-path",
                                          spark::test::acme_dir.string(),
                                          "run",
-                                         brain_file.string(),
+                                         vendors_brain_file.string(),
                                          "--steps",
                                          "2000",
                                          "--input",
@@ -93,7 +93,7 @@ BOOST_AUTO_TEST_CASE(the_bare_name_lif_neuron_means_sparks_here) {
     // The same brain naming `lif_neuron` without a vendor: Spark's type, as before acme was
     // installed (ADR 0012). acme's lif_neuron has no `synapses` or `learning_rule`, so the
     // leaky population's config validates only as Spark's.
-    std::ifstream in(brain_file);
+    std::ifstream in(vendors_brain_file);
     std::string text{std::istreambuf_iterator<char>(in), {}};
     const std::string qualified = "\"spark.lif_neuron\"";
     BOOST_TEST_REQUIRE(contains(text, qualified));
