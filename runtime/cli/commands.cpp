@@ -71,11 +71,14 @@ void register_neurons(registry::plugin_registry& plugins,
                       const plugin_sources& sources,
                       std::vector<runtime::neuron_file_failure>& failures) {
     for (const auto& [name, file] : sources.neurons) {
-        (void)runtime::register_neuron_file(plugins, name, file);
+        (void)runtime::register_neuron_file(
+            plugins, name, file, runtime::config_mode::strict, {}, sources.neuron_file_limits);
     }
     if (sources.defaults) {
-        auto found =
-            runtime::register_neuron_files(plugins, runtime::neuron_path_from_environment());
+        auto found = runtime::register_neuron_files(plugins,
+                                                    runtime::neuron_path_from_environment(),
+                                                    runtime::config_mode::strict,
+                                                    sources.neuron_file_limits);
         failures.insert(failures.end(), found.begin(), found.end());
     }
 }

@@ -31,6 +31,8 @@ struct plugin_sources {
     bool defaults = true; // SPARK_PLUGIN_PATH, the install folder and SPARK_NEURON_PATH
     /// --neuron NAME=FILE, in order: neuron files registered as types (ADR 0014).
     std::vector<std::pair<std::string, std::filesystem::path>> neurons;
+    /// How large a neuron file may be: --max-file-size and --max-json-*, as for brain files.
+    runtime::file_limits neuron_file_limits{};
 };
 
 /// The registry's search options for `sources`; SPARK_PLUGIN_PROBE_TIMEOUT (seconds) sets how

@@ -365,6 +365,7 @@ int run(int argc, char** argv) {
     if (const auto problem = read_limits(options, file_limits, brain_limits); !problem.empty()) {
         return usage_error(problem);
     }
+    sources.neuron_file_limits = file_limits; // the --neuron files obey the same limits
     if (command == "validate") {
         const auto inputs = options.count("input") != 0
                                 ? options["input"].as<std::vector<std::string>>()

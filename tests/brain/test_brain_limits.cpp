@@ -13,6 +13,7 @@
 
 #include "brain_fixture.hpp"
 #include "log_capture.hpp"
+#include "peak_memory.hpp"
 
 using namespace spark::test;
 using spark::runtime::brain_config;
@@ -56,8 +57,8 @@ BOOST_FIXTURE_TEST_SUITE(brain_limits_hold, neuron_brain)
 
 BOOST_AUTO_TEST_CASE(validate_refuses_a_huge_population_from_its_plan_without_creating_it) {
     const auto config = brain_config::from_json(lif_brain("2147483648"));
-    // Created, a lif_neuron of 2^31 neurons would size its state (gigabytes) at create: this
-    // returns at once because nothing is created.
+    // Built, a lif_neuron of 2^31 neurons would allocate gigabytes: this returns at once
+    // because nothing is created.
     const auto found = lines(config.validate(registry));
     BOOST_TEST_REQUIRE(found.size() == 3U);
     // Neurons: the units; synapses: 10 inputs x 2^31 outputs = 21474836480.
@@ -72,6 +73,18 @@ BOOST_AUTO_TEST_CASE(validate_refuses_a_huge_population_from_its_plan_without_cr
     BOOST_TEST(found[2].find("brain/modules_map/A: the brain would need ") == 0U);
     BOOST_TEST(found[2].find("of memory (module 'A' the most), more than the limit of 16 GiB") !=
                std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(validate_allocates_no_state_of_a_large_brain_within_the_limits) {
+    // 50 million neurons and 500 million synapses, within the default limits: validate creates
+    // the module (a plugin's own checks of its config) but never builds it, and a lif_neuron
+    // sizes nothing at create, so neither its inhibition mask (50 MB) nor its potentials nor its
+    // kernel (2 GB) are allocated.
+    const auto config = brain_config::from_json(lif_brain("50000000"));
+    std::vector<std::string> found;
+    const std::size_t growth = peak_growth([&] { found = lines(config.validate(registry)); });
+    BOOST_TEST(found.empty());
+    BOOST_TEST(growth < std::size_t{8} << 20U, "validate's peak grew by " << growth << " bytes");
 }
 
 BOOST_AUTO_TEST_CASE(the_brain_refuses_one_neuron_beyond_its_limit_and_builds_at_it) {

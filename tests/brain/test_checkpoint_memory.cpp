@@ -1,11 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Checkpoints of large brains stream (ADR 0015): writing one copies no weights, neither in the
 // host nor in the neurons plugin, whose dense kernel is written from the memory it steps with.
-// Measured as the growth of the process's peak resident memory (VmHWM, reset through
-// /proc/self/clear_refs) while a brain with a 16 MiB kernel writes its checkpoint.
+// Measured as the growth of the process's peak resident memory (tests/support/peak_memory.hpp)
+// while a brain with a 16 MiB kernel writes its checkpoint.
 #include <cstddef>
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include <boost/test/unit_test.hpp>
@@ -15,6 +13,7 @@
 #include <spark/runtime/checkpoint.hpp>
 
 #include "checkpoint_fixture.hpp"
+#include "peak_memory.hpp"
 
 namespace {
 
@@ -39,30 +38,6 @@ std::string dense_brain() {
                                                  "scale": 1.0}}})")});
 }
 
-/// The field `name` of /proc/self/status, in bytes (the file gives kB).
-std::size_t status_bytes(const std::string& name) {
-    std::ifstream status("/proc/self/status");
-    std::string line;
-    while (std::getline(status, line)) {
-        if (line.rfind(name + ":", 0) == 0) {
-            std::istringstream value(line.substr(name.size() + 1));
-            std::size_t kb = 0;
-            value >> kb;
-            return kb * 1024;
-        }
-    }
-    BOOST_FAIL("/proc/self/status has no " + name);
-    return 0;
-}
-
-/// Resets the peak resident size to the current one (Linux: "5" to /proc/self/clear_refs).
-void reset_peak() {
-    std::ofstream clear("/proc/self/clear_refs");
-    clear << "5";
-    clear.close();
-    BOOST_REQUIRE_MESSAGE(clear, "cannot reset the peak resident size");
-}
-
 } // namespace
 
 BOOST_FIXTURE_TEST_SUITE(checkpoint_memory, spark::test::checkpoint_fixture)
@@ -73,10 +48,7 @@ BOOST_AUTO_TEST_CASE(writing_a_large_dense_kernel_copies_no_weights) {
                             {spark::runtime::executor_kind::sequential, 0});
     b.step();
     const spark::test::scratch_dir dir;
-    reset_peak();
-    const std::size_t before = status_bytes("VmHWM");
-    b.checkpoint(dir / "dense.ckpt");
-    const std::size_t growth = status_bytes("VmHWM") - before;
+    const std::size_t growth = spark::test::peak_growth([&] { b.checkpoint(dir / "dense.ckpt"); });
     // A staged copy of the kernel would add all of kernel_bytes; the writer's own buffers and
     // the manifest are well under a quarter of it.
     BOOST_TEST_MESSAGE("peak resident growth while writing: " << growth << " bytes");

@@ -160,4 +160,16 @@ BOOST_AUTO_TEST_CASE(input_shapes_come_from_the_input_values) {
     BOOST_TEST(contains(wrong.err, "2 values for input 'drive'"), wrong.err);
 }
 
+BOOST_AUTO_TEST_CASE(a_neuron_file_obeys_the_file_limits_a_brain_file_does) {
+    // The neuron file holds 34 KB of JSON (xz-compressed to 1.8 KB), the brain 217 KB: under a
+    // 20 KiB limit the neuron file is refused first, by name, with the flag that raises it.
+    const auto limited = builtin_cli(with(
+        {"--neuron", "alif_mod_neuron=" + neuron, "validate", v1_brain, "--max-json-size", "20KiB"},
+        tutorial_inputs()));
+    const std::string said = limited.out + limited.err;
+    BOOST_TEST(limited.exit_code == 1);
+    BOOST_TEST(contains(said, "alif_mod_neuron.scfg: decompresses to more than 20 KiB"), said);
+    BOOST_TEST(contains(said, "--max-json-size"), said);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

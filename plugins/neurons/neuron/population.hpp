@@ -166,7 +166,7 @@ public:
     /// `neuron` (a string literal: the type's class_ref) names the neuron in messages.
     population(const sdk::config_view& cfg, const sdk::instance_info& info, const char* neuron)
         : name_(neuron), host_(info.host), parallel_(info.host), units_(cfg.shape("units")),
-          mask_(inhibitory_mask(cfg.seed(), count_of(units_), cfg.get<double>("inhibitory_rate"))),
+          seed_(cfg.seed()), inhibitory_rate_(cfg.get<double>("inhibitory_rate")),
           soma_(detail::make_policy<Soma>(cfg, neuron, "soma", units_)),
           synapses_(cfg, neuron, "synapses", units_), delay_(cfg, neuron, "delays", units_),
           rule_(detail::make_policy<Rule>(cfg, neuron, "learning_rule", units_)) {
@@ -178,10 +178,13 @@ public:
         c.output(0) = sdk::make_spec(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, units_);
     }
 
+    // Everything sized by the population is allocated here, never in the constructor:
+    // `spark validate` creates each module to check it, and must not allocate its state.
     void build(sdk::build_context& b) {
         in_shape_ = b.input(0).shape;
         const std::size_t n_pre = count_of(in_shape_);
         const std::size_t n_post = shape_.n_post;
+        mask_ = inhibitory_mask(seed_, n_post, inhibitory_rate_);
         shape_.n_pre = n_pre;
         shape_.rows = static_cast<std::size_t>(delay_.slots()) + 1U;
         shape_.kernel = concat_shapes(units_, in_shape_);
@@ -1025,7 +1028,9 @@ private:
     const spark_host_t* host_;
     sdk::parallel parallel_; // the host's workers, for large deliveries and per-synapse work
     spark_shape_t units_;
-    std::vector<std::uint8_t> mask_; // 1 = inhibitory
+    std::uint64_t seed_;
+    double inhibitory_rate_;
+    std::vector<std::uint8_t> mask_; // 1 = inhibitory, drawn at build from seed_
     Soma soma_;
     any_synapses<T> synapses_;
     any_delays delay_;

@@ -132,7 +132,8 @@ std::vector<std::filesystem::path> neuron_path_from_environment() {
 std::vector<neuron_file_failure>
 register_neuron_files(registry::plugin_registry& registry,
                       const std::vector<std::filesystem::path>& paths,
-                      config_mode mode) {
+                      config_mode mode,
+                      const file_limits& limits) {
     std::vector<neuron_file_failure> failures;
     const auto fail = [&](const std::filesystem::path& file, const std::string& message) {
         detail::logger().warn("neuron file {} not registered: {}", file.string(), message);
@@ -156,7 +157,7 @@ register_neuron_files(registry::plugin_registry& registry,
         }
         for (const auto& file : files) {
             try {
-                (void)register_neuron_file(registry, file.stem().string(), file, mode);
+                (void)register_neuron_file(registry, file.stem().string(), file, mode, {}, limits);
             } catch (const not_a_neuron_file&) {
                 detail::logger().debug("{} is no neuron file; skipped", file.string());
             } catch (const spark::error& e) {

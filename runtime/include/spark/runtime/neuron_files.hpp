@@ -49,6 +49,7 @@ struct neuron_file_failure {
 std::vector<neuron_file_failure>
 register_neuron_files(registry::plugin_registry& registry,
                       const std::vector<std::filesystem::path>& paths,
-                      config_mode mode = config_mode::strict);
+                      config_mode mode = config_mode::strict,
+                      const file_limits& limits = {});
 
 } // namespace spark::runtime
