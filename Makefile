@@ -7,7 +7,8 @@
 #                   also builds the libFuzzer targets and runs each once over its seed corpus
 #   make fuzz       the asan preset's libFuzzer targets, FUZZ_SECONDS each over their seed corpora
 #   make test-tsan  the threaded tests (area `brain`: the flow-graph, in-order and automatic
-#                   executors) under ThreadSanitizer (clang), building only what they need
+#                   executors; the CLI's watchdog and signals, `run_threads`) under
+#                   ThreadSanitizer (clang), building only what they need
 #   make tidy       clang-tidy (.clang-tidy) over the project's own sources, warnings as errors
 # JOBS=n limits parallel compile and test jobs (default: the number of cores).
 
@@ -52,12 +53,13 @@ fuzz: deps
 	cmake --build --preset asan -j $(JOBS) --target spark_fuzz_targets
 	tests/fuzz/run.sh build/asan $(FUZZ_SECONDS) $(JOBS)
 
-# Only test_brain and what it loads: the threaded code is the Brain's executors (runtime/src/brain).
+# Only the threaded code and what it loads: the Brain's executors (runtime/src/brain, the `brain`
+# area) and the CLI's watchdog and signal handling (`run_threads`: the run area's run_stops suite).
 # The canaries pass when TSan reports the races they make (tests/brain/test_tsan_canaries.cpp).
 test-tsan: deps
 	cmake --preset tsan $(CMAKE_ARGS)
-	cmake --build --preset tsan -j $(JOBS) --target test_brain
-	ctest --preset tsan -j $(JOBS) -R '^(brain|tsan_canary_.*)$$'
+	cmake --build --preset tsan -j $(JOBS) --target test_brain test_run
+	ctest --preset tsan -j $(JOBS) -R '^(brain|run_threads|tsan_canary_.*)$$'
 
 # compile_commands.json of the dev preset (configured, not built: tidy needs only the commands and
 # the headers configure generates).
