@@ -3,9 +3,10 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
 #include <iostream>
 #include <unistd.h>
+
+#include "text.hpp"
 
 namespace spark::cli {
 namespace {
@@ -38,7 +39,7 @@ void checked_stdout::write_out() {
             continue;
         }
         if (n <= 0) {
-            reason_ = n < 0 ? std::strerror(errno) : "the write made no progress";
+            reason_ = n < 0 ? runtime::detail::errno_text(errno) : "the write made no progress";
             break;
         }
         written += static_cast<std::size_t>(n);
