@@ -13,6 +13,9 @@
 #include <spark/registry/plugin_manifest.hpp>
 
 #include "npy.hpp"
+#include "text_match.hpp"
+
+using spark::test::contains;
 
 namespace {
 
@@ -29,10 +32,6 @@ std::string npy_refusal(const std::string& name) {
         return e.what();
     }
     return {};
-}
-
-bool contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
 }
 
 } // namespace

@@ -16,6 +16,7 @@
 
 #include "models_fixture.hpp"
 #include "test_plugin_paths.hpp"
+#include "text_match.hpp"
 
 using spark::registry::composition;
 using spark::test::host_buffer;
@@ -23,6 +24,8 @@ using spark::test::models_fixture;
 using spark::test::port;
 using spark::test::read_property;
 using spark::test::running_module;
+
+using spark::test::contains;
 
 namespace {
 
@@ -68,10 +71,6 @@ spark::registry::plugin_error refusal(Call&& call) {
     }
     BOOST_FAIL("the call succeeded");
     return {0, "", "", ""};
-}
-
-bool contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
 }
 
 } // namespace

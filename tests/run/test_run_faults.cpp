@@ -14,9 +14,12 @@
 #include <boost/test/unit_test.hpp>
 
 #include "run_fixture.hpp"
+#include "text_match.hpp"
 
 namespace fs = std::filesystem;
 namespace json = boost::json;
+
+using spark::test::contains;
 
 namespace {
 
@@ -64,10 +67,6 @@ spark::test::process_result run(const fs::path& brain,
 
 json::object run_json(const fs::path& out) {
     return json::parse(spark::test::read_text(out / "run.json")).as_object();
-}
-
-bool contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
 }
 
 struct fault_case {

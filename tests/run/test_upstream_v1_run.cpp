@@ -12,15 +12,14 @@
 #include <boost/test/unit_test.hpp>
 
 #include "run_fixture.hpp"
+#include "text_match.hpp"
 
 namespace fs = std::filesystem;
 using spark::test::builtin_cli;
 
-namespace {
+using spark::test::contains;
 
-bool contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
-}
+namespace {
 
 const fs::path data = fs::path(SPARK_TEST_DATA_DIR) / "upstream-v1";
 const std::string v1_brain = (data / "ab_brain.scfg").string();

@@ -11,6 +11,7 @@
 
 #include "check_close.hpp"
 #include "run_process.hpp"
+#include "text_match.hpp"
 
 namespace spark::test {
 
@@ -38,10 +39,6 @@ inline process_result installed_spark(const std::vector<std::string>& arguments,
                        << result.out << "\nstderr:\n"
                        << result.err);
     return result;
-}
-
-inline bool contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
 }
 
 } // namespace spark::test
