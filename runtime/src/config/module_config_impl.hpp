@@ -26,6 +26,9 @@ struct module_config::impl {
     const registry::plugin_registry* registry{}; // resolves nested types when rebuilding,
     std::vector<std::string> vendor_preference;  // bare ones preferring these vendors (a brain's)
     const registry::module_type_info* type{};
+    /// `type` when this config owns it: an upstream 1.0 neuron its brain defines
+    /// (brain_config::module_config_of), which lives only as long as the config.
+    std::shared_ptr<const registry::module_type_info> owned_type;
     std::string path;
     std::string class_ref;
     std::string metadata_json;              // upstream's __metadata__, compact JSON, or empty
@@ -45,6 +48,10 @@ namespace detail {
 struct module_config_access {
     using impl = module_config::impl;
     static module_config make(std::unique_ptr<impl> data) { return module_config(std::move(data)); }
+    static void own_type(module_config& config,
+                         std::shared_ptr<const registry::module_type_info> type) {
+        config.impl_->owned_type = std::move(type);
+    }
 };
 
 using config_impl = module_config_access::impl;

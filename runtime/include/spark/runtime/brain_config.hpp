@@ -15,6 +15,7 @@
 #include <spark/runtime/config_mode.hpp>
 #include <spark/runtime/errors.hpp>
 #include <spark/runtime/file_options.hpp>
+#include <spark/runtime/module_config.hpp>
 
 namespace spark::runtime {
 
@@ -157,6 +158,21 @@ public:
     /// their output contracts.
     [[nodiscard]] std::vector<config_issue> validate(const registry::plugin_registry& registry,
                                                      const brain_limits& limits = {}) const;
+
+    /// The config of module `module` as validate() and the brain resolve it: its type's defaults
+    /// with the file's values over them (an upstream 1.0 module's converted from 1.0's form, with
+    /// 1.0's defaults). Throws spark::error naming the modules when there is none of that name,
+    /// config_error with every problem of that module's type or config (each with its path).
+    [[nodiscard]] module_config module_config_of(const registry::plugin_registry& registry,
+                                                 std::string_view module) const;
+    /// Replaces the config of module `module` of an af523a5 brain by `config_json` (a JSON object
+    /// of fields, as "config" holds them in the file), after checking it against the module's
+    /// type: on any problem it throws config_error listing every one (paths
+    /// "brain/<module>/...") and the brain is unchanged. Throws spark::error for an unknown module,
+    /// or for an upstream 1.0 brain, whose module configs are edited in their own form.
+    void set_module_config(const registry::plugin_registry& registry,
+                           std::string_view module,
+                           std::string config_json);
 
     /// Upstream's refresh_seeds(): every module gets a new seed, and so does every "seed" its
     /// config sets at any depth (nested configs without one derive theirs from the module's, as
