@@ -46,7 +46,8 @@ py::dict specs_of(const std::vector<std::pair<std::string, spark_port_spec_t>>& 
     for (const auto& [name, spec] : ports) {
         py::dict port;
         port["shape"] = py::tuple(py::cast(numpy_shape(spec)));
-        port["dtype"] = numpy_dtype(spec.dtype);
+        // An input no source feeds (a neuron's optional modulation) has no dtype.
+        port["dtype"] = spec.dtype == 0 ? py::object(py::none()) : numpy_dtype(spec.dtype);
         port["payload"] = std::string(registry::payload_kind_name(spec.payload_kind));
         out[py::str(name)] = port;
     }
