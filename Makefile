@@ -9,7 +9,8 @@
 #   make test-tsan  the threaded tests (area `brain`: the flow-graph, in-order and automatic
 #                   executors; the CLI's watchdog and signals, `run_threads`) under
 #                   ThreadSanitizer (clang), building only what they need
-#   make tidy       clang-tidy (.clang-tidy) over the project's own sources, warnings as errors
+#   make tidy       clang-tidy (.clang-tidy) over the project's own sources (the Python
+#                   extension's too), warnings as errors
 # JOBS=n limits parallel compile and test jobs (default: the number of cores).
 
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
@@ -20,6 +21,9 @@ FUZZ_SECONDS ?= 20
 # The sources clang-tidy checks: the libraries, the CLI and the built-in plugins (not tests or
 # examples), matched against compile_commands.json.
 TIDY_SOURCES := ^$(CURDIR)/(sdk|registry|runtime|plugins)/.*\.(c|cpp)$$
+# The Python extension's sources, which build as one unity file that includes each of them
+# (python/CMakeLists.txt): clang-tidy checks them through it (.clang-tidy's HeaderFilterRegex).
+PYTHON_UNITY := build/dev/python/CMakeFiles/spark_cpp_native.dir/Unity/unity_0_cxx.cxx
 SPARK := build/release/bin/spark
 BRAIN := examples/brains/ei_network.scfg
 RUN_OUT := build/run-out
@@ -66,3 +70,4 @@ test-tsan: deps
 tidy: deps
 	cmake --preset dev $(CMAKE_ARGS)
 	run-clang-tidy -p build/dev -j $(JOBS) -quiet '$(TIDY_SOURCES)'
+	clang-tidy -p build/dev --quiet --checks=-bugprone-suspicious-include $(PYTHON_UNITY)

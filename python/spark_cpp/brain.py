@@ -16,6 +16,13 @@ from .registry import Registry, registry_of
 Inputs = Mapping[str, Any]
 
 
+def _as_dict(inputs: Any) -> dict:
+    if not isinstance(inputs, Mapping):
+        raise TypeError("inputs must be a mapping of brain input name -> number, array (or, in "
+                        f"run(), callable), got {type(inputs).__name__}")
+    return dict(inputs)
+
+
 class Brain:
     """A brain built from `config` (a BrainConfig or a `.scfg` file) with upstream Spark's
     cache-synchronous step semantics, bit for bit what `spark run` computes.
@@ -58,6 +65,8 @@ class Brain:
         (spikes as 0/1 uint8)."""
         if named:
             inputs = {**(inputs or {}), **named}
+        elif inputs is not None and not isinstance(inputs, dict):
+            inputs = _as_dict(inputs)
         return self._brain.step(inputs)
 
     def run(self, steps: int, inputs: Inputs | None = None, record: Iterable[str] | str = (),
@@ -87,7 +96,7 @@ class Brain:
         elif callable(progress):
             report = lambda done: progress(done, steps)  # noqa: E731
         try:
-            return self._brain.run(int(steps), dict(inputs or {}), list(record), report)
+            return self._brain.run(int(steps), _as_dict(inputs or {}), list(record), report)
         finally:
             if bar is not None:
                 bar.close()

@@ -3,7 +3,9 @@
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
 #include <sstream>
+#include <utility>
 
 #include <spark/registry/module_type_info.hpp>
 
@@ -72,17 +74,48 @@ std::string spec_text(const spark_port_spec_t& spec) {
     return shape_text(numpy_shape(spec)) + " " + std::string(registry::dtype_name(spec.dtype));
 }
 
+namespace {
+
+/// A Python number broadcast to a float port, without numpy's conversions (the common case of
+/// `step({"drive": 0.5})`); nullopt for anything else.
+std::optional<py::array> number_for_float_port(const spark_port_spec_t& spec, py::handle value) {
+    const bool number = PyFloat_Check(value.ptr()) != 0 || PyLong_Check(value.ptr()) != 0;
+    if (!number || (spec.dtype != SPARK_DTYPE_F32 && spec.dtype != SPARK_DTYPE_F64)) {
+        return std::nullopt;
+    }
+    const double x = PyFloat_AsDouble(value.ptr());
+    if (x == -1.0 && PyErr_Occurred() != nullptr) {
+        throw py::error_already_set(); // an int too large for a double
+    }
+    py::array out(numpy_dtype(spec.dtype), numpy_shape(spec));
+    if (spec.dtype == SPARK_DTYPE_F32) {
+        auto* data = static_cast<float*>(out.mutable_data());
+        std::fill(data, data + out.size(), static_cast<float>(x));
+    } else {
+        auto* data = static_cast<double*>(out.mutable_data());
+        std::fill(data, data + out.size(), x);
+    }
+    return out;
+}
+
+} // namespace
+
 py::array port_array(const std::string& what,
                      const spark_port_spec_t& spec,
                      py::handle value,
                      bool allow_rows) {
+    if (auto number = number_for_float_port(spec, value)) {
+        return std::move(*number);
+    }
     const auto shape = numpy_shape(spec);
     const py::dtype target = numpy_dtype(spec.dtype);
-    const std::string expected =
-        shape_text(shape) + (allow_rows ? " (or (steps, ...) with a row per step)" : "");
+    // Built only for a message: the checks below pass on every step of a correct program.
+    const auto expected = [&] {
+        return shape_text(shape) + (allow_rows ? " (or (steps, ...) with a row per step)" : "");
+    };
     auto array = py::array::ensure(value);
     if (!array) {
-        throw py::type_error(what + " takes a number or an array of shape " + expected + " and " +
+        throw py::type_error(what + " takes a number or an array of shape " + expected() + " and " +
                              std::string(registry::dtype_name(spec.dtype)) + " values, got " +
                              std::string(py::str(py::type::of(value).attr("__name__"))));
     }
@@ -107,7 +140,7 @@ py::array port_array(const std::string& what,
     const bool rows = allow_rows && got.size() == shape.size() + 1 && got[0] >= 1 &&
                       std::equal(got.begin() + 1, got.end(), shape.begin(), shape.end());
     if (got != shape && !rows) {
-        throw py::value_error(what + " has shape " + expected + ", got an array of shape " +
+        throw py::value_error(what + " has shape " + expected() + ", got an array of shape " +
                               shape_text(got));
     }
     if (array.dtype().equal(target) && (array.flags() & py::array::c_style) != 0) {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The parts of the spark_cpp._native extension (python/README.md): each bind_* adds one area's
+// The parts of the spark_cpp._native extension (docs/python.md): each bind_* adds one area's
 // classes and functions to the module. The Python package (python/spark_cpp) wraps them.
 #pragma once
 #include <pybind11/pybind11.h>

@@ -3,6 +3,7 @@
 // error's module, type and step; a config error's problems; a checkpoint error's file).
 #include <exception>
 #include <string>
+#include <utility>
 
 #include <spark/registry/errors.hpp>
 #include <spark/runtime/brain.hpp>
@@ -32,7 +33,7 @@ py::list problems_of(const runtime::config_error& e) {
 
 void translate(std::exception_ptr pending) {
     try {
-        std::rethrow_exception(pending);
+        std::rethrow_exception(std::move(pending));
     } catch (const runtime::step_error& e) {
         py::dict details;
         details["module"] = e.module();

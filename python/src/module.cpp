@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// spark_cpp._native: the runtime's C++ API for Python (python/README.md).
+// spark_cpp._native: the runtime's C++ API for Python (docs/python.md).
 #include <string>
 
 #include <spdlog/spdlog.h>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // spark_cpp's Registry: plugins found as `spark` finds them (the built-in ones beside the runtime
 // library, SPARK_PLUGIN_PATH, plugin_path like --plugin-path) and neuron files, and each type
-// described as plain data (spark_cpp/types.py makes objects of it).
+// described as plain data (python/spark_cpp/registry.py makes objects of it).
 #include <filesystem>
 #include <map>
 #include <memory>

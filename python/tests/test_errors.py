@@ -70,3 +70,10 @@ def test_an_unknown_record_is_a_key_error_naming_what_there_is(ei_brain):
 def test_an_unknown_executor_is_a_value_error():
     with pytest.raises(ValueError, match="executor must be"):
         spark_cpp.Brain(ROOT / "examples" / "brains" / "ei_network.scfg", executor="gpu")
+
+
+def test_inputs_that_are_no_mapping_are_a_type_error(ei_brain):
+    with pytest.raises(TypeError, match="inputs must be a mapping"):
+        ei_brain.step([0.5])
+    with pytest.raises(TypeError, match="inputs must be a mapping"):
+        ei_brain.run(2, inputs=[("drive", 0.5), 3])

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
 """The package: its name, the registry it finds by itself, plugin_path like --plugin-path, and
-type descriptions as Python objects (values from docs/models.md and docs/plugins.md)."""
+type descriptions as Python objects (values from docs/models.md)."""
 
 import importlib.util
 
