@@ -77,3 +77,18 @@ def test_inputs_that_are_no_mapping_are_a_type_error(ei_brain):
         ei_brain.step([0.5])
     with pytest.raises(TypeError, match="inputs must be a mapping"):
         ei_brain.run(2, inputs=[("drive", 0.5), 3])
+
+
+def test_a_callable_that_raises_stops_the_run_with_its_error(ei_brain):
+    def drive(t):
+        if t == 5:
+            raise RuntimeError("sensor unplugged")
+        return 0.5
+
+    before = ei_brain.step_index
+    with pytest.raises(RuntimeError, match="sensor unplugged"):
+        ei_brain.run(10, inputs={"drive": drive})
+    assert ei_brain.step_index == before + 5  # steps 0-4 ran; step 5 never started
+    ei_brain.step({"drive": 0.5})
+    with pytest.raises(ValueError, match=r"its callable at step 0\) has shape \(200,\)"):
+        ei_brain.run(3, inputs={"drive": lambda t: np.zeros(3)})
