@@ -70,3 +70,21 @@ def test_types_lists_every_type_as_objects(registry):
     assert [t.id for t in types] == registry.type_ids()
     assert all(isinstance(t, spark_cpp.TypeInfo) for t in types)
     assert ROOT.exists()
+
+
+def test_the_runtime_logs_to_stderr_at_the_level_asked(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from conftest import BUILD
+
+    env = {**os.environ, "PYTHONPATH": str(BUILD / "python"), "SPARK_CPP_LOG_LEVEL": "info"}
+    run = subprocess.run([sys.executable, "-c", "import spark_cpp; spark_cpp.Registry()"],
+                         env=env, capture_output=True, text=True, check=True)
+    assert run.stdout == ""  # a script's or notebook's output stays its own
+    assert "loaded plugin 'spark.neurons'" in run.stderr
+    env["SPARK_CPP_LOG_LEVEL"] = "warning"
+    quiet = subprocess.run([sys.executable, "-c", "import spark_cpp; spark_cpp.Registry()"],
+                           env=env, capture_output=True, text=True, check=True)
+    assert "loaded plugin" not in quiet.stderr
