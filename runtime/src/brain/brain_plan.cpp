@@ -1075,8 +1075,52 @@ std::string contractless_cycle_message(const brain_plan& plan,
            "part of a cycle";
 }
 
-resource_estimate estimate_resources(const brain_plan& plan) {
+std::vector<module_estimate> estimate_modules(const brain_plan& plan) {
     const static_shapes shapes(plan);
+    std::vector<module_estimate> estimates(plan.modules.size());
+    for (std::size_t m = 0; m < plan.modules.size(); ++m) {
+        const auto& module = plan.modules[m];
+        auto& estimate = estimates[m];
+        if (!module.usable()) {
+            continue;
+        }
+        std::uint64_t largest_output = 0;
+        for (std::uint32_t o = 0; o < module.outputs.size(); ++o) {
+            auto shape = shapes.output(m, o);
+            estimate.output_shapes.push_back(shape);
+            if (!shape) {
+                continue; // decided by build: the Brain checks what build gives before allocating
+            }
+            const std::uint64_t elements = product(*shape);
+            largest_output = std::max(largest_output, elements);
+            // Float ports as float32 (a float64 module takes twice that); two buffers per port.
+            const auto dtype =
+                spark_payload_dtype(module.outputs[o]->payload_kind, SPARK_DTYPE_F32);
+            estimate.bytes = saturated_sum(
+                estimate.bytes,
+                saturated_product(2 * std::uint64_t{spark_dtype_size(dtype)}, elements));
+        }
+        for (std::size_t p = 0; p < module.inputs.size(); ++p) {
+            if (const auto count = shapes.input_count(m, p)) {
+                estimate.input_elements = saturated_sum(estimate.input_elements, *count);
+            }
+        }
+        estimate.output_elements = largest_output;
+        estimate.neurons = module.type->abi->kind == SPARK_KIND_NEURON ? largest_output : 0;
+        for (const auto& property : registry::declared_properties(*module.type)) {
+            if (std::string_view(property.name).ends_with("kernel")) {
+                // A dense kernel: every input element to every output element (a sparse one
+                // is smaller; this is the bound the brain may need).
+                estimate.synapses = saturated_product(estimate.input_elements, largest_output);
+                break;
+            }
+        }
+        estimate.bytes = saturated_sum(estimate.bytes, saturated_product(estimate.synapses, 4));
+    }
+    return estimates;
+}
+
+resource_estimate estimate_resources(const brain_plan& plan) {
     resource_estimate total;
     std::uint64_t most_neurons = 0;
     std::uint64_t most_synapses = 0;
@@ -1086,44 +1130,9 @@ resource_estimate estimate_resources(const brain_plan& plan) {
             total.bytes,
             saturated_product(sdk_element_count(input), spark_dtype_size(input.dtype)));
     }
-    for (std::size_t m = 0; m < plan.modules.size(); ++m) {
-        const auto& module = plan.modules[m];
-        if (!module.usable()) {
-            continue;
-        }
-        std::uint64_t largest_output = 0;
-        std::uint64_t bytes = 0;
-        for (std::uint32_t o = 0; o < module.outputs.size(); ++o) {
-            const auto shape = shapes.output(m, o);
-            if (!shape) {
-                continue; // decided by build: the Brain checks what build gives before allocating
-            }
-            const std::uint64_t elements = product(*shape);
-            largest_output = std::max(largest_output, elements);
-            // Float ports as float32 (a float64 module takes twice that); two buffers per port.
-            const auto dtype =
-                spark_payload_dtype(module.outputs[o]->payload_kind, SPARK_DTYPE_F32);
-            bytes = saturated_sum(
-                bytes, saturated_product(2 * std::uint64_t{spark_dtype_size(dtype)}, elements));
-        }
-        const std::uint64_t neurons =
-            module.type->abi->kind == SPARK_KIND_NEURON ? largest_output : 0;
-        std::uint64_t synapses = 0;
-        for (const auto& property : registry::declared_properties(*module.type)) {
-            if (std::string_view(property.name).ends_with("kernel")) {
-                // A dense kernel: every input element to every output element (a sparse one
-                // is smaller; this is the bound the brain may need).
-                std::uint64_t in = 0;
-                for (std::size_t p = 0; p < module.inputs.size(); ++p) {
-                    if (const auto count = shapes.input_count(m, p)) {
-                        in = saturated_sum(in, *count);
-                    }
-                }
-                synapses = saturated_product(in, largest_output);
-                break;
-            }
-        }
-        bytes = saturated_sum(bytes, saturated_product(synapses, 4)); // float32 weights
+    const auto modules = estimate_modules(plan);
+    for (std::size_t m = 0; m < modules.size(); ++m) {
+        const auto& [neurons, synapses, bytes, inputs, outputs, shapes] = modules[m];
         total.neurons = saturated_sum(total.neurons, neurons);
         total.synapses = saturated_sum(total.synapses, synapses);
         total.bytes = saturated_sum(total.bytes, bytes);

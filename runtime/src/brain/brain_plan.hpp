@@ -76,6 +76,20 @@ struct resource_estimate {
 
 [[nodiscard]] resource_estimate estimate_resources(const brain_plan& plan);
 
+/// What one module of a plan would hold, from the shapes known before building.
+struct module_estimate {
+    std::uint64_t neurons = 0;         // elements of its largest output, for a neuron type
+    std::uint64_t synapses = 0;        // input x output elements when it has a kernel property
+    std::uint64_t bytes = 0;           // its double-buffered outputs and 4 bytes a synapse
+    std::uint64_t input_elements = 0;  // of its inputs whose sources' shapes are known
+    std::uint64_t output_elements = 0; // of its largest output
+    /// Per output port (output order): its shape, or nullopt when only build() decides it.
+    std::vector<std::optional<std::vector<std::uint64_t>>> output_shapes;
+};
+
+/// One estimate per module of `plan` (config order); zeros for a module that is not usable.
+[[nodiscard]] std::vector<module_estimate> estimate_modules(const brain_plan& plan);
+
 /// Appends one problem per limit of `limits` the estimate of `plan` passes, each naming the
 /// module with the largest share, the number, the limit and the flag that raises it.
 void check_limits(const brain_plan& plan,

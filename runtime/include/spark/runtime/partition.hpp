@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: Apache-2.0
+// Where each module of a brain runs when the brain is split over several processes (ranks):
+// whole modules placed by their estimated cost per step (docs/scaling.md). The placement never
+// changes what the brain computes: every module's random stream comes from its name.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <spark/registry/plugin_registry.hpp>
+#include <spark/runtime/brain_config.hpp>
+
+namespace spark::runtime {
+
+/// One module and the rank it runs on.
+struct module_placement {
+    std::string module;
+    int rank = 0;
+    double cost = 0;                  // estimated work per step (docs/scaling.md section 2)
+    std::uint64_t neurons = 0;        // of a neuron type: its population's size
+    std::uint64_t synapses = 0;       // of a type with a kernel: input x output elements
+    std::uint64_t input_elements = 0; // what it reads per step (its in-degree in elements)
+};
+
+struct partition_plan {
+    int ranks = 1;
+    std::vector<module_placement> modules; // config order
+    std::vector<double> rank_cost;         // per rank: the sum of its modules' costs
+
+    /// The rank module `name` runs on. Throws spark::error naming the modules for another name.
+    [[nodiscard]] int rank_of(std::string_view name) const;
+    /// The most loaded rank's cost over the mean rank's: 1 is perfect balance.
+    [[nodiscard]] double imbalance() const;
+};
+
+/// Places the modules of `config` on `ranks` ranks: largest estimated cost first, each on the
+/// rank with the least cost so far (lowest rank on a tie), so the same brain and rank count
+/// always give the same placement. Throws config_error listing every problem of a brain that
+/// cannot be built, spark::error for ranks < 1.
+[[nodiscard]] partition_plan
+plan_partition(const registry::plugin_registry& registry, const brain_config& config, int ranks);
+
+/// What each rank holds and the expected balance, as `spark run --partition-report` prints it.
+[[nodiscard]] std::string partition_report(const partition_plan& plan);
+
+} // namespace spark::runtime

@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: Apache-2.0
+// A brain split over ranks (docs/scaling.md): the placement by estimated cost, and the ranks'
+// exchange after every step, run here in one process, giving bit for bit the outputs of the
+// whole brain for 1 to 4 ranks.
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include <boost/test/unit_test.hpp>
+
+#include <spark/runtime/partition.hpp>
+
+#include "checkpoint_fixture.hpp"
+#include "distributed/rank_stepper.hpp"
+#include "text_match.hpp"
+
+namespace {
+
+using spark::runtime::brain_config;
+using spark::runtime::detail::rank_stepper;
+
+/// Every rank's messages after a step (or reset), delivered to every other rank.
+void exchange(std::vector<rank_stepper>& ranks) {
+    for (auto& rank : ranks) {
+        rank.encode();
+    }
+    for (std::size_t from = 0; from < ranks.size(); ++from) {
+        for (std::size_t to = 0; to < ranks.size(); ++to) {
+            if (from != to) {
+                ranks[to].receive(static_cast<int>(from),
+                                  ranks[from].message_for(static_cast<int>(to)));
+            }
+        }
+    }
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(partition)
+
+BOOST_FIXTURE_TEST_CASE(places_every_module_by_cost_the_same_way_each_time,
+                        spark::test::checkpoint_fixture) {
+    const auto config = brain_config::from_json(spark::test::learning_brain());
+    const auto one = spark::runtime::plan_partition(registry, config, 1);
+    for (const auto& placement : one.modules) {
+        BOOST_TEST(placement.rank == 0);
+    }
+    BOOST_TEST(one.imbalance() == 1.0);
+    const auto two = spark::runtime::plan_partition(registry, config, 2);
+    BOOST_TEST(two.modules.size() == 4U);
+    // ex: 24 LIF neurons reading 20 + 8 elements through a 28 x 24 kernel; the largest module.
+    BOOST_TEST(two.modules[1].module == "ex");
+    BOOST_TEST(two.modules[1].neurons == 24U);
+    BOOST_TEST(two.modules[1].synapses == 28U * 24U);
+    BOOST_TEST(two.modules[1].input_elements == 28U);
+    BOOST_TEST(two.rank_of("ex") == 0); // the costliest first, on rank 0
+    BOOST_TEST(two.rank_cost[0] + two.rank_cost[1] == one.rank_cost[0]);
+    BOOST_TEST(two.imbalance() >= 1.0);
+    const auto again = spark::runtime::plan_partition(registry, config, 2);
+    for (std::size_t m = 0; m < two.modules.size(); ++m) {
+        BOOST_TEST(again.modules[m].rank == two.modules[m].rank);
+    }
+    const auto report = spark::runtime::partition_report(two);
+    for (const char* expected : {"rank 0:", "rank 1:", "ex: 24 neurons, 672 synapses", "balance"}) {
+        BOOST_TEST(spark::test::contains(report, expected), report);
+    }
+    BOOST_CHECK_THROW((void)spark::runtime::plan_partition(registry, config, 0), spark::error);
+    BOOST_CHECK_THROW((void)two.rank_of("nobody"), spark::error);
+}
+
+BOOST_FIXTURE_TEST_CASE(ranks_give_the_whole_brains_outputs_bit_for_bit,
+                        spark::test::checkpoint_fixture) {
+    const auto config = brain_config::from_json(spark::test::learning_brain());
+    constexpr int steps = 60;
+    // The whole brain, every module's outputs after every step.
+    auto whole = make();
+    std::vector<std::vector<std::vector<std::byte>>> expected(steps);
+    const auto record = [](const spark::runtime::port_view& view) {
+        const auto* data = static_cast<const std::byte*>(view.data);
+        return std::vector<std::byte>(data, data + view.count * spark_dtype_size(view.spec.dtype));
+    };
+    for (int t = 0; t < steps; ++t) {
+        spark::test::drive(whole, static_cast<std::uint64_t>(t));
+        whole.step();
+        for (const auto& module : whole.modules()) {
+            for (const auto& [port, spec] : module.outputs) {
+                expected[static_cast<std::size_t>(t)].push_back(
+                    record(whole.cached(module.name, port)));
+            }
+        }
+    }
+    for (int k = 1; k <= 4; ++k) {
+        const auto plan = spark::runtime::plan_partition(registry, config, k);
+        std::vector<rank_stepper> ranks;
+        for (int r = 0; r < k; ++r) {
+            ranks.emplace_back(registry, config, plan, r);
+        }
+        for (int round = 0; round < 2; ++round) { // the second after reset()
+            exchange(ranks);
+            for (int t = 0; t < steps; ++t) {
+                for (auto& rank : ranks) {
+                    spark::test::drive(rank.local(), static_cast<std::uint64_t>(t));
+                    rank.local().step();
+                }
+                exchange(ranks);
+                std::size_t entry = 0;
+                for (const auto& module : whole.modules()) {
+                    const auto& owner = ranks[static_cast<std::size_t>(plan.rank_of(module.name))];
+                    for (const auto& [port, spec] : module.outputs) {
+                        const auto got = record(owner.local().cached(module.name, port));
+                        BOOST_TEST((got == expected[static_cast<std::size_t>(t)][entry]),
+                                   k << " ranks, round " << round << ", step " << t << ": "
+                                     << module.name << "." << port);
+                        ++entry;
+                    }
+                }
+            }
+            for (auto& rank : ranks) {
+                rank.reset();
+            }
+        }
+        if (k > 1) {
+            std::uint64_t sent = 0;
+            for (const auto& rank : ranks) {
+                sent += rank.last_bytes_sent();
+            }
+            BOOST_TEST(sent > 0U); // the ranks did exchange (after the last reset: the masks)
+        }
+    }
+}
+
+BOOST_FIXTURE_TEST_CASE(a_message_that_does_not_fit_is_refused, spark::test::checkpoint_fixture) {
+    const auto config = brain_config::from_json(spark::test::learning_brain());
+    const auto plan = spark::runtime::plan_partition(registry, config, 4);
+    rank_stepper reader(registry, config, plan, plan.rank_of("inh"));
+    const std::vector<std::byte> truncated(3);
+    BOOST_CHECK_EXCEPTION(
+        reader.receive(plan.rank_of("ex"), truncated), spark::error, [](const auto& e) {
+            return spark::test::contains(e.what(), "ends early (ex.out_spikes)");
+        });
+}
+
+BOOST_AUTO_TEST_SUITE_END()
