@@ -1,0 +1,317 @@
+// SPDX-License-Identifier: Apache-2.0
+// distributed_brain: rank_stepper (runtime/src/distributed) over MPI. After every step every
+// rank sends every other rank one message: a status byte, then its crossing outputs that rank
+// reads, or its failure. So a failure on one rank reaches all of them in the same exchange, and
+// no rank waits for a message that will not come.
+#include <spark/runtime/distributed_brain.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <optional>
+#include <set>
+#include <iterator>
+#include <span>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <spark/registry/module_type_info.hpp>
+
+#include "distributed/rank_stepper.hpp"
+
+namespace spark::runtime {
+namespace {
+
+constexpr int exchange_tag = 0x5e;
+
+void check(int code, const char* call) {
+    if (code == MPI_SUCCESS) {
+        return;
+    }
+    char text[MPI_MAX_ERROR_STRING];
+    int length = 0;
+    MPI_Error_string(code, text, &length);
+    throw spark::error(std::string(call) + " failed: " + std::string(text, static_cast<std::size_t>(length)));
+}
+
+/// Every rank's `mine`, in rank order.
+std::vector<std::string> all_texts(MPI_Comm comm, int ranks, const std::string& mine) {
+    const int length = static_cast<int>(mine.size());
+    std::vector<int> lengths(static_cast<std::size_t>(ranks));
+    check(MPI_Allgather(&length, 1, MPI_INT, lengths.data(), 1, MPI_INT, comm), "MPI_Allgather");
+    std::vector<int> offsets(lengths.size(), 0);
+    for (std::size_t r = 1; r < lengths.size(); ++r) {
+        offsets[r] = offsets[r - 1] + lengths[r - 1];
+    }
+    std::string joined(static_cast<std::size_t>(offsets.back() + lengths.back()), '\0');
+    check(MPI_Allgatherv(mine.data(), length, MPI_CHAR, joined.data(), lengths.data(),
+                         offsets.data(), MPI_CHAR, comm),
+          "MPI_Allgatherv");
+    std::vector<std::string> texts;
+    for (std::size_t r = 0; r < lengths.size(); ++r) {
+        texts.push_back(joined.substr(static_cast<std::size_t>(offsets[r]),
+                                      static_cast<std::size_t>(lengths[r])));
+    }
+    return texts;
+}
+
+/// Throws on every rank the lowest rank's failure, when any rank has one (collective).
+void agree_or_throw(MPI_Comm comm, int ranks, const std::string& failure) {
+    const auto failures = all_texts(comm, ranks, failure);
+    for (std::size_t r = 0; r < failures.size(); ++r) {
+        if (!failures[r].empty()) {
+            throw spark::error("rank " + std::to_string(r) + ": " + failures[r]);
+        }
+    }
+}
+
+/// "id version sha256" of every type the brain's modules name, one per line, sorted.
+std::string type_fingerprint(const registry::plugin_registry& registry,
+                             const brain_config& config) {
+    std::set<std::string> lines;
+    for (const auto& module : config.modules_map) {
+        const auto& type = registry.resolve(module.class_ref, config.vendor_preference);
+        lines.insert(type.canonical_id + " " + (type.abi->version != nullptr ? type.abi->version : "") +
+                     " " + type.plugin->sha256);
+    }
+    std::string text;
+    for (const auto& line : lines) {
+        text += line + "\n";
+    }
+    return text;
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+    std::vector<std::string> lines;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) {
+        lines.push_back(line);
+    }
+    return lines;
+}
+
+/// The first type a rank loaded otherwise than rank 0, as an error naming both; empty if none.
+std::string type_mismatch(const std::vector<std::string>& fingerprints) {
+    const auto reference = lines_of(fingerprints[0]);
+    for (std::size_t r = 1; r < fingerprints.size(); ++r) {
+        const auto theirs = lines_of(fingerprints[r]);
+        for (std::size_t i = 0; i < std::max(reference.size(), theirs.size()); ++i) {
+            const std::string a = i < reference.size() ? reference[i] : "(nothing)";
+            const std::string b = i < theirs.size() ? theirs[i] : "(nothing)";
+            if (a != b) {
+                return "rank " + std::to_string(r) + " loaded type " + b + ", rank 0 " + a +
+                       " (id, version, SHA-256 of the plugin file): every rank must load the "
+                       "same plugin builds; give every node the same plugin files "
+                       "(SPARK_PLUGIN_PATH, --plugin-path)";
+            }
+        }
+    }
+    return "";
+}
+
+// A step failure travels as "module\ttype\tstep\tmessage".
+std::string step_failure_text(const step_error& e) {
+    return e.module() + "\t" + e.type_id() + "\t" + std::to_string(e.step_index()) + "\t" +
+           e.message();
+}
+
+} // namespace
+
+struct distributed_brain::impl {
+    MPI_Comm comm{};
+    int rank = 0;
+    int ranks = 1;
+    partition_plan plan;
+    std::optional<detail::rank_stepper> stepper;
+    std::uint64_t bytes_sent = 0;
+    double waiting = 0;
+
+    /// Sends every other rank this rank's status and payload, receives theirs; then throws the
+    /// lowest rank's failure on every rank, or writes what arrived into the proxies. `failure`:
+    /// empty, "S" + a step failure (step_failure_text) or "E" + any other error.
+    void exchange(std::string failure) {
+        if (failure.empty()) {
+            try {
+                stepper->encode();
+            } catch (const std::exception& e) {
+                failure = std::string("E") + e.what();
+            }
+        }
+        std::vector<std::vector<std::byte>> outgoing(static_cast<std::size_t>(ranks));
+        for (int d = 0; d < ranks; ++d) {
+            if (d == rank) {
+                continue;
+            }
+            auto& message = outgoing[static_cast<std::size_t>(d)];
+            if (failure.empty()) {
+                message.push_back(std::byte{0});
+                const auto payload = stepper->message_for(d);
+                message.insert(message.end(), payload.begin(), payload.end());
+            } else {
+                message.push_back(std::byte{1});
+                const auto* bytes = reinterpret_cast<const std::byte*>(failure.data());
+                message.insert(message.end(), bytes, bytes + failure.size());
+            }
+        }
+        std::vector<MPI_Request> requests;
+        bytes_sent = 0;
+        for (int d = 0; d < ranks; ++d) {
+            if (d == rank) {
+                continue;
+            }
+            auto& message = outgoing[static_cast<std::size_t>(d)];
+            bytes_sent += message.size();
+            requests.emplace_back();
+            check(MPI_Isend(message.data(), static_cast<int>(message.size()), MPI_BYTE, d,
+                            exchange_tag, comm, &requests.back()),
+                  "MPI_Isend");
+        }
+        std::vector<std::vector<std::byte>> incoming(static_cast<std::size_t>(ranks));
+        const auto start = std::chrono::steady_clock::now();
+        for (int s = 0; s < ranks; ++s) {
+            if (s == rank) {
+                continue;
+            }
+            MPI_Status status;
+            check(MPI_Probe(s, exchange_tag, comm, &status), "MPI_Probe");
+            int count = 0;
+            check(MPI_Get_count(&status, MPI_BYTE, &count), "MPI_Get_count");
+            auto& message = incoming[static_cast<std::size_t>(s)];
+            message.resize(static_cast<std::size_t>(count));
+            check(MPI_Recv(message.data(), count, MPI_BYTE, s, exchange_tag, comm,
+                           MPI_STATUS_IGNORE),
+                  "MPI_Recv");
+        }
+        check(MPI_Waitall(static_cast<int>(requests.size()), requests.data(),
+                          MPI_STATUSES_IGNORE),
+              "MPI_Waitall");
+        waiting += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+        // The lowest failing rank's failure, the same on every rank.
+        for (int r = 0; r < ranks; ++r) {
+            std::string text;
+            if (r == rank) {
+                if (failure.empty()) {
+                    continue;
+                }
+                text = failure;
+            } else {
+                const auto& message = incoming[static_cast<std::size_t>(r)];
+                if (message.empty() || message[0] == std::byte{0}) {
+                    continue;
+                }
+                text.assign(reinterpret_cast<const char*>(message.data()) + 1, message.size() - 1);
+            }
+            const std::string where = "rank " + std::to_string(r) + ": ";
+            if (text[0] == 'S') {
+                std::istringstream fields(text.substr(1));
+                std::string module;
+                std::string type;
+                std::string step;
+                std::getline(fields, module, '\t');
+                std::getline(fields, type, '\t');
+                std::getline(fields, step, '\t');
+                std::string message((std::istreambuf_iterator<char>(fields)),
+                                    std::istreambuf_iterator<char>());
+                throw step_error(module, type, std::stoull(step), where + message);
+            }
+            throw spark::error(where + text.substr(1));
+        }
+        for (int s = 0; s < ranks; ++s) {
+            if (s != rank) {
+                const auto& message = incoming[static_cast<std::size_t>(s)];
+                stepper->receive(s, std::span<const std::byte>(message).subspan(1));
+            }
+        }
+    }
+};
+
+distributed_brain::distributed_brain(const registry::plugin_registry& registry,
+                                     const brain_config& config,
+                                     MPI_Comm comm,
+                                     brain_options options)
+    : impl_(std::make_unique<impl>()) {
+    auto& self = *impl_;
+    self.comm = comm;
+    check(MPI_Comm_rank(comm, &self.rank), "MPI_Comm_rank");
+    check(MPI_Comm_size(comm, &self.ranks), "MPI_Comm_size");
+    std::string fingerprint;
+    std::string failure;
+    try {
+        fingerprint = type_fingerprint(registry, config);
+    } catch (const std::exception& e) {
+        failure = e.what();
+    }
+    agree_or_throw(comm, self.ranks, failure);
+    if (const auto mismatch = type_mismatch(all_texts(comm, self.ranks, fingerprint));
+        !mismatch.empty()) {
+        throw spark::error(mismatch);
+    }
+    try {
+        self.plan = plan_partition(registry, config, self.ranks);
+        self.stepper.emplace(registry, config, self.plan, self.rank, options);
+    } catch (const std::exception& e) {
+        failure = e.what();
+    }
+    agree_or_throw(comm, self.ranks, failure);
+    self.exchange("");
+}
+
+distributed_brain::distributed_brain(distributed_brain&&) noexcept = default;
+distributed_brain& distributed_brain::operator=(distributed_brain&&) noexcept = default;
+distributed_brain::~distributed_brain() = default;
+
+void distributed_brain::step() {
+    auto& self = *impl_;
+    std::string failure;
+    try {
+        self.stepper->local().step();
+    } catch (const step_error& e) {
+        failure = "S" + step_failure_text(e);
+    } catch (const std::exception& e) {
+        failure = std::string("E") + e.what();
+    }
+    self.exchange(std::move(failure));
+}
+
+void distributed_brain::reset() {
+    auto& self = *impl_;
+    std::string failure;
+    try {
+        self.stepper->reset();
+    } catch (const std::exception& e) {
+        failure = std::string("E") + e.what();
+    }
+    self.exchange(std::move(failure));
+}
+
+brain& distributed_brain::local() noexcept {
+    return impl_->stepper->local();
+}
+
+const brain& distributed_brain::local() const noexcept {
+    return impl_->stepper->local();
+}
+
+const partition_plan& distributed_brain::partition() const noexcept {
+    return impl_->plan;
+}
+
+int distributed_brain::rank() const noexcept {
+    return impl_->rank;
+}
+
+int distributed_brain::ranks() const noexcept {
+    return impl_->ranks;
+}
+
+std::uint64_t distributed_brain::last_bytes_sent() const noexcept {
+    return impl_->bytes_sent;
+}
+
+double distributed_brain::seconds_waiting() const noexcept {
+    return impl_->waiting;
+}
+
+} // namespace spark::runtime
