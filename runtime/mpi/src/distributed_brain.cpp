@@ -3,13 +3,11 @@
 // rank sends every other rank one message: a status byte, then its crossing outputs that rank
 // reads, or its failure. So a failure on one rank reaches all of them in the same exchange, and
 // no rank waits for a message that will not come.
-#include <spark/runtime/distributed_brain.hpp>
-
 #include <algorithm>
 #include <chrono>
+#include <iterator>
 #include <optional>
 #include <set>
-#include <iterator>
 #include <span>
 #include <sstream>
 #include <string>
@@ -17,6 +15,7 @@
 #include <vector>
 
 #include <spark/registry/module_type_info.hpp>
+#include <spark/runtime/distributed_brain.hpp>
 
 #include "distributed/rank_stepper.hpp"
 
@@ -32,7 +31,8 @@ void check(int code, const char* call) {
     char text[MPI_MAX_ERROR_STRING];
     int length = 0;
     MPI_Error_string(code, text, &length);
-    throw spark::error(std::string(call) + " failed: " + std::string(text, static_cast<std::size_t>(length)));
+    throw spark::error(std::string(call) +
+                       " failed: " + std::string(text, static_cast<std::size_t>(length)));
 }
 
 /// Every rank's `mine`, in rank order.
@@ -45,8 +45,14 @@ std::vector<std::string> all_texts(MPI_Comm comm, int ranks, const std::string& 
         offsets[r] = offsets[r - 1] + lengths[r - 1];
     }
     std::string joined(static_cast<std::size_t>(offsets.back() + lengths.back()), '\0');
-    check(MPI_Allgatherv(mine.data(), length, MPI_CHAR, joined.data(), lengths.data(),
-                         offsets.data(), MPI_CHAR, comm),
+    check(MPI_Allgatherv(mine.data(),
+                         length,
+                         MPI_CHAR,
+                         joined.data(),
+                         lengths.data(),
+                         offsets.data(),
+                         MPI_CHAR,
+                         comm),
           "MPI_Allgatherv");
     std::vector<std::string> texts;
     for (std::size_t r = 0; r < lengths.size(); ++r) {
@@ -72,8 +78,9 @@ std::string type_fingerprint(const registry::plugin_registry& registry,
     std::set<std::string> lines;
     for (const auto& module : config.modules_map) {
         const auto& type = registry.resolve(module.class_ref, config.vendor_preference);
-        lines.insert(type.canonical_id + " " + (type.abi->version != nullptr ? type.abi->version : "") +
-                     " " + type.plugin->sha256);
+        lines.insert(type.canonical_id + " " +
+                     (type.abi->version != nullptr ? type.abi->version : "") + " " +
+                     type.plugin->sha256);
     }
     std::string text;
     for (const auto& line : lines) {
@@ -138,12 +145,25 @@ struct distributed_brain::impl {
                 failure = std::string("E") + e.what();
             }
         }
-        std::vector<std::vector<std::byte>> outgoing(static_cast<std::size_t>(ranks));
+        const auto incoming = transfer(outgoing(failure));
+        throw_first_failure(failure, incoming);
+        for (int s = 0; s < ranks; ++s) {
+            if (s != rank) {
+                const auto& message = incoming[static_cast<std::size_t>(s)];
+                stepper->receive(s, std::span<const std::byte>(message).subspan(1));
+            }
+        }
+    }
+
+    /// Per rank: a status byte (0 ok, 1 failed), then the crossing outputs it reads or the
+    /// failure.
+    [[nodiscard]] std::vector<std::vector<std::byte>> outgoing(const std::string& failure) const {
+        std::vector<std::vector<std::byte>> messages(static_cast<std::size_t>(ranks));
         for (int d = 0; d < ranks; ++d) {
             if (d == rank) {
                 continue;
             }
-            auto& message = outgoing[static_cast<std::size_t>(d)];
+            auto& message = messages[static_cast<std::size_t>(d)];
             if (failure.empty()) {
                 message.push_back(std::byte{0});
                 const auto payload = stepper->message_for(d);
@@ -154,17 +174,27 @@ struct distributed_brain::impl {
                 message.insert(message.end(), bytes, bytes + failure.size());
             }
         }
+        return messages;
+    }
+
+    /// Sends each message to its rank and receives one from every other rank.
+    std::vector<std::vector<std::byte>> transfer(std::vector<std::vector<std::byte>> messages) {
         std::vector<MPI_Request> requests;
         bytes_sent = 0;
         for (int d = 0; d < ranks; ++d) {
             if (d == rank) {
                 continue;
             }
-            auto& message = outgoing[static_cast<std::size_t>(d)];
+            auto& message = messages[static_cast<std::size_t>(d)];
             bytes_sent += message.size();
             requests.emplace_back();
-            check(MPI_Isend(message.data(), static_cast<int>(message.size()), MPI_BYTE, d,
-                            exchange_tag, comm, &requests.back()),
+            check(MPI_Isend(message.data(),
+                            static_cast<int>(message.size()),
+                            MPI_BYTE,
+                            d,
+                            exchange_tag,
+                            comm,
+                            &requests.back()),
                   "MPI_Isend");
         }
         std::vector<std::vector<std::byte>> incoming(static_cast<std::size_t>(ranks));
@@ -179,29 +209,32 @@ struct distributed_brain::impl {
             check(MPI_Get_count(&status, MPI_BYTE, &count), "MPI_Get_count");
             auto& message = incoming[static_cast<std::size_t>(s)];
             message.resize(static_cast<std::size_t>(count));
-            check(MPI_Recv(message.data(), count, MPI_BYTE, s, exchange_tag, comm,
-                           MPI_STATUS_IGNORE),
-                  "MPI_Recv");
+            check(
+                MPI_Recv(message.data(), count, MPI_BYTE, s, exchange_tag, comm, MPI_STATUS_IGNORE),
+                "MPI_Recv");
         }
-        check(MPI_Waitall(static_cast<int>(requests.size()), requests.data(),
-                          MPI_STATUSES_IGNORE),
+        check(MPI_Waitall(static_cast<int>(requests.size()), requests.data(), MPI_STATUSES_IGNORE),
               "MPI_Waitall");
         waiting += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        return incoming;
+    }
 
-        // The lowest failing rank's failure, the same on every rank.
+    /// The lowest failing rank's failure, thrown the same on every rank.
+    void throw_first_failure(const std::string& failure,
+                             const std::vector<std::vector<std::byte>>& incoming) const {
         for (int r = 0; r < ranks; ++r) {
             std::string text;
             if (r == rank) {
-                if (failure.empty()) {
-                    continue;
-                }
                 text = failure;
             } else {
                 const auto& message = incoming[static_cast<std::size_t>(r)];
-                if (message.empty() || message[0] == std::byte{0}) {
-                    continue;
+                if (!message.empty() && message[0] != std::byte{0}) {
+                    text.assign(reinterpret_cast<const char*>(message.data()) + 1,
+                                message.size() - 1);
                 }
-                text.assign(reinterpret_cast<const char*>(message.data()) + 1, message.size() - 1);
+            }
+            if (text.empty()) {
+                continue;
             }
             const std::string where = "rank " + std::to_string(r) + ": ";
             if (text[0] == 'S') {
@@ -217,12 +250,6 @@ struct distributed_brain::impl {
                 throw step_error(module, type, std::stoull(step), where + message);
             }
             throw spark::error(where + text.substr(1));
-        }
-        for (int s = 0; s < ranks; ++s) {
-            if (s != rank) {
-                const auto& message = incoming[static_cast<std::size_t>(s)];
-                stepper->receive(s, std::span<const std::byte>(message).subspan(1));
-            }
         }
     }
 };

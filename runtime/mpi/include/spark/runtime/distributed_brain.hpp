@@ -7,7 +7,6 @@
 #pragma once
 #include <cstdint>
 #include <memory>
-
 #include <mpi.h>
 
 #include <spark/runtime/brain.hpp>
