@@ -31,7 +31,10 @@ done
 
 if [[ $build == 1 ]]; then
     cmake --preset release
-    cmake --build --preset release -j2
+    # Only what the benchmark runs: the CLI (validate), the built-in plugins, the bench tools
+    # (not the examples or the Python package, which `make run` builds).
+    cmake --build --preset release -j2 --target spark spark-neurons spark-interfaces \
+        spark-initializers brain_bench machine_probe
 fi
 bdir="${SPARK_BENCH_BUILD_DIR:-$root/build/release}"
 out="$bdir/bench/results"
