@@ -149,6 +149,10 @@ py::array port_array(const std::string& what,
     return array.attr("astype")(target, py::arg("order") = "C").cast<py::array>();
 }
 
+std::size_t port_bytes(const spark_port_spec_t& spec) {
+    return element_count(spec) * spark_dtype_size(spec.dtype);
+}
+
 void copy_into(const spark_buffer_t& buffer, const void* source) {
     std::memcpy(buffer.data, source, buffer.count * spark_dtype_size(buffer.spec.dtype));
 }

@@ -32,6 +32,9 @@ namespace spark::python {
                                    py::handle value,
                                    bool allow_rows = false);
 
+/// Bytes of one value of the port: its elements times its dtype's size.
+[[nodiscard]] std::size_t port_bytes(const spark_port_spec_t& spec);
+
 /// Copies one element-row of `source` (count elements of the port's dtype) into `buffer`.
 void copy_into(const spark_buffer_t& buffer, const void* source);
 

@@ -146,27 +146,24 @@ py::list numerics_of(const runtime::brain& brain) {
 
 } // namespace
 
-std::string input_names(const runtime::brain& brain) {
+const spark_port_spec_t& input_spec(const runtime::brain& brain, const std::string& name) {
     std::string names;
-    for (const auto& [name, spec] : brain.input_specs()) {
-        names += (names.empty() ? "'" : ", '") + name + "'";
+    for (const auto& [input, spec] : brain.input_specs()) {
+        if (input == name) {
+            return spec;
+        }
+        names += (names.empty() ? "'" : ", '") + input + "'";
     }
-    return names.empty() ? "none" : names;
+    throw py::key_error("the brain has no input '" + name + "'; its inputs are " +
+                        (names.empty() ? std::string("none") : names));
 }
 
 void feed_inputs(runtime::brain& brain, const py::dict& inputs) {
     std::vector<std::pair<spark_buffer_t, py::array>> checked;
     for (const auto& [key, value] : inputs) {
         const auto name = py::str(key).cast<std::string>();
-        const auto& specs = brain.input_specs();
-        const auto found = std::find_if(
-            specs.begin(), specs.end(), [&](const auto& input) { return input.first == name; });
-        if (found == specs.end()) {
-            throw py::key_error("the brain has no input '" + name + "'; its inputs are " +
-                                input_names(brain));
-        }
-        checked.emplace_back(brain.input(name),
-                             port_array("input '" + name + "'", found->second, value));
+        const auto& spec = input_spec(brain, name);
+        checked.emplace_back(brain.input(name), port_array("input '" + name + "'", spec, value));
     }
     for (const auto& [buffer, array] : checked) {
         copy_into(buffer, array.data());

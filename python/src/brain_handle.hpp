@@ -39,8 +39,9 @@ private:
 /// another kind a TypeError, and then no buffer has changed.
 void feed_inputs(runtime::brain& brain, const py::dict& inputs);
 
-/// The names of the brain's inputs, for messages: 'drive', 'reward'.
-[[nodiscard]] std::string input_names(const runtime::brain& brain);
+/// The spec of brain input `name`; a KeyError naming the brain's inputs when there is none.
+[[nodiscard]] const spark_port_spec_t& input_spec(const runtime::brain& brain,
+                                                  const std::string& name);
 
 /// brain.run(): see run.cpp.
 [[nodiscard]] py::dict run_steps(brain_handle& handle,

@@ -26,6 +26,7 @@ struct fed_input {
     spark_buffer_t buffer{};
     py::array values; // one row, or rows
     std::uint64_t rows = 0;
+    std::size_t row_bytes = 0;
     py::object callable;
     std::string what;
 };
@@ -41,35 +42,22 @@ struct recorded {
     std::size_t row_bytes = 0;
 };
 
-std::size_t row_bytes_of(const spark_port_spec_t& spec) {
-    std::size_t count = 1;
-    for (std::uint32_t d = 0; d < spec.shape.rank; ++d) {
-        count *= spec.shape.dims[d];
-    }
-    return count * spark_dtype_size(spec.dtype);
-}
-
 std::vector<fed_input> inputs_of(runtime::brain& brain, const py::dict& inputs) {
     std::vector<fed_input> fed;
-    const auto& specs = brain.input_specs();
     for (const auto& [key, value] : inputs) {
         const auto name = py::str(key).cast<std::string>();
-        const auto found = std::find_if(
-            specs.begin(), specs.end(), [&](const auto& input) { return input.first == name; });
-        if (found == specs.end()) {
-            throw py::key_error("the brain has no input '" + name + "'; its inputs are " +
-                                input_names(brain));
-        }
+        const auto& spec = input_spec(brain, name);
         fed_input input;
         input.buffer = brain.input(name);
         input.what = "input '" + name + "'";
         if (PyCallable_Check(value.ptr()) != 0) {
             input.callable = py::reinterpret_borrow<py::object>(value);
         } else {
-            input.values = port_array(input.what, found->second, value, true);
-            input.rows = input.values.ndim() > static_cast<py::ssize_t>(found->second.shape.rank)
+            input.values = port_array(input.what, spec, value, true);
+            input.rows = input.values.ndim() > static_cast<py::ssize_t>(spec.shape.rank)
                              ? static_cast<std::uint64_t>(input.values.shape(0))
                              : 0;
+            input.row_bytes = port_bytes(spec);
         }
         fed.push_back(std::move(input));
     }
@@ -81,7 +69,7 @@ recorded output_record(const std::string& label,
                        const std::string& port,
                        const spark_port_spec_t& spec,
                        bool property) {
-    return {label, module, port, property, spec, {}, nullptr, row_bytes_of(spec)};
+    return {label, module, port, property, spec, {}, nullptr, port_bytes(spec)};
 }
 
 /// What `spark run --record SPEC` records: MODULE.PORT, MODULE (each of its outputs),
@@ -201,7 +189,7 @@ py::dict run_steps(brain_handle& handle,
                     const auto row = std::min(t, input.rows - 1);
                     copy_into(input.buffer,
                               static_cast<const std::byte*>(input.values.data()) +
-                                  row * row_bytes_of(input.buffer.spec));
+                                  row * input.row_bytes);
                 }
                 has_callables = has_callables || static_cast<bool>(input.callable);
             }
