@@ -84,10 +84,14 @@ struct run_request {
     bool strict_numerics = false;         // a NaN or infinite output stops the run
     double step_timeout = 0; // [s] a step running longer ends the run (--step-timeout); 0 = never
     checkpoint_request checkpoints; // --checkpoint, --checkpoint-every, --resume
+    bool partition_report = false;  // print what each rank holds before running
 };
 
-/// `spark run BRAIN --steps N ...`: steps a brain, prints a summary, records chosen ports.
-int run_brain(const plugin_sources& sources, const run_request& request);
+class run_world;
+
+/// `spark run BRAIN --steps N ...`: steps a brain, prints a summary, records chosen ports; in
+/// this process alone, or as one of the ranks of `world` (mpirun, run_world.hpp).
+int run_brain(const plugin_sources& sources, const run_request& request, run_world& world);
 /// `spark validate BRAIN`: every problem with its path (exit 1), or OK. `inputs` ("NAME=VALUE"
 /// or "NAME=FILE", as for run) give an upstream 1.0 brain's input shapes.
 int validate_brain(const plugin_sources& sources,

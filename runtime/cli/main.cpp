@@ -27,6 +27,7 @@
 
 #include "checked_stdout.hpp"
 #include "commands.hpp"
+#include "run_world.hpp"
 #include "text.hpp"
 
 namespace {
@@ -239,7 +240,11 @@ int run(int argc, char** argv) {
         ("strict-numerics",
          po::bool_switch(),
          "run: a module output holding NaN or an infinity stops the run with an error (by "
-         "default each such port is reported once)");
+         "default each such port is reported once)") //
+        ("partition-report",
+         po::bool_switch(),
+         "run: print, before running, what each rank holds and the expected balance (under "
+         "mpirun -n K the brain is split over K ranks; docs/scaling.md)");
     po::options_description hidden;
     hidden.add_options()("command", po::value<std::vector<std::string>>());
     po::options_description all;
@@ -333,6 +338,7 @@ int run(int argc, char** argv) {
         {"max-synapses", {"run", "validate"}},
         {"max-memory", {"run", "validate"}},
         {"strict-numerics", {"run"}},
+        {"partition-report", {"run"}},
     };
     for (const auto& [name, commands] : option_commands) {
         const bool given = options.count(name) != 0 && !options[name].defaulted() &&
@@ -483,7 +489,24 @@ int run(int argc, char** argv) {
         if (checkpoints.accept_other_builds && !checkpoints.resume) {
             return usage_error("--accept-other-builds is for --resume");
         }
-        return spark::cli::run_brain(sources, request);
+        request.partition_report = options["partition-report"].as<bool>();
+        // Under mpirun every rank runs this: one brain over all of them (run_world.hpp).
+        const auto ranks = spark::cli::launcher_ranks();
+        if (ranks == 1) {
+            return spark::cli::run_brain(sources, request, *spark::cli::single_process());
+        }
+#ifdef SPARK_CLI_MPI
+        return spark::cli::run_brain(sources, request, *spark::cli::mpi_world());
+#else
+        std::cerr << "spark: this process is one of " << ranks
+                  << " a launcher (mpirun) started, but this spark was built without MPI: it "
+                     "would run the whole brain "
+                  << ranks
+                  << " times into the same files; build it with Open MPI installed "
+                     "(libopenmpi-dev: the SPARK_MPI option turns on), or run it without "
+                     "mpirun\n";
+        return spark::cli::exit_usage;
+#endif
     }
     if (command != "plugins") {
         return usage_error("unknown command '" + command + "'");

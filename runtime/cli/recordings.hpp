@@ -12,6 +12,7 @@
 #include <spark/runtime/brain.hpp>
 
 #include "npy.hpp"
+#include "run_world.hpp"
 
 namespace spark::cli {
 
@@ -26,6 +27,15 @@ struct recording {
     bool property = false; // `port` is a property of `module`, read after every step
 };
 
+/// Resolves --record SPECs: "module.port", "module.property" (a property may hold dots, as
+/// "A_ex.soma.potential"), "module" (all its outputs) or a brain output name, against the whole
+/// brain wherever its modules run. Throws spark::error naming the spec and what the brain has.
+[[nodiscard]] std::vector<recording> resolve_records(const run_target& brain,
+                                                     const std::vector<std::string>& specs);
+
+/// What the leader reads after every step for `records`, in their order (run_target::watch).
+[[nodiscard]] std::vector<watched_value> watched_values(const std::vector<recording>& records);
+
 /// The .npy element type of a port: spikes and bytes |u1, bool masks |b1, else its dtype.
 [[nodiscard]] npy_type npy_type_of(const spark_port_spec_t& spec);
 
@@ -36,11 +46,11 @@ void open_recordings(std::vector<recording>& records,
                      const std::filesystem::path& out_dir,
                      std::uint64_t steps);
 
-/// Appends one row to every recording: the step the brain has just completed. Spikes are
-/// written as 0/1 (bit0; the inhibition bit would make sums wrong), properties are read live.
-/// `spike_row` is scratch space reused from step to step. Throws write_error (a file) or what
-/// reading a property throws.
-void append_step(const runtime::brain& brain,
+/// Appends one row to every recording: the step the brain has just completed, as `brain`
+/// watches records[i] at index i (watched_values() first). Spikes are written as 0/1 (bit0; the
+/// inhibition bit would make sums wrong), properties are read live. `spike_row` is scratch space
+/// reused from step to step. Throws write_error (a file) or what reading a property throws.
+void append_step(run_target& brain,
                  std::vector<recording>& records,
                  std::vector<std::uint8_t>& spike_row);
 

@@ -17,12 +17,18 @@
 #include <spark/registry/module_type_info.hpp>
 #include <spark/runtime/distributed_brain.hpp>
 
+#include "brain_catalog.hpp"
 #include "distributed/rank_stepper.hpp"
 
 namespace spark::runtime {
 namespace {
 
 constexpr int exchange_tag = 0x5e;
+
+// The status byte that starts every message.
+constexpr std::byte status_ok{0};
+constexpr std::byte status_failed{1};
+constexpr int status_stop = 2; // + why: ok, and the sender was asked to stop
 
 void check(int code, const char* call) {
     if (code == MPI_SUCCESS) {
@@ -35,36 +41,9 @@ void check(int code, const char* call) {
                        " failed: " + std::string(text, static_cast<std::size_t>(length)));
 }
 
-/// Every rank's `mine`, in rank order.
-std::vector<std::string> all_texts(MPI_Comm comm, int ranks, const std::string& mine) {
-    const int length = static_cast<int>(mine.size());
-    std::vector<int> lengths(static_cast<std::size_t>(ranks));
-    check(MPI_Allgather(&length, 1, MPI_INT, lengths.data(), 1, MPI_INT, comm), "MPI_Allgather");
-    std::vector<int> offsets(lengths.size(), 0);
-    for (std::size_t r = 1; r < lengths.size(); ++r) {
-        offsets[r] = offsets[r - 1] + lengths[r - 1];
-    }
-    std::string joined(static_cast<std::size_t>(offsets.back() + lengths.back()), '\0');
-    check(MPI_Allgatherv(mine.data(),
-                         length,
-                         MPI_CHAR,
-                         joined.data(),
-                         lengths.data(),
-                         offsets.data(),
-                         MPI_CHAR,
-                         comm),
-          "MPI_Allgatherv");
-    std::vector<std::string> texts;
-    for (std::size_t r = 0; r < lengths.size(); ++r) {
-        texts.push_back(joined.substr(static_cast<std::size_t>(offsets[r]),
-                                      static_cast<std::size_t>(lengths[r])));
-    }
-    return texts;
-}
-
 /// Throws on every rank the lowest rank's failure, when any rank has one (collective).
-void agree_or_throw(MPI_Comm comm, int ranks, const std::string& failure) {
-    const auto failures = all_texts(comm, ranks, failure);
+void agree_or_throw(MPI_Comm comm, const std::string& failure) {
+    const auto failures = gather_texts(comm, failure);
     for (std::size_t r = 0; r < failures.size(); ++r) {
         if (!failures[r].empty()) {
             throw spark::error("rank " + std::to_string(r) + ": " + failures[r]);
@@ -125,14 +104,48 @@ std::string step_failure_text(const step_error& e) {
 
 } // namespace
 
+std::vector<std::string> gather_texts(MPI_Comm comm, const std::string& mine) {
+    int ranks = 1;
+    check(MPI_Comm_size(comm, &ranks), "MPI_Comm_size");
+    const int length = static_cast<int>(mine.size());
+    std::vector<int> lengths(static_cast<std::size_t>(ranks));
+    check(MPI_Allgather(&length, 1, MPI_INT, lengths.data(), 1, MPI_INT, comm), "MPI_Allgather");
+    std::vector<int> offsets(lengths.size(), 0);
+    for (std::size_t r = 1; r < lengths.size(); ++r) {
+        offsets[r] = offsets[r - 1] + lengths[r - 1];
+    }
+    std::string joined(static_cast<std::size_t>(offsets.back() + lengths.back()), '\0');
+    check(MPI_Allgatherv(mine.data(),
+                         length,
+                         MPI_CHAR,
+                         joined.data(),
+                         lengths.data(),
+                         offsets.data(),
+                         MPI_CHAR,
+                         comm),
+          "MPI_Allgatherv");
+    std::vector<std::string> texts;
+    for (std::size_t r = 0; r < lengths.size(); ++r) {
+        texts.push_back(joined.substr(static_cast<std::size_t>(offsets[r]),
+                                      static_cast<std::size_t>(lengths[r])));
+    }
+    return texts;
+}
+
 struct distributed_brain::impl {
     MPI_Comm comm{};
     int rank = 0;
     int ranks = 1;
+    brain_config config;
     partition_plan plan;
     std::optional<detail::rank_stepper> stepper;
+    detail::brain_catalog catalog;
+    std::vector<std::pair<std::string, spark_port_spec_t>> inputs; // without the proxies
+    std::vector<spark_port_spec_t> observed_specs;
     std::uint64_t bytes_sent = 0;
     double waiting = 0;
+    std::optional<int> stop_asked;  // request_stop() here
+    std::optional<int> stop_agreed; // the lowest rank's request before the last exchange
 
     /// Sends every other rank this rank's status and payload, receives theirs; then throws the
     /// lowest rank's failure on every rank, or writes what arrived into the proxies. `failure`:
@@ -147,16 +160,24 @@ struct distributed_brain::impl {
         }
         const auto incoming = transfer(outgoing(failure));
         throw_first_failure(failure, incoming);
+        stop_agreed.reset();
         for (int s = 0; s < ranks; ++s) {
-            if (s != rank) {
-                const auto& message = incoming[static_cast<std::size_t>(s)];
-                stepper->receive(s, std::span<const std::byte>(message).subspan(1));
+            if (s == rank) {
+                if (!stop_agreed) {
+                    stop_agreed = stop_asked;
+                }
+                continue;
             }
+            const auto& message = incoming[static_cast<std::size_t>(s)];
+            if (!stop_agreed && std::to_integer<int>(message[0]) >= status_stop) {
+                stop_agreed = std::to_integer<int>(message[0]) - status_stop;
+            }
+            stepper->receive(s, std::span<const std::byte>(message).subspan(1));
         }
     }
 
-    /// Per rank: a status byte (0 ok, 1 failed), then the crossing outputs it reads or the
-    /// failure.
+    /// Per rank: a status byte (ok, ok and asked to stop, or failed), then the crossing outputs it
+    /// reads or the failure.
     [[nodiscard]] std::vector<std::vector<std::byte>> outgoing(const std::string& failure) const {
         std::vector<std::vector<std::byte>> messages(static_cast<std::size_t>(ranks));
         for (int d = 0; d < ranks; ++d) {
@@ -165,11 +186,12 @@ struct distributed_brain::impl {
             }
             auto& message = messages[static_cast<std::size_t>(d)];
             if (failure.empty()) {
-                message.push_back(std::byte{0});
+                message.push_back(stop_asked ? static_cast<std::byte>(status_stop + *stop_asked)
+                                             : status_ok);
                 const auto payload = stepper->message_for(d);
                 message.insert(message.end(), payload.begin(), payload.end());
             } else {
-                message.push_back(std::byte{1});
+                message.push_back(status_failed);
                 const auto* bytes = reinterpret_cast<const std::byte*>(failure.data());
                 message.insert(message.end(), bytes, bytes + failure.size());
             }
@@ -228,7 +250,7 @@ struct distributed_brain::impl {
                 text = failure;
             } else {
                 const auto& message = incoming[static_cast<std::size_t>(r)];
-                if (!message.empty() && message[0] != std::byte{0}) {
+                if (!message.empty() && message[0] == status_failed) {
                     text.assign(reinterpret_cast<const char*>(message.data()) + 1,
                                 message.size() - 1);
                 }
@@ -270,18 +292,28 @@ distributed_brain::distributed_brain(const registry::plugin_registry& registry,
     } catch (const std::exception& e) {
         failure = e.what();
     }
-    agree_or_throw(comm, self.ranks, failure);
-    if (const auto mismatch = type_mismatch(all_texts(comm, self.ranks, fingerprint));
-        !mismatch.empty()) {
+    agree_or_throw(comm, failure);
+    if (const auto mismatch = type_mismatch(gather_texts(comm, fingerprint)); !mismatch.empty()) {
         throw spark::error(mismatch);
     }
+    std::string part;
     try {
+        self.config = config;
         self.plan = plan_partition(registry, config, self.ranks);
         self.stepper.emplace(registry, config, self.plan, self.rank, options);
+        part = detail::describe_part(self.stepper->local());
     } catch (const std::exception& e) {
         failure = e.what();
     }
-    agree_or_throw(comm, self.ranks, failure);
+    agree_or_throw(comm, failure);
+    self.catalog = detail::merge_parts(gather_texts(comm, part), registry, config);
+    for (const auto& input : self.stepper->local().input_specs()) {
+        if (std::none_of(self.stepper->layout().crossing.begin(),
+                         self.stepper->layout().crossing.end(),
+                         [&](const auto& crossing) { return crossing.proxy == input.first; })) {
+            self.inputs.push_back(input);
+        }
+    }
     self.exchange("");
 }
 
@@ -304,6 +336,7 @@ void distributed_brain::step() {
 
 void distributed_brain::reset() {
     auto& self = *impl_;
+    self.stop_asked.reset();
     std::string failure;
     try {
         self.stepper->reset();
@@ -323,6 +356,106 @@ const brain& distributed_brain::local() const noexcept {
 
 const partition_plan& distributed_brain::partition() const noexcept {
     return impl_->plan;
+}
+
+const std::vector<module_info>& distributed_brain::modules() const noexcept {
+    return impl_->catalog.modules;
+}
+
+const std::vector<std::pair<std::string, spark_port_spec_t>>&
+distributed_brain::input_specs() const noexcept {
+    return impl_->inputs;
+}
+
+const std::vector<std::pair<std::string, spark_port_spec_t>>&
+distributed_brain::output_specs() const noexcept {
+    return impl_->catalog.outputs;
+}
+
+spark_port_spec_t distributed_brain::property_spec(std::string_view module,
+                                                   std::string_view property) const {
+    for (const auto& entry : impl_->catalog.properties) {
+        if (entry.module == module && entry.property == property) {
+            if (!entry.problem.empty()) {
+                throw spark::error(entry.problem);
+            }
+            return entry.spec;
+        }
+    }
+    throw spark::error("module '" + std::string(module) + "' has no property '" +
+                       std::string(property) + "'");
+}
+
+void distributed_brain::observe(std::vector<observed_value> what, int root) {
+    auto& self = *impl_;
+    std::vector<detail::observation> list;
+    std::vector<spark_port_spec_t> specs;
+    for (auto& value : what) {
+        detail::observation o;
+        o.property = value.property;
+        if (value.module.empty()) { // a brain output: the module port that feeds it
+            const auto output =
+                std::find_if(self.config.output_map.begin(),
+                             self.config.output_map.end(),
+                             [&](const auto& entry) { return entry.first == value.name; });
+            const auto spec =
+                std::find_if(self.catalog.outputs.begin(),
+                             self.catalog.outputs.end(),
+                             [&](const auto& entry) { return entry.first == value.name; });
+            if (output == self.config.output_map.end() || spec == self.catalog.outputs.end()) {
+                throw spark::error("the brain has no output '" + value.name + "'");
+            }
+            o.module = output->second.input.origin;
+            o.name = output->second.input.port;
+            o.spec = spec->second;
+        } else if (value.property) {
+            o.module = value.module;
+            o.name = value.name;
+            o.spec = property_spec(value.module, value.name);
+        } else {
+            const auto module =
+                std::find_if(self.catalog.modules.begin(),
+                             self.catalog.modules.end(),
+                             [&](const module_info& m) { return m.name == value.module; });
+            const bool found =
+                module != self.catalog.modules.end() &&
+                std::any_of(module->outputs.begin(), module->outputs.end(), [&](const auto& entry) {
+                    if (entry.first != value.name) {
+                        return false;
+                    }
+                    o.spec = entry.second;
+                    return true;
+                });
+            if (!found) {
+                throw spark::error("the brain has no module output '" + value.module + "." +
+                                   value.name + "'");
+            }
+            o.module = value.module;
+            o.name = value.name;
+        }
+        o.owner = self.plan.rank_of(o.module);
+        specs.push_back(o.spec);
+        list.push_back(std::move(o));
+    }
+    self.stepper->observe(std::move(list), root);
+    self.observed_specs = std::move(specs);
+    self.exchange(""); // brings the values as they are now
+}
+
+std::span<const std::byte> distributed_brain::observed(std::size_t i) const {
+    return impl_->stepper->observed(i);
+}
+
+const spark_port_spec_t& distributed_brain::observed_spec(std::size_t i) const {
+    return impl_->observed_specs.at(i);
+}
+
+void distributed_brain::request_stop(int why) noexcept {
+    impl_->stop_asked = std::clamp(why, 0, 200);
+}
+
+std::optional<int> distributed_brain::stop_requested() const noexcept {
+    return impl_->stop_agreed;
 }
 
 int distributed_brain::rank() const noexcept {

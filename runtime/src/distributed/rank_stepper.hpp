@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string>
 #include <vector>
 
 #include <spark/runtime/brain.hpp>
@@ -15,6 +16,16 @@
 #include "distributed/rank_layout.hpp"
 
 namespace spark::runtime::detail {
+
+/// A module's output port or property that one rank (the root) needs after every step, whichever
+/// rank steps the module: what `spark run` records on rank 0.
+struct observation {
+    std::string module;
+    std::string name; // the port or property
+    bool property = false;
+    int owner = 0;            // the rank that steps the module
+    spark_port_spec_t spec{}; // the same on every rank
+};
 
 class rank_stepper {
 public:
@@ -40,6 +51,13 @@ public:
     /// The local brain's reset, and both ends of every delta start again from zeros.
     void reset();
 
+    /// From now on, `root` receives `list` in every exchange (the messages to it carry them after
+    /// the crossing ports). Every rank passes the same list and root.
+    void observe(std::vector<observation> list, int root);
+    /// On the root: observation `i` (of the list given to observe()) as of the last exchange,
+    /// row-major in its spec's dtype.
+    [[nodiscard]] std::span<const std::byte> observed(std::size_t i) const;
+
     /// Bytes encode() produced for all destinations at the last exchange (for reports).
     [[nodiscard]] std::uint64_t last_bytes_sent() const noexcept { return last_bytes_sent_; }
 
@@ -49,6 +67,17 @@ private:
     std::vector<std::vector<std::uint8_t>> last_sent_; // per crossing port owned here: spikes
     std::vector<std::vector<std::byte>> encoded_;      // per crossing port owned here
     std::uint64_t last_bytes_sent_ = 0;
+
+    // observe(): every rank's list; the values (on the root) and, where owned here, what was
+    // last sent and what encode() prepared for the root.
+    struct observed_value {
+        observation what;
+        std::vector<std::byte> value;
+        std::vector<std::uint8_t> last_sent;
+        std::vector<std::byte> encoded;
+    };
+    std::vector<observed_value> observations_;
+    int root_ = 0;
 };
 
 } // namespace spark::runtime::detail

@@ -5,14 +5,29 @@
 // modules it holds. Built with SPARK_MPI (Spark::runtime_mpi); the host owns MPI_Init/Finalize
 // and hands in its communicator.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <mpi.h>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include <spark/runtime/brain.hpp>
 #include <spark/runtime/partition.hpp>
 
 namespace spark::runtime {
+
+/// A value the root rank reads after every step, whichever rank steps its module: a module's
+/// output port or property, or a brain output (`module` empty, `name` the output).
+struct observed_value {
+    std::string module;
+    std::string name;
+    bool property = false;
+};
 
 class distributed_brain {
 public:
@@ -42,6 +57,38 @@ public:
     [[nodiscard]] brain& local() noexcept;
     [[nodiscard]] const brain& local() const noexcept;
     [[nodiscard]] const partition_plan& partition() const noexcept;
+
+    /// The whole brain, whichever rank holds each part, as one process's brain lists it: every
+    /// module (config order) and every brain output.
+    [[nodiscard]] const std::vector<module_info>& modules() const noexcept;
+    /// The brain inputs (every rank's local() has them all, and proxies for what other ranks
+    /// send, which this list leaves out).
+    [[nodiscard]] const std::vector<std::pair<std::string, spark_port_spec_t>>&
+    input_specs() const noexcept;
+    [[nodiscard]] const std::vector<std::pair<std::string, spark_port_spec_t>>&
+    output_specs() const noexcept;
+    /// The spec of `module`'s `property`, on whichever rank the module runs. Throws spark::error
+    /// naming the module and the reason when it cannot serve the property (brain::read_property's
+    /// message).
+    [[nodiscard]] spark_port_spec_t property_spec(std::string_view module,
+                                                  std::string_view property) const;
+
+    /// Collective, with the same list and root on every rank: from now on every exchange also
+    /// brings `what` to `root` (spikes as changes, like the crossing outputs). Throws
+    /// spark::error naming a value the brain does not have.
+    void observe(std::vector<observed_value> what, int root = 0);
+    /// On the root: value `i` of observe()'s list as the last step (or reset) left it, row-major
+    /// in its spec's dtype: what brain::cached(), read_property() or output() return in one
+    /// process.
+    [[nodiscard]] std::span<const std::byte> observed(std::size_t i) const;
+    [[nodiscard]] const spark_port_spec_t& observed_spec(std::size_t i) const;
+
+    /// Asks every rank to stop, for reason `why` (0-200, the caller's code: a signal's number):
+    /// the next exchange carries it, after which stop_requested() gives, on every rank, the
+    /// lowest asking rank's reason, so that all of them stop after the same step (a signal that
+    /// reached one rank only, or several at different steps). reset() forgets it.
+    void request_stop(int why = 0) noexcept;
+    [[nodiscard]] std::optional<int> stop_requested() const noexcept;
     [[nodiscard]] int rank() const noexcept;
     [[nodiscard]] int ranks() const noexcept;
     /// Bytes this rank sent at the last exchange, and the wall time it spent waiting for the
@@ -53,5 +100,8 @@ private:
     struct impl;
     std::unique_ptr<impl> impl_;
 };
+
+/// Collective: every rank's `mine`, in rank order, on every rank.
+[[nodiscard]] std::vector<std::string> gather_texts(MPI_Comm comm, const std::string& mine);
 
 } // namespace spark::runtime
