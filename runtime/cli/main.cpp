@@ -496,7 +496,13 @@ int run(int argc, char** argv) {
             return spark::cli::run_brain(sources, request, *spark::cli::single_process());
         }
 #ifdef SPARK_CLI_MPI
-        return spark::cli::run_brain(sources, request, *spark::cli::mpi_world());
+        const auto world = spark::cli::mpi_world();
+        try {
+            return spark::cli::run_brain(sources, request, *world);
+        } catch (const std::exception& e) {
+            world->abort(e.what()); // the other ranks would wait for this one forever
+        }
+        return spark::cli::exit_failure;
 #else
         std::cerr << "spark: this process is one of " << ranks
                   << " a launcher (mpirun) started, but this spark was built without MPI: it "

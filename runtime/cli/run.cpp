@@ -231,6 +231,9 @@ int run_brain(const plugin_sources& sources, const run_request& request, run_wor
         } catch (const runtime::config_error& e) {
             print_issues(e);
             return exit_failure;
+        } catch (const spark::error& e) { // under mpirun: the same on every rank
+            std::cerr << "spark: " << e.what() << '\n';
+            return exit_failure;
         }
     }
     // --steps is the step to reach: a resumed run does what is left (docs/file-format.md

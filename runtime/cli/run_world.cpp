@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cstdlib>
 #include <cstring>
+#include <iostream>
 #include <string_view>
 
 namespace spark::cli {
@@ -71,6 +72,10 @@ public:
 
 std::unique_ptr<run_target> run_world::whole(runtime::brain brain) {
     return std::make_unique<whole_brain>(std::move(brain));
+}
+
+void run_world::abort(const std::string& message) {
+    std::cerr << "spark: " << message << '\n';
 }
 
 std::unique_ptr<run_world> single_process() {

@@ -88,6 +88,10 @@ public:
           const runtime::brain_options& options) = 0;
     /// A run_target around a brain built here (one process: resumed from a checkpoint).
     [[nodiscard]] static std::unique_ptr<run_target> whole(runtime::brain brain);
+    /// An error on this rank alone that the others cannot learn of (not a step error, which every
+    /// rank hears of): prints it and ends every process (MPI_Abort), so that none waits forever.
+    /// One process: prints it; the caller returns a failure.
+    virtual void abort(const std::string& message);
     /// Collective: every rank's `mine`, in rank order, on the leader; empty elsewhere.
     [[nodiscard]] virtual std::vector<std::string> gather(const std::string& mine) {
         return {mine};

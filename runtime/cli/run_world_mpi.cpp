@@ -3,6 +3,7 @@
 // Spark::runtime_mpi's distributed_brain. Rank 0 leads: it prints and writes the files, reading
 // what it records from the other ranks through the brain's exchange; the other ranks hold their
 // error output until a collective check asks for it, so that one problem is printed once.
+#include <cstdlib>
 #include <iostream>
 #include <mpi.h>
 #include <sstream>
@@ -70,6 +71,9 @@ public:
     mpi_ranks(const mpi_ranks&) = delete;
     mpi_ranks& operator=(const mpi_ranks&) = delete;
     ~mpi_ranks() override {
+        // No rank ends before rank 0 has written the files: mpirun stops the whole job as soon
+        // as one rank exits with a failure.
+        MPI_Barrier(MPI_COMM_WORLD);
         if (cerr_ != nullptr) {
             std::cerr.rdbuf(cerr_);
         }
@@ -99,6 +103,17 @@ public:
                                       const runtime::brain_options& options) override {
         return std::make_unique<brain_part>(
             runtime::distributed_brain(registry, config, MPI_COMM_WORLD, options));
+    }
+
+    [[noreturn]] void abort(const std::string& message) override {
+        if (cerr_ != nullptr) {
+            std::cerr.rdbuf(cerr_);
+        }
+        std::cerr << "spark: rank " << rank_ << ": " << message
+                  << "\nspark: the other ranks cannot go on without it; stopping them all\n"
+                  << std::flush;
+        MPI_Abort(MPI_COMM_WORLD, 1);
+        std::abort(); // MPI_Abort does not return
     }
 
     std::vector<std::string> gather(const std::string& mine) override {

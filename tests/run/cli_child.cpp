@@ -20,7 +20,14 @@ cli_child::cli_child(const std::vector<std::string>& arguments, child_options op
     : out_file_(options.stdout_file.empty() ? scratch_ / "stdout" : options.stdout_file) {
     // Everything the child needs is prepared before fork(): after it, only async-signal-safe
     // calls until exec.
-    const child_command command(SPARK_CLI_PATH, spark_cli_arguments(arguments));
+    std::vector<std::string> words = spark_cli_arguments(arguments);
+    std::string program = SPARK_CLI_PATH;
+    if (!options.launcher.empty()) {
+        words.insert(words.begin(), program);
+        words.insert(words.begin(), options.launcher.begin() + 1, options.launcher.end());
+        program = options.launcher.front();
+    }
+    const child_command command(program, words);
     const std::string out = out_file_.string();
     const std::string err = (scratch_ / "stderr").string();
     const bool limited = options.file_size_limit.has_value();

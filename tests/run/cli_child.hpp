@@ -22,18 +22,22 @@ struct child_options {
     std::optional<std::uint64_t> file_size_limit;
     /// Where the child's stdout goes; a scratch file (see out()) when empty.
     std::filesystem::path stdout_file;
+    /// A program that starts spark, and its arguments before spark's path ("mpirun", "-n",
+    /// "2"); empty to start spark itself.
+    std::vector<std::string> launcher;
 };
 
 class cli_child {
 public:
-    /// Starts the spark CLI with spark_cli_arguments(arguments). Throws std::runtime_error when
-    /// it cannot be started.
+    /// Starts the spark CLI (through options.launcher, when given) with
+    /// spark_cli_arguments(arguments). Throws std::runtime_error when it cannot be started.
     explicit cli_child(const std::vector<std::string>& arguments, child_options options = {});
     ~cli_child(); // kills the child if it still runs
     cli_child(const cli_child&) = delete;
     cli_child& operator=(const cli_child&) = delete;
 
     void send(int signal) const;
+    [[nodiscard]] pid_t pid() const noexcept { return pid_; }
     /// Waits for the child to end: its exit status, 128 + N when signal N killed it, or
     /// std::nullopt when it still ran after `limit` (it is then killed).
     std::optional<int> wait(std::chrono::seconds limit);
