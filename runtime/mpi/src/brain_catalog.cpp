@@ -135,9 +135,9 @@ brain_catalog merge_parts(const std::vector<std::string>& parts,
             catalog.modules.push_back(std::move(*found));
         }
     }
-    for (const auto& [name, output] : config.output_map) {
+    for (const auto& entry : config.output_map) {
         const auto found = std::find_if(
-            outputs.begin(), outputs.end(), [&](const auto& o) { return o.first == name; });
+            outputs.begin(), outputs.end(), [&](const auto& o) { return o.first == entry.first; });
         if (found != outputs.end()) {
             catalog.outputs.push_back(*found);
         }
