@@ -9,6 +9,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <spark/runtime/partition.hpp>
+#include <spark/sdk/buffers.hpp>
 
 #include "checkpoint_fixture.hpp"
 #include "distributed/rank_stepper.hpp"
@@ -125,6 +126,65 @@ BOOST_FIXTURE_TEST_CASE(ranks_give_the_whole_brains_outputs_bit_for_bit,
                 sent += rank.last_bytes_sent();
             }
             BOOST_TEST(sent > 0U); // the ranks did exchange (after the last reset: the masks)
+        }
+    }
+}
+
+BOOST_FIXTURE_TEST_CASE(the_root_receives_what_it_observes_as_one_process_has_it,
+                        spark::test::checkpoint_fixture) {
+    using spark::runtime::detail::observation;
+    const auto config = brain_config::from_json(spark::test::learning_brain());
+    auto whole = make();
+    const auto plan = spark::runtime::plan_partition(registry, config, 3);
+    std::vector<rank_stepper> ranks;
+    for (int r = 0; r < 3; ++r) {
+        ranks.emplace_back(registry, config, plan, r);
+    }
+    // Every output port, and two properties of ex: its potentials and its learning kernel.
+    std::vector<observation> list;
+    for (const auto& module : whole.modules()) {
+        for (const auto& [port, spec] : module.outputs) {
+            list.push_back({module.name, port, false, plan.rank_of(module.name), spec});
+        }
+    }
+    for (const char* property : {"soma.potential", "synapses.kernel"}) {
+        list.push_back(
+            {"ex", property, true, plan.rank_of("ex"), whole.property_spec("ex", property)});
+    }
+    constexpr int root = 1; // not where ex runs
+    BOOST_TEST_REQUIRE(plan.rank_of("ex") != root);
+    for (auto& rank : ranks) {
+        rank.observe(list, root);
+    }
+    const auto bytes = [](const void* data, const spark_port_spec_t& spec) {
+        const auto* first = static_cast<const std::byte*>(data);
+        return std::vector<std::byte>(
+            first, first + spark::sdk::element_count(spec.shape) * spark_dtype_size(spec.dtype));
+    };
+    for (int round = 0; round < 2; ++round) { // the second after reset()
+        exchange(ranks);
+        for (int t = 0; t < 40; ++t) {
+            spark::test::drive(whole, static_cast<std::uint64_t>(t));
+            whole.step();
+            for (auto& rank : ranks) {
+                spark::test::drive(rank.local(), static_cast<std::uint64_t>(t));
+                rank.local().step();
+            }
+            exchange(ranks);
+            for (std::size_t i = 0; i < list.size(); ++i) {
+                const auto& o = list[i];
+                const auto expected = o.property
+                                          ? whole.read_property(o.module, o.name)
+                                          : bytes(whole.cached(o.module, o.name).data, o.spec);
+                const auto got = ranks[root].observed(i);
+                BOOST_TEST((std::vector<std::byte>(got.begin(), got.end()) == expected),
+                           "round " << round << ", step " << t << ": " << o.module << "."
+                                    << o.name);
+            }
+        }
+        whole.reset();
+        for (auto& rank : ranks) {
+            rank.reset();
         }
     }
 }
