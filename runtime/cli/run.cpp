@@ -208,6 +208,9 @@ int run_brain(const plugin_sources& sources, const run_request& request, run_wor
         } catch (const runtime::config_error& e) {
             print_issues(e);
             return exit_failure;
+        } catch (const spark::error& e) { // more ranks than the brain can use
+            std::cerr << "spark: " << e.what() << '\n';
+            return exit_failure;
         }
     }
 

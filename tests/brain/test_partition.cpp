@@ -3,11 +3,13 @@
 // exchange after every step, run here in one process, giving bit for bit the outputs of the
 // whole brain for 1 to 4 ranks.
 #include <cstddef>
+#include <filesystem>
 #include <string>
 #include <vector>
 
 #include <boost/test/unit_test.hpp>
 
+#include <spark/runtime/neuron_files.hpp>
 #include <spark/runtime/partition.hpp>
 #include <spark/sdk/buffers.hpp>
 
@@ -67,6 +69,35 @@ BOOST_FIXTURE_TEST_CASE(places_every_module_by_cost_the_same_way_each_time,
     }
     BOOST_CHECK_THROW((void)spark::runtime::plan_partition(registry, config, 0), spark::error);
     BOOST_CHECK_THROW((void)two.rank_of("nobody"), spark::error);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_module_whose_build_decides_its_shape_stays_with_its_readers,
+                        spark::test::checkpoint_fixture) {
+    // Upstream 1.0's tutorial brain: the topological spiker's output shape (4 x 128) comes from
+    // its build, so the spiker and the four populations reading it form one group; the
+    // integrator, which reads the populations (shapes from their units), is the other.
+    const auto v1 = std::filesystem::path(SPARK_TEST_DATA_DIR) / "upstream-v1";
+    (void)spark::runtime::register_neuron_file(
+        registry, "alif_mod_neuron", v1 / "alif_mod_neuron.plain.scfg");
+    auto config = brain_config::from_file(v1 / "ab_brain.plain.scfg");
+    for (const char* input : {"mod_a_ex", "mod_b_ex", "mod_a_in", "mod_b_in"}) {
+        config.set_input_shape(input, {1});
+    }
+    config.set_input_shape("signal", {4});
+    const auto plan = spark::runtime::plan_partition(registry, config, 2);
+    const int spiker = plan.rank_of("spiker");
+    for (const char* reader : {"A_excitatory", "A_inhibitory", "B_excitatory", "B_inhibitory"}) {
+        BOOST_TEST(plan.rank_of(reader) == spiker, reader);
+    }
+    BOOST_TEST(plan.rank_of("integrator") != spiker);
+    // Two groups: a third rank would hold nothing.
+    BOOST_CHECK_EXCEPTION((void)spark::runtime::plan_partition(registry, config, 3),
+                          spark::error,
+                          [](const spark::error& e) {
+                              return spark::test::contains(e.what(),
+                                                           "can be placed on at most 2 ranks") &&
+                                     spark::test::contains(e.what(), "mpirun -n 2 or fewer");
+                          });
 }
 
 BOOST_FIXTURE_TEST_CASE(ranks_give_the_whole_brains_outputs_bit_for_bit,

@@ -151,6 +151,44 @@ BOOST_AUTO_TEST_CASE(every_rank_count_writes_the_files_and_tables_of_one_process
     BOOST_TEST(twice.out.find("ran 20 steps") == twice.out.rfind("ran 20 steps"), twice.out);
 }
 
+BOOST_AUTO_TEST_CASE(an_upstream_1_0_brain_runs_over_ranks_as_in_one_process) {
+    // The tutorial brain in 1.0's schema, with its neuron file: the topological spiker's output
+    // shape is decided at its build, so it stays with its readers; the integrator can go apart.
+    const spark::test::scratch_dir dir;
+    const auto v1 = fs::path(SPARK_TEST_DATA_DIR) / "upstream-v1";
+    const auto run = [&](int ranks, const fs::path& out) {
+        return spark_on(ranks,
+                        {"run",      (v1 / "ab_brain.scfg").string(),
+                         "--steps",  "150",
+                         "--input",  "signal=0.1,-0.2,0.05,0",
+                         "--input",  "mod_a_ex=0.3",
+                         "--input",  "mod_b_ex=0",
+                         "--input",  "mod_a_in=0",
+                         "--input",  "mod_b_in=0",
+                         "--record", "A_excitatory",
+                         "--record", "integrator",
+                         "--record", "A_excitatory.soma.potential",
+                         "--out",    out.string(),
+                         "--neuron", "alif_mod_neuron=" + (v1 / "alif_mod_neuron.scfg").string()});
+    };
+    const auto alone = run(0, dir / "alone");
+    BOOST_TEST_REQUIRE(alone.exit_code == 0, alone.err);
+    const auto split = run(2, dir / "split");
+    BOOST_TEST_REQUIRE(split.exit_code == 0, split.err);
+    BOOST_TEST(tables_of(split.out) == tables_of(alone.out));
+    for (const char* file : {"A_excitatory.out_spikes.npy",
+                             "integrator.signal.npy",
+                             "A_excitatory.soma.potential.npy"}) {
+        BOOST_TEST((spark::test::read_text(dir / "split" / file) ==
+                    spark::test::read_text(dir / "alone" / file)),
+                   file);
+    }
+    // Its 6 modules form 2 groups: a third rank would hold nothing, which is refused.
+    const auto three = run(3, dir / "three");
+    BOOST_TEST(three.exit_code != 0);
+    BOOST_TEST(three.err.find("can be placed on at most 2 ranks") != std::string::npos, three.err);
+}
+
 BOOST_AUTO_TEST_CASE(a_module_failing_on_one_rank_stops_every_rank_at_that_step) {
     const spark::test::scratch_dir dir;
     const auto brain = spark::test::write_file(

@@ -7,6 +7,8 @@
 
 #include <spark/registry/module_type_info.hpp>
 
+#include "distributed/rank_layout.hpp"
+
 namespace spark::runtime::detail {
 namespace {
 
@@ -84,11 +86,18 @@ std::string describe_part(const brain& local) {
                                              json::value(problem)});
         }
     }
+    json::array inputs;
+    for (const auto& [name, spec] : local.input_specs()) {
+        if (!is_proxy(name)) {
+            inputs.push_back(json::array{json::value(name), spec_json(spec)});
+        }
+    }
     json::array outputs;
     for (const auto& [name, spec] : local.output_specs()) {
         outputs.push_back(json::array{json::value(name), spec_json(spec)});
     }
-    return json::serialize(json::object{{"modules", std::move(modules)},
+    return json::serialize(json::object{{"inputs", std::move(inputs)},
+                                        {"modules", std::move(modules)},
                                         {"outputs", std::move(outputs)},
                                         {"properties", std::move(properties)}});
 }
@@ -97,6 +106,7 @@ brain_catalog merge_parts(const std::vector<std::string>& parts,
                           const registry::plugin_registry& registry,
                           const brain_config& config) {
     std::vector<module_info> modules;
+    std::vector<std::pair<std::string, spark_port_spec_t>> inputs;
     std::vector<std::pair<std::string, spark_port_spec_t>> outputs;
     brain_catalog catalog;
     for (const auto& text : parts) {
@@ -116,6 +126,8 @@ brain_catalog merge_parts(const std::vector<std::string>& parts,
             }
             modules.push_back(std::move(info));
         }
+        const auto read = ports_of(part.at("inputs"));
+        inputs.insert(inputs.end(), read.begin(), read.end());
         const auto more = ports_of(part.at("outputs"));
         outputs.insert(outputs.end(), more.begin(), more.end());
         for (const auto& value : part.at("properties").as_array()) {
@@ -133,6 +145,13 @@ brain_catalog merge_parts(const std::vector<std::string>& parts,
         });
         if (found != modules.end()) {
             catalog.modules.push_back(std::move(*found));
+        }
+    }
+    for (const auto& entry : config.input_map) { // an input read on several ranks: once
+        const auto found = std::find_if(
+            inputs.begin(), inputs.end(), [&](const auto& i) { return i.first == entry.first; });
+        if (found != inputs.end()) {
+            catalog.inputs.push_back(*found);
         }
     }
     for (const auto& entry : config.output_map) {

@@ -23,6 +23,7 @@ struct property_entry {
 };
 
 struct brain_catalog {
+    std::vector<std::pair<std::string, spark_port_spec_t>> inputs;  // config order
     std::vector<module_info> modules;                               // config order
     std::vector<std::pair<std::string, spark_port_spec_t>> outputs; // config order
     std::vector<property_entry> properties;                         // module order

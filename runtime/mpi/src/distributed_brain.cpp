@@ -140,7 +140,6 @@ struct distributed_brain::impl {
     partition_plan plan;
     std::optional<detail::rank_stepper> stepper;
     detail::brain_catalog catalog;
-    std::vector<std::pair<std::string, spark_port_spec_t>> inputs; // without the proxies
     std::vector<spark_port_spec_t> observed_specs;
     std::uint64_t bytes_sent = 0;
     double waiting = 0;
@@ -307,13 +306,6 @@ distributed_brain::distributed_brain(const registry::plugin_registry& registry,
     }
     agree_or_throw(comm, failure);
     self.catalog = detail::merge_parts(gather_texts(comm, part), registry, config);
-    for (const auto& input : self.stepper->local().input_specs()) {
-        if (std::none_of(self.stepper->layout().crossing.begin(),
-                         self.stepper->layout().crossing.end(),
-                         [&](const auto& crossing) { return crossing.proxy == input.first; })) {
-            self.inputs.push_back(input);
-        }
-    }
     self.exchange("");
 }
 
@@ -364,7 +356,7 @@ const std::vector<module_info>& distributed_brain::modules() const noexcept {
 
 const std::vector<std::pair<std::string, spark_port_spec_t>>&
 distributed_brain::input_specs() const noexcept {
-    return impl_->inputs;
+    return impl_->catalog.inputs;
 }
 
 const std::vector<std::pair<std::string, spark_port_spec_t>>&

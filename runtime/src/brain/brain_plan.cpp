@@ -465,7 +465,9 @@ private:
             std::optional<port_specs> derived;
             if (upstream_1_0()) {
                 derived = derived_input(plan, name);
-                if (!derived) {
+                // No module reads it: only on a rank of a split brain, whose layout writes out
+                // the spec the whole brain derives (runtime/src/distributed/rank_layout.cpp).
+                if (!derived && declared.payload_type.empty()) {
                     continue;
                 }
             }

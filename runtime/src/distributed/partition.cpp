@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// plan_partition(): whole modules on ranks by estimated cost (greedy, largest first).
+// plan_partition(): whole modules on ranks by estimated cost (greedy, largest first), a module
+// whose output shape its build decides together with its readers.
 #include <algorithm>
 #include <cstdio>
 #include <numeric>
@@ -72,15 +73,55 @@ plan_partition(const registry::plugin_registry& registry, const brain_config& co
                                estimate.synapses,
                                estimate.input_elements});
     }
-    std::vector<std::size_t> order(out.modules.size());
-    std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-        return out.modules[a].cost > out.modules[b].cost;
+    // A module whose output shape only its build decides stays with the modules that read it
+    // (ranks agree on the shapes they exchange before building): such modules form one group.
+    std::vector<std::size_t> group(plan.modules.size());
+    std::iota(group.begin(), group.end(), 0);
+    const auto root = [&](std::size_t m) {
+        while (group[m] != m) {
+            m = group[m] = group[group[m]];
+        }
+        return m;
+    };
+    for (std::size_t m = 0; m < plan.modules.size(); ++m) {
+        for (const auto& port_sources : plan.modules[m].sources) {
+            for (const auto& source : port_sources) {
+                if (!source.brain_input && !estimates[source.index].output_shapes[source.port]) {
+                    group[root(m)] = root(source.index);
+                }
+            }
+        }
+    }
+    // Groups by cost, largest first (the earliest module first on a tie), each on the rank with
+    // the least cost so far.
+    std::vector<std::size_t> roots;
+    std::vector<double> group_cost(plan.modules.size(), 0.0);
+    for (std::size_t m = 0; m < plan.modules.size(); ++m) {
+        if (root(m) == m) {
+            roots.push_back(m);
+        }
+        group_cost[root(m)] += out.modules[m].cost;
+    }
+    std::stable_sort(roots.begin(), roots.end(), [&](std::size_t a, std::size_t b) {
+        return group_cost[a] > group_cost[b];
     });
-    for (const auto m : order) {
+    if (roots.size() < static_cast<std::size_t>(ranks)) {
+        throw spark::error(
+            "the brain's " + std::to_string(plan.modules.size()) + " module" +
+            (plan.modules.size() == 1 ? "" : "s") + " can be placed on at most " +
+            std::to_string(roots.size()) + " rank" + (roots.size() == 1 ? "" : "s") +
+            " (a module whose output shape its build decides stays with its readers), not " +
+            std::to_string(ranks) + "; run it with mpirun -n " + std::to_string(roots.size()) +
+            " or fewer");
+    }
+    for (const auto r : roots) {
         const auto least = std::min_element(out.rank_cost.begin(), out.rank_cost.end());
-        out.modules[m].rank = static_cast<int>(least - out.rank_cost.begin());
-        *least += out.modules[m].cost;
+        for (std::size_t m = 0; m < plan.modules.size(); ++m) {
+            if (root(m) == r) {
+                out.modules[m].rank = static_cast<int>(least - out.rank_cost.begin());
+            }
+        }
+        *least += group_cost[r];
     }
     return out;
 }

@@ -14,10 +14,12 @@
 namespace spark::runtime::detail {
 namespace {
 
+constexpr std::string_view proxy_prefix = "__rank__";
+
 /// The brain input that stands for `module.port` on a reader's rank. "__" cannot start a module
 /// name a file gives ("__call__" is reserved), so it never collides with a real input.
 std::string proxy_name(const std::string& module, const std::string& port) {
-    return "__rank__" + module + "." + port;
+    return std::string(proxy_prefix) + module + "." + port;
 }
 
 port_specs proxy_specs(const crossing_port& crossing, const char* payload_type) {
@@ -34,14 +36,14 @@ port_specs proxy_specs(const crossing_port& crossing, const char* payload_type) 
 
 } // namespace
 
+bool is_proxy(std::string_view input) {
+    return input.substr(0, proxy_prefix.size()) == proxy_prefix;
+}
+
 rank_layout layout_rank(const registry::plugin_registry& registry,
                         const brain_config& config,
                         const partition_plan& partition,
                         int rank) {
-    if (config.schema != brain_schema::af523a5) {
-        throw spark::error("an upstream 1.0 brain cannot be split over ranks yet (its input "
-                           "shapes come from the wiring); run it on one rank");
-    }
     std::vector<config_issue> issues;
     const auto plan = analyse(registry, config, issues);
     if (!issues.empty()) {
@@ -127,6 +129,28 @@ rank_layout layout_rank(const registry::plugin_registry& registry,
             }
         }
         layout.config.modules_map.push_back(std::move(specs));
+    }
+    // Every rank has every brain input (a host writes them all on every rank). An upstream 1.0
+    // input takes its spec from the ports it feeds: where none is here, it gets the spec the
+    // whole brain derives, written out.
+    if (config.schema == brain_schema::upstream_1_0) {
+        for (std::size_t i = 0; i < config.input_map.size(); ++i) {
+            for (std::size_t m = 0; m < plan.modules.size(); ++m) {
+                for (std::size_t p = 0; p < plan.modules[m].sources.size(); ++p) {
+                    for (const auto& source : plan.modules[m].sources[p]) {
+                        if (source.brain_input && source.index == i) {
+                            auto& declared = layout.config.input_map[i].second;
+                            const auto& derived = plan.inputs[i];
+                            declared.payload_type = plan.modules[m].inputs[p]->payload_type;
+                            declared.dtype = std::string(registry::dtype_name(derived.dtype));
+                            declared.shape.assign(derived.shape.dims,
+                                                  derived.shape.dims + derived.shape.rank);
+                            declared.shape_given = true;
+                        }
+                    }
+                }
+            }
+        }
     }
     for (std::size_t c = 0; c < layout.crossing.size(); ++c) {
         const auto& crossing = layout.crossing[c];

@@ -4,6 +4,7 @@
 // what that rank sent; and the ports this rank sends, to whom.
 #pragma once
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <spark/abi/types.h>
@@ -28,6 +29,9 @@ struct rank_layout {
     brain_config config;                 // this rank's modules; remote sources read proxies
     std::vector<crossing_port> crossing; // every crossing port of the brain, in config order
 };
+
+/// Whether `input` is a proxy (a brain input that stands for another rank's output).
+[[nodiscard]] bool is_proxy(std::string_view input);
 
 /// The layout of `rank` under `plan`. Throws spark::error when a port that crosses ranks has a
 /// shape only build() decides (ranks agree on shapes before building), naming the module and the

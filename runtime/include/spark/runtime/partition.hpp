@@ -36,8 +36,10 @@ struct partition_plan {
 
 /// Places the modules of `config` on `ranks` ranks: largest estimated cost first, each on the
 /// rank with the least cost so far (lowest rank on a tie), so the same brain and rank count
-/// always give the same placement. Throws config_error listing every problem of a brain that
-/// cannot be built, spark::error for ranks < 1.
+/// always give the same placement. A module whose output shape only its build decides goes
+/// with the modules that read it (ranks agree on exchanged shapes before building). Throws
+/// config_error listing every problem of a brain that cannot be built, spark::error for
+/// ranks < 1 or for more ranks than there are modules (or such groups) to place.
 [[nodiscard]] partition_plan
 plan_partition(const registry::plugin_registry& registry, const brain_config& config, int ranks);
 

@@ -61,7 +61,7 @@ public:
     /// The whole brain, whichever rank holds each part, as one process's brain lists it: every
     /// module (config order) and every brain output.
     [[nodiscard]] const std::vector<module_info>& modules() const noexcept;
-    /// The brain inputs (every rank's local() has them all, and proxies for what other ranks
+    /// Every brain input (every rank's local() has them all, and proxies for what other ranks
     /// send, which this list leaves out).
     [[nodiscard]] const std::vector<std::pair<std::string, spark_port_spec_t>>&
     input_specs() const noexcept;
