@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
-// distributed_brain: rank_stepper (runtime/src/distributed) over MPI. After every step every
-// rank sends every other rank one message: a status byte, then its crossing outputs that rank
-// reads, or its failure. So a failure on one rank reaches all of them in the same exchange, and
+// distributed_brain: rank_stepper (runtime/src/distributed) over MPI. After every step each rank
+// sends the ranks that read its crossing outputs one message each, and every rank's status (a
+// failure, a request to stop) is reduced over all ranks at the same time: a failure on one rank
+// reaches all of them in the same exchange, a failed rank still sends its (empty) messages, and
 // no rank waits for a message that will not come.
 #include <algorithm>
+#include <array>
 #include <chrono>
+#include <climits>
 #include <iterator>
 #include <optional>
 #include <set>
@@ -24,11 +27,6 @@ namespace spark::runtime {
 namespace {
 
 constexpr int exchange_tag = 0x5e;
-
-// The status byte that starts every message.
-constexpr std::byte status_ok{0};
-constexpr std::byte status_failed{1};
-constexpr int status_stop = 2; // + why: ok, and the sender was asked to stop
 
 void check(int code, const char* call) {
     if (code == MPI_SUCCESS) {
@@ -146,9 +144,11 @@ struct distributed_brain::impl {
     std::optional<int> stop_asked;  // request_stop() here
     std::optional<int> stop_agreed; // the lowest rank's request before the last exchange
 
-    /// Sends every other rank this rank's status and payload, receives theirs; then throws the
-    /// lowest rank's failure on every rank, or writes what arrived into the proxies. `failure`:
-    /// empty, "S" + a step failure (step_failure_text) or "E" + any other error.
+    /// After a step (or reset): sends its crossing outputs (and observations) to the ranks that
+    /// read them and receives what this rank reads, while every rank's status (a failure, a
+    /// request to stop) is reduced over all ranks. Then throws the lowest failing rank's failure
+    /// on every rank, or writes what arrived into the proxies. `failure`: empty, "S" + a step
+    /// failure (step_failure_text) or "E" + any other error.
     void exchange(std::string failure) {
         if (failure.empty()) {
             try {
@@ -157,56 +157,45 @@ struct distributed_brain::impl {
                 failure = std::string("E") + e.what();
             }
         }
-        const auto incoming = transfer(outgoing(failure));
-        throw_first_failure(failure, incoming);
+        // {the lowest failing rank, the lowest rank asking to stop * 256 + why}.
+        std::array<int, 2> status{failure.empty() ? ranks : rank,
+                                  stop_asked ? rank * 256 + *stop_asked : INT_MAX};
+        std::array<int, 2> agreed{};
+        MPI_Request reduction = MPI_REQUEST_NULL;
+        check(MPI_Iallreduce(status.data(), agreed.data(), 2, MPI_INT, MPI_MIN, comm, &reduction),
+              "MPI_Iallreduce");
+        const auto start = std::chrono::steady_clock::now();
+        const auto incoming = transfer(failure.empty());
+        check(MPI_Wait(&reduction, MPI_STATUS_IGNORE), "MPI_Wait");
+        waiting += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        if (agreed[0] < ranks) {
+            throw_failure(agreed[0], failure);
+        }
         stop_agreed.reset();
+        if (agreed[1] != INT_MAX) {
+            stop_agreed = agreed[1] % 256;
+        }
         for (int s = 0; s < ranks; ++s) {
-            if (s == rank) {
-                if (!stop_agreed) {
-                    stop_agreed = stop_asked;
-                }
-                continue;
+            if (stepper->receives_from(s)) {
+                stepper->receive(s, incoming[static_cast<std::size_t>(s)]);
             }
-            const auto& message = incoming[static_cast<std::size_t>(s)];
-            if (!stop_agreed && std::to_integer<int>(message[0]) >= status_stop) {
-                stop_agreed = std::to_integer<int>(message[0]) - status_stop;
-            }
-            stepper->receive(s, std::span<const std::byte>(message).subspan(1));
         }
     }
 
-    /// Per rank: a status byte (ok, ok and asked to stop, or failed), then the crossing outputs it
-    /// reads or the failure.
-    [[nodiscard]] std::vector<std::vector<std::byte>> outgoing(const std::string& failure) const {
-        std::vector<std::vector<std::byte>> messages(static_cast<std::size_t>(ranks));
-        for (int d = 0; d < ranks; ++d) {
-            if (d == rank) {
-                continue;
-            }
-            auto& message = messages[static_cast<std::size_t>(d)];
-            if (failure.empty()) {
-                message.push_back(stop_asked ? static_cast<std::byte>(status_stop + *stop_asked)
-                                             : status_ok);
-                const auto payload = stepper->message_for(d);
-                message.insert(message.end(), payload.begin(), payload.end());
-            } else {
-                message.push_back(status_failed);
-                const auto* bytes = reinterpret_cast<const std::byte*>(failure.data());
-                message.insert(message.end(), bytes, bytes + failure.size());
-            }
-        }
-        return messages;
-    }
-
-    /// Sends each message to its rank and receives one from every other rank.
-    std::vector<std::vector<std::byte>> transfer(std::vector<std::vector<std::byte>> messages) {
+    /// Sends every rank that reads from this one its message (empty after a failure here: the
+    /// reduction tells everyone) and receives one from every rank this one reads from.
+    std::vector<std::vector<std::byte>> transfer(bool ok) {
+        std::vector<std::vector<std::byte>> outgoing(static_cast<std::size_t>(ranks));
         std::vector<MPI_Request> requests;
         bytes_sent = 0;
         for (int d = 0; d < ranks; ++d) {
-            if (d == rank) {
+            if (!stepper->sends_to(d)) {
                 continue;
             }
-            auto& message = messages[static_cast<std::size_t>(d)];
+            auto& message = outgoing[static_cast<std::size_t>(d)];
+            if (ok) {
+                message = stepper->message_for(d);
+            }
             bytes_sent += message.size();
             requests.emplace_back();
             check(MPI_Isend(message.data(),
@@ -219,9 +208,8 @@ struct distributed_brain::impl {
                   "MPI_Isend");
         }
         std::vector<std::vector<std::byte>> incoming(static_cast<std::size_t>(ranks));
-        const auto start = std::chrono::steady_clock::now();
         for (int s = 0; s < ranks; ++s) {
-            if (s == rank) {
+            if (!stepper->receives_from(s)) {
                 continue;
             }
             MPI_Status status;
@@ -236,42 +224,31 @@ struct distributed_brain::impl {
         }
         check(MPI_Waitall(static_cast<int>(requests.size()), requests.data(), MPI_STATUSES_IGNORE),
               "MPI_Waitall");
-        waiting += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         return incoming;
     }
 
-    /// The lowest failing rank's failure, thrown the same on every rank.
-    void throw_first_failure(const std::string& failure,
-                             const std::vector<std::vector<std::byte>>& incoming) const {
-        for (int r = 0; r < ranks; ++r) {
-            std::string text;
-            if (r == rank) {
-                text = failure;
-            } else {
-                const auto& message = incoming[static_cast<std::size_t>(r)];
-                if (!message.empty() && message[0] == status_failed) {
-                    text.assign(reinterpret_cast<const char*>(message.data()) + 1,
-                                message.size() - 1);
-                }
-            }
-            if (text.empty()) {
-                continue;
-            }
-            const std::string where = "rank " + std::to_string(r) + ": ";
-            if (text[0] == 'S') {
-                std::istringstream fields(text.substr(1));
-                std::string module;
-                std::string type;
-                std::string step;
-                std::getline(fields, module, '\t');
-                std::getline(fields, type, '\t');
-                std::getline(fields, step, '\t');
-                std::string message((std::istreambuf_iterator<char>(fields)),
-                                    std::istreambuf_iterator<char>());
-                throw step_error(module, type, std::stoull(step), where + message);
-            }
-            throw spark::error(where + text.substr(1));
+    /// Rank `failed`'s failure (the lowest failing rank's), sent to every rank and thrown the
+    /// same on all of them: a step_error naming its module, type and step, or a spark::error.
+    [[noreturn]] void throw_failure(int failed, const std::string& failure) const {
+        std::string text = failed == rank ? failure : std::string();
+        int length = static_cast<int>(text.size());
+        check(MPI_Bcast(&length, 1, MPI_INT, failed, comm), "MPI_Bcast");
+        text.resize(static_cast<std::size_t>(length));
+        check(MPI_Bcast(text.data(), length, MPI_CHAR, failed, comm), "MPI_Bcast");
+        const std::string where = "rank " + std::to_string(failed) + ": ";
+        if (!text.empty() && text[0] == 'S') {
+            std::istringstream fields(text.substr(1));
+            std::string module;
+            std::string type;
+            std::string step;
+            std::getline(fields, module, '\t');
+            std::getline(fields, type, '\t');
+            std::getline(fields, step, '\t');
+            std::string message((std::istreambuf_iterator<char>(fields)),
+                                std::istreambuf_iterator<char>());
+            throw step_error(module, type, std::stoull(step), where + message);
         }
+        throw spark::error(where + (text.empty() ? std::string("failed") : text.substr(1)));
     }
 };
 

@@ -186,6 +186,32 @@ std::vector<std::byte> rank_stepper::message_for(int destination) const {
     return message;
 }
 
+bool rank_stepper::sends_to(int destination) const {
+    return destination != layout_.rank &&
+           (std::any_of(layout_.crossing.begin(),
+                        layout_.crossing.end(),
+                        [&](const crossing_port& c) {
+                            return owned_by(c, layout_.rank) && read_by(c, destination);
+                        }) ||
+            (destination == root_ &&
+             std::any_of(observations_.begin(), observations_.end(), [&](const auto& o) {
+                 return o.what.owner == layout_.rank;
+             })));
+}
+
+bool rank_stepper::receives_from(int source) const {
+    return source != layout_.rank &&
+           (std::any_of(layout_.crossing.begin(),
+                        layout_.crossing.end(),
+                        [&](const crossing_port& c) {
+                            return owned_by(c, source) && read_by(c, layout_.rank);
+                        }) ||
+            (layout_.rank == root_ &&
+             std::any_of(observations_.begin(), observations_.end(), [&](const auto& o) {
+                 return o.what.owner == source;
+             })));
+}
+
 void rank_stepper::receive(int source, std::span<const std::byte> message) {
     for (const auto& crossing : layout_.crossing) {
         if (!owned_by(crossing, source) || !read_by(crossing, layout_.rank)) {

@@ -46,6 +46,10 @@ public:
     /// What encode() prepared for `destination`: every crossing port this rank owns and
     /// `destination` reads, in layout order. Empty when it reads none.
     [[nodiscard]] std::vector<std::byte> message_for(int destination) const;
+    /// Whether this rank sends `destination` a message after every step (it reads a crossing
+    /// output this rank owns, or is the root and observes one), and receives one from `source`.
+    [[nodiscard]] bool sends_to(int destination) const;
+    [[nodiscard]] bool receives_from(int source) const;
     /// Writes what `source` sent into the proxies it feeds here.
     void receive(int source, std::span<const std::byte> message);
     /// The local brain's reset, and both ends of every delta start again from zeros.
