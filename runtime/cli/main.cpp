@@ -504,13 +504,10 @@ int run(int argc, char** argv) {
         }
         return spark::cli::exit_failure;
 #else
-        std::cerr << "spark: this process is one of " << ranks
-                  << " a launcher (mpirun) started, but this spark was built without MPI: it "
-                     "would run the whole brain "
-                  << ranks
-                  << " times into the same files; build it with Open MPI installed "
-                     "(libopenmpi-dev: the SPARK_MPI option turns on), or run it without "
-                     "mpirun\n";
+        std::cerr << "spark: mpirun (or another launcher) started " << ranks
+                  << " processes, but this spark was built without MPI, so each would run the "
+                     "whole brain into the same files; build it with Open MPI installed "
+                     "(libopenmpi-dev turns the SPARK_MPI option on), or run it without mpirun\n";
         return spark::cli::exit_usage;
 #endif
     }
