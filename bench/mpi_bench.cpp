@@ -483,15 +483,16 @@ int brain_bench(const arguments& a, const spark::registry::plugin_registry& regi
     }
     const double build_seconds = seconds_since(build_start);
     try {
-        for (const auto& [name, v] : a.inputs) {
+        for (const auto& input : a.inputs) {
             const auto& specs = brain->local().input_specs();
             const auto spec = std::find_if(
-                specs.begin(), specs.end(), [&](const auto& s) { return s.first == name; });
+                specs.begin(), specs.end(), [&](const auto& s) { return s.first == input.first; });
             if (spec != specs.end() && spec->second.dtype != SPARK_DTYPE_F32) {
-                throw std::runtime_error("brain input '" + name + "' is not float32");
+                throw std::runtime_error("brain input '" + input.first + "' is not float32");
             }
-            for (float& x : brain->local().input_as<float>(name)) { // throws naming the inputs
-                x = v;
+            // input() throws naming the brain's inputs for a name it does not have.
+            for (float& x : brain->local().input_as<float>(input.first)) {
+                x = input.second;
             }
         }
     } catch (const std::exception& e) {
