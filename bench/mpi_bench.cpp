@@ -8,7 +8,8 @@
 // spikes of its modules that another rank reads. Rank 0 prints the partition, a line per rank and
 // a summary row (speedup against a 1-rank result given with --baseline) and writes --json.
 // `mpi_bench --latency` (2 or more ranks) measures the MPI transport itself: ping-pong latency and
-// bandwidth between ranks 0 and 1, and the all-to-all exchange pattern of distributed_brain.
+// bandwidth between ranks 0 and 1, and distributed_brain's exchange (messages and status
+// reduction).
 #include <algorithm>
 #include <array>
 #include <chrono>
@@ -108,9 +109,10 @@ void usage() {
            "  the rank's modules, counted after the step, outside its time, followed by a\n"
            "  barrier so that the count does not show as another rank's waiting).\n"
            "  --latency (K >= 2): ping-pong between ranks 0 and 1 (1 B, 1 KiB, 64 KiB, 1 MiB;\n"
-           "  half the round trip) and distributed_brain's exchange pattern with 1-byte messages\n"
-           "  (every rank sends every other rank one message and receives one from each), N\n"
-           "  times each (default 20000; large sizes fewer).\n";
+           "  half the round trip) and distributed_brain's exchange with 1-byte messages when\n"
+           "  every rank reads every other (the status MPI_Iallreduce, one message to every other\n"
+           "  rank and one from each), whole and in its two parts, N times each (default 20000;\n"
+           "  large ping-pong sizes fewer).\n";
 }
 
 std::uint64_t count_of(const std::string& flag, const std::string& text) {
@@ -765,23 +767,32 @@ double ping_pong(std::size_t bytes, int count) {
     return seconds;
 }
 
-/// distributed_brain's exchange with 1-byte messages: every rank MPI_Isend's one message to every
-/// other, then MPI_Probe/MPI_Recv's one from each in rank order and waits for its sends. Seconds
-/// per exchange (the slowest rank's mean), over `count` exchanges after `count / 10` untimed ones.
-double exchange_round(int count) {
+/// distributed_brain's exchange with 1-byte messages, as when every rank reads every other: the
+/// status reduction started (MPI_Iallreduce, minimum of two ints), one MPI_Isend to every other
+/// rank, MPI_Probe/MPI_Recv of one from each in rank order, then MPI_Waitall and the reduction's
+/// MPI_Wait. `messages` and `reduction` choose the parts (both: the whole pattern). Seconds per
+/// exchange (the slowest rank's mean), over `count` exchanges after `count / 10` untimed ones.
+double exchange_round(int count, bool messages, bool reduction) {
     const int rank = world_rank();
     const int ranks = world_size();
     double seconds = 0;
     std::vector<char> out(static_cast<std::size_t>(ranks), 'x');
     std::vector<char> in(static_cast<std::size_t>(ranks), 0);
     std::vector<MPI_Request> requests(static_cast<std::size_t>(ranks));
+    std::array<int, 2> status{rank, rank};
+    std::array<int, 2> agreed{};
     MPI_Barrier(MPI_COMM_WORLD);
     for (int round = 0; round < 2; ++round) {
         const int n = round == 0 ? std::max(count / 10, 1) : count;
         const auto start = clock_type::now();
         for (int i = 0; i < n; ++i) {
+            MPI_Request reduce = MPI_REQUEST_NULL;
+            if (reduction) {
+                MPI_Iallreduce(
+                    status.data(), agreed.data(), 2, MPI_INT, MPI_MIN, MPI_COMM_WORLD, &reduce);
+            }
             int pending = 0;
-            for (int d = 0; d < ranks; ++d) {
+            for (int d = 0; messages && d < ranks; ++d) {
                 if (d != rank) {
                     MPI_Isend(&out[static_cast<std::size_t>(d)],
                               1,
@@ -792,10 +803,10 @@ double exchange_round(int count) {
                               &requests[static_cast<std::size_t>(pending++)]);
                 }
             }
-            for (int s = 0; s < ranks; ++s) {
+            for (int s = 0; messages && s < ranks; ++s) {
                 if (s != rank) {
-                    MPI_Status status;
-                    MPI_Probe(s, latency_tag, MPI_COMM_WORLD, &status);
+                    MPI_Status probed;
+                    MPI_Probe(s, latency_tag, MPI_COMM_WORLD, &probed);
                     MPI_Recv(&in[static_cast<std::size_t>(s)],
                              1,
                              MPI_CHAR,
@@ -806,6 +817,7 @@ double exchange_round(int count) {
                 }
             }
             MPI_Waitall(pending, requests.data(), MPI_STATUSES_IGNORE);
+            MPI_Wait(&reduce, MPI_STATUS_IGNORE); // returns at once for MPI_REQUEST_NULL
         }
         seconds = seconds_since(start) / n;
     }
@@ -837,7 +849,9 @@ int latency_bench(const arguments& a) {
             bytes >= 65536 ? std::max(a.messages / static_cast<int>(bytes / 4096), 10) : a.messages;
         points.push_back({bytes, count, ping_pong(bytes, count)});
     }
-    const double exchange = exchange_round(a.messages);
+    const double exchange = exchange_round(a.messages, true, true);
+    const double messages_only = exchange_round(a.messages, true, false);
+    const double reduction_only = exchange_round(a.messages, false, true);
     if (rank != 0) {
         return 0;
     }
@@ -850,10 +864,13 @@ int latency_bench(const arguments& a) {
                     static_cast<double>(p.bytes) / p.seconds * 1e-9,
                     p.count);
     }
-    std::printf("  exchange pattern (every rank: %d Isend + Probe/Recv of 1 B, Waitall): %.3f us "
-                "per exchange (slowest rank)\n",
+    std::printf("  exchange pattern, every rank reading every other (the status MPI_Iallreduce, %d "
+                "Isend + Probe/Recv of 1 B, Waitall, Wait): %.3f us per exchange (slowest rank); "
+                "the messages alone %.3f us, the reduction alone %.3f us\n",
                 ranks - 1,
-                exchange * 1e6);
+                exchange * 1e6,
+                messages_only * 1e6,
+                reduction_only * 1e6);
     std::fflush(stdout);
     if (a.json) {
         std::ofstream out(*a.json);
@@ -864,7 +881,9 @@ int latency_bench(const arguments& a) {
                 << ", \"one_way_us\": " << number(points[i].seconds * 1e6)
                 << ", \"round_trips\": " << points[i].count << "}";
         }
-        out << "], \"exchange_us\": " << number(exchange * 1e6) << "}\n";
+        out << "], \"exchange_us\": " << number(exchange * 1e6)
+            << ", \"messages_us\": " << number(messages_only * 1e6)
+            << ", \"reduction_us\": " << number(reduction_only * 1e6) << "}\n";
         if (!out) {
             std::cerr << "mpi_bench: cannot write " << a.json->string() << '\n';
             return 1;

@@ -137,7 +137,9 @@ import json, statistics, sys
 latency = json.load(open(sys.argv[1]))
 one_byte = [p for p in latency["ping_pong"] if p["bytes"] == 1][0]
 print("MPI on this machine, 2 ranks: %.2f us one way (1 B ping-pong), %.2f us per exchange of "
-      "distributed_brain's pattern (1 B each way)" % (one_byte["one_way_us"], latency["exchange_us"]))
+      "distributed_brain's pattern (1 B each way and the status reduction; %.2f and %.2f us "
+      "apart)" % (one_byte["one_way_us"], latency["exchange_us"], latency["messages_us"],
+                  latency["reduction_us"]))
 runs = {}
 for path in sys.argv[2:]:
     r = json.load(open(path))
