@@ -84,7 +84,9 @@ public:
     int ranks() const override { return ranks_; }
 
     bool all_ok(bool ok) override {
-        const auto texts = runtime::gather_texts(MPI_COMM_WORLD, (ok ? "1" : "0") + held_.str());
+        std::string mine(1, ok ? '1' : '0');
+        mine += held_.str();
+        const auto texts = runtime::gather_texts(MPI_COMM_WORLD, mine);
         held_.str({});
         for (std::size_t r = 0; r < texts.size(); ++r) {
             if (texts[r][0] == '1') {
