@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// mpi_bench: strong scaling of one brain over MPI ranks (issue 15; docs/scaling.md section 7).
+// mpi_bench: strong scaling of one brain over MPI ranks (issue 15; docs/scaling.md section 6).
 // Under `mpirun -n K` every rank loads the built-in plugins, reads the same brain file and builds
 // its part of a spark::runtime::distributed_brain (sequential executor, one thread per rank), feeds
 // the brain inputs constants, warms up, counts spikes over a window, then times steps in blocks.

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # Strong scaling of one brain from 1 to 2 MPI ranks on this machine (issue 15; docs/scaling.md
-# section 7): builds the release preset (mpi_bench needs SPARK_MPI, on with Debian's Open MPI),
+# section 6): builds the release preset (mpi_bench needs SPARK_MPI, on with Debian's Open MPI),
 # writes the networks with bench/networks.py, measures the MPI transport (mpi_bench --latency),
 # then runs dense_16000 and scale_256k (the largest CUBA-like network) with mpi_bench under
 # `mpirun -n 1` and `mpirun -n 2`, and prints one table: wall ms/step, speedup, bytes/step,
