@@ -593,6 +593,9 @@ file_result time_brain_file(const spark::registry::plugin_registry& registry,
     file_result r;
     r.executor = executor;
     rt::brain_options options{rt::executor_kind::sequential, 1};
+    // A benchmark builds the network it is given: the size limits guard a user against a typo,
+    // and they count a sparse kernel (scale_256k's) as dense, input x output synapses.
+    options.limits = {UINT64_MAX, UINT64_MAX, UINT64_MAX};
     // "flow_graph/K" and "auto/K": that executor on K threads (auto: the runtime's default, which
     // measures the flow graph against running in order, on all threads and on one, and keeps
     // the fastest).
