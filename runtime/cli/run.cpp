@@ -4,16 +4,12 @@
 // summary.
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <unistd.h>
-
-#include <boost/json.hpp>
 
 #include <spark/runtime/brain.hpp>
 #include <spark/runtime/brain_config.hpp>
@@ -39,13 +35,8 @@
 namespace spark::cli {
 namespace {
 
-namespace json = boost::json;
 using runtime::detail::format_number;
 using runtime::detail::quoted_alternatives;
-
-std::uint64_t element_count(const spark_port_spec_t& spec) {
-    return sdk::element_count(spec.shape);
-}
 
 /// "flow_graph executor"; for auto, what it chose: "auto executor, chose in order".
 std::string executor_text(const std::string& asked, const std::string& in_use) {
@@ -273,8 +264,8 @@ int run_brain(const plugin_sources& sources, const run_request& request, run_wor
     for (const auto& [name, spec] : brain->output_specs()) {
         outputs.push_back({name,
                            spec,
-                           std::vector<double>(element_count(spec), 0.0),
-                           std::vector<double>(element_count(spec), 0.0)});
+                           std::vector<double>(sdk::element_count(spec.shape), 0.0),
+                           std::vector<double>(sdk::element_count(spec.shape), 0.0)});
     }
     // The leader reads the records, then the brain outputs, after every step.
     auto watched = watched_values(records);
@@ -527,9 +518,9 @@ int run_brain(const plugin_sources& sources, const run_request& request, run_wor
 
     for (const auto& r : facts.numerics) {
         std::cerr << "spark: warning: module '" << printable(r.module) << "' (" << r.type_id
-                  << ") output '" << printable(r.port) << "' held "
-                  << runtime::detail::format_number(r.value) << " from step " << r.step
-                  << " (element " << r.element << "); --strict-numerics stops the run there\n";
+                  << ") output '" << printable(r.port) << "' held " << format_number(r.value)
+                  << " from step " << r.step << " (element " << r.element
+                  << "); --strict-numerics stops the run there\n";
     }
     const double dt = brain->local().dt();
     const double steps_per_second = seconds > 0 ? static_cast<double>(done) / seconds : 0.0;
