@@ -250,30 +250,9 @@ bool any_failed(const std::string& error) {
 
 /// Collective: every rank's `mine`, in rank order, on rank 0 (empty elsewhere).
 std::vector<std::string> gather_texts(const std::string& mine) {
-    const int ranks = world_size();
-    const int length = static_cast<int>(mine.size());
-    std::vector<int> lengths(static_cast<std::size_t>(ranks), 0);
-    MPI_Gather(&length, 1, MPI_INT, lengths.data(), 1, MPI_INT, 0, MPI_COMM_WORLD);
-    std::vector<int> offsets(lengths.size(), 0);
-    for (std::size_t r = 1; r < lengths.size(); ++r) {
-        offsets[r] = offsets[r - 1] + lengths[r - 1];
-    }
-    std::string joined(static_cast<std::size_t>(offsets.back() + lengths.back()), '\0');
-    MPI_Gatherv(mine.data(),
-                length,
-                MPI_CHAR,
-                joined.data(),
-                lengths.data(),
-                offsets.data(),
-                MPI_CHAR,
-                0,
-                MPI_COMM_WORLD);
-    std::vector<std::string> texts;
-    if (world_rank() == 0) {
-        for (std::size_t r = 0; r < lengths.size(); ++r) {
-            texts.push_back(joined.substr(static_cast<std::size_t>(offsets[r]),
-                                          static_cast<std::size_t>(lengths[r])));
-        }
+    auto texts = spark::runtime::gather_texts(MPI_COMM_WORLD, mine);
+    if (world_rank() != 0) {
+        texts.clear();
     }
     return texts;
 }
