@@ -138,7 +138,6 @@ struct distributed_brain::impl {
     partition_plan plan;
     std::optional<detail::rank_stepper> stepper;
     detail::brain_catalog catalog;
-    std::vector<spark_port_spec_t> observed_specs;
     std::uint64_t bytes_sent = 0;
     double waiting = 0;
     std::optional<int> stop_asked;  // request_stop() here
@@ -175,10 +174,8 @@ struct distributed_brain::impl {
         if (agreed[1] != INT_MAX) {
             stop_agreed = agreed[1] % 256;
         }
-        for (int s = 0; s < ranks; ++s) {
-            if (stepper->receives_from(s)) {
-                stepper->receive(s, incoming[static_cast<std::size_t>(s)]);
-            }
+        for (const int s : stepper->sources()) {
+            stepper->receive(s, incoming[static_cast<std::size_t>(s)]);
         }
     }
 
@@ -188,10 +185,7 @@ struct distributed_brain::impl {
         std::vector<std::vector<std::byte>> outgoing(static_cast<std::size_t>(ranks));
         std::vector<MPI_Request> requests;
         bytes_sent = 0;
-        for (int d = 0; d < ranks; ++d) {
-            if (!stepper->sends_to(d)) {
-                continue;
-            }
+        for (const int d : stepper->destinations()) {
             auto& message = outgoing[static_cast<std::size_t>(d)];
             if (ok) {
                 message = stepper->message_for(d);
@@ -208,10 +202,7 @@ struct distributed_brain::impl {
                   "MPI_Isend");
         }
         std::vector<std::vector<std::byte>> incoming(static_cast<std::size_t>(ranks));
-        for (int s = 0; s < ranks; ++s) {
-            if (!stepper->receives_from(s)) {
-                continue;
-            }
+        for (const int s : stepper->sources()) {
             MPI_Status status;
             check(MPI_Probe(s, exchange_tag, comm, &status), "MPI_Probe");
             int count = 0;
@@ -358,7 +349,6 @@ spark_port_spec_t distributed_brain::property_spec(std::string_view module,
 void distributed_brain::observe(std::vector<observed_value> what, int root) {
     auto& self = *impl_;
     std::vector<detail::observation> list;
-    std::vector<spark_port_spec_t> specs;
     for (auto& value : what) {
         detail::observation o;
         o.property = value.property;
@@ -403,20 +393,14 @@ void distributed_brain::observe(std::vector<observed_value> what, int root) {
             o.name = value.name;
         }
         o.owner = self.plan.rank_of(o.module);
-        specs.push_back(o.spec);
         list.push_back(std::move(o));
     }
     self.stepper->observe(std::move(list), root);
-    self.observed_specs = std::move(specs);
     self.exchange(""); // brings the values as they are now
 }
 
 std::span<const std::byte> distributed_brain::observed(std::size_t i) const {
     return impl_->stepper->observed(i);
-}
-
-const spark_port_spec_t& distributed_brain::observed_spec(std::size_t i) const {
-    return impl_->observed_specs.at(i);
 }
 
 void distributed_brain::request_stop(int why) noexcept {

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <set>
 #include <string>
 
 namespace spark::runtime::detail {
@@ -124,6 +125,7 @@ rank_stepper::rank_stepper(const registry::plugin_registry& registry,
             last_sent_[c].assign(byte_count(crossing.spec), 0);
         }
     }
+    find_neighbours();
 }
 
 void rank_stepper::encode() {
@@ -186,30 +188,25 @@ std::vector<std::byte> rank_stepper::message_for(int destination) const {
     return message;
 }
 
-bool rank_stepper::sends_to(int destination) const {
-    return destination != layout_.rank &&
-           (std::any_of(layout_.crossing.begin(),
-                        layout_.crossing.end(),
-                        [&](const crossing_port& c) {
-                            return owned_by(c, layout_.rank) && read_by(c, destination);
-                        }) ||
-            (destination == root_ &&
-             std::any_of(observations_.begin(), observations_.end(), [&](const auto& o) {
-                 return o.what.owner == layout_.rank;
-             })));
-}
-
-bool rank_stepper::receives_from(int source) const {
-    return source != layout_.rank &&
-           (std::any_of(layout_.crossing.begin(),
-                        layout_.crossing.end(),
-                        [&](const crossing_port& c) {
-                            return owned_by(c, source) && read_by(c, layout_.rank);
-                        }) ||
-            (layout_.rank == root_ &&
-             std::any_of(observations_.begin(), observations_.end(), [&](const auto& o) {
-                 return o.what.owner == source;
-             })));
+void rank_stepper::find_neighbours() {
+    std::set<int> destinations;
+    std::set<int> sources;
+    for (const auto& crossing : layout_.crossing) {
+        if (owned_by(crossing, layout_.rank)) {
+            destinations.insert(crossing.readers.begin(), crossing.readers.end());
+        } else if (read_by(crossing, layout_.rank)) {
+            sources.insert(crossing.owner);
+        }
+    }
+    for (const auto& o : observations_) {
+        if (o.what.owner == layout_.rank && root_ != layout_.rank) {
+            destinations.insert(root_);
+        } else if (o.what.owner != layout_.rank && root_ == layout_.rank) {
+            sources.insert(o.what.owner);
+        }
+    }
+    destinations_.assign(destinations.begin(), destinations.end());
+    sources_.assign(sources.begin(), sources.end());
 }
 
 void rank_stepper::receive(int source, std::span<const std::byte> message) {
@@ -254,6 +251,7 @@ void rank_stepper::observe(std::vector<observation> list, int root) {
         o.what = std::move(what);
         observations_.push_back(std::move(o));
     }
+    find_neighbours();
 }
 
 std::span<const std::byte> rank_stepper::observed(std::size_t i) const {

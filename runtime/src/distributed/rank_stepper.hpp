@@ -46,10 +46,11 @@ public:
     /// What encode() prepared for `destination`: every crossing port this rank owns and
     /// `destination` reads, in layout order. Empty when it reads none.
     [[nodiscard]] std::vector<std::byte> message_for(int destination) const;
-    /// Whether this rank sends `destination` a message after every step (it reads a crossing
-    /// output this rank owns, or is the root and observes one), and receives one from `source`.
-    [[nodiscard]] bool sends_to(int destination) const;
-    [[nodiscard]] bool receives_from(int source) const;
+    /// The ranks this rank sends a message after every step (they read a crossing output this
+    /// rank owns, or are the root and observe one), and those it receives one from, ascending.
+    /// Fixed by the layout and observe(), so computed there rather than at every exchange.
+    [[nodiscard]] const std::vector<int>& destinations() const noexcept { return destinations_; }
+    [[nodiscard]] const std::vector<int>& sources() const noexcept { return sources_; }
     /// Writes what `source` sent into the proxies it feeds here.
     void receive(int source, std::span<const std::byte> message);
     /// The local brain's reset, and both ends of every delta start again from zeros.
@@ -82,6 +83,10 @@ private:
     };
     std::vector<observed_value> observations_;
     int root_ = 0;
+    std::vector<int> destinations_;
+    std::vector<int> sources_;
+
+    void find_neighbours();
 };
 
 } // namespace spark::runtime::detail

@@ -81,7 +81,6 @@ public:
     /// in its spec's dtype: what brain::cached(), read_property() or output() return in one
     /// process.
     [[nodiscard]] std::span<const std::byte> observed(std::size_t i) const;
-    [[nodiscard]] const spark_port_spec_t& observed_spec(std::size_t i) const;
 
     /// Asks every rank to stop, for reason `why` (0-200, the caller's code: a signal's number):
     /// the next exchange carries it, after which stop_requested() gives, on every rank, the
