@@ -6,6 +6,7 @@
 #include <spark/abi/capabilities.h>
 #include <spark/abi/properties.h>
 #include <spark/abi/schema.h>
+#include <spark/abi/slices.h>
 #include <spark/abi/types.h>
 #include <spark/registry/module_type_info.hpp>
 
@@ -234,6 +235,29 @@ std::string capabilities_problem(const spark_module_type_t& type,
     return {};
 }
 
+// A population in slices (spark/abi/slices.h): its field is an int array, and every output port
+// takes its shape from it (a slice's outputs are its neurons').
+std::string slices_problem(const spark_module_type_t& type, const spark_type_slices_t& slices) {
+    if (slices.create_slice == nullptr || slices.property_rows == nullptr) {
+        return "its slices extension lacks create_slice or property_rows (found NULL)";
+    }
+    const auto* field = find_field(type, slices.field);
+    if (field == nullptr || field->type != SPARK_FIELD_INT_ARRAY) {
+        return "its slices extension names field " + quoted(slices.field) +
+               ", which is not an int-array field of the type";
+    }
+    for (uint32_t p = 0; p < type.port_count; ++p) {
+        const auto& port = type.ports[p];
+        if (port.direction == SPARK_PORT_OUTPUT &&
+            (port.shape_rule != SPARK_SHAPE_FROM_FIELD || port.shape_ref == nullptr ||
+             std::string_view(port.shape_ref) != slices.field)) {
+            return "it runs in slices of field " + quoted(slices.field) + ", but its output " +
+                   quoted(port.name) + " does not take its shape from that field";
+        }
+    }
+    return {};
+}
+
 } // namespace
 
 bool is_identifier(std::string_view text) noexcept {
@@ -347,7 +371,13 @@ std::string extension_problem(const spark_module_type_t& type) {
     }
     if (const auto* c = static_cast<const spark_type_capabilities_t*>(
             spark_type_extension(&type, SPARK_EXT_TYPE_CAPABILITIES))) {
-        return capabilities_problem(type, *c);
+        if (auto problem = capabilities_problem(type, *c); !problem.empty()) {
+            return problem;
+        }
+    }
+    if (const auto* slices = static_cast<const spark_type_slices_t*>(
+            spark_type_extension(&type, SPARK_EXT_TYPE_SLICES))) {
+        return slices_problem(type, *slices);
     }
     return {};
 }

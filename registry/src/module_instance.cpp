@@ -248,6 +248,17 @@ void module_instance::write_property(std::uint32_t index, const spark_buffer_t& 
           "write property '" + std::string(declared_properties(impl_->type)[index].name) + "'");
 }
 
+bool module_instance::property_rows(std::uint32_t index) {
+    const auto* sliced = slices(impl_->type);
+    if (sliced == nullptr) {
+        throw spark::error("module '" + impl_->name + "' (" + impl_->type.canonical_id +
+                           ") is not a slice of a population; its properties are whole");
+    }
+    bool rows = false;
+    check(sliced->property_rows(impl_->module, index, &rows), "property slicing");
+    return rows;
+}
+
 void module_instance::check(std::int32_t status, std::string_view operation) const {
     if (status == SPARK_OK) {
         return;

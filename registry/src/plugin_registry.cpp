@@ -547,11 +547,27 @@ module_instance plugin_registry::create(const module_type_info& type,
     return instantiate(type, type, config, instance_name, std::move(services));
 }
 
+module_instance plugin_registry::create_slice(const module_type_info& type,
+                                              const spark_config_t& config,
+                                              std::string_view instance_name,
+                                              std::uint64_t begin,
+                                              std::uint64_t end,
+                                              std::vector<host_service> services) const {
+    if (slices(type) == nullptr) {
+        throw spark::error(type.canonical_id + " '" + std::string(instance_name) +
+                           "': the type cannot run in slices of its population (it offers no " +
+                           SPARK_EXT_TYPE_SLICES + "); run it whole");
+    }
+    const slice_range slice{begin, end};
+    return instantiate(type, type, config, instance_name, std::move(services), &slice);
+}
+
 module_instance plugin_registry::instantiate(const module_type_info& as_type,
                                              const module_type_info& type,
                                              const spark_config_t& config,
                                              std::string_view instance_name,
-                                             std::vector<host_service> services) const {
+                                             std::vector<host_service> services,
+                                             const slice_range* slice) const {
     const auto& entry = impl_->entry_of(type);
     const auto& abi = *type.abi;
     const std::string name(instance_name);
@@ -568,7 +584,15 @@ module_instance plugin_registry::instantiate(const module_type_info& as_type,
         entry.library, as_type, name, impl_->initializers, std::move(services));
     spark_module_t* created = nullptr;
     const spark_status status =
-        abi.create(type.abi, state->host.abi(), &config, state->name.c_str(), &created);
+        slice != nullptr
+            ? slices(type)->create_slice(type.abi,
+                                         state->host.abi(),
+                                         &config,
+                                         state->name.c_str(),
+                                         slice->begin,
+                                         slice->end,
+                                         &created)
+            : abi.create(type.abi, state->host.abi(), &config, state->name.c_str(), &created);
     if (status != SPARK_OK) {
         throw detail::make_plugin_error(
             status, type.canonical_id, name, "create", state->host.take_last_error());

@@ -49,6 +49,9 @@ public:
     [[nodiscard]] spark_port_spec_t property_spec(std::uint32_t index);
     void read_property(std::uint32_t index, const spark_buffer_t& out);
     void write_property(std::uint32_t index, const spark_buffer_t& value);
+    /// Of an instance create_slice() made: whether property `index` holds rows of the whole
+    /// population's property (true) or equals it (false) (spark/abi/slices.h).
+    [[nodiscard]] bool property_rows(std::uint32_t index);
 
     /// Throws plugin_error for a non-OK status, with the last error message this instance
     /// reported (used by executors that call abi().step directly).

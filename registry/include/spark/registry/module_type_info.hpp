@@ -13,6 +13,7 @@
 #include <spark/abi/capabilities.h>
 #include <spark/abi/module.h>
 #include <spark/abi/properties.h>
+#include <spark/abi/slices.h>
 
 namespace spark::registry {
 
@@ -51,6 +52,10 @@ declared_properties(const module_type_info& type);
 /// What `type` says it can do (ABI 1.1, spark/abi/capabilities.h), or nullptr when it does not
 /// say (ABI 1.0 types, initializers, C types that leave it out).
 [[nodiscard]] const spark_type_capabilities_t* capabilities(const module_type_info& type);
+
+/// How `type` runs in slices of its population (ABI 1.1, spark/abi/slices.h), or nullptr when
+/// it cannot (also for a type a neuron file defines).
+[[nodiscard]] const spark_type_slices_t* slices(const module_type_info& type);
 
 /// Human-readable names of ABI enum values, for messages and `spark plugins describe`.
 [[nodiscard]] std::string_view kind_name(std::int32_t kind);         // "neuron", "component", ...

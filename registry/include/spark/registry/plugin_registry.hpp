@@ -131,6 +131,16 @@ public:
                                          std::string_view instance_name,
                                          std::vector<host_service> services = {}) const;
 
+    /// create() for the slice of neurons [begin, end) of the population `config` describes
+    /// (spark/abi/slices.h). Throws spark::error when the type cannot run in slices (slices()
+    /// is nullptr), plugin_error when the plugin refuses.
+    [[nodiscard]] module_instance create_slice(const module_type_info& type,
+                                               const spark_config_t& config,
+                                               std::string_view instance_name,
+                                               std::uint64_t begin,
+                                               std::uint64_t end,
+                                               std::vector<host_service> services = {}) const;
+
     /// Creates a composition (spark/registry/composition.hpp): its parts, each with `services`,
     /// wired and run as one instance with the ports and config of `as_type` (e.g. a neuron type
     /// run from its parts). Throws spark::error listing every problem of the composition, with
@@ -156,11 +166,17 @@ public:
 private:
     // An instance of `type` (this registry's) that presents itself as `as_type`: the same type,
     // or a defined type that `type` runs whole.
+    /// The neurons [begin, end) a slice holds (create_slice).
+    struct slice_range {
+        std::uint64_t begin = 0;
+        std::uint64_t end = 0;
+    };
     [[nodiscard]] module_instance instantiate(const module_type_info& as_type,
                                               const module_type_info& type,
                                               const spark_config_t& config,
                                               std::string_view instance_name,
-                                              std::vector<host_service> services) const;
+                                              std::vector<host_service> services,
+                                              const slice_range* slice = nullptr) const;
 
     struct impl;
     std::unique_ptr<impl> impl_;

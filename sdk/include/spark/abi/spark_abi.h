@@ -8,6 +8,7 @@
 #include "properties.h"
 #include "schema.h"
 #include "services.h"
+#include "slices.h"
 #include "sparse_initializer.h"
 #include "status.h"
 #include "types.h"

@@ -16,6 +16,7 @@
 //   void contract(spark::sdk::contract_context& c);              // optional: output promise
 //   const void* extension(std::string_view id);                  // optional
 //   static constexpr const char* example_config = "{...}";       // optional, see below
+//   static constexpr const char* slices_field = "units";         // optional, see below
 //
 // A type that declares properties (schema::property, ABI 1.1 spark/abi/properties.h) implements
 //
@@ -29,6 +30,11 @@
 // a valid request. A computed() property whose property_spec() gives payload kind 0 is one this
 // instance cannot serve (a neuron without delays and its `delays.kernel`): the SDK refuses its
 // read and write with SPARK_ERR_UNSUPPORTED, saying why with property_unavailable() if defined.
+// A population that can run in slices (SPARK_EXT_TYPE_SLICES, spark/abi/slices.h) names the field
+// of its neurons in `slices_field`, takes (cfg, const instance_info&) and finds its neurons in
+// info.slice, and, with properties, defines `bool property_rows(std::size_t index) const`. The SDK
+// checks the range and gives every FROM_FIELD output and property of that field the shape
+// [end - begin] of a slice.
 // `example_config` is the JSON object of field values (besides the defaults) with which the type
 // builds and steps (spark/abi/capabilities.h); without it the SDK says `{}` when every field has a
 // default, and nothing otherwise.
@@ -75,6 +81,7 @@
 #include <spark/abi/module.h>
 #include <spark/abi/properties.h>
 #include <spark/abi/schema.h>
+#include <spark/abi/slices.h>
 #include <spark/abi/sparse_initializer.h>
 #include <spark/abi/types.h>
 #include <spark/sdk/buffers.hpp>
@@ -86,11 +93,18 @@
 
 namespace spark::sdk {
 
-/// Who an instance is: its host (for report_warning and friends; alive until destroy) and its
-/// name in the brain (borrowed during create only).
+/// The neurons [begin, end) of its population a slice holds (spark/abi/slices.h).
+struct population_slice {
+    std::uint64_t begin = 0;
+    std::uint64_t end = 0;
+};
+
+/// Who an instance is: its host (for report_warning and friends; alive until destroy), its
+/// name in the brain (borrowed during create only), and for a slice of a population its neurons.
 struct instance_info {
     const spark_host_t* host = nullptr;
     std::string_view name;
+    std::optional<population_slice> slice;
 };
 
 /// The module's ports, split by direction in port order (index i = buffer i of that direction).
@@ -361,6 +375,21 @@ struct has_example_config<
     std::enable_if_t<std::is_convertible_v<decltype(M::example_config), const char*>>>
     : std::true_type {};
 template <typename M, typename = void>
+struct has_slices_field : std::false_type {};
+template <typename M>
+struct has_slices_field<
+    M,
+    std::enable_if_t<std::is_convertible_v<decltype(M::slices_field), const char*>>>
+    : std::true_type {};
+template <typename M, typename = void>
+struct has_property_rows : std::false_type {};
+template <typename M>
+struct has_property_rows<
+    M,
+    std::enable_if_t<
+        std::is_same_v<decltype(std::declval<const M&>().property_rows(std::size_t{})), bool>>>
+    : std::true_type {};
+template <typename M, typename = void>
 struct has_primary : std::false_type {};
 template <typename M>
 struct has_primary<M, std::void_t<typename M::primary>> : std::true_type {};
@@ -372,6 +401,18 @@ template <typename M>
         return M::example_config;
     } else if constexpr (has_primary<M>::value) {
         return example_config_of<typename M::primary>();
+    } else {
+        return nullptr;
+    }
+}
+
+/// M's slices_field (or its primary's, for per_dtype), or nullptr: the type cannot be sliced.
+template <typename M>
+[[nodiscard]] constexpr const char* slices_field_of() {
+    if constexpr (has_slices_field<M>::value) {
+        return M::slices_field;
+    } else if constexpr (has_primary<M>::value) {
+        return slices_field_of<typename M::primary>();
     } else {
         return nullptr;
     }
@@ -507,6 +548,10 @@ public:
     std::string property_unavailable(std::size_t index) {
         return visit([&](auto& m) { return std::string(m.property_unavailable(index)); });
     }
+    template <typename P = f32, std::enable_if_t<detail::has_property_rows<P>::value, int> = 0>
+    [[nodiscard]] bool property_rows(std::size_t index) const {
+        return visit([&](const auto& m) { return m.property_rows(index); });
+    }
 
 private:
     using variant = std::variant<f32, f64>;
@@ -528,6 +573,13 @@ private:
         }
         return fn(*std::get_if<1>(&impl_));
     }
+    template <typename Fn>
+    decltype(auto) visit(Fn&& fn) const {
+        if (const auto* m = std::get_if<0>(&impl_)) {
+            return fn(*m);
+        }
+        return fn(*std::get_if<1>(&impl_));
+    }
     variant impl_;
 };
 
@@ -540,17 +592,28 @@ public:
     instance(const spark_module_type_t& type,
              const spark_host_t* host,
              const config_view& cfg,
-             std::string_view name)
+             std::string_view name,
+             std::optional<population_slice> slice = std::nullopt)
         : host_(host), ports_(type), dtype_(cfg.dtype()), prefill_(ports_.outputs.size()) {
         abi_.type = &type;
         abi_.module_data = this;
-        // FROM_FIELD shapes come from the config, which is only alive during create.
+        if (slice) {
+            check_slice(cfg, *slice);
+        }
+        // FROM_FIELD shapes come from the config, which is only alive during create; a slice's
+        // are its own neurons (spark/abi/slices.h).
+        const auto field_shape = [&](const char* field) {
+            if (slice && is_sliced_field(field)) {
+                return make_shape({static_cast<std::int64_t>(slice->end - slice->begin)});
+            }
+            return cfg.shape(field);
+        };
         for (std::size_t i = 0; i < ports_.outputs.size(); ++i) {
             const auto& port = *ports_.outputs[i];
             if (port.shape_rule == SPARK_SHAPE_FROM_FIELD) {
                 prefill_[i] = make_spec(port.payload_kind,
                                         spark_payload_dtype(port.payload_kind, dtype_),
-                                        cfg.shape(port.shape_ref));
+                                        field_shape(port.shape_ref));
             }
         }
         if (const auto* declared = static_cast<const spark_type_properties_t*>(
@@ -562,11 +625,11 @@ public:
                     property_prefill_[i] =
                         make_spec(properties_[i].payload_kind,
                                   spark_payload_dtype(properties_[i].payload_kind, dtype_),
-                                  cfg.shape(properties_[i].shape_ref));
+                                  field_shape(properties_[i].shape_ref));
                 }
             }
         }
-        const instance_info info{host, name};
+        const instance_info info{host, name, slice};
         construct_with<M>(cfg, info, [this](const auto&... args) { module_.emplace(args...); });
     }
 
@@ -766,7 +829,55 @@ public:
         }
     }
 
+    /// A slice's property `index`: rows of the whole population's (true) or equal to it.
+    [[nodiscard]] bool property_rows(std::uint32_t index) {
+        expect_built("property slicing");
+        const auto& p = property_at(index);
+        if (p.shape_rule == SPARK_SHAPE_FROM_FIELD && is_sliced_field(p.shape_ref)) {
+            return true;
+        }
+        if constexpr (has_property_rows<M>::value) {
+            return module_->property_rows(index);
+        } else {
+            throw status_error(SPARK_ERR_PLUGIN,
+                               "property '" + std::string(p.name) +
+                                   "' of a slice is not from the sliced field, and the module "
+                                   "defines no property_rows(std::size_t) to say how it slices");
+        }
+    }
+
 private:
+    // Whether `field` is the one M runs in slices of.
+    static bool is_sliced_field(const char* field) {
+        constexpr const char* sliced = slices_field_of<M>();
+        if constexpr (sliced == nullptr) {
+            (void)field;
+            return false;
+        } else {
+            return field != nullptr && std::string_view(field) == sliced;
+        }
+    }
+
+    // The neurons a slice holds must lie inside the population (spark/abi/slices.h).
+    static void check_slice(const config_view& cfg, const population_slice& slice) {
+        const char* field = slices_field_of<M>();
+        if (field == nullptr) {
+            throw status_error(SPARK_ERR_UNSUPPORTED, "this module type cannot run in slices");
+        }
+        std::uint64_t count = 1;
+        const auto shape = cfg.shape(field);
+        for (std::uint32_t d = 0; d < shape.rank; ++d) {
+            count *= shape.dims[d];
+        }
+        if (slice.begin >= slice.end || slice.end > count) {
+            throw status_error(SPARK_ERR_INVALID_ARGUMENT,
+                               "a slice holds neurons [" + std::to_string(slice.begin) + ", " +
+                                   std::to_string(slice.end) + ") of a population of " +
+                                   std::to_string(count) + " ('" + field +
+                                   "'); give 0 <= begin < end <= " + std::to_string(count));
+        }
+    }
+
     [[nodiscard]] const spark_property_desc_t& property_at(std::uint32_t index) const {
         if (index >= properties_.size()) {
             throw status_error(SPARK_ERR_INVALID_ARGUMENT,
@@ -999,7 +1110,8 @@ struct trampolines {
                                          const spark_host_t* host,
                                          const spark_config_t* config,
                                          const char* name,
-                                         spark_module_t** out) noexcept {
+                                         spark_module_t** out,
+                                         std::optional<population_slice> slice = {}) noexcept {
         if (out != nullptr) {
             *out = nullptr;
         }
@@ -1010,9 +1122,19 @@ struct trampolines {
             }
             const config_view cfg(type->fields, type->field_count, *config);
             auto created =
-                std::make_unique<instance>(*type, host, cfg, name != nullptr ? name : "");
+                std::make_unique<instance>(*type, host, cfg, name != nullptr ? name : "", slice);
             *out = created.release()->abi(); // owned by the caller until destroy
         });
+    }
+
+    static spark_status SPARK_ABI property_rows(spark_module_t* self,
+                                                std::uint32_t index,
+                                                bool* rows) noexcept {
+        auto* i = from(self);
+        if (i == nullptr || rows == nullptr) {
+            return SPARK_ERR_INVALID_ARGUMENT;
+        }
+        return guarded(i->host(), [&] { *rows = i->property_rows(index); });
     }
 
     static spark_status SPARK_ABI contract(spark_module_t* self,
@@ -1348,6 +1470,13 @@ public:
             example != nullptr ? example : (schema_.has_required_field() ? nullptr : "{}"),
             schema_.nested_accepts(),
             schema_.nested_accepts_count()};
+        if constexpr (detail::slices_field_of<M>() != nullptr) {
+            static_assert(!initializer, "an initializer type has no instances to slice");
+            slices_ = spark_type_slices_t{spark_version_t SPARK_ABI_VERSION_INIT,
+                                          detail::slices_field_of<M>(),
+                                          &make_slice,
+                                          &trampolines<M>::property_rows};
+        }
         desc_.owner = this;
         desc_.type.type_extension = &type_extension;
     }
@@ -1382,6 +1511,9 @@ private:
             std::strcmp(id, SPARK_EXT_TYPE_CAPABILITIES) == 0) {
             return &self->capabilities_;
         }
+        if (self->slices_.field != nullptr && std::strcmp(id, SPARK_EXT_TYPE_SLICES) == 0) {
+            return &self->slices_;
+        }
         return nullptr;
     }
 
@@ -1409,7 +1541,26 @@ private:
                                                 const spark_config_t* config,
                                                 const char* name,
                                                 spark_module_t** out) noexcept {
-        const spark_status status = trampolines<M>::create(type, host, config, name, out);
+        return make(type, host, config, name, out, std::nullopt);
+    }
+
+    static spark_status SPARK_ABI make_slice(const spark_module_type_t* type,
+                                             const spark_host_t* host,
+                                             const spark_config_t* config,
+                                             const char* name,
+                                             std::uint64_t begin,
+                                             std::uint64_t end,
+                                             spark_module_t** out) noexcept {
+        return make(type, host, config, name, out, population_slice{begin, end});
+    }
+
+    static spark_status make(const spark_module_type_t* type,
+                             const spark_host_t* host,
+                             const spark_config_t* config,
+                             const char* name,
+                             spark_module_t** out,
+                             std::optional<population_slice> slice) noexcept {
+        const spark_status status = trampolines<M>::create(type, host, config, name, out, slice);
         if (status == SPARK_OK) {
             spark_module_t& m = **out;
             if constexpr (detail::has_contract<M>::value) {
@@ -1431,6 +1582,7 @@ private:
     const spark_sparse_initializer_t* sparse_ = nullptr;
     spark_type_properties_t properties_{};
     spark_type_capabilities_t capabilities_{};
+    spark_type_slices_t slices_{}; // field == nullptr: the type cannot be sliced
 };
 
 /// The finalized schema of module type M, built on first use (thread-safe) and kept until the
