@@ -217,6 +217,16 @@ BOOST_AUTO_TEST_CASE(a_property_name_is_identifiers_joined_by_single_dots) {
     BOOST_TEST(std::string(declared[0].name) == "soma.potential");
 }
 
+BOOST_AUTO_TEST_CASE(a_type_in_slices_names_the_int_array_field_of_its_neurons) {
+    const auto file = test_plugin("bad_slices");
+    const auto message = error_message<load_error>([&] { (void)registry.load(file); });
+    BOOST_TEST(message == refused(file,
+                                  "type 'test.sliced' is malformed: its slices extension names "
+                                  "field 'units', which is not an int-array field of the type; "
+                                  "fix the plugin's descriptor"));
+    BOOST_TEST(registry.types().empty());
+}
+
 BOOST_AUTO_TEST_CASE(refuses_a_missing_file) {
     const fs::path file = "/nonexistent/spark-acme.so";
     const auto message = error_message<load_error>([&] { (void)registry.load(file); });

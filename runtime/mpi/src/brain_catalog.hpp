@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // What a distributed_brain tells every rank about the whole brain (internal): every module's
 // module_info, the brain outputs and the properties the modules can serve, each from the rank
-// that built it. Travels between ranks as JSON text; types by their canonical id, which every
-// rank's registry resolves to the same build (the constructor checked the SHA-256s).
+// that built it (a population in slices: as the whole population's, from its slices). Travels
+// between ranks as JSON text; types by their canonical id, which every rank's registry resolves to
+// the same build (the constructor checked the SHA-256s).
 #pragma once
 #include <string>
 #include <utility>
@@ -18,8 +19,10 @@ namespace spark::runtime::detail {
 struct property_entry {
     std::string module;
     std::string property;
-    spark_port_spec_t spec{};
-    std::string problem; // empty when it can be read
+    spark_port_spec_t spec{}; // of the whole module, also when it runs in slices
+    std::string problem;      // empty when it can be read
+    /// Of a population in slices: each slice holds its neurons' rows (else each holds it all).
+    bool rows = false;
 };
 
 struct brain_catalog {
@@ -32,7 +35,8 @@ struct brain_catalog {
 /// What `local` (one rank's part) holds, as text for the other ranks. Its proxies are left out.
 [[nodiscard]] std::string describe_part(const brain& local);
 
-/// Every rank's describe_part(), merged into config order.
+/// Every rank's describe_part(), merged into config order. A population in slices is described
+/// as one process would describe it whole.
 [[nodiscard]] brain_catalog merge_parts(const std::vector<std::string>& parts,
                                         const registry::plugin_registry& registry,
                                         const brain_config& config);

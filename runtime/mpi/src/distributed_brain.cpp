@@ -19,6 +19,7 @@
 
 #include <spark/registry/module_type_info.hpp>
 #include <spark/runtime/distributed_brain.hpp>
+#include <spark/sdk/buffers.hpp>
 
 #include "brain_catalog.hpp"
 #include "distributed/rank_stepper.hpp"
@@ -346,6 +347,27 @@ spark_port_spec_t distributed_brain::property_spec(std::string_view module,
                        std::string(property) + "'");
 }
 
+namespace {
+
+/// Who computes which elements of `o` (a property a population's slices each hold whole: the
+/// first slice).
+std::vector<detail::piece> pieces_of(const partition_plan& plan,
+                                     const detail::brain_catalog& catalog,
+                                     const detail::observation& o) {
+    bool rows = true;
+    if (o.property) {
+        for (const auto& entry : catalog.properties) {
+            if (entry.module == o.module && entry.property == o.name) {
+                rows = entry.rows;
+            }
+        }
+    }
+    return detail::pieces_of(
+        plan.placement_of(o.module), spark::sdk::element_count(o.spec.shape), rows);
+}
+
+} // namespace
+
 void distributed_brain::observe(std::vector<observed_value> what, int root) {
     auto& self = *impl_;
     std::vector<detail::observation> list;
@@ -392,7 +414,7 @@ void distributed_brain::observe(std::vector<observed_value> what, int root) {
             o.module = value.module;
             o.name = value.name;
         }
-        o.owner = self.plan.rank_of(o.module);
+        o.pieces = pieces_of(self.plan, self.catalog, o);
         list.push_back(std::move(o));
     }
     self.stepper->observe(std::move(list), root);

@@ -288,12 +288,18 @@ void brain::impl::build(const registry::plugin_registry& registry) {
         throw config_error(std::move(issues));
     }
     for (const auto& module : plan.modules) {
+        std::vector<registry::host_service> services{{SPARK_SERVICE_PARALLEL, workers.table()}};
+        const auto& slice = module.specs->slice;
         modules.push_back(std::make_unique<module_runtime>(
             module.specs->name,
-            detail::create_module(registry,
-                                  *module.config,
-                                  module.specs->name,
-                                  {{SPARK_SERVICE_PARALLEL, workers.table()}})));
+            slice ? registry.create_slice(module.config->type(),
+                                          module.config->abi(),
+                                          module.specs->name,
+                                          slice->begin,
+                                          slice->end,
+                                          std::move(services))
+                  : detail::create_module(
+                        registry, *module.config, module.specs->name, std::move(services))));
     }
     const auto components = detail::components(plan);
     for (const auto& component : components) {
@@ -930,6 +936,11 @@ std::vector<std::byte> brain::read_property(std::string_view module,
     const host_buffer value(spec); // aligned as the ABI promises
     m.instance.read_property(index, value.view());
     return {value.data(), value.data() + value.bytes()};
+}
+
+bool brain::property_rows(std::string_view module, std::string_view property) const {
+    auto& m = *impl_->modules[impl_->module_index(module)];
+    return m.instance.property_rows(property_index(m, property));
 }
 
 // What checkpoints read and restore (runtime/src/brain/checkpoint_access.hpp).

@@ -248,6 +248,13 @@ public:
     }
 
 private:
+    // A slice's outputs are its neurons (spark/abi/slices.h: every output of a type that runs in
+    // slices takes its shape from the sliced field).
+    [[nodiscard]] std::vector<std::uint64_t> slice_dims(std::size_t m) const {
+        const auto& slice = *plan_.modules[m].specs->slice;
+        return {slice.end - slice.begin};
+    }
+
     bool settle(std::size_t m) {
         const auto& module = plan_.modules[m];
         if (!module.usable()) {
@@ -261,7 +268,7 @@ private:
             const auto& port = *module.outputs[o];
             std::optional<std::vector<std::uint64_t>> shape;
             if (port.shape_rule == SPARK_SHAPE_FROM_FIELD) {
-                shape = field_dims(m, port.shape_ref);
+                shape = module.specs->slice ? slice_dims(m) : field_dims(m, port.shape_ref);
             } else if (port.shape_rule == SPARK_SHAPE_LIKE_PORT && port.shape_ref != nullptr) {
                 if (const auto in = find_port(module.inputs, port.shape_ref)) {
                     if (!module.sources[*in].empty()) {

@@ -35,62 +35,72 @@ T take(std::span<const std::byte>& in, const std::string& what) {
     return value;
 }
 
-bool owned_by(const crossing_port& crossing, int rank) {
-    return crossing.owner == rank;
+std::uint64_t element_size(const spark_port_spec_t& spec) {
+    return spark_dtype_size(spec.dtype);
 }
 
-bool read_by(const crossing_port& crossing, int rank) {
-    return std::binary_search(crossing.readers.begin(), crossing.readers.end(), rank);
-}
-
-/// Appends `now` (byte_count(spec) bytes) as it travels: spikes as the (u32 index, u8 value) of
-/// every byte that differs from `last` (which then holds `now`), other payloads whole.
+/// Appends `now`, the elements [p.begin, p.end) of an array of `spec`, as they travel: spikes as
+/// the (u32 index in the whole array, u8 value) of every byte that differs from `last` (the
+/// piece's previous values, which then holds `now`), other payloads whole.
 void encode_values(const std::byte* now,
                    const spark_port_spec_t& spec,
+                   const piece& p,
                    std::vector<std::uint8_t>& last,
                    std::vector<std::byte>& out) {
-    const auto bytes = byte_count(spec);
+    const auto count = p.end - p.begin;
     if (spec.payload_kind == SPARK_PAYLOAD_SPIKES) {
         const auto* values = reinterpret_cast<const std::uint8_t*>(now);
-        for (std::uint32_t i = 0; i < bytes; ++i) {
+        for (std::uint64_t i = 0; i < count; ++i) {
             if (values[i] != last[i]) {
-                append(out, i);
+                append(out, static_cast<std::uint32_t>(p.begin + i));
                 append(out, values[i]);
                 last[i] = values[i];
             }
         }
     } else {
-        out.insert(out.end(), now, now + bytes);
+        out.insert(out.end(), now, now + count * element_size(spec));
     }
 }
 
-/// Writes what encode_values() produced into `target` (byte_count(spec) bytes, holding the
-/// previous values). `what` and `source` name the port and the sender in errors.
+/// Writes what encode_values() produced for piece `p` into `target` (the whole array of `spec`,
+/// holding the previous values). `what` and `source` name the array and the sender in errors.
 void decode_values(std::span<const std::byte> payload,
                    const spark_port_spec_t& spec,
+                   const piece& p,
                    std::byte* target,
                    const std::string& what,
                    int source) {
-    const auto bytes = byte_count(spec);
     if (spec.payload_kind == SPARK_PAYLOAD_SPIKES) {
         while (!payload.empty()) {
             const auto index = take<std::uint32_t>(payload, what);
             const auto value = take<std::uint8_t>(payload, what);
-            if (index >= bytes) {
+            if (index < p.begin || index >= p.end) {
                 throw spark::error("rank " + std::to_string(source) + " sent element " +
-                                   std::to_string(index) + " of " + what + ", which has " +
-                                   std::to_string(bytes));
+                                   std::to_string(index) + " of " + what + ", whose elements [" +
+                                   std::to_string(p.begin) + ", " + std::to_string(p.end) +
+                                   ") it computes");
             }
             target[index] = static_cast<std::byte>(value);
         }
         return;
     }
+    const auto bytes = (p.end - p.begin) * element_size(spec);
     if (payload.size() != bytes) {
         throw spark::error("rank " + std::to_string(source) + " sent " +
-                           std::to_string(payload.size()) + " bytes of " + what + ", which has " +
+                           std::to_string(payload.size()) + " bytes of " + what + ", expected " +
                            std::to_string(bytes));
     }
-    std::memcpy(target, payload.data(), bytes);
+    std::memcpy(target + p.begin * element_size(spec), payload.data(), bytes);
+}
+
+/// The piece of `pieces` that `rank` computes, or nullptr.
+const piece* piece_on(const std::vector<piece>& pieces, int rank) {
+    for (const auto& p : pieces) {
+        if (p.rank == rank) {
+            return &p;
+        }
+    }
+    return nullptr;
 }
 
 /// One length-prefixed part of a message: the next payload, which `message` then skips.
@@ -121,8 +131,9 @@ rank_stepper::rank_stepper(const registry::plugin_registry& registry,
       last_sent_(layout_.crossing.size()), encoded_(layout_.crossing.size()) {
     for (std::size_t c = 0; c < layout_.crossing.size(); ++c) {
         const auto& crossing = layout_.crossing[c];
-        if (owned_by(crossing, rank) && crossing.spec.payload_kind == SPARK_PAYLOAD_SPIKES) {
-            last_sent_[c].assign(byte_count(crossing.spec), 0);
+        const auto* mine = crossing.piece_on(rank);
+        if (mine != nullptr && crossing.spec.payload_kind == SPARK_PAYLOAD_SPIKES) {
+            last_sent_[c].assign(mine->end - mine->begin, 0);
         }
     }
     find_neighbours();
@@ -130,41 +141,58 @@ rank_stepper::rank_stepper(const registry::plugin_registry& registry,
 
 void rank_stepper::encode() {
     last_bytes_sent_ = 0;
+    const int me = layout_.rank;
     for (std::size_t c = 0; c < layout_.crossing.size(); ++c) {
         const auto& crossing = layout_.crossing[c];
         auto& out = encoded_[c];
         out.clear();
-        if (!owned_by(crossing, layout_.rank)) {
+        const auto* mine = crossing.piece_on(me);
+        if (mine == nullptr) {
             continue;
         }
         const auto view = brain_.cached(crossing.module, crossing.port);
-        if (byte_count(view.spec) != byte_count(crossing.spec)) {
+        const auto* now = static_cast<const std::byte*>(view.data);
+        if (byte_count(view.spec) != (mine->end - mine->begin) * element_size(crossing.spec)) {
             throw spark::error("module '" + crossing.module + "' output '" + crossing.port +
                                "' built with another shape than the ranks agreed on");
         }
-        encode_values(static_cast<const std::byte*>(view.data), crossing.spec, last_sent_[c], out);
-        last_bytes_sent_ += out.size() * crossing.readers.size();
+        const bool read_here = crossing.read_by(me);
+        if (read_here) { // a slice's own neurons, for this rank's readers of the population
+            std::memcpy(static_cast<std::byte*>(brain_.input(crossing.proxy).data) +
+                            mine->begin * element_size(crossing.spec),
+                        now,
+                        byte_count(view.spec));
+        }
+        const auto others = crossing.readers.size() - (read_here ? 1U : 0U);
+        if (others > 0) {
+            encode_values(now, crossing.spec, *mine, last_sent_[c], out);
+            last_bytes_sent_ += out.size() * others;
+        }
     }
-    // Observations owned here: properties are read now (the root's own too, for observed());
-    // the others' values go to the root.
+    // Observations computed here: properties are read now (the root's own too, for observed());
+    // the others' values go to the root, the root's own are copied into place.
     for (auto& o : observations_) {
         o.encoded.clear();
-        if (o.what.owner != layout_.rank) {
+        const auto* mine = piece_on(o.what.pieces, me);
+        if (mine == nullptr) {
             continue;
         }
+        const auto bytes = (mine->end - mine->begin) * element_size(o.what.spec);
         const std::byte* now = nullptr;
         if (o.what.property) {
-            o.value = brain_.read_property(o.what.module, o.what.name);
-            if (o.value.size() != byte_count(o.what.spec)) {
+            o.read = brain_.read_property(o.what.module, o.what.name);
+            if (o.read.size() != bytes) {
                 throw spark::error("module '" + o.what.module + "' property '" + o.what.name +
                                    "' changed its size while the brain ran");
             }
-            now = o.value.data();
+            now = o.read.data();
         } else {
             now = static_cast<const std::byte*>(brain_.cached(o.what.module, o.what.name).data);
         }
-        if (root_ != layout_.rank) {
-            encode_values(now, o.what.spec, o.last_sent, o.encoded);
+        if (root_ == me) {
+            std::memcpy(o.value.data() + mine->begin * element_size(o.what.spec), now, bytes);
+        } else {
+            encode_values(now, o.what.spec, *mine, o.last_sent, o.encoded);
             last_bytes_sent_ += o.encoded.size();
         }
     }
@@ -174,13 +202,14 @@ std::vector<std::byte> rank_stepper::message_for(int destination) const {
     std::vector<std::byte> message;
     for (std::size_t c = 0; c < layout_.crossing.size(); ++c) {
         const auto& crossing = layout_.crossing[c];
-        if (owned_by(crossing, layout_.rank) && read_by(crossing, destination)) {
+        if (crossing.piece_on(layout_.rank) != nullptr && crossing.read_by(destination) &&
+            destination != layout_.rank) {
             append_part(message, encoded_[c]);
         }
     }
-    if (destination == root_) {
+    if (destination == root_ && destination != layout_.rank) {
         for (const auto& o : observations_) {
-            if (o.what.owner == layout_.rank) {
+            if (piece_on(o.what.pieces, layout_.rank) != nullptr) {
                 append_part(message, o.encoded);
             }
         }
@@ -189,43 +218,55 @@ std::vector<std::byte> rank_stepper::message_for(int destination) const {
 }
 
 void rank_stepper::find_neighbours() {
+    const int me = layout_.rank;
     std::set<int> destinations;
     std::set<int> sources;
     for (const auto& crossing : layout_.crossing) {
-        if (owned_by(crossing, layout_.rank)) {
+        if (crossing.piece_on(me) != nullptr) {
             destinations.insert(crossing.readers.begin(), crossing.readers.end());
-        } else if (read_by(crossing, layout_.rank)) {
-            sources.insert(crossing.owner);
+        }
+        if (crossing.read_by(me)) {
+            for (const auto& p : crossing.pieces) {
+                sources.insert(p.rank);
+            }
         }
     }
     for (const auto& o : observations_) {
-        if (o.what.owner == layout_.rank && root_ != layout_.rank) {
+        if (piece_on(o.what.pieces, me) != nullptr) {
             destinations.insert(root_);
-        } else if (o.what.owner != layout_.rank && root_ == layout_.rank) {
-            sources.insert(o.what.owner);
+        }
+        if (root_ == me) {
+            for (const auto& p : o.what.pieces) {
+                sources.insert(p.rank);
+            }
         }
     }
+    destinations.erase(me);
+    sources.erase(me);
     destinations_.assign(destinations.begin(), destinations.end());
     sources_.assign(sources.begin(), sources.end());
 }
 
 void rank_stepper::receive(int source, std::span<const std::byte> message) {
     for (const auto& crossing : layout_.crossing) {
-        if (!owned_by(crossing, source) || !read_by(crossing, layout_.rank)) {
+        const auto* theirs = crossing.piece_on(source);
+        if (theirs == nullptr || !crossing.read_by(layout_.rank)) {
             continue;
         }
         const std::string what = crossing.module + "." + crossing.port;
         decode_values(next_part(message, what),
                       crossing.spec,
+                      *theirs,
                       static_cast<std::byte*>(brain_.input(crossing.proxy).data),
                       what,
                       source);
     }
     if (layout_.rank == root_) {
         for (auto& o : observations_) {
-            if (o.what.owner == source) {
+            if (const auto* theirs = piece_on(o.what.pieces, source)) {
                 const std::string what = o.what.module + "." + o.what.name;
-                decode_values(next_part(message, what), o.what.spec, o.value.data(), what, source);
+                decode_values(
+                    next_part(message, what), o.what.spec, *theirs, o.value.data(), what, source);
             }
         }
     }
@@ -241,12 +282,12 @@ void rank_stepper::observe(std::vector<observation> list, int root) {
     root_ = root;
     for (auto& what : list) {
         observed_value o;
-        const auto bytes = byte_count(what.spec);
-        if (layout_.rank == root || what.property) {
-            o.value.assign(bytes, std::byte{0}); // the root's copy; an owner's property read
+        if (layout_.rank == root) {
+            o.value.assign(byte_count(what.spec), std::byte{0});
         }
-        if (what.owner == layout_.rank && what.spec.payload_kind == SPARK_PAYLOAD_SPIKES) {
-            o.last_sent.assign(bytes, 0);
+        const auto* mine = piece_on(what.pieces, layout_.rank);
+        if (mine != nullptr && what.spec.payload_kind == SPARK_PAYLOAD_SPIKES) {
+            o.last_sent.assign(mine->end - mine->begin, 0);
         }
         o.what = std::move(what);
         observations_.push_back(std::move(o));
@@ -255,12 +296,7 @@ void rank_stepper::observe(std::vector<observation> list, int root) {
 }
 
 std::span<const std::byte> rank_stepper::observed(std::size_t i) const {
-    const auto& o = observations_.at(i);
-    if (o.what.owner == layout_.rank && !o.what.property) {
-        const auto view = brain_.cached(o.what.module, o.what.name);
-        return {static_cast<const std::byte*>(view.data), byte_count(view.spec)};
-    }
-    return o.value;
+    return observations_.at(i).value;
 }
 
 void rank_stepper::reset() {
@@ -270,9 +306,7 @@ void rank_stepper::reset() {
     }
     for (auto& o : observations_) {
         std::fill(o.last_sent.begin(), o.last_sent.end(), 0);
-        if (o.what.owner != layout_.rank) {
-            std::fill(o.value.begin(), o.value.end(), std::byte{0});
-        }
+        std::fill(o.value.begin(), o.value.end(), std::byte{0});
     }
 }
 

@@ -23,8 +23,10 @@ struct observation {
     std::string module;
     std::string name; // the port or property
     bool property = false;
-    int owner = 0;            // the rank that steps the module
-    spark_port_spec_t spec{}; // the same on every rank
+    /// Who computes which elements: the rank stepping the module, or a population's slices
+    /// (of a property equal in every slice: the first slice alone).
+    std::vector<piece> pieces;
+    spark_port_spec_t spec{}; // of the whole value, the same on every rank
 };
 
 class rank_stepper {
@@ -39,9 +41,10 @@ public:
     [[nodiscard]] const brain& local() const noexcept { return brain_; }
     [[nodiscard]] const rank_layout& layout() const noexcept { return layout_; }
 
-    /// After a step or reset: encodes this rank's crossing outputs. Spikes go as the bytes that
-    /// changed since the last exchange (index and value: a spike, its end, an inhibition bit),
-    /// other payloads whole.
+    /// After a step or reset: encodes this rank's pieces of the crossing outputs, and copies
+    /// those this rank reads itself (a sliced population's) into its own proxies. Spikes go as
+    /// the bytes that changed since the last exchange (index and value: a spike, its end, an
+    /// inhibition bit), other payloads whole.
     void encode();
     /// What encode() prepared for `destination`: every crossing port this rank owns and
     /// `destination` reads, in layout order. Empty when it reads none.
@@ -69,16 +72,17 @@ public:
 private:
     rank_layout layout_;
     brain brain_;
-    std::vector<std::vector<std::uint8_t>> last_sent_; // per crossing port owned here: spikes
-    std::vector<std::vector<std::byte>> encoded_;      // per crossing port owned here
+    std::vector<std::vector<std::uint8_t>> last_sent_; // per crossing port, of the piece here
+    std::vector<std::vector<std::byte>> encoded_;      // per crossing port, of the piece here
     std::uint64_t last_bytes_sent_ = 0;
 
     // observe(): every rank's list; the values (on the root) and, where owned here, what was
     // last sent and what encode() prepared for the root.
     struct observed_value {
         observation what;
-        std::vector<std::byte> value;
-        std::vector<std::uint8_t> last_sent;
+        std::vector<std::byte> value;        // on the root: the whole value
+        std::vector<std::byte> read;         // a property's piece here, as last read
+        std::vector<std::uint8_t> last_sent; // spikes: the piece here as last sent
         std::vector<std::byte> encoded;
     };
     std::vector<observed_value> observations_;

@@ -177,6 +177,10 @@ public:
     /// registry::plugin_error with the module's reason.
     [[nodiscard]] std::vector<std::byte> read_property(std::string_view module,
                                                        std::string_view property) const;
+    /// Of a module that is a slice of a population (module_specs::slice): whether the property
+    /// holds rows of the whole population's (true) or equals it (false) (spark/abi/slices.h).
+    /// Throws spark::error for a module that is not a slice.
+    [[nodiscard]] bool property_rows(std::string_view module, std::string_view property) const;
 
     /// Every module output port that has held NaN or an infinity since construction or the last
     /// reset, in the order found (numerics_check::report; empty when off).

@@ -56,6 +56,14 @@ struct brain_output {
 };
 
 /// Upstream's ModuleSpecs: one module of the brain.
+/// The neurons [begin, end) (row-major positions in the population's shape) one instance holds
+/// when a population runs in slices over several ranks (spark/abi/slices.h, docs/scaling.md).
+struct neuron_range {
+    std::uint64_t begin = 0;
+    std::uint64_t end = 0;
+    friend bool operator==(const neuron_range&, const neuron_range&) = default;
+};
+
 struct module_specs {
     std::string name;      // == its key in modules_map
     std::string class_ref; // bare or canonical ("vendor.class_ref")
@@ -75,6 +83,9 @@ struct module_specs {
     /// Upstream 1.0: property -> the sources written into it after a step. Kept for writing
     /// back; validate() refuses them at brain level (docs/upstream-differences.md).
     std::vector<std::pair<std::string, std::vector<port_map>>> effects;
+    /// Set by partitioning, never read from or written to a file: this module is the slice of
+    /// its population's neurons `slice` (its outputs have end - begin elements).
+    std::optional<neuron_range> slice;
     friend bool operator==(const module_specs&, const module_specs&) = default;
 };
 
