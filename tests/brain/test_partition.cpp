@@ -22,11 +22,9 @@ namespace {
 using spark::runtime::brain_config;
 using spark::runtime::detail::rank_stepper;
 
-/// Every rank's messages after a step (or reset), delivered to every other rank.
-void exchange(std::vector<rank_stepper>& ranks) {
-    for (auto& rank : ranks) {
-        rank.encode();
-    }
+/// Every rank's messages (encoded already), delivered to every other rank, and each rank's own
+/// pieces into its proxies.
+void deliver(std::vector<rank_stepper>& ranks) {
     for (std::size_t from = 0; from < ranks.size(); ++from) {
         for (std::size_t to = 0; to < ranks.size(); ++to) {
             if (from != to) {
@@ -35,6 +33,30 @@ void exchange(std::vector<rank_stepper>& ranks) {
             }
         }
     }
+    for (auto& rank : ranks) {
+        rank.receive_own();
+    }
+}
+
+/// Every rank's messages after a step (or reset), delivered.
+void exchange(std::vector<rank_stepper>& ranks) {
+    for (auto& rank : ranks) {
+        rank.encode();
+    }
+    deliver(ranks);
+}
+
+/// A step of every rank as distributed_brain takes it: the modules that send first, their
+/// messages encoded, the other modules, then the delivery.
+void step_in_parts(std::vector<rank_stepper>& ranks) {
+    for (auto& rank : ranks) {
+        rank.local().step_first(rank.first_modules());
+        rank.encode(true);
+    }
+    for (auto& rank : ranks) {
+        rank.local().step_rest();
+    }
+    deliver(ranks);
 }
 
 /// A module's output as the whole brain has it: from the rank stepping it, or its slices' outputs
@@ -142,14 +164,22 @@ BOOST_FIXTURE_TEST_CASE(ranks_give_the_whole_brains_outputs_bit_for_bit,
         for (int r = 0; r < k; ++r) {
             ranks.emplace_back(registry, config, plan, r);
         }
-        for (int round = 0; round < 2; ++round) { // the second after reset()
+        // The second round after reset(), each step in parts: the senders first, their messages
+        // encoded while the others have not stepped yet.
+        for (int round = 0; round < 2; ++round) {
             exchange(ranks);
             for (int t = 0; t < steps; ++t) {
                 for (auto& rank : ranks) {
                     spark::test::drive(rank.local(), static_cast<std::uint64_t>(t));
-                    rank.local().step();
                 }
-                exchange(ranks);
+                if (round == 0) {
+                    for (auto& rank : ranks) {
+                        rank.local().step();
+                    }
+                    exchange(ranks);
+                } else {
+                    step_in_parts(ranks);
+                }
                 std::size_t entry = 0;
                 for (const auto& module : whole.modules()) {
                     for (const auto& [port, spec] : module.outputs) {

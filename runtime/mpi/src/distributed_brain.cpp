@@ -144,11 +144,14 @@ struct distributed_brain::impl {
     std::optional<int> stop_asked;  // request_stop() here
     std::optional<int> stop_agreed; // the lowest rank's request before the last exchange
 
-    /// After a step (or reset): sends its crossing outputs (and observations) to the ranks that
-    /// read them and receives what this rank reads, while every rank's status (a failure, a
-    /// request to stop) is reduced over all ranks. Then throws the lowest failing rank's failure
-    /// on every rank, or writes what arrived into the proxies. `failure`: empty, "S" + a step
-    /// failure (step_failure_text) or "E" + any other error.
+    /// Messages on their way to the ranks that read from this one.
+    struct outgoing {
+        std::vector<std::vector<std::byte>> messages;
+        std::vector<MPI_Request> requests;
+    };
+
+    /// After a reset (or observe()): sends this rank's crossing outputs (and observations) and
+    /// finishes the exchange. `failure` as for finish_exchange().
     void exchange(std::string failure) {
         if (failure.empty()) {
             try {
@@ -157,6 +160,42 @@ struct distributed_brain::impl {
                 failure = std::string("E") + e.what();
             }
         }
+        auto out = send(failure.empty());
+        finish_exchange(std::move(failure), out);
+    }
+
+    /// Sends every rank that reads from this one its message (empty after a failure here: the
+    /// status reduction tells everyone), without waiting.
+    outgoing send(bool ok) {
+        outgoing out;
+        out.messages.resize(stepper->destinations().size());
+        bytes_sent = 0;
+        for (std::size_t i = 0; i < out.messages.size(); ++i) {
+            const int d = stepper->destinations()[i];
+            auto& message = out.messages[i];
+            if (ok) {
+                message = stepper->message_for(d);
+            }
+            bytes_sent += message.size();
+            out.requests.emplace_back();
+            check(MPI_Isend(message.data(),
+                            static_cast<int>(message.size()),
+                            MPI_BYTE,
+                            d,
+                            exchange_tag,
+                            comm,
+                            &out.requests.back()),
+                  "MPI_Isend");
+        }
+        return out;
+    }
+
+    /// Reduces every rank's status (a failure, a request to stop) over all ranks, receives one
+    /// message from every rank this one reads from and waits for `out`. Then throws the lowest
+    /// failing rank's failure on every rank, or writes what arrived (and this rank's own pieces)
+    /// into the proxies. `failure`: empty, "S" + a step failure (step_failure_text) or "E" + any
+    /// other error.
+    void finish_exchange(std::string failure, outgoing& out) {
         // {the lowest failing rank, the lowest rank asking to stop * 256 + why}.
         std::array<int, 2> status{failure.empty() ? ranks : rank,
                                   stop_asked ? rank * 256 + *stop_asked : INT_MAX};
@@ -165,7 +204,21 @@ struct distributed_brain::impl {
         check(MPI_Iallreduce(status.data(), agreed.data(), 2, MPI_INT, MPI_MIN, comm, &reduction),
               "MPI_Iallreduce");
         const auto start = std::chrono::steady_clock::now();
-        const auto incoming = transfer(failure.empty());
+        std::vector<std::vector<std::byte>> incoming(static_cast<std::size_t>(ranks));
+        for (const int s : stepper->sources()) {
+            MPI_Status probed;
+            check(MPI_Probe(s, exchange_tag, comm, &probed), "MPI_Probe");
+            int count = 0;
+            check(MPI_Get_count(&probed, MPI_BYTE, &count), "MPI_Get_count");
+            auto& message = incoming[static_cast<std::size_t>(s)];
+            message.resize(static_cast<std::size_t>(count));
+            check(
+                MPI_Recv(message.data(), count, MPI_BYTE, s, exchange_tag, comm, MPI_STATUS_IGNORE),
+                "MPI_Recv");
+        }
+        check(MPI_Waitall(
+                  static_cast<int>(out.requests.size()), out.requests.data(), MPI_STATUSES_IGNORE),
+              "MPI_Waitall");
         check(MPI_Wait(&reduction, MPI_STATUS_IGNORE), "MPI_Wait");
         waiting += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         if (agreed[0] < ranks) {
@@ -178,45 +231,7 @@ struct distributed_brain::impl {
         for (const int s : stepper->sources()) {
             stepper->receive(s, incoming[static_cast<std::size_t>(s)]);
         }
-    }
-
-    /// Sends every rank that reads from this one its message (empty after a failure here: the
-    /// reduction tells everyone) and receives one from every rank this one reads from.
-    std::vector<std::vector<std::byte>> transfer(bool ok) {
-        std::vector<std::vector<std::byte>> outgoing(static_cast<std::size_t>(ranks));
-        std::vector<MPI_Request> requests;
-        bytes_sent = 0;
-        for (const int d : stepper->destinations()) {
-            auto& message = outgoing[static_cast<std::size_t>(d)];
-            if (ok) {
-                message = stepper->message_for(d);
-            }
-            bytes_sent += message.size();
-            requests.emplace_back();
-            check(MPI_Isend(message.data(),
-                            static_cast<int>(message.size()),
-                            MPI_BYTE,
-                            d,
-                            exchange_tag,
-                            comm,
-                            &requests.back()),
-                  "MPI_Isend");
-        }
-        std::vector<std::vector<std::byte>> incoming(static_cast<std::size_t>(ranks));
-        for (const int s : stepper->sources()) {
-            MPI_Status status;
-            check(MPI_Probe(s, exchange_tag, comm, &status), "MPI_Probe");
-            int count = 0;
-            check(MPI_Get_count(&status, MPI_BYTE, &count), "MPI_Get_count");
-            auto& message = incoming[static_cast<std::size_t>(s)];
-            message.resize(static_cast<std::size_t>(count));
-            check(
-                MPI_Recv(message.data(), count, MPI_BYTE, s, exchange_tag, comm, MPI_STATUS_IGNORE),
-                "MPI_Recv");
-        }
-        check(MPI_Waitall(static_cast<int>(requests.size()), requests.data(), MPI_STATUSES_IGNORE),
-              "MPI_Waitall");
-        return incoming;
+        stepper->receive_own();
     }
 
     /// Rank `failed`'s failure (the lowest failing rank's), sent to every rank and thrown the
@@ -284,15 +299,29 @@ distributed_brain::~distributed_brain() = default;
 
 void distributed_brain::step() {
     auto& self = *impl_;
+    auto& local = self.stepper->local();
     std::string failure;
+    const auto fail = [&failure](const std::exception& e) {
+        const auto* step = dynamic_cast<const step_error*>(&e);
+        failure = step != nullptr ? "S" + step_failure_text(*step) : std::string("E") + e.what();
+    };
+    // The modules whose outputs leave this rank first; their messages travel while the others
+    // step (docs/scaling.md section 3.1).
     try {
-        self.stepper->local().step();
-    } catch (const step_error& e) {
-        failure = "S" + step_failure_text(e);
+        local.step_first(self.stepper->first_modules());
+        self.stepper->encode(true);
     } catch (const std::exception& e) {
-        failure = std::string("E") + e.what();
+        fail(e);
     }
-    self.exchange(std::move(failure));
+    auto out = self.send(failure.empty());
+    if (failure.empty()) {
+        try {
+            local.step_rest();
+        } catch (const std::exception& e) {
+            fail(e);
+        }
+    }
+    self.finish_exchange(std::move(failure), out);
 }
 
 void distributed_brain::reset() {

@@ -17,6 +17,7 @@
 #include <utility>
 
 #include <oneapi/tbb/flow_graph.h>
+#include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/task_arena.h>
 #include <oneapi/tbb/task_group.h>
 
@@ -189,7 +190,9 @@ struct brain::impl {
 
     unsigned front = 0;
     std::uint64_t step_index = 0;
-    bool broken = false; // a step or a reset failed: only reset() may follow
+    bool broken = false;             // a step or a reset failed: only reset() may follow
+    bool in_parts = false;           // between step_first() and step_rest()
+    std::vector<bool> stepped_first; // per module: step_first() stepped it
 
     // The first failure of a flow-graph step; node bodies never throw.
     std::mutex failure_mutex;
@@ -214,6 +217,64 @@ struct brain::impl {
             failed_module = m;
             failure_message = std::move(message);
         }
+    }
+
+    /// Throws when no step may start now.
+    void check_can_step() const {
+        if (broken) {
+            throw spark::error("the brain is stopped by an earlier failure at step " +
+                               std::to_string(step_index) + "; call reset() before stepping");
+        }
+        if (in_parts) {
+            throw spark::error("step " + std::to_string(step_index) +
+                               " is in parts: call step_rest() before another step");
+        }
+    }
+
+    void begin_step() {
+        for (auto& module : modules) {
+            module->context[front].step_index = step_index;
+        }
+    }
+
+    /// Runs `list` (module indices): on the arena's threads when there is one and several
+    /// modules, else in order on this thread. Stops early after a failure.
+    void run_modules(const std::vector<std::size_t>& list) {
+        if (!arena || list.size() < 2) {
+            for (const auto m : list) {
+                if (!run_guarded(m)) {
+                    break;
+                }
+            }
+            return;
+        }
+        detail::happens_before(&graph_started);
+        arena->execute([&] {
+            oneapi::tbb::parallel_for(std::size_t{0}, list.size(), [&](std::size_t i) {
+                detail::happens_after(&graph_started);
+                if (!failed.load(std::memory_order_relaxed)) {
+                    (void)run_guarded(list[i]);
+                }
+                detail::happens_before(&graph_finished);
+            });
+        });
+        detail::happens_after(&graph_finished);
+    }
+
+    /// After every module ran: throws the step's failure, or checks the numerics and makes this
+    /// step's outputs the cache.
+    void finish_step() {
+        if (failed.load()) {
+            broken = true;
+            failed.store(false);
+            const auto& module = *modules[failed_module];
+            throw step_error(module.name, module.type_id, step_index, failure_message);
+        }
+        if (!scanned.empty()) {
+            check_numerics(1 - front); // this step's outputs, before they become the cache
+        }
+        front = 1 - front;
+        ++step_index;
     }
 
     /// Runs module m; never throws (a node body). Returns false after recording a failure.
@@ -693,14 +754,8 @@ spark_buffer_t brain::input(std::string_view name) {
 
 void brain::step() {
     auto& self = *impl_;
-    if (self.broken) {
-        throw spark::error("the brain is stopped by an earlier failure at step " +
-                           std::to_string(self.step_index) + "; call reset() before stepping");
-    }
-    const unsigned front = self.front;
-    for (auto& module : self.modules) {
-        module->context[front].step_index = self.step_index;
-    }
+    self.check_can_step();
+    self.begin_step();
     using way = detail::executor_choice::way;
     const bool automatic = self.options.executor == executor_kind::automatic;
     const bool measuring = automatic && !self.choice.decided();
@@ -738,21 +793,68 @@ void brain::step() {
     } else if (automatic) {
         self.choice.ran(0.0); // counts the steps until the choice is measured again
     }
+    self.finish_step();
+}
+
+void brain::step_first(std::span<const std::size_t> first) {
+    auto& self = *impl_;
+    self.check_can_step();
+    self.stepped_first.assign(self.modules.size(), false);
+    for (const auto m : first) {
+        if (m >= self.modules.size() || self.stepped_first[m]) {
+            throw spark::error(
+                "step_first() got module index " + std::to_string(m) +
+                (m >= self.modules.size()
+                     ? " of a brain with " + std::to_string(self.modules.size()) + " modules"
+                     : " twice"));
+        }
+        self.stepped_first[m] = true;
+    }
+    self.begin_step();
+    self.run_modules({first.begin(), first.end()});
     if (self.failed.load()) {
-        self.broken = true;
-        self.failed.store(false);
-        const auto& module = *self.modules[self.failed_module];
-        throw step_error(module.name, module.type_id, self.step_index, self.failure_message);
+        self.finish_step(); // throws
     }
-    if (!self.scanned.empty()) {
-        self.check_numerics(1 - front); // this step's outputs, before they become the cache
+    self.in_parts = true;
+}
+
+void brain::step_rest() {
+    auto& self = *impl_;
+    if (!self.in_parts) {
+        throw spark::error("step_rest() needs a step_first() before it");
     }
-    self.front = 1 - front;
-    ++self.step_index;
+    std::vector<std::size_t> rest;
+    for (std::size_t m = 0; m < self.modules.size(); ++m) {
+        if (!self.stepped_first[m]) {
+            rest.push_back(m);
+        }
+    }
+    self.in_parts = false;
+    self.run_modules(rest);
+    self.finish_step();
+}
+
+port_view brain::stepped(std::string_view module, std::string_view port) const {
+    const auto& self = *impl_;
+    const std::size_t m = self.module_index(module);
+    if (!self.in_parts || !self.stepped_first[m]) {
+        throw spark::error("module '" + std::string(module) +
+                           "' has no output of a step in parts: stepped() reads a module that "
+                           "step_first() stepped, before step_rest()");
+    }
+    const auto view = cached(module, port); // finds the port, or names the ones there are
+    const auto& outputs = self.plan.modules[m].outputs;
+    const auto o = static_cast<std::size_t>(
+        std::find_if(
+            outputs.begin(), outputs.end(), [&](const auto* desc) { return port == desc->name; }) -
+        outputs.begin());
+    const auto& buffer = self.modules[m]->cache[1 - self.front][o];
+    return {buffer.data(), view.count, buffer.spec()};
 }
 
 void brain::reset() {
     auto& self = *impl_;
+    self.in_parts = false;
     self.broken = true; // until every module has reset
     if (self.graph) {
         // A cancelled run can leave nodes half-counted; reset() runs rarely, so always clean.

@@ -139,9 +139,12 @@ rank_stepper::rank_stepper(const registry::plugin_registry& registry,
     find_neighbours();
 }
 
-void rank_stepper::encode() {
+void rank_stepper::encode(bool in_step) {
     last_bytes_sent_ = 0;
     const int me = layout_.rank;
+    const auto output = [&](const std::string& module, const std::string& port) {
+        return in_step ? brain_.stepped(module, port) : brain_.cached(module, port);
+    };
     for (std::size_t c = 0; c < layout_.crossing.size(); ++c) {
         const auto& crossing = layout_.crossing[c];
         auto& out = encoded_[c];
@@ -150,20 +153,13 @@ void rank_stepper::encode() {
         if (mine == nullptr) {
             continue;
         }
-        const auto view = brain_.cached(crossing.module, crossing.port);
+        const auto view = output(crossing.module, crossing.port);
         const auto* now = static_cast<const std::byte*>(view.data);
         if (byte_count(view.spec) != (mine->end - mine->begin) * element_size(crossing.spec)) {
             throw spark::error("module '" + crossing.module + "' output '" + crossing.port +
                                "' built with another shape than the ranks agreed on");
         }
-        const bool read_here = crossing.read_by(me);
-        if (read_here) { // a slice's own neurons, for this rank's readers of the population
-            std::memcpy(static_cast<std::byte*>(brain_.input(crossing.proxy).data) +
-                            mine->begin * element_size(crossing.spec),
-                        now,
-                        byte_count(view.spec));
-        }
-        const auto others = crossing.readers.size() - (read_here ? 1U : 0U);
+        const auto others = crossing.readers.size() - (crossing.read_by(me) ? 1U : 0U);
         if (others > 0) {
             encode_values(now, crossing.spec, *mine, last_sent_[c], out);
             last_bytes_sent_ += out.size() * others;
@@ -187,7 +183,7 @@ void rank_stepper::encode() {
             }
             now = o.read.data();
         } else {
-            now = static_cast<const std::byte*>(brain_.cached(o.what.module, o.what.name).data);
+            now = static_cast<const std::byte*>(output(o.what.module, o.what.name).data);
         }
         if (root_ == me) {
             std::memcpy(o.value.data() + mine->begin * element_size(o.what.spec), now, bytes);
@@ -195,6 +191,21 @@ void rank_stepper::encode() {
             encode_values(now, o.what.spec, *mine, o.last_sent, o.encoded);
             last_bytes_sent_ += o.encoded.size();
         }
+    }
+}
+
+void rank_stepper::receive_own() {
+    const int me = layout_.rank;
+    for (const auto& crossing : layout_.crossing) {
+        const auto* mine = crossing.piece_on(me);
+        if (mine == nullptr || !crossing.read_by(me)) {
+            continue;
+        }
+        const auto view = brain_.cached(crossing.module, crossing.port);
+        std::memcpy(static_cast<std::byte*>(brain_.input(crossing.proxy).data) +
+                        mine->begin * element_size(crossing.spec),
+                    view.data,
+                    byte_count(view.spec));
     }
 }
 
@@ -245,6 +256,25 @@ void rank_stepper::find_neighbours() {
     sources.erase(me);
     destinations_.assign(destinations.begin(), destinations.end());
     sources_.assign(sources.begin(), sources.end());
+
+    std::set<std::string> senders;
+    for (const auto& crossing : layout_.crossing) {
+        if (crossing.piece_on(me) != nullptr) {
+            senders.insert(crossing.module);
+        }
+    }
+    for (const auto& o : observations_) {
+        if (piece_on(o.what.pieces, me) != nullptr) {
+            senders.insert(o.what.module);
+        }
+    }
+    first_modules_.clear();
+    const auto& modules = brain_.modules();
+    for (std::size_t m = 0; m < modules.size(); ++m) {
+        if (senders.contains(modules[m].name)) {
+            first_modules_.push_back(m);
+        }
+    }
 }
 
 void rank_stepper::receive(int source, std::span<const std::byte> message) {

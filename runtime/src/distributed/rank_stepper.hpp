@@ -41,11 +41,20 @@ public:
     [[nodiscard]] const brain& local() const noexcept { return brain_; }
     [[nodiscard]] const rank_layout& layout() const noexcept { return layout_; }
 
-    /// After a step or reset: encodes this rank's pieces of the crossing outputs, and copies
-    /// those this rank reads itself (a sliced population's) into its own proxies. Spikes go as
-    /// the bytes that changed since the last exchange (index and value: a spike, its end, an
-    /// inhibition bit), other payloads whole.
-    void encode();
+    /// After a step or reset, or with `in_step` between the local brain's step_first(
+    /// first_modules()) and step_rest(): encodes this rank's pieces of the crossing outputs and
+    /// observations. Spikes go as the bytes that changed since the last exchange (index and
+    /// value: a spike, its end, an inhibition bit), other payloads whole.
+    void encode(bool in_step = false);
+    /// The local modules that compute what this rank sends (crossing outputs, observations), in
+    /// the local brain's module order: stepped first, their messages travel while the others
+    /// step. Fixed by the layout and observe().
+    [[nodiscard]] const std::vector<std::size_t>& first_modules() const noexcept {
+        return first_modules_;
+    }
+    /// After a step or reset: copies this rank's own pieces of the crossing outputs it reads (a
+    /// sliced population's) into its proxies, as receive() does for the other ranks' pieces.
+    void receive_own();
     /// What encode() prepared for `destination`: every crossing port this rank owns and
     /// `destination` reads, in layout order. Empty when it reads none.
     [[nodiscard]] std::vector<std::byte> message_for(int destination) const;
@@ -89,6 +98,7 @@ private:
     int root_ = 0;
     std::vector<int> destinations_;
     std::vector<int> sources_;
+    std::vector<std::size_t> first_modules_;
 
     void find_neighbours();
 };

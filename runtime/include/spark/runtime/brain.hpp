@@ -145,6 +145,18 @@ public:
 
     /// One time step (see the header comment). Throws step_error; afterwards call reset().
     void step();
+    /// One time step in two parts, for a host that works between them (a rank sends what the
+    /// first part computed while the second part runs: docs/scaling.md section 3.1). Within a
+    /// step every module reads the last step's cache, so the order of modules changes nothing:
+    /// the results are step()'s, bit for bit. step_first() steps `modules` (indices in modules()
+    /// order); step_rest() steps the others and completes the step. Both throw step_error as
+    /// step() does (afterwards call reset()); step() or reset() in between throws spark::error.
+    void step_first(std::span<const std::size_t> modules);
+    void step_rest();
+    /// Between step_first() and step_rest(): what a module stepped in the first part wrote into
+    /// its output port this step. Throws spark::error outside a step in parts or for a module
+    /// the first part did not step.
+    [[nodiscard]] port_view stepped(std::string_view module, std::string_view port) const;
     /// Every module and the cache back to their initial state; step_index() back to 0. Brain
     /// input buffers are zeroed.
     void reset();
