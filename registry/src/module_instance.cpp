@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <utility>
 
+#include <spark/abi/late_inputs.h>
 #include <spark/abi/status.h>
 #include <spark/registry/errors.hpp>
 #include <spark/registry/module_instance.hpp>
@@ -246,6 +247,42 @@ void module_instance::write_property(std::uint32_t index, const spark_buffer_t& 
     const auto& access = property_access(index, "write property");
     check(access.write(impl_->module, index, &value),
           "write property '" + std::string(declared_properties(impl_->type)[index].name) + "'");
+}
+
+namespace {
+
+const spark_late_inputs_t* late_inputs_of(spark_module_t* module) {
+    const auto* late = static_cast<const spark_late_inputs_t*>(
+        module->get_extension != nullptr ? module->get_extension(module, SPARK_EXT_LATE_INPUTS)
+                                         : nullptr);
+    return late != nullptr && late->lateness != nullptr && late->write_late != nullptr ? late
+                                                                                       : nullptr;
+}
+
+} // namespace
+
+std::uint32_t
+module_instance::lateness(std::uint32_t port, std::uint64_t offset, std::uint64_t count) {
+    const auto* late = late_inputs_of(impl_->module);
+    if (late == nullptr) {
+        return 0;
+    }
+    std::uint32_t steps = 0;
+    check(late->lateness(impl_->module, port, offset, count, &steps), "lateness");
+    return steps;
+}
+
+void module_instance::write_late(std::uint32_t port,
+                                 std::uint64_t step,
+                                 std::uint64_t offset,
+                                 std::uint64_t count,
+                                 const void* values) {
+    const auto* late = late_inputs_of(impl_->module);
+    if (late == nullptr) {
+        throw spark::error("module '" + impl_->name + "' (" + impl_->type.canonical_id +
+                           ") takes no late inputs; deliver its inputs on time");
+    }
+    check(late->write_late(impl_->module, port, step, offset, count, values), "write_late");
 }
 
 bool module_instance::property_rows(std::uint32_t index) {

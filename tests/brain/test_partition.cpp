@@ -34,7 +34,7 @@ void deliver(std::vector<rank_stepper>& ranks) {
         }
     }
     for (auto& rank : ranks) {
-        rank.receive_own();
+        rank.finish_exchange();
     }
 }
 

@@ -153,6 +153,7 @@ struct distributed_brain::impl {
     /// After a reset (or observe()): sends this rank's crossing outputs (and observations) and
     /// finishes the exchange. `failure` as for finish_exchange().
     void exchange(std::string failure) {
+        stepper->begin_exchange();
         if (failure.empty()) {
             try {
                 stepper->encode();
@@ -231,7 +232,7 @@ struct distributed_brain::impl {
         for (const int s : stepper->sources()) {
             stepper->receive(s, incoming[static_cast<std::size_t>(s)]);
         }
-        stepper->receive_own();
+        stepper->finish_exchange();
     }
 
     /// Rank `failed`'s failure (the lowest failing rank's), sent to every rank and thrown the
@@ -290,6 +291,10 @@ distributed_brain::distributed_brain(const registry::plugin_registry& registry,
     }
     agree_or_throw(comm, failure);
     self.catalog = detail::merge_parts(gather_texts(comm, part), registry, config);
+    // The longest exchange window every rank can take (docs/scaling.md section 3.2).
+    unsigned window = self.stepper->longest_window();
+    check(MPI_Allreduce(MPI_IN_PLACE, &window, 1, MPI_UNSIGNED, MPI_MIN, comm), "MPI_Allreduce");
+    self.stepper->set_window(window == UINT_MAX ? 1U : window);
     self.exchange("");
 }
 
@@ -307,6 +312,7 @@ void distributed_brain::step() {
     };
     // The modules whose outputs leave this rank first; their messages travel while the others
     // step (docs/scaling.md section 3.1).
+    self.stepper->begin_exchange(true);
     try {
         local.step_first(self.stepper->first_modules());
         self.stepper->encode(true);
@@ -460,6 +466,10 @@ void distributed_brain::request_stop(int why) noexcept {
 
 std::optional<int> distributed_brain::stop_requested() const noexcept {
     return impl_->stop_agreed;
+}
+
+std::uint32_t distributed_brain::window() const noexcept {
+    return impl_->stepper->window();
 }
 
 int distributed_brain::rank() const noexcept {

@@ -1040,6 +1040,46 @@ std::vector<std::byte> brain::read_property(std::string_view module,
     return {value.data(), value.data() + value.bytes()};
 }
 
+namespace {
+
+/// The index of input port `port` among module `m`'s input ports; throws naming them.
+std::uint32_t input_index(const detail::planned_module& m, std::string_view port) {
+    for (std::size_t p = 0; p < m.inputs.size(); ++p) {
+        if (port == m.inputs[p]->name) {
+            return static_cast<std::uint32_t>(p);
+        }
+    }
+    std::vector<std::string> names;
+    for (const auto* desc : m.inputs) {
+        names.emplace_back(desc->name);
+    }
+    throw spark::error("module '" + m.specs->name + "' has no input port '" + std::string(port) +
+                       "'; its input ports are " +
+                       (names.empty() ? std::string("none") : detail::quoted_alternatives(names)));
+}
+
+} // namespace
+
+std::uint32_t brain::input_lateness(std::string_view module,
+                                    std::string_view port,
+                                    std::uint64_t offset,
+                                    std::uint64_t count) const {
+    const std::size_t m = impl_->module_index(module);
+    return impl_->modules[m]->instance.lateness(
+        input_index(impl_->plan.modules[m], port), offset, count);
+}
+
+void brain::write_late_input(std::string_view module,
+                             std::string_view port,
+                             std::uint64_t step,
+                             std::uint64_t offset,
+                             std::uint64_t count,
+                             const void* values) {
+    const std::size_t m = impl_->module_index(module);
+    impl_->modules[m]->instance.write_late(
+        input_index(impl_->plan.modules[m], port), step, offset, count, values);
+}
+
 bool brain::property_rows(std::string_view module, std::string_view property) const {
     auto& m = *impl_->modules[impl_->module_index(module)];
     return m.instance.property_rows(property_index(m, property));

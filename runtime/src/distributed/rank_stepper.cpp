@@ -128,7 +128,9 @@ rank_stepper::rank_stepper(const registry::plugin_registry& registry,
                            int rank,
                            brain_options options)
     : layout_(layout_rank(registry, config, plan, rank)), brain_(registry, layout_.config, options),
-      last_sent_(layout_.crossing.size()), encoded_(layout_.crossing.size()) {
+      last_sent_(layout_.crossing.size()), encoded_(layout_.crossing.size()),
+      encoded_steps_(layout_.crossing.size(), 0), received_(layout_.crossing.size()),
+      late_readers_(layout_.crossing.size()) {
     for (std::size_t c = 0; c < layout_.crossing.size(); ++c) {
         const auto& crossing = layout_.crossing[c];
         const auto* mine = crossing.piece_on(rank);
@@ -137,32 +139,47 @@ rank_stepper::rank_stepper(const registry::plugin_registry& registry,
         }
     }
     find_neighbours();
+    find_late_readers();
+}
+
+void rank_stepper::begin_exchange(bool in_step) noexcept {
+    if (window_ends_) { // the last exchange sent the window's steps: a new window starts
+        for (std::size_t c = 0; c < encoded_.size(); ++c) {
+            encoded_[c].clear();
+            encoded_steps_[c] = 0;
+        }
+    }
+    // After reset (step index 0) always, then after every window_-th step.
+    window_ends_ = (brain_.step_index() + (in_step ? 1U : 0U)) % window_ == 0;
 }
 
 void rank_stepper::encode(bool in_step) {
+    begin_exchange(in_step);
     last_bytes_sent_ = 0;
     const int me = layout_.rank;
     const auto output = [&](const std::string& module, const std::string& port) {
         return in_step ? brain_.stepped(module, port) : brain_.cached(module, port);
     };
+    std::vector<std::byte> part;
     for (std::size_t c = 0; c < layout_.crossing.size(); ++c) {
         const auto& crossing = layout_.crossing[c];
-        auto& out = encoded_[c];
-        out.clear();
         const auto* mine = crossing.piece_on(me);
-        if (mine == nullptr) {
+        const auto others = crossing.readers.size() - (crossing.read_by(me) ? 1U : 0U);
+        if (mine == nullptr || others == 0) {
             continue;
         }
         const auto view = output(crossing.module, crossing.port);
-        const auto* now = static_cast<const std::byte*>(view.data);
         if (byte_count(view.spec) != (mine->end - mine->begin) * element_size(crossing.spec)) {
             throw spark::error("module '" + crossing.module + "' output '" + crossing.port +
                                "' built with another shape than the ranks agreed on");
         }
-        const auto others = crossing.readers.size() - (crossing.read_by(me) ? 1U : 0U);
-        if (others > 0) {
-            encode_values(now, crossing.spec, *mine, last_sent_[c], out);
-            last_bytes_sent_ += out.size() * others;
+        part.clear();
+        encode_values(
+            static_cast<const std::byte*>(view.data), crossing.spec, *mine, last_sent_[c], part);
+        append_part(encoded_[c], part);
+        ++encoded_steps_[c];
+        if (window_ends_) {
+            last_bytes_sent_ += (encoded_[c].size() + sizeof(std::uint32_t)) * others;
         }
     }
     // Observations computed here: properties are read now (the root's own too, for observed());
@@ -194,28 +211,37 @@ void rank_stepper::encode(bool in_step) {
     }
 }
 
-void rank_stepper::receive_own() {
+void rank_stepper::finish_exchange() {
     const int me = layout_.rank;
     for (const auto& crossing : layout_.crossing) {
-        const auto* mine = crossing.piece_on(me);
-        if (mine == nullptr || !crossing.read_by(me)) {
+        if (!crossing.read_by(me)) {
             continue;
         }
-        const auto view = brain_.cached(crossing.module, crossing.port);
-        std::memcpy(static_cast<std::byte*>(brain_.input(crossing.proxy).data) +
-                        mine->begin * element_size(crossing.spec),
-                    view.data,
-                    byte_count(view.spec));
+        auto* proxy = static_cast<std::byte*>(brain_.input(crossing.proxy).data);
+        const auto size = element_size(crossing.spec);
+        for (const auto& p : crossing.pieces) {
+            if (p.rank == me) { // a slice's own neurons, on time
+                const auto view = brain_.cached(crossing.module, crossing.port);
+                std::memcpy(proxy + p.begin * size, view.data, byte_count(view.spec));
+            } else if (!window_ends_) { // they come late, after the window's last step
+                std::memset(proxy + p.begin * size, 0, (p.end - p.begin) * size);
+            }
+        }
     }
 }
 
 std::vector<std::byte> rank_stepper::message_for(int destination) const {
     std::vector<std::byte> message;
-    for (std::size_t c = 0; c < layout_.crossing.size(); ++c) {
-        const auto& crossing = layout_.crossing[c];
-        if (crossing.piece_on(layout_.rank) != nullptr && crossing.read_by(destination) &&
-            destination != layout_.rank) {
-            append_part(message, encoded_[c]);
+    if (window_ends_) {
+        for (std::size_t c = 0; c < layout_.crossing.size(); ++c) {
+            const auto& crossing = layout_.crossing[c];
+            if (crossing.piece_on(layout_.rank) != nullptr && crossing.read_by(destination) &&
+                destination != layout_.rank) {
+                std::vector<std::byte> block;
+                append(block, encoded_steps_[c]);
+                block.insert(block.end(), encoded_[c].begin(), encoded_[c].end());
+                append_part(message, block);
+            }
         }
     }
     if (destination == root_ && destination != layout_.rank) {
@@ -226,6 +252,14 @@ std::vector<std::byte> rank_stepper::message_for(int destination) const {
         }
     }
     return message;
+}
+
+const std::vector<int>& rank_stepper::destinations() const noexcept {
+    return window_ends_ ? destinations_ : step_destinations_;
+}
+
+const std::vector<int>& rank_stepper::sources() const noexcept {
+    return window_ends_ ? sources_ : step_sources_;
 }
 
 void rank_stepper::find_neighbours() {
@@ -242,20 +276,28 @@ void rank_stepper::find_neighbours() {
             }
         }
     }
+    std::set<int> step_destinations;
+    std::set<int> step_sources;
     for (const auto& o : observations_) {
         if (piece_on(o.what.pieces, me) != nullptr) {
-            destinations.insert(root_);
+            step_destinations.insert(root_);
         }
         if (root_ == me) {
             for (const auto& p : o.what.pieces) {
-                sources.insert(p.rank);
+                step_sources.insert(p.rank);
             }
         }
     }
-    destinations.erase(me);
-    sources.erase(me);
-    destinations_.assign(destinations.begin(), destinations.end());
-    sources_.assign(sources.begin(), sources.end());
+    const auto assign = [me](std::vector<int>& out, std::set<int> ranks) {
+        ranks.erase(me);
+        out.assign(ranks.begin(), ranks.end());
+    };
+    destinations.insert(step_destinations.begin(), step_destinations.end());
+    sources.insert(step_sources.begin(), step_sources.end());
+    assign(destinations_, destinations);
+    assign(sources_, sources);
+    assign(step_destinations_, step_destinations);
+    assign(step_sources_, step_sources);
 
     std::set<std::string> senders;
     for (const auto& crossing : layout_.crossing) {
@@ -277,19 +319,102 @@ void rank_stepper::find_neighbours() {
     }
 }
 
-void rank_stepper::receive(int source, std::span<const std::byte> message) {
-    for (const auto& crossing : layout_.crossing) {
-        const auto* theirs = crossing.piece_on(source);
-        if (theirs == nullptr || !crossing.read_by(layout_.rank)) {
-            continue;
+void rank_stepper::find_late_readers() {
+    const int me = layout_.rank;
+    std::uint32_t fewest = UINT32_MAX; // steps late, over every piece that comes from elsewhere
+    for (const auto& specs : layout_.config.modules_map) {
+        for (const auto& [port, sources] : specs.inputs) {
+            std::uint64_t offset = 0;
+            for (const auto& source : sources) {
+                const bool input = source.origin == brain_input_origin;
+                const auto count = input ? brain_.input(source.port).count
+                                         : brain_.cached(source.origin, source.port).count;
+                for (std::size_t c = 0; input && c < layout_.crossing.size(); ++c) {
+                    const auto& crossing = layout_.crossing[c];
+                    if (crossing.proxy != source.port) {
+                        continue;
+                    }
+                    late_readers_[c].push_back({specs.name, port, offset});
+                    for (const auto& p : crossing.pieces) {
+                        if (p.rank != me) {
+                            fewest =
+                                std::min(fewest,
+                                         brain_.input_lateness(
+                                             specs.name, port, offset + p.begin, p.end - p.begin));
+                        }
+                    }
+                }
+                offset += count;
+            }
         }
-        const std::string what = crossing.module + "." + crossing.port;
-        decode_values(next_part(message, what),
-                      crossing.spec,
-                      *theirs,
-                      static_cast<std::byte*>(brain_.input(crossing.proxy).data),
-                      what,
-                      source);
+    }
+    longest_window_ = fewest == UINT32_MAX ? UINT32_MAX : fewest + 1;
+}
+
+void rank_stepper::set_window(std::uint32_t steps) {
+    if (steps < 1 || steps > longest_window_) {
+        throw spark::error("rank " + std::to_string(layout_.rank) + " can exchange once every " +
+                           std::to_string(longest_window_) +
+                           " steps at most (the shortest delay of a connection that reaches it "
+                           "from another rank), not every " +
+                           std::to_string(steps));
+    }
+    window_ = steps;
+    for (std::size_t c = 0; c < layout_.crossing.size(); ++c) {
+        if (layout_.crossing[c].read_by(layout_.rank) && window_ > 1) {
+            received_[c].assign(byte_count(layout_.crossing[c].spec), std::byte{0});
+        }
+    }
+}
+
+void rank_stepper::receive(int source, std::span<const std::byte> message) {
+    const std::uint64_t now = brain_.step_index(); // the step that reads a window's last step
+    if (window_ends_) {
+        for (std::size_t c = 0; c < layout_.crossing.size(); ++c) {
+            const auto& crossing = layout_.crossing[c];
+            const auto* theirs = crossing.piece_on(source);
+            if (theirs == nullptr || !crossing.read_by(layout_.rank)) {
+                continue;
+            }
+            const std::string what = crossing.module + "." + crossing.port;
+            auto block = next_part(message, what);
+            const auto steps = take<std::uint32_t>(block, what);
+            if (steps == 0 || steps > window_ || steps > now + 1) {
+                throw spark::error("rank " + std::to_string(source) + " sent " +
+                                   std::to_string(steps) + " steps of " + what +
+                                   " for a window of " + std::to_string(window_) +
+                                   ": the ranks disagree on the exchange window");
+            }
+            auto* proxy = static_cast<std::byte*>(brain_.input(crossing.proxy).data);
+            const auto size = element_size(crossing.spec);
+            const auto count = theirs->end - theirs->begin;
+            for (std::uint32_t k = 0; k < steps; ++k) {
+                const auto part = next_part(block, what);
+                if (window_ == 1) { // on time, straight into the proxy
+                    decode_values(part, crossing.spec, *theirs, proxy, what, source);
+                    continue;
+                }
+                auto* values = received_[c].data();
+                decode_values(part, crossing.spec, *theirs, values, what, source);
+                const auto* piece = values + theirs->begin * size;
+                if (k + 1 == steps) {
+                    std::memcpy(proxy + theirs->begin * size, piece, count * size);
+                } else {
+                    for (const auto& reader : late_readers_[c]) {
+                        brain_.write_late_input(reader.module,
+                                                reader.port,
+                                                now - (steps - 1 - k),
+                                                reader.offset + theirs->begin,
+                                                count,
+                                                piece);
+                    }
+                }
+            }
+            if (!block.empty()) {
+                throw spark::error("rank " + std::to_string(source) + " sent more of " + what +
+                                   " than its window's steps");
+            }
+        }
     }
     if (layout_.rank == root_) {
         for (auto& o : observations_) {
@@ -334,6 +459,14 @@ void rank_stepper::reset() {
     for (auto& last : last_sent_) {
         std::fill(last.begin(), last.end(), 0);
     }
+    for (auto& values : received_) {
+        std::fill(values.begin(), values.end(), std::byte{0});
+    }
+    for (std::size_t c = 0; c < encoded_.size(); ++c) {
+        encoded_[c].clear();
+        encoded_steps_[c] = 0;
+    }
+    window_ends_ = true;
     for (auto& o : observations_) {
         std::fill(o.last_sent.begin(), o.last_sent.end(), 0);
         std::fill(o.value.begin(), o.value.end(), std::byte{0});

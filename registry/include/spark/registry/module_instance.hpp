@@ -49,6 +49,16 @@ public:
     [[nodiscard]] spark_port_spec_t property_spec(std::uint32_t index);
     void read_property(std::uint32_t index, const spark_buffer_t& out);
     void write_property(std::uint32_t index, const spark_buffer_t& value);
+    /// Late inputs (spark/abi/late_inputs.h): how many steps late elements [offset, offset +
+    /// count) of input port `port` may arrive, 0 for an instance without the extension; and
+    /// their values for an earlier step. Both need build first; plugin_error on failure.
+    [[nodiscard]] std::uint32_t
+    lateness(std::uint32_t port, std::uint64_t offset, std::uint64_t count);
+    void write_late(std::uint32_t port,
+                    std::uint64_t step,
+                    std::uint64_t offset,
+                    std::uint64_t count,
+                    const void* values);
     /// Of an instance create_slice() made: whether property `index` holds rows of the whole
     /// population's property (true) or equals it (false) (spark/abi/slices.h).
     [[nodiscard]] bool property_rows(std::uint32_t index);

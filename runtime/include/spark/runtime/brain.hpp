@@ -189,6 +189,22 @@ public:
     /// registry::plugin_error with the module's reason.
     [[nodiscard]] std::vector<std::byte> read_property(std::string_view module,
                                                        std::string_view property) const;
+    /// Late inputs (spark/abi/late_inputs.h, docs/scaling.md section 3.2): how many steps late
+    /// elements [offset, offset + count) of a module's input port (its sources flattened and
+    /// concatenated) may arrive; 0 when they must come on time.
+    [[nodiscard]] std::uint32_t input_lateness(std::string_view module,
+                                               std::string_view port,
+                                               std::uint64_t offset,
+                                               std::uint64_t count) const;
+    /// Between steps: the values (in the port's dtype) those elements had at step `step`, which
+    /// the module stepped with zeros in their place, within its input_lateness(). Throws
+    /// registry::plugin_error when the module refuses them.
+    void write_late_input(std::string_view module,
+                          std::string_view port,
+                          std::uint64_t step,
+                          std::uint64_t offset,
+                          std::uint64_t count,
+                          const void* values);
     /// Of a module that is a slice of a population (module_specs::slice): whether the property
     /// holds rows of the whole population's (true) or equals it (false) (spark/abi/slices.h).
     /// Throws spark::error for a module that is not a slice.

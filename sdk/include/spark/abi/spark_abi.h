@@ -4,6 +4,7 @@
 #include "capabilities.h"
 #include "entry.h"
 #include "host.h"
+#include "late_inputs.h"
 #include "module.h"
 #include "properties.h"
 #include "schema.h"

@@ -35,6 +35,11 @@
 // info.slice, and, with properties, defines `bool property_rows(std::size_t index) const`. The SDK
 // checks the range and gives every FROM_FIELD output and property of that field the shape
 // [end - begin] of a slice.
+// A module whose inputs may arrive late (SPARK_EXT_LATE_INPUTS, spark/abi/late_inputs.h) defines
+// both of `std::uint32_t lateness(std::size_t port, std::uint64_t offset, std::uint64_t count)
+// const` and `void write_late(std::size_t port, std::uint64_t step, std::uint64_t offset,
+// std::uint64_t count, const void* values)`; the SDK checks that build ran and that the elements
+// lie in the built input port, the module checks the step.
 // `example_config` is the JSON object of field values (besides the defaults) with which the type
 // builds and steps (spark/abi/capabilities.h); without it the SDK says `{}` when every field has a
 // default, and nothing otherwise.
@@ -78,6 +83,7 @@
 #include <vector>
 
 #include <spark/abi/capabilities.h>
+#include <spark/abi/late_inputs.h>
 #include <spark/abi/module.h>
 #include <spark/abi/properties.h>
 #include <spark/abi/schema.h>
@@ -390,6 +396,25 @@ struct has_property_rows<
         std::is_same_v<decltype(std::declval<const M&>().property_rows(std::size_t{})), bool>>>
     : std::true_type {};
 template <typename M, typename = void>
+struct has_lateness : std::false_type {};
+template <typename M>
+struct has_lateness<
+    M,
+    std::enable_if_t<std::is_same_v<decltype(std::declval<const M&>().lateness(
+                                        std::size_t{}, std::uint64_t{}, std::uint64_t{})),
+                                    std::uint32_t>>> : std::true_type {};
+template <typename M, typename = void>
+struct has_write_late : std::false_type {};
+template <typename M>
+struct has_write_late<
+    M,
+    std::void_t<decltype(std::declval<M&>().write_late(std::size_t{},
+                                                       std::uint64_t{},
+                                                       std::uint64_t{},
+                                                       std::uint64_t{},
+                                                       std::declval<const void*>()))>>
+    : std::true_type {};
+template <typename M, typename = void>
 struct has_primary : std::false_type {};
 template <typename M>
 struct has_primary<M, std::void_t<typename M::primary>> : std::true_type {};
@@ -547,6 +572,19 @@ public:
               std::enable_if_t<detail::has_property_unavailable<P>::value, int> = 0>
     std::string property_unavailable(std::size_t index) {
         return visit([&](auto& m) { return std::string(m.property_unavailable(index)); });
+    }
+    template <typename P = f32, std::enable_if_t<detail::has_lateness<P>::value, int> = 0>
+    [[nodiscard]] std::uint32_t
+    lateness(std::size_t port, std::uint64_t offset, std::uint64_t count) const {
+        return visit([&](const auto& m) { return m.lateness(port, offset, count); });
+    }
+    template <typename P = f32, std::enable_if_t<detail::has_write_late<P>::value, int> = 0>
+    void write_late(std::size_t port,
+                    std::uint64_t step,
+                    std::uint64_t offset,
+                    std::uint64_t count,
+                    const void* values) {
+        visit([&](auto& m) { m.write_late(port, step, offset, count, values); });
     }
     template <typename P = f32, std::enable_if_t<detail::has_property_rows<P>::value, int> = 0>
     [[nodiscard]] bool property_rows(std::size_t index) const {
@@ -829,6 +867,35 @@ public:
         }
     }
 
+    /// Whether M takes late inputs (both functions defined).
+    static constexpr bool takes_late_inputs = has_lateness<M>::value && has_write_late<M>::value;
+
+    [[nodiscard]] std::uint32_t
+    lateness(std::uint32_t port, std::uint64_t offset, std::uint64_t count) {
+        check_input_elements("lateness", port, offset, count);
+        if constexpr (takes_late_inputs) {
+            return module_->lateness(port, offset, count);
+        } else {
+            return 0;
+        }
+    }
+
+    void write_late(std::uint32_t port,
+                    std::uint64_t step,
+                    std::uint64_t offset,
+                    std::uint64_t count,
+                    const void* values) {
+        check_input_elements("write_late", port, offset, count);
+        if (values == nullptr && count > 0) {
+            throw status_error(SPARK_ERR_INVALID_ARGUMENT, "write_late needs values");
+        }
+        if constexpr (takes_late_inputs) {
+            module_->write_late(port, step, offset, count, values);
+        } else {
+            throw status_error(SPARK_ERR_UNSUPPORTED, "this module takes no late inputs");
+        }
+    }
+
     /// A slice's property `index`: rows of the whole population's (true) or equal to it.
     [[nodiscard]] bool property_rows(std::uint32_t index) {
         expect_built("property slicing");
@@ -847,6 +914,31 @@ public:
     }
 
 private:
+    // Elements [offset, offset + count) must lie in built input port `port`.
+    void check_input_elements(const char* call,
+                              std::uint32_t port,
+                              std::uint64_t offset,
+                              std::uint64_t count) const {
+        expect_built(call);
+        if (port >= in_specs_.size()) {
+            throw status_error(SPARK_ERR_INVALID_ARGUMENT,
+                               std::string(call) + ": input port " + std::to_string(port) +
+                                   " is out of range, the type has " +
+                                   std::to_string(in_specs_.size()) + " input ports");
+        }
+        std::uint64_t elements = 1;
+        for (std::uint32_t d = 0; d < in_specs_[port].shape.rank; ++d) {
+            elements *= in_specs_[port].shape.dims[d];
+        }
+        if (offset > elements || count > elements - offset) {
+            throw status_error(SPARK_ERR_INVALID_ARGUMENT,
+                               std::string(call) + ": elements [" + std::to_string(offset) + ", " +
+                                   std::to_string(offset + count) + ") of input port '" +
+                                   ports_.inputs[port]->name + "', which has " +
+                                   std::to_string(elements));
+        }
+    }
+
     // Whether `field` is the one M runs in slices of.
     static bool is_sliced_field(const char* field) {
         constexpr const char* sliced = slices_field_of<M>();
@@ -1127,6 +1219,31 @@ struct trampolines {
         });
     }
 
+    static spark_status SPARK_ABI lateness(spark_module_t* self,
+                                           std::uint32_t port,
+                                           std::uint64_t offset,
+                                           std::uint64_t count,
+                                           std::uint32_t* steps) noexcept {
+        auto* i = from(self);
+        if (i == nullptr || steps == nullptr) {
+            return SPARK_ERR_INVALID_ARGUMENT;
+        }
+        return guarded(i->host(), [&] { *steps = i->lateness(port, offset, count); });
+    }
+
+    static spark_status SPARK_ABI write_late(spark_module_t* self,
+                                             std::uint32_t port,
+                                             std::uint64_t step,
+                                             std::uint64_t offset,
+                                             std::uint64_t count,
+                                             const void* values) noexcept {
+        auto* i = from(self);
+        if (i == nullptr) {
+            return SPARK_ERR_INVALID_ARGUMENT;
+        }
+        return guarded(i->host(), [&] { i->write_late(port, step, offset, count, values); });
+    }
+
     static spark_status SPARK_ABI property_rows(spark_module_t* self,
                                                 std::uint32_t index,
                                                 bool* rows) noexcept {
@@ -1211,6 +1328,12 @@ struct trampolines {
         auto* i = from(self);
         if (i == nullptr) {
             return nullptr;
+        }
+        if (id != nullptr && instance::takes_late_inputs &&
+            std::strcmp(id, SPARK_EXT_LATE_INPUTS) == 0) {
+            static constexpr spark_late_inputs_t late{
+                spark_version_t SPARK_ABI_VERSION_INIT, &lateness, &write_late};
+            return &late;
         }
         if (id != nullptr && i->has_properties() && std::strcmp(id, SPARK_EXT_PROPERTIES) == 0) {
             static constexpr spark_properties_t table{spark_version_t SPARK_ABI_VERSION_INIT,

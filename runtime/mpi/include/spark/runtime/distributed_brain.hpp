@@ -45,10 +45,16 @@ public:
     distributed_brain& operator=(distributed_brain&&) noexcept;
     ~distributed_brain();
 
-    /// Collective: one step of this rank's modules, then the exchange. A module failing on any
-    /// rank makes every rank throw step_error naming that rank, module, type and step; reset()
-    /// (collective) makes the brain usable again.
+    /// Collective: one step of this rank's modules, then the exchange. The modules whose outputs
+    /// leave the rank step first, and their messages travel while the others step. A module
+    /// failing on any rank makes every rank throw step_error naming that rank, module, type and
+    /// step; reset() (collective) makes the brain usable again.
     void step();
+    /// How often crossing outputs travel: once every window() steps, the longest every rank can
+    /// take (1 + the shortest delay, in steps, of a connection between ranks, when every module
+    /// reading one takes late inputs; else 1: docs/scaling.md section 3.2). Failures, stop
+    /// requests and observe()'s values still travel after every step.
+    [[nodiscard]] std::uint32_t window() const noexcept;
     /// Collective: every rank's reset, then the exchange of the reset outputs.
     void reset();
 
