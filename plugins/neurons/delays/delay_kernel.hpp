@@ -4,10 +4,12 @@
 // kernel D[post][pre]) from the `delays` initializer, with upstream's init_kwargs
 // (scale = B + 1, min_value = 1) forced on it.
 #pragma once
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <numeric>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,6 +21,7 @@
 #include <spark/sdk/schema.hpp>
 
 #include "common/component_shapes.hpp"
+#include "common/post_rows.hpp"
 
 namespace spark::neurons {
 
@@ -112,6 +115,34 @@ struct delay_config {
         }
         return d;
     }
+    /// Rows `rows` of make(host, rows.whole, n_pre), row-major (rows.count, n_pre), for a slice
+    /// of the population (spark/abi/slices.h): drawn only there when the initializer gives single
+    /// elements (a block of rows at a time, so the indices asked for stay small), else cut from
+    /// the whole draw.
+    [[nodiscard]] std::vector<std::int32_t>
+    make_rows(const spark_host_t* host, const post_rows& rows, std::size_t n_pre) const {
+        if (rows.all()) {
+            return make(host, rows.whole, n_pre);
+        }
+        std::vector<std::int32_t> d;
+        d.reserve(rows.count * n_pre);
+        const std::size_t block =
+            std::max<std::size_t>(1, indices_per_block / std::max<std::size_t>(1, n_pre));
+        std::vector<std::uint64_t> at;
+        for (std::size_t o = rows.first; o < rows.end(); o += block) {
+            const std::size_t last = std::min(rows.end(), o + block);
+            at.resize((last - o) * n_pre);
+            std::iota(at.begin(), at.end(), std::uint64_t{o} * n_pre);
+            auto part = make_at(host, rows.whole, n_pre, sdk::span<const std::uint64_t>(at));
+            if (!part) { // ABI 1.0: only the whole table
+                const auto whole = make(host, rows.whole, n_pre);
+                return {whole.begin() + static_cast<std::ptrdiff_t>(rows.first * n_pre),
+                        whole.begin() + static_cast<std::ptrdiff_t>(rows.end() * n_pre)};
+            }
+            d.insert(d.end(), part->begin(), part->end());
+        }
+        return d;
+    }
     /// D[i] in steps for each of n presynaptic neurons (upstream's NDelays: shape (n,)), each
     /// checked to lie in [0, B] as make()'s.
     [[nodiscard]] std::vector<std::int32_t> make_per_neuron(const spark_host_t* host,
@@ -143,6 +174,9 @@ struct delay_config {
     }
 
 private:
+    // make_rows() asks for about this many delays at a time.
+    static constexpr std::size_t indices_per_block = std::size_t{1} << 16U;
+
     [[nodiscard]] std::vector<std::int32_t> fill(const spark_host_t* host,
                                                  const spark_shape_t& shape) const {
         std::vector<std::int32_t> d(static_cast<std::size_t>(sdk::element_count(shape)));

@@ -15,6 +15,7 @@
 
 #include <spark/sdk/plugin.hpp>
 
+#include "common/post_rows.hpp"
 #include "delays/delay_kernel.hpp"
 #include "delays/n2n_delays.hpp"
 #include "delays/n_delays.hpp"
@@ -45,14 +46,15 @@ public:
     /// n2n_delays (D[post][pre]) rather than n_delays (D[pre]).
     [[nodiscard]] bool per_synapse() const noexcept { return per_synapse_; }
 
-    /// D as the delay component's `kernel` property lays it out: row-major (n_post, n_pre) per
-    /// synapse, (n_pre) per presynaptic neuron; the written table, else the config's draw.
+    /// D as the delay component's `kernel` property lays it out: row-major (rows.count, n_pre)
+    /// per synapse (the rows of the population's D[post][pre] this neuron holds), (n_pre) per
+    /// presynaptic neuron (the same in every slice); the written table, else the config's draw.
     [[nodiscard]] std::vector<std::int32_t>
-    table(const spark_host_t* host, std::size_t n_post, std::size_t n_pre) const {
+    table(const spark_host_t* host, const post_rows& rows, std::size_t n_pre) const {
         if (written_) {
             return *written_;
         }
-        return per_synapse_ ? config_->make(host, n_post, n_pre)
+        return per_synapse_ ? config_->make_rows(host, rows, n_pre)
                             : config_->make_per_neuron(host, n_pre);
     }
     /// Makes `d` (laid out as table()) the delays make() and make_listed() give until forget().
@@ -76,19 +78,19 @@ public:
     /// D[o][i] in steps into `delays`, stored as compactly as the kind allows: nothing without
     /// delays, per presynaptic neuron for n_delays, per synapse for n2n_delays.
     void make(const spark_host_t* host,
-              std::size_t n_post,
+              const post_rows& rows,
               std::size_t n_pre,
               synapse_delays& delays) const {
         if (!config_) {
             delays.assign_none();
         } else if (written_) {
             if (per_synapse_) {
-                delays.assign_per_synapse(*written_, n_post, n_pre);
+                delays.assign_per_synapse(*written_, rows.count, n_pre);
             } else {
                 delays.assign_per_presynaptic(*written_);
             }
         } else if (per_synapse_) {
-            delays.assign_per_synapse(config_->make(host, n_post, n_pre), n_post, n_pre);
+            delays.assign_per_synapse(config_->make_rows(host, rows, n_pre), rows.count, n_pre);
         } else {
             delays.assign_per_presynaptic(config_->make_per_neuron(host, n_pre));
         }
@@ -98,28 +100,31 @@ public:
     /// are drawn only where a synapse exists (at a cost per synapse, through the initializer's
     /// values_at), or taken from the dense draw when the initializer cannot give single values.
     void make_listed(const spark_host_t* host,
-                     std::size_t n_post,
+                     const post_rows& rows,
                      std::size_t n_pre,
                      const presynaptic_order& order,
                      synapse_delays& delays) const {
         if (!config_ || !per_synapse_) {
-            make(host, n_post, n_pre, delays);
+            make(host, rows, n_pre, delays);
             return;
         }
+        // Positions in the whole population's D[post][pre]: a target is a row of this neuron's.
         std::vector<std::uint64_t> at(order.target.size());
         for (std::size_t i = 0; i < n_pre; ++i) {
             for (std::size_t k = order.offset[i]; k < order.offset[i + 1]; ++k) {
-                at[k] = std::uint64_t{order.target[k]} * n_pre + i;
+                at[k] = (std::uint64_t{order.target[k]} + rows.first) * n_pre + i;
             }
         }
         auto listed =
-            written_ ? std::nullopt
-                     : config_->make_at(host, n_post, n_pre, sdk::span<const std::uint64_t>(at));
+            written_
+                ? std::nullopt
+                : config_->make_at(host, rows.whole, n_pre, sdk::span<const std::uint64_t>(at));
         if (!listed) {
-            const auto dense = table(host, n_post, n_pre);
+            const auto dense = table(host, rows, n_pre); // this neuron's rows
+            const std::uint64_t skipped = std::uint64_t{rows.first} * n_pre;
             listed.emplace(at.size());
             for (std::size_t k = 0; k < at.size(); ++k) {
-                (*listed)[k] = dense[at[k]];
+                (*listed)[k] = dense[at[k] - skipped];
             }
         }
         delays.assign_per_listed_synapse(*listed);

@@ -26,6 +26,9 @@ public:
     static constexpr const char* version = "1.0.0";
     static constexpr const char* description = Kind::description;
     static constexpr const char* example_config = R"({"units": [8]})";
+    /// A population too large for one process runs as slices of its neurons, each computing
+    /// what the whole computes for them (spark/abi/slices.h, neuron/population.hpp).
+    static constexpr const char* slices_field = "units";
 
     static void declare(sdk::schema& s) { base::declare(s, Kind::soma, Kind::learning_rule); }
 

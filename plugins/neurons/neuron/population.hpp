@@ -8,7 +8,9 @@
 // Delivery costs per presynaptic spike, never O(pre x post) when activity is sparse; what a rule
 // costs is the rule's business (the Hebbian one is event-driven, Zenke's target trace is dense).
 // A large delivery splits by postsynaptic range over the host's workers (SPARK_SERVICE_PARALLEL,
-// docs/adr/0008-parallel-work-inside-a-module.md), bit-identical to one thread.
+// docs/adr/0008-parallel-work-inside-a-module.md), bit-identical to one thread. It also runs as a
+// slice of its neurons (spark/abi/slices.h): the kernel, delays and inhibition mask are drawn
+// for the whole population and cut to the slice's rows, so O below is then the slice's neurons.
 //
 // A soma policy S (somas/leaky_dynamics.hpp is the smallest one):
 //   static constexpr const char* class_ref;      // the registered component its config names
@@ -58,6 +60,7 @@
 
 #include "common/component_shapes.hpp"
 #include "common/large_vector.hpp"
+#include "common/post_rows.hpp"
 #include "common/spike_scan.hpp"
 #include "common/transpose.hpp"
 #include "delays/spike_ring.hpp"
@@ -163,19 +166,25 @@ public:
         declare_neuron_properties(s);
     }
 
-    /// `neuron` (a string literal: the type's class_ref) names the neuron in messages.
+    /// `neuron` (a string literal: the type's class_ref) names the neuron in messages. A slice of
+    /// the population (info.slice, spark/abi/slices.h) is a population of its own neurons whose
+    /// draws are the whole population's rows (common/post_rows.hpp); a type that runs in slices
+    /// names `units` as its slices_field (neuron/neuron_types.hpp).
     population(const sdk::config_view& cfg, const sdk::instance_info& info, const char* neuron)
         : name_(neuron), host_(info.host), parallel_(info.host), units_(cfg.shape("units")),
-          seed_(cfg.seed()), inhibitory_rate_(cfg.get<double>("inhibitory_rate")),
+          rows_(rows_of(units_, info)), seed_(cfg.seed()),
+          inhibitory_rate_(cfg.get<double>("inhibitory_rate")),
           soma_(detail::make_policy<Soma>(cfg, neuron, "soma", units_)),
           synapses_(cfg, neuron, "synapses", units_), delay_(cfg, neuron, "delays", units_),
           rule_(detail::make_policy<Rule>(cfg, neuron, "learning_rule", units_)) {
-        shape_.n_post = count_of(units_);
-        shape_.units = units_;
+        shape_.n_post = rows_.count;
+        // A slice's neurons are a range of row-major positions: its outputs and states are flat.
+        shape_.units =
+            rows_.all() ? units_ : sdk::make_shape({static_cast<std::int64_t>(rows_.count)});
     }
 
     void contract(sdk::contract_context& c) {
-        c.output(0) = sdk::make_spec(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, units_);
+        c.output(0) = sdk::make_spec(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, shape_.units);
     }
 
     // Everything sized by the population is allocated here, never in the constructor:
@@ -184,16 +193,22 @@ public:
         in_shape_ = b.input(0).shape;
         const std::size_t n_pre = count_of(in_shape_);
         const std::size_t n_post = shape_.n_post;
-        mask_ = inhibitory_mask(seed_, n_post, inhibitory_rate_);
+        mask_ = inhibitory_mask(seed_, rows_.whole, inhibitory_rate_); // the whole one's draw ...
+        if (!rows_.all()) {
+            // ... cut to this slice's neurons
+            mask_.erase(mask_.begin() + static_cast<std::ptrdiff_t>(rows_.end()), mask_.end());
+            mask_.erase(mask_.begin(), mask_.begin() + static_cast<std::ptrdiff_t>(rows_.first));
+            mask_.shrink_to_fit();
+        }
         shape_.n_pre = n_pre;
         shape_.rows = static_cast<std::size_t>(delay_.slots()) + 1U;
-        shape_.kernel = concat_shapes(units_, in_shape_);
+        shape_.kernel = concat_shapes(shape_.units, in_shape_);
         shape_.history = sdk::make_shape(
             {static_cast<std::int64_t>(shape_.rows), static_cast<std::int64_t>(n_pre)});
         sparse_ = keeps_sparse_kernel();
         load_kernel();
         if (!sparse_) {
-            delay_.make(host_, n_post, n_pre, delays_);
+            delay_.make(host_, rows_, n_pre, delays_);
         }
         index_synapses();
         ring_.resize(shape_.rows, n_pre);
@@ -216,7 +231,7 @@ public:
         if (delay_.written()) {
             delay_.forget(); // the drawn delays again, as the initial kernel
             if (!sparse_) {
-                delay_.make(host_, shape_.n_post, shape_.n_pre, delays_);
+                delay_.make(host_, rows_, shape_.n_pre, delays_);
             }
             kernel_learned_ = true; // the lists follow the delays
         }
@@ -250,7 +265,11 @@ public:
         const std::size_t post_count = label_spikes(
             spiked_.data(), mask_.data(), shape_.n_post, out.data(), post_fired_.data());
         if (modulated_) {
-            rule_.modulate(ctx.input<T>(modulation_port));
+            const auto m = ctx.input<T>(modulation_port);
+            // One value per neuron of the whole population: a slice's own are [first, end).
+            rule_.modulate(m.size() > 1 && !rows_.all()
+                               ? sdk::span<const T>(m.data() + rows_.first, rows_.count)
+                               : m);
         }
         learn(in.data(), post_count);
     }
@@ -276,8 +295,8 @@ public:
                   sdk::make_shape(
                       {static_cast<std::int64_t>(n_pre), static_cast<std::int64_t>(n_post)}));
         }
-        synapses_.state(s, units_);
-        soma_.state(s, units_);
+        synapses_.state(s, shape_.units);
+        soma_.state(s, shape_.units);
         rule_.state(s, shape_);
         s.add("spike_history", ring_.bytes(), shape_.history);
         s.add("cursor", ring_.cursor(), sdk::make_shape({1}));
@@ -321,10 +340,17 @@ public:
         return "this neuron has no part 'delays'";
     }
 
+    /// Of a slice: whether property `index` holds rows of the whole population's (the kernel,
+    /// per-synapse delays) rather than equals it (delays per presynaptic neuron). The SDK answers
+    /// for soma.potential and inhibition_mask, which are per neuron.
+    [[nodiscard]] bool property_rows(std::size_t index) const {
+        return index != neuron_delays_kernel || !delay_.present() || delay_.per_synapse();
+    }
+
     void read_property(std::size_t index, void* out) {
         switch (index) {
         case neuron_soma_potential:
-            read_soma_potential<T>(soma_, units_, out);
+            read_soma_potential<T>(soma_, shape_.units, out);
             break;
         case neuron_synapses_kernel:
             read_kernel(static_cast<T*>(out));
@@ -351,7 +377,7 @@ public:
             delay_.write(std::vector<std::int32_t>(d, d + count), n_pre);
             rewrite([&] {
                 if (!sparse_) {
-                    delay_.make(host_, n_post, n_pre, delays_);
+                    delay_.make(host_, rows_, n_pre, delays_);
                 }
             });
             return;
@@ -427,7 +453,7 @@ private:
                 d[i] = static_cast<std::int32_t>(delays_.of(0, i));
             }
         } else if (sparse_) {
-            const auto table = delay_.table(host_, n_post, n_pre);
+            const auto table = delay_.table(host_, rows_, n_pre);
             std::copy(table.begin(), table.end(), d);
         } else {
             for (std::size_t o = 0; o < n_post; ++o) {
@@ -447,6 +473,17 @@ private:
         const bool clip = needs_clip_;
         state_loaded();
         needs_clip_ = clip || rule_.plastic();
+    }
+
+    // The neurons of a population of `units` an instance holds: all, or a slice's.
+    static post_rows rows_of(const spark_shape_t& units, const sdk::instance_info& info) {
+        const std::size_t whole = count_of(units);
+        if (!info.slice) {
+            return post_rows::all_of(whole);
+        }
+        return {static_cast<std::size_t>(info.slice->begin),
+                static_cast<std::size_t>(info.slice->end - info.slice->begin),
+                whole};
     }
 
     static constexpr std::size_t modulation_port = 1; // input
@@ -492,11 +529,11 @@ private:
                                         factor + " from it; wire a float source to it");
         }
         const std::size_t n = wired ? count_of(spec.shape) : 0;
-        if (wired && n != 1 && n != shape_.n_post) {
+        if (wired && n != 1 && n != rows_.whole) { // a slice reads the whole population's
             throw sdk::status_error(SPARK_ERR_INVALID_ARGUMENT,
                                     prefix + " holds " + std::to_string(n) +
                                         " values; give 1 (for every neuron) or " +
-                                        std::to_string(shape_.n_post) + " (one per neuron)");
+                                        std::to_string(rows_.whole) + " (one per neuron)");
         }
         modulated_ = wired;
     }
@@ -554,7 +591,7 @@ private:
         const std::size_t n_pre = shape_.n_pre;
         const std::size_t n_post = shape_.n_post;
         const presynaptic_order order = by_presynaptic(sparse_kernel_, n_pre);
-        delay_.make_listed(host_, n_post, n_pre, order, delays_);
+        delay_.make_listed(host_, rows_, n_pre, order, delays_);
         large_vector<T> weight(order.source.size());
         for (std::size_t k = 0; k < weight.size(); ++k) {
             weight[k] = sparse_kernel_.value[order.source[k]];
@@ -697,13 +734,15 @@ private:
         kernel_learned_ = false;
         if (sparse_) {
             const auto config = kernel_config(synapses_.kernel(), units_);
-            sparse_kernel_ = fill_sparse_kernel<T>(host_, config->abi(), units_, in_shape_, name_);
+            sparse_kernel_ =
+                fill_sparse_kernel<T>(host_, config->abi(), units_, in_shape_, rows_, name_);
             return;
         }
-        weights_ = to_pre_major(make_kernel<T>(synapses_.kernel(), host_, units_, in_shape_),
-                                shape_.n_post,
-                                shape_.n_pre,
-                                parallel_);
+        weights_ =
+            to_pre_major(make_kernel_rows<T>(synapses_.kernel(), host_, units_, in_shape_, rows_),
+                         shape_.n_post,
+                         shape_.n_pre,
+                         parallel_);
     }
 
     // Delays: this step's presynaptic spikes go into the next ring row (and the rule's traces).
@@ -1027,7 +1066,8 @@ private:
     const char* name_;
     const spark_host_t* host_;
     sdk::parallel parallel_; // the host's workers, for large deliveries and per-synapse work
-    spark_shape_t units_;
+    spark_shape_t units_;    // the whole population's, which its draws and normalisation are over
+    post_rows rows_;         // its neurons this instance holds (all but in a slice)
     std::uint64_t seed_;
     double inhibitory_rate_;
     std::vector<std::uint8_t> mask_; // 1 = inhibitory, drawn at build from seed_

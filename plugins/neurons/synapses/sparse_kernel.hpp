@@ -20,6 +20,7 @@
 
 #include "common/component_shapes.hpp"
 #include "common/large_vector.hpp"
+#include "common/post_rows.hpp"
 
 namespace spark::neurons {
 
@@ -108,16 +109,18 @@ void check_sparse_kernel(const sparse_kernel<T>& kernel,
     }
 }
 
-/// The kernel of shape units ⊕ pre from `config` (the kernel's initializer, its norm_axes
-/// forced as make_kernel() forces them), filled sparsely: row o of the (n_post, n_pre) view is
-/// postsynaptic neuron o.
+/// Rows `rows` of the kernel of shape units ⊕ pre (units: the whole population's) from `config`
+/// (the kernel's initializer, its norm_axes forced as make_kernel() forces them), filled
+/// sparsely: row o of the (rows.count, n_pre) view is postsynaptic neuron rows.first + o (all of
+/// them unless a slice of the population holds the rows, spark/abi/slices.h).
 template <typename T>
 [[nodiscard]] sparse_kernel<T> fill_sparse_kernel(const spark_host_t* host,
                                                   const spark_config_t& config,
                                                   const spark_shape_t& units,
                                                   const spark_shape_t& pre,
+                                                  const post_rows& rows,
                                                   const char* neuron) {
-    const std::size_t n_post = count_of(units);
+    const std::size_t n_post = rows.count;
     const std::size_t n_pre = count_of(pre);
     constexpr auto limit = static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max());
     if (n_pre > limit || n_post > limit) {
@@ -128,24 +131,27 @@ template <typename T>
     }
     sparse_kernel<T> kernel;
     kernel.row_start.assign(n_post + 1, 0);
-    std::uint64_t next_row = 0;
+    std::uint64_t next_row = 0; // of the kept rows, from 0
     sdk::fill_sparse_rows<T>(
         host,
         config,
         concat_shapes(units, pre),
         n_pre,
-        0,
-        n_post,
-        [&](std::uint64_t o, const std::uint64_t* columns, const T* values, std::uint64_t count) {
+        rows.first,
+        rows.end(),
+        [&](std::uint64_t r, const std::uint64_t* columns, const T* values, std::uint64_t count) {
             // Another vendor's initializer may break the row contract: never write out of place.
-            if (o >= n_post || o < next_row ||
+            const std::uint64_t o = r - rows.first; // wraps around below rows.first
+            if (r < rows.first || o >= n_post || o < next_row ||
                 (count > 0 && (columns == nullptr || values == nullptr))) {
                 throw sdk::status_error(
                     SPARK_ERR_PLUGIN,
-                    std::string(neuron) + ": the kernel initializer gave row " + std::to_string(o) +
-                        " after row " + std::to_string(next_row) + " of " + std::to_string(n_post) +
-                        " (rows must come once each, in order, with their "
-                        "entries)");
+                    std::string(neuron) + ": the kernel initializer gave row " + std::to_string(r) +
+                        " after row " + std::to_string(rows.first + next_row) + " of " +
+                        (rows.all() ? std::to_string(n_post)
+                                    : "[" + std::to_string(rows.first) + ", " +
+                                          std::to_string(rows.end()) + ")") +
+                        " (rows must come once each, in order, with their entries)");
             }
             for (; next_row < o; ++next_row) { // rows it left out are empty
                 kernel.row_start[next_row + 1] = static_cast<std::int32_t>(kernel.size());
@@ -162,7 +168,7 @@ template <typename T>
                     throw sdk::status_error(
                         SPARK_ERR_PLUGIN,
                         std::string(neuron) + ": the kernel initializer gave column " +
-                            std::to_string(columns[c]) + " in row " + std::to_string(o) +
+                            std::to_string(columns[c]) + " in row " + std::to_string(r) +
                             ", beyond the " + std::to_string(n_pre) + " presynaptic neurons");
                 }
                 kernel.column.push_back(static_cast<std::int32_t>(columns[c]));

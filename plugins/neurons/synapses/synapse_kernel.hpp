@@ -3,9 +3,11 @@
 // units ⊕ presynaptic shape [pA] from the `kernel` initializer, with upstream's init_kwargs
 // (norm_axes = the postsynaptic axes) forced on a normalised initializer.
 #pragma once
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -17,6 +19,7 @@
 
 #include "common/component_shapes.hpp"
 #include "common/large_vector.hpp"
+#include "common/post_rows.hpp"
 #include "common/transpose.hpp"
 
 namespace spark::neurons {
@@ -75,6 +78,75 @@ template <typename T>
     out.spec = sdk::make_spec(SPARK_PAYLOAD_FLOAT, sdk::dtype_of<T>, shape);
     const auto config = kernel_config(init, units);
     init.fill(host, out, config.get());
+    return w;
+}
+
+/// Rows `rows` of make_kernel(init, host, units, pre) (units: the whole population's, which a
+/// normalised initializer's norm_axes and every draw depend on), post-major: W[o][i] at
+/// (o - rows.first) * n_pre + i, bit for bit what the whole kernel holds there, for a slice of
+/// the population (spark/abi/slices.h). An initializer that fills sparsely draws only these
+/// rows (the others it leaves out are zero); any other fills the whole kernel, cut to the rows.
+template <typename T>
+[[nodiscard]] large_vector_for_overwrite<T> make_kernel_rows(const sdk::initializer_value& init,
+                                                             const spark_host_t* host,
+                                                             const spark_shape_t& units,
+                                                             const spark_shape_t& pre,
+                                                             const post_rows& rows) {
+    if (rows.all()) {
+        return make_kernel<T>(init, host, units, pre);
+    }
+    const std::size_t n_pre = count_of(pre);
+    large_vector_for_overwrite<T> w(rows.count * n_pre);
+    if (w.empty()) {
+        return w;
+    }
+    const auto config = kernel_config(init, units);
+    if (!config) { // a number: every weight the same
+        spark_buffer_t out{};
+        out.data = w.data();
+        out.count = w.size();
+        out.spec = sdk::make_spec(SPARK_PAYLOAD_FLOAT,
+                                  sdk::dtype_of<T>,
+                                  sdk::make_shape({static_cast<std::int64_t>(w.size())}));
+        init.fill(host, out);
+        return w;
+    }
+    if (!sdk::sparse_density(host, config->abi())) { // ABI 1.0: only the whole kernel
+        const auto whole = make_kernel<T>(init, host, units, pre);
+        std::copy(whole.begin() + static_cast<std::ptrdiff_t>(rows.first * n_pre),
+                  whole.begin() + static_cast<std::ptrdiff_t>(rows.end() * n_pre),
+                  w.begin());
+        return w;
+    }
+    std::fill(w.begin(), w.end(), T(0));
+    sdk::fill_sparse_rows<T>(
+        host,
+        config->abi(),
+        concat_shapes(units, pre),
+        n_pre,
+        rows.first,
+        rows.end(),
+        [&](std::uint64_t o, const std::uint64_t* columns, const T* values, std::uint64_t count) {
+            // Another vendor's initializer may break the row contract: never write out of place.
+            if (o < rows.first || o >= rows.end() || (count > 0 && columns == nullptr) ||
+                (count > 0 && values == nullptr)) {
+                throw sdk::status_error(SPARK_ERR_PLUGIN,
+                                        "the kernel initializer gave row " + std::to_string(o) +
+                                            ", asked for rows [" + std::to_string(rows.first) +
+                                            ", " + std::to_string(rows.end()) + ")");
+            }
+            T* row = &w[(o - rows.first) * n_pre];
+            for (std::uint64_t c = 0; c < count; ++c) {
+                if (columns[c] >= n_pre) {
+                    throw sdk::status_error(SPARK_ERR_PLUGIN,
+                                            "the kernel initializer gave column " +
+                                                std::to_string(columns[c]) + " in row " +
+                                                std::to_string(o) + ", beyond the " +
+                                                std::to_string(n_pre) + " presynaptic neurons");
+                }
+                row[columns[c]] = values[c];
+            }
+        });
     return w;
 }
 
