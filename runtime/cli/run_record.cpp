@@ -133,8 +133,13 @@ json::value run_json(const run_request& request,
             for (const auto& m : r.modules) {
                 modules.emplace_back(m);
             }
+            json::object slices;
+            for (const auto& [name, range] : r.slices) {
+                slices[name] = json::array{range.begin, range.end};
+            }
             ranks.push_back(json::object{{"rank", r.rank},
                                          {"modules", std::move(modules)},
+                                         {"slices", std::move(slices)},
                                          {"bytes_sent", r.bytes_sent},
                                          {"seconds_waiting", r.seconds_waiting}});
         }
@@ -175,15 +180,18 @@ std::vector<runtime::numerics_report> merge_numerics(const std::vector<std::stri
     return reports;
 }
 
-std::string rank_text(int rank,
-                      const std::vector<runtime::module_info>& modules,
-                      std::uint64_t bytes_sent,
-                      double seconds_waiting) {
+std::string
+rank_text(int rank, const runtime::brain& local, std::uint64_t bytes_sent, double seconds_waiting) {
     json::array names;
-    for (const auto& m : modules) {
+    json::object slices;
+    for (const auto& m : local.config().modules_map) {
         names.emplace_back(m.name);
+        if (m.slice) {
+            slices[m.name] = json::array{m.slice->begin, m.slice->end};
+        }
     }
-    return json::serialize(json::array{rank, std::move(names), bytes_sent, seconds_waiting});
+    return json::serialize(
+        json::array{rank, std::move(names), bytes_sent, seconds_waiting, std::move(slices)});
 }
 
 std::vector<rank_fact> rank_facts(const std::vector<std::string>& texts) {
@@ -198,6 +206,12 @@ std::vector<rank_fact> rank_facts(const std::vector<std::string>& texts) {
         }
         fact.bytes_sent = json::value_to<std::uint64_t>(r.at(2));
         fact.seconds_waiting = r.at(3).to_number<double>();
+        for (const auto& [name, range] : r.at(4).as_object()) {
+            fact.slices.emplace_back(
+                std::string(name),
+                runtime::neuron_range{range.as_array().at(0).to_number<std::uint64_t>(),
+                                      range.as_array().at(1).to_number<std::uint64_t>()});
+        }
         ranks.push_back(std::move(fact));
     }
     return ranks;

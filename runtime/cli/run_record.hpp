@@ -22,6 +22,8 @@ namespace spark::cli {
 struct rank_fact {
     int rank = 0;
     std::vector<std::string> modules;
+    /// Of `modules`, the populations it steps a slice of: their neurons here.
+    std::vector<std::pair<std::string, runtime::neuron_range>> slices;
     std::uint64_t bytes_sent = 0; // over the whole run
     double seconds_waiting = 0;
 };
@@ -47,10 +49,9 @@ struct run_facts {
 [[nodiscard]] std::vector<runtime::numerics_report>
 merge_numerics(const std::vector<std::string>& texts);
 
-[[nodiscard]] std::string rank_text(int rank,
-                                    const std::vector<runtime::module_info>& modules,
-                                    std::uint64_t bytes_sent,
-                                    double seconds_waiting);
+/// What rank `rank` steps of the brain (`local`, its part) and what its exchange cost.
+[[nodiscard]] std::string
+rank_text(int rank, const runtime::brain& local, std::uint64_t bytes_sent, double seconds_waiting);
 [[nodiscard]] std::vector<rank_fact> rank_facts(const std::vector<std::string>& texts);
 /// "exchange: ..." for the summary: bytes per step over all ranks, each rank's waiting.
 [[nodiscard]] std::string exchange_text(const std::vector<rank_fact>& ranks, std::uint64_t steps);

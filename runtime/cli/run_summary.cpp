@@ -16,6 +16,17 @@
 namespace spark::cli {
 namespace {
 
+/// "512", or the shape "4x128" of a port of rank > 1.
+std::string units_text(const spark_port_spec_t& spec) {
+    std::string dims;
+    std::uint64_t count = 1;
+    for (std::uint32_t d = 0; d < spec.shape.rank; ++d) {
+        dims += (d > 0 ? "x" : "") + std::to_string(spec.shape.dims[d]);
+        count *= spec.shape.dims[d];
+    }
+    return spec.shape.rank > 1 ? dims : std::to_string(count);
+}
+
 namespace json = boost::json;
 
 double element_at(const void* data, std::int32_t dtype, std::uint64_t i) {
@@ -59,17 +70,7 @@ std::vector<spike_counter> spike_counters(const runtime::brain& brain) {
         spike_counter counter;
         counter.module = module;
         counter.units = view.count;
-        counter.units_text = std::to_string(view.count);
-        if (view.spec.shape.rank > 1) {
-            std::string dims;
-            for (std::uint32_t d = 0; d < view.spec.shape.rank; ++d) {
-                if (d > 0) {
-                    dims += 'x';
-                }
-                dims += std::to_string(view.spec.shape.dims[d]);
-            }
-            counter.units_text = dims;
-        }
+        counter.units_text = units_text(view.spec);
         for (const auto& m : brain.modules()) {
             if (m.name == module) {
                 counter.type_id = m.type->canonical_id;
@@ -126,6 +127,27 @@ std::vector<spike_counter> merge_spike_counts(const std::vector<std::string>& te
                                 json::value_to<std::uint64_t>(c.at(5))});
         }
     }
+    // A population in slices counts once, for all its neurons, as one process counts it.
+    std::vector<spike_counter> merged;
+    for (auto& c : counters) {
+        const auto same = std::find_if(merged.begin(), merged.end(), [&](const auto& m) {
+            return m.module == c.module && m.port == c.port;
+        });
+        if (same == merged.end()) {
+            merged.push_back(std::move(c));
+            continue;
+        }
+        same->units += c.units;
+        same->spikes += c.spikes;
+        for (const auto& m : modules) {
+            for (const auto& [port, spec] : m.outputs) {
+                if (m.name == same->module && port == same->port) {
+                    same->units_text = units_text(spec);
+                }
+            }
+        }
+    }
+    counters = std::move(merged);
     const auto index = [&](const spike_counter& c) {
         return std::find_if(modules.begin(),
                             modules.end(),

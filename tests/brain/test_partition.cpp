@@ -272,7 +272,8 @@ BOOST_FIXTURE_TEST_CASE(the_root_receives_what_it_observes_as_one_process_has_it
 
 BOOST_FIXTURE_TEST_CASE(a_message_that_does_not_fit_is_refused, spark::test::checkpoint_fixture) {
     const auto config = brain_config::from_json(spark::test::learning_brain());
-    const auto plan = spark::runtime::plan_partition(registry, config, 4);
+    const auto plan = spark::runtime::plan_partition(registry, config, 2); // ex whole
+    BOOST_TEST_REQUIRE(plan.rank_of("inh") != plan.rank_of("ex"));
     rank_stepper reader(registry, config, plan, plan.rank_of("inh"));
     const std::vector<std::byte> truncated(3);
     BOOST_CHECK_EXCEPTION(

@@ -51,12 +51,22 @@ BOOST_FIXTURE_TEST_CASE(every_rank_computes_what_one_process_computes,
             whole.step();
             split.step();
             for (const auto& module : whole.modules()) {
-                if (split.partition().rank_of(module.name) != rank) {
+                const auto& placement = split.partition().placement_of(module.name);
+                if (!placement.runs_on(rank)) {
                     continue;
                 }
                 for (const auto& [port, spec] : module.outputs) {
-                    BOOST_TEST((bytes_of(split.local().cached(module.name, port)) ==
-                                bytes_of(whole.cached(module.name, port))),
+                    // A population's slice: its neurons' elements of the whole output.
+                    auto expected = bytes_of(whole.cached(module.name, port));
+                    if (const auto* slice = placement.slice_on(rank)) {
+                        const auto size = static_cast<std::ptrdiff_t>(spark_dtype_size(spec.dtype));
+                        expected = std::vector<std::byte>(
+                            expected.begin() +
+                                static_cast<std::ptrdiff_t>(slice->neurons.begin) * size,
+                            expected.begin() +
+                                static_cast<std::ptrdiff_t>(slice->neurons.end) * size);
+                    }
+                    BOOST_TEST((bytes_of(split.local().cached(module.name, port)) == expected),
                                "rank " << rank << " of " << split.ranks() << ", round " << round
                                        << ", step " << t << ": " << module.name << "." << port);
                 }

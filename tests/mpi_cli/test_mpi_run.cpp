@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -135,14 +136,39 @@ BOOST_AUTO_TEST_CASE(every_rank_count_writes_the_files_and_tables_of_one_process
         const auto run = run_json_of(out);
         BOOST_TEST(run.at("completed_steps").to_number<std::uint64_t>() == 200U);
         if (ranks > 1) {
-            // Each module on one rank, every rank listed with what its exchange cost.
+            // Every rank listed with what it steps and what its exchange cost: each module
+            // whole on one rank, or a population in slices that cover it, one per rank.
             const auto& listed = run.at("ranks").as_array();
             BOOST_TEST(listed.size() == static_cast<std::size_t>(ranks));
-            std::size_t modules = 0;
+            std::map<std::string, int> whole;
+            std::map<std::string, std::vector<std::pair<std::uint64_t, std::uint64_t>>> sliced;
             for (const auto& r : listed) {
-                modules += r.at("modules").as_array().size();
+                const auto& slices = r.at("slices").as_object();
+                for (const auto& name : r.at("modules").as_array()) {
+                    const std::string module(name.as_string());
+                    if (const auto* range = slices.if_contains(module)) {
+                        sliced[module].emplace_back(
+                            range->as_array().at(0).to_number<std::uint64_t>(),
+                            range->as_array().at(1).to_number<std::uint64_t>());
+                    } else {
+                        ++whole[module];
+                    }
+                }
             }
-            BOOST_TEST(modules == 4U);
+            BOOST_TEST(whole.size() + sliced.size() == 4U);
+            for (const auto& [module, count] : whole) {
+                BOOST_TEST(count == 1, module);
+            }
+            for (auto& [module, ranges] : sliced) {
+                std::sort(ranges.begin(), ranges.end());
+                BOOST_TEST(ranges.front().first == 0U, module);
+                for (std::size_t i = 1; i < ranges.size(); ++i) {
+                    BOOST_TEST(ranges[i].first == ranges[i - 1].second, module);
+                }
+            }
+            // The example brain's populations are larger than a rank's share from 2 ranks on.
+            BOOST_TEST(sliced.count("excitatory") == 1U);
+            BOOST_TEST(split.out.find("excitatory neurons [0, ") != std::string::npos, split.out);
             BOOST_TEST(split.out.find("exchange: ") != std::string::npos, split.out);
         }
     }
