@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
 
 #include <spark/runtime/neuron_files.hpp>
@@ -106,6 +107,49 @@ BOOST_FIXTURE_TEST_CASE(places_every_module_by_cost_the_same_way_each_time,
     }
     BOOST_CHECK_THROW((void)spark::runtime::plan_partition(registry, config, 0), spark::error);
     BOOST_CHECK_THROW((void)two.rank_of("nobody"), spark::error);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_population_costlier_than_a_ranks_share_runs_in_slices,
+                        spark::test::checkpoint_fixture) {
+    const auto config = brain_config::from_json(spark::test::learning_brain());
+    // 2 ranks: ex (94 of the brain's ~205 units of work) fits a rank's share, so it runs whole.
+    BOOST_TEST(
+        spark::runtime::plan_partition(registry, config, 2).placement_of("ex").slices.empty());
+    for (const int k : {3, 4}) {
+        const auto plan = spark::runtime::plan_partition(registry, config, k);
+        const auto& ex = plan.placement_of("ex");
+        // Contiguous ranges in rank order that cover its 24 neurons, one per rank, their costs
+        // adding up to the population's.
+        BOOST_TEST_REQUIRE(ex.slices.size() >= 2U);
+        std::uint64_t next = 0;
+        double cost = 0;
+        for (std::size_t s = 0; s < ex.slices.size(); ++s) {
+            BOOST_TEST(ex.slices[s].neurons.begin == next);
+            BOOST_TEST(ex.slices[s].neurons.end > ex.slices[s].neurons.begin);
+            BOOST_TEST((s == 0 || ex.slices[s].rank > ex.slices[s - 1].rank));
+            BOOST_TEST(ex.runs_on(ex.slices[s].rank));
+            next = ex.slices[s].neurons.end;
+            cost += ex.slices[s].cost;
+        }
+        BOOST_TEST(next == 24U);
+        BOOST_TEST(cost == ex.cost, boost::test_tools::tolerance(1e-9));
+        BOOST_TEST(plan.imbalance() < 1.1, k << " ranks"); // whole modules could not do better
+        BOOST_CHECK_THROW((void)plan.rank_of("ex"), spark::error);
+        const auto report = spark::runtime::partition_report(plan);
+        BOOST_TEST(spark::test::contains(report, "ex neurons [0, "), report);
+        BOOST_TEST(spark::test::contains(report, ") of 24: "), report);
+    }
+    // A population a brain output reads directly is produced on one rank: it stays whole.
+    using namespace spark::test;
+    auto json = boost::json::parse(learning_brain()).as_object();
+    json["__cfg__"].as_object()["output_map"].as_object()["ex_spikes"] =
+        boost::json::parse(
+            "{" + output_json("ex_spikes", "ex", "out_spikes", spec_json("spike_array", "[24]")) +
+            "}")
+            .as_object()
+            .at("ex_spikes");
+    const auto read = brain_config::from_json(boost::json::serialize(json));
+    BOOST_TEST(spark::runtime::plan_partition(registry, read, 3).placement_of("ex").slices.empty());
 }
 
 BOOST_FIXTURE_TEST_CASE(a_module_whose_build_decides_its_shape_stays_with_its_readers,
