@@ -485,8 +485,8 @@ int run_brain(const plugin_sources& sources, const run_request& request, run_wor
     counters = merge_spike_counts(world.gather(spike_counts_text(counters)), brain->modules());
     facts.numerics = merge_numerics(world.gather(numerics_text(brain->local().numerics_reports())));
     const auto [bytes_sent, seconds_waiting] = brain->exchange_cost();
-    facts.ranks = rank_facts(
-        world.gather(rank_text(world.rank(), brain->local(), bytes_sent, seconds_waiting)));
+    facts.ranks = rank_facts(world.gather(rank_text(
+        world.rank(), brain->local(), bytes_sent, seconds_waiting, brain->exchange_window())));
     if (!world.leader()) { // the leader speaks for every rank
         return cause.completed() ? exit_ok
                                  : (cause.signal != 0 ? 128 + cause.signal : exit_failure);

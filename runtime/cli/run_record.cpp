@@ -144,6 +144,7 @@ json::value run_json(const run_request& request,
                                          {"seconds_waiting", r.seconds_waiting}});
         }
         run["ranks"] = std::move(ranks);
+        run["exchange_window"] = facts.ranks.front().window;
     }
     return run;
 }
@@ -180,8 +181,11 @@ std::vector<runtime::numerics_report> merge_numerics(const std::vector<std::stri
     return reports;
 }
 
-std::string
-rank_text(int rank, const runtime::brain& local, std::uint64_t bytes_sent, double seconds_waiting) {
+std::string rank_text(int rank,
+                      const runtime::brain& local,
+                      std::uint64_t bytes_sent,
+                      double seconds_waiting,
+                      std::uint32_t window) {
     json::array names;
     json::object slices;
     for (const auto& m : local.config().modules_map) {
@@ -190,8 +194,8 @@ rank_text(int rank, const runtime::brain& local, std::uint64_t bytes_sent, doubl
             slices[m.name] = json::array{m.slice->begin, m.slice->end};
         }
     }
-    return json::serialize(
-        json::array{rank, std::move(names), bytes_sent, seconds_waiting, std::move(slices)});
+    return json::serialize(json::array{
+        rank, std::move(names), bytes_sent, seconds_waiting, std::move(slices), window});
 }
 
 std::vector<rank_fact> rank_facts(const std::vector<std::string>& texts) {
@@ -212,6 +216,7 @@ std::vector<rank_fact> rank_facts(const std::vector<std::string>& texts) {
                 runtime::neuron_range{range.as_array().at(0).to_number<std::uint64_t>(),
                                       range.as_array().at(1).to_number<std::uint64_t>()});
         }
+        fact.window = json::value_to<std::uint32_t>(r.at(5));
         ranks.push_back(std::move(fact));
     }
     return ranks;
@@ -226,8 +231,11 @@ std::string exchange_text(const std::vector<rank_fact>& ranks, std::uint64_t ste
                    std::to_string(r.rank);
     }
     const double per_step = steps > 0 ? static_cast<double>(bytes) / static_cast<double>(steps) : 0;
+    const auto window = ranks.empty() ? 1U : ranks.front().window;
     return "exchange: " + fixed(per_step, 0) + " bytes per step between " +
-           std::to_string(ranks.size()) + " ranks; waiting for the others " + waiting;
+           std::to_string(ranks.size()) + " ranks" +
+           (window > 1 ? ", spikes once every " + std::to_string(window) + " steps" : "") +
+           "; waiting for the others " + waiting;
 }
 
 } // namespace spark::cli

@@ -25,6 +25,7 @@ struct rank_fact {
     /// Of `modules`, the populations it steps a slice of: their neurons here.
     std::vector<std::pair<std::string, runtime::neuron_range>> slices;
     std::uint64_t bytes_sent = 0; // over the whole run
+    std::uint32_t window = 1;     // crossing outputs travel once every `window` steps
     double seconds_waiting = 0;
 };
 
@@ -50,8 +51,11 @@ struct run_facts {
 merge_numerics(const std::vector<std::string>& texts);
 
 /// What rank `rank` steps of the brain (`local`, its part) and what its exchange cost.
-[[nodiscard]] std::string
-rank_text(int rank, const runtime::brain& local, std::uint64_t bytes_sent, double seconds_waiting);
+[[nodiscard]] std::string rank_text(int rank,
+                                    const runtime::brain& local,
+                                    std::uint64_t bytes_sent,
+                                    double seconds_waiting,
+                                    std::uint32_t window);
 [[nodiscard]] std::vector<rank_fact> rank_facts(const std::vector<std::string>& texts);
 /// "exchange: ..." for the summary: bytes per step over all ranks, each rank's waiting.
 [[nodiscard]] std::string exchange_text(const std::vector<rank_fact>& ranks, std::uint64_t steps);

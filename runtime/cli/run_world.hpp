@@ -63,6 +63,8 @@ public:
 
     /// What the exchange between ranks cost so far: bytes this rank sent, seconds it waited.
     [[nodiscard]] virtual std::pair<std::uint64_t, double> exchange_cost() const { return {}; }
+    /// How often crossing outputs travel between ranks: once every so many steps.
+    [[nodiscard]] virtual std::uint32_t exchange_window() const { return 1; }
 };
 
 class run_world {

@@ -50,6 +50,7 @@ public:
     std::pair<std::uint64_t, double> exchange_cost() const override {
         return {bytes_sent_, brain_.seconds_waiting()};
     }
+    std::uint32_t exchange_window() const override { return brain_.window(); }
 
 private:
     runtime::distributed_brain brain_;

@@ -166,6 +166,9 @@ BOOST_AUTO_TEST_CASE(every_rank_count_writes_the_files_and_tables_of_one_process
                     BOOST_TEST(ranges[i].first == ranges[i - 1].second, module);
                 }
             }
+            // The readout (an interface) reads the excitatory population across ranks, and
+            // takes no late inputs: spikes travel after every step.
+            BOOST_TEST(run.at("exchange_window").to_number<std::uint32_t>() == 1U);
             // The example brain's populations are larger than a rank's share from 2 ranks on.
             BOOST_TEST(sliced.count("excitatory") == 1U);
             BOOST_TEST(split.out.find("excitatory neurons [0, ") != std::string::npos, split.out);
