@@ -162,7 +162,7 @@ struct distributed_brain::impl {
             }
         }
         auto out = send(failure.empty());
-        finish_exchange(std::move(failure), out);
+        finish_exchange(failure, out);
     }
 
     /// Sends every rank that reads from this one its message (empty after a failure here: the
@@ -196,7 +196,7 @@ struct distributed_brain::impl {
     /// failing rank's failure on every rank, or writes what arrived (and this rank's own pieces)
     /// into the proxies. `failure`: empty, "S" + a step failure (step_failure_text) or "E" + any
     /// other error.
-    void finish_exchange(std::string failure, outgoing& out) {
+    void finish_exchange(const std::string& failure, outgoing& out) {
         // {the lowest failing rank, the lowest rank asking to stop * 256 + why}.
         std::array<int, 2> status{failure.empty() ? ranks : rank,
                                   stop_asked ? rank * 256 + *stop_asked : INT_MAX};
@@ -327,7 +327,7 @@ void distributed_brain::step() {
             fail(e);
         }
     }
-    self.finish_exchange(std::move(failure), out);
+    self.finish_exchange(failure, out);
 }
 
 void distributed_brain::reset() {
