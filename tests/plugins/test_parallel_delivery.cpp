@@ -144,9 +144,9 @@ BOOST_AUTO_TEST_CASE(delivery_at_emission_on_a_sparse_delayed_kernel) {
                                         {.pre = 1200});
 }
 
-// Hebbian learning in the grouped layout (learning/hebbian_pending.hpp) delivers by whole groups
-// in parts of the arrivals (neuron/population.hpp), splits the arrival update by the same shares
-// and the periodic settle of every synapse by presynaptic range.
+// Hebbian learning in the grouped layout (learning/hebbian_pending.hpp) delivers in postsynaptic
+// ranges, each settling its sub-run of every arriving group (neuron/population.hpp), and splits
+// the periodic settle of every synapse by presynaptic range.
 BOOST_AUTO_TEST_CASE(hebbian_rows_and_arrivals_in_parts) {
     same_state_with_and_without_workers(
         *this,

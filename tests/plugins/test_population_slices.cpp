@@ -517,16 +517,11 @@ BOOST_AUTO_TEST_CASE(a_type_that_cannot_run_in_slices_is_refused) {
     }
 }
 
-BOOST_AUTO_TEST_SUITE_END()
-
-BOOST_FIXTURE_TEST_SUITE(population_slices_not_yet, models_fixture, *boost::unit_test::disabled())
-
-// Not bit for bit yet, so the suite is disabled (run it with --run_test=population_slices_not_yet):
-// in the grouped layout with a rule that settles arrivals (lif's default, Hebbian on per-synapse
-// delays), a delivery of 2 x 65536 synaptic events or more is split into parts whose currents
-// are summed in part order (plugins/neurons/neuron/population.hpp, deliver_by_groups()). The
-// parts follow from the instance's own arrivals, so a slice splits its neurons' terms elsewhere
-// than the whole does, and their currents can differ in the last bits.
+// In the grouped layout with a rule that settles arrivals (lif's default, Hebbian on per-synapse
+// delays), a delivery of 2 x 65536 synaptic events or more is split into postsynaptic ranges
+// (plugins/neurons/neuron/population.hpp, deliver_by_groups()). The ranges follow from the
+// instance's own arrivals, so a slice splits its neurons elsewhere than the whole does: each
+// neuron's current must still sum the same terms in the same order.
 BOOST_AUTO_TEST_CASE(a_large_delivery_in_parts_runs_the_same_in_slices) {
     const std::string weak = R"({"units": [1024], "seed": 7, "synapses": {"kernel": {
         "__class_ref__": "sparse_uniform_initializer", "scale": 4, "density": 0.6}}})";

@@ -53,6 +53,7 @@
 #include <cstring>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include <spark/sdk/parallel.hpp>
@@ -487,10 +488,9 @@ private:
     }
 
     static constexpr std::size_t modulation_port = 1; // input
-    // deliver_by_groups(): this step's arriving runs, with the arrivals before each.
+    // deliver_by_groups(): this step's arriving runs.
     struct arriving_run {
         const std::uint32_t* first; // its targets
-        std::size_t before;
         std::uint32_t i;
         std::uint32_t d;
         std::uint32_t slot;
@@ -499,7 +499,8 @@ private:
     // Deliveries of at least this many synaptic events split over the host's workers: below it
     // a task's hand-off (a few microseconds) costs more than the additions it spares.
     static constexpr std::size_t parallel_events = 65536;
-    // deliver_by_groups(): at most this many parts (one per parallel_events arrivals).
+    // deliver_by_groups(): at most this many postsynaptic ranges (one per parallel_events
+    // arrivals): each walks every arriving run, so more ranges cost more lower_bound()s.
     static constexpr std::size_t max_group_parts = 4;
     // Indexed weights are prefetched this many list entries ahead.
     static constexpr std::ptrdiff_t prefetch_ahead = 16;
@@ -805,15 +806,13 @@ private:
 
     // The grouped layout with a rule that settles arrivals (learning/hebbian_pending.hpp): each
     // arriving run is settled, then delivered from L1, while the next run is prefetched (a run
-    // starts anywhere in the kernel, too short for the hardware prefetcher to ramp up). The
-    // settles write weights all over each run, so a split by postsynaptic range would move most
-    // of a run's cache lines between the threads. Large deliveries split by whole runs instead,
-    // each part's share of the arrivals into its own current buffer, summed in part order. The
-    // number of parts follows from the arrivals alone, never from the workers, so every thread
-    // count sums the same terms in the same order: the same bits.
+    // starts anywhere in the kernel, too short for the hardware prefetcher to ramp up). Large
+    // deliveries split by postsynaptic range: each part walks every arriving run and takes the
+    // sub-run of its targets (a group's targets ascend, so it is contiguous). A settle is per
+    // synapse, so a sub-run settles as the run's elements would, and each neuron's current sums
+    // the same terms in the same order in any split (and in any slice): the same bits.
     void deliver_by_groups(const std::uint8_t* in, std::size_t now) {
         const std::size_t rows = shape_.rows;
-        const std::size_t n_post = shape_.n_post;
         arriving_.clear();
         std::size_t events = 0;
         for (std::size_t age = 0; age < rows; ++age) { // oldest emission first
@@ -826,7 +825,6 @@ private:
                 const auto count = static_cast<std::uint32_t>(groups_.last(i, d) - first);
                 if (count != 0) {
                     arriving_.push_back({first,
-                                         events,
                                          i,
                                          static_cast<std::uint32_t>(d),
                                          static_cast<std::uint32_t>(slot),
@@ -837,62 +835,62 @@ private:
         }
         const auto parts = static_cast<std::uint32_t>(std::min<std::size_t>(
             max_group_parts, std::max<std::size_t>(1, events / parallel_events)));
-        if (parts <= 1) {
-            deliver_runs(in, 0, arriving_.size(), current_.data());
-            return;
-        }
-        part_current_.resize(parts * n_post);
-        parallel_.for_each_chunk(parts, [&](std::uint32_t part) noexcept {
-            // The runs that start in this part's share of the arrivals.
-            const std::size_t from = events * part / parts;
-            const std::size_t to = part + 1U == parts ? SIZE_MAX : events * (part + 1U) / parts;
-            const auto starts_before = [&](std::size_t bound) {
-                return static_cast<std::size_t>(
-                    std::partition_point(arriving_.begin(),
-                                         arriving_.end(),
-                                         [&](const arriving_run& r) { return r.before < bound; }) -
-                    arriving_.begin());
-            };
-            deliver_runs(
-                in, starts_before(from), starts_before(to), part_current_.data() + part * n_post);
-        });
-        for (std::size_t o = 0; o < n_post; ++o) {
-            T sum = part_current_[o];
-            for (std::uint32_t p = 1; p < parts; ++p) {
-                sum += part_current_[p * n_post + o];
-            }
-            current_[o] = sum;
-        }
+        for_postsynaptic_ranges(
+            parts, [&](std::size_t o0, std::size_t o1) noexcept { deliver_runs(in, o0, o1); });
     }
 
-    // The runs arriving_[r0, r1) settled and delivered into `current` (zeroed first).
-    void deliver_runs(const std::uint8_t* in, std::size_t r0, std::size_t r1, T* current) {
-        std::fill(current, current + shape_.n_post, T(0));
-        if (r0 < r1) {
-            prefetch_run(arriving_[r0]);
+    // The current of postsynaptic neurons [o0, o1): each arriving run's sub-run of targets in
+    // that range settled, then delivered.
+    void deliver_runs(const std::uint8_t* in, std::size_t o0, std::size_t o1) noexcept {
+        std::fill(current_.begin() + static_cast<std::ptrdiff_t>(o0),
+                  current_.begin() + static_cast<std::ptrdiff_t>(o1),
+                  T(0));
+        const bool whole = o0 == 0 && o1 == shape_.n_post;
+        const auto sub_run = [&](const arriving_run& run) noexcept {
+            const std::uint32_t* first = run.first;
+            const std::uint32_t* last = first + run.count;
+            if (!whole) {
+                first = std::lower_bound(first, last, static_cast<std::uint32_t>(o0));
+                last = std::lower_bound(first, last, static_cast<std::uint32_t>(o1));
+            }
+            return std::pair<const std::uint32_t*, const std::uint32_t*>(first, last);
+        };
+        const std::size_t runs = arriving_.size();
+        auto next = runs != 0 ? sub_run(arriving_[0])
+                              : std::pair<const std::uint32_t*, const std::uint32_t*>();
+        if (runs != 0) {
+            prefetch_run(next.first, next.second);
         }
-        for (std::size_t r = r0; r < r1; ++r) {
-            if (r + 1 < r1) {
-                prefetch_run(arriving_[r + 1]);
+        for (std::size_t r = 0; r < runs; ++r) {
+            const auto [first, last] = next;
+            if (r + 1 < runs) {
+                next = sub_run(arriving_[r + 1]);
+                prefetch_run(next.first, next.second);
+            }
+            const auto count = static_cast<std::size_t>(last - first);
+            if (count == 0) {
+                continue;
             }
             const arriving_run& run = arriving_[r];
-            T* w = listed_weights_.data() + groups_.position(run.first);
-            rule_settle_arrivals(run.i, run.d, run.slot, w, run.first, run.count);
+            T* w = listed_weights_.data() + groups_.position(first);
+            rule_settle_arrivals(run.i, run.d, run.slot, w, first, count);
             const bool inhibitory = (in[run.i] & 2U) != 0;
-            for (std::uint32_t k = 0; k < run.count; ++k) {
-                current[run.first[k]] += inhibitory ? -w[k] : w[k];
+            for (std::size_t k = 0; k < count; ++k) {
+                current_[first[k]] += inhibitory ? -w[k] : w[k];
             }
         }
     }
 
-    void prefetch_run(const arriving_run& run) const noexcept {
-        const T* w = listed_weights_.data() + groups_.position(run.first);
+    // The weights and targets of the (sub-)run [first, last).
+    void prefetch_run(const std::uint32_t* first, const std::uint32_t* last) const noexcept {
+        const T* w = listed_weights_.data() + groups_.position(first);
+        const auto count = static_cast<std::size_t>(last - first);
         constexpr std::size_t line = 64;
-        for (std::size_t b = 0; b < run.count * sizeof(T); b += line) {
+        for (std::size_t b = 0; b < count * sizeof(T); b += line) {
             __builtin_prefetch(reinterpret_cast<const char*>(w) + b, 1);
         }
-        for (std::size_t b = 0; b < run.count * sizeof(std::uint32_t); b += line) {
-            __builtin_prefetch(reinterpret_cast<const char*>(run.first) + b, 0);
+        for (std::size_t b = 0; b < count * sizeof(std::uint32_t); b += line) {
+            __builtin_prefetch(reinterpret_cast<const char*>(first) + b, 0);
         }
     }
 
@@ -1099,7 +1097,6 @@ private:
     std::vector<std::uint32_t> fired_;
     std::vector<std::uint32_t> fired_count_;
     std::vector<T> current_;
-    std::vector<T> part_current_; // deliver_by_groups(): one current per part
     std::vector<arriving_run> arriving_;
     std::vector<std::uint8_t> spiked_;
     std::vector<std::uint32_t> post_fired_;
