@@ -248,16 +248,17 @@ struct brain::impl {
             }
             return;
         }
+        // The body exists before the start edge: parallel_for hands the workers a reference to
+        // it, which they read before their first happens_after().
+        const auto body = [&](std::size_t i) {
+            detail::happens_after(&graph_started);
+            if (!failed.load(std::memory_order_relaxed)) {
+                (void)run_guarded(list[i]);
+            }
+            detail::happens_before(&graph_finished);
+        };
         detail::happens_before(&graph_started);
-        arena->execute([&] {
-            oneapi::tbb::parallel_for(std::size_t{0}, list.size(), [&](std::size_t i) {
-                detail::happens_after(&graph_started);
-                if (!failed.load(std::memory_order_relaxed)) {
-                    (void)run_guarded(list[i]);
-                }
-                detail::happens_before(&graph_finished);
-            });
-        });
+        arena->execute([&] { oneapi::tbb::parallel_for(std::size_t{0}, list.size(), body); });
         detail::happens_after(&graph_finished);
     }
 
