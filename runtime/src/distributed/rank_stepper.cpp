@@ -133,6 +133,7 @@ rank_stepper::rank_stepper(const registry::plugin_registry& registry,
       late_readers_(layout_.crossing.size()) {
     for (std::size_t c = 0; c < layout_.crossing.size(); ++c) {
         const auto& crossing = layout_.crossing[c];
+        labels_.push_back(crossing.module + "." + crossing.port);
         const auto* mine = crossing.piece_on(rank);
         if (mine != nullptr && crossing.spec.payload_kind == SPARK_PAYLOAD_SPIKES) {
             last_sent_[c].assign(mine->end - mine->begin, 0);
@@ -160,7 +161,6 @@ void rank_stepper::encode(bool in_step) {
     const auto output = [&](const std::string& module, const std::string& port) {
         return in_step ? brain_.stepped(module, port) : brain_.cached(module, port);
     };
-    std::vector<std::byte> part;
     for (std::size_t c = 0; c < layout_.crossing.size(); ++c) {
         const auto& crossing = layout_.crossing[c];
         const auto* mine = crossing.piece_on(me);
@@ -173,10 +173,14 @@ void rank_stepper::encode(bool in_step) {
             throw spark::error("module '" + crossing.module + "' output '" + crossing.port +
                                "' built with another shape than the ranks agreed on");
         }
-        part.clear();
+        // This step's part: its length, patched once the values are in.
+        auto& out = encoded_[c];
+        const auto start = out.size();
+        append(out, std::uint64_t{0});
         encode_values(
-            static_cast<const std::byte*>(view.data), crossing.spec, *mine, last_sent_[c], part);
-        append_part(encoded_[c], part);
+            static_cast<const std::byte*>(view.data), crossing.spec, *mine, last_sent_[c], out);
+        const auto length = static_cast<std::uint64_t>(out.size() - start - sizeof(std::uint64_t));
+        std::memcpy(out.data() + start, &length, sizeof length);
         ++encoded_steps_[c];
         if (window_ends_) {
             last_bytes_sent_ += (encoded_[c].size() + sizeof(std::uint32_t)) * others;
@@ -237,10 +241,11 @@ std::vector<std::byte> rank_stepper::message_for(int destination) const {
             const auto& crossing = layout_.crossing[c];
             if (crossing.piece_on(layout_.rank) != nullptr && crossing.read_by(destination) &&
                 destination != layout_.rank) {
-                std::vector<std::byte> block;
-                append(block, encoded_steps_[c]);
-                block.insert(block.end(), encoded_[c].begin(), encoded_[c].end());
-                append_part(message, block);
+                // A part: its length, then the window's step count and steps.
+                append(message,
+                       static_cast<std::uint64_t>(sizeof(std::uint32_t) + encoded_[c].size()));
+                append(message, encoded_steps_[c]);
+                message.insert(message.end(), encoded_[c].begin(), encoded_[c].end());
             }
         }
     }
@@ -376,7 +381,7 @@ void rank_stepper::receive(int source, std::span<const std::byte> message) {
             if (theirs == nullptr || !crossing.read_by(layout_.rank)) {
                 continue;
             }
-            const std::string what = crossing.module + "." + crossing.port;
+            const std::string& what = labels_[c];
             auto block = next_part(message, what);
             const auto steps = take<std::uint32_t>(block, what);
             if (steps == 0 || steps > window_ || steps > now + 1) {
@@ -419,7 +424,7 @@ void rank_stepper::receive(int source, std::span<const std::byte> message) {
     if (layout_.rank == root_) {
         for (auto& o : observations_) {
             if (const auto* theirs = piece_on(o.what.pieces, source)) {
-                const std::string what = o.what.module + "." + o.what.name;
+                const std::string& what = o.label;
                 decode_values(
                     next_part(message, what), o.what.spec, *theirs, o.value.data(), what, source);
             }
@@ -444,6 +449,7 @@ void rank_stepper::observe(std::vector<observation> list, int root) {
         if (mine != nullptr && what.spec.payload_kind == SPARK_PAYLOAD_SPIKES) {
             o.last_sent.assign(mine->end - mine->begin, 0);
         }
+        o.label = what.module + "." + what.name;
         o.what = std::move(what);
         observations_.push_back(std::move(o));
     }

@@ -97,6 +97,7 @@ public:
 private:
     rank_layout layout_;
     brain brain_;
+    std::vector<std::string> labels_; // per crossing port: "module.port", for errors
     std::vector<std::vector<std::uint8_t>> last_sent_; // per crossing port, of the piece here
     /// Per crossing port, of the piece here: the window's steps so far, each a length-prefixed
     /// part, and how many.
@@ -122,6 +123,7 @@ private:
     // last sent and what encode() prepared for the root.
     struct observed_value {
         observation what;
+        std::string label;                   // "module.name", for errors
         std::vector<std::byte> value;        // on the root: the whole value
         std::vector<std::byte> read;         // a property's piece here, as last read
         std::vector<std::uint8_t> last_sent; // spikes: the piece here as last sent
