@@ -279,17 +279,22 @@ double median_of(std::vector<double> v) {
 // ---------------------------------------------------------------------------------------------
 // --brain
 
-/// The modules of `config` that a module on another rank reads (their outputs cross ranks).
-std::set<std::string> crossing_modules(const rt::brain_config& config,
-                                       const rt::partition_plan& plan) {
+/// The modules (or population slices) on rank `me` whose outputs a module on another rank reads.
+std::set<std::string>
+crossing_modules(const rt::brain_config& config, const rt::partition_plan& plan, int me) {
     std::set<std::string> crossing;
     for (const auto& module : config.modules_map) {
-        const int reader = plan.rank_of(module.name);
+        const auto& reader = plan.placement_of(module.name);
         for (const auto& [port, sources] : module.inputs) {
             for (const auto& source : sources) {
-                if (source.origin != rt::brain_input_origin &&
-                    plan.rank_of(source.origin) != reader) {
-                    crossing.insert(source.origin);
+                if (source.origin == rt::brain_input_origin ||
+                    !plan.placement_of(source.origin).runs_on(me)) {
+                    continue;
+                }
+                for (int r = 0; r < plan.ranks; ++r) {
+                    if (r != me && reader.runs_on(r)) {
+                        crossing.insert(source.origin);
+                    }
                 }
             }
         }
@@ -349,7 +354,7 @@ measure(rt::distributed_brain& brain, const rt::brain_config& config, const argu
         brain.step();
     }
     // Spikes (bit 0 of every local module's spike port) and bytes over C untimed steps.
-    const auto crossing = crossing_modules(config, brain.partition());
+    const auto crossing = crossing_modules(config, brain.partition(), brain.rank());
     std::vector<std::uint64_t> counts;
     for (std::uint64_t s = 0; s < a.count_steps; ++s) {
         brain.step();
@@ -670,12 +675,13 @@ int brain_bench(const arguments& a, const spark::registry::plugin_registry& regi
             << ", \"crossing_spikes_per_step\": " << number(total_crossing / counted)
             << ", \"bytes_per_crossing_spike\": "
             << (total_crossing > 0 ? number(total_bytes_counted / total_crossing) : "null")
-            << ", \"imbalance\": " << number(imbalance) << ", \"rates_hz\": {" << rates_json
-            << "}, \"units\": {" << units_json << "}, \"per_rank\": [\n";
+            << ", \"imbalance\": " << number(imbalance) << ", \"window\": " << brain->window()
+            << ", \"rates_hz\": {" << rates_json << "}, \"units\": {" << units_json
+            << "}, \"per_rank\": [\n";
         for (int rk = 0; rk < ranks; ++rk) {
             std::string modules;
             for (const auto& placement : brain->partition().modules) {
-                if (placement.rank == rk) {
+                if (placement.runs_on(rk)) {
                     modules += (modules.empty() ? "" : ", ") + json_string(placement.module);
                 }
             }

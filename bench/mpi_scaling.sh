@@ -3,7 +3,8 @@
 # Strong scaling of one brain from 1 to 2 MPI ranks on this machine (issue 15; docs/scaling.md
 # section 6): builds the release preset (mpi_bench needs SPARK_MPI, on with Debian's Open MPI),
 # writes the networks with bench/networks.py, measures the MPI transport (mpi_bench --latency),
-# then runs dense_16000 and scale_256k (the largest CUBA-like network) with mpi_bench under
+# then runs dense_16000, scale_256k (the largest CUBA-like network) and scale_256k with 1.5 ms
+# delays (scale_256k_delayed, exchanging once every 16 steps) with mpi_bench under
 # `mpirun -n 1` and `mpirun -n 2`, and prints one table: wall ms/step, speedup, bytes/step,
 # waiting ms/step and the expected imbalance for 1 and 2 ranks. Not part of CI.
 #
@@ -67,8 +68,25 @@ echo "== load: $(uptime)"
 runs=(
     "dense_16000 1000 1000 2000"
     "scale_256k 3000 1000 2000 --max-synapses 100000000000 --max-memory 512GiB"
+    "scale_256k_delayed 3000 1000 2000 --max-synapses 100000000000 --max-memory 512GiB"
 )
 "$python" bench/networks.py "$nets" > /dev/null # every network's .scfg and .json (~0.1 s)
+# scale_256k with a delay of 1.5 ms (15 steps) per presynaptic neuron: spikes between ranks may
+# come 15 steps late, so the ranks exchange once every 16 steps (docs/scaling.md section 3.2).
+"$python" - "$nets" << 'EOF'
+import json, sys
+nets = sys.argv[1]
+brain = json.load(open(nets + "/scale_256k.scfg"))
+for spec in brain["__cfg__"]["modules_map"].values():
+    config = spec["__data__"]["config"]
+    if "units" in config:
+        config["delays"] = {"__class_ref__": "n_delays", "max_delay": 1.5,
+                            "delays": {"__class_ref__": "constant_initializer", "max_value": 15.0}}
+json.dump(brain, open(nets + "/scale_256k_delayed.scfg", "w"), indent=1)
+net = json.load(open(nets + "/scale_256k.json"))
+net["name"] = "scale_256k_delayed"
+json.dump(net, open(nets + "/scale_256k_delayed.json", "w"), indent=1)
+EOF
 for run in "${runs[@]}"; do
     read -r name _ _ _ limits <<< "$run"
     # shellcheck disable=SC2086 # the limit flags split on spaces on purpose
@@ -153,8 +171,8 @@ print("Medians over %d repeat(s); wall ms/step of each repeat in brackets; speed
 print()
 print("| network | ranks | wall ms/step | speedup (best) | median step ms | waiting ms/step "
       "(max rank) | compute ms/step per rank | bytes/step | bytes/crossing spike | expected "
-      "imbalance | others |")
-print("| --- | ---: | --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | --- |")
+      "imbalance | window | others |")
+print("| --- | ---: | --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- |")
 for (network, ranks), rs in runs.items():
     walls = [r["wall_ms_per_step"] for r in rs]
     one = [r["wall_ms_per_step"] for r in runs[(network, 1)]]
@@ -162,11 +180,11 @@ for (network, ranks), rs in runs.items():
     compute = " / ".join("%.3f" % med([r["per_rank"][k]["compute_ms_per_step"] for r in rs])
                          for k in range(ranks))
     per_spike = rs[0]["bytes_per_crossing_spike"]
-    print("| %s | %d | %.3f [%s] | %s | %.3f | %.3f | %s | %.0f | %s | %.2f | %s |" % (
+    print("| %s | %d | %.3f [%s] | %s | %.3f | %.3f | %s | %.0f | %s | %.2f | %d | %s |" % (
         network, ranks, med(walls), ", ".join("%.3f" % w for w in walls), speedup,
         med([r["median_step_ms"] for r in rs]), med([r["max_waiting_ms_per_step"] for r in rs]),
         compute, med([r["bytes_per_step"] for r in rs]),
         "%.2f" % per_spike if per_spike is not None else "-", rs[0]["imbalance"],
-        ", ".join(r["others"] for r in rs)))
+        rs[0].get("window", 1), ", ".join(r["others"] for r in rs)))
 EOF
 echo "== results in $out"
