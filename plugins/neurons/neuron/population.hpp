@@ -43,7 +43,8 @@
 //   pending_               static, sparse, delayed synapses instead of groups_: per presynaptic
 //                          neuron its synapses (o, d, w), and T[R*O] currents on their way,
 //                          one row per arrival slot (pending_current.hpp)
-//   ring_      uint8[R*I]  the presynaptic spikes of the last R steps (row = ring slot)
+//   ring_      uint8[R*I]  the presynaptic spikes of the last R steps (row = ring slot), each
+//                          with its inhibition bit at emission (1 or 3): the sign it delivers
 //   fired_     uint32[R*I] per ring row, the indices of the neurons that spiked (fired_count_)
 //   current_, spiked_      T/uint8 [O]: this step's synaptic current and soma spikes
 #pragma once
@@ -259,7 +260,7 @@ public:
         const auto in = ctx.input<std::uint8_t>(0);
         const auto out = ctx.output<std::uint8_t>(0);
         const std::size_t now = push_presynaptic(in.data());
-        deliver(in.data(), now);
+        deliver(now);
         synapses_.filter(sdk::span<T>(current_));
         soma_.update(sdk::span<const T>(current_), sdk::span<std::uint8_t>(spiked_));
         rule_.postsynaptic(sdk::span<const std::uint8_t>(spiked_));
@@ -775,13 +776,13 @@ private:
     // delivery at emission does (pending_current.hpp) and as the synapse component does when its
     // delays are wired (synapses/synapse_component.hpp), so a neuron run from its parts gives
     // the same bits (docs/adr/0013-neurons-as-compositions.md).
-    void deliver(const std::uint8_t* in, std::size_t now) {
+    void deliver(std::size_t now) {
         if (at_emission_) {
-            deliver_at_emission(in, now);
+            deliver_at_emission(now);
             return;
         }
         if (lazy_) {
-            deliver_by_groups(in, now);
+            deliver_by_groups(now);
             return;
         }
         const std::size_t rows = shape_.rows;
@@ -801,7 +802,7 @@ private:
         }
         for_postsynaptic_ranges(
             events >= parallel_events ? workers : 1U,
-            [&](std::size_t o0, std::size_t o1) noexcept { deliver_range(in, now, o0, o1); });
+            [&](std::size_t o0, std::size_t o1) noexcept { deliver_range(now, o0, o1); });
     }
 
     // The grouped layout with a rule that settles arrivals (learning/hebbian_pending.hpp): each
@@ -811,7 +812,7 @@ private:
     // sub-run of its targets (a group's targets ascend, so it is contiguous). A settle is per
     // synapse, so a sub-run settles as the run's elements would, and each neuron's current sums
     // the same terms in the same order in any split (and in any slice): the same bits.
-    void deliver_by_groups(const std::uint8_t* in, std::size_t now) {
+    void deliver_by_groups(std::size_t now) {
         const std::size_t rows = shape_.rows;
         arriving_.clear();
         std::size_t events = 0;
@@ -836,12 +837,12 @@ private:
         const auto parts = static_cast<std::uint32_t>(std::min<std::size_t>(
             max_group_parts, std::max<std::size_t>(1, events / parallel_events)));
         for_postsynaptic_ranges(
-            parts, [&](std::size_t o0, std::size_t o1) noexcept { deliver_runs(in, o0, o1); });
+            parts, [&](std::size_t o0, std::size_t o1) noexcept { deliver_runs(o0, o1); });
     }
 
     // The current of postsynaptic neurons [o0, o1): each arriving run's sub-run of targets in
     // that range settled, then delivered.
-    void deliver_runs(const std::uint8_t* in, std::size_t o0, std::size_t o1) noexcept {
+    void deliver_runs(std::size_t o0, std::size_t o1) noexcept {
         std::fill(current_.begin() + static_cast<std::ptrdiff_t>(o0),
                   current_.begin() + static_cast<std::ptrdiff_t>(o1),
                   T(0));
@@ -874,7 +875,7 @@ private:
             const arriving_run& run = arriving_[r];
             T* w = listed_weights_.data() + groups_.position(first);
             rule_settle_arrivals(run.i, run.d, run.slot, w, first, count);
-            const bool inhibitory = (in[run.i] & 2U) != 0;
+            const bool inhibitory = (ring_.row(run.slot)[run.i] & 2U) != 0; // at emission
             for (std::size_t k = 0; k < count; ++k) {
                 current_[first[k]] += inhibitory ? -w[k] : w[k];
             }
@@ -912,12 +913,12 @@ private:
         });
     }
 
-    // Delivery at emission: this step's spikes go into the future rows, and the current is the
-    // row of this step. The future rows are rebuilt from the spike history when the weights or
-    // an inhibition bit changed (pending_current.hpp says why).
-    void deliver_at_emission(const std::uint8_t* in, std::size_t now) {
+    // Delivery at emission: this step's spikes go into the future rows, with the signs of their
+    // ring bytes, and the current is the row of this step. The future rows are rebuilt from the
+    // spike history when the weights or a past row changed (pending_current.hpp says why).
+    void deliver_at_emission(std::size_t now) {
         pending_.next_step();
-        const bool rebuild = pending_.signs_changed(in) || needs_rebuild_;
+        const bool rebuild = needs_rebuild_;
         needs_rebuild_ = false;
         const std::size_t n_post = shape_.n_post;
         const std::uint32_t workers = n_post >= 2 * chunk_align ? parallel_.workers() : 1U;
@@ -933,25 +934,25 @@ private:
                 for (std::size_t age = shape_.rows - 1; age >= 1; --age) { // oldest first
                     const std::size_t slot = (now + shape_.rows - age) % shape_.rows;
                     const std::uint32_t* old = &fired_[slot * shape_.n_pre];
+                    const std::uint8_t* bytes = ring_.row(slot);
                     for (std::uint32_t k = 0; k < fired_count_[slot]; ++k) {
-                        pending_.scatter(old[k], age, o0, o1);
+                        pending_.scatter(old[k], age, (bytes[old[k]] & 2U) != 0, o0, o1);
                     }
                 }
             }
+            const std::uint8_t* bytes = ring_.row(now);
             for (std::uint32_t k = 0; k < fired_count_[now]; ++k) {
-                pending_.scatter(list[k], 0, o0, o1);
+                pending_.scatter(list[k], 0, (bytes[list[k]] & 2U) != 0, o0, o1);
             }
             pending_.take(current_.data(), o0, o1);
         });
     }
 
     // The current of postsynaptic neurons [o0, o1): every spike that arrives now, with the kernel
-    // before this step's learning. The sign is the presynaptic neuron's inhibition bit in this
-    // step's input (as upstream's delays broadcast the current mask).
-    void deliver_range(const std::uint8_t* in,
-                       std::size_t now,
-                       std::size_t o0,
-                       std::size_t o1) noexcept {
+    // before this step's learning. The sign is the presynaptic neuron's inhibition bit at the
+    // spike's emission, kept in its ring byte (upstream's delays broadcast the current mask to
+    // spikes in flight: docs/upstream-differences.md).
+    void deliver_range(std::size_t now, std::size_t o0, std::size_t o1) noexcept {
         const std::size_t rows = shape_.rows;
         std::fill(current_.begin() + static_cast<std::ptrdiff_t>(o0),
                   current_.begin() + static_cast<std::ptrdiff_t>(o1),
@@ -962,9 +963,10 @@ private:
             const std::size_t d = rows - 1 - age;
             const std::size_t slot = (now + rows - d) % rows;
             const std::uint32_t* list = &fired_[slot * shape_.n_pre];
+            const std::uint8_t* bytes = ring_.row(slot);
             for (std::uint32_t k = 0; k < fired_count_[slot]; ++k) {
                 const std::size_t i = list[k];
-                const bool inhibitory = (in[i] & 2U) != 0;
+                const bool inhibitory = (bytes[i] & 2U) != 0;
                 if (groups_.full(i, d)) {
                     // contiguous, vectorised (column_add.hpp)
                     full_columns.push(&weights_[i * shape_.n_post], inhibitory);
