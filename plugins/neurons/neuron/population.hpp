@@ -254,6 +254,7 @@ public:
         for (std::size_t o = 0; o < shape_.n_post; ++o) {
             spikes[o] = static_cast<std::uint8_t>(mask_[o] << 1U);
         }
+        next_step_ = 0;
     }
 
     void step(const sdk::step_context& ctx) {
@@ -274,6 +275,7 @@ public:
                                : m);
         }
         learn(in.data(), post_count);
+        next_step_ = ctx.index() + 1;
     }
 
     void state(sdk::state_list& s) {
@@ -376,6 +378,7 @@ public:
         if (index == neuron_delays_kernel) {
             const auto* d = static_cast<const std::int32_t*>(in);
             const std::size_t count = delay_.per_synapse() ? n_post * n_pre : n_pre;
+            check_promised_delays(d, count);
             delay_.write(std::vector<std::int32_t>(d, d + count), n_pre);
             rewrite([&] {
                 if (!sparse_) {
@@ -394,7 +397,144 @@ public:
         });
     }
 
+    // --- late inputs (spark/abi/late_inputs.h, docs/adr/0024-exchange-windows.md) -------------
+    //
+    // A presynaptic spike pushed at step s with delay D reaches the soma at step s + D, and
+    // nothing else reads it before: not its sign (the ring keeps it from the step it was pushed:
+    // a late element's zeros in later inputs sign nothing), and not the rule when it is none (a
+    // rule's traces read every spike as it is pushed, so any rule, even a static one, keeps the
+    // spikes on time). A spike may so come up to L steps late, L the shortest delay of any synapse
+    // from its presynaptic neuron onto this instance's neurons (a zero weight's too, so no kernel
+    // write shortens it): write_late() puts it into its step's ring row before any delivery reads
+    // it. L is taken from the drawn delay table (and a written one); a later delays write that
+    // would shorten it is refused.
+
+    /// How many steps late elements [offset, offset + count) of input `port` may come: 0 for the
+    /// modulation, without delays, with a learning rule, else the shortest delay of their
+    /// synapses.
+    [[nodiscard]] std::uint32_t
+    lateness(std::size_t port, std::uint64_t offset, std::uint64_t count) const {
+        if (port != 0 || count == 0 || !takes_late_spikes()) {
+            return 0;
+        }
+        const auto& floor = late_floor();
+        return *std::min_element(floor.begin() + static_cast<std::ptrdiff_t>(offset),
+                                 floor.begin() + static_cast<std::ptrdiff_t>(offset + count));
+    }
+
+    /// The spikes of elements [offset, offset + count) of in_spikes at step `step`, which was
+    /// stepped with zeros in their place, at most lateness() steps back: into that step's ring row,
+    /// as push_presynaptic() stores them. Delivery at emission rebuilds its future currents from
+    /// the ring, in the order of the on-time scatter, so they are the same bits.
+    void write_late(std::size_t port,
+                    std::uint64_t step,
+                    std::uint64_t offset,
+                    std::uint64_t count,
+                    const void* values) {
+        if (count == 0) {
+            return;
+        }
+        const std::string elements =
+            std::string(name_) + " input '" + (port == 0 ? "in_spikes" : "modulation") +
+            "' elements [" + std::to_string(offset) + ", " + std::to_string(offset + count) + ")";
+        const std::uint32_t late = lateness(port, offset, count);
+        if (late == 0) {
+            throw sdk::status_error(
+                SPARK_ERR_INVALID_ARGUMENT,
+                elements + " must arrive on time (lateness 0: " + on_time_reason(port) +
+                    "); got a value for step " + std::to_string(step));
+        }
+        const std::uint64_t first = next_step_ > late ? next_step_ - late : 0;
+        if (step >= next_step_ || step < first) {
+            const std::string allowed = next_step_ == 0
+                                            ? std::string(", but no step was taken since reset")
+                                            : ": after step " + std::to_string(next_step_ - 1) +
+                                                  ", steps [" + std::to_string(first) + ", " +
+                                                  std::to_string(next_step_) + ")";
+            throw sdk::status_error(SPARK_ERR_INVALID_ARGUMENT,
+                                    elements + " may come up to " + std::to_string(late) +
+                                        " steps late" + allowed + "; got step " +
+                                        std::to_string(step));
+        }
+        const std::size_t slot = ring_.slot_before(static_cast<std::size_t>(next_step_ - 1 - step));
+        std::uint8_t* row = ring_.row(slot);
+        const auto* bytes = static_cast<const std::uint8_t*>(values);
+        for (std::uint64_t k = 0; k < count; ++k) {
+            row[offset + k] = spike_with_sign(bytes[k]);
+        }
+        collect_fired(slot);
+        if (at_emission_) {
+            needs_rebuild_ = true; // the late spikes' currents on their way
+        }
+    }
+
 private:
+    // Whether in_spikes may come late at all: delays, and a rule that reads no spike.
+    [[nodiscard]] bool takes_late_spikes() const {
+        return delay_.present() && shape_.rows > 1 && rule_reads_no_spikes();
+    }
+
+    [[nodiscard]] std::string on_time_reason(std::size_t port) const {
+        if (port != 0) {
+            return "the third factor is read in its step";
+        }
+        if (!delay_.present()) {
+            return "no delays";
+        }
+        if (!rule_reads_no_spikes()) {
+            return "the learning rule reads every spike as it comes";
+        }
+        return "a synapse of theirs has delay 0";
+    }
+
+    // Per presynaptic neuron, the shortest delay of its synapses onto this instance's neurons,
+    // over every (o, i) of the drawn table and of a written one. Drawn on the first lateness()
+    // only, so a neuron that is never asked pays nothing.
+    const std::vector<std::uint32_t>& late_floor() const {
+        if (late_floor_.empty()) {
+            const std::size_t n_pre = shape_.n_pre;
+            late_floor_.assign(n_pre, delay_.slots());
+            const auto take = [&](const std::vector<std::int32_t>& d) {
+                for (std::size_t k = 0; k < d.size(); ++k) { // (o, i) row-major, or (i)
+                    std::uint32_t& floor = late_floor_[k % n_pre];
+                    floor = std::min(floor, static_cast<std::uint32_t>(d[k]));
+                }
+            };
+            take(delay_.drawn_table(host_, rows_, n_pre));
+            if (delay_.written()) {
+                take(delay_.table(host_, rows_, n_pre));
+            }
+        }
+        return late_floor_;
+    }
+
+    // A delays write (laid out as the delays' table) must not shorten a delay below what
+    // lateness() may have promised: late values would then come after their delivery.
+    void check_promised_delays(const std::int32_t* d, std::size_t count) const {
+        if (late_floor_.empty() || !takes_late_spikes()) {
+            return;
+        }
+        const std::size_t n_pre = shape_.n_pre;
+        for (std::size_t k = 0; k < count; ++k) {
+            if (d[k] < static_cast<std::int64_t>(late_floor_[k % n_pre])) {
+                throw sdk::status_error(
+                    SPARK_ERR_INVALID_ARGUMENT,
+                    std::string(name_) + " delays.kernel: delay " + std::to_string(d[k]) +
+                        " of presynaptic neuron " + std::to_string(k % n_pre) +
+                        " is shorter than the " + std::to_string(late_floor_[k % n_pre]) +
+                        " steps its spikes may come late (lateness); keep it at least that");
+            }
+        }
+    }
+
+    [[nodiscard]] bool rule_reads_no_spikes() const {
+        if constexpr (requires { rule_.reads_no_spikes(); }) {
+            return rule_.reads_no_spikes();
+        } else {
+            return false;
+        }
+    }
+
     // weights_ brought up to date: the rule's waiting terms applied, and the grouped layout's
     // live weights (listed_weights_) copied back.
     void settle_weights() {
@@ -1104,6 +1244,8 @@ private:
     std::vector<std::uint32_t> post_fired_;
     bool needs_clip_ = true;
     bool kernel_learned_ = false;
+    std::uint64_t next_step_ = 0;                   // the index of the next step (0 after reset)
+    mutable std::vector<std::uint32_t> late_floor_; // late_floor(): empty until asked
 };
 
 } // namespace spark::neurons
