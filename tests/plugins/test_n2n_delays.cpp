@@ -145,6 +145,16 @@ BOOST_AUTO_TEST_CASE(every_synapse_carries_the_current_presynaptic_inhibition_bi
                boost::test_tools::per_element()); // pre1 via D = 4
 }
 
+BOOST_AUTO_TEST_CASE(a_spike_in_flight_keeps_the_inhibition_bit_of_its_emission) {
+    // Ours (docs/upstream-differences.md): pre0 fires inhibitory at step 0 and turns excitatory;
+    // every delay is 2, so both synapses [o][0] deliver 3 at step 2, while silent [o][1] carry
+    // pre1's current bit.
+    delays_2x2 m(*this, R"({"units": [2], "max_delay": 4, "delays": 2})");
+    BOOST_TEST(m.step_with(0, 3, 2) == (grid{2, 2, 2, 2}), boost::test_tools::per_element());
+    BOOST_TEST(m.step_with(1, 0, 0) == (grid{0, 0, 0, 0}), boost::test_tools::per_element());
+    BOOST_TEST(m.step_with(2, 0, 0) == (grid{3, 0, 3, 0}), boost::test_tools::per_element());
+}
+
 BOOST_AUTO_TEST_CASE(the_default_delays_lie_between_one_step_and_the_buffer_size) {
     // Default: uniform_initializer with upstream's forced scale B + 1 and min_value 1, so every
     // D is in [1, B]: one spike at step 0 arrives exactly once per synapse, within steps 1..B.

@@ -165,6 +165,29 @@ BOOST_AUTO_TEST_CASE(every_output_carries_the_current_inhibition_bit) {
     }
 }
 
+BOOST_AUTO_TEST_CASE(a_spike_in_flight_keeps_the_inhibition_bit_of_its_emission) {
+    // Ours, where upstream broadcasts the current mask to spikes in flight: neuron 0 fires
+    // inhibitory at step 0 and turns excitatory, neuron 1 fires excitatory and turns inhibitory.
+    // Delay 2: at step 2 each spike arrives with its step-0 sign; a silent step carries the
+    // input's bit (docs/upstream-differences.md).
+    running_module m(*this,
+                     "n_delays",
+                     R"({"max_delay": 3, "delays": 2})",
+                     {port(SPARK_PAYLOAD_SPIKES, SPARK_DTYPE_U8, {2})},
+                     1);
+    const std::uint8_t in[3][2] = {{3, 1}, {0, 2}, {0, 2}};
+    const std::uint8_t out[3][2] = {{2, 0}, {0, 2}, {3, 1}};
+    for (std::uint64_t k = 0; k < 3; ++k) {
+        m.in<std::uint8_t>(0)[0] = in[k][0];
+        m.in<std::uint8_t>(0)[1] = in[k][1];
+        m.step(k);
+        BOOST_TEST_CONTEXT("step " << k) {
+            BOOST_TEST(int(m.out<std::uint8_t>(0)[0]) == int(out[k][0]));
+            BOOST_TEST(int(m.out<std::uint8_t>(0)[1]) == int(out[k][1]));
+        }
+    }
+}
+
 BOOST_AUTO_TEST_CASE(feeds_linear_synapses_with_one_spike_per_presynaptic_neuron) {
     // Quirk 12.5 fixed: the delayed spikes are shaped like the input, so linear_synapses (sync
     // spikes) reads them as 4 presynaptic neurons and the inhibitory neuron 3 delivers -W.

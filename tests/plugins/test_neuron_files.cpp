@@ -189,7 +189,8 @@ BOOST_AUTO_TEST_CASE(it_runs_with_the_same_bits_as_the_fused_neuron_of_the_same_
         for (std::uint32_t i = 0; i < n_pre; ++i) {
             seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
             const auto r = (seed >> 33) % 10;
-            const std::uint8_t s = r < 3 ? 1 : r < 4 ? 3 : 0;
+            // Every tenth presynaptic neuron inhibitory, at every step (as every source's bits).
+            const auto s = static_cast<std::uint8_t>((r < 4 ? 1U : 0U) | (i % 10 == 9 ? 2U : 0U));
             fast.in<std::uint8_t>(0)[i] = s;
             file.in<std::uint8_t>(0)[i] = s;
             parts.in<std::uint8_t>(0)[i] = s;

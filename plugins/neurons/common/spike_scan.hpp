@@ -48,8 +48,14 @@ inline std::uint64_t load_word(const std::uint8_t* p) noexcept {
 
 } // namespace detail
 
-/// The indices of the non-zero bytes of row[0 .. n) (each 0 or 1) into list, ascending. Returns
-/// how many.
+/// A spike byte as a spike ring keeps it: bit0 and bit1 when bit0 is set (1 or 3), else 0.
+[[nodiscard]] inline std::uint8_t spike_with_sign(std::uint8_t in) noexcept {
+    const auto bits = static_cast<unsigned>(in & 3U);
+    return static_cast<std::uint8_t>(bits & (0U - (bits & 1U)));
+}
+
+/// The indices of the non-zero bytes of row[0 .. n) into list, ascending: each byte 0 or a spike
+/// byte with bit0 set (1, or 3 in a spike ring: an inhibitory neuron's spike). Returns how many.
 inline std::uint32_t list_spikes(const std::uint8_t* __restrict row,
                                  std::size_t n,
                                  std::uint32_t* __restrict list) noexcept {
@@ -67,8 +73,10 @@ inline std::uint32_t list_spikes(const std::uint8_t* __restrict row,
     }
 #endif
     if constexpr (std::endian::native == std::endian::little) {
+        // bit0 alone: a byte 3 is one spike, not two set bits.
+        constexpr std::uint64_t bit0s = 0x0101010101010101ULL;
         for (; i + 8 <= n; i += 8) {
-            count = detail::append_set_bytes(detail::load_word(row + i), i, list, count);
+            count = detail::append_set_bytes(detail::load_word(row + i) & bit0s, i, list, count);
         }
     }
     for (; i < n; ++i) {
@@ -79,14 +87,15 @@ inline std::uint32_t list_spikes(const std::uint8_t* __restrict row,
     return count;
 }
 
-/// row[i] = bit0 of in[i] (0 or 1), and the indices of the ones into list in ascending order.
-/// Returns how many.
+/// row[i] = in[i]'s spike with its inhibition bit (1 or 3; 0 without a spike: bit1 alone is
+/// dropped), and the indices of the spikes into list in ascending order. Returns how many. A spike
+/// keeps the sign of its emission step while it waits in the ring.
 inline std::uint32_t copy_spikes(const std::uint8_t* __restrict in,
                                  std::uint8_t* __restrict row,
                                  std::size_t n,
                                  std::uint32_t* __restrict list) noexcept {
     for (std::size_t i = 0; i < n; ++i) {
-        row[i] = static_cast<std::uint8_t>(in[i] & 1U); // vectorised
+        row[i] = spike_with_sign(in[i]); // vectorised
     }
     return list_spikes(row, n, list);
 }

@@ -13,6 +13,7 @@
 #include <spark/sdk/plugin.hpp>
 
 #include "common/component_shapes.hpp"
+#include "common/spike_scan.hpp"
 #include "delays/delay_kernel.hpp"
 #include "delays/spike_ring.hpp"
 
@@ -59,19 +60,21 @@ public:
     // input, so the zero-filled output stays.
     void reset(const sdk::output_buffers& /*out*/) { ring_.clear(); }
 
+    // As n_delays': a delivered spike carries its presynaptic neuron's inhibition bit of its
+    // emission step, a silent synapse the input's bit.
     void step(const sdk::step_context& ctx) {
         const auto in = ctx.input<std::uint8_t>(0);
         const auto out = ctx.output<std::uint8_t>(0);
         std::uint8_t* now = ring_.row(ring_.advance());
         for (std::size_t i = 0; i < n_pre_; ++i) {
-            now[i] = in[i] & 1U;
+            now[i] = spike_with_sign(in[i]);
         }
         for (std::size_t o = 0; o < n_post_; ++o) {
             const std::int32_t* d = &delays_[o * n_pre_];
             std::uint8_t* row = &out[o * n_pre_];
             for (std::size_t i = 0; i < n_pre_; ++i) {
                 const auto slot = ring_.slot_before(static_cast<std::size_t>(d[i]));
-                row[i] = static_cast<std::uint8_t>(ring_.row(slot)[i] | (in[i] & 2U));
+                row[i] = signed_arrival(ring_.row(slot)[i], in[i]);
             }
         }
     }

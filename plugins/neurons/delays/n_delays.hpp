@@ -15,6 +15,7 @@
 #include <spark/sdk/plugin.hpp>
 
 #include "common/component_shapes.hpp"
+#include "common/spike_scan.hpp"
 #include "delays/delay_kernel.hpp"
 #include "delays/spike_ring.hpp"
 
@@ -60,16 +61,18 @@ public:
     // input, so the zero-filled output stays.
     void reset(const sdk::output_buffers& /*out*/) { ring_.clear(); }
 
+    // A delivered spike carries its inhibition bit of the step it was emitted in (the ring keeps
+    // it: a spike in flight keeps its sign); a silent element the input's bit, as upstream.
     void step(const sdk::step_context& ctx) {
         const auto in = ctx.input<std::uint8_t>(0);
         const auto out = ctx.output<std::uint8_t>(0);
         std::uint8_t* now = ring_.row(ring_.advance());
         for (std::size_t j = 0; j < n_; ++j) {
-            now[j] = in[j] & 1U;
+            now[j] = spike_with_sign(in[j]);
         }
         for (std::size_t j = 0; j < n_; ++j) {
             const auto slot = ring_.slot_before(static_cast<std::size_t>(delays_[j]));
-            out[j] = static_cast<std::uint8_t>(ring_.row(slot)[j] | (in[j] & 2U));
+            out[j] = signed_arrival(ring_.row(slot)[j], in[j]);
         }
     }
 

@@ -10,8 +10,8 @@
 //
 // Updates that keep their own per-synapse traces (quadruplet_tensor_update) get them through
 // their synapse() hook instead of spikes(): per synapse, its delayed presynaptic spike, the
-// presynaptic neuron's inhibition bit in this step's input (as delivery signs it) and the
-// postsynaptic neuron's own.
+// presynaptic inhibition bit the delays would deliver with it (an arriving spike's of its
+// emission, else this step's input's) and the postsynaptic neuron's own.
 // Third-factor Updates need the neuron to pass the factor each step through modulate(), before
 // learn(); until it does, the factor is 0 (no signal, no learning).
 #pragma once
@@ -25,6 +25,7 @@
 #include <spark/sdk/params.hpp>
 #include <spark/sdk/schema.hpp>
 
+#include "delays/spike_ring.hpp"
 #include "learning/delayed_trace.hpp"
 #include "learning/rule_traits.hpp"
 #include "neuron/synapse_step.hpp"
@@ -100,12 +101,16 @@ public:
             for (std::size_t i = 0; i < n_pre_; ++i) {
                 const std::size_t at = i * n_post_ + o;
                 const std::size_t slot = net.slot(at, i);
-                const bool pre = net.ring->row(slot)[i] != 0;
+                const std::uint8_t stored = net.ring->row(slot)[i];
+                const bool pre = stored != 0;
                 const T x = traits::uses_pre_trace ? pre_trace_.at(slot, i) : T(0);
                 const std::size_t k = o * n_pre_ + i;
                 if constexpr (traits::has_synapse_hook) {
-                    update_.synapse(
-                        k, net.post_inhibitory[o] != 0, (net.in_spikes[i] & 2U) != 0, pre, post);
+                    // The bit a delay component would deliver (delays/spike_ring.hpp): an
+                    // arriving spike's of its emission, else this step's input's.
+                    const bool pre_inhibitory =
+                        (signed_arrival(stored, net.in_spikes[i]) & 2U) != 0;
+                    update_.synapse(k, net.post_inhibitory[o] != 0, pre_inhibitory, pre, post);
                 }
                 if constexpr (traits::has_third_factor) {
                     w[at] = update_.weight(k, o, w[at], x, y, pre, post, m);

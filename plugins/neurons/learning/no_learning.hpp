@@ -19,6 +19,9 @@ public:
     [[nodiscard]] bool plastic() const noexcept { return false; }
     /// learn() never reads the kernel: the neuron may keep it sparse.
     [[nodiscard]] static constexpr bool kernel_free() noexcept { return true; }
+    /// Nothing of it depends on the presynaptic spikes (no traces): they may come late
+    /// (neuron/population.hpp, lateness()).
+    [[nodiscard]] static constexpr bool reads_no_spikes() noexcept { return true; }
     void build(const population_shape& /*p*/) {}
     void reset() {}
     void

@@ -57,6 +57,12 @@ public:
         return per_synapse_ ? config_->make_rows(host, rows, n_pre)
                             : config_->make_per_neuron(host, n_pre);
     }
+    /// table() as the config draws it, whatever was written.
+    [[nodiscard]] std::vector<std::int32_t>
+    drawn_table(const spark_host_t* host, const post_rows& rows, std::size_t n_pre) const {
+        return per_synapse_ ? config_->make_rows(host, rows, n_pre)
+                            : config_->make_per_neuron(host, n_pre);
+    }
     /// Makes `d` (laid out as table()) the delays make() and make_listed() give until forget().
     /// A delay outside [0, B] is refused, as the delay components refuse it, before anything
     /// changes.

@@ -63,6 +63,19 @@ public:
             },
             rule_);
     }
+    /// Whether nothing of the rule depends on the presynaptic spikes (none: no traces, no
+    /// weight changes), so that they may come late.
+    [[nodiscard]] bool reads_no_spikes() const {
+        return std::visit(
+            [](const auto& r) {
+                if constexpr (requires { r.reads_no_spikes(); }) {
+                    return r.reads_no_spikes();
+                } else {
+                    return false;
+                }
+            },
+            rule_);
+    }
     /// Whether the rule's learn() works on the grouped layout (neuron/synapse_step.hpp).
     [[nodiscard]] bool learns_grouped() const {
         return std::visit(

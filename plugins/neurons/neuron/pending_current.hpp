@@ -10,17 +10,17 @@
 // - the weights: a synapse adds its weight at emission, so it needs weights that do not change
 //   before the spike arrives: static rules only, and after upstream's first clip (which changes
 //   weights once) the future rows are rebuilt from the spike history;
-// - the sign: it is the presynaptic neuron's inhibition bit in the input of the arrival step.
-//   The bits are compared every step, and when one changed the future rows are rebuilt with the
-//   new bits (bits are fixed in every built-in source, so this never happens in practice);
+// - the sign: it is the presynaptic neuron's inhibition bit at the spike's emission (the spike
+//   ring keeps it, common/spike_scan.hpp), so a spike is added with its sign once, when emitted,
+//   and a later change of the bit concerns later spikes only: nothing to rebuild;
 // - determinism: a row sums its spikes oldest emission first, then by presynaptic index, then by
 //   postsynaptic index. A rebuild adds them in that same order, so it gives the same bits as the
 //   live ring, and so does any split of the postsynaptic range over workers.
 //
 // Layout: the ring is indexed by the step itself, not by the spike ring's slot: its rows and
 // each row's length are powers of two (at least R and O), so a synapse's place is
-// (emitted row + pos) & mask with pos = d * stride + o. Weights are stored with their sign (the
-// inhibition bit they were last built with; a changed bit negates them).
+// (emitted row + pos) & mask with pos = d * stride + o. Weights are stored as given; an
+// inhibitory spike subtracts them.
 #pragma once
 #include <algorithm>
 #include <bit>
@@ -70,7 +70,7 @@ public:
                 }
             }
         }
-        start(n_pre);
+        start();
     }
 
     /// The same for a sparse kernel's synapses, listed in presynaptic order (`offset` per
@@ -94,7 +94,7 @@ public:
                 pos_[k] = static_cast<std::uint32_t>(delays.of(k, i) * stride_ + target[k]);
             }
         }
-        start(n_pre);
+        start();
     }
 
     /// Whether a ring of this many rows and postsynaptic neurons fits the 32-bit positions.
@@ -107,8 +107,7 @@ public:
         const std::size_t n_pre = offset_.size() - 1;
         for (std::size_t i = 0; i < n_pre; ++i) {
             for (std::size_t k = offset_[i]; k < offset_[i + 1]; ++k) {
-                const T w = weights[i * n_post_ + target_[k]];
-                weight_[k] = bits_[i] != 0 ? -w : w;
+                weight_[k] = weights[i * n_post_ + target_[k]];
             }
         }
     }
@@ -116,12 +115,7 @@ public:
     /// The weights of a list built by build_listed() changed (upstream's first clip): takes
     /// them again; the caller rebuilds.
     void refresh_listed_weights(const large_vector<T>& weight) noexcept {
-        const std::size_t n_pre = offset_.size() - 1;
-        for (std::size_t i = 0; i < n_pre; ++i) {
-            for (std::size_t k = offset_[i]; k < offset_[i + 1]; ++k) {
-                weight_[k] = bits_[i] != 0 ? -weight[k] : weight[k];
-            }
-        }
+        std::copy(weight.begin(), weight.end(), weight_.begin());
     }
 
     /// No spike is on its way (reset).
@@ -130,38 +124,16 @@ public:
     /// A new step begins: its row is the next one.
     void next_step() noexcept { ++step_; }
 
-    /// Takes this step's inhibition bits (bit1 of each input byte): the weights of a presynaptic
-    /// neuron whose bit changed change sign. True when one did.
-    bool signs_changed(const std::uint8_t* __restrict in) noexcept {
-        const std::uint8_t* __restrict bits = bits_.data();
-        const std::size_t n = bits_.size();
-        std::uint8_t differ = 0;
-        for (std::size_t i = 0; i < n; ++i) { // vectorised: changes are rare
-            differ = static_cast<std::uint8_t>(differ | (((in[i] >> 1U) & 1U) ^ bits[i]));
-        }
-        if (differ == 0) {
-            return false;
-        }
-        for (std::size_t i = 0; i < n; ++i) {
-            const auto bit = static_cast<std::uint8_t>((in[i] >> 1U) & 1U);
-            if (bit != bits_[i]) {
-                bits_[i] = bit;
-                for (std::size_t k = offset_[i]; k < offset_[i + 1]; ++k) {
-                    weight_[k] = -weight_[k]; // exact
-                }
-            }
-        }
-        return true;
-    }
-
     /// How many synapses presynaptic neuron i has.
     [[nodiscard]] std::size_t synapses_of(std::size_t i) const noexcept {
         return offset_[i + 1] - offset_[i];
     }
 
-    /// Presynaptic neuron i's spike, emitted `age` steps ago, adds to the rows of its synapses
-    /// that arrive now or later, for postsynaptic neurons in [o0, o1).
-    void scatter(std::size_t i, std::size_t age, std::size_t o0, std::size_t o1) noexcept {
+    /// Presynaptic neuron i's spike, emitted `age` steps ago (inhibitory: bit1 of its ring byte),
+    /// adds to the rows of its synapses that arrive now or later, for postsynaptic neurons in
+    /// [o0, o1).
+    void scatter(
+        std::size_t i, std::size_t age, bool inhibitory, std::size_t o0, std::size_t o1) noexcept {
         const std::uint32_t* first = target_.data() + offset_[i];
         const std::uint32_t* last = target_.data() + offset_[i + 1];
         if (o0 != 0 || o1 != n_post_) {
@@ -175,15 +147,22 @@ public:
         // A synapse's row is the emission row + d: pos = d * stride + o, offset by the emission
         // row.
         const std::size_t base = ((step_ - age) & (rows_ - 1)) * stride_;
+        const auto add = [&](std::size_t from, std::size_t to) noexcept {
+            if (inhibitory) {
+                scatter_subtract(future_.data(), pos_.data(), weight_.data(), from, to, base, mask);
+            } else {
+                scatter_add(future_.data(), pos_.data(), weight_.data(), from, to, base, mask);
+            }
+        };
         if (age == 0) {
-            scatter_add(future_.data(), pos_.data(), weight_.data(), k0, k1, base, mask);
+            add(k0, k1);
             return;
         }
         // Rebuilding: only the synapses still on their way (d >= age).
         const std::size_t arrived = age * stride_;
         for (std::size_t k = k0; k < k1; ++k) {
             if (pos_[k] >= arrived) {
-                scatter_add(future_.data(), pos_.data(), weight_.data(), k, k + 1, base, mask);
+                add(k, k + 1);
             }
         }
     }
@@ -206,10 +185,9 @@ public:
     }
 
 private:
-    // An empty ring at step 0, with weights built positive.
-    void start(std::size_t n_pre) {
+    // An empty ring at step 0.
+    void start() {
         future_.assign(rows_ * stride_, T(0));
-        bits_.assign(n_pre, 0);
         step_ = 0;
     }
 
@@ -220,9 +198,8 @@ private:
     std::vector<std::size_t> offset_;    // per presynaptic neuron, its first synapse
     large_vector<std::uint32_t> target_; // per synapse: postsynaptic neuron (ascending per i)
     large_vector<std::uint32_t> pos_;    // ... d * stride + o: its place in the ring
-    large_vector<T> weight_;             // ... its weight, with its neuron's sign
+    large_vector<T> weight_;             // ... its weight
     std::vector<T> future_;              // [rows][stride]: the current arriving in each row
-    std::vector<std::uint8_t> bits_;     // the inhibition bits the weights are signed with
 };
 
 } // namespace spark::neurons

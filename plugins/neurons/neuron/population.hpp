@@ -43,7 +43,8 @@
 //   pending_               static, sparse, delayed synapses instead of groups_: per presynaptic
 //                          neuron its synapses (o, d, w), and T[R*O] currents on their way,
 //                          one row per arrival slot (pending_current.hpp)
-//   ring_      uint8[R*I]  the presynaptic spikes of the last R steps (row = ring slot)
+//   ring_      uint8[R*I]  the presynaptic spikes of the last R steps (row = ring slot), each
+//                          with its inhibition bit at emission (1 or 3): the sign it delivers
 //   fired_     uint32[R*I] per ring row, the indices of the neurons that spiked (fired_count_)
 //   current_, spiked_      T/uint8 [O]: this step's synaptic current and soma spikes
 #pragma once
@@ -253,13 +254,14 @@ public:
         for (std::size_t o = 0; o < shape_.n_post; ++o) {
             spikes[o] = static_cast<std::uint8_t>(mask_[o] << 1U);
         }
+        next_step_ = 0;
     }
 
     void step(const sdk::step_context& ctx) {
         const auto in = ctx.input<std::uint8_t>(0);
         const auto out = ctx.output<std::uint8_t>(0);
         const std::size_t now = push_presynaptic(in.data());
-        deliver(in.data(), now);
+        deliver(now);
         synapses_.filter(sdk::span<T>(current_));
         soma_.update(sdk::span<const T>(current_), sdk::span<std::uint8_t>(spiked_));
         rule_.postsynaptic(sdk::span<const std::uint8_t>(spiked_));
@@ -273,6 +275,7 @@ public:
                                : m);
         }
         learn(in.data(), post_count);
+        next_step_ = ctx.index() + 1;
     }
 
     void state(sdk::state_list& s) {
@@ -375,6 +378,7 @@ public:
         if (index == neuron_delays_kernel) {
             const auto* d = static_cast<const std::int32_t*>(in);
             const std::size_t count = delay_.per_synapse() ? n_post * n_pre : n_pre;
+            check_promised_delays(d, count);
             delay_.write(std::vector<std::int32_t>(d, d + count), n_pre);
             rewrite([&] {
                 if (!sparse_) {
@@ -393,7 +397,144 @@ public:
         });
     }
 
+    // --- late inputs (spark/abi/late_inputs.h, docs/adr/0024-exchange-windows.md) -------------
+    //
+    // A presynaptic spike pushed at step s with delay D reaches the soma at step s + D, and
+    // nothing else reads it before: not its sign (the ring keeps it from the step it was pushed:
+    // a late element's zeros in later inputs sign nothing), and not the rule when it is none (a
+    // rule's traces read every spike as it is pushed, so any rule, even a static one, keeps the
+    // spikes on time). A spike may so come up to L steps late, L the shortest delay of any synapse
+    // from its presynaptic neuron onto this instance's neurons (a zero weight's too, so no kernel
+    // write shortens it): write_late() puts it into its step's ring row before any delivery reads
+    // it. L is taken from the drawn delay table (and a written one); a later delays write that
+    // would shorten it is refused.
+
+    /// How many steps late elements [offset, offset + count) of input `port` may come: 0 for the
+    /// modulation, without delays, with a learning rule, else the shortest delay of their
+    /// synapses.
+    [[nodiscard]] std::uint32_t
+    lateness(std::size_t port, std::uint64_t offset, std::uint64_t count) const {
+        if (port != 0 || count == 0 || !takes_late_spikes()) {
+            return 0;
+        }
+        const auto& floor = late_floor();
+        return *std::min_element(floor.begin() + static_cast<std::ptrdiff_t>(offset),
+                                 floor.begin() + static_cast<std::ptrdiff_t>(offset + count));
+    }
+
+    /// The spikes of elements [offset, offset + count) of in_spikes at step `step`, which was
+    /// stepped with zeros in their place, at most lateness() steps back: into that step's ring row,
+    /// as push_presynaptic() stores them. Delivery at emission rebuilds its future currents from
+    /// the ring, in the order of the on-time scatter, so they are the same bits.
+    void write_late(std::size_t port,
+                    std::uint64_t step,
+                    std::uint64_t offset,
+                    std::uint64_t count,
+                    const void* values) {
+        if (count == 0) {
+            return;
+        }
+        const std::string elements =
+            std::string(name_) + " input '" + (port == 0 ? "in_spikes" : "modulation") +
+            "' elements [" + std::to_string(offset) + ", " + std::to_string(offset + count) + ")";
+        const std::uint32_t late = lateness(port, offset, count);
+        if (late == 0) {
+            throw sdk::status_error(
+                SPARK_ERR_INVALID_ARGUMENT,
+                elements + " must arrive on time (lateness 0: " + on_time_reason(port) +
+                    "); got a value for step " + std::to_string(step));
+        }
+        const std::uint64_t first = next_step_ > late ? next_step_ - late : 0;
+        if (step >= next_step_ || step < first) {
+            const std::string allowed = next_step_ == 0
+                                            ? std::string(", but no step was taken since reset")
+                                            : ": after step " + std::to_string(next_step_ - 1) +
+                                                  ", steps [" + std::to_string(first) + ", " +
+                                                  std::to_string(next_step_) + ")";
+            throw sdk::status_error(SPARK_ERR_INVALID_ARGUMENT,
+                                    elements + " may come up to " + std::to_string(late) +
+                                        " steps late" + allowed + "; got step " +
+                                        std::to_string(step));
+        }
+        const std::size_t slot = ring_.slot_before(static_cast<std::size_t>(next_step_ - 1 - step));
+        std::uint8_t* row = ring_.row(slot);
+        const auto* bytes = static_cast<const std::uint8_t*>(values);
+        for (std::uint64_t k = 0; k < count; ++k) {
+            row[offset + k] = spike_with_sign(bytes[k]);
+        }
+        collect_fired(slot);
+        if (at_emission_) {
+            needs_rebuild_ = true; // the late spikes' currents on their way
+        }
+    }
+
 private:
+    // Whether in_spikes may come late at all: delays, and a rule that reads no spike.
+    [[nodiscard]] bool takes_late_spikes() const {
+        return delay_.present() && shape_.rows > 1 && rule_reads_no_spikes();
+    }
+
+    [[nodiscard]] std::string on_time_reason(std::size_t port) const {
+        if (port != 0) {
+            return "the third factor is read in its step";
+        }
+        if (!delay_.present()) {
+            return "no delays";
+        }
+        if (!rule_reads_no_spikes()) {
+            return "the learning rule reads every spike as it comes";
+        }
+        return "a synapse of theirs has delay 0";
+    }
+
+    // Per presynaptic neuron, the shortest delay of its synapses onto this instance's neurons,
+    // over every (o, i) of the drawn table and of a written one. Drawn on the first lateness()
+    // only, so a neuron that is never asked pays nothing.
+    const std::vector<std::uint32_t>& late_floor() const {
+        if (late_floor_.empty()) {
+            const std::size_t n_pre = shape_.n_pre;
+            late_floor_.assign(n_pre, delay_.slots());
+            const auto take = [&](const std::vector<std::int32_t>& d) {
+                for (std::size_t k = 0; k < d.size(); ++k) { // (o, i) row-major, or (i)
+                    std::uint32_t& floor = late_floor_[k % n_pre];
+                    floor = std::min(floor, static_cast<std::uint32_t>(d[k]));
+                }
+            };
+            take(delay_.drawn_table(host_, rows_, n_pre));
+            if (delay_.written()) {
+                take(delay_.table(host_, rows_, n_pre));
+            }
+        }
+        return late_floor_;
+    }
+
+    // A delays write (laid out as the delays' table) must not shorten a delay below what
+    // lateness() may have promised: late values would then come after their delivery.
+    void check_promised_delays(const std::int32_t* d, std::size_t count) const {
+        if (late_floor_.empty() || !takes_late_spikes()) {
+            return;
+        }
+        const std::size_t n_pre = shape_.n_pre;
+        for (std::size_t k = 0; k < count; ++k) {
+            if (d[k] < static_cast<std::int64_t>(late_floor_[k % n_pre])) {
+                throw sdk::status_error(
+                    SPARK_ERR_INVALID_ARGUMENT,
+                    std::string(name_) + " delays.kernel: delay " + std::to_string(d[k]) +
+                        " of presynaptic neuron " + std::to_string(k % n_pre) +
+                        " is shorter than the " + std::to_string(late_floor_[k % n_pre]) +
+                        " steps its spikes may come late (lateness); keep it at least that");
+            }
+        }
+    }
+
+    [[nodiscard]] bool rule_reads_no_spikes() const {
+        if constexpr (requires { rule_.reads_no_spikes(); }) {
+            return rule_.reads_no_spikes();
+        } else {
+            return false;
+        }
+    }
+
     // weights_ brought up to date: the rule's waiting terms applied, and the grouped layout's
     // live weights (listed_weights_) copied back.
     void settle_weights() {
@@ -775,13 +916,13 @@ private:
     // delivery at emission does (pending_current.hpp) and as the synapse component does when its
     // delays are wired (synapses/synapse_component.hpp), so a neuron run from its parts gives
     // the same bits (docs/adr/0013-neurons-as-compositions.md).
-    void deliver(const std::uint8_t* in, std::size_t now) {
+    void deliver(std::size_t now) {
         if (at_emission_) {
-            deliver_at_emission(in, now);
+            deliver_at_emission(now);
             return;
         }
         if (lazy_) {
-            deliver_by_groups(in, now);
+            deliver_by_groups(now);
             return;
         }
         const std::size_t rows = shape_.rows;
@@ -801,7 +942,7 @@ private:
         }
         for_postsynaptic_ranges(
             events >= parallel_events ? workers : 1U,
-            [&](std::size_t o0, std::size_t o1) noexcept { deliver_range(in, now, o0, o1); });
+            [&](std::size_t o0, std::size_t o1) noexcept { deliver_range(now, o0, o1); });
     }
 
     // The grouped layout with a rule that settles arrivals (learning/hebbian_pending.hpp): each
@@ -811,7 +952,7 @@ private:
     // sub-run of its targets (a group's targets ascend, so it is contiguous). A settle is per
     // synapse, so a sub-run settles as the run's elements would, and each neuron's current sums
     // the same terms in the same order in any split (and in any slice): the same bits.
-    void deliver_by_groups(const std::uint8_t* in, std::size_t now) {
+    void deliver_by_groups(std::size_t now) {
         const std::size_t rows = shape_.rows;
         arriving_.clear();
         std::size_t events = 0;
@@ -836,12 +977,12 @@ private:
         const auto parts = static_cast<std::uint32_t>(std::min<std::size_t>(
             max_group_parts, std::max<std::size_t>(1, events / parallel_events)));
         for_postsynaptic_ranges(
-            parts, [&](std::size_t o0, std::size_t o1) noexcept { deliver_runs(in, o0, o1); });
+            parts, [&](std::size_t o0, std::size_t o1) noexcept { deliver_runs(o0, o1); });
     }
 
     // The current of postsynaptic neurons [o0, o1): each arriving run's sub-run of targets in
     // that range settled, then delivered.
-    void deliver_runs(const std::uint8_t* in, std::size_t o0, std::size_t o1) noexcept {
+    void deliver_runs(std::size_t o0, std::size_t o1) noexcept {
         std::fill(current_.begin() + static_cast<std::ptrdiff_t>(o0),
                   current_.begin() + static_cast<std::ptrdiff_t>(o1),
                   T(0));
@@ -874,7 +1015,7 @@ private:
             const arriving_run& run = arriving_[r];
             T* w = listed_weights_.data() + groups_.position(first);
             rule_settle_arrivals(run.i, run.d, run.slot, w, first, count);
-            const bool inhibitory = (in[run.i] & 2U) != 0;
+            const bool inhibitory = (ring_.row(run.slot)[run.i] & 2U) != 0; // at emission
             for (std::size_t k = 0; k < count; ++k) {
                 current_[first[k]] += inhibitory ? -w[k] : w[k];
             }
@@ -912,12 +1053,12 @@ private:
         });
     }
 
-    // Delivery at emission: this step's spikes go into the future rows, and the current is the
-    // row of this step. The future rows are rebuilt from the spike history when the weights or
-    // an inhibition bit changed (pending_current.hpp says why).
-    void deliver_at_emission(const std::uint8_t* in, std::size_t now) {
+    // Delivery at emission: this step's spikes go into the future rows, with the signs of their
+    // ring bytes, and the current is the row of this step. The future rows are rebuilt from the
+    // spike history when the weights or a past row changed (pending_current.hpp says why).
+    void deliver_at_emission(std::size_t now) {
         pending_.next_step();
-        const bool rebuild = pending_.signs_changed(in) || needs_rebuild_;
+        const bool rebuild = needs_rebuild_;
         needs_rebuild_ = false;
         const std::size_t n_post = shape_.n_post;
         const std::uint32_t workers = n_post >= 2 * chunk_align ? parallel_.workers() : 1U;
@@ -933,25 +1074,25 @@ private:
                 for (std::size_t age = shape_.rows - 1; age >= 1; --age) { // oldest first
                     const std::size_t slot = (now + shape_.rows - age) % shape_.rows;
                     const std::uint32_t* old = &fired_[slot * shape_.n_pre];
+                    const std::uint8_t* bytes = ring_.row(slot);
                     for (std::uint32_t k = 0; k < fired_count_[slot]; ++k) {
-                        pending_.scatter(old[k], age, o0, o1);
+                        pending_.scatter(old[k], age, (bytes[old[k]] & 2U) != 0, o0, o1);
                     }
                 }
             }
+            const std::uint8_t* bytes = ring_.row(now);
             for (std::uint32_t k = 0; k < fired_count_[now]; ++k) {
-                pending_.scatter(list[k], 0, o0, o1);
+                pending_.scatter(list[k], 0, (bytes[list[k]] & 2U) != 0, o0, o1);
             }
             pending_.take(current_.data(), o0, o1);
         });
     }
 
     // The current of postsynaptic neurons [o0, o1): every spike that arrives now, with the kernel
-    // before this step's learning. The sign is the presynaptic neuron's inhibition bit in this
-    // step's input (as upstream's delays broadcast the current mask).
-    void deliver_range(const std::uint8_t* in,
-                       std::size_t now,
-                       std::size_t o0,
-                       std::size_t o1) noexcept {
+    // before this step's learning. The sign is the presynaptic neuron's inhibition bit at the
+    // spike's emission, kept in its ring byte (upstream's delays broadcast the current mask to
+    // spikes in flight: docs/upstream-differences.md).
+    void deliver_range(std::size_t now, std::size_t o0, std::size_t o1) noexcept {
         const std::size_t rows = shape_.rows;
         std::fill(current_.begin() + static_cast<std::ptrdiff_t>(o0),
                   current_.begin() + static_cast<std::ptrdiff_t>(o1),
@@ -962,9 +1103,10 @@ private:
             const std::size_t d = rows - 1 - age;
             const std::size_t slot = (now + rows - d) % rows;
             const std::uint32_t* list = &fired_[slot * shape_.n_pre];
+            const std::uint8_t* bytes = ring_.row(slot);
             for (std::uint32_t k = 0; k < fired_count_[slot]; ++k) {
                 const std::size_t i = list[k];
-                const bool inhibitory = (in[i] & 2U) != 0;
+                const bool inhibitory = (bytes[i] & 2U) != 0;
                 if (groups_.full(i, d)) {
                     // contiguous, vectorised (column_add.hpp)
                     full_columns.push(&weights_[i * shape_.n_post], inhibitory);
@@ -1102,6 +1244,8 @@ private:
     std::vector<std::uint32_t> post_fired_;
     bool needs_clip_ = true;
     bool kernel_learned_ = false;
+    std::uint64_t next_step_ = 0;                   // the index of the next step (0 after reset)
+    mutable std::vector<std::uint32_t> late_floor_; // late_floor(): empty until asked
 };
 
 } // namespace spark::neurons

@@ -52,7 +52,7 @@ struct synapse_step {
     T* weights;                          // W[o][i]; the rule writes the updated weights here
     const synapse_delays* delays;        // D[o][i] in steps, 0..B
     const delay_groups* groups;          // per (i, d): the o with D[o][i] == d that carry current
-    const spike_ring* ring;              // presynaptic spikes (0/1) of the last R steps
+    const spike_ring* ring;              // presynaptic spikes (0, 1, 3) of the last R steps
     const std::uint32_t* fired;          // per ring slot, the presynaptic neurons that spiked ...
     const std::uint32_t* fired_count;    // ... and how many
     const std::size_t* slot_of_delay;    // the ring slot that delay d reads this step
