@@ -51,6 +51,7 @@ void exchange(std::vector<rank_stepper>& ranks) {
 /// messages encoded, the other modules, then the delivery.
 void step_in_parts(std::vector<rank_stepper>& ranks) {
     for (auto& rank : ranks) {
+        rank.begin_exchange(true); // as distributed_brain, which may not reach encode()
         rank.local().step_first(rank.first_modules());
         rank.encode(true);
     }
@@ -312,6 +313,129 @@ BOOST_FIXTURE_TEST_CASE(the_root_receives_what_it_observes_as_one_process_has_it
             rank.reset();
         }
     }
+}
+
+namespace {
+
+/// learning_brain() with static synapses and delays of at least 2 steps between the populations
+/// (ex: 3 steps per synapse, inh: 2 steps per presynaptic neuron), and no readout: every module
+/// that reads across ranks can take its spikes late.
+std::string delayed_brain() {
+    using namespace spark::test;
+    const std::string ex_config =
+        R"({"units": [24], "inhibitory_rate": 0.0, "learning_rule": null,
+            "delays": {"max_delay": 5.0,
+                       "delays": {"__class_ref__": "constant_initializer", "max_value": 3.0}},
+            "synapses": {"kernel": {"__class_ref__": "uniform_initializer", "scale": 300.0}}})";
+    const std::string in_config =
+        R"({"units": [8], "inhibitory_rate": 1.0, "learning_rule": null,
+            "delays": {"__class_ref__": "n_delays", "max_delay": 4.0,
+                       "delays": {"__class_ref__": "constant_initializer", "max_value": 2.0}},
+            "synapses": {"kernel": {"__class_ref__": "uniform_initializer", "scale": 200.0}}})";
+    return brain_json(
+        {input_json("drive", spec_json("float_array", "[20]"))},
+        {},
+        {module_json("input",
+                     "poisson_spiker",
+                     port_json("signal", {{"__call__", "drive"}}),
+                     R"({"max_freq": 300.0})"),
+         module_json("ex",
+                     "lif_neuron",
+                     port_json("in_spikes", {{"input", "spikes"}, {"inh", "out_spikes"}}),
+                     ex_config),
+         module_json(
+             "inh", "lif_neuron", port_json("in_spikes", {{"ex", "out_spikes"}}), in_config)});
+}
+
+} // namespace
+
+BOOST_FIXTURE_TEST_CASE(ranks_exchange_once_per_window_with_the_same_bits,
+                        spark::test::checkpoint_fixture) {
+    // delayed_brain(): the shortest delay between ranks is inh's 2 steps (ex's are 3), so spikes
+    // may come 2 steps late and the ranks exchange once every 3 steps. The delayed example brain:
+    // 3 steps everywhere, sparse kernels (delivery at emission), a population reading itself and
+    // both populations in slices: once every 4 steps.
+    const std::vector<std::pair<brain_config, std::uint32_t>> brains{
+        {brain_config::from_json(delayed_brain()), 3U},
+        {brain_config::from_file(SPARK_DELAYED_EXAMPLE), 4U}};
+    for (const auto& [config, expected_window] : brains) {
+        constexpr int steps = 50;
+        spark::runtime::brain whole(registry, config);
+        std::vector<std::vector<std::vector<std::byte>>> expected(steps);
+        for (int t = 0; t < steps; ++t) {
+            spark::test::drive(whole, static_cast<std::uint64_t>(t));
+            whole.step();
+            for (const auto& module : whole.modules()) {
+                for (const auto& [port, spec] : module.outputs) {
+                    const auto view = whole.cached(module.name, port);
+                    const auto* data = static_cast<const std::byte*>(view.data);
+                    expected[static_cast<std::size_t>(t)].emplace_back(
+                        data, data + view.count * spark_dtype_size(view.spec.dtype));
+                }
+            }
+        }
+        for (int k = 2; k <= 3; ++k) {
+            const auto plan = spark::runtime::plan_partition(registry, config, k);
+            std::vector<rank_stepper> ranks;
+            std::uint32_t window = UINT32_MAX;
+            for (int r = 0; r < k; ++r) {
+                ranks.emplace_back(registry, config, plan, r);
+                window = std::min(window, ranks.back().longest_window());
+            }
+            BOOST_TEST_REQUIRE(window == expected_window, k << " ranks");
+            for (auto& rank : ranks) {
+                rank.set_window(window);
+            }
+            for (int round = 0; round < 2; ++round) { // the second after reset(), in parts
+                exchange(ranks);
+                std::size_t messages = 0;
+                for (int t = 0; t < steps; ++t) {
+                    for (auto& rank : ranks) {
+                        spark::test::drive(rank.local(), static_cast<std::uint64_t>(t));
+                    }
+                    if (round == 0) {
+                        for (auto& rank : ranks) {
+                            rank.local().step();
+                        }
+                        exchange(ranks);
+                    } else {
+                        step_in_parts(ranks);
+                    }
+                    for (const auto& rank : ranks) {
+                        messages += rank.destinations().size();
+                    }
+                    std::size_t entry = 0;
+                    for (const auto& module : whole.modules()) {
+                        for (const auto& [port, spec] : module.outputs) {
+                            BOOST_TEST((output_of(ranks, plan, module.name, port) ==
+                                        expected[static_cast<std::size_t>(t)][entry]),
+                                       "window " << window << ", " << k << " ranks, round " << round
+                                                 << ", step " << t << ": " << module.name << "."
+                                                 << port);
+                            ++entry;
+                        }
+                    }
+                }
+                // Messages went after every window's last step only (nothing is observed).
+                BOOST_TEST(messages > 0U);
+                BOOST_TEST(messages <= static_cast<std::size_t>(k * (k - 1)) * (steps / window));
+                for (auto& rank : ranks) {
+                    rank.reset();
+                }
+            }
+        }
+    }
+    // A window longer than a rank can take is refused, naming the longest.
+    const auto config = brain_config::from_json(delayed_brain());
+    const auto plan = spark::runtime::plan_partition(registry, config, 2);
+    rank_stepper rank(registry, config, plan, 0);
+    BOOST_CHECK_EXCEPTION(
+        rank.set_window(rank.longest_window() + 1), spark::error, [&](const auto& e) {
+            return spark::test::contains(e.what(),
+                                         "can exchange once every " +
+                                             std::to_string(rank.longest_window()) +
+                                             " steps at most");
+        });
 }
 
 BOOST_FIXTURE_TEST_CASE(a_message_that_does_not_fit_is_refused, spark::test::checkpoint_fixture) {

@@ -132,7 +132,7 @@ BOOST_FIXTURE_TEST_CASE(a_plugin_build_that_differs_on_one_rank_is_refused,
     }
     BOOST_CHECK_EXCEPTION(
         distributed_brain(registry, config, MPI_COMM_WORLD), spark::error, [](const auto& e) {
-            return spark::test::contains(e.what(), "rank 1 loaded type spark.lif_neuron 1.0.0 ") &&
+            return spark::test::contains(e.what(), "rank 1 loaded type spark.lif_neuron 1.1.0 ") &&
                    spark::test::contains(e.what(), "every rank must load the same plugin builds");
         });
 }

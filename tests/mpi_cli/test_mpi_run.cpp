@@ -180,6 +180,48 @@ BOOST_AUTO_TEST_CASE(every_rank_count_writes_the_files_and_tables_of_one_process
     BOOST_TEST(twice.out.find("ran 20 steps") == twice.out.rfind("ran 20 steps"), twice.out);
 }
 
+BOOST_AUTO_TEST_CASE(delayed_spikes_travel_once_per_window_with_the_same_files) {
+    // Static synapses with 3 ms delays between the populations and no readout: every module
+    // reading across ranks takes spikes up to 3 steps late, so they travel every 4th step.
+    const spark::test::scratch_dir dir;
+    const auto run = [&](int ranks, const fs::path& out) {
+        return spark_on(ranks,
+                        {"run",
+                         SPARK_DELAYED_BRAIN,
+                         "--steps",
+                         "300",
+                         "--input",
+                         "drive=0.5",
+                         "--record",
+                         "excitatory",
+                         "--record",
+                         "inhibitory",
+                         "--record",
+                         "excitatory.soma.potential",
+                         "--out",
+                         out.string()});
+    };
+    const auto alone = run(0, dir / "alone");
+    BOOST_TEST_INFO(alone.err);
+    BOOST_TEST_REQUIRE(alone.exit_code == 0);
+    for (const int ranks : {2, 3}) {
+        const auto out = dir / ("ranks" + std::to_string(ranks));
+        const auto split = run(ranks, out);
+        BOOST_TEST_INFO("ranks " << ranks << ": " << split.err);
+        BOOST_TEST_REQUIRE(split.exit_code == 0);
+        BOOST_TEST(tables_of(split.out) == tables_of(alone.out), "ranks " << ranks);
+        for (const char* file : {"excitatory.out_spikes.npy",
+                                 "inhibitory.out_spikes.npy",
+                                 "excitatory.soma.potential.npy"}) {
+            BOOST_TEST((spark::test::read_text(out / file) ==
+                        spark::test::read_text(dir / "alone" / file)),
+                       "ranks " << ranks << ": " << file);
+        }
+        BOOST_TEST(run_json_of(out).at("exchange_window").to_number<std::uint32_t>() == 4U);
+        BOOST_TEST(split.out.find("spikes once every 4 steps") != std::string::npos, split.out);
+    }
+}
+
 BOOST_AUTO_TEST_CASE(an_upstream_1_0_brain_runs_over_ranks_as_in_one_process) {
     // The tutorial brain in 1.0's schema, with its neuron file: the topological spiker's output
     // shape is decided at its build, so it stays with its readers; the integrator can go apart.

@@ -23,7 +23,7 @@ class n2n_delays {
 public:
     static constexpr const char* class_ref = "n2n_delays";
     static constexpr std::int32_t kind = SPARK_KIND_COMPONENT;
-    static constexpr const char* version = "1.0.0";
+    static constexpr const char* version = "1.1.0";
     static constexpr const char* description =
         "one conduction delay per synapse: out[post, pre] is the presynaptic spike of D[post, pre] "
         "steps ago";

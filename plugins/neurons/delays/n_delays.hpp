@@ -25,7 +25,7 @@ class n_delays {
 public:
     static constexpr const char* class_ref = "n_delays";
     static constexpr std::int32_t kind = SPARK_KIND_COMPONENT;
-    static constexpr const char* version = "1.0.0";
+    static constexpr const char* version = "1.1.0";
     static constexpr const char* description =
         "one conduction delay per presynaptic neuron: out[j] is neuron j's spike of D[j] steps "
         "ago, shaped like the input (one spike per neuron, not per synapse), with the neuron's "

@@ -23,7 +23,7 @@ class neuron_type : public population<T, any_soma<T>, any_rule<T>> {
 public:
     static constexpr const char* class_ref = Kind::class_ref;
     static constexpr std::int32_t kind = SPARK_KIND_NEURON;
-    static constexpr const char* version = "1.0.0";
+    static constexpr const char* version = "1.1.0";
     static constexpr const char* description = Kind::description;
     static constexpr const char* example_config = R"({"units": [8]})";
     /// A population too large for one process runs as slices of its neurons, each computing

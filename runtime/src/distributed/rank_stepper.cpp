@@ -144,6 +144,10 @@ rank_stepper::rank_stepper(const registry::plugin_registry& registry,
 }
 
 void rank_stepper::begin_exchange(bool in_step) noexcept {
+    if (exchange_open_) {
+        return; // already begun (encode() after the host's own call)
+    }
+    exchange_open_ = true;
     if (window_ends_) { // the last exchange sent the window's steps: a new window starts
         for (std::size_t c = 0; c < encoded_.size(); ++c) {
             encoded_[c].clear();
@@ -216,6 +220,7 @@ void rank_stepper::encode(bool in_step) {
 }
 
 void rank_stepper::finish_exchange() {
+    exchange_open_ = false;
     const int me = layout_.rank;
     for (const auto& crossing : layout_.crossing) {
         if (!crossing.read_by(me)) {
@@ -473,6 +478,7 @@ void rank_stepper::reset() {
         encoded_steps_[c] = 0;
     }
     window_ends_ = true;
+    exchange_open_ = false;
     for (auto& o : observations_) {
         std::fill(o.last_sent.begin(), o.last_sent.end(), 0);
         std::fill(o.value.begin(), o.value.end(), std::byte{0});

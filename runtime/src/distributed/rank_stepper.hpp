@@ -46,8 +46,9 @@ public:
     /// observations. Spikes go as the bytes that changed since the last exchange (index and
     /// value: a spike, its end, an inhibition bit), other payloads whole.
     void encode(bool in_step = false);
-    /// Before encode() (which calls it too), and where a failure keeps encode() from running:
-    /// fixes whether this exchange ends a window, so that every rank sends and receives alike.
+    /// Before encode() (which calls it too; the first call of an exchange counts), and where a
+    /// failure keeps encode() from running: fixes whether this exchange ends a window, so that
+    /// every rank sends and receives alike. finish_exchange() or reset() closes the exchange.
     void begin_exchange(bool in_step = false) noexcept;
     /// The local modules that compute what this rank sends (crossing outputs, observations), in
     /// the local brain's module order: stepped first, their messages travel while the others
@@ -116,6 +117,7 @@ private:
     std::uint32_t window_ = 1;
     std::uint32_t longest_window_ = UINT32_MAX;
     bool window_ends_ = true;
+    bool exchange_open_ = false; // between begin_exchange() and finish_exchange()
     std::vector<std::vector<std::byte>> received_;
     std::vector<std::vector<late_reader>> late_readers_;
 
