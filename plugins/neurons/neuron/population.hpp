@@ -464,12 +464,7 @@ public:
         }
         collect_fired(slot);
         if (at_emission_) {
-            // Delivery at emission would rebuild every pending current from the history after
-            // each window of late spikes, repeating the window's deliveries. Delivery from the
-            // history at arrival sums the same terms in the same order (the same bits) and reads
-            // late rows as they are: from now on this neuron delivers so.
-            late_spikes_ = true;
-            index_synapses();
+            needs_rebuild_ = true; // the late spikes' currents on their way
         }
     }
 
@@ -706,7 +701,7 @@ private:
             index_sparse_synapses();
             return;
         }
-        at_emission_ = !late_spikes_ && !rule_.plastic() && shape_.rows > 1 &&
+        at_emission_ = !rule_.plastic() && shape_.rows > 1 &&
                        pending_current<T>::fits(shape_.rows, shape_.n_post) &&
                        mostly_zero(weights_);
         if (at_emission_) {
@@ -749,8 +744,7 @@ private:
         post_positions_ = {};
         post_delays_ = {};
         shape_.grouped_positions = nullptr;
-        at_emission_ =
-            !late_spikes_ && shape_.rows > 1 && pending_current<T>::fits(shape_.rows, n_post);
+        at_emission_ = shape_.rows > 1 && pending_current<T>::fits(shape_.rows, n_post);
         if (at_emission_) {
             groups_.clear();
             listed_weights_ = {};
@@ -1238,7 +1232,6 @@ private:
     large_vector<std::uint32_t> post_positions_;
     large_vector<std::uint16_t> post_delays_;
     bool at_emission_ = false; // static, sparse and delayed: pending_ delivers, not groups_
-    bool late_spikes_ = false; // write_late() came: deliver from the history, never at emission
     pending_current<T> pending_;
     bool needs_rebuild_ = true; // pending_'s future rows must be rebuilt from the spike history
     std::vector<std::size_t> slot_of_delay_; // learn(): the ring row of each delay this step
