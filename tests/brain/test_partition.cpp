@@ -61,6 +61,21 @@ void step_in_parts(std::vector<rank_stepper>& ranks) {
     deliver(ranks);
 }
 
+/// Step `t` of every rank: the brain inputs, then the step, alone or in parts, and the exchange.
+void step_ranks(std::vector<rank_stepper>& ranks, int t, bool in_parts) {
+    for (auto& rank : ranks) {
+        spark::test::drive(rank.local(), static_cast<std::uint64_t>(t));
+    }
+    if (in_parts) {
+        step_in_parts(ranks);
+        return;
+    }
+    for (auto& rank : ranks) {
+        rank.local().step();
+    }
+    exchange(ranks);
+}
+
 /// A module's output as the whole brain has it: from the rank stepping it, or its slices' outputs
 /// side by side.
 std::vector<std::byte> output_of(const std::vector<rank_stepper>& ranks,
@@ -214,17 +229,7 @@ BOOST_FIXTURE_TEST_CASE(ranks_give_the_whole_brains_outputs_bit_for_bit,
         for (int round = 0; round < 2; ++round) {
             exchange(ranks);
             for (int t = 0; t < steps; ++t) {
-                for (auto& rank : ranks) {
-                    spark::test::drive(rank.local(), static_cast<std::uint64_t>(t));
-                }
-                if (round == 0) {
-                    for (auto& rank : ranks) {
-                        rank.local().step();
-                    }
-                    exchange(ranks);
-                } else {
-                    step_in_parts(ranks);
-                }
+                step_ranks(ranks, t, round == 1);
                 std::size_t entry = 0;
                 for (const auto& module : whole.modules()) {
                     for (const auto& [port, spec] : module.outputs) {
@@ -390,17 +395,7 @@ BOOST_FIXTURE_TEST_CASE(ranks_exchange_once_per_window_with_the_same_bits,
                 exchange(ranks);
                 std::size_t messages = 0;
                 for (int t = 0; t < steps; ++t) {
-                    for (auto& rank : ranks) {
-                        spark::test::drive(rank.local(), static_cast<std::uint64_t>(t));
-                    }
-                    if (round == 0) {
-                        for (auto& rank : ranks) {
-                            rank.local().step();
-                        }
-                        exchange(ranks);
-                    } else {
-                        step_in_parts(ranks);
-                    }
+                    step_ranks(ranks, t, round == 1);
                     for (const auto& rank : ranks) {
                         messages += rank.destinations().size();
                     }
