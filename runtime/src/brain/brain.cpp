@@ -17,7 +17,6 @@
 #include <utility>
 
 #include <oneapi/tbb/flow_graph.h>
-#include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/task_arena.h>
 #include <oneapi/tbb/task_group.h>
 
@@ -237,29 +236,15 @@ struct brain::impl {
         }
     }
 
-    /// Runs `list` (module indices): on the arena's threads when there is one and several
-    /// modules, else in order on this thread. Stops early after a failure.
+    /// Runs `list` (module indices) in order on this thread, each module still splitting its
+    /// own work over the workers (a step in parts, which ranks take; stops early after a
+    /// failure). Not on the flow graph: its nodes run fixed groups of modules.
     void run_modules(const std::vector<std::size_t>& list) {
-        if (!arena || list.size() < 2) {
-            for (const auto m : list) {
-                if (!run_guarded(m)) {
-                    break;
-                }
+        for (const auto m : list) {
+            if (!run_guarded(m)) {
+                break;
             }
-            return;
         }
-        // The body exists before the start edge: parallel_for hands the workers a reference to
-        // it, which they read before their first happens_after().
-        const auto body = [&](std::size_t i) {
-            detail::happens_after(&graph_started);
-            if (!failed.load(std::memory_order_relaxed)) {
-                (void)run_guarded(list[i]);
-            }
-            detail::happens_before(&graph_finished);
-        };
-        detail::happens_before(&graph_started);
-        arena->execute([&] { oneapi::tbb::parallel_for(std::size_t{0}, list.size(), body); });
-        detail::happens_after(&graph_finished);
     }
 
     /// After every module ran: throws the step's failure, or checks the numerics and makes this

@@ -149,8 +149,10 @@ public:
     /// first part computed while the second part runs: docs/scaling.md section 3.1). Within a
     /// step every module reads the last step's cache, so the order of modules changes nothing:
     /// the results are step()'s, bit for bit. step_first() steps `modules` (indices in modules()
-    /// order); step_rest() steps the others and completes the step. Both throw step_error as
-    /// step() does (afterwards call reset()); step() or reset() in between throws spark::error.
+    /// order); step_rest() steps the others and completes the step. Each part runs its modules
+    /// one after another on the calling thread (a module still splits its own work over the
+    /// workers). Both throw step_error as step() does (afterwards call reset()); step() in
+    /// between throws spark::error, reset() abandons the step.
     void step_first(std::span<const std::size_t> modules);
     void step_rest();
     /// Between step_first() and step_rest(): what a module stepped in the first part wrote into
