@@ -9,6 +9,7 @@
 #include <spark/abi/slices.h>
 #include <spark/abi/types.h>
 #include <spark/registry/module_type_info.hpp>
+#include <spark/sdk/rule_expression.hpp>
 
 namespace spark::registry::detail {
 namespace {
@@ -26,6 +27,52 @@ std::string quoted(const char* text) {
     out += text;
     out += '\'';
     return out;
+}
+
+/// What a name in a rule stands for in `type`: one of its fields, or the base field dt.
+sdk::rule_operand rule_operand_of(const spark_module_type_t& type, std::string_view name) {
+    if (name == "dt") {
+        return sdk::rule_operand::number;
+    }
+    for (uint32_t f = 0; f < type.field_count; ++f) {
+        const auto& field = type.fields[f];
+        if (field.name == nullptr || name != field.name) {
+            continue;
+        }
+        switch (field.type) {
+        case SPARK_FIELD_BOOL:
+            return sdk::rule_operand::boolean;
+        case SPARK_FIELD_INT:
+        case SPARK_FIELD_FLOAT:
+        case SPARK_FIELD_INITIALIZER:
+            return sdk::rule_operand::number;
+        case SPARK_FIELD_INT_ARRAY:
+        case SPARK_FIELD_FLOAT_ARRAY:
+            return sdk::rule_operand::array;
+        default:
+            return sdk::rule_operand::unknown;
+        }
+    }
+    return sdk::rule_operand::unknown;
+}
+
+/// Why a RULE validator's condition cannot be used, or "".
+std::string rule_problem(const spark_module_type_t& type, const spark_validator_t& validator) {
+    if (validator.field == nullptr) {
+        return "has no condition (RULE keeps it in `field`)";
+    }
+    if (validator.option_count > 1 ||
+        (validator.option_count == 1 &&
+         (validator.options == nullptr || validator.options[0] == nullptr))) {
+        return "(rule) has " + std::to_string(validator.option_count) +
+               " reasons or a NULL one (expected none, or one string in options[0])";
+    }
+    std::string error;
+    const auto rule = sdk::rule_expression::parse(validator.field, error);
+    if (rule) {
+        error = rule->check([&](std::string_view name) { return rule_operand_of(type, name); });
+    }
+    return error.empty() ? std::string() : "(rule " + quoted(validator.field) + ") " + error;
 }
 
 std::string field_problem(const spark_module_type_t& type, const spark_field_desc_t& field) {
@@ -66,9 +113,18 @@ std::string field_problem(const spark_module_type_t& type, const spark_field_des
     for (uint32_t v = 0; v < field.validator_count; ++v) {
         const auto& validator = field.validators[v];
         const std::string which = where + " validator " + std::to_string(v);
-        if (!in_range(validator.kind, SPARK_VALIDATOR_POSITIVE, SPARK_VALIDATOR_LENGTH)) {
+        // NEGATIVE and RULE came with ABI 1.2: a type built against older headers cannot mean them.
+        const bool abi_1_2 = type.abi_version.minor >= 2;
+        const int32_t last_kind = abi_1_2 ? SPARK_VALIDATOR_RULE : SPARK_VALIDATOR_LENGTH;
+        if (!in_range(validator.kind, SPARK_VALIDATOR_POSITIVE, last_kind)) {
             return which + " has unknown kind " + std::to_string(validator.kind) +
-                   " (expected 1..6, a SPARK_VALIDATOR_* value)";
+                   " (expected 1.." + std::to_string(last_kind) +
+                   ", a SPARK_VALIDATOR_* value of ABI " + (abi_1_2 ? "1.2" : "1.0 and 1.1") + ")";
+        }
+        if (validator.kind == SPARK_VALIDATOR_RULE) {
+            if (auto problem = rule_problem(type, validator); !problem.empty()) {
+                return which + " " + problem;
+            }
         }
         if ((validator.kind == SPARK_VALIDATOR_RANGE || validator.kind == SPARK_VALIDATOR_LENGTH) &&
             !(validator.min <= validator.max)) {

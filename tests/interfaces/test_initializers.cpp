@@ -725,10 +725,10 @@ BOOST_AUTO_TEST_CASE(every_initializer_offers_the_extension_and_nothing_else) {
                              "normalized_sparse_uniform_initializer"}) {
         BOOST_TEST_CONTEXT(name) {
             const auto& type = registry.resolve(name);
-            BOOST_TEST(type.abi->abi_version.minor == 1U);
+            BOOST_TEST(type.abi->abi_version.minor == 2U);
             const auto& ext = sparse_of(type);
             BOOST_TEST(ext.abi_version.major == 1U);
-            BOOST_TEST(ext.abi_version.minor == 1U);
+            BOOST_TEST(ext.abi_version.minor == 2U);
             BOOST_TEST(ext.density != nullptr);
             BOOST_TEST(ext.fill_rows != nullptr);
             BOOST_TEST(ext.values_at != nullptr);

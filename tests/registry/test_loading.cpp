@@ -89,8 +89,8 @@ BOOST_AUTO_TEST_CASE(refuses_a_newer_major_version_before_running_any_plugin_cod
     const auto file = test_plugin("bad_abi_major");
     const auto message = error_message<abi_error>([&] { (void)registry.load(file); });
     BOOST_TEST(message == refused(file,
-                                  "expected ABI 1.1 (major 1, minor <= 1), found 2.1.0; "
-                                  "rebuild the plugin against Spark SDK ABI 1.1"));
+                                  "expected ABI 1.2 (major 1, minor <= 2), found 2.2.0; "
+                                  "rebuild the plugin against Spark SDK ABI 1.2"));
     BOOST_TEST(!captured_log().contains("ran although its ABI is refused"));
     // Not even its static initialisers: the version was read from the file, before dlopen.
     BOOST_TEST(std::getenv("SPARK_TEST_STATIC_INIT_RAN") == nullptr);
@@ -103,8 +103,8 @@ BOOST_AUTO_TEST_CASE(refuses_a_newer_minor_version) {
     const auto file = test_plugin("newer_minor");
     const auto message = error_message<abi_error>([&] { (void)registry.load(file); });
     BOOST_TEST(message == refused(file,
-                                  "expected ABI 1.1 (major 1, minor <= 1), found 1.2.0; "
-                                  "rebuild the plugin against Spark SDK ABI 1.1"));
+                                  "expected ABI 1.2 (major 1, minor <= 2), found 1.3.0; "
+                                  "rebuild the plugin against Spark SDK ABI 1.2"));
     BOOST_TEST(!captured_log().contains("ran although its ABI is refused"));
     BOOST_TEST(std::getenv("SPARK_TEST_STATIC_INIT_RAN") == nullptr);
 }
@@ -199,6 +199,33 @@ BOOST_AUTO_TEST_CASE(refuses_field_flags_it_does_not_know) {
                                   "type 'test.broken_flags' is malformed: field 'delays' has "
                                   "unknown flag bits 6 (the only flag is SPARK_FIELD_NULLABLE = "
                                   "1; clear the other bits); fix the plugin's descriptor"));
+    BOOST_TEST(registry.types().empty());
+}
+
+BOOST_AUTO_TEST_CASE(refuses_a_validator_kind_newer_than_the_type_s_abi) {
+    const auto file = test_plugin("negative_in_1_1");
+    const auto message = error_message<load_error>([&] { (void)registry.load(file); });
+    BOOST_TEST(message == refused(file,
+                                  "type 'test.broken_validators' is malformed: field 'reset' "
+                                  "validator 0 has unknown kind 7 (expected 1..6, a "
+                                  "SPARK_VALIDATOR_* value of ABI 1.0 and 1.1); fix the plugin's "
+                                  "descriptor"));
+    BOOST_TEST(registry.types().empty());
+}
+
+BOOST_AUTO_TEST_CASE(refuses_a_rule_that_does_not_parse_or_reads_no_field) {
+    const auto syntax = test_plugin("bad_rule_syntax");
+    BOOST_TEST(error_message<load_error>([&] { (void)registry.load(syntax); }) ==
+               refused(syntax,
+                       "type 'test.broken_validators' is malformed: field 'reset' validator 0 "
+                       "(rule 'omega * (dt < pi') at 17: expected ')'; fix the plugin's "
+                       "descriptor"));
+    const auto field = test_plugin("bad_rule_field");
+    BOOST_TEST(error_message<load_error>([&] { (void)registry.load(field); }) ==
+               refused(field,
+                       "type 'test.broken_validators' is malformed: field 'reset' validator 0 "
+                       "(rule 'omega * speed < pi') 'speed' is not an int, float, bool or array "
+                       "field of this config; fix the plugin's descriptor"));
     BOOST_TEST(registry.types().empty());
 }
 

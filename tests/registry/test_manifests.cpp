@@ -69,7 +69,7 @@ BOOST_AUTO_TEST_CASE(every_builtin_plugin_has_a_manifest_describing_its_types) {
     BOOST_TEST(m.library == "spark-neurons.so");
     BOOST_TEST(m.id == "spark.neurons");
     BOOST_TEST(m.vendor == "spark");
-    BOOST_TEST(m.abi_version == "1.1.0");
+    BOOST_TEST(m.abi_version == "1.2.0");
     const auto lif = std::find_if(m.types.begin(), m.types.end(), [](const auto& t) {
         return t.canonical_id() == "spark.lif_neuron";
     });

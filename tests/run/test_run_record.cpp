@@ -197,7 +197,7 @@ BOOST_AUTO_TEST_CASE(run_json_records_command_brain_hash_seeds_and_provenance) {
     BOOST_TEST(soma.at("plugin_file").as_string() == plugin.string());
     BOOST_TEST(soma.at("plugin_sha256").as_string() == spark::test::sha256_hex(plugin));
     BOOST_TEST(soma.at("plugin_id").as_string() == "spark.neurons");
-    BOOST_TEST(soma.at("abi_version").as_string() == "1.1.0");
+    BOOST_TEST(soma.at("abi_version").as_string() == "1.2.0");
     BOOST_TEST(soma.at("type_version").as_string() == "1.0.0");
     BOOST_TEST(run.at("records").as_array().empty());
 }

@@ -48,7 +48,7 @@ BOOST_AUTO_TEST_SUITE(cli)
 BOOST_AUTO_TEST_CASE(version_and_help) {
     const auto version = spark_cli({"--version"});
     BOOST_TEST(version.exit_code == 0);
-    BOOST_TEST(version.out == "spark " SPARK_VERSION_STRING " (plugin ABI 1.1.0)\n");
+    BOOST_TEST(version.out == "spark " SPARK_VERSION_STRING " (plugin ABI 1.2.0)\n");
     const auto help = spark_cli({"--help"});
     BOOST_TEST(help.exit_code == 0);
     BOOST_TEST(help.out.find("plugins describe NAME") != std::string::npos);
@@ -134,7 +134,7 @@ BOOST_AUTO_TEST_CASE(describe_shows_provenance_schema_and_ports) {
     BOOST_TEST(has_line(out, " description every field type and validator"));
     BOOST_TEST(has_line(out, " file " + canonical("runtime_schema")));
     BOOST_TEST(has_line(out, " plugin test.runtime_schema 0.1.0"));
-    BOOST_TEST(has_line(out, " abi 1.1.0"));
+    BOOST_TEST(has_line(out, " abi 1.2.0"));
     BOOST_TEST(out.find(" sha256 ") != std::string::npos);
     // the config schema, base fields first
     BOOST_TEST(has_line(out, " FIELD TYPE DEFAULT UNITS VALIDATORS DESCRIPTION"));

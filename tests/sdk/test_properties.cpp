@@ -301,7 +301,7 @@ BOOST_FIXTURE_TEST_CASE(a_type_declares_its_properties_without_an_instance, load
     const auto* declared = static_cast<const spark_type_properties_t*>(
         spark_type_extension(holder_type, SPARK_EXT_TYPE_PROPERTIES));
     BOOST_TEST_REQUIRE(declared != nullptr);
-    BOOST_TEST(declared->abi_version.minor == 1U);
+    BOOST_TEST(declared->abi_version.minor == 2U);
     BOOST_TEST_REQUIRE(declared->count == 3U);
     const auto& level = declared->properties[0];
     BOOST_TEST(std::string(level.name) == "level");

@@ -126,6 +126,83 @@ BOOST_AUTO_TEST_CASE(validators_become_c_validators) {
     BOOST_TEST(f[5].validators[0].max == 3.0);
 }
 
+BOOST_AUTO_TEST_CASE(sign_bounds_and_rules_become_c_validators) {
+    sdk::schema s;
+    s.field_float("reset", -70.0).negative();
+    s.field_float("gain", 0.5).at_most(1.0);
+    s.field_float("floor", 2.0).at_least(-1.0);
+    s.field_float("omega", 0.5).rule("omega * dt < pi", "the Euler step turns under half a period");
+    s.field_float("tau", 20.0).rule("tau >= dt");
+    s.finalize("module type 't.x'");
+    const spark_field_desc_t* f = s.fields();
+
+    BOOST_TEST(f[0].validators[0].kind == SPARK_VALIDATOR_NEGATIVE);
+    BOOST_TEST(f[1].validators[0].kind == SPARK_VALIDATOR_RANGE);
+    BOOST_TEST(f[1].validators[0].min == -std::numeric_limits<double>::infinity());
+    BOOST_TEST(f[1].validators[0].max == 1.0);
+    BOOST_TEST(f[2].validators[0].min == -1.0);
+    BOOST_TEST(f[2].validators[0].max == std::numeric_limits<double>::infinity());
+    BOOST_TEST(f[3].validators[0].kind == SPARK_VALIDATOR_RULE);
+    BOOST_TEST(std::string(f[3].validators[0].field) == "omega * dt < pi");
+    BOOST_TEST_REQUIRE(f[3].validators[0].option_count == 1U);
+    BOOST_TEST(std::string(f[3].validators[0].options[0]) ==
+               "the Euler step turns under half a period");
+    BOOST_TEST(f[4].validators[0].option_count == 0U);
+    BOOST_TEST(f[4].validators[0].options == nullptr);
+}
+
+BOOST_AUTO_TEST_CASE(refuses_rules_that_cannot_be_read_or_that_the_defaults_break) {
+    {
+        sdk::schema s;
+        s.field_float("omega", 0.5).rule("omega * dt <");
+        BOOST_TEST(finalize_error(s) ==
+                   "module type 't.x': field 'omega' has rule 'omega * dt <': at 13: the rule "
+                   "ends where a value is expected");
+    }
+    {
+        sdk::schema s;
+        s.field_float("omega", 0.5).rule("omega * step < pi");
+        BOOST_TEST(finalize_error(s) ==
+                   "module type 't.x': field 'omega' has rule 'omega * step < pi': 'step' is not "
+                   "an int, float, bool or array field of this config");
+    }
+    {
+        sdk::schema s;
+        s.field_float("omega", 0.5).rule("omega * dt");
+        BOOST_TEST(finalize_error(s) ==
+                   "module type 't.x': field 'omega' has rule 'omega * dt': the rule is a number, "
+                   "not a condition; compare it, e.g. 'omega * dt > 0'");
+    }
+    {
+        sdk::schema s; // 4 * 1 ms >= pi: the defaults break the rule
+        s.field_float("omega", 4.0).rule("omega * dt < pi");
+        BOOST_TEST(finalize_error(s) ==
+                   "module type 't.x': field 'omega': the defaults (with dt 1 ms) break its rule "
+                   "'omega * dt < pi'; change a default or the rule");
+    }
+    {
+        sdk::schema s;
+        s.field_float("reset", 1.0).negative();
+        BOOST_TEST(finalize_error(s) ==
+                   "module type 't.x': field 'reset' default 1.0 must be < 0 (its validator "
+                   "negative)");
+    }
+    {
+        sdk::schema s;
+        s.field_string("mode", "a").negative();
+        BOOST_TEST(finalize_error(s) ==
+                   "module type 't.x': field 'mode' is a string and cannot take a numeric "
+                   "validator; use one_of or length");
+    }
+}
+
+BOOST_AUTO_TEST_CASE(a_rule_over_a_field_without_a_number_default_is_left_to_the_host) {
+    sdk::schema s; // omega is required: no default to check the rule with
+    s.field_float("omega", 4.0).required().rule("omega * dt < pi");
+    s.field_float("scale", 100.0).rule("scale * omega < 10");
+    BOOST_CHECK_NO_THROW(s.finalize("module type 't.x'"));
+}
+
 BOOST_AUTO_TEST_CASE(ports_keep_declaration_order_and_count_by_direction) {
     sdk::schema s;
     s.field_int_array("units", {3});

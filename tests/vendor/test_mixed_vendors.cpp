@@ -78,7 +78,7 @@ BOOST_AUTO_TEST_CASE(the_brain_runs_and_records_each_types_provenance) {
             BOOST_TEST(m.at("plugin_file").as_string() == fs::canonical(file).string());
             BOOST_TEST(m.at("plugin_id").as_string() == plugin);
             BOOST_TEST(m.at("plugin_sha256").as_string() == sha256(file));
-            BOOST_TEST(m.at("abi_version").as_string() == "1.1.0");
+            BOOST_TEST(m.at("abi_version").as_string() == "1.2.0");
         }
     }
     BOOST_TEST(modules["conductance"].at("plugin_version").as_string() == "1.0.0");

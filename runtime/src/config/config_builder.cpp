@@ -17,6 +17,7 @@
 #include <spark/abi/module.h>
 #include <spark/abi/types.h>
 #include <spark/runtime/errors.hpp>
+#include <spark/sdk/rule_expression.hpp>
 
 #include "config/exact_json.hpp"
 #include "config/json_text.hpp"
@@ -48,6 +49,7 @@ struct base_values {
     std::uint64_t seed = 0;
     std::int32_t dtype = SPARK_DTYPE_F32;
     double dt = 1.0;
+    bool dt_valid = true; // false when a layer gave a dt that is refused (a rule then skips it)
 };
 
 /// One object of values for a config; later layers win over earlier ones.
@@ -188,6 +190,10 @@ std::string_view validator_name(std::int32_t kind) {
         return "greater-than-field";
     case SPARK_VALIDATOR_LENGTH:
         return "length";
+    case SPARK_VALIDATOR_NEGATIVE:
+        return "negative";
+    case SPARK_VALIDATOR_RULE:
+        return "rule";
     default:
         return "unknown";
     }
@@ -304,9 +310,19 @@ public:
                 ok[i] = read_plain(type, field, candidates.back(), field_path, value, slot);
             }
         }
+        // A rule reads several fields: it runs only when each of them passed its own validators,
+        // so that one wrong value is reported once, where it is.
+        std::vector<bool> valid(abi.field_count, false);
         for (std::uint32_t i = 0; i < abi.field_count; ++i) {
             if (ok[i]) {
+                const std::size_t before = issues_.size();
                 validate(type, *config, i, ok);
+                valid[i] = issues_.size() == before;
+            }
+        }
+        for (std::uint32_t i = 0; i < abi.field_count; ++i) {
+            if (valid[i]) {
+                check_rules(type, *config, i, valid, base.dt_valid);
             }
         }
         config->link();
@@ -473,8 +489,10 @@ private:
             const auto number = as_float(*dt);
             if (!number) {
                 issue(child_path(path, "dt"), "dt must be a number [ms], got " + render(*dt));
+                base.dt_valid = false;
             } else if (!(*number > 0)) {
                 issue(child_path(path, "dt"), "dt must be > 0, got " + format_number(*number));
+                base.dt_valid = false;
             } else {
                 base.dt = *number;
             }
@@ -755,8 +773,11 @@ private:
                 switch (validator.kind) {
                 case SPARK_VALIDATOR_POSITIVE:
                 case SPARK_VALIDATOR_NON_NEGATIVE:
+                case SPARK_VALIDATOR_NEGATIVE:
                 case SPARK_VALIDATOR_RANGE:
                     return is_numeric;
+                case SPARK_VALIDATOR_RULE:
+                    return true; // checked by check_rules once every field is read
                 case SPARK_VALIDATOR_GREATER_THAN_FIELD:
                     return is_numeric && !is_array;
                 case SPARK_VALIDATOR_ONE_OF:
@@ -778,6 +799,7 @@ private:
             switch (validator.kind) {
             case SPARK_VALIDATOR_POSITIVE:
             case SPARK_VALIDATOR_NON_NEGATIVE:
+            case SPARK_VALIDATOR_NEGATIVE:
             case SPARK_VALIDATOR_RANGE:
                 check_bounds(validator, numbers(field, value, slot), path);
                 break;
@@ -817,6 +839,11 @@ private:
             case SPARK_VALIDATOR_NON_NEGATIVE:
                 if (!(x >= 0)) {
                     issue(path, label + " must be >= 0, got " + format_number(x));
+                }
+                break;
+            case SPARK_VALIDATOR_NEGATIVE:
+                if (!(x < 0)) {
+                    issue(path, label + " must be < 0, got " + format_number(x));
                 }
                 break;
             case SPARK_VALIDATOR_RANGE:
@@ -911,6 +938,120 @@ private:
                   name + " must be > " + other_name + ", got " + format_number(x) +
                       " <= " + format_number(y));
         }
+    }
+
+    /// The RULE validators of field `index` (spark/sdk/rule_expression.hpp), each evaluated when
+    /// every field it reads is valid and holds a number, a bool or an array.
+    void check_rules(const registry::module_type_info& type,
+                     const config_impl& config,
+                     std::uint32_t index,
+                     const std::vector<bool>& valid,
+                     bool dt_valid) {
+        const spark_module_type_t& abi = *type.abi;
+        const spark_field_desc_t& field = abi.fields[index];
+        for (std::uint32_t v = 0; v < field.validator_count; ++v) {
+            const spark_validator_t& validator = field.validators[v];
+            if (validator.kind != SPARK_VALIDATOR_RULE) {
+                continue;
+            }
+            std::string error;
+            const auto rule = sdk::rule_expression::parse(validator.field, error);
+            if (!rule) {
+                issue(child_path(config.path, field.name),
+                      "the rule '" + std::string(validator.field) + "' of " + field.name +
+                          " does not parse: " + error + " (a bug in the schema of " +
+                          type.canonical_id + ")");
+                continue;
+            }
+            check_rule(type, config, index, *rule, validator, valid, dt_valid);
+        }
+    }
+
+    void check_rule(const registry::module_type_info& type,
+                    const config_impl& config,
+                    std::uint32_t index,
+                    const sdk::rule_expression& rule,
+                    const spark_validator_t& validator,
+                    const std::vector<bool>& valid,
+                    bool dt_valid) {
+        const spark_module_type_t& abi = *type.abi;
+        // Each name's value (a bool as 0 or 1), or its array's length; nullopt skips the rule.
+        struct operand {
+            double value = 0.0;
+            double length = 0.0;
+            std::string shown; // "omega = 4"
+            std::string path;
+        };
+        std::vector<std::pair<std::string, operand>> operands;
+        for (const auto& name : rule.names()) {
+            operand o;
+            o.path = child_path(config.path, name);
+            if (name == "dt") {
+                if (!dt_valid) {
+                    return; // dt's own problem is reported already
+                }
+                o.value = config.abi.dt;
+                o.shown = "dt = " + format_number(o.value);
+                operands.emplace_back(name, o);
+                continue;
+            }
+            std::uint32_t k = 0;
+            while (k < abi.field_count && name != abi.fields[k].name) {
+                ++k;
+            }
+            if (k == abi.field_count || !valid[k]) {
+                return; // not a field (refused at load) or its own problem is reported already
+            }
+            const spark_value_t& value = config.values[k];
+            switch (value.type) {
+            case SPARK_FIELD_BOOL:
+                o.value = value.b ? 1.0 : 0.0;
+                o.shown = name + " = " + (value.b ? "true" : "false");
+                break;
+            case SPARK_FIELD_INT:
+                o.value = static_cast<double>(value.i);
+                o.shown = name + " = " + format_number(o.value);
+                break;
+            case SPARK_FIELD_FLOAT: // also an initializer field holding a number
+                o.value = value.f;
+                o.shown = name + " = " + format_number(o.value);
+                break;
+            case SPARK_FIELD_INT_ARRAY:
+            case SPARK_FIELD_FLOAT_ARRAY:
+                o.length = static_cast<double>(value.type == SPARK_FIELD_INT_ARRAY
+                                                   ? config.slots[k].ints.size()
+                                                   : config.slots[k].floats.size());
+                o.shown = "len(" + name + ") = " + format_number(o.length);
+                break;
+            default:
+                return; // an initializer given as a config: no number to check
+            }
+            operands.emplace_back(name, o);
+        }
+        const auto find = [&](std::string_view name) -> const operand& {
+            for (const auto& [n, o] : operands) {
+                if (n == name) {
+                    return o;
+                }
+            }
+            return operands.front().second; // unreachable: names() lists every name
+        };
+        if (rule.holds([&](std::string_view name) { return find(name).value; },
+                       [&](std::string_view name) { return find(name).length; })) {
+            return;
+        }
+        std::vector<std::string> shown;
+        std::vector<std::string> paths;
+        for (const auto& [name, o] : operands) {
+            shown.push_back(o.shown);
+            paths.push_back(o.path);
+        }
+        const std::string why = validator.option_count == 1
+                                    ? " (" + std::string(validator.options[0]) + ")"
+                                    : std::string();
+        issue(child_path(config.path, abi.fields[index].name),
+              rule.text() + " must hold" + why + ", got " + join(shown, ", ") + "; change " +
+                  join(paths, " or "));
     }
 
     const registry::plugin_registry& registry_;

@@ -23,6 +23,12 @@ std::string validator_words(const spark_validator_t& validator) {
         return "positive";
     case SPARK_VALIDATOR_NON_NEGATIVE:
         return "non-negative";
+    case SPARK_VALIDATOR_NEGATIVE:
+        return "negative";
+    case SPARK_VALIDATOR_RULE:
+        return "rule: " + text_or_empty(validator.field) +
+               (validator.option_count == 1 ? " (" + text_or_empty(validator.options[0]) + ")"
+                                            : std::string());
     case SPARK_VALIDATOR_RANGE:
         if (std::isinf(validator.min)) {
             return "at most " + format_number(validator.max);

@@ -31,6 +31,17 @@ enum {
     SPARK_VALIDATOR_ONE_OF = 4,             // a string field whose value is one of `options`
     SPARK_VALIDATOR_GREATER_THAN_FIELD = 5, // > the value of the float/int field named `field`
     SPARK_VALIDATOR_LENGTH = 6,             // array length in [min, max]
+    /// ABI 1.2: < 0 (every element of an array). "At most x" and "at least x" are RANGE with
+    /// one side infinite.
+    SPARK_VALIDATOR_NEGATIVE = 7,
+    /// ABI 1.2: a condition across fields of the same config, e.g. "omega * dt < pi", in
+    /// `field` (the member's name predates rules); optionally, in `options[0]` (option_count 1),
+    /// why the rule exists, in words. Grammar: numbers, the config's int, float, bool and
+    /// initializer fields by name, `pi`, + - * / ^, abs sqrt exp log min max, len(array field),
+    /// comparisons, ! && || and parentheses; the text must be a condition (the full grammar is
+    /// in spark/sdk/rule_expression.hpp). The host checks it after the fields' own validators
+    /// and reports a failure at this field's path, naming every field the rule reads.
+    SPARK_VALIDATOR_RULE = 8,
 };
 
 /// One validator of a field. Unused members are 0 / NULL.
@@ -38,8 +49,8 @@ typedef struct spark_validator {
     int32_t kind;               // SPARK_VALIDATOR_*
     double min;                 // RANGE, LENGTH
     double max;                 // RANGE, LENGTH
-    const char* field;          // GREATER_THAN_FIELD: the other field's name
-    const char* const* options; // ONE_OF: the allowed strings
+    const char* field;          // GREATER_THAN_FIELD: the other field's name; RULE: the rule
+    const char* const* options; // ONE_OF: the allowed strings; RULE: none, or why (1 string)
     uint32_t option_count;
 } spark_validator_t;
 

@@ -17,9 +17,12 @@ extern "C" {
 /// spark.host.parallel/1 (docs/adr/0011-type-extensions-and-sparse-initializers.md,
 /// docs/adr/0013-neurons-as-compositions.md). Every released version is kept byte for byte under
 /// tests/abi/ (tests/abi/README.md), with a plugin built against it that every later host of the
-/// same major must load.
+/// same major must load. 1.2.0 added the validator kinds SPARK_VALIDATOR_NEGATIVE and
+/// SPARK_VALIDATOR_RULE (schema.h; docs/adr/0026-validators-for-rules-and-signs.md), the type
+/// extension spark.type.slices/1 (slices.h) and the instance extension spark.ext.late_inputs/1
+/// (late_inputs.h).
 #define SPARK_ABI_VERSION_MAJOR 1
-#define SPARK_ABI_VERSION_MINOR 1
+#define SPARK_ABI_VERSION_MINOR 2
 #define SPARK_ABI_VERSION_PATCH 0
 
 /// Calling convention of every function pointer that crosses the ABI (empty on the platforms we

@@ -23,6 +23,7 @@
 #include <spark/abi/properties.h>
 #include <spark/abi/schema.h>
 #include <spark/sdk/guard.hpp>
+#include <spark/sdk/rule_expression.hpp>
 
 namespace spark::sdk {
 
@@ -171,9 +172,30 @@ public:
     field_builder& positive() { return add({SPARK_VALIDATOR_POSITIVE, 0.0, 0.0, {}, {}}); }
     /// >= 0 (every element of an array).
     field_builder& non_negative() { return add({SPARK_VALIDATOR_NON_NEGATIVE, 0.0, 0.0, {}, {}}); }
+    /// < 0 (every element of an array). ABI 1.2.
+    field_builder& negative() { return add({SPARK_VALIDATOR_NEGATIVE, 0.0, 0.0, {}, {}}); }
     /// min <= v <= max; +-infinity leaves one side open.
     field_builder& range(double min, double max) {
         return add({SPARK_VALIDATOR_RANGE, min, max, {}, {}});
+    }
+    /// v <= max: a range open below (`describe` shows "at most max").
+    field_builder& at_most(double max) {
+        return range(-std::numeric_limits<double>::infinity(), max);
+    }
+    /// v >= min: a range open above (`describe` shows "at least min").
+    field_builder& at_least(double min) {
+        return range(min, std::numeric_limits<double>::infinity());
+    }
+    /// A condition across this config's fields that must hold, e.g. rule("omega * dt < pi",
+    /// "the Euler step turns less than half a period"); the grammar is in rule_expression.hpp,
+    /// `dt` names the config's time step. Attach it to the field a user should change first:
+    /// a failure is reported at that field's path and names every field the rule reads. ABI 1.2.
+    field_builder& rule(std::string condition, std::string why = {}) {
+        std::vector<std::string> options;
+        if (!why.empty()) {
+            options.push_back(std::move(why));
+        }
+        return add({SPARK_VALIDATOR_RULE, 0.0, 0.0, std::move(condition), std::move(options)});
     }
     /// A string field whose value is one of `options`.
     field_builder& one_of(std::initializer_list<std::string> options) {
@@ -610,6 +632,7 @@ private:
             switch (v.kind) {
             case SPARK_VALIDATOR_POSITIVE:
             case SPARK_VALIDATOR_NON_NEGATIVE:
+            case SPARK_VALIDATOR_NEGATIVE:
             case SPARK_VALIDATOR_RANGE:
                 if (!detail::is_number_type(f.type_)) {
                     fail(owner,
@@ -654,6 +677,9 @@ private:
                 }
                 break;
             }
+            case SPARK_VALIDATOR_RULE:
+                check_rule(owner, what, v);
+                break;
             case SPARK_VALIDATOR_LENGTH:
                 if (!detail::is_array_type(f.type_)) {
                     fail(owner,
@@ -669,6 +695,9 @@ private:
                      what + " has validator kind " + std::to_string(v.kind) + ", which is unknown");
             }
             check_default(owner, f, v);
+            if (v.kind == SPARK_VALIDATOR_RULE) {
+                check_rule_defaults(owner, f, v);
+            }
         }
         if (f.nullable_ && f.type_ != SPARK_FIELD_CONFIG) {
             fail(owner,
@@ -719,6 +748,13 @@ private:
                 }
             }
             break;
+        case SPARK_VALIDATOR_NEGATIVE:
+            for (const double x : f.default_numbers_) {
+                if (!(x < 0.0)) {
+                    fail(owner, what + " must be < 0 (its validator negative)");
+                }
+            }
+            break;
         case SPARK_VALIDATOR_RANGE:
             for (const double x : f.default_numbers_) {
                 if (!(x >= v.min && x <= v.max)) {
@@ -749,6 +785,83 @@ private:
         }
         default:
             break;
+        }
+    }
+
+    /// What a name in a rule stands for: a field of this schema, or the base field dt.
+    [[nodiscard]] rule_operand rule_operand_of(std::string_view name) const {
+        if (name == "dt") {
+            return rule_operand::number;
+        }
+        const auto* f = find_field(std::string(name));
+        if (f == nullptr) {
+            return rule_operand::unknown;
+        }
+        switch (f->type_) {
+        case SPARK_FIELD_BOOL:
+            return rule_operand::boolean;
+        case SPARK_FIELD_INT:
+        case SPARK_FIELD_FLOAT:
+        case SPARK_FIELD_INITIALIZER:
+            return rule_operand::number;
+        case SPARK_FIELD_INT_ARRAY:
+        case SPARK_FIELD_FLOAT_ARRAY:
+            return rule_operand::array;
+        default:
+            return rule_operand::unknown;
+        }
+    }
+
+    void check_rule(const std::string& owner,
+                    const std::string& what,
+                    const field_builder::validator_spec& v) const {
+        std::string error;
+        const auto rule = rule_expression::parse(v.field, error);
+        if (rule) {
+            error = rule->check([this](std::string_view name) { return rule_operand_of(name); });
+        }
+        if (!error.empty()) {
+            fail(owner, what + " has rule '" + v.field + "': " + error);
+        }
+        if (v.options.size() > 1) {
+            fail(owner, what + " has rule '" + v.field + "' with more than one reason");
+        }
+    }
+
+    /// A rule must hold for the defaults (dt 1 ms) when every field it reads has a number
+    /// default; a rule over a required field, or an initializer given as a config, is checked
+    /// only by the host.
+    void check_rule_defaults(const std::string& owner,
+                             const field_builder& f,
+                             const field_builder::validator_spec& v) const {
+        std::string error;
+        const auto rule = rule_expression::parse(v.field, error);
+        for (const auto& name : rule->names()) {
+            const auto* other = find_field(name);
+            if (other != nullptr &&
+                (!other->has_default_ ||
+                 (other->type_ != SPARK_FIELD_BOOL && other->default_numbers_.empty() &&
+                  rule_operand_of(name) == rule_operand::number))) {
+                return;
+            }
+        }
+        const auto value_of = [this](std::string_view name) {
+            if (name == "dt") {
+                return 1.0;
+            }
+            const auto* other = find_field(std::string(name));
+            if (other->type_ == SPARK_FIELD_BOOL) {
+                return other->default_json_ == "true" ? 1.0 : 0.0;
+            }
+            return other->default_numbers_.at(0);
+        };
+        const auto length_of = [this](std::string_view name) {
+            return static_cast<double>(find_field(std::string(name))->default_numbers_.size());
+        };
+        if (!rule->holds(value_of, length_of)) {
+            fail(owner,
+                 "field '" + f.name_ + "': the defaults (with dt 1 ms) break its rule '" + v.field +
+                     "'; change a default or the rule");
         }
     }
 
