@@ -14,7 +14,7 @@ Conventions of a guide (docs/writing-a-plugin.md states them at its top):
   `bash -n` accepts the text (a trailing backslash, an open quote). Each must exit with status 0
   unless an annotation says otherwise. Blank lines and comment lines are not commands.
 - A line `Save as `NAME`:` followed by a fenced block (any tag) writes that block to NAME in the
-  current folder of the session.
+  current folder of the session. Prose that looks like one (`Save it as `NAME`:`) is an error.
 - A block tagged `text` that follows an `sh` block with nothing but blank lines and annotations
   between them is that block's output: each of its lines must be a line of the output (stdout and
   stderr of all the block's commands), compared with runs of spaces folded (table widths vary).
@@ -25,9 +25,10 @@ Conventions of a guide (docs/writing-a-plugin.md states them at its top):
   that has no `Save as`, is an illustration and is not run.
 - A fenced block without a tag, or tagged like a shell session (`bash`, `shell`, `console`), is an
   error: tag commands `sh` and outputs or illustrations `text`. So is an unterminated block.
+  Blocks count at any indentation (inside list items too).
 
-Annotations are HTML comments right before a block (only blank lines or other annotations
-between), one directive each; the text after the directive's last argument, from a colon on, is
+Annotations are HTML comments alone on their lines, right before a block (only blank lines or
+other annotations between), one directive each; the text after the directive's last argument, from a colon on, is
 its reason (required where noted). Arguments are in backticks.
 
   <!-- guide-test: exit N `COMMAND` -->            the command of the next sh block that contains
@@ -61,6 +62,7 @@ Usage:
 """
 
 import argparse
+import difflib
 import os
 import re
 import shutil
@@ -111,8 +113,11 @@ class Block:
 # --------------------------------------------------------------------------------------------------
 # Reading the guide
 
-FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})\s*([^\s`]*)\s*$")
+# Any indentation: a block inside a list item is still a block (never skipped for its indent).
+FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})\s*([^\s`]*)\s*$")
 SAVE_AS = re.compile(r"^Save as `([^`]+)`:\s*$")
+# Prose that looks like a "Save as" line but is not one: its block would silently not be saved.
+SAVE_AS_LIKE = re.compile(r"\bsave\b.*`[^`]+`\s*:\s*$", re.I)
 QUOTED = r"`([^`]*)`"
 DIRECTIVES = [
     ("exit", re.compile(r"^exit (\d+) " + QUOTED + r"(.*)$", re.S)),
@@ -216,6 +221,8 @@ def read_guide(path):
             last_sh = block if tag == "sh" and not block.save_as else None
             i += 1
             continue
+        if "<!--" in text and re.search(r"<!--\s*guide[- _]?test", text, re.I):
+            raise GuideError(f"line {i + 1}: an annotation must be alone on its line(s)")
         if stripped:
             if pending:
                 raise GuideError(f"line {pending[0].line}: annotation is not right before a "
@@ -226,6 +233,9 @@ def read_guide(path):
             saved = SAVE_AS.match(stripped)
             if saved:
                 save_as = (saved.group(1), i + 1)
+            elif SAVE_AS_LIKE.search(stripped):
+                raise GuideError(f"line {i + 1}: '{stripped}' looks like a 'Save as' line; write "
+                                 "exactly 'Save as `NAME`:' so that the block after it is saved")
             last_sh = None
         i += 1
     if pending:
@@ -397,9 +407,10 @@ def missing_lines(block, output, values):
     for offset, expected in enumerate(block.body):
         if not expected.strip() or expected.strip() == "...":
             continue
-        pattern = line_pattern(substitute(expected, values))
-        if not any(pattern.fullmatch(line) for line in actual):
-            missing.append((block.line + 1 + offset, expected))
+        wanted = substitute(expected, values)
+        if not any(line_pattern(wanted).fullmatch(line) for line in actual):
+            closest = difflib.get_close_matches(" ".join(wanted.split()), actual, n=1)
+            missing.append((block.line + 1 + offset, expected, closest[0] if closest else None))
     return missing
 
 
@@ -445,7 +456,9 @@ def run_guide(guide, source, prefix, keep):
                     raise CheckFailure(
                         f"line {block.line}: the output of the sh block at line {sh.line} lacks "
                         "these lines of the guide (spaces folded, `...` matching anything):\n" +
-                        "\n".join(f"  line {n}: {text}" for n, text in missing) +
+                        "\n".join(f"  line {n}: {text}" +
+                                  (f"\n    closest output line: {near}" if near else "")
+                                  for n, text, near in missing) +
                         "\nthe commands:\n" +
                         indent("\n".join(c.text for c in plans[id(sh)])) +
                         "\ntheir output:\n" + indent(outputs[id(sh)]))
