@@ -15,21 +15,22 @@ Conventions of a guide (docs/writing-a-plugin.md states them at its top):
   unless an annotation says otherwise. Blank lines and comment lines are not commands.
 - A line `Save as `NAME`:` followed by a fenced block (any tag) writes that block to NAME in the
   current folder of the session. Prose that looks like one (`Save it as `NAME`:`) is an error.
-- A block tagged `text` that follows an `sh` block with nothing but blank lines and annotations
-  between them is that block's output: each of its lines must be a line of the output (stdout and
-  stderr of all the block's commands), compared with runs of spaces folded (table widths vary).
+- A block that follows an `sh` block with nothing but blank lines and annotations between them
+  is that block's output (whatever its tag; usually `text`): each of its lines must be a line of
+  the output (stdout and stderr of all the block's commands), compared with runs of spaces
+  folded (table widths vary).
   `$PWD`, `$SPARK_PREFIX` and `$HOME` in it stand for the session's values. `...` stands for any
   text (what the guide left out, or what varies between runs: timings, addresses), and a value
   cut short by it (`76ff586a...`, a hash) for any value; a line that is only `...` is not
-  checked. Any other `text` block, and any block tagged with another language (cpp, json, ...)
-  that has no `Save as`, is an illustration and is not run.
+  checked. Any other block that is not `sh` and has no `Save as` (an equation, a diagram, a
+  C++ excerpt after some prose) is an illustration and is not run.
 - A fenced block without a tag, or tagged like a shell session (`bash`, `shell`, `console`), is an
   error: tag commands `sh` and outputs or illustrations `text`. So is an unterminated block.
   Blocks count at any indentation (inside list items too).
 
 Annotations are HTML comments alone on their lines, right before a block (only blank lines or
-other annotations between), one directive each; the text after the directive's last argument, from a colon on, is
-its reason (required where noted). Arguments are in backticks.
+other annotations between), one directive each; the text after the directive's last argument,
+from a colon on, is its reason (required where noted). Arguments are in backticks.
 
   <!-- guide-test: exit N `COMMAND` -->            the command of the next sh block that contains
                                                    COMMAND (exactly one must) exits with status N
@@ -213,7 +214,9 @@ def read_guide(path):
             if save_as:
                 block.save_as = save_as[0]
                 save_as = None
-            if tag == "text" and last_sh is not None and not block.save_as:
+            # Whatever its tag (json for a file printed with cat): a block that directly
+            # follows commands reads as their output, so it is checked as one.
+            if tag != "sh" and last_sh is not None and not block.save_as:
                 block.output_of = last_sh
             check_directives(block)
             blocks.append(block)
