@@ -30,7 +30,8 @@ Conventions of a guide (docs/writing-a-plugin.md states them at its top):
 
 Annotations are HTML comments alone on their lines, right before a block (only blank lines or
 other annotations between), one directive each; the text after the directive's last argument,
-from a colon on, is its reason (required where noted). Arguments are in backticks.
+from a colon on, is its reason (required where noted). Arguments are in backticks (or in
+double quotes, for one that holds a backtick).
 
   <!-- guide-test: exit N `COMMAND` -->            the command of the next sh block that contains
                                                    COMMAND (exactly one must) exits with status N
@@ -67,6 +68,7 @@ import difflib
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -77,7 +79,7 @@ COMMAND_TIMEOUT_S = 300  # one command; CTest's TIMEOUT bounds the whole run
 SESSION_TOOLS = ("bash", "env")
 # Tags that look like commands but would not run: refused, so a command is never skipped silently.
 SHELL_LIKE_TAGS = ("bash", "shell", "console", "shell-session", "zsh")
-# Placeholders of outputs, longest first so that none is a prefix of one replaced before it.
+# What the guide's outputs write for the session's paths.
 PLACEHOLDERS = ("$SPARK_PREFIX", "$HOME", "$PWD")
 # The environment a reader's fresh shell needs; everything else of the caller's stays out (a
 # CMAKE_GENERATOR, MAKEFLAGS of an outer make, a SPARK_PLUGIN_PATH would change the results).
@@ -108,7 +110,7 @@ class Block:
     body: List[str]
     directives: List[Directive] = field(default_factory=list)
     save_as: Optional[str] = None
-    output_of: Optional["Block"] = None  # for a text block: the sh block it is the output of
+    output_of: Optional["Block"] = None  # the sh block right before, whose output this is
 
 
 # --------------------------------------------------------------------------------------------------
@@ -119,7 +121,7 @@ FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})\s*([^\s`]*)\s*$")
 SAVE_AS = re.compile(r"^Save as `([^`]+)`:\s*$")
 # Prose that looks like a "Save as" line but is not one: its block would silently not be saved.
 SAVE_AS_LIKE = re.compile(r"\bsave\b.*`[^`]+`\s*:\s*$", re.I)
-QUOTED = r"`([^`]*)`"
+QUOTED = r"(`[^`]*`|\"[^\"]*\")"  # in backticks, or in double quotes when it has a backtick
 DIRECTIVES = [
     ("exit", re.compile(r"^exit (\d+) " + QUOTED + r"(.*)$", re.S)),
     ("contains", re.compile(r"^output contains " + QUOTED + r"(.*)$", re.S)),
@@ -138,6 +140,7 @@ def parse_directive(text, line):
             continue
         groups = list(match.groups())
         reason = groups.pop().strip()
+        groups = [g if kind == "exit" and g.isdigit() else g[1:-1] for g in groups]
         if reason and not reason.startswith(":"):
             raise GuideError(f"line {line}: unexpected text after the annotation's arguments: "
                              f"'{reason}' (a reason starts with a colon)")
@@ -351,12 +354,16 @@ class Session:
         for name in (cwd_file, env_file):
             if os.path.exists(name):
                 os.remove(name)
+        # Its own process group, so that a command that hangs is ended with all it started.
+        process = subprocess.Popen(["bash", "-c", trailer + text], cwd=self.cwd, env=self.env,
+                                   stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
         try:
-            done = subprocess.run(["bash", "-c", trailer + text], cwd=self.cwd, env=self.env,
-                                  stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                  stderr=subprocess.STDOUT, timeout=COMMAND_TIMEOUT_S)
-        except subprocess.TimeoutExpired as e:
-            out = (e.output or b"").decode("utf-8", "replace")
+            stdout, _ = process.communicate(timeout=COMMAND_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            stdout, _ = process.communicate()
+            out = stdout.decode("utf-8", "replace")
             return None, out + f"\n(killed after {COMMAND_TIMEOUT_S} s)"
         if os.path.exists(cwd_file) and os.path.exists(env_file):
             with open(cwd_file, encoding="utf-8") as f:
@@ -367,7 +374,7 @@ class Session:
             for transient in ("_", "SHLVL", "OLDPWD"):
                 env.pop(transient, None)
             self.env = env
-        return done.returncode, done.stdout.decode("utf-8", "replace")
+        return process.returncode, stdout.decode("utf-8", "replace")
 
     def value(self, name):
         return self.cwd if name == "$PWD" else self.env.get(name[1:], "")
@@ -442,6 +449,7 @@ def run_guide(guide, source, prefix, keep):
         for block in blocks:
             if block.save_as:
                 path = os.path.join(session.cwd, block.save_as)
+                os.makedirs(os.path.dirname(path), exist_ok=True)  # as an editor would
                 with open(path, "w", encoding="utf-8") as f:
                     f.write("\n".join(block.body) + "\n")
                 print(f"line {block.line}: saved {block.save_as}")
@@ -486,8 +494,9 @@ def run_block(session, block, commands, values):
         shown = "(in place of the guide's) " if command.replaced else ""
         if status != command.status:
             raise CheckFailure(
-                f"line {command.line}: {shown}command exited with status {status}, expected "
-                f"{command.status}:\n{indent(command.text)}\nin {session.cwd}; its output:\n" +
+                f"line {command.line}: {shown}command "
+                f"{'did not finish' if status is None else f'exited with status {status}'}, "
+                f"expected exit status {command.status}:\n{indent(command.text)}\nin {session.cwd}; its output:\n" +
                 indent(out))
         print(f"line {command.line}: {shown}{command.text.splitlines()[0]} (status {status})")
     for d in block.directives:
