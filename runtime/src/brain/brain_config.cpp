@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// brain_config::validate(): the static checks of brain_plan plus the ones that need an instance
-// (create succeeds, cycles run only through modules with an output contract).
+// brain_config against a registry: validate() (brain_plan's analysis and limits, then
+// brain_checks' checks that need an instance, in one pass), module_config_of, set_module_config.
 #include <algorithm>
 #include <iterator>
 #include <string>

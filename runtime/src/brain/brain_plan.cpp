@@ -563,6 +563,10 @@ private:
             issues_.insert(issues_.end(), e.issues().begin(), e.issues().end());
             return "{}";
         }
+        if (!file.is_object()) {
+            issue(path + "/config", "must be an object");
+            return "{}";
+        }
         auto converted = module_config_from_file(file, path, config_.mode, issues_);
         auto object = boost::json::parse(converted.config_json).as_object();
         apply_upstream_1_0_defaults(type, object);
@@ -603,14 +607,19 @@ private:
             for (const auto& entry : given.get_object()) {
                 fields[entry.key()] = entry.value();
             }
-            auto neuron = upstream_v1::read_neuron_fields(
-                fields, path, std::string(module.type->class_ref()) + "_config", config_.mode);
+            // The neuron config's paths are a neuron file's, below the module's "config": its
+            // parts' default seeds derive from them, so they stay as runs have always had them.
+            auto neuron =
+                upstream_v1::read_neuron_fields(fields,
+                                                path + "/config",
+                                                std::string(module.type->class_ref()) + "_config",
+                                                config_.mode);
             neuron.dt = config_.dt;
             auto defined = std::make_shared<neuron_definition>(
                 registry_,
                 neuron_naming{std::string(module.type->class_ref()),
                               std::string(module.type->vendor()),
-                              path},
+                              path + "/config"},
                 neuron,
                 config_.mode,
                 config_.vendor_preference);
