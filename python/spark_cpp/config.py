@@ -15,7 +15,7 @@ from .registry import Registry, registry_of
 
 
 class Problem(NamedTuple):
-    """One problem of a config: where ("brain/modules_map/A_ex/inputs/in_spikes[1]") and what."""
+    """One problem of a config: where ("brain/A_ex/inputs/in_spikes[1]") and what."""
 
     path: str
     message: str

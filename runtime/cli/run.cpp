@@ -191,6 +191,12 @@ int run_brain(const plugin_sources& sources, const run_request& request, run_wor
     }
     auto& plugins = *opened;
     if (request.partition_report || world.ranks() > 1) {
+        // Partitioning checks only what it needs; a broken brain gets validate()'s whole list, as
+        // a brain's constructor gives it (docs/adr/0025-one-validation-pass.md).
+        if (auto issues = config->validate(plugins, request.brain_limits); !issues.empty()) {
+            print_issues(runtime::config_error(std::move(issues)));
+            return exit_failure;
+        }
         try {
             const auto plan = runtime::plan_partition(plugins, *config, world.ranks());
             if (request.partition_report && world.leader()) {

@@ -110,8 +110,8 @@ BOOST_AUTO_TEST_CASE(reads_an_upstream_style_file) {
     // One warning per float16, with its path.
     BOOST_TEST(spark::test::captured_log().contains(
         "spark.runtime", "brain/input_map/drive/dtype: float16 runs as float32"));
-    BOOST_TEST(spark::test::captured_log().contains(
-        "spark.runtime", "brain/modules_map/total/config/dtype: float16 runs as float32"));
+    BOOST_TEST(spark::test::captured_log().contains("spark.runtime",
+                                                    "brain/total/dtype: float16 runs as float32"));
     BOOST_TEST(config.validate(registry).empty());
 }
 
@@ -180,16 +180,15 @@ BOOST_AUTO_TEST_CASE(tagged_config_values_read_as_plain_values) {
         "a": {"__type__": "mystery"},
         "b": {"__type__": "jax_array", "dtype": "int32", "shape": [2], "data": [1]},
         "c": {"__type__": "jax_array", "dtype": "int32", "shape": [1, 1], "data": [[1]]}})";
-    BOOST_TEST(
-        parse_issues(brain_json({}, {}, {module_json("m", "relay", "", bad)})) ==
-            (strings{"brain/modules_map/m/config/a/__type__: unknown tag \"mystery\" in a "
-                     "module config; expected \"dtype\", \"jax_array\", \"numpy_array\" or "
-                     "a config tag with \"__cfg__\"",
-                     "brain/modules_map/m/config/b/data: expected 2 values (shape [2]), got "
-                     "[1]",
-                     "brain/modules_map/m/config/c/shape: a config field holds a number or a "
-                     "flat array, got an array of shape [1,1]"}),
-        boost::test_tools::per_element());
+    BOOST_TEST(parse_issues(brain_json({}, {}, {module_json("m", "relay", "", bad)})) ==
+                   (strings{"brain/m/a/__type__: unknown tag \"mystery\" in a "
+                            "module config; expected \"dtype\", \"jax_array\", \"numpy_array\" or "
+                            "a config tag with \"__cfg__\"",
+                            "brain/m/b/data: expected 2 values (shape [2]), got "
+                            "[1]",
+                            "brain/m/c/shape: a config field holds a number or a "
+                            "flat array, got an array of shape [1,1]"}),
+               boost::test_tools::per_element());
 }
 
 // refresh_seeds(): every module's seed and every seed its config sets at any depth is replaced;
@@ -438,13 +437,13 @@ BOOST_AUTO_TEST_CASE(every_structural_problem_at_once) {
                 R"(brain/input_map/pulse/__type__: must be "port_specs", got "port_map")",
                 "brain/output_map/action/spec: is missing",
                 "brain/output_map/action/input/port: is missing",
-                R"(brain/modules_map/A/name: must equal its key in modules_map, "A", got "B")",
-                "brain/modules_map/A/module_cls/__module_type__: must be a string, got a "
+                R"(brain/A/name: must equal its key in modules_map, "A", got "B")",
+                "brain/A/module_cls/__module_type__: must be a string, got a "
                 "number",
-                "brain/modules_map/A/inputs/in: must be an array of port_map, got an "
+                "brain/A/inputs/in: must be an array of port_map, got an "
                 "object",
-                "brain/modules_map/A/config: must be an object, got an array",
-                "brain/modules_map/C/inputs/in[0]/port: must be a string, got a number"}),
+                "brain/A/config: must be an object, got an array",
+                "brain/C/inputs/in[0]/port: must be a string, got a number"}),
         boost::test_tools::per_element());
 }
 

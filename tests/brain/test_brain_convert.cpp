@@ -240,7 +240,7 @@ BOOST_AUTO_TEST_CASE(a_modulation_input_no_part_reads_is_refused) {
         BOOST_FAIL("converted");
     } catch (const config_error& e) {
         BOOST_TEST_REQUIRE(e.issues().size() == 1U);
-        BOOST_TEST(e.issues()[0].path == "brain/modules_map/pop/inputs/modulation");
+        BOOST_TEST(e.issues()[0].path == "brain/pop/inputs/modulation");
     }
 }
 
@@ -277,7 +277,7 @@ BOOST_AUTO_TEST_CASE(what_1_0_cannot_say_the_same_is_refused_with_its_path) {
         BOOST_FAIL("converted");
     } catch (const config_error& e) {
         BOOST_TEST_REQUIRE(e.issues().size() == 1U);
-        BOOST_TEST(e.issues()[0].path == "brain/modules_map/b/inputs/in_spikes");
+        BOOST_TEST(e.issues()[0].path == "brain/b/inputs/in_spikes");
         BOOST_TEST(e.issues()[0].message.find("a.out_spikes, which has several dimensions") !=
                    std::string::npos);
     }
@@ -294,7 +294,7 @@ BOOST_AUTO_TEST_CASE(a_module_named_like_a_1_0_brain_field_is_refused) {
         BOOST_FAIL("converted");
     } catch (const config_error& e) {
         BOOST_TEST_REQUIRE(e.issues().size() == 1U);
-        BOOST_TEST(e.issues()[0].path == "brain/modules_map/dt");
+        BOOST_TEST(e.issues()[0].path == "brain/dt");
     }
 }
 

@@ -63,16 +63,37 @@ BOOST_AUTO_TEST_CASE(validate_refuses_a_huge_population_from_its_plan_without_cr
     BOOST_TEST_REQUIRE(found.size() == 3U);
     // Neurons: the units; synapses: 10 inputs x 2^31 outputs = 21474836480.
     BOOST_TEST(found[0] ==
-               "brain/modules_map/A: the brain would need 2147483648 neurons (module 'A' the "
+               "brain/A: the brain would need 2147483648 neurons (module 'A' the "
                "most), more than the limit of 100000000; check the module's shape (units), or "
                "raise it with --max-neurons (brain_limits::max_neurons in the API)");
     BOOST_TEST(found[1] ==
-               "brain/modules_map/A: the brain would need 21474836480 synapses (module 'A' the "
+               "brain/A: the brain would need 21474836480 synapses (module 'A' the "
                "most), more than the limit of 2000000000; check the module's shape (units), or "
                "raise it with --max-synapses (brain_limits::max_synapses in the API)");
-    BOOST_TEST(found[2].find("brain/modules_map/A: the brain would need ") == 0U);
+    BOOST_TEST(found[2].find("brain/A: the brain would need ") == 0U);
     BOOST_TEST(found[2].find("of memory (module 'A' the most), more than the limit of 16 GiB") !=
                std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(a_brain_beyond_the_limits_still_reports_the_create_errors_of_its_modules) {
+    // The huge A is not created (its create may size its state), but the limits hide nothing
+    // else: bad, within them by itself, is created once and its create error reported with them,
+    // in brain order (docs/adr/0025-one-validation-pass.md; create_fails refuses its default
+    // limit 12, and its input port is required).
+    registry.load(test_plugin("create_fails"));
+    auto text = lif_brain("2147483648");
+    const std::string modules = R"("modules_map": {)";
+    text.insert(text.find(modules) + modules.size(), module_json("bad", "create_fails", "") + ", ");
+    const auto found = lines(brain_config::from_json(text).validate(registry));
+    BOOST_TEST_REQUIRE(found.size() == 5U);
+    // bad's unwired port does not keep it from being created either.
+    BOOST_TEST(found[0] == "brain/bad/inputs/in: required input port 'in' of test.create_fails is "
+                           "not connected; list its sources");
+    BOOST_TEST(found[1] == "brain/bad: test.create_fails 'bad': create failed "
+                           "(SPARK_ERR_INVALID_ARGUMENT): limit must be <= 10, got 12");
+    for (std::size_t i = 2; i < found.size(); ++i) {
+        BOOST_TEST(found[i].find("brain/A: the brain would need ") == 0U, found[i]);
+    }
 }
 
 BOOST_AUTO_TEST_CASE(validate_allocates_no_state_of_a_large_brain_within_the_limits) {
@@ -97,7 +118,7 @@ BOOST_AUTO_TEST_CASE(the_brain_refuses_one_neuron_beyond_its_limit_and_builds_at
         (void)spark::runtime::brain(registry, config, options),
         config_error,
         [](const config_error& e) {
-            return e.issues().size() == 1U && e.issues()[0].path == "brain/modules_map/A" &&
+            return e.issues().size() == 1U && e.issues()[0].path == "brain/A" &&
                    e.issues()[0].message.find("100 neurons") != std::string::npos &&
                    e.issues()[0].message.find("limit of 99;") != std::string::npos;
         });

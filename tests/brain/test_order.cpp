@@ -79,7 +79,7 @@ BOOST_AUTO_TEST_CASE(a_cycle_without_contract_is_a_graph_error_naming_the_cycle)
         return std::string(e.what()) == cycle_message;
     });
     BOOST_TEST(lines(config.validate(registry)) ==
-                   strings{std::string("brain/modules_map: ") + cycle_message},
+                   strings{std::string("brain/A: ") + cycle_message},
                boost::test_tools::per_element());
 }
 

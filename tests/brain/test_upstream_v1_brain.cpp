@@ -120,4 +120,22 @@ BOOST_AUTO_TEST_CASE(brain_level_effects_and_property_reads_are_refused) {
     BOOST_TEST(any_issue(issues, "brain/integrator/inputs/spikes[2]", "as a property"));
 }
 
+BOOST_AUTO_TEST_CASE(an_output_is_named_at_its_module_and_an_input_at_the_brain_inputs) {
+    // A 1.0 file has no output_map nor input_map: an output is an entry of its module's
+    // `outputs`, an input a `__call__` source (docs/adr/0025-one-validation-pass.md).
+    auto config = brain_config::from_file(v1_fixtures / "ab_brain.plain.scfg");
+    BOOST_TEST_REQUIRE(!config.output_map.empty());
+    auto& [name, output] = config.output_map.front();
+    output.input.port = "bogus";
+    spark::test::registry_fixture f;
+    f.registry.load(SPARK_INTERFACES_PLUGIN);
+    const auto issues = config.validate(f.registry);
+    BOOST_TEST(any_issue(issues,
+                         "brain/" + output.input.origin + "/outputs/" + name,
+                         "has no output port 'bogus'"),
+               issues_text(issues));
+    BOOST_TEST(!any_issue(issues, "output_map", ""), issues_text(issues));
+    BOOST_TEST(any_issue(issues, "brain/inputs/", "has no shape"), issues_text(issues));
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -59,7 +59,7 @@ BOOST_AUTO_TEST_CASE(lists_every_problem_with_its_path) {
                 "brain/input_map/odd/dtype: a float_array input must have dtype float32 or "
                 "float64 (float16 reads as float32), got int32",
                 "brain/acc2/gain: gain must be > 0, got -1",
-                "brain/modules_map/typo/module_cls: " +
+                "brain/typo/module_cls: " +
                     [&] {
                         try {
                             (void)registry.resolve("relai");
@@ -68,27 +68,27 @@ BOOST_AUTO_TEST_CASE(lists_every_problem_with_its_path) {
                         }
                         return std::string("relai resolves");
                     }(),
-                "brain/modules_map/echo/inputs/in_spikes[1]: payload kind mismatch: acc.out "
+                "brain/echo/inputs/in_spikes[1]: payload kind mismatch: acc.out "
                 "carries float but echo.in_spikes takes spikes",
-                "brain/modules_map/echo/inputs/in_spikes[2]/origin: unknown origin 'ghost'; "
+                "brain/echo/inputs/in_spikes[2]/origin: unknown origin 'ghost'; "
                 "origins are 'acc', 'acc2', 'typo', 'echo', 'fixed', 'lonely', 'slow' or "
                 "'__call__'",
-                "brain/modules_map/echo/inputs/in_spikes[3]/port: module 'acc' "
+                "brain/echo/inputs/in_spikes[3]/port: module 'acc' "
                 "(testcpp.accumulator) has no output port 'outt'; did you mean 'out'?",
-                "brain/modules_map/echo/inputs/in_spikes[4]/port: the brain has no input "
+                "brain/echo/inputs/in_spikes[4]/port: the brain has no input "
                 "'nope'; it has 'drive', 'pulses' or 'odd'",
-                "brain/modules_map/echo/inputs/extra: testcpp.echo_spikes has no input port "
+                "brain/echo/inputs/extra: testcpp.echo_spikes has no input port "
                 "'extra'; it has 'in_spikes'",
-                "brain/modules_map/lonely/inputs/in: required input port 'in' of probe.relay is "
+                "brain/fixed/inputs/in: shape mismatch: __call__.drive 3 + acc.out 3 "
+                "give 6 elements, but fixed.in takes (3) from its field 'units'",
+                "brain/lonely/inputs/in: required input port 'in' of probe.relay is "
                 "not connected; list its sources",
+                "brain/slow/dt: dt must be the same in every module of a brain: 'acc' has 1 ms, "
+                "'slow' has 0.5 ms",
                 "brain/output_map/raw/input/origin: a brain output must come from a module, got "
                 "\"__call__\"; read the input directly",
                 "brain/output_map/wrong: payload kind mismatch: echo.out_spikes carries spikes "
                 "but brain output 'wrong' is declared float_array (float)",
-                "brain/slow/dt: dt must be the same in every module of a brain: 'acc' has 1 ms, "
-                "'slow' has 0.5 ms",
-                "brain/modules_map/fixed/inputs/in: shape mismatch: __call__.drive 3 + acc.out 3 "
-                "give 6 elements, but fixed.in takes (3) from its field 'units'",
                 "brain/output_map/action/spec/shape: shape mismatch: brain output 'action' is "
                 "declared (5) but acc.out has shape (3)"}),
         boost::test_tools::per_element());
@@ -107,10 +107,9 @@ BOOST_AUTO_TEST_CASE(duplicate_and_reserved_names) {
     config.modules_map[1].name = "__call__";
     config.modules_map.push_back(module);
     BOOST_TEST(lines(config.validate(registry)) ==
-                   (strings{"brain/modules_map/__call__: the name \"__call__\" is reserved for "
-                            "brain inputs; rename the module",
-                            "brain/modules_map/twin: the module name 'twin' is used more than "
-                            "once"}),
+                   (strings{"brain/twin: the module name 'twin' is used more than once",
+                            "brain/__call__: the name \"__call__\" is reserved for brain inputs; "
+                            "rename the module"}),
                boost::test_tools::per_element());
     BOOST_TEST(lines(brain_config{}.validate(registry)) ==
                    strings{"brain/modules_map: the brain has no modules; add at least one"},
@@ -124,9 +123,58 @@ BOOST_AUTO_TEST_CASE(a_failing_create_is_reported_with_the_module) {
                    {},
                    {module_json("bad", "create_fails", port_json("in", {{"__call__", "drive"}}))});
     BOOST_TEST(validate(text) ==
-                   strings{"brain/modules_map/bad: test.create_fails 'bad': create failed "
+                   strings{"brain/bad: test.create_fails 'bad': create failed "
                            "(SPARK_ERR_INVALID_ARGUMENT): limit must be <= 10, got 12"},
                boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(one_pass_reports_field_create_and_wiring_problems_in_brain_order) {
+    // docs/adr/0025-one-validation-pass.md: a field error (acc2's gain is positive:
+    // tests/test_plugins/sdk_plugins/accumulator.hpp), a create error (create_fails refuses its
+    // default limit 12: tests/test_plugins/sdk_plugins/create_fails.cpp) and a wiring error (lost
+    // reads a module that does not exist) come in one report, each at "brain/<module>", in module
+    // order (lost, acc2, bad) although they are found fields first, wiring next, creation last.
+    registry.load(test_plugin("create_fails"));
+    const std::string text = brain_json(
+        {input_json("drive", spec_json("float_array", "[3]"))},
+        {},
+        {module_json("lost", "relay", port_json("in", {{"nowhere", "out"}})),
+         module_json(
+             "acc2", "accumulator", port_json("in", {{"__call__", "drive"}}), R"({"gain": -1})"),
+         module_json("bad", "create_fails", port_json("in", {{"__call__", "drive"}}))});
+    const strings expected{
+        "brain/lost/inputs/in[0]/origin: unknown origin 'nowhere'; origins are 'lost', 'acc2', "
+        "'bad' or '__call__'",
+        "brain/acc2/gain: gain must be > 0, got -1",
+        "brain/bad: test.create_fails 'bad': create failed (SPARK_ERR_INVALID_ARGUMENT): limit "
+        "must be <= 10, got 12"};
+    BOOST_TEST(validate(text) == expected, boost::test_tools::per_element());
+    // The brain refuses it with the same list, before creating anything for good.
+    BOOST_CHECK_EXCEPTION((void)make(text), config_error, [&](const config_error& e) {
+        BOOST_TEST(lines(e.issues()) == expected, boost::test_tools::per_element());
+        return true;
+    });
+    // And with the list validate() gives when the create error is the only problem: the brain
+    // still creates every other module, so a second failing create is in it too.
+    const std::string creates = brain_json(
+        {input_json("drive", spec_json("float_array", "[3]"))},
+        {},
+        {module_json("bad", "create_fails", port_json("in", {{"__call__", "drive"}})),
+         module_json(
+             "fine", "create_fails", port_json("in", {{"__call__", "drive"}}), R"({"limit": 10})"),
+         module_json("worse",
+                     "create_fails",
+                     port_json("in", {{"__call__", "drive"}}),
+                     R"({"limit": 13})")});
+    const strings both{"brain/bad: test.create_fails 'bad': create failed "
+                       "(SPARK_ERR_INVALID_ARGUMENT): limit must be <= 10, got 12",
+                       "brain/worse: test.create_fails 'worse': create failed "
+                       "(SPARK_ERR_INVALID_ARGUMENT): limit must be <= 10, got 13"};
+    BOOST_TEST(validate(creates) == both, boost::test_tools::per_element());
+    BOOST_CHECK_EXCEPTION((void)make(creates), config_error, [&](const config_error& e) {
+        BOOST_TEST(lines(e.issues()) == both, boost::test_tools::per_element());
+        return true;
+    });
 }
 
 BOOST_AUTO_TEST_CASE(vendors_decide_bare_names_of_modules_and_nested_configs) {
@@ -145,7 +193,7 @@ BOOST_AUTO_TEST_CASE(vendors_decide_bare_names_of_modules_and_nested_configs) {
                                 R"({"delays": {"__class_ref__": "shared_name"}})")});
     const auto unpinned = validate(text);
     BOOST_TEST_REQUIRE(unpinned.size() == 2U);
-    BOOST_TEST(unpinned[0].rfind("brain/modules_map/shared/module_cls: module type 'shared_name' "
+    BOOST_TEST(unpinned[0].rfind("brain/shared/module_cls: module type 'shared_name' "
                                  "is ambiguous: 2 vendors offer it: vx.shared_name",
                                  0) == 0U,
                unpinned[0]);

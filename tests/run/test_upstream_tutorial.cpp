@@ -58,7 +58,7 @@ BOOST_AUTO_TEST_CASE(compat_mode_validates_it_with_one_warning_per_stale_key_and
     // float16 at the brain's two ports and in every config that names a dtype: the spiker, the
     // integrator, and per population the neuron, soma, synapses, kernel, delays, learning rule.
     BOOST_TEST(count_of(result.err, ": float16 runs as float32") == 2U + 2U + 4U * 6U, result.err);
-    BOOST_TEST(count_of(result.err, "A_ex/config/synapses/kernel/dtype: float16 runs as float32") ==
+    BOOST_TEST(count_of(result.err, "brain/A_ex/synapses/kernel/dtype: float16 runs as float32") ==
                1U);
 }
 

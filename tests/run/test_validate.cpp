@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 // `spark validate`: OK and exit 0 for a good brain; every problem with its path and exit 1.
+#include <filesystem>
 #include <string>
+#include <vector>
 
 #include <boost/test/unit_test.hpp>
 
 #include "run_fixture.hpp"
+#include "test_plugin_paths.hpp"
 
+using spark::test::builtin_cli;
 using spark::test::spark_cli;
 
 BOOST_AUTO_TEST_SUITE(validate)
@@ -32,13 +36,68 @@ BOOST_AUTO_TEST_CASE(every_problem_is_listed_with_its_path) {
     BOOST_TEST(result.exit_code == 1);
     const auto lines = spark::test::squeezed_lines(result.out);
     BOOST_TEST_REQUIRE(lines.size() >= 3U, result.out);
-    BOOST_TEST(result.out.find("brain/modules_map/soma/module_cls: ") != std::string::npos,
-               result.out);
+    BOOST_TEST(result.out.find("brain/soma/module_cls: ") != std::string::npos, result.out);
     BOOST_TEST(result.out.find("did you mean spark.leaky_soma?") !=
                std::string::npos); // the suggestion
-    BOOST_TEST(result.out.find("brain/modules_map/acc/inputs/in[0]") != std::string::npos);
+    BOOST_TEST(result.out.find("brain/acc/inputs/in[0]") != std::string::npos);
     BOOST_TEST(result.out.find("nowhere") != std::string::npos);
     BOOST_TEST(lines.back() == std::to_string(lines.size() - 1) + " problems in " + brain);
+}
+
+BOOST_AUTO_TEST_CASE(one_run_reports_field_create_and_wiring_problems_and_run_refuses_the_same) {
+    // docs/adr/0025-one-validation-pass.md: a wiring error (lost), a nested field error (pop's
+    // soma: potential_tau > 0, docs/models.md section 4.1) and a create error (create_fails
+    // refuses its default limit 12) in one report, by module in brain order, each at
+    // brain/<module>/...; `spark run` refuses the brain with the same problems before any step.
+    const spark::test::scratch_dir dir;
+    const auto brain = spark::test::write_file(
+        dir / "three.scfg",
+        spark::test::brain_json(
+            {{"drive", spark::test::port_specs_json("spike_array", {4}, "uint8")},
+             {"values", spark::test::port_specs_json("float_array", {4}, "float32")}},
+            {},
+            {{"lost", "leaky_soma", {{"current", {{"nowhere", "out"}}}}, "{}"},
+             {"pop",
+              "lif_neuron",
+              {{"in_spikes", {{"__call__", "drive"}}}},
+              R"({"units": [2], "soma": {"potential_tau": -3}})"},
+             {"bad", "create_fails", {{"in", {{"__call__", "values"}}}}, "{}"}}));
+    const std::string create_fails =
+        "--plugin-path=" + spark::test::test_plugin("create_fails").string();
+    const std::vector<std::string> problems{
+        "brain/lost/inputs/current[0]/origin: unknown origin 'nowhere'; origins are 'lost', 'pop', "
+        "'bad' or '__call__'",
+        "brain/pop/soma/potential_tau: potential_tau must be > 0, got -3",
+        "brain/bad: test.create_fails 'bad': create failed (SPARK_ERR_INVALID_ARGUMENT): limit "
+        "must be <= 10, got 12"};
+    const auto result = builtin_cli({create_fails, "validate", brain});
+    BOOST_TEST(result.exit_code == 1, result.err);
+    std::string report;
+    for (const auto& problem : problems) {
+        report += problem + "\n";
+    }
+    BOOST_TEST(result.out == report + "3 problems in " + brain + "\n");
+    const auto run = builtin_cli({create_fails,
+                                  "run",
+                                  "--no-progress",
+                                  brain,
+                                  "--steps",
+                                  "2",
+                                  "--out",
+                                  (dir / "out").string()});
+    BOOST_TEST(run.exit_code == 1);
+    std::string refused;
+    for (const auto& problem : problems) {
+        refused += "spark: " + problem + "\n";
+    }
+    BOOST_TEST(run.err == refused);
+    BOOST_TEST(run.out.empty(), run.out); // no step summary: nothing ran
+    BOOST_TEST(!std::filesystem::exists(dir / "out"));
+    // Partitioning (--partition-report, or ranks) checks less: run validates before it.
+    const auto planned = builtin_cli(
+        {create_fails, "run", "--no-progress", "--partition-report", brain, "--steps", "2"});
+    BOOST_TEST(planned.exit_code == 1);
+    BOOST_TEST(planned.err == refused);
 }
 
 BOOST_AUTO_TEST_CASE(a_file_that_is_not_json_is_a_problem_with_line_and_column) {

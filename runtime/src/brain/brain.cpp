@@ -25,6 +25,7 @@
 #include <spark/runtime/brain.hpp>
 #include <spark/sdk/buffers.hpp>
 
+#include "brain/brain_checks.hpp"
 #include "brain/brain_plan.hpp"
 #include "brain/checkpoint_access.hpp"
 #include "brain/executor_choice.hpp"
@@ -326,27 +327,41 @@ std::string names_of(const std::vector<std::pair<std::string, spark_port_spec_t>
 void brain::impl::build(const registry::plugin_registry& registry) {
     std::vector<config_issue> issues;
     plan = detail::analyse(registry, config, issues);
-    if (!issues.empty()) {
-        throw config_error(std::move(issues));
-    }
     // Before any module exists: a plugin's create may already size its state by the config.
     detail::check_limits(plan, options.limits, issues);
     if (!issues.empty()) {
+        // The list validate() gives (docs/adr/0025-one-validation-pass.md): the modules that
+        // can be created still are, once each, so that their create errors come in this list too.
+        detail::check_instances(registry, plan, options.limits, issues);
+        detail::order_issues(config, issues);
         throw config_error(std::move(issues));
     }
-    for (const auto& module : plan.modules) {
+    // Every module is created even after one fails, for the same reason.
+    std::vector<std::optional<bool>> has_contract(plan.modules.size());
+    for (std::size_t m = 0; m < plan.modules.size(); ++m) {
+        const auto& module = plan.modules[m];
         std::vector<registry::host_service> services{{SPARK_SERVICE_PARALLEL, workers.table()}};
         const auto& slice = module.specs->slice;
-        modules.push_back(std::make_unique<module_runtime>(
-            module.specs->name,
-            slice ? registry.create_slice(module.config->type(),
-                                          module.config->abi(),
-                                          module.specs->name,
-                                          slice->begin,
-                                          slice->end,
-                                          std::move(services))
-                  : detail::create_module(
-                        registry, *module.config, module.specs->name, std::move(services))));
+        try {
+            modules.push_back(std::make_unique<module_runtime>(
+                module.specs->name,
+                slice ? registry.create_slice(module.config->type(),
+                                              module.config->abi(),
+                                              module.specs->name,
+                                              slice->begin,
+                                              slice->end,
+                                              std::move(services))
+                      : detail::create_module(
+                            registry, *module.config, module.specs->name, std::move(services))));
+            has_contract[m] = modules.back()->instance.has_contract();
+        } catch (const spark::error& e) {
+            issues.push_back({detail::module_path(module.specs->name), e.what()});
+        }
+    }
+    if (!issues.empty()) {
+        detail::check_cycles(plan, has_contract, issues);
+        detail::order_issues(config, issues);
+        throw config_error(std::move(issues));
     }
     const auto components = detail::components(plan);
     for (const auto& component : components) {
@@ -703,6 +718,9 @@ brain::resolve_initialization_order(const registry::plugin_registry& registry,
     std::vector<config_issue> issues;
     const auto plan = detail::analyse(registry, config, issues);
     if (!issues.empty()) {
+        // The list validate() gives, create errors included (docs/adr/0025-one-validation-pass.md).
+        detail::check_instances(registry, plan, brain_limits{}, issues);
+        detail::order_issues(config, issues);
         throw config_error(std::move(issues));
     }
     std::vector<std::vector<std::string>> order;

@@ -1,19 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
-// brain_config::validate(): the static checks of brain_plan plus the ones that need an instance
-// (create succeeds, cycles run only through modules with an output contract).
+// brain_config against a registry: validate() (brain_plan's analysis and limits, then
+// brain_checks' checks that need an instance, in one pass), module_config_of, set_module_config.
 #include <algorithm>
-#include <array>
 #include <iterator>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include <spark/registry/module_instance.hpp>
 #include <spark/runtime/brain_config.hpp>
 
+#include "brain/brain_checks.hpp"
 #include "brain/brain_plan.hpp"
-#include "brain/neuron_parts.hpp"
 #include "config/module_config_impl.hpp"
 #include "text.hpp"
 
@@ -33,20 +30,13 @@ std::size_t module_index(const brain_config& config, std::string_view name) {
                        (names.empty() ? std::string("none") : detail::quoted_alternatives(names)));
 }
 
-/// The path module configs are checked at (brain_plan.cpp): "brain/<name>".
-std::string config_path(std::string_view name) {
-    return "brain/" + std::string(name);
-}
-
-/// The problems of `issues` at or below the module's entry or its config.
+/// The problems of `issues` at or below the module ("brain/<name>": its entry and its config).
 std::vector<config_issue> issues_of_module(const std::vector<config_issue>& issues,
                                            std::string_view name) {
+    const std::string path = detail::module_path(name);
     std::vector<config_issue> own;
     std::copy_if(issues.begin(), issues.end(), std::back_inserter(own), [&](const auto& issue) {
-        return std::ranges::any_of(
-            std::array{detail::module_path(name), config_path(name)}, [&](const auto& path) {
-                return issue.path == path || issue.path.starts_with(path + "/");
-            });
+        return issue.path == path || issue.path.starts_with(path + "/");
     });
     return own;
 }
@@ -87,7 +77,7 @@ void brain_config::set_module_config(const registry::plugin_registry& registry,
     auto& specs = modules_map[m];
     const auto& type = registry.resolve(specs.class_ref, vendor_preference);
     auto issues = module_config::check(
-        registry, type, config_json, config_path(module), mode, false, vendor_preference);
+        registry, type, config_json, detail::module_path(module), mode, false, vendor_preference);
     if (!issues.empty()) {
         throw config_error(std::move(issues));
     }
@@ -96,42 +86,14 @@ void brain_config::set_module_config(const registry::plugin_registry& registry,
 
 std::vector<config_issue> brain_config::validate(const registry::plugin_registry& registry,
                                                  const brain_limits& limits) const {
+    // One pass (docs/adr/0025-one-validation-pass.md): no kind of problem waits for another to
+    // be fixed; only what cannot be checked without a part that is wrong is left out (a module
+    // whose type or config is invalid is not created, a port of an unknown type not wired).
     std::vector<config_issue> issues;
     const detail::brain_plan plan = detail::analyse(registry, *this, issues);
-    // Before any module exists: a plugin's create may already size its state by the config.
-    std::vector<config_issue> beyond_limits;
-    detail::check_limits(plan, limits, beyond_limits);
-    if (!beyond_limits.empty()) {
-        issues.insert(issues.end(), beyond_limits.begin(), beyond_limits.end());
-        return issues;
-    }
-    // Whether a type publishes a contract is a property of its instances (spark_module.contract
-    // may be NULL), so the check creates each module once and destroys it again.
-    std::vector<std::optional<registry::module_instance>> instances(plan.modules.size());
-    for (std::size_t m = 0; m < plan.modules.size(); ++m) {
-        const auto& module = plan.modules[m];
-        if (!module.usable()) {
-            continue;
-        }
-        try {
-            instances[m].emplace(
-                detail::create_module(registry, *module.config, module.specs->name));
-        } catch (const spark::error& e) {
-            issues.push_back({detail::module_path(module.specs->name), e.what()});
-        }
-    }
-    for (const auto& component : detail::components(plan)) {
-        if (!detail::is_cycle(plan, component)) {
-            continue;
-        }
-        for (const auto m : component) {
-            if (instances[m] && !instances[m]->has_contract()) {
-                issues.push_back(
-                    {"brain/modules_map", detail::contractless_cycle_message(plan, component, m)});
-                break; // one message per cycle
-            }
-        }
-    }
+    detail::check_limits(plan, limits, issues);
+    detail::check_instances(registry, plan, limits, issues);
+    detail::order_issues(*this, issues);
     return issues;
 }
 

@@ -394,9 +394,16 @@ private:
 
     [[nodiscard]] bool upstream_1_0() const { return config_.schema == brain_schema::upstream_1_0; }
 
+    /// Where a brain input's problems are: its entry in input_map; an upstream 1.0 brain has
+    /// none (its inputs are the `__call__` sources, shaped by the caller), so
+    /// "brain/inputs/<name>".
+    [[nodiscard]] std::string input_path(const std::string& name) const {
+        return (upstream_1_0() ? "brain/inputs/" : "brain/input_map/") + name;
+    }
+
     /// An upstream 1.0 input: the payload of the first port it feeds, the shape the caller gave.
     std::optional<port_specs> derived_input(const brain_plan& plan, const std::string& name) {
-        const std::string path = "brain/inputs/" + name;
+        const std::string path = input_path(name);
         if (!config_.input_map.empty() && !find_input_spec(name)->shape_given) {
             issue(path,
                   "brain input '" + name +
@@ -443,7 +450,7 @@ private:
     /// What an upstream 1.0 brain may say that we do not run (docs/upstream-differences.md).
     void check_upstream_1_0_wiring() {
         for (const auto& specs : config_.modules_map) {
-            const std::string base = "brain/" + specs.name;
+            const std::string base = module_path(specs.name);
             for (const auto& [port, maps] : specs.inputs) {
                 for (std::size_t i = 0; i < maps.size(); ++i) {
                     if (maps[i].is_property || maps[i].origin == "__self__") {
@@ -479,7 +486,7 @@ private:
                 }
             }
             const auto& spec = derived ? *derived : declared;
-            if (auto s = input_spec(spec, "brain/input_map/" + name, issues_)) {
+            if (auto s = input_spec(spec, input_path(name), issues_)) {
                 plan.inputs[i] = *s;
                 input_ok_[i] = true;
             }
@@ -521,7 +528,7 @@ private:
                                       *module.type,
                                       upstream_1_0() ? module_config_json(*module.type, specs)
                                                      : specs.config_json,
-                                      "brain/" + specs.name,
+                                      module_path(specs.name),
                                       config_.mode,
                                       config_.vendor_preference);
             } catch (const config_error& e) {
@@ -546,12 +553,18 @@ private:
     /// with the brain's dt (upstream 1.0 makes every module follow it) and 1.0's defaults.
     std::string module_config_json(const registry::module_type_info& type,
                                    const module_specs& specs) {
-        const std::string path = "brain/" + specs.name + "/config";
+        // Its fields are at "brain/<name>/<field>", as an af523a5 module's: the config key is
+        // named only for the config as a whole.
+        const std::string path = module_path(specs.name);
         boost::json::value file;
         try {
-            file = parse_json_exact(specs.config_json, path, already_checked_text());
+            file = parse_json_exact(specs.config_json, path + "/config", already_checked_text());
         } catch (const config_error& e) {
             issues_.insert(issues_.end(), e.issues().begin(), e.issues().end());
+            return "{}";
+        }
+        if (!file.is_object()) {
+            issue(path + "/config", "must be an object");
             return "{}";
         }
         auto converted = module_config_from_file(file, path, config_.mode, issues_);
@@ -566,7 +579,7 @@ private:
     /// composition of a built-in neuron). It runs as its own defined type.
     void define_neuron(planned_module& module) {
         const auto& specs = *module.specs;
-        const std::string path = "brain/" + specs.name;
+        const std::string path = module_path(specs.name);
         const auto* definition = neuron_definition_of(*module.type);
         std::optional<upstream_v1::neuron_config> defaults;
         if (definition != nullptr) {
@@ -594,6 +607,8 @@ private:
             for (const auto& entry : given.get_object()) {
                 fields[entry.key()] = entry.value();
             }
+            // The neuron config's paths are a neuron file's, below the module's "config": its
+            // parts' default seeds derive from them, so they stay as runs have always had them.
             auto neuron =
                 upstream_v1::read_neuron_fields(fields,
                                                 path + "/config",
@@ -658,11 +673,16 @@ private:
         return names;
     }
 
-    /// Resolves one port_map; reports what is wrong with it. `kind`: the payload kind it carries.
+    /// Resolves one port_map; reports what is wrong with it at `path` + "/origin" or "/port", or
+    /// at `path` itself when `keyed` is false (the file gives the pair as one value). `kind`: the
+    /// payload kind it carries.
     std::optional<planned_source> resolve_source(const brain_plan& plan,
                                                  const port_map& map,
                                                  const std::string& path,
-                                                 std::int32_t& kind) {
+                                                 std::int32_t& kind,
+                                                 bool keyed = true) {
+        const std::string origin_path = keyed ? path + "/origin" : path;
+        const std::string port_path = keyed ? path + "/port" : path;
         if (map.origin == brain_input_origin) {
             const auto names = input_names();
             for (std::size_t i = 0; i < config_.input_map.size(); ++i) {
@@ -674,7 +694,7 @@ private:
                     return planned_source{true, i, 0};
                 }
             }
-            issue(path + "/port", unknown_name_message("input", map.port, "the brain", names));
+            issue(port_path, unknown_name_message("input", map.port, "the brain", names));
             return std::nullopt;
         }
         const auto index = module_index(map.origin);
@@ -685,7 +705,7 @@ private:
             const auto close = closest_names(map.origin, known);
             message += close.empty() ? "; origins are " + quoted_alternatives(known)
                                      : "; did you mean " + quoted_alternatives(close) + "?";
-            issue(path + "/origin", message);
+            issue(origin_path, message);
             return std::nullopt;
         }
         const auto& origin = plan.modules[*index];
@@ -694,7 +714,7 @@ private:
         }
         const auto port = find_port(origin.outputs, map.port);
         if (!port) {
-            issue(path + "/port",
+            issue(port_path,
                   unknown_name_message("output port",
                                        map.port,
                                        "module '" + map.origin + "' (" + origin.type->canonical_id +
@@ -780,7 +800,10 @@ private:
         plan.outputs.resize(config_.output_map.size());
         for (std::size_t o = 0; o < config_.output_map.size(); ++o) {
             const auto& [name, output] = config_.output_map[o];
-            const std::string path = "brain/output_map/" + name;
+            // An upstream 1.0 output is an entry of its module's `outputs` (name -> port).
+            const std::string path = upstream_1_0()
+                                         ? module_path(output.input.origin) + "/outputs/" + name
+                                         : "brain/output_map/" + name;
             const std::int32_t declared = payload_kind_of(output.spec.payload_type);
             // An upstream 1.0 output has no spec in the file: the module's port decides.
             if (declared == 0 && !upstream_1_0()) {
@@ -794,7 +817,9 @@ private:
                 continue;
             }
             std::int32_t kind = 0;
-            const auto source = resolve_source(plan, output.input, path + "/input", kind);
+            const auto source = upstream_1_0()
+                                    ? resolve_source(plan, output.input, path, kind, false)
+                                    : resolve_source(plan, output.input, path + "/input", kind);
             if (!source) {
                 continue;
             }
@@ -820,7 +845,7 @@ private:
                 first = &module;
                 plan.dt = module.config->dt();
             } else if (module.config->dt() != plan.dt) {
-                issue("brain/" + module.specs->name + "/dt",
+                issue(module_path(module.specs->name) + "/dt",
                       "dt must be the same in every module of a brain: '" + first->specs->name +
                           "' has " + format_number(plan.dt) + " ms, '" + module.specs->name +
                           "' has " + format_number(module.config->dt()) + " ms");
@@ -922,7 +947,7 @@ std::int32_t payload_kind_of(std::string_view payload_type) {
 }
 
 std::string module_path(std::string_view name) {
-    return "brain/modules_map/" + std::string(name);
+    return "brain/" + std::string(name);
 }
 
 std::string

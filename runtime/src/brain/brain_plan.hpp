@@ -122,7 +122,9 @@ void check_limits(const brain_plan& plan,
 [[nodiscard]] std::string
 source_name(const brain_plan& plan, const brain_config& config, const planned_source& source);
 
-/// The path of a module's entry: "brain/modules_map/<name>".
+/// The path of a module, as a problem names it: "brain/<name>"; its type, inputs and config
+/// fields are below it ("brain/<name>/module_cls", "brain/<name>/inputs/in[0]",
+/// "brain/<name>/soma/tau"): docs/adr/0025-one-validation-pass.md.
 [[nodiscard]] std::string module_path(std::string_view name);
 
 } // namespace spark::runtime::detail

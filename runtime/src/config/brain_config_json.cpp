@@ -451,7 +451,8 @@ public:
         module.config_json = "{}";
         if (const auto* config = data->if_contains("config")) {
             if (config->is_object()) {
-                auto converted = module_config(*config, at(path, "config"));
+                // Its values at "brain/<module>/<field>", where validation finds them too.
+                auto converted = module_config(*config, path);
                 module.config_json = std::move(converted.config_json);
                 module.graph_editor_metadata_json = std::move(converted.graph_editor_metadata_json);
             } else {
@@ -556,7 +557,9 @@ public:
         if (const auto* modules = object(cfg->if_contains("modules_map"), modules_path)) {
             for (const auto& entry : *modules) {
                 const std::string key(entry.key());
-                read_module(key, entry.value(), at(modules_path, key), config.modules_map);
+                // At "brain/<module>/...": a module's every problem, read or validated, is named
+                // by its name (docs/adr/0025-one-validation-pass.md).
+                read_module(key, entry.value(), at(path, key), config.modules_map);
             }
         }
         return config;

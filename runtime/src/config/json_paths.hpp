@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The pieces of the paths config readers put in front of a problem ("brain/modules_map/leaky",
+// The pieces of the paths config readers put in front of a problem ("brain/leaky",
 // "brain/modules_specs[2]/inputs/current[0]") and the words they use for a JSON value's kind.
 #pragma once
 #include <cstddef>

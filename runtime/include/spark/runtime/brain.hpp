@@ -114,9 +114,10 @@ struct module_info {
 
 class brain {
 public:
-    /// Validates (throws config_error listing every problem), creates every module through the
-    /// registry, builds them in initialization order (shapes flow from the brain inputs; modules in
-    /// a cycle see each other's contracts), allocates the double-buffered cache and resets.
+    /// Validates (throws config_error listing every problem, the list validate() gives: a create
+    /// error is one of them), creates every module through the registry, builds them in
+    /// initialization order (shapes flow from the brain inputs; modules in a cycle see each other's
+    /// contracts), allocates the double-buffered cache and resets.
     brain(const registry::plugin_registry& registry,
           const brain_config& config,
           brain_options options = {});
@@ -127,7 +128,8 @@ public:
     ~brain();
 
     /// Strongly connected components of the wiring, dependencies first; each lists module names
-    /// in config order. Throws graph_error for a cycle through a module without a contract.
+    /// in config order. Throws config_error with validate()'s problems (without the limits) for a
+    /// brain that cannot be built, graph_error for a cycle through a module without a contract.
     [[nodiscard]] static std::vector<std::vector<std::string>>
     resolve_initialization_order(const registry::plugin_registry& registry,
                                  const brain_config& config);

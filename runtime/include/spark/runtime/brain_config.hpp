@@ -158,15 +158,18 @@ public:
     void to_file(const std::filesystem::path& file,
                  file_compression compression = file_compression::none) const;
 
-    /// Every problem at once, each with its path (e.g.
-    /// "brain/modules_map/A_ex/inputs/in_spikes[1]"): a preferred vendor no loaded plugin
-    /// provides, unknown or ambiguous class_ref (with suggestions or the candidates), unknown
-    /// origin module or port, a port the module does not have, payload kind mismatch, shape
-    /// mismatch (both ends named), missing required input, duplicate names, invalid module configs,
-    /// cycles through modules without a contract, a brain beyond `limits`. Empty when the brain
-    /// can be built. Allocates no module state: the limits are checked from the planned shapes
-    /// first, and only a brain within them has its modules created (never built) to ask for
-    /// their output contracts.
+    /// Every problem at once, in one pass, each with its path (docs/file-format.md section 11.1,
+    /// docs/adr/0025-one-validation-pass.md: "brain/<module>" for a module, e.g.
+    /// "brain/A_ex/inputs/in_spikes[1]", "brain/A_ex/soma/tau"): a preferred vendor no loaded
+    /// plugin provides, unknown or ambiguous class_ref (with suggestions or the candidates),
+    /// unknown origin module or port, a port the module does not have, payload kind mismatch, shape
+    /// mismatch (both ends named), missing required input, duplicate names, invalid module
+    /// configs, a module whose create fails, cycles through modules without a contract, a brain
+    /// beyond `limits`. In the file's order: vendors, inputs, each module in brain order (its
+    /// name, type, fields, inputs, creation), outputs. Empty when the brain can be built. No kind
+    /// of problem hides another: every module whose type and config are valid is created (never
+    /// built), once, and destroyed at once, whatever is wrong elsewhere, except one that passes a
+    /// limit by itself (its create may size its state by the config). Allocates no module state.
     [[nodiscard]] std::vector<config_issue> validate(const registry::plugin_registry& registry,
                                                      const brain_limits& limits = {}) const;
 
