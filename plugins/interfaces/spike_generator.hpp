@@ -44,11 +44,11 @@ public:
         s.field_int_array("indices", {})
             .non_negative()
             .description("the flat element of each spike, one per entry of steps");
-        // TODO(path-field): resolve relative to the brain file's folder once the ABI can say so.
         s.field_string("file", "")
+            .path() // the host makes it absolute: relative to the brain file's folder
             .description(
                 "a .npy integer array of shape (k, 2) (columns step, index) or a CSV file with the "
-                "header 'step,index'; relative to the working directory; instead of steps/indices");
+                "header 'step,index'; relative to the brain file; instead of steps/indices");
         s.field_bool("inhibitory", false)
             .description("set the inhibition bit (bit1) on every element, as an inhibitory "
                          "population's output: a spike is 3, silence 2");

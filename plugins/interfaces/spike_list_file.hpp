@@ -307,8 +307,8 @@ npy_element(std::string_view data, const npy_integer& type, std::uint64_t i, std
     return list;
 }
 
-/// The spikes of the file at `path` (as given: relative to the working directory), by its
-/// extension: `.npy` or `.csv`.
+/// The spikes of the file at `path` (absolute when it comes from a config: the host resolves a
+/// path field, SPARK_FIELD_PATH), by its extension: `.npy` or `.csv`.
 [[nodiscard]] inline spike_list read_spike_file(const std::string& path) {
     const std::string source = "file '" + path + "'";
     const std::filesystem::path file(path);
@@ -322,9 +322,10 @@ npy_element(std::string_view data, const npy_integer& type, std::uint64_t i, std
     const auto status = std::filesystem::status(file, error);
     if (!std::filesystem::exists(status)) {
         detail::bad_file(source,
-                         "does not exist (relative paths start from the working directory, " +
+                         "does not exist (a relative path starts from the folder of the brain "
+                         "file, or from the working directory, " +
                              std::filesystem::current_path(error).string() +
-                             "); give the path of an existing file");
+                             ", for a config made in code); give the path of an existing file");
     }
     // By type before opening: a FIFO would block the open, a device may never end.
     if (!std::filesystem::is_regular_file(status)) {

@@ -100,10 +100,21 @@ std::string field_problem(const spark_module_type_t& type, const spark_field_des
         return where + " has unknown nested_kind " + std::to_string(field.nested_kind) +
                " (expected 0 or a SPARK_KIND_* value)";
     }
-    if (const uint32_t unknown = field.flags & ~static_cast<uint32_t>(SPARK_FIELD_NULLABLE);
-        unknown != 0) {
+    // The flag SPARK_FIELD_PATH and the validators NEGATIVE and RULE came with ABI 1.2: a type
+    // built against older headers cannot mean them.
+    const bool abi_1_2 = type.abi_version.minor >= 2;
+    const auto known = static_cast<uint32_t>(SPARK_FIELD_NULLABLE) |
+                       (abi_1_2 ? static_cast<uint32_t>(SPARK_FIELD_PATH) : 0U);
+    if (const uint32_t unknown = field.flags & ~known; unknown != 0) {
         return where + " has unknown flag bits " + std::to_string(unknown) +
-               " (the only flag is SPARK_FIELD_NULLABLE = 1; clear the other bits)";
+               (abi_1_2 ? " (the flags are SPARK_FIELD_NULLABLE = 1 and SPARK_FIELD_PATH = 2; "
+                          "clear the other bits)"
+                        : " (the only flag of ABI 1.0 and 1.1 is SPARK_FIELD_NULLABLE = 1; clear "
+                          "the other bits)");
+    }
+    if ((field.flags & SPARK_FIELD_PATH) != 0 && field.type != SPARK_FIELD_STRING) {
+        return where + " has type " + std::string(field_type_name(field.type)) +
+               " and the flag SPARK_FIELD_PATH (only a string field holds a path; drop the flag)";
     }
     if ((field.flags & SPARK_FIELD_NULLABLE) != 0 && field.type != SPARK_FIELD_CONFIG) {
         return where + " has type " + std::string(field_type_name(field.type)) +
@@ -114,7 +125,6 @@ std::string field_problem(const spark_module_type_t& type, const spark_field_des
         const auto& validator = field.validators[v];
         const std::string which = where + " validator " + std::to_string(v);
         // NEGATIVE and RULE came with ABI 1.2: a type built against older headers cannot mean them.
-        const bool abi_1_2 = type.abi_version.minor >= 2;
         const int32_t last_kind = abi_1_2 ? SPARK_VALIDATOR_RULE : SPARK_VALIDATOR_LENGTH;
         if (!in_range(validator.kind, SPARK_VALIDATOR_POSITIVE, last_kind)) {
             return which + " has unknown kind " + std::to_string(validator.kind) +

@@ -211,8 +211,8 @@ BOOST_AUTO_TEST_CASE(refuses_missing_and_unknown_files) {
     const auto missing = (dir / "missing.csv").string();
     BOOST_TEST(contains(create_error(from_file(missing)),
                         "file '" + missing +
-                            "': does not exist (relative paths start from the "
-                            "working directory, "));
+                            "': does not exist (a relative path starts from the "
+                            "folder of the brain file, or from the working directory, "));
     const auto text = write_bytes(dir / "spikes.txt", "step,index\n");
     BOOST_TEST(contains(create_error(from_file(text)),
                         "file '" + text + "': has neither a .npy nor a .csv extension"));

@@ -197,8 +197,19 @@ BOOST_AUTO_TEST_CASE(refuses_field_flags_it_does_not_know) {
     const auto message = error_message<load_error>([&] { (void)registry.load(file); });
     BOOST_TEST(message == refused(file,
                                   "type 'test.broken_flags' is malformed: field 'delays' has "
-                                  "unknown flag bits 6 (the only flag is SPARK_FIELD_NULLABLE = "
-                                  "1; clear the other bits); fix the plugin's descriptor"));
+                                  "unknown flag bits 12 (the flags are SPARK_FIELD_NULLABLE = 1 "
+                                  "and SPARK_FIELD_PATH = 2; clear the other bits); fix the "
+                                  "plugin's descriptor"));
+    BOOST_TEST(registry.types().empty());
+}
+
+BOOST_AUTO_TEST_CASE(refuses_a_path_flag_on_a_field_that_is_not_a_string) {
+    const auto file = test_plugin("bad_path_float");
+    const auto message = error_message<load_error>([&] { (void)registry.load(file); });
+    BOOST_TEST(message == refused(file,
+                                  "type 'test.broken_flags' is malformed: field 'gain' has type "
+                                  "float and the flag SPARK_FIELD_PATH (only a string field holds "
+                                  "a path; drop the flag); fix the plugin's descriptor"));
     BOOST_TEST(registry.types().empty());
 }
 

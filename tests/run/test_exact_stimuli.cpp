@@ -173,6 +173,31 @@ BOOST_AUTO_TEST_CASE(spikes_from_csv_and_npy_files_fire_the_neuron_at_the_same_s
     }
 }
 
+BOOST_AUTO_TEST_CASE(a_relative_stimulus_file_is_found_next_to_the_brain_file) {
+    const spark::test::scratch_dir dir;
+    const auto folder = dir / "brains";
+    std::filesystem::create_directory(folder);
+    spark::test::write_file(folder / "spikes.csv", "step,index\n3,0\n60,0\n61,0\n");
+    // `spark` runs in the test's working directory, not in the brain's folder.
+    BOOST_TEST_REQUIRE(std::filesystem::current_path() != folder);
+    run(from_file(folder, "spikes.csv"), "100", dir / "out");
+    BOOST_TEST(spike_rows(dir / "out" / "stimulus.spikes.npy") == stimulus_spikes,
+               boost::test_tools::per_element());
+    BOOST_TEST(spike_rows(dir / "out" / "neuron.out_spikes.npy") == neuron_spikes,
+               boost::test_tools::per_element());
+    // A missing one is named by its absolute path, in the brain's folder.
+    const auto other = dir / "other";
+    std::filesystem::create_directory(other);
+    const auto missing = builtin_cli({"validate", from_file(other, "../brains/none.csv")});
+    BOOST_TEST(missing.exit_code == 1);
+    BOOST_TEST(missing.out.find("file '" + (dir / "brains" / "none.csv").string() +
+                                "': does not exist") != std::string::npos,
+               missing.out + missing.err);
+    // describe says which string fields are paths.
+    const auto described = builtin_cli({"plugins", "describe", "spike_generator"});
+    BOOST_TEST(described.out.find("string (path)") != std::string::npos, described.out);
+}
+
 BOOST_AUTO_TEST_CASE(the_inhibition_bit_turns_a_firing_input_into_a_silencing_one) {
     const spark::test::scratch_dir dir;
     // 5000 pA for one step adds (1 - exp(-1/20)) * 0.1 * 5000 = 24.39 mV > 20: each arrival at
@@ -208,8 +233,7 @@ BOOST_AUTO_TEST_CASE(a_stimulus_file_with_an_index_out_of_range_fails_before_the
         "an index in that range or larger units";
     const auto validate = builtin_cli({"validate", brain});
     BOOST_TEST(validate.exit_code == 1);
-    BOOST_TEST(validate.out.find("brain/modules_map/stimulus: " + message) != std::string::npos,
-               validate.out);
+    BOOST_TEST(validate.out.find("brain/stimulus: " + message) != std::string::npos, validate.out);
     const auto ran = builtin_cli({"run", brain, "--steps", "10"});
     BOOST_TEST(ran.exit_code != 0);
     BOOST_TEST(ran.err.find(message) != std::string::npos, ran.err);

@@ -352,6 +352,20 @@ BOOST_AUTO_TEST_CASE(refuses_nullable_on_a_field_that_is_not_a_config) {
                                     "default)");
 }
 
+BOOST_AUTO_TEST_CASE(a_string_field_may_hold_a_path) {
+    sdk::schema s;
+    s.field_string("file", "").path();
+    s.field_string("mode", "a");
+    s.finalize("module type 't.x'");
+    BOOST_TEST(s.fields()[0].flags == static_cast<std::uint32_t>(SPARK_FIELD_PATH));
+    BOOST_TEST(s.fields()[1].flags == 0U);
+    sdk::schema bad;
+    bad.field_float("gain", 1.0).path();
+    BOOST_TEST(finalize_error(bad) ==
+               "module type 't.x': field 'gain' has type float; path applies to string fields "
+               "only");
+}
+
 BOOST_AUTO_TEST_CASE(is_frozen_after_finalize) {
     sdk::schema s;
     s.field_float("tau", 1.0);

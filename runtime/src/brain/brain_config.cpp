@@ -5,6 +5,7 @@
 #include <iterator>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include <spark/runtime/brain_config.hpp>
@@ -76,12 +77,36 @@ void brain_config::set_module_config(const registry::plugin_registry& registry,
     }
     auto& specs = modules_map[m];
     const auto& type = registry.resolve(specs.class_ref, vendor_preference);
-    auto issues = module_config::check(
-        registry, type, config_json, detail::module_path(module), mode, false, vendor_preference);
+    auto issues = module_config::check(registry,
+                                       type,
+                                       config_json,
+                                       detail::module_path(module),
+                                       mode,
+                                       false,
+                                       vendor_preference,
+                                       folder);
     if (!issues.empty()) {
         throw config_error(std::move(issues));
     }
     specs.config_json = std::move(config_json);
+}
+
+bool operator==(const brain_config& a, const brain_config& b) {
+    const auto content = [](const brain_config& c) {
+        return std::tie(c.input_map,
+                        c.output_map,
+                        c.modules_map,
+                        c.metadata_json,
+                        c.graph_editor_metadata_json,
+                        c.config_delimiter,
+                        c.shared_config_delimiter,
+                        c.vendor_preference,
+                        c.schema,
+                        c.seed,
+                        c.dt,
+                        c.mode);
+    };
+    return content(a) == content(b);
 }
 
 std::vector<config_issue> brain_config::validate(const registry::plugin_registry& registry,

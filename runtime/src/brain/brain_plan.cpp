@@ -530,7 +530,8 @@ private:
                                                      : specs.config_json,
                                       module_path(specs.name),
                                       config_.mode,
-                                      config_.vendor_preference);
+                                      config_.vendor_preference,
+                                      config_.folder);
             } catch (const config_error& e) {
                 issues_.insert(issues_.end(), e.issues().begin(), e.issues().end());
             }
@@ -642,7 +643,8 @@ private:
                                   boost::json::serialize(own),
                                   path,
                                   config_.mode,
-                                  config_.vendor_preference);
+                                  config_.vendor_preference,
+                                  config_.folder);
         } catch (const config_error& e) {
             issues_.insert(issues_.end(), e.issues().begin(), e.issues().end());
         }

@@ -678,7 +678,9 @@ brain_config brain_config::from_json(std::string_view text,
 brain_config brain_config::from_file(const std::filesystem::path& file,
                                      config_mode mode,
                                      const file_limits& limits) {
-    return from_json(detail::read_scfg_text(file, limits), file.string(), mode, limits);
+    auto config = from_json(detail::read_scfg_text(file, limits), file.string(), mode, limits);
+    config.folder = std::filesystem::absolute(file).lexically_normal().parent_path();
+    return config;
 }
 
 void brain_config::refresh_seeds(std::optional<std::uint64_t> base) {

@@ -212,7 +212,7 @@ public:
             std::vector<config_issue>& issues,
             const build_options& options)
         : registry_(registry), issues_(issues), mode_(options.mode), partial_(options.partial),
-          vendor_preference_(options.vendor_preference) {}
+          vendor_preference_(options.vendor_preference), relative_to_(options.relative_to) {}
 
     /// `inherited_shared`: the "_s_" values of the enclosing configs (name -> value).
     std::unique_ptr<config_impl> build(const registry::module_type_info& type,
@@ -224,6 +224,7 @@ public:
         const spark_module_type_t& abi = *type.abi;
         config->registry = &registry_;
         config->vendor_preference = vendor_preference_;
+        config->relative_to = relative_to_;
         config->type = &type;
         config->path = std::move(path);
         config->class_ref = type.canonical_id;
@@ -537,6 +538,9 @@ private:
         case SPARK_FIELD_STRING:
             if (json_value.is_string()) {
                 slot.text = json_value.get_string();
+                if ((field.flags & SPARK_FIELD_PATH) != 0 && !slot.text.empty()) {
+                    slot.text = absolute_path(slot.text);
+                }
                 return true;
             }
             break;
@@ -1059,6 +1063,18 @@ private:
     config_mode mode_;
     bool partial_;
     const std::vector<std::string>& vendor_preference_;
+    const std::filesystem::path& relative_to_;
+
+    /// A path field's value made absolute (spark/abi/schema.h, SPARK_FIELD_PATH).
+    [[nodiscard]] std::string absolute_path(const std::string& text) const {
+        const std::filesystem::path given(text);
+        if (given.is_absolute()) {
+            return given.lexically_normal().string();
+        }
+        const std::filesystem::path base =
+            relative_to_.empty() ? std::filesystem::current_path() : relative_to_;
+        return (base / given).lexically_normal().string();
+    }
 };
 
 } // namespace
@@ -1103,11 +1119,13 @@ std::unique_ptr<config_impl> build_module_config(const registry::plugin_registry
                                                  std::string_view overrides_json,
                                                  std::string path,
                                                  config_mode mode,
-                                                 std::span<const std::string> vendor_preference) {
+                                                 std::span<const std::string> vendor_preference,
+                                                 const std::filesystem::path& relative_to) {
     std::vector<config_issue> issues;
     build_options options;
     options.mode = mode;
     options.vendor_preference.assign(vendor_preference.begin(), vendor_preference.end());
+    options.relative_to = relative_to;
     auto config =
         build_module_config(registry, type, {overrides_json}, std::move(path), options, issues);
     if (!issues.empty()) {

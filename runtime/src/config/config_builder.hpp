@@ -2,6 +2,7 @@
 // Builds module configs from schemas and JSON overrides (internal; the only place that turns
 // Boost.JSON values into spark_config_t).
 #pragma once
+#include <filesystem>
 #include <memory>
 #include <span>
 #include <string>
@@ -26,6 +27,9 @@ struct build_options {
     bool partial = false; // required fields may stay unset (the result is for checking only)
     file_limits limits{}; // max_depth bounds each layer's nesting
     std::vector<std::string> vendor_preference; // decides bare "__class_ref__" names first
+    /// The folder a relative path field (SPARK_FIELD_PATH) starts from: the brain file's; empty
+    /// for the working directory.
+    std::filesystem::path relative_to;
 };
 
 /// The config of `type` from layers of JSON object text, later layers over earlier ones (the
@@ -46,6 +50,7 @@ build_module_config(const registry::plugin_registry& registry,
                     std::string_view overrides_json,
                     std::string path,
                     config_mode mode,
-                    std::span<const std::string> vendor_preference);
+                    std::span<const std::string> vendor_preference,
+                    const std::filesystem::path& relative_to);
 
 } // namespace spark::runtime::detail

@@ -98,6 +98,9 @@ std::vector<field_metadata> schema_metadata(const registry::module_type_info& ty
         if (meta.nullable) {
             meta.type += " or none";
         }
+        if (field.type == SPARK_FIELD_STRING && (field.flags & SPARK_FIELD_PATH) != 0) {
+            meta.type += " (path)";
+        }
         meta.default_json = text_or_empty(field.default_json);
         meta.units = text_or_empty(field.units);
         meta.description = text_or_empty(field.description);

@@ -51,9 +51,10 @@ module_config::module_config(const registry::plugin_registry& registry,
                              std::string_view overrides_json,
                              std::string path,
                              config_mode mode,
-                             std::span<const std::string> vendor_preference)
+                             std::span<const std::string> vendor_preference,
+                             const std::filesystem::path& relative_to)
     : module_config(detail::build_module_config(
-          registry, type, overrides_json, std::move(path), mode, vendor_preference)) {}
+          registry, type, overrides_json, std::move(path), mode, vendor_preference, relative_to)) {}
 
 module_config::module_config(std::unique_ptr<impl> data) : impl_(std::move(data)) {}
 module_config::module_config(module_config&&) noexcept = default;
@@ -228,12 +229,14 @@ std::vector<config_issue> module_config::check(const registry::plugin_registry& 
                                                std::string path,
                                                config_mode mode,
                                                bool partial,
-                                               std::span<const std::string> vendor_preference) {
+                                               std::span<const std::string> vendor_preference,
+                                               const std::filesystem::path& relative_to) {
     std::vector<config_issue> issues;
     detail::build_options options;
     options.mode = mode;
     options.partial = partial;
     options.vendor_preference.assign(vendor_preference.begin(), vendor_preference.end());
+    options.relative_to = relative_to;
     (void)detail::build_module_config(
         registry, type, {overrides_json}, std::move(path), options, issues);
     return issues;
@@ -245,6 +248,7 @@ module_config module_config::merged(std::string_view partial_json, config_mode m
     detail::build_options options;
     options.mode = mode;
     options.vendor_preference = vendor_preference();
+    options.relative_to = impl_->relative_to;
     auto data = detail::build_module_config(
         *impl_->registry, type(), {current, partial_json}, path(), options, issues);
     if (!issues.empty()) {
@@ -275,6 +279,7 @@ std::vector<std::string> module_config::field_errors(std::string_view field,
     const std::string change = detail::compact(partial);
     detail::build_options options;
     options.vendor_preference = vendor_preference();
+    options.relative_to = impl_->relative_to;
     (void)detail::build_module_config(
         *impl_->registry, type(), {current, change}, path(), options, issues);
     std::vector<std::string> out;
@@ -296,7 +301,8 @@ module_config module_config::with_new_seeds(std::optional<std::uint64_t> seed) c
                          detail::compact(object),
                          path(),
                          config_mode::strict,
-                         vendor_preference());
+                         vendor_preference(),
+                         impl_->relative_to);
 }
 
 namespace {

@@ -3,6 +3,7 @@
 // storage they point into.
 #pragma once
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -25,6 +26,7 @@ struct module_config::impl {
 
     const registry::plugin_registry* registry{}; // resolves nested types when rebuilding,
     std::vector<std::string> vendor_preference;  // bare ones preferring these vendors (a brain's)
+    std::filesystem::path relative_to; // what relative path fields (SPARK_FIELD_PATH) start from
     const registry::module_type_info* type{};
     /// `type` when this config owns it: an upstream 1.0 neuron its brain defines
     /// (brain_config::module_config_of), which lives only as long as the config.

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // bad_nullable_float (NULLABLE_ON_FLOAT): a type whose float field `gain` is marked
 // SPARK_FIELD_NULLABLE, which only a CONFIG field may be. bad_field_flags (UNKNOWN_FLAG): a type
-// whose CONFIG field `delays` sets flag bits the ABI does not define. The registry must refuse
-// either file.
+// whose CONFIG field `delays` sets flag bits the ABI does not define. bad_path_float
+// (PATH_ON_FLOAT): a type whose float field `gain` is marked SPARK_FIELD_PATH, which only a
+// STRING field may be. The registry must refuse each file.
 #include <spark/abi/spark_abi.h>
 
 #include "stub_module.h"
@@ -31,10 +32,15 @@ static const spark_field_desc_t broken_fields[] = {
      NULL,
      0,
      0,
-     SPARK_FIELD_NULLABLE | 6u},
+     SPARK_FIELD_NULLABLE | 12u},
+};
+#elif defined(PATH_ON_FLOAT)
+#    define PLUGIN_ID "test.bad_path_float"
+static const spark_field_desc_t broken_fields[] = {
+    {"gain", SPARK_FIELD_FLOAT, "1.0", "", "a number, not a path", NULL, 0, 0, SPARK_FIELD_PATH},
 };
 #else
-#    error "define NULLABLE_ON_FLOAT or UNKNOWN_FLAG"
+#    error "define NULLABLE_ON_FLOAT, UNKNOWN_FLAG or PATH_ON_FLOAT"
 #endif
 
 static const spark_module_type_t broken_type = {

@@ -126,6 +126,11 @@ public:
     /// validate() and the Brain build module configs in this mode). Not written to files.
     config_mode mode = config_mode::strict;
 
+    /// The folder a module's relative path field (a file it reads, SPARK_FIELD_PATH) starts
+    /// from: the brain file's folder (from_file sets it, absolute); empty means the working
+    /// directory. Not written to files: a path keeps meaning relative to the file that holds it.
+    std::filesystem::path folder;
+
     /// Parses `.scfg` JSON text ({"__type__": "brain_config", "__cfg__": {...}}). Throws
     /// config_error with every structural problem (malformed JSON with line and column, missing
     /// or mistyped keys, unknown keys, a "__vendors__" that is not a list of distinct vendor
@@ -206,7 +211,9 @@ public:
     /// say the same (each with its path), or when this brain is upstream 1.0 already.
     [[nodiscard]] brain_config to_upstream_1_0(const registry::plugin_registry& registry) const;
 
-    friend bool operator==(const brain_config&, const brain_config&) = default;
+    /// The same brain: every member but `folder` (where a file was read from is not part of
+    /// what it says; a file and its copy elsewhere are equal).
+    friend bool operator==(const brain_config& a, const brain_config& b);
 };
 
 } // namespace spark::runtime

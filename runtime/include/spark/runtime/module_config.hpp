@@ -52,13 +52,16 @@ public:
     /// Throws config_error listing every problem. In compat mode an unknown key is a logged
     /// warning and is dropped. `vendor_preference` (a brain's "__vendors__") decides the bare
     /// nested type names `overrides_json` writes first (plugin_registry::resolve); the config
-    /// keeps it for merge() and the other rebuilds.
+    /// keeps it for merge() and the other rebuilds. `relative_to` is the folder a relative path
+    /// field (SPARK_FIELD_PATH) starts from, the brain file's (empty: the working directory);
+    /// such a field holds an absolute path once built. Kept for the rebuilds too.
     module_config(const registry::plugin_registry& registry,
                   const registry::module_type_info& type,
                   std::string_view overrides_json = "{}",
                   std::string path = {},
                   config_mode mode = config_mode::strict,
-                  std::span<const std::string> vendor_preference = {});
+                  std::span<const std::string> vendor_preference = {},
+                  const std::filesystem::path& relative_to = {});
 
     module_config(module_config&&) noexcept;
     module_config& operator=(module_config&&) noexcept;
@@ -151,7 +154,8 @@ public:
           std::string path = {},
           config_mode mode = config_mode::strict,
           bool partial = false,
-          std::span<const std::string> vendor_preference = {});
+          std::span<const std::string> vendor_preference = {},
+          const std::filesystem::path& relative_to = {});
 
     /// Upstream's to_file(): {"__type__": "<canonical id>_config", "__cfg__": <to_json()>} as
     /// 4-space JSON, plain or xz, written atomically (on failure the file is unchanged).

@@ -62,6 +62,11 @@ enum {
     /// always holds a config and `null` is an error. Only CONFIG fields may carry it: the host
     /// refuses a type that sets it on another field type, or sets bits it does not know.
     SPARK_FIELD_NULLABLE = 1,
+    /// ABI 1.2: a STRING field holding a file path (only STRING fields may carry it). The host
+    /// makes a relative path absolute before create: against the folder of the brain file that
+    /// gave the value, else against the process's working directory (a config built in code or
+    /// on the command line). The plugin so receives an absolute path, or "" when the value is "".
+    SPARK_FIELD_PATH = 2,
 };
 
 /// One field of a config schema. All strings are UTF-8 and owned by the plugin (they live until

@@ -18,7 +18,8 @@ extern "C" {
 /// docs/adr/0013-neurons-as-compositions.md). Every released version is kept byte for byte under
 /// tests/abi/ (tests/abi/README.md), with a plugin built against it that every later host of the
 /// same major must load. 1.2.0 added the validator kinds SPARK_VALIDATOR_NEGATIVE and
-/// SPARK_VALIDATOR_RULE (schema.h; docs/adr/0026-validators-for-rules-and-signs.md), the type
+/// SPARK_VALIDATOR_RULE and the field flag SPARK_FIELD_PATH (schema.h;
+/// docs/adr/0026-validators-for-rules-and-signs.md), the type
 /// extension spark.type.slices/1 (slices.h) and the instance extension spark.ext.late_inputs/1
 /// (late_inputs.h).
 #define SPARK_ABI_VERSION_MAJOR 1

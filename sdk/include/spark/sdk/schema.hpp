@@ -168,6 +168,12 @@ public:
         nullable_ = true;
         return *this;
     }
+    /// STRING fields only: the value is a file path, which the host makes absolute before
+    /// create (relative to the brain file that gave it); SPARK_FIELD_PATH, ABI 1.2.
+    field_builder& path() {
+        path_ = true;
+        return *this;
+    }
     /// > 0 (every element of an array).
     field_builder& positive() { return add({SPARK_VALIDATOR_POSITIVE, 0.0, 0.0, {}, {}}); }
     /// >= 0 (every element of an array).
@@ -235,6 +241,7 @@ private:
     std::string description_;
     std::int32_t nested_kind_ = 0;
     bool nullable_ = false;
+    bool path_ = false;
     std::vector<std::string> accepts_;
     std::vector<validator_spec> validators_;
     // What the default's value is, for checking it against the validators.
@@ -491,7 +498,8 @@ public:
             d.validators = validators.empty() ? nullptr : validators.data();
             d.validator_count = static_cast<std::uint32_t>(validators.size());
             d.nested_kind = f.nested_kind_;
-            d.flags = f.nullable_ ? static_cast<std::uint32_t>(SPARK_FIELD_NULLABLE) : 0U;
+            d.flags = (f.nullable_ ? static_cast<std::uint32_t>(SPARK_FIELD_NULLABLE) : 0U) |
+                      (f.path_ ? static_cast<std::uint32_t>(SPARK_FIELD_PATH) : 0U);
             field_descs_.push_back(d);
         }
         port_descs_.reserve(ports_.size());
@@ -698,6 +706,11 @@ private:
             if (v.kind == SPARK_VALIDATOR_RULE) {
                 check_rule_defaults(owner, f, v);
             }
+        }
+        if (f.path_ && f.type_ != SPARK_FIELD_STRING) {
+            fail(owner,
+                 what + " has type " + detail::field_type_name(f.type_) +
+                     "; path applies to string fields only");
         }
         if (f.nullable_ && f.type_ != SPARK_FIELD_CONFIG) {
             fail(owner,
