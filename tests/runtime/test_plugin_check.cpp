@@ -28,17 +28,25 @@ const strings module_stages{"config",
                             "reset",
                             "steps (zero inputs)",
                             "steps (random inputs)",
+                            "inhibition bit",
                             "state round trip",
                             "properties",
                             "reset again",
                             "destroy"};
+const strings initializer_stages{"config", "initialize", "deterministic", "sparse fill"};
+const strings both_dtypes{"float32", "float64"};
 
-/// "<stage> <OK|FAIL|SKIP>[: <message>]" per stage, to compare whole reports at once.
+/// What the float32 vs float64 stage says when every output agrees over the 40 steps (20 zero, 20
+/// random) within its documented tolerance.
+const std::string dtypes_agree = "both float32 vs float64 OK: 40 steps agree (floats: rtol "
+                                 "1e-04, atol 1e-05; spikes (bit0), masks and ints exactly)";
+
+/// "<dtype> <stage> <OK|FAIL|SKIP>[: <message>]" per stage, to compare whole reports at once.
 strings summary(const type_check& type) {
     strings lines;
     for (const auto& stage : type.stages) {
-        std::string line =
-            stage.name + " " + std::string(spark::runtime::outcome_name(stage.outcome));
+        std::string line = stage.dtype + " " + stage.name + " " +
+                           std::string(spark::runtime::outcome_name(stage.outcome));
         if (!stage.message.empty()) {
             line += ": " + stage.message;
         }
@@ -56,23 +64,58 @@ const type_check& find_type(const plugin_check_report& report, const std::string
     throw std::runtime_error("the report has no type " + id);
 }
 
-/// Every module stage passed (contract: skipped, no contract; properties: skipped, none) but
-/// those listed in `differences`.
+/// The line of `stage` in `dtype` ("float32 build OK"), or "" when the report has none.
+std::string line_of(const type_check& type, const std::string& dtype, const std::string& stage) {
+    for (const auto& line : summary(type)) {
+        if (line.rfind(dtype + " " + stage + " ", 0) == 0) {
+            return line;
+        }
+    }
+    return {};
+}
+
+/// Every module stage passed in both dtypes (contract: skipped, no contract; inhibition bit:
+/// skipped, no spike input; properties: skipped, none), then float32 and float64 agreed, but
+/// those listed in `differences`: "<stage> ..." replaces the stage in both dtypes,
+/// "<dtype> <stage> ..." in one, "both float32 vs float64 ..." the comparison.
 strings all_pass_except(const strings& differences) {
     strings lines;
-    for (const auto& stage : module_stages) {
-        std::string line =
-            stage + (stage == "contract"     ? " SKIP: the type has no contract"
-                     : stage == "properties" ? " SKIP: the type declares no properties"
-                                             : " OK");
-        for (const auto& difference : differences) {
-            if (difference.rfind(stage + " ", 0) == 0) {
-                line = difference;
+    for (const auto& dtype : both_dtypes) {
+        for (const auto& stage : module_stages) {
+            std::string line = dtype + " " + stage +
+                               (stage == "contract"     ? " SKIP: the type has no contract"
+                                : stage == "properties" ? " SKIP: the type declares no properties"
+                                : stage == "inhibition bit" ? " SKIP: the type has no spike input"
+                                                            : " OK");
+            for (const auto& difference : differences) {
+                if (difference.rfind(stage + " ", 0) == 0) {
+                    line = dtype + " " + difference;
+                }
+                if (difference.rfind(dtype + " " + stage + " ", 0) == 0) {
+                    line = difference;
+                }
             }
+            lines.push_back(line);
         }
-        lines.push_back(line);
+    }
+    lines.push_back(dtypes_agree);
+    for (const auto& difference : differences) {
+        if (difference.rfind("both ", 0) == 0) {
+            lines.back() = difference;
+        }
     }
     return lines;
+}
+
+/// The initializer stages in both dtypes, `lines` (without the dtype) in each.
+strings in_both_dtypes(const strings& lines) {
+    strings out;
+    for (const auto& dtype : both_dtypes) {
+        for (const auto& line : lines) {
+            out.push_back(dtype + " " + line);
+        }
+    }
+    return out;
 }
 
 } // namespace
@@ -91,11 +134,11 @@ BOOST_AUTO_TEST_CASE(a_good_c_plugin_passes_every_stage) {
     BOOST_TEST(summary(find_type(report, "rt.holder")) == all_pass_except({}),
                boost::test_tools::per_element());
     BOOST_TEST(summary(find_type(report, "rt.fill")) ==
-                   (strings{"config OK",
-                            "initialize OK",
-                            "deterministic OK",
-                            "sparse fill SKIP: not offered: neurons fill this initializer's "
-                            "kernels densely"}),
+                   in_both_dtypes({"config OK",
+                                   "initialize OK",
+                                   "deterministic OK",
+                                   "sparse fill SKIP: not offered: neurons fill this initializer's "
+                                   "kernels densely"}),
                boost::test_tools::per_element());
 }
 
@@ -113,22 +156,28 @@ BOOST_AUTO_TEST_CASE(ok_cpp_passes_every_stage_including_the_contract) {
     BOOST_TEST(summary(find_type(report, "testcpp.accumulator")) == all_pass_except({}),
                boost::test_tools::per_element());
     BOOST_TEST(summary(find_type(report, "testcpp.echo_spikes")) ==
-                   all_pass_except({"contract OK"}),
+                   all_pass_except({"contract OK",
+                                    "inhibition bit OK: 20 steps: 2 instead of 0 on the silent odd "
+                                    "elements of in_spikes changed no output (spike outputs "
+                                    "compared in bit0)"}),
                boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(a_failing_create_skips_what_needs_the_instance) {
     const auto report = check_plugin(registry, test_plugin("create_fails"));
     BOOST_REQUIRE(report.types.size() == 1U);
-    strings expected{
-        "config OK",
-        "create FAIL: test.create_fails 'check': create failed (SPARK_ERR_INVALID_ARGUMENT): "
-        "limit must be <= 10, got 12"};
-    for (std::size_t i = 2; i < module_stages.size(); ++i) {
-        expected.push_back(module_stages[i] + " SKIP: create failed");
+    strings expected;
+    for (const auto& dtype : both_dtypes) {
+        expected.push_back(dtype + " config OK");
+        expected.push_back(dtype + " create FAIL: test.create_fails 'check': create failed "
+                                   "(SPARK_ERR_INVALID_ARGUMENT): limit must be <= 10, got 12");
+        for (std::size_t i = 2; i < module_stages.size(); ++i) {
+            expected.push_back(dtype + " " + module_stages[i] + " SKIP: create failed");
+        }
     }
+    expected.push_back("both float32 vs float64 SKIP: needs both dtypes to build and reset");
     BOOST_TEST(summary(report.types[0]) == expected, boost::test_tools::per_element());
-    BOOST_TEST(report.failures() == 1U);
+    BOOST_TEST(report.failures() == 2U);
 }
 
 BOOST_AUTO_TEST_CASE(a_throwing_step_is_reported_and_the_later_stages_still_run) {
@@ -137,9 +186,11 @@ BOOST_AUTO_TEST_CASE(a_throwing_step_is_reported_and_the_later_stages_still_run)
     BOOST_TEST(
         summary(report.types[0]) ==
             all_pass_except({"steps (zero inputs) FAIL: step 3: test.throws_in_step 'check': step "
+                             "failed (SPARK_ERR_PLUGIN): step 3 exploded: simulated failure",
+                             "both float32 vs float64 FAIL: test.throws_in_step 'check': step "
                              "failed (SPARK_ERR_PLUGIN): step 3 exploded: simulated failure"}),
         boost::test_tools::per_element());
-    BOOST_TEST(report.failures() == 1U);
+    BOOST_TEST(report.failures() == 3U);
 }
 
 BOOST_AUTO_TEST_CASE(every_builtin_plugin_passes_every_stage) {
@@ -166,18 +217,32 @@ BOOST_AUTO_TEST_CASE(every_builtin_plugin_passes_every_stage) {
     }
     const auto neurons = check_plugin(builtins, dir / "spark-neurons.so");
     BOOST_TEST(summary(find_type(neurons, "spark.lif_neuron")).front() ==
-               "config OK: probed units = [8]");
-    const auto hebbian = summary(find_type(neurons, "spark.hebbian_rule"));
-    BOOST_TEST(hebbian[3] == "build OK: with inputs pre_spikes (8), post_spikes (8), "
-                             "current_kernel (8, 8) (the (8) inputs failed)");
-    BOOST_TEST(summary(find_type(neurons, "spark.linear_synapses"))[1].rfind(
-                   "create OK: with units = [8] (the defaults failed: ", 0) == 0U);
+               "float32 config OK: probed units = [8]");
+    const auto& hebbian = find_type(neurons, "spark.hebbian_rule");
+    BOOST_TEST(line_of(hebbian, "float64", "build") ==
+               "float64 build OK: with inputs pre_spikes (8), post_spikes (8), current_kernel (8, "
+               "8) (the (8) inputs failed)");
+    BOOST_TEST(line_of(find_type(neurons, "spark.linear_synapses"), "float32", "create")
+                   .rfind("float32 create OK: with units = [8] (the defaults failed: ", 0) == 0U);
+    // Every module type ran in both dtypes, and the two agreed over all 40 steps (what the
+    // tolerance of dtype_agreement_tolerance() was measured on); every neuron with a spike input
+    // passed the inhibition-bit stage.
+    for (const char* name : {"spark-neurons", "spark-interfaces"}) {
+        for (const auto& type : check_plugin(builtins, dir / (std::string(name) + ".so")).types) {
+            BOOST_TEST(summary(type).back() == dtypes_agree, type.type_id);
+        }
+    }
+    for (const char* id : {"spark.lif_neuron", "spark.alif_neuron", "spark.n_delays"}) {
+        BOOST_TEST(line_of(find_type(neurons, id), "float64", "inhibition bit")
+                           .rfind("float64 inhibition bit OK: 20 steps: 2 instead of 0", 0) == 0U,
+                   id);
+    }
 }
 
 BOOST_AUTO_TEST_CASE(every_faulty_type_fails_its_own_stage) {
     const auto report = check_plugin(registry, test_plugin("runtime_faulty"));
     BOOST_TEST(report.types.size() == 5U);
-    BOOST_TEST(report.failures() == 4U);
+    BOOST_TEST(report.failures() == 8U); // each type fails in both dtypes
 
     // A required field without a default gets a probe value (an int: 8) and the stage says so.
     BOOST_TEST(summary(find_type(report, "rtf.needs_limit")) ==
@@ -196,13 +261,14 @@ BOOST_AUTO_TEST_CASE(every_faulty_type_fails_its_own_stage) {
     BOOST_TEST(summary(find_type(report, "rtf.bad_shape")) ==
                    all_pass_except({"output specs FAIL: out: shape (3) differs from port in (8)"}),
                boost::test_tools::per_element());
-    BOOST_TEST(summary(find_type(report, "rtf.noisy")) ==
-                   (strings{"config OK",
+    BOOST_TEST(
+        summary(find_type(report, "rtf.noisy")) ==
+            in_both_dtypes({"config OK",
                             "initialize OK",
                             "deterministic FAIL: two runs with seed 42 filled different values",
                             "sparse fill SKIP: not offered: neurons fill this initializer's "
                             "kernels densely"}),
-               boost::test_tools::per_element());
+        boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(a_file_that_does_not_load_is_one_failure) {
@@ -220,11 +286,11 @@ BOOST_AUTO_TEST_CASE(broken_properties_fail_the_properties_stage) {
         summary(find_type(report, "test.drifting_gain")) ==
             all_pass_except({"properties FAIL: gain: writing back the value it read changed it"}),
         boost::test_tools::per_element());
-    const auto unreadable = summary(find_type(report, "test.unreadable_level"));
-    BOOST_TEST_REQUIRE(unreadable.size() == module_stages.size());
-    BOOST_TEST(unreadable[9].rfind("properties FAIL: level: ", 0) == 0, unreadable[9]);
-    BOOST_TEST(unreadable[9].find("level cannot be read: simulated failure") != std::string::npos,
-               unreadable[9]);
+    const auto unreadable =
+        line_of(find_type(report, "test.unreadable_level"), "float32", "properties");
+    BOOST_TEST(unreadable.rfind("float32 properties FAIL: level: ", 0) == 0, unreadable);
+    BOOST_TEST(unreadable.find("level cannot be read: simulated failure") != std::string::npos,
+               unreadable);
 }
 
 BOOST_AUTO_TEST_CASE(a_property_the_instance_cannot_serve_passes_when_its_read_is_refused) {

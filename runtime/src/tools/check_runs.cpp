@@ -48,6 +48,12 @@ std::string names_of(const std::vector<const spark_port_desc_t*>& ports,
     return join(names, ", ");
 }
 
+/// "[i]: got A, expected B" as "[i]: got A in float32, expected B in float64".
+std::string in_dtypes(std::string difference) {
+    difference.insert(difference.find(", expected "), " in float32");
+    return difference + " in float64";
+}
+
 stage_result failed(std::string message) {
     return {check_outcome::failed, std::move(message)};
 }
@@ -115,12 +121,15 @@ stage_result check_inhibition_bit(registry::plugin_registry& registry,
                                                          how);
                 if (difference && !reported[p]) {
                     reported[p] = true;
-                    found.add("step " + std::to_string(k) + ", " + outputs[p]->name + *difference +
-                              " with 2 (bit1 alone: a silent inhibitory neuron) "
-                              "on the silent odd elements of " +
-                              names_of(inputs, spikes) +
-                              ", expected as with 0 there: bit1 alone is no spike" +
-                              (how.spike_bit0_only ? " (spike outputs compared in bit0)" : ""));
+                    // "[i]: got A, expected B": A with the 2s, B as the 0s gave it.
+                    std::string text = *difference;
+                    text.insert(text.find(", expected "),
+                                " with 2 on the silent odd elements of " +
+                                    names_of(inputs, spikes));
+                    found.add("step " + std::to_string(k) + ", " + outputs[p]->name + text +
+                              " as with 0 there (2 is bit1 alone: a silent inhibitory neuron, "
+                              "not a spike)" +
+                              (how.spike_bit0_only ? "; spike outputs compared in bit0" : ""));
                 }
             }
         }
@@ -184,8 +193,9 @@ stage_result compare_dtypes(registry::plugin_registry& registry,
                                                          comparison{exact, true});
                 if (difference) {
                     const std::string note =
-                        "at step " + std::to_string(k) + " " + outputs[p]->name + *difference +
-                        " (float32 got, float64 expected): a threshold crossing within float32 "
+                        "at step " + std::to_string(k) + " " + outputs[p]->name +
+                        in_dtypes(*difference) +
+                        ": a threshold crossing within float32 "
                         "rounding diverges legitimately, so later steps are not compared";
                     if (!found.empty()) {
                         return failed(found.text() + "\n(" + rules + ")");
@@ -209,8 +219,8 @@ stage_result compare_dtypes(registry::plugin_registry& registry,
                                                          comparison{tolerance, false});
                 if (difference) {
                     reported[p] = true;
-                    found.add("step " + std::to_string(k) + ", " + outputs[p]->name + *difference +
-                              " (float32 got, float64 expected)");
+                    found.add("step " + std::to_string(k) + ", " + outputs[p]->name +
+                              in_dtypes(*difference));
                 }
             }
         }
