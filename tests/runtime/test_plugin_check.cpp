@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // check_plugin: every stage of every type, every failure reported with its type and stage, and
 // the stages after a failure still run where they can.
+#include <random>
 #include <string>
 #include <vector>
 
@@ -300,6 +301,130 @@ BOOST_AUTO_TEST_CASE(a_property_the_instance_cannot_serve_passes_when_its_read_i
     BOOST_TEST(summary(find_type(report, "test.absent_part")) ==
                    all_pass_except({"properties OK: part.level (unavailable here)"}),
                boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// The checks that stepped only float32 and fed only 0/1 spikes: a float64 path or an inhibitory
+// path could be broken and pass. broken_paths has one of each (its header comment gives the
+// models); every old stage passes, the new stage finds the bug.
+BOOST_FIXTURE_TEST_SUITE(plugin_check_paths, spark::test::registry_fixture)
+
+namespace {
+
+/// The check's random float inputs: mt19937_64(seed), uniform in [-1, 1), rounded to float32;
+/// `skip` draws first.
+std::vector<double> check_floats(std::size_t skip, std::size_t count) {
+    std::mt19937_64 random(42);
+    std::uniform_real_distribution<double> signal(-1.0, 1.0);
+    std::vector<double> values;
+    for (std::size_t k = 0; k < skip + count; ++k) {
+        const auto x = static_cast<double>(static_cast<float>(signal(random)));
+        if (k >= skip) {
+            values.push_back(x);
+        }
+    }
+    return values;
+}
+
+/// The number after `key` in `text`.
+double number_after(const std::string& text, const std::string& key) {
+    const auto at = text.find(key);
+    BOOST_TEST_REQUIRE(at != std::string::npos, key << " in " << text);
+    return std::stod(text.substr(at + key.size()));
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(a_broken_float64_path_fails_the_dtype_comparison_alone) {
+    const auto report = check_plugin(registry, test_plugin("broken_paths"));
+    const auto& leaky = find_type(report, "broken.leaky_f64");
+    const auto lines = summary(leaky);
+    const auto expected = all_pass_except({"both float32 vs float64 FAIL"});
+    BOOST_TEST_REQUIRE(lines.size() == expected.size());
+    for (std::size_t i = 0; i + 1 < lines.size(); ++i) { // every per-dtype stage, as before
+        BOOST_TEST(lines[i] == expected[i]);
+    }
+    // Steps 0..19 feed zeros (v stays 0), step 20 the first 8 draws: v = in20 in both dtypes.
+    // Step 21: v = in20 * (1 - dt/tau) + in21 in float32, in20 * (1 - 2 dt/tau) + in21 in
+    // float64 (tau 20 ms, dt 1 ms): element 0 differs first.
+    const auto draws = check_floats(0, 16);
+    const float single = static_cast<float>(draws[0]) * 0.95F + static_cast<float>(draws[8]);
+    const double twice = draws[0] * 0.9 + draws[8];
+    const auto& line = lines.back();
+    BOOST_TEST(line.rfind("both float32 vs float64 FAIL: step 21, out[0]: got ", 0) == 0U, line);
+    BOOST_TEST(number_after(line, "got ") == static_cast<double>(single),
+               boost::test_tools::tolerance(1e-7));
+    BOOST_TEST(number_after(line, "in float32, expected ") == twice,
+               boost::test_tools::tolerance(1e-12));
+    BOOST_TEST(line.find("\n(floats: rtol 1e-04, atol 1e-05; spikes (bit0), masks and ints "
+                         "exactly)") != std::string::npos,
+               line);
+    BOOST_TEST(leaky.failures() == 1U);
+}
+
+BOOST_AUTO_TEST_CASE(counting_bit1_alone_as_a_spike_fails_the_inhibition_bit_stage) {
+    const auto report = check_plugin(registry, test_plugin("broken_paths"));
+    const auto& neuron = find_type(report, "broken.any_spike_neuron");
+    // The stage's inputs: per step, 8 draws of 0..3 from mt19937_64(42); bit0 says spike; odd
+    // elements are inhibitory (a spike 3, silence 0, or 2 in the marked run). The model (header
+    // of broken_paths.cpp) counts any non-zero value: run it on both to find the first step
+    // where the marked run differs, and the values of units[0].
+    std::mt19937_64 random(42);
+    std::uniform_int_distribution<unsigned> draw(0, 3);
+    double plain = 0;
+    double marked = 0;
+    int step = -1;
+    bool plain_spiked = false;
+    bool marked_spiked = false;
+    for (int k = 0; k < 20 && step < 0; ++k) {
+        int drive_plain = 0;
+        int drive_marked = 0;
+        for (int e = 0; e < 8; ++e) {
+            const bool spike = (draw(random) & 1U) != 0;
+            drive_plain += spike ? 1 : 0;
+            drive_marked += spike || e % 2 == 1 ? 1 : 0;
+        }
+        plain = 0.9 * plain + 0.25 * drive_plain;
+        marked = 0.9 * marked + 0.25 * drive_marked;
+        plain_spiked = plain >= 1;
+        marked_spiked = marked >= 1;
+        plain = plain_spiked ? 0 : plain;
+        marked = marked_spiked ? 0 : marked;
+        if (plain_spiked != marked_spiked || plain != marked) {
+            step = k;
+        }
+    }
+    BOOST_TEST_REQUIRE(step >= 0);
+    const std::string where = "with 2 on the silent odd elements of in_spikes, expected ";
+    const std::string why =
+        " as with 0 there (2 is bit1 alone: a silent inhibitory neuron, not a spike)";
+    std::string message = "inhibition bit FAIL: step " + std::to_string(step) +
+                          ", out_spikes[0]: got " + (marked_spiked ? "1 " : "0 ") + where +
+                          (plain_spiked ? "1" : "0") + why + "; spike outputs compared in bit0";
+    BOOST_TEST_REQUIRE(plain_spiked != marked_spiked); // what the drives above give at that step
+    const auto lines = summary(neuron);
+    for (const auto& dtype : both_dtypes) {
+        const auto line = line_of(neuron, dtype, "inhibition bit");
+        BOOST_TEST(line.rfind(dtype + " " + message + "\nstep " + std::to_string(step) +
+                                  ", potential[0]: got ",
+                              0) == 0U,
+                   line);
+    }
+    // Every other stage passes: the stages before this one never fed bit1 alone.
+    BOOST_TEST(neuron.failures() == 2U);
+    BOOST_TEST(line_of(neuron, "float32", "steps (random inputs)") ==
+               "float32 steps (random inputs) OK");
+    BOOST_TEST(summary(neuron).back() == dtypes_agree);
+}
+
+BOOST_AUTO_TEST_CASE(random_spike_inputs_carry_the_inhibition_bit) {
+    // echo_spikes copies bit0 only: fed 0..3 it must still pass every stage, and the
+    // inhibition-bit stage names its spike input.
+    const auto report = check_plugin(registry, test_plugin("ok_cpp"));
+    BOOST_TEST(line_of(find_type(report, "testcpp.echo_spikes"), "float32", "inhibition bit") ==
+               "float32 inhibition bit OK: 20 steps: 2 instead of 0 on the silent odd elements of "
+               "in_spikes changed no output (spike outputs compared in bit0)");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
