@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // check_plugin: every stage of every type, every failure reported with its type and stage, and
 // the stages after a failure still run where they can.
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
 #include <random>
 #include <string>
 #include <vector>
@@ -425,6 +428,255 @@ BOOST_AUTO_TEST_CASE(random_spike_inputs_carry_the_inhibition_bit) {
     BOOST_TEST(line_of(find_type(report, "testcpp.echo_spikes"), "float32", "inhibition bit") ==
                "float32 inhibition bit OK: 20 steps: 2 instead of 0 on the silent odd elements of "
                "in_spikes changed no output (spike outputs compared in bit0)");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// --type, --set, --shape and --reference (check_options): what they choose, and a clear error
+// for each that does not fit the file.
+BOOST_FIXTURE_TEST_SUITE(plugin_check_options, spark::test::registry_fixture)
+
+namespace {
+
+using spark::runtime::check_options;
+using spark::runtime::reference_trace;
+using spark::runtime::trace_field;
+
+template <typename T>
+trace_field field(const std::string& name,
+                  std::int32_t dtype,
+                  std::vector<std::uint32_t> dims,
+                  const std::vector<T>& values) {
+    trace_field out;
+    out.name = name;
+    out.dtype = dtype;
+    out.shape.rank = static_cast<std::uint32_t>(dims.size());
+    std::copy(dims.begin(), dims.end(), out.shape.dims);
+    out.data.resize(values.size() * sizeof(T));
+    std::memcpy(out.data.data(), values.data(), out.data.size());
+    return out;
+}
+
+/// testcpp.accumulator with gain 2 (out = 2 * the running sum of in), 4 steps of shape (2, 3)
+/// in `T`: in[k][i] = 0.5 (k + 1) + 0.25 i, and out from that equation.
+template <typename T>
+check_options accumulator_trace(std::int32_t dtype) {
+    std::vector<T> in;
+    std::vector<T> out;
+    std::vector<double> total(6, 0.0);
+    for (int k = 0; k < 4; ++k) {
+        for (int i = 0; i < 6; ++i) {
+            const double x = 0.5 * (k + 1) + 0.25 * i;
+            total[static_cast<std::size_t>(i)] += 2.0 * x;
+            in.push_back(static_cast<T>(x));
+            out.push_back(static_cast<T>(total[static_cast<std::size_t>(i)]));
+        }
+    }
+    check_options options;
+    options.type = "accumulator";
+    options.settings = {{"gain", "2"}};
+    options.reference = reference_trace{
+        "trace.npy", 4, {field("in", dtype, {2, 3}, in), field("out", dtype, {2, 3}, out)}};
+    return options;
+}
+
+std::string request_error(spark::registry::plugin_registry& registry,
+                          const std::string& plugin,
+                          const check_options& options) {
+    const auto report = check_plugin(registry, test_plugin(plugin), options);
+    BOOST_TEST(report.types.empty());
+    BOOST_TEST(report.failures() == 1U);
+    return report.request_error;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(type_checks_one_type_and_set_chooses_its_config) {
+    check_options options;
+    options.type = "testcpp.echo_spikes";
+    options.settings = {{"units", "[6]"}};
+    options.shapes = {{"in_spikes", {2, 3}}};
+    const auto report = check_plugin(registry, test_plugin("ok_cpp"), options);
+    BOOST_REQUIRE(report.types.size() == 1U);
+    const auto& echo = report.types[0];
+    BOOST_TEST(line_of(echo, "float32", "config") == "float32 config OK: set units = [6]");
+    BOOST_TEST(echo.failures() == 0U);
+    // --set dtype checks that dtype alone.
+    options.settings.emplace_back("dtype", "float64");
+    const auto single = check_plugin(registry, test_plugin("ok_cpp"), options);
+    BOOST_TEST(line_of(single.types[0], "float32", "config") == "");
+    BOOST_TEST(line_of(single.types[0], "float64", "config") ==
+               "float64 config OK: set units = [6], dtype = \"float64\"");
+    BOOST_TEST(summary(single.types[0]).back() ==
+               "both float32 vs float64 SKIP: only float64 was checked (--set dtype or the "
+               "reference's float fields chose it)");
+}
+
+BOOST_AUTO_TEST_CASE(a_plain_word_is_a_string_and_anything_else_json) {
+    using spark::runtime::setting_json;
+    BOOST_TEST(setting_json("linear") == "\"linear\"");
+    BOOST_TEST(setting_json("float64") == "\"float64\"");
+    BOOST_TEST(setting_json("2") == "2");
+    BOOST_TEST(setting_json("[4,4]") == "[4,4]");
+    BOOST_TEST(setting_json("true") == "true");
+    BOOST_TEST(setting_json("\"a b\"") == "\"a b\"");
+}
+
+BOOST_AUTO_TEST_CASE(a_reference_computed_from_the_model_passes_and_names_its_tolerance) {
+    const auto report =
+        check_plugin(registry, test_plugin("ok_cpp"), accumulator_trace<double>(SPARK_DTYPE_F64));
+    BOOST_TEST(report.request_error == "");
+    BOOST_REQUIRE(report.types.size() == 1U);
+    // Its float fields are float64: that dtype alone runs.
+    BOOST_TEST(line_of(report.types[0], "float64", "reference") ==
+               "float64 reference OK: 4 steps match trace.npy (floats: rtol 1e-09, atol 1e-12; "
+               "spikes, masks and ints exactly)");
+    BOOST_TEST(line_of(report.types[0], "float32", "reference") == "");
+    BOOST_TEST(report.failures() == 0U);
+
+    auto single = accumulator_trace<float>(SPARK_DTYPE_F32);
+    single.tolerance = spark::runtime::float_tolerance{0.01, 0.5};
+    const auto relaxed = check_plugin(registry, test_plugin("ok_cpp"), single);
+    BOOST_TEST(line_of(relaxed.types[0], "float32", "reference") ==
+               "float32 reference OK: 4 steps match trace.npy (floats: rtol 0.01, atol 0.5; "
+               "spikes, masks and ints exactly)");
+}
+
+BOOST_AUTO_TEST_CASE(a_differing_reference_names_the_first_step_and_element_with_both_values) {
+    auto options = accumulator_trace<double>(SPARK_DTYPE_F64);
+    // out at step 2, element (1, 0) (flat index 3): 2 * (0.5 + 1.0 + 1.5 + 3 * 0.75) = 10.5 by the
+    // model; the trace says 10.5 + 1e-6, beyond rtol 1e-9.
+    auto& out = options.reference->fields[1];
+    double value = 0;
+    std::memcpy(&value, out.data.data() + (2 * 6 + 3) * sizeof(double), sizeof value);
+    BOOST_TEST(value == 10.5);
+    value += 1e-6;
+    std::memcpy(out.data.data() + (2 * 6 + 3) * sizeof(double), &value, sizeof value);
+    const auto report = check_plugin(registry, test_plugin("ok_cpp"), options);
+    BOOST_TEST(line_of(report.types[0], "float64", "reference") ==
+               "float64 reference FAIL: trace.npy differs (floats: rtol 1e-09, atol 1e-12; "
+               "spikes, masks and ints exactly):\nstep 2, out[1, 0]: got 10.5, expected "
+               "10.500001");
+    BOOST_TEST(report.failures() == 1U);
+}
+
+BOOST_AUTO_TEST_CASE(a_spike_reference_is_compared_exactly) {
+    // echo_spikes: out[i] = bit0 of in[i]; 3 steps of 4 elements.
+    const std::vector<std::uint8_t> in{0, 1, 2, 3, 3, 3, 0, 0, 1, 2, 1, 2};
+    std::vector<std::uint8_t> out;
+    for (const auto s : in) {
+        out.push_back(static_cast<std::uint8_t>(s & 1U));
+    }
+    check_options options;
+    options.type = "echo_spikes";
+    options.reference = reference_trace{"spikes.npy",
+                                        3,
+                                        {field("in_spikes", SPARK_DTYPE_U8, {4}, in),
+                                         field("out_spikes", SPARK_DTYPE_U8, {4}, out)}};
+    auto report = check_plugin(registry, test_plugin("ok_cpp"), options);
+    // No float field: both dtypes run, each against the trace.
+    for (const auto& dtype : both_dtypes) {
+        BOOST_TEST(line_of(report.types[0], dtype, "reference") ==
+                   dtype + " reference OK: 3 steps match spikes.npy (floats: rtol " +
+                       (dtype == "float32" ? "1e-04, atol 1e-06" : "1e-09, atol 1e-12") +
+                       "; spikes, masks and ints exactly)");
+    }
+    options.reference->fields[1].data[5] = std::byte{3}; // step 1, element 1: the echo gives 1
+    report = check_plugin(registry, test_plugin("ok_cpp"), options);
+    BOOST_TEST(line_of(report.types[0], "float32", "reference") ==
+               "float32 reference FAIL: spikes.npy differs (floats: rtol 1e-04, atol 1e-06; "
+               "spikes, masks and ints exactly):\nstep 1, out_spikes[1]: got 1, expected 3");
+}
+
+BOOST_AUTO_TEST_CASE(a_reference_of_the_wrong_shape_fails_the_stage_naming_the_fix) {
+    auto options = accumulator_trace<double>(SPARK_DTYPE_F64);
+    options.reference->fields[1].shape.dims[1] = 2; // out (2, 2), but in (2, 3) gives (2, 3)
+    options.reference->fields[1].data.resize(4 * 4 * sizeof(double));
+    const auto report = check_plugin(registry, test_plugin("ok_cpp"), options);
+    BOOST_TEST(line_of(report.types[0], "float64", "reference") ==
+               "float64 reference FAIL: trace.npy: field 'out' has shape (2, 2) per step, but "
+               "output 'out' of testcpp.accumulator is built as (2, 3) with these inputs and "
+               "config: write the field with that shape per step, or choose the config or input "
+               "shapes that give its shape (--set, --shape)");
+}
+
+BOOST_AUTO_TEST_CASE(requests_that_do_not_fit_the_file_are_errors_naming_the_fix) {
+    check_options options;
+    options.type = "nope";
+    BOOST_TEST(request_error(registry, "ok_cpp", options) ==
+               "--type nope: the file has no such type; its types are testcpp.accumulator, "
+               "testcpp.echo_spikes");
+    options.type.clear();
+    options.settings = {{"gain", "2"}};
+    BOOST_TEST(request_error(registry, "ok_cpp", options) ==
+               "--set, --shape and --reference apply to one type, and the file has 2: add --type "
+               "NAME with one of testcpp.accumulator, testcpp.echo_spikes");
+    options.type = "accumulator";
+    options.settings = {{"gaim", "2"}};
+    BOOST_TEST(request_error(registry, "ok_cpp", options) ==
+               "--set gaim=2: testcpp.accumulator has no field 'gaim'; its fields are seed, "
+               "dtype, dt, gain, initial (spark plugins describe testcpp.accumulator says what "
+               "each holds)");
+    options.settings = {{"gain", "-2"}};
+    BOOST_TEST(request_error(registry, "ok_cpp", options) ==
+               "--set gain=-2: the config of testcpp.accumulator refuses it: "
+               "testcpp.accumulator/gain: gain must be > 0, got -2; give values the schema "
+               "accepts (spark plugins describe testcpp.accumulator lists each field's type and "
+               "validators)");
+    options.settings = {{"dtype", "float16"}};
+    BOOST_TEST(request_error(registry, "ok_cpp", options) ==
+               "--set dtype=float16: testcpp.accumulator offers dtype float32 or float64");
+    options.settings.clear();
+    options.shapes = {{"inn", {3}}};
+    BOOST_TEST(request_error(registry, "ok_cpp", options) ==
+               "--shape inn: testcpp.accumulator has no port 'inn'; its inputs are 'in'");
+    options.shapes = {{"out", {3}}};
+    BOOST_TEST(request_error(registry, "ok_cpp", options) ==
+               "--shape out: 'out' is an output of testcpp.accumulator, whose shape build() "
+               "decides; give the shape of an input: 'in'");
+    options.shapes = {{"in", {}}};
+    BOOST_TEST(request_error(registry, "ok_cpp", options) ==
+               "--shape in: a shape has 1 to 8 dimensions, each from 1 to 4294967295, e.g. "
+               "--shape in=8,8");
+}
+
+BOOST_AUTO_TEST_CASE(references_that_do_not_fit_the_type_are_errors_naming_field_and_fix) {
+    auto options = accumulator_trace<double>(SPARK_DTYPE_F64);
+    options.reference->fields[0].name = "input";
+    BOOST_TEST(request_error(registry, "ok_cpp", options) ==
+               "--reference trace.npy: field 'input' is not a port of testcpp.accumulator; name "
+               "each field after a port: inputs 'in', outputs 'out'");
+    options = accumulator_trace<double>(SPARK_DTYPE_F64);
+    options.reference->fields.erase(options.reference->fields.begin());
+    BOOST_TEST(request_error(registry, "ok_cpp", options) ==
+               "--reference trace.npy: it has no field for input 'in' of testcpp.accumulator; "
+               "add one: its values to feed per step, named 'in'");
+    options = accumulator_trace<double>(SPARK_DTYPE_F64);
+    options.reference->fields.pop_back();
+    BOOST_TEST(request_error(registry, "ok_cpp", options) ==
+               "--reference trace.npy: it has no field for output 'out' of testcpp.accumulator; "
+               "add one: its expected values per step, named 'out'");
+    options = accumulator_trace<double>(SPARK_DTYPE_F64);
+    options.reference->fields[1].dtype = SPARK_DTYPE_I32;
+    BOOST_TEST(request_error(registry, "ok_cpp", options) ==
+               "--reference trace.npy: field 'out' is int32, but output 'out' of "
+               "testcpp.accumulator carries float: store it as float32 ('<f4') or float64 "
+               "('<f8')");
+    options = accumulator_trace<double>(SPARK_DTYPE_F64);
+    options.settings.emplace_back("dtype", "float32");
+    BOOST_TEST(request_error(registry, "ok_cpp", options) ==
+               "--reference trace.npy: field 'in' is float64, which conflicts with --set "
+               "dtype=float32: store every float field in the dtype to run (or drop --set "
+               "dtype)");
+    options = accumulator_trace<double>(SPARK_DTYPE_F64);
+    options.shapes = {{"in", {6}}};
+    BOOST_TEST(request_error(registry, "ok_cpp", options) ==
+               "--shape in differs from the shape (2, 3) of field 'in' in --reference trace.npy: "
+               "leave --shape out (the reference gives it) or make them agree");
+    options = accumulator_trace<double>(SPARK_DTYPE_F64);
+    options.reference->steps = 0;
+    BOOST_TEST(request_error(registry, "ok_cpp", options) ==
+               "--reference trace.npy: it holds no steps; write one row per step");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
