@@ -551,12 +551,6 @@ int run(int argc, char** argv) {
     }
     const std::string& sub = words[1];
     const std::size_t operands = words.size() - 2;
-    if (sub == "list") {
-        if (operands != 0) {
-            return usage_error("'plugins list' takes no arguments, got '" + words[2] + "'");
-        }
-        return spark::cli::plugins_list(sources, options["manifests"].as<bool>());
-    }
     for (const char* name : {"type", "set", "shape", "reference", "tolerance"}) {
         if (options.count(name) != 0 && sub != "check") {
             return usage_error(std::string("--") + name +
@@ -564,6 +558,12 @@ int run(int argc, char** argv) {
                                "'plugins " +
                                sub + "'");
         }
+    }
+    if (sub == "list") {
+        if (operands != 0) {
+            return usage_error("'plugins list' takes no arguments, got '" + words[2] + "'");
+        }
+        return spark::cli::plugins_list(sources, options["manifests"].as<bool>());
     }
     if (sub == "describe" || sub == "check") {
         const std::string what = sub == "describe" ? "a type name" : "a plugin file";
