@@ -421,6 +421,23 @@ BOOST_AUTO_TEST_CASE(counting_bit1_alone_as_a_spike_fails_the_inhibition_bit_sta
     BOOST_TEST(summary(neuron).back() == dtypes_agree);
 }
 
+BOOST_AUTO_TEST_CASE(random_spikes_are_0_to_3_so_a_type_fed_only_0_and_1_before_fails) {
+    // bit1_table reads NaN for 2 and 3. The zero steps pass; the first random step (20) draws
+    // 3 for element 0 (mt19937_64(42), uniform 0..3: 3 2 3 0 3 0 2 1), and so does every
+    // later one that draws 2 or 3 anywhere.
+    const auto report = check_plugin(registry, test_plugin("broken_paths"));
+    const auto& table = find_type(report, "broken.bit1_table");
+    for (const auto& dtype : both_dtypes) {
+        BOOST_TEST(line_of(table, dtype, "steps (zero inputs)") ==
+                   dtype + " steps (zero inputs) OK");
+        BOOST_TEST(line_of(table, dtype, "steps (random inputs)")
+                       .rfind(dtype + " steps (random inputs) FAIL: step 20: rate[0] is nan, "
+                                      "expected a finite number\nstep 21: ",
+                              0) == 0U);
+    }
+    BOOST_TEST(table.failures() == 2U);
+}
+
 BOOST_AUTO_TEST_CASE(random_spike_inputs_carry_the_inhibition_bit) {
     // echo_spikes copies bit0 only: fed 0..3 it must still pass every stage, and the
     // inhibition-bit stage names its spike input.

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Test plugin broken_paths: two types that pass every stage `spark plugins check` had before it
+// Test plugin broken_paths: three types that pass every stage `spark plugins check` had before it
 // stepped each dtype and looked at the inhibition bit, each broken in a path those stages never
 // took (test_plugin_check finds each with its new stage).
 //   broken.leaky_f64: per element, v <- v * (1 - dt / tau) + in, out = v (tau 20 ms). Its float64
@@ -8,7 +8,11 @@
 //     drive = the number of input spikes, counting any non-zero value (so 2, a silent
 //     inhibitory neuron, counts and 3 counts +1): the inhibitory path is broken. Then
 //     v <- 0.9 v + 0.25 drive, spike (out_spikes 1) and v <- 0 when v >= 1; potential = v.
+//   broken.bit1_table: rate[o] = the number of input spikes this step, for each of `units`; a
+//     value with bit1 set (2 or 3) indexes past its table of two entries and reads NaN: it was
+//     only ever fed 0 and 1.
 #include <cstdint>
+#include <limits>
 #include <type_traits>
 #include <vector>
 
@@ -105,6 +109,38 @@ private:
     std::vector<T> v_;
 };
 
+template <typename T>
+class bit1_table {
+public:
+    static constexpr const char* class_ref = "bit1_table";
+    static constexpr std::int32_t kind = SPARK_KIND_OUTPUT_INTERFACE;
+    static constexpr const char* version = "1.0.0";
+    static constexpr const char* description = "counts spikes through a table of two entries";
+
+    static void declare(sdk::schema& s) {
+        s.field_int_array("units", {4}).positive().description("shape of the output");
+        s.input("in_spikes", SPARK_PAYLOAD_SPIKES, "spike_array").any();
+        s.output("rate", SPARK_PAYLOAD_FLOAT, "float_array").from_field("units");
+    }
+
+    explicit bit1_table(const sdk::config_view& /*cfg*/) {}
+
+    void step(const sdk::step_context& ctx) {
+        const auto in = ctx.input<std::uint8_t>(0);
+        const auto rate = ctx.output<T>(0);
+        // The bug: {0, 1} covers bit0 alone; 2 and 3 fall outside and read NaN.
+        const T table[4] = {
+            T{0}, T{1}, std::numeric_limits<T>::quiet_NaN(), std::numeric_limits<T>::quiet_NaN()};
+        T count = 0;
+        for (const std::uint8_t s : in) {
+            count += table[s & 3U];
+        }
+        for (auto& r : rate) {
+            r = count;
+        }
+    }
+};
+
 } // namespace
 
 SPARK_PLUGIN("test.broken_paths",
@@ -112,4 +148,5 @@ SPARK_PLUGIN("test.broken_paths",
              "1.0.0",
              "types broken where only the dtype and inhibition-bit stages look",
              sdk::per_dtype<leaky_f64>,
-             sdk::per_dtype<any_spike_neuron>);
+             sdk::per_dtype<any_spike_neuron>,
+             sdk::per_dtype<bit1_table>);
