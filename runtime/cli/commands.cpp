@@ -15,8 +15,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <spark/runtime/plugin_check.hpp>
-
 #include "file_names.hpp"
 
 namespace spark::cli {
@@ -242,47 +240,6 @@ int plugins_list(const plugin_sources& sources, bool manifests_only) {
                   << '\n';
     }
     return types.empty() && !plugins.failures().empty() ? exit_failure : exit_ok;
-}
-
-int plugins_check(const plugin_sources& sources, const std::filesystem::path& file) {
-    warn_about_missing_plugin_paths(sources);
-    registry::plugin_registry plugins(search_options_of(sources));
-    const auto report = runtime::check_plugin(plugins, file);
-    if (!report.load_error.empty()) {
-        std::cerr << "spark: " << report.load_error << '\n';
-        std::cout << "0 types checked, 1 failure\n";
-        return exit_failure;
-    }
-    std::cout << "checking " << report.file.string() << '\n';
-    for (const auto& type : report.types) {
-        std::cout << '\n' << type.type_id << '\n';
-        std::size_t width = 0;
-        for (const auto& stage : type.stages) {
-            width = std::max(width, stage.name.size());
-        }
-        for (const auto& stage : type.stages) {
-            std::string head = "  " + std::string(runtime::outcome_name(stage.outcome));
-            head.resize(8, ' ');
-            head += stage.name;
-            // Further lines of a message line up under its first line.
-            const std::string indent(8 + width + 2, ' ');
-            head.resize(indent.size(), ' ');
-            std::string line = head;
-            for (const char c : stage.message) {
-                line += c;
-                if (c == '\n') {
-                    line += indent;
-                }
-            }
-            line.erase(line.find_last_not_of(' ') + 1);
-            std::cout << line << '\n';
-        }
-    }
-    const std::size_t failures = report.failures();
-    std::cout << '\n'
-              << report.types.size() << (report.types.size() == 1 ? " type" : " types")
-              << " checked, " << failures << (failures == 1 ? " failure" : " failures") << '\n';
-    return report.passed() ? exit_ok : exit_failure;
 }
 
 } // namespace spark::cli

@@ -3,7 +3,8 @@
 //   spark [--plugin-path P]... [--neuron NAME=FILE]... [--no-default-plugins] [--log-level L]
 //         plugins list
 //   spark ... plugins describe NAME
-//   spark ... plugins check FILE
+//   spark ... plugins check FILE [--type NAME] [--set FIELD=VALUE]... [--shape PORT=D1,D2]...
+//             [--reference FILE.npy [--tolerance RTOL,ATOL]]
 //   spark ... run BRAIN.scfg --steps N [--input NAME=VALUE|FILE]... [--record SPEC]... [...]
 //   spark ... validate BRAIN.scfg
 //   spark ... convert OLD.scfg NEW.scfg [--plain]
@@ -44,7 +45,7 @@ commands:
                             or a bare class_ref: Spark's type if Spark offers it, else the
                             type of the one vendor that does)
   plugins check FILE        load one plugin file and run each of its types through every
-                            lifecycle stage
+                            lifecycle stage, in each dtype it offers (check options below)
   run BRAIN.scfg --steps N  run a brain: progress bar, summary (spikes and rates per module,
                             outputs, speed), recordings (--record) as .npy files + run.json
   validate BRAIN.scfg       every problem of a brain file with its path, or OK
@@ -212,6 +213,29 @@ int run(int argc, char** argv) {
         ("window",
          po::value<std::string>(),
          "raster: FIRST:LAST, the steps to draw (LAST excluded; either may be left out)");
+    po::options_description check_options("plugins check options");
+    check_options.add_options() //
+        ("type",
+         po::value<std::string>(),
+         "NAME: check only this type of the file (canonical id or class_ref); needed for --set, "
+         "--shape and --reference when the file has several types") //
+        ("set",
+         po::value<std::vector<std::string>>()->composing(),
+         "FIELD=VALUE: a config field's value, as JSON (a plain word is a string: "
+         "--set mode=linear; --set units=[4,4]); base fields seed, dtype and dt too (dtype: "
+         "check only that dtype); a__b for field b of nested config a (repeatable)") //
+        ("shape",
+         po::value<std::vector<std::string>>()->composing(),
+         "PORT=D1,D2,...: the shape of an input (any-shape inputs; an optional input is then "
+         "wired), e.g. --shape in_spikes=8,8 (repeatable)") //
+        ("reference",
+         po::value<std::string>(),
+         "FILE.npy: a structured array, one row per step and one field per port: the inputs to "
+         "feed and the outputs to expect (its float fields choose the dtype)") //
+        ("tolerance",
+         po::value<std::string>(),
+         "RTOL,ATOL: with --reference, floats agree when |got - expected| <= ATOL + RTOL * "
+         "|expected| (default: 1e-4,1e-6 in float32, 1e-9,1e-12 in float64)");
     po::options_description limit_options(
         "limits of run and validate (defaults fit a 24 GiB machine; SIZE: 64GiB, 512MiB, 2GB or "
         "bytes)");
@@ -248,7 +272,7 @@ int run(int argc, char** argv) {
     po::options_description hidden;
     hidden.add_options()("command", po::value<std::vector<std::string>>());
     po::options_description all;
-    all.add(visible).add(run_options).add(limit_options).add(hidden);
+    all.add(visible).add(run_options).add(check_options).add(limit_options).add(hidden);
     po::positional_options_description positional;
     positional.add("command", -1);
 
@@ -261,7 +285,10 @@ int run(int argc, char** argv) {
         return usage_error(e.what());
     }
     if (options.count("help") != 0) {
-        std::cout << usage << visible << '\n' << run_options << '\n' << limit_options;
+        std::cout << usage << visible << '\n'
+                  << run_options << '\n'
+                  << check_options << '\n'
+                  << limit_options;
         return spark::cli::exit_ok;
     }
     if (options.count("version") != 0) {
@@ -327,6 +354,11 @@ int run(int argc, char** argv) {
         {"compat", {"run", "validate", "convert"}},
         {"plain", {"convert"}},
         {"manifests", {"plugins"}},
+        {"type", {"plugins"}},
+        {"set", {"plugins"}},
+        {"shape", {"plugins"}},
+        {"reference", {"plugins"}},
+        {"tolerance", {"plugins"}},
         {"out", {"run", "raster"}},
         {"dt", {"raster"}},
         {"window", {"raster"}},
@@ -519,6 +551,14 @@ int run(int argc, char** argv) {
     }
     const std::string& sub = words[1];
     const std::size_t operands = words.size() - 2;
+    for (const char* name : {"type", "set", "shape", "reference", "tolerance"}) {
+        if (options.count(name) != 0 && sub != "check") {
+            return usage_error(std::string("--") + name +
+                               " is an option of 'plugins check', not of "
+                               "'plugins " +
+                               sub + "'");
+        }
+    }
     if (sub == "list") {
         if (operands != 0) {
             return usage_error("'plugins list' takes no arguments, got '" + words[2] + "'");
@@ -531,8 +571,26 @@ int run(int argc, char** argv) {
             return usage_error("'plugins " + sub + "' takes exactly one argument, " + what +
                                ", got " + std::to_string(operands));
         }
-        return sub == "describe" ? spark::cli::plugins_describe(sources, words[2])
-                                 : spark::cli::plugins_check(sources, words[2]);
+        if (sub == "describe") {
+            return spark::cli::plugins_describe(sources, words[2]);
+        }
+        spark::cli::check_request request;
+        if (options.count("type") != 0) {
+            request.type = options["type"].as<std::string>();
+        }
+        for (const char* name : {"set", "shape"}) {
+            if (options.count(name) != 0) {
+                (std::string_view(name) == "set" ? request.settings : request.shapes) =
+                    options[name].as<std::vector<std::string>>();
+            }
+        }
+        if (options.count("reference") != 0) {
+            request.reference = options["reference"].as<std::string>();
+        }
+        if (options.count("tolerance") != 0) {
+            request.tolerance = options["tolerance"].as<std::string>();
+        }
+        return spark::cli::plugins_check(sources, words[2], request);
     }
     return usage_error("unknown subcommand 'plugins " + sub + "'; use list, describe or check");
 }

@@ -201,12 +201,23 @@ double npy_array::at(std::uint64_t i) const noexcept {
     return 0;
 }
 
-npy_array read_npy(const std::filesystem::path& file) {
+namespace {
+
+/// An opened .npy file: its header dict and the stream at the first data byte.
+struct npy_opened {
+    std::ifstream in;
+    std::string header;
+    std::uint64_t data_bytes = 0; // what the file holds after the header
+};
+
+npy_opened open_npy(const std::filesystem::path& file) {
     // By type before opening: a FIFO would block the open, /dev/zero never ends.
     if (const auto problem = runtime::detail::regular_file_problem(file); !problem.empty()) {
         fail(file, problem);
     }
-    std::ifstream in(file, std::ios::binary);
+    npy_opened opened;
+    auto& in = opened.in;
+    in.open(file, std::ios::binary);
     if (!in) {
         fail(file, "cannot open it");
     }
@@ -243,37 +254,180 @@ npy_array read_npy(const std::filesystem::path& file) {
     if (file_bytes < header_start + header_length) {
         fail(file, "the file ends inside its header");
     }
-    std::string header(header_length, '\0');
-    in.read(header.data(), header_length);
+    opened.header.assign(header_length, '\0');
+    in.read(opened.header.data(), header_length);
     if (in.gcount() != static_cast<std::streamsize>(header_length)) {
         fail(file, "the file ends inside its header");
     }
-    npy_array array;
-    array.type = type_of(dict_value(header, "descr", file), file);
-    if (dict_value(header, "fortran_order", file) != "False") {
+    if (dict_value(opened.header, "fortran_order", file) != "False") {
         fail(file, "Fortran-order arrays are not supported; save it in C order");
     }
-    array.shape = shape_of(dict_value(header, "shape", file), file);
-    // product(shape) * element size, refused as soon as it passes the data the file holds (so
-    // that it cannot overflow either).
-    const std::uint64_t data_bytes = file_bytes - header_start - header_length;
-    std::uint64_t bytes = npy_type_size(array.type);
-    for (const auto size : array.shape) {
-        if (size != 0 && bytes > data_bytes / size) {
+    opened.data_bytes = file_bytes - header_start - header_length;
+    return opened;
+}
+
+/// Reads product(shape) * item_bytes bytes of data, refused as soon as they pass the data the
+/// file holds (so that the product cannot overflow either).
+std::vector<char> read_data(npy_opened& opened,
+                            const std::vector<std::uint64_t>& shape,
+                            std::uint64_t item_bytes,
+                            const std::filesystem::path& file) {
+    std::uint64_t bytes = item_bytes;
+    for (const auto size : shape) {
+        if (size != 0 && bytes > opened.data_bytes / size) {
             fail(file,
-                 "the file holds " + std::to_string(data_bytes) +
+                 "the file holds " + std::to_string(opened.data_bytes) +
                      " bytes of data, its header's shape needs more");
         }
         bytes *= size;
     }
-    array.data.resize(static_cast<std::size_t>(bytes));
-    in.read(array.data.data(), static_cast<std::streamsize>(bytes));
-    if (static_cast<std::uint64_t>(in.gcount()) != bytes) {
+    std::vector<char> data(static_cast<std::size_t>(bytes));
+    opened.in.read(data.data(), static_cast<std::streamsize>(bytes));
+    if (static_cast<std::uint64_t>(opened.in.gcount()) != bytes) {
         fail(file,
-             "the file holds " + std::to_string(in.gcount()) + " bytes of data, its header says " +
-                 std::to_string(bytes));
+             "the file holds " + std::to_string(opened.in.gcount()) +
+                 " bytes of data, its header says " + std::to_string(bytes));
     }
+    return data;
+}
+
+/// Reads a quoted Python string ('...' or "...") at `at`, moving past it.
+std::string quoted_at(const std::string& text, std::size_t& at, const std::filesystem::path& file) {
+    if (at >= text.size() || (text[at] != '\'' && text[at] != '"')) {
+        fail(file, "the header's descr '" + text + "' is not a list of (name, type, shape)");
+    }
+    const char quote = text[at];
+    const auto end = text.find(quote, at + 1);
+    if (end == std::string::npos) {
+        fail(file, "the header's descr '" + text + "' has an unclosed string");
+    }
+    std::string value = text.substr(at + 1, end - at - 1);
+    at = end + 1;
+    return value;
+}
+
+void skip_spaces(const std::string& text, std::size_t& at) {
+    while (at < text.size() && text[at] == ' ') {
+        ++at;
+    }
+}
+
+void expect(const std::string& text, std::size_t& at, char c, const std::filesystem::path& file) {
+    skip_spaces(text, at);
+    if (at >= text.size() || text[at] != c) {
+        fail(file,
+             "the header's descr '" + text + "' is not a list of (name, type[, shape]) tuples");
+    }
+    ++at;
+    skip_spaces(text, at);
+}
+
+/// The fields of a structured descr "[('a', '|u1', (8,)), ('b', '<f4')]".
+std::vector<npy_record_field> record_fields(const std::string& descr,
+                                            const std::filesystem::path& file,
+                                            std::uint64_t& itemsize) {
+    std::vector<npy_record_field> fields;
+    std::size_t at = 0;
+    expect(descr, at, '[', file);
+    itemsize = 0;
+    while (at < descr.size() && descr[at] != ']') {
+        expect(descr, at, '(', file);
+        npy_record_field field;
+        field.name = quoted_at(descr, at, file);
+        expect(descr, at, ',', file);
+        const std::string type = quoted_at(descr, at, file);
+        skip_spaces(descr, at);
+        if (descr.compare(at, 1, ",") == 0) {
+            ++at;
+            skip_spaces(descr, at);
+            const auto close = descr.find(')', at);
+            if (close == std::string::npos) {
+                fail(file, "the header's descr '" + descr + "' has an unclosed shape");
+            }
+            std::string shape = descr.substr(at, close + 1 - at);
+            at = close + 1;
+            if (shape.front() != '(') { // a bare count, "8": a 1-tuple
+                shape = "(" + shape.substr(0, shape.size() - 1) + ",)";
+                --at;
+            }
+            field.shape = shape_of(shape, file);
+        }
+        expect(descr, at, ')', file);
+        if (descr.compare(at, 1, ",") == 0) {
+            ++at;
+            skip_spaces(descr, at);
+        }
+        std::uint64_t elements = 1;
+        for (const auto d : field.shape) {
+            if (d != 0 && elements > UINT32_MAX / d) {
+                fail(file, "field '" + field.name + "' has too many elements per row");
+            }
+            elements *= d;
+        }
+        if (field.name.empty() && type.size() >= 2 && type[1] == 'V') {
+            // NumPy's padding of an aligned dtype ('', '|V4'): bytes to skip.
+            itemsize += elements * std::stoull(type.substr(2));
+            continue;
+        }
+        try {
+            field.type = type_of("'" + type + "'", file);
+        } catch (const spark::error&) {
+            fail(file,
+                 "field '" + field.name + "' has element type '" + type +
+                     "', which is not supported; use uint8 ('u1'), int32 ('<i4'), float32 "
+                     "('<f4') or float64 ('<f8')");
+        }
+        field.offset = itemsize;
+        itemsize += elements * npy_type_size(field.type);
+        fields.push_back(std::move(field));
+    }
+    if (at >= descr.size()) {
+        fail(file, "the header's descr '" + descr + "' is not a closed list");
+    }
+    return fields;
+}
+
+} // namespace
+
+npy_array read_npy(const std::filesystem::path& file) {
+    auto opened = open_npy(file);
+    npy_array array;
+    const std::string descr = dict_value(opened.header, "descr", file);
+    if (!descr.empty() && descr.front() == '[') {
+        fail(file,
+             "it holds a structured array (one field per name); save a plain array of one "
+             "element type");
+    }
+    array.type = type_of(descr, file);
+    array.shape = shape_of(dict_value(opened.header, "shape", file), file);
+    array.data = read_data(opened, array.shape, npy_type_size(array.type), file);
     return array;
+}
+
+npy_records read_npy_records(const std::filesystem::path& file) {
+    auto opened = open_npy(file);
+    npy_records records;
+    const std::string descr = dict_value(opened.header, "descr", file);
+    if (descr.empty() || descr.front() != '[') {
+        fail(file,
+             "it holds a plain array (descr " + descr +
+                 "), not a structured one: save one named field per port, e.g. numpy.zeros(steps, "
+                 "dtype=[('in_spikes', 'u1', (8,)), ('out_spikes', 'u1', (8,))])");
+    }
+    records.fields = record_fields(descr, file, records.itemsize);
+    const auto shape = shape_of(dict_value(opened.header, "shape", file), file);
+    if (shape.size() != 1) {
+        fail(file,
+             "its shape has " + std::to_string(shape.size()) +
+                 " dimensions; a trace is 1-d, one row per step (shape (steps,)), each field "
+                 "holding one step's values");
+    }
+    if (records.itemsize == 0) {
+        fail(file, "its rows hold no bytes; give each port a field");
+    }
+    records.rows = shape[0];
+    records.data = read_data(opened, shape, records.itemsize, file);
+    return records;
 }
 
 namespace {

@@ -32,6 +32,26 @@ struct npy_array {
 /// Reads a .npy file. Throws spark::error naming the file and what is wrong with it.
 [[nodiscard]] npy_array read_npy(const std::filesystem::path& file);
 
+/// One named field of a structured array's rows.
+struct npy_record_field {
+    std::string name;
+    npy_type type = npy_type::f64;
+    std::vector<std::uint64_t> shape; // each row's shape of this field; empty: one element
+    std::uint64_t offset = 0;         // bytes from a row's start
+};
+
+/// A whole 1-d structured .npy file in memory (a trace: one row per step, one field per port).
+struct npy_records {
+    std::uint64_t rows = 0;
+    std::vector<npy_record_field> fields; // NumPy's padding fields ('', '|V..') left out
+    std::uint64_t itemsize = 0;           // bytes per row
+    std::vector<char> data;               // rows * itemsize bytes
+};
+
+/// Reads a 1-d structured .npy file whose fields are uint8, bool, int32, int64, float32 or
+/// float64, each with a sub-shape or none. Throws spark::error naming the file and the problem.
+[[nodiscard]] npy_records read_npy_records(const std::filesystem::path& file);
+
 /// Writing a file failed: the file and the operating system's reason ("No space left on
 /// device", "File too large"). what() is "cannot write FILE: REASON".
 class write_error : public spark::error {

@@ -2,12 +2,14 @@
 // The `spark` binary, run as a user would: exit codes, stdout and stderr.
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include <boost/test/unit_test.hpp>
 
+#include "fixtures.hpp"
 #include "run_process.hpp"
 #include "test_plugin_paths.hpp"
 #include "text_lines.hpp"
@@ -207,9 +209,14 @@ BOOST_AUTO_TEST_CASE(check_passes_a_good_plugin) {
     BOOST_TEST(result.exit_code == 0);
     BOOST_TEST(result.err == "");
     BOOST_TEST(has_line(result.out, "rt.probe"));
-    BOOST_TEST(has_line(result.out, " OK steps (random inputs)"));
-    BOOST_TEST(has_line(result.out, " SKIP contract the type has no contract"));
-    BOOST_TEST(has_line(result.out, " OK deterministic"));
+    // Each line names the dtype it ran in; the comparison of the two, "both".
+    BOOST_TEST(has_line(result.out, " OK float32 steps (random inputs)"));
+    BOOST_TEST(has_line(result.out, " OK float64 steps (random inputs)"));
+    BOOST_TEST(has_line(result.out, " SKIP float32 contract the type has no contract"));
+    BOOST_TEST(has_line(result.out, " OK float64 deterministic"));
+    BOOST_TEST(has_line(result.out,
+                        " OK both float32 vs float64 40 steps agree (floats: rtol 1e-04, atol "
+                        "1e-05; spikes (bit0), masks and ints exactly)"));
     BOOST_TEST(squeezed_lines(result.out).back() == "6 types checked, 0 failures");
 }
 
@@ -218,15 +225,16 @@ BOOST_AUTO_TEST_CASE(check_reports_each_failure_and_exits_with_1) {
     BOOST_TEST(result.exit_code == 1);
     BOOST_TEST(
         has_line(result.out,
-                 " FAIL steps (zero inputs) step 3: test.throws_in_step 'check': step failed "
-                 "(SPARK_ERR_PLUGIN): step 3 exploded: simulated failure"));
-    BOOST_TEST(has_line(result.out, " OK state round trip"));
-    BOOST_TEST(squeezed_lines(result.out).back() == "1 type checked, 1 failure");
+                 " FAIL float64 steps (zero inputs) step 3: test.throws_in_step 'check': step "
+                 "failed (SPARK_ERR_PLUGIN): step 3 exploded: simulated failure"));
+    BOOST_TEST(has_line(result.out, " OK float32 state round trip"));
+    BOOST_TEST(squeezed_lines(result.out).back() == "1 type checked, 3 failures");
 
     const auto faulty = spark_cli({"plugins", "check", test_plugin("runtime_faulty").string()});
     BOOST_TEST(faulty.exit_code == 1);
-    BOOST_TEST(has_line(faulty.out, " FAIL output specs out: shape (3) differs from port in (8)"));
-    BOOST_TEST(squeezed_lines(faulty.out).back() == "5 types checked, 4 failures");
+    BOOST_TEST(
+        has_line(faulty.out, " FAIL float32 output specs out: shape (3) differs from port in (8)"));
+    BOOST_TEST(squeezed_lines(faulty.out).back() == "5 types checked, 8 failures");
 }
 
 // An initializer's sparse fill (ADR 0011) must give what its initialize() fills: one whose rows
@@ -236,12 +244,14 @@ BOOST_AUTO_TEST_CASE(check_compares_a_sparse_fill_with_the_dense_one) {
     const auto faulty = spark_cli({"plugins", "check", test_plugin("faulty_sparse").string()});
     BOOST_TEST(faulty.exit_code == 1);
     BOOST_TEST(has_line(faulty.out,
-                        " FAIL sparse fill fill_rows gave 8 rows for 6; give every row once, in "
+                        " FAIL float32 sparse fill fill_rows gave 8 rows for 6; give every row "
+                        "once, in "
                         "order, also an empty one"),
                faulty.out);
     const auto c_plugin = spark_cli({"plugins", "check", test_plugin("runtime_schema").string()});
     BOOST_TEST(has_line(c_plugin.out,
-                        " SKIP sparse fill not offered: neurons fill this initializer's kernels "
+                        " SKIP float64 sparse fill not offered: neurons fill this initializer's "
+                        "kernels "
                         "densely"),
                c_plugin.out);
 }
@@ -253,6 +263,106 @@ BOOST_AUTO_TEST_CASE(check_of_a_file_that_does_not_load) {
     BOOST_TEST(result.err.rfind("spark: ", 0) == 0U);
     BOOST_TEST(result.err.find("bad_abi_major") != std::string::npos);
     BOOST_TEST(std::count(result.err.begin(), result.err.end(), '\n') == 1);
+}
+
+// --reference reads a NumPy structured array (tests/runtime/data/make_check_traces.py wrote
+// this one from the accumulator's model, out = gain * the running sum of in).
+BOOST_AUTO_TEST_CASE(check_compares_a_numpy_reference_trace) {
+    const std::string trace = SPARK_TEST_RUNTIME_DATA_DIR "/accumulator_gain2.npy";
+    const std::string plugin = test_plugin("ok_cpp").string();
+    const auto passing = spark_cli({"plugins",
+                                    "check",
+                                    plugin,
+                                    "--type",
+                                    "accumulator",
+                                    "--set",
+                                    "gain=2",
+                                    "--reference",
+                                    trace});
+    BOOST_TEST(passing.exit_code == 0, passing.out << passing.err);
+    BOOST_TEST(has_line(passing.out,
+                        " OK float64 reference 4 steps match " + trace +
+                            " (floats: rtol 1e-09, atol 1e-12; spikes, masks and ints exactly)"),
+               passing.out);
+    BOOST_TEST(has_line(passing.out, " OK float64 config set gain = 2"));
+
+    // With gain 1.999 the outputs are 0.05 % smaller: beyond the default tolerance, inside a
+    // --tolerance of 1e-3.
+    const auto failing = spark_cli({"plugins",
+                                    "check",
+                                    plugin,
+                                    "--type=accumulator",
+                                    "--set=gain=1.999",
+                                    "--reference=" + trace});
+    BOOST_TEST(failing.exit_code == 1);
+    // Step 0, element (0, 0): in 0.5, so out 0.9995 against the trace's 1.
+    BOOST_TEST(has_line(failing.out,
+                        " FAIL float64 reference " + trace +
+                            " differs (floats: rtol 1e-09, atol 1e-12; spikes, masks and ints "
+                            "exactly):"),
+               failing.out);
+    BOOST_TEST(has_line(failing.out, " step 0, out[0, 0]: got 0.9995, expected 1"), failing.out);
+    const auto tolerated = spark_cli({"plugins",
+                                      "check",
+                                      plugin,
+                                      "--type=accumulator",
+                                      "--set=gain=1.999",
+                                      "--reference=" + trace,
+                                      "--tolerance=1e-3,0"});
+    BOOST_TEST(tolerated.exit_code == 0, tolerated.out);
+    BOOST_TEST(has_line(tolerated.out,
+                        " OK float64 reference 4 steps match " + trace +
+                            " (floats: rtol 0.001, atol 0; spikes, masks and ints exactly)"),
+               tolerated.out);
+}
+
+BOOST_AUTO_TEST_CASE(check_refuses_bad_requests_with_exit_status_2) {
+    spark::test::scratch_dir scratch;
+    const std::string plugin = test_plugin("ok_cpp").string();
+    const auto error_of = [&](std::vector<std::string> arguments) {
+        arguments.insert(arguments.begin(), {"plugins", "check", plugin, "--type", "accumulator"});
+        const auto result = spark_cli(arguments);
+        BOOST_TEST(result.exit_code == 2, result.err);
+        BOOST_TEST(result.out == "");
+        return result.err;
+    };
+    const auto corrupt = (scratch / "corrupt.npy").string();
+    std::ofstream(corrupt) << "not a trace";
+    BOOST_TEST(error_of({"--reference", corrupt}) ==
+               "spark: --reference " + corrupt +
+                   ": not a .npy file (it does not start with \\x93NUMPY)\n");
+    BOOST_TEST(error_of({"--reference", (scratch / "missing.npy").string()})
+                   .rfind("spark: --reference " + (scratch / "missing.npy").string() + ": ", 0) ==
+               0U);
+    // A plain array, as `spark run` records: a trace needs one named field per port.
+    const auto plain = (scratch / "plain.npy").string();
+    {
+        std::string header = "{'descr': '<f8', 'fortran_order': False, 'shape': (1,), }";
+        header.resize(117, ' ');
+        header += '\n';
+        std::ofstream out(plain, std::ios::binary);
+        out << "\x93NUMPY" << '\x01' << '\x00' << static_cast<char>(header.size()) << '\x00'
+            << header << std::string(8, '\0');
+    }
+    BOOST_TEST(error_of({"--reference", plain}) ==
+               "spark: --reference " + plain +
+                   ": it holds a plain array (descr '<f8'), not a structured one: save one named "
+                   "field per port, e.g. numpy.zeros(steps, dtype=[('in_spikes', 'u1', (8,)), "
+                   "('out_spikes', 'u1', (8,))])\n");
+    BOOST_TEST(error_of({"--set", "gain"}) ==
+               "spark: --set must be FIELD=VALUE (e.g. --set tau=10 or --set mode=linear), got "
+               "'gain'\n");
+    BOOST_TEST(error_of({"--shape", "in=0"}) ==
+               "spark: --shape in=0: a shape is 1 to 8 whole numbers >= 1 separated by commas, "
+               "e.g. --shape in=8,8\n");
+    BOOST_TEST(error_of({"--tolerance", "1e-3"}) ==
+               "spark: --tolerance is for --reference: give the trace to compare against\n");
+    BOOST_TEST(error_of({"--set", "gaim=3"})
+                   .rfind("spark: --set gaim=3: testcpp.accumulator has no field 'gaim'", 0) == 0U);
+    const auto misplaced = spark_cli({"plugins", "list", "--set", "gain=2"});
+    BOOST_TEST(misplaced.exit_code == 2);
+    BOOST_TEST(misplaced.err.find("--set is an option of 'plugins check', not of 'plugins list'") !=
+               std::string::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -406,10 +406,10 @@ BOOST_AUTO_TEST_CASE(the_installed_cli_checks_and_describes_the_1_1_plugin) {
     const auto checked = spark::test::installed_spark({"plugins", "check", v1_1_plugin.string()});
     BOOST_TEST(spark::test::contains(checked.out, "2 types checked, 0 failures"), checked.out);
     // The stages 1.1 makes possible run and pass: the contract, and the sparse fill.
-    BOOST_TEST(has_line(checked.out, " OK contract"), checked.out);
+    BOOST_TEST(has_line(checked.out, " OK float64 contract"), checked.out);
     BOOST_TEST(has_line(checked.out,
-                        " OK sparse fill fill_rows and values_at give initialize()'s values "
-                        "(6 x 5 x 7)"),
+                        " OK float64 sparse fill fill_rows and values_at give initialize()'s "
+                        "values (6 x 5 x 7)"),
                checked.out);
 
     const auto described = spark::test::installed_spark({"--plugin-path",

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstring>
 #include <optional>
@@ -16,6 +18,9 @@
 
 #include "log.hpp"
 #include "text.hpp"
+#include "tools/check_request.hpp"
+#include "tools/check_runs.hpp"
+#include "tools/check_support.hpp"
 #include "tools/host_buffer.hpp"
 #include "tools/sparse_fill_check.hpp"
 
@@ -30,7 +35,7 @@ std::size_t type_check::failures() const noexcept {
 }
 
 std::size_t plugin_check_report::failures() const noexcept {
-    std::size_t count = load_error.empty() ? 0 : 1;
+    std::size_t count = (load_error.empty() ? 0U : 1U) + (request_error.empty() ? 0U : 1U);
     for (const auto& type : types) {
         count += type.failures();
     }
@@ -51,46 +56,25 @@ std::string_view outcome_name(check_outcome outcome) noexcept {
 
 namespace {
 
+using detail::allocate;
+using detail::fill_random;
 using detail::host_buffer;
+using detail::problems;
+using detail::step_io;
 
 constexpr const char* instance_name = "check";
-// A stage lists at most this many problems: a plugin broken at every step would otherwise
-// bury the first (most useful) message under hundreds of copies.
-constexpr std::size_t max_problems = 5;
-
-/// Problems found during one stage.
-class problems {
-public:
-    void add(std::string message) {
-        ++count_;
-        if (messages_.size() < max_problems) {
-            messages_.push_back(std::move(message));
-        }
-    }
-    [[nodiscard]] bool empty() const noexcept { return count_ == 0; }
-    [[nodiscard]] std::string text() const {
-        std::string all = detail::join(messages_, "\n");
-        if (count_ > messages_.size()) {
-            all += "\n... and " + std::to_string(count_ - messages_.size()) + " more";
-        }
-        return all;
-    }
-
-private:
-    std::vector<std::string> messages_;
-    std::size_t count_ = 0;
-};
 
 /// Appends the stages of one type in order; once a stage that later ones need has failed, the
 /// rest up to a given stage are recorded as skipped with the reason.
 class stage_recorder {
 public:
-    stage_recorder(type_check& result, std::vector<std::string_view> names)
-        : result_(result), names_(std::move(names)) {}
+    stage_recorder(type_check& result, std::vector<std::string_view> names, std::string dtype)
+        : result_(result), names_(std::move(names)), dtype_(std::move(dtype)) {}
 
     void pass(std::string note = {}) { record(check_outcome::passed, std::move(note)); }
     void fail(std::string message) { record(check_outcome::failed, std::move(message)); }
     void skip(std::string message) { record(check_outcome::skipped, std::move(message)); }
+    void record(const detail::stage_result& result) { record(result.outcome, result.message); }
     void finish(const problems& found) {
         if (found.empty()) {
             pass();
@@ -107,12 +91,14 @@ public:
 
 private:
     void record(check_outcome outcome, std::string message) {
-        result_.stages.push_back({std::string(names_.at(next_)), outcome, std::move(message)});
+        result_.stages.push_back(
+            {std::string(names_.at(next_)), outcome, std::move(message), dtype_});
         ++next_;
     }
 
     type_check& result_;
     std::vector<std::string_view> names_;
+    std::string dtype_;
     std::size_t next_ = 0;
 };
 
@@ -153,29 +139,40 @@ field_shape(const module_config& config, std::string_view name, std::string& err
     return shape;
 }
 
-std::vector<const spark_port_desc_t*> ports_of(const spark_module_type_t& type,
-                                               std::int32_t direction) {
-    std::vector<const spark_port_desc_t*> ports;
-    for (std::uint32_t i = 0; i < type.port_count; ++i) {
-        if (type.ports[i].direction == direction) {
-            ports.push_back(&type.ports[i]);
-        }
+/// The payload an any-payload input carries when the reference feeds it values of `dtype`.
+std::int32_t payload_of(std::int32_t dtype) {
+    switch (dtype) {
+    case SPARK_DTYPE_U8:
+        return SPARK_PAYLOAD_SPIKES;
+    case SPARK_DTYPE_I32:
+        return SPARK_PAYLOAD_INT;
+    default:
+        return SPARK_PAYLOAD_FLOAT;
     }
-    return ports;
 }
 
-/// Default input specs: see check_plugin. Throws std::runtime_error naming the port.
+/// Default input specs, with the shapes --shape and the reference give: see check_plugin.
+/// Throws std::runtime_error naming the port.
 std::vector<spark_port_spec_t> default_inputs(const std::vector<const spark_port_desc_t*>& ports,
-                                              const module_config& config) {
+                                              const module_config& config,
+                                              const check_options& options) {
     std::vector<spark_port_spec_t> specs(ports.size());
     for (std::size_t i = 0; i < ports.size(); ++i) {
         const auto& port = *ports[i];
-        if (!port.required) {
+        const auto given = detail::given_shape(options, port.name);
+        if (!port.required && !given) {
             continue; // optional inputs stay unwired (payload kind 0, no elements), as in a brain
         }
         specs[i].payload_kind = port.payload_kind;
-        specs[i].dtype = spark_payload_dtype(port.payload_kind, config.dtype());
+        if (const auto* field = detail::reference_field(options, port.name);
+            field != nullptr && port.payload_kind == SPARK_PAYLOAD_ANY) {
+            specs[i].payload_kind = payload_of(field->dtype);
+        }
+        specs[i].dtype = spark_payload_dtype(specs[i].payload_kind, config.dtype());
         specs[i].shape = vector_shape(8);
+        if (given && port.shape_rule == SPARK_SHAPE_ANY) {
+            specs[i].shape = *given;
+        }
         if (port.shape_rule == SPARK_SHAPE_FROM_FIELD) {
             std::string error;
             const auto shape = field_shape(config, port.shape_ref ? port.shape_ref : "", error);
@@ -314,95 +311,27 @@ void check_values(const std::vector<const spark_port_desc_t*>& ports,
     }
 }
 
-void fill_random(std::vector<host_buffer>& buffers, std::mt19937_64& random) {
-    std::uniform_real_distribution<double> signal(-1.0, 1.0);
-    std::bernoulli_distribution coin(0.5);
-    std::uniform_int_distribution<std::int32_t> small(0, 7);
-    for (auto& buffer : buffers) {
-        for (std::uint64_t k = 0; k < buffer.count(); ++k) {
-            std::byte* at = buffer.data() + k * spark_dtype_size(buffer.spec().dtype);
-            switch (buffer.spec().dtype) {
-            case SPARK_DTYPE_U8:
-                *at = coin(random) ? std::byte{1} : std::byte{0};
-                break;
-            case SPARK_DTYPE_I32: {
-                const std::int32_t x = small(random);
-                std::memcpy(at, &x, sizeof x);
-                break;
-            }
-            case SPARK_DTYPE_F32: {
-                const auto x = static_cast<float>(signal(random));
-                std::memcpy(at, &x, sizeof x);
-                break;
-            }
-            case SPARK_DTYPE_F64: {
-                const double x = signal(random);
-                std::memcpy(at, &x, sizeof x);
-                break;
-            }
-            default:
-                break;
-            }
-        }
-    }
-}
-
-std::vector<spark_buffer_t> views(const std::vector<host_buffer>& buffers) {
-    std::vector<spark_buffer_t> out;
-    for (const auto& buffer : buffers) {
-        out.push_back(buffer.view());
-    }
-    return out;
-}
-
-std::vector<host_buffer> allocate(const std::vector<spark_port_spec_t>& specs) {
-    std::vector<host_buffer> buffers;
-    for (const auto& spec : specs) {
-        buffers.emplace_back(spec);
-    }
-    return buffers;
-}
-
-/// Everything one step needs, kept together so every step sees the same buffers.
-struct step_io {
-    std::vector<host_buffer> inputs;
-    std::vector<host_buffer> outputs;
-    std::vector<spark_buffer_t> input_views;
-    std::vector<spark_buffer_t> output_views;
-
-    step_io(const std::vector<spark_port_spec_t>& input_specs,
-            const std::vector<spark_port_spec_t>& output_specs)
-        : inputs(allocate(input_specs)), outputs(allocate(output_specs)),
-          input_views(views(inputs)), output_views(views(outputs)) {}
-
-    [[nodiscard]] spark_step_context_t context(std::uint64_t index, double dt) const {
-        spark_step_context_t ctx{};
-        ctx.step_index = index;
-        ctx.dt = dt;
-        ctx.inputs = input_views.data();
-        ctx.input_count = static_cast<std::uint32_t>(input_views.size());
-        ctx.outputs = output_views.data();
-        ctx.output_count = static_cast<std::uint32_t>(output_views.size());
-        return ctx;
-    }
-    [[nodiscard]] std::vector<std::vector<std::byte>> snapshot() const {
-        std::vector<std::vector<std::byte>> copy;
-        for (const auto& buffer : outputs) {
-            copy.emplace_back(buffer.data(), buffer.data() + buffer.bytes());
-        }
-        return copy;
-    }
-};
-
 /// An int-array field whose default is [] (a shape an enclosing neuron gives).
 bool is_empty_shape_field(const spark_field_desc_t& field) {
     return field.type == SPARK_FIELD_INT_ARRAY && field.default_json != nullptr &&
            std::string_view(field.default_json) == "[]";
 }
 
-/// "probed <list>" for a config stage's message, or "" when nothing was probed.
-std::string probed_note(const std::string& probed) {
-    return probed.empty() ? std::string() : "probed " + probed;
+/// "set <list>; probed <list>" for a config stage's message: the --set options and the probes,
+/// "" when there were none.
+std::string config_note(const std::string& probed, const check_options& options) {
+    std::vector<std::string> parts;
+    if (!options.settings.empty()) {
+        std::vector<std::string> set;
+        for (const auto& [field, value] : options.settings) {
+            set.push_back(field + " = " + setting_json(value));
+        }
+        parts.push_back("set " + detail::join(set, ", "));
+    }
+    if (!probed.empty()) {
+        parts.push_back("probed " + probed);
+    }
+    return detail::join(parts, "; ");
 }
 
 /// The config a type is checked with: its defaults, and a probe value for each required field
@@ -413,14 +342,26 @@ std::string probed_note(const std::string& probed) {
 module_config probe_config(const registry::plugin_registry& registry,
                            const registry::module_type_info& type,
                            const check_options& options,
+                           std::int32_t dtype,
                            bool fill_empty_shapes,
                            std::string& probed) {
-    std::string json = R"({"seed": )" + std::to_string(options.seed);
+    std::vector<std::string> members;
+    if (!detail::is_set(options, "seed")) {
+        members.push_back("\"seed\": " + std::to_string(options.seed));
+    }
+    if (!detail::is_set(options, "dtype")) {
+        members.push_back("\"dtype\": \"" + std::string(registry::dtype_name(dtype)) + "\"");
+    }
+    if (const auto set = detail::settings_members(options); !set.empty()) {
+        members.push_back(set);
+    }
+    std::string json = "{" + detail::join(members, ", ");
     probed.clear();
     for (std::uint32_t k = 0; k < type.abi->field_count; ++k) {
         const auto& field = type.abi->fields[k];
         const bool required = field.default_json == nullptr;
-        if (!required && !(fill_empty_shapes && is_empty_shape_field(field))) {
+        if ((!required && !(fill_empty_shapes && is_empty_shape_field(field))) ||
+            detail::is_set(options, field.name)) {
             continue;
         }
         std::string value;
@@ -462,14 +403,15 @@ bool has_empty_shape_fields(const registry::module_type_info& type) {
 
 /// The input shapes tried at build, in order: every any-shape input (8) first (the documented
 /// default), then each combination of (8) and (8, 8) (a kernel-shaped input next to vectors, as
-/// learning rules take), at most 16 combinations.
+/// learning rules take) for those not given a shape, at most 16 combinations.
 std::vector<std::vector<spark_port_spec_t>>
 input_candidates(const std::vector<const spark_port_desc_t*>& ports,
-                 const std::vector<spark_port_spec_t>& base) {
+                 const std::vector<spark_port_spec_t>& base,
+                 const check_options& options) {
     std::vector<std::size_t> free;
     for (std::size_t i = 0; i < ports.size(); ++i) {
         if (ports[i]->shape_rule == SPARK_SHAPE_ANY && base[i].payload_kind != 0 &&
-            free.size() < 4) {
+            !detail::given_shape(options, ports[i]->name) && free.size() < 4) {
             free.push_back(i);
         }
     }
@@ -510,13 +452,16 @@ std::string shapes_text(const std::vector<const spark_port_desc_t*>& ports,
 void check_initializer(registry::plugin_registry& registry,
                        const registry::module_type_info& type,
                        const check_options& options,
+                       std::int32_t dtype,
                        type_check& result) {
-    stage_recorder stages(result, {"config", "initialize", "deterministic", "sparse fill"});
+    stage_recorder stages(result,
+                          {"config", "initialize", "deterministic", "sparse fill"},
+                          std::string(registry::dtype_name(dtype)));
     std::optional<module_config> config;
     try {
         std::string probed;
-        config.emplace(probe_config(registry, type, options, false, probed));
-        stages.pass(probed_note(probed));
+        config.emplace(probe_config(registry, type, options, dtype, false, probed));
+        stages.pass(config_note(probed, options));
     } catch (const config_error& e) {
         stages.fail(e.what());
         stages.skip_until({}, "the default config is invalid");
@@ -648,32 +593,39 @@ void check_properties(registry::module_instance& instance, stage_recorder& stage
     }
 }
 
-void check_module(registry::plugin_registry& registry,
-                  const registry::module_type_info& type,
-                  const check_options& options,
-                  type_check& result) {
-    stage_recorder stages(result,
-                          {"config",
-                           "create",
-                           "contract",
-                           "build",
-                           "output specs",
-                           "reset",
-                           "steps (zero inputs)",
-                           "steps (random inputs)",
-                           "state round trip",
-                           "properties",
-                           "reset again",
-                           "destroy"});
+/// The stages of one type in one dtype; returns how it was built when it was, for the stages
+/// that compare dtypes.
+std::optional<detail::module_setup> check_module(registry::plugin_registry& registry,
+                                                 const registry::module_type_info& type,
+                                                 const check_options& options,
+                                                 std::int32_t dtype,
+                                                 type_check& result) {
+    std::vector<std::string_view> names = {"config",
+                                           "create",
+                                           "contract",
+                                           "build",
+                                           "output specs",
+                                           "reset",
+                                           "steps (zero inputs)",
+                                           "steps (random inputs)",
+                                           "inhibition bit",
+                                           "state round trip",
+                                           "properties"};
+    if (options.reference) {
+        names.emplace_back("reference");
+    }
+    names.emplace_back("reset again");
+    names.emplace_back("destroy");
+    stage_recorder stages(result, names, std::string(registry::dtype_name(dtype)));
     std::optional<module_config> config;
     try {
         std::string probed;
-        config.emplace(probe_config(registry, type, options, false, probed));
-        stages.pass(probed_note(probed));
+        config.emplace(probe_config(registry, type, options, dtype, false, probed));
+        stages.pass(config_note(probed, options));
     } catch (const config_error& e) {
         stages.fail(e.what());
         stages.skip_until({}, "the default config is invalid");
-        return;
+        return std::nullopt;
     }
     std::optional<registry::module_instance> instance;
     try {
@@ -686,7 +638,7 @@ void check_module(registry::plugin_registry& registry,
         std::string probed;
         try {
             if (has_empty_shape_fields(type)) {
-                with_shapes.emplace(probe_config(registry, type, options, true, probed));
+                with_shapes.emplace(probe_config(registry, type, options, dtype, true, probed));
                 instance.emplace(registry.create(type, with_shapes->abi(), instance_name));
             }
         } catch (const spark::error&) {
@@ -695,7 +647,7 @@ void check_module(registry::plugin_registry& registry,
         if (!instance) {
             stages.fail(e.what());
             stages.skip_until({}, "create failed");
-            return;
+            return std::nullopt;
         }
         config = std::move(with_shapes);
         stages.pass("with " + probed + " (the defaults failed: " + e.what() + ")");
@@ -705,8 +657,8 @@ void check_module(registry::plugin_registry& registry,
         instance.reset();
         stages.pass();
     };
-    const auto inputs = ports_of(*type.abi, SPARK_PORT_INPUT);
-    const auto outputs = ports_of(*type.abi, SPARK_PORT_OUTPUT);
+    const auto inputs = detail::ports_of(*type.abi, SPARK_PORT_INPUT);
+    const auto outputs = detail::ports_of(*type.abi, SPARK_PORT_OUTPUT);
 
     std::optional<std::vector<spark_port_spec_t>> contract;
     if (instance->has_contract()) {
@@ -725,18 +677,18 @@ void check_module(registry::plugin_registry& registry,
     std::vector<spark_port_spec_t> input_specs;
     std::vector<spark_port_spec_t> output_specs(outputs.size());
     try {
-        input_specs = default_inputs(inputs, *config);
+        input_specs = default_inputs(inputs, *config, options);
     } catch (const std::exception& e) {
         stages.fail(e.what());
         stages.skip_until("destroy", "build failed");
         destroy();
-        return;
+        return std::nullopt;
     }
     // Build with (8) inputs; when that fails, with the other candidate shapes, each on a fresh
     // instance (a failed build leaves an instance unusable).
     std::string build_error;
     std::size_t chosen = 0;
-    const auto candidates = input_candidates(inputs, input_specs);
+    const auto candidates = input_candidates(inputs, input_specs, options);
     for (std::size_t c = 0; c < candidates.size(); ++c) {
         try {
             if (c > 0) {
@@ -754,10 +706,13 @@ void check_module(registry::plugin_registry& registry,
         }
     }
     if (!build_error.empty()) {
-        stages.fail(build_error);
+        stages.fail(build_error +
+                    (options.shapes.empty() && !options.reference
+                         ? std::string()
+                         : " (with inputs " + shapes_text(inputs, input_specs) + ")"));
         stages.skip_until("destroy", "build failed");
         destroy();
-        return;
+        return std::nullopt;
     }
     stages.pass(chosen == 0 ? std::string()
                             : "with inputs " + shapes_text(inputs, input_specs) +
@@ -771,7 +726,7 @@ void check_module(registry::plugin_registry& registry,
         if (spark_dtype_size(spec.dtype) == 0) {
             stages.skip_until("destroy", "an output has an unknown dtype");
             destroy();
-            return;
+            return std::nullopt;
         }
     }
 
@@ -788,6 +743,7 @@ void check_module(registry::plugin_registry& registry,
             return false;
         }
     };
+    std::optional<detail::module_setup> setup;
     if (!reset()) {
         stages.skip_until("reset again", "reset failed");
     } else {
@@ -812,6 +768,10 @@ void check_module(registry::plugin_registry& registry,
         run_steps(options.zero_steps, false);
         run_steps(options.random_steps, true);
 
+        setup.emplace(detail::module_setup{std::move(*config), input_specs, output_specs});
+        config.reset();
+        stages.record(detail::check_inhibition_bit(registry, type, *setup, options));
+
         // Save, step, restore, step again: both steps must produce the same bits.
         problems found;
         try {
@@ -829,7 +789,7 @@ void check_module(registry::plugin_registry& registry,
                 const auto* data = static_cast<const std::byte*>(array.data);
                 saved.emplace_back(data, data + bytes);
             }
-            instance->step(io.context(index, config->dt()));
+            instance->step(io.context(index, setup->config.dt()));
             const auto first = io.snapshot();
             const auto again = instance->state();
             if (again.size() != arrays.size()) {
@@ -848,7 +808,7 @@ void check_module(registry::plugin_registry& registry,
                 }
             }
             instance->state_loaded();
-            instance->step(io.context(index, config->dt()));
+            instance->step(io.context(index, setup->config.dt()));
             const auto second = io.snapshot();
             for (std::size_t p = 0; p < outputs.size(); ++p) {
                 if (first[p] != second[p]) {
@@ -862,12 +822,98 @@ void check_module(registry::plugin_registry& registry,
         }
         stages.finish(found);
         check_properties(*instance, stages);
+        if (options.reference) {
+            stages.record(detail::check_reference(registry, type, *setup, options));
+        }
         reset();
     }
     destroy();
+    return setup;
+}
+
+/// The "float32 vs float64" stage of a type, once its runs in each dtype are done.
+void compare_runs(registry::plugin_registry& registry,
+                  const registry::module_type_info& type,
+                  const check_options& options,
+                  const std::vector<std::int32_t>& dtypes,
+                  const std::vector<std::optional<detail::module_setup>>& setups,
+                  type_check& result) {
+    stage_recorder stages(result, {"float32 vs float64"}, "both");
+    const detail::module_setup* single = nullptr;
+    const detail::module_setup* twice = nullptr;
+    for (std::size_t d = 0; d < dtypes.size(); ++d) {
+        if (setups[d]) {
+            (dtypes[d] == SPARK_DTYPE_F32 ? single : twice) = &*setups[d];
+        }
+    }
+    const bool both_offered =
+        std::find(dtypes.begin(), dtypes.end(), SPARK_DTYPE_F32) != dtypes.end() &&
+        std::find(dtypes.begin(), dtypes.end(), SPARK_DTYPE_F64) != dtypes.end();
+    if (!both_offered) {
+        stages.skip("only " + std::string(registry::dtype_name(dtypes.front())) +
+                    " was checked (--set dtype or the reference's float fields chose it)");
+    } else if (single == nullptr || twice == nullptr) {
+        stages.skip("needs both dtypes to build and reset");
+    } else {
+        stages.record(detail::compare_dtypes(registry, type, *single, *twice, options));
+    }
+}
+
+/// When --set options make a config the defaults (with probes) accept invalid, throws a
+/// request_problem naming the options and what the schema says.
+void check_settings_accepted(const registry::plugin_registry& registry,
+                             const registry::module_type_info& type,
+                             const check_options& options,
+                             std::int32_t dtype) {
+    if (options.settings.empty()) {
+        return;
+    }
+    std::string probed;
+    try {
+        (void)probe_config(registry, type, options, dtype, false, probed);
+        return;
+    } catch (const config_error& e) {
+        check_options plain = options;
+        plain.settings.clear();
+        try {
+            (void)probe_config(registry, type, plain, dtype, false, probed);
+        } catch (const config_error&) {
+            return; // the defaults fail too: the config stage reports it
+        }
+        std::vector<std::string> given;
+        for (const auto& [field, value] : options.settings) {
+            given.push_back("--set " + field + "=" + value);
+        }
+        throw detail::request_problem(
+            detail::join(given, " ") + ": the config of " + type.canonical_id +
+            " refuses it: " + e.what() + "; give values the schema accepts (spark plugins " +
+            "describe " + type.canonical_id + " lists each field's type and validators)");
+    }
 }
 
 } // namespace
+
+float_tolerance reference_tolerance(std::int32_t dtype) noexcept {
+    return dtype == SPARK_DTYPE_F64 ? float_tolerance{1e-9, 1e-12} : float_tolerance{1e-4, 1e-6};
+}
+
+float_tolerance dtype_agreement_tolerance() noexcept {
+    return {1e-4, 1e-5};
+}
+
+std::string setting_json(const std::string& value) {
+    const bool word =
+        !value.empty() &&
+        (std::isalpha(static_cast<unsigned char>(value.front())) != 0 || value.front() == '_') &&
+        std::all_of(value.begin(),
+                    value.end(),
+                    [](char c) {
+                        return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' ||
+                               c == '-' || c == '.';
+                    }) &&
+        value != "true" && value != "false" && value != "null";
+    return word ? "\"" + value + "\"" : value;
+}
 
 plugin_check_report check_plugin(registry::plugin_registry& registry,
                                  const std::filesystem::path& file,
@@ -882,18 +928,43 @@ plugin_check_report check_plugin(registry::plugin_registry& registry,
         return report;
     }
     registry.discover();
+    std::vector<const registry::module_type_info*> file_types;
     for (const auto* type : registry.types()) {
-        if (type->plugin == nullptr || type->plugin->file != plugin->file) {
+        if (type->plugin != nullptr && type->plugin->file == plugin->file) {
+            file_types.push_back(type);
+        }
+    }
+    // Everything asked is checked against the file before any type runs: a misfit is one clear
+    // error, not a report full of failures that are not the plugin's.
+    std::vector<const registry::module_type_info*> selected;
+    std::vector<std::vector<std::int32_t>> dtypes;
+    try {
+        selected = detail::selected_types(file_types, options);
+        for (const auto* type : selected) {
+            detail::check_request(*type, options);
+            dtypes.push_back(detail::run_dtypes(*type, options));
+            check_settings_accepted(registry, *type, options, dtypes.back().front());
+        }
+    } catch (const detail::request_problem& e) {
+        report.request_error = e.what();
+        return report;
+    }
+    for (std::size_t t = 0; t < selected.size(); ++t) {
+        const auto& type = *selected[t];
+        detail::logger().debug("checking {} from {}", type.canonical_id, plugin->file.string());
+        type_check& result = report.types.emplace_back();
+        result.type_id = type.canonical_id;
+        if (type.abi->kind == SPARK_KIND_INITIALIZER) {
+            for (const auto dtype : dtypes[t]) {
+                check_initializer(registry, type, options, dtype, result);
+            }
             continue;
         }
-        detail::logger().debug("checking {} from {}", type->canonical_id, plugin->file.string());
-        type_check& result = report.types.emplace_back();
-        result.type_id = type->canonical_id;
-        if (type->abi->kind == SPARK_KIND_INITIALIZER) {
-            check_initializer(registry, *type, options, result);
-        } else {
-            check_module(registry, *type, options, result);
+        std::vector<std::optional<detail::module_setup>> setups;
+        for (const auto dtype : dtypes[t]) {
+            setups.push_back(check_module(registry, type, options, dtype, result));
         }
+        compare_runs(registry, type, options, dtypes[t], setups, result);
     }
     return report;
 }

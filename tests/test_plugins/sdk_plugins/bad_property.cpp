@@ -59,7 +59,9 @@ private:
     T gain_ = T(1.5);
 };
 
-// Copies in to out; declares `part.level`, which no instance serves.
+// Copies in to out (in the config's dtype: `spark plugins check` steps float64 too); declares
+// `part.level`, which no instance serves.
+template <typename T>
 class absent_part {
 public:
     static constexpr const char* class_ref = "absent_part";
@@ -74,8 +76,8 @@ public:
     }
     explicit absent_part(const spark::sdk::config_view& /*cfg*/) {}
     void step(const spark::sdk::step_context& ctx) {
-        const auto in = ctx.input<float>(0);
-        const auto out = ctx.output<float>(0);
+        const auto in = ctx.input<T>(0);
+        const auto out = ctx.output<T>(0);
         std::copy(in.begin(), in.end(), out.begin());
     }
     [[nodiscard]] spark_port_spec_t property_spec(std::size_t /*index*/) const { return {}; }
@@ -98,4 +100,4 @@ SPARK_PLUGIN("test.bad_property",
              "types with broken properties",
              spark::sdk::per_dtype<drifting_gain>,
              spark::sdk::per_dtype<unreadable_level>,
-             absent_part);
+             spark::sdk::per_dtype<absent_part>);
