@@ -598,7 +598,7 @@ int validate_brain(const plugin_sources& sources,
     }
     for (const auto& issue : issues) {
         // Paths and messages quote the brain file's names: escaped, as everywhere on a terminal.
-        std::cout << printable(issue.path) << ": " << printable(issue.message) << '\n';
+        std::cout << printable(issue.path) << ": " << printable_message(issue.message) << '\n';
     }
     std::cout << issues.size() << (issues.size() == 1 ? " problem" : " problems") << " in "
               << brain_file.string() << '\n';

@@ -341,6 +341,13 @@ class Session:
             self.env["GUIDE_SOURCE"] = source
         if prefix:
             self.env["GUIDE_PREFIX"] = prefix
+        # `python3` in the guide is the interpreter running this script: the one CMake chose
+        # (Debian's, with python3-numpy, as a reader on Debian 12 has it), not whatever another
+        # python3 earlier on the caller's PATH (a pyenv shim) would be.
+        tools = os.path.join(self.state, "bin")
+        os.mkdir(tools)
+        os.symlink(sys.executable, os.path.join(tools, "python3"))
+        self.env["PATH"] = tools + os.pathsep + self.env.get("PATH", os.defpath)
 
     def close(self):
         shutil.rmtree(self.state, ignore_errors=True)
