@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// ABI 1.1: inputs that may arrive late. Ranks of a brain split over processes exchange spikes
+// ABI 1.2: inputs that may arrive late. Ranks of a brain split over processes exchange spikes
 // once every d steps when every input that crosses between them reaches its module's outputs
 // only through a delay of at least d - 1 steps (docs/scaling.md section 3.2): the module then
 // takes the values it missed after the fact, with the results of having had them on time. Only

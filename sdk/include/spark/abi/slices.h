@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// ABI 1.1: populations that run in slices. A population too large for one process runs as
+// ABI 1.2: populations that run in slices. A population too large for one process runs as
 // several instances, each holding a range of its neurons and the synapses onto them (the
 // postsynaptic side), on different ranks (docs/scaling.md). A type offers this type-level
 // extension when a slice of it computes exactly what the whole population computes for those
