@@ -210,10 +210,9 @@ BOOST_AUTO_TEST_CASE(a_port_reading_one_source_of_unknown_rank_is_refused) {
                                                          neuron}));
     const auto refused = builtin_cli({"convert", topological, (dir / "t.scfg").string()});
     BOOST_TEST(refused.exit_code == 1);
-    BOOST_TEST(
-        refused.err.find("spark: brain/pop/inputs/in_spikes: reads only spiker.spikes, "
-                         "whose shape is known only once built") == 0U,
-        refused.err);
+    BOOST_TEST(refused.err.find("spark: brain/pop/inputs/in_spikes: reads only spiker.spikes, "
+                                "whose shape is known only once built") == 0U,
+               refused.err);
     // An integrator's signal is computed as "(num_outputs,)": 1-D, so a spiker may read it alone.
     const auto integrated = spark::test::write_file(
         dir / "integrated.scfg",
