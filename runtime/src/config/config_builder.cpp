@@ -979,7 +979,8 @@ private:
                     const std::vector<bool>& valid,
                     bool dt_valid) {
         const spark_module_type_t& abi = *type.abi;
-        // Each name's value (a bool as 0 or 1), or its array's length; nullopt skips the rule.
+        // Each name's value (a bool as 0 or 1) or its array's length, with what a message shows;
+        // a name that has none (an invalid field, an initializer config) skips the rule.
         struct operand {
             double value = 0.0;
             double length = 0.0;
