@@ -43,6 +43,7 @@ public:
                          "reset); any order");
         s.field_int_array("indices", {})
             .non_negative()
+            .rule("len(indices) == len(steps)", "spike k is at steps[k], indices[k]")
             .description("the flat element of each spike, one per entry of steps");
         s.field_string("file", "")
             .path() // the host makes it absolute: relative to the brain file's folder
@@ -120,14 +121,7 @@ private:
             }
             return read_spike_file(file);
         }
-        if (steps.size() != indices.size()) {
-            throw sdk::status_error(SPARK_ERR_INVALID_ARGUMENT,
-                                    "steps has " + std::to_string(steps.size()) +
-                                        " entries but indices has " +
-                                        std::to_string(indices.size()) +
-                                        "; give one index per step (spike k is at steps[k], "
-                                        "indices[k])");
-        }
+        // The schema's rule made steps and indices the same length before this ran.
         spike_list list{{}, "the config", "spike"};
         for (std::size_t k = 0; k < steps.size(); ++k) {
             list.spikes.push_back({steps[k], indices[k], k});

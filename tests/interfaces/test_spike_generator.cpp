@@ -179,10 +179,13 @@ BOOST_AUTO_TEST_CASE(reads_npy_files_of_any_integer_type_and_layout) {
 }
 
 BOOST_AUTO_TEST_CASE(refuses_config_lists_it_cannot_follow) {
-    BOOST_TEST(contains(create_error(R"({"units": [4], "steps": [1, 2], "indices": [0]})"),
-                        "spark.spike_generator 'probe': create failed "
-                        "(SPARK_ERR_INVALID_ARGUMENT): steps has 2 entries but indices has 1; "
-                        "give one index per step (spike k is at steps[k], indices[k])"));
+    // A rule of the schema (ABI 1.2): refused before the constructor runs, at the field's path.
+    BOOST_TEST(issues("spike_generator", R"({"units": [4], "steps": [1, 2], "indices": [0]})") ==
+                   std::vector<std::string>{
+                       "probe/indices: len(indices) == len(steps) must hold (spike k is at "
+                       "steps[k], indices[k]), got len(indices) = 1, len(steps) = 2; change "
+                       "probe/indices or probe/steps"},
+               boost::test_tools::per_element());
     BOOST_TEST(contains(create_error(R"({"units": [4], "steps": [1, 2], "indices": [0, 4]})"),
                         "the config's spike 1 (steps[1], indices[1]): index 4 is out of range for "
                         "units (4) (4 elements, flat indices 0 to 3); give an index in that range "
