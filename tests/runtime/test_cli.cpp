@@ -501,6 +501,25 @@ BOOST_AUTO_TEST_CASE(check_writes_no_reference_when_a_stage_fails) {
         result.out);
     BOOST_TEST(!std::filesystem::exists(out));
     BOOST_TEST(!std::filesystem::exists(out + ".partial"));
+    // any_spike_neuron records fine but fails the inhibition bit stage: no baseline of that.
+    const auto recorded_but_failed = spark_cli({"plugins",
+                                                "check",
+                                                test_plugin("broken_paths").string(),
+                                                "--type",
+                                                "any_spike_neuron",
+                                                "--write-reference",
+                                                out});
+    BOOST_TEST(recorded_but_failed.exit_code == 1);
+    BOOST_TEST(has_line(recorded_but_failed.out,
+                        " OK float32 record 20 steps of random inputs "
+                        "recorded in float32 (the default; --set "
+                        "dtype=float64 records float64)"),
+               recorded_but_failed.out);
+    BOOST_TEST(has_line(recorded_but_failed.out,
+                        out + " not written: the check failed; fix the failures above first"),
+               recorded_but_failed.out);
+    BOOST_TEST(!std::filesystem::exists(out));
+    BOOST_TEST(!std::filesystem::exists(out + ".partial"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -210,6 +210,16 @@ BOOST_AUTO_TEST_CASE(a_recorded_leaky_soma_trace_passes_and_another_resistance_f
         BOOST_TEST(std::to_integer<unsigned>(spikes.data[i]) == 2U * m);
     }
 
+    // Without --shape the optional input stays unwired, and out of the trace.
+    record.shapes.clear();
+    const auto unwired = check_plugin(builtins, neurons, record);
+    std::vector<std::string> unwired_names;
+    for (const auto& field : recorded_as(unwired, "unwired.npy").fields) {
+        unwired_names.push_back(field.name);
+    }
+    BOOST_TEST(unwired_names == (std::vector<std::string>{"current", "spikes", "potential"}),
+               boost::test_tools::per_element());
+
     check_options compare;
     compare.type = "spark.leaky_soma";
     compare.reference = trace;
