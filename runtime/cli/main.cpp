@@ -388,8 +388,18 @@ int run(int argc, char** argv) {
                               name == "strict-numerics" || name == "accept-other-builds") &&
                              !options[name].as<bool>());
         if (given && commands.count(command) == 0) {
-            return usage_error("--" + name + " is an option of '" + *commands.begin() +
-                               "', not of '" + command + "'");
+            // "'run'", "'plugins' or 'run'", "'convert', 'run' or 'validate'".
+            std::string owners;
+            std::size_t index = 0;
+            for (const auto& owner : commands) {
+                owners += (index == 0                     ? ""
+                           : index + 1 == commands.size() ? " or "
+                                                          : ", ") +
+                          ("'" + owner + "'");
+                ++index;
+            }
+            return usage_error("--" + name + " is an option of " + owners + ", not of '" + command +
+                               "'");
         }
     }
     if (command == "run" || command == "validate" || command == "raster") {
