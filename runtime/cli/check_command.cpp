@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // `spark plugins check FILE [--type NAME] [--set FIELD=VALUE]... [--shape PORT=D1,D2]...
-// [--reference FILE.npy [--tolerance RTOL,ATOL]]`: the options turned into check_options (the
-// reference read from its structured .npy file), the report printed one line per stage.
+// [--reference FILE.npy [--tolerance RTOL,ATOL] | --write-reference FILE.npy [--steps N]]`: the
+// options turned into check_options (the reference read from its structured .npy file), the
+// report printed one line per stage, and a recorded trace written.
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -15,6 +16,8 @@
 #include "commands.hpp"
 #include "npy.hpp"
 #include "text.hpp"
+#include "tools/host_buffer.hpp"
+#include "trace_writer.hpp"
 
 namespace spark::cli {
 
@@ -73,6 +76,19 @@ runtime::float_tolerance parse_tolerance(const std::string& text) {
                           text + "'");
     }
     return tolerance;
+}
+
+// Steps a recorded trace has without --steps: as many as the "steps (random inputs)" stage runs.
+constexpr std::uint32_t default_record_steps = 20;
+
+std::uint32_t parse_steps(const std::string& text) {
+    std::uint32_t steps = 0;
+    const auto result = std::from_chars(text.data(), text.data() + text.size(), steps);
+    if (result.ec != std::errc{} || result.ptr != text.data() + text.size() || steps == 0) {
+        throw bad_request("--steps must be a whole number from 1 to " + std::to_string(UINT32_MAX) +
+                          " (the steps to record), got '" + text + "', e.g. --steps 50");
+    }
+    return steps;
 }
 
 std::int32_t spark_dtype(npy_type type) {
@@ -142,6 +158,10 @@ runtime::reference_trace read_trace(const std::filesystem::path& file) {
 }
 
 runtime::check_options options_of(const check_request& request) {
+    if (request.reference && request.write_reference) {
+        throw bad_request("--reference and --write-reference: give one or the other (--reference "
+                          "compares against a trace, --write-reference records one)");
+    }
     runtime::check_options options;
     options.type = request.type;
     for (const auto& given : request.settings) {
@@ -160,6 +180,12 @@ runtime::check_options options_of(const check_request& request) {
     }
     if (request.tolerance) {
         options.tolerance = parse_tolerance(*request.tolerance);
+    }
+    if (request.steps && !request.write_reference) {
+        throw bad_request("--steps is for --write-reference: give the file to record into");
+    }
+    if (request.write_reference) {
+        options.record_steps = request.steps ? parse_steps(*request.steps) : default_record_steps;
     }
     return options;
 }
@@ -200,14 +226,47 @@ void print_report(const runtime::plugin_check_report& report) {
               << " checked, " << failures << (failures == 1 ? " failure" : " failures") << '\n';
 }
 
+/// Writes the trace the check recorded, only when every stage passed: a baseline of a type that
+/// fails its check would make later runs pass against the failure. Returns the exit status.
+int write_trace(trace_writer& out, const runtime::plugin_check_report& report) {
+    if (!report.passed() || report.types.empty() || !report.types.front().recorded) {
+        std::cout << out.file().string()
+                  << " not written: the check failed; fix the failures above first\n";
+        return exit_failure;
+    }
+    try {
+        out.write(*report.types.front().recorded);
+    } catch (const spark::error& e) {
+        std::cerr << "spark: --write-reference " << e.what() << '\n';
+        return exit_failure;
+    }
+    const auto& recorded = *report.types.front().recorded;
+    std::vector<std::string> fields;
+    for (const auto& field : recorded.fields) {
+        fields.push_back(field.name + " " + std::string(registry::dtype_name(field.dtype)) + " " +
+                         runtime::detail::shape_text(field.shape));
+    }
+    std::cout << "wrote " << out.file().string() << ": " << recorded.steps << " steps of "
+              << runtime::detail::join(fields, ", ") << '\n';
+    return exit_ok;
+}
+
 } // namespace
 
 int plugins_check(const plugin_sources& sources,
                   const std::filesystem::path& file,
                   const check_request& request) {
     runtime::check_options options;
+    std::optional<trace_writer> trace_out;
     try {
         options = options_of(request);
+        if (request.write_reference) {
+            try {
+                trace_out.emplace(*request.write_reference);
+            } catch (const spark::error& e) {
+                throw bad_request(std::string("--write-reference ") + e.what());
+            }
+        }
     } catch (const bad_request& e) {
         std::cerr << "spark: " << e.what() << '\n';
         return exit_usage;
@@ -225,6 +284,9 @@ int plugins_check(const plugin_sources& sources,
         return exit_usage;
     }
     print_report(report);
+    if (trace_out) {
+        return write_trace(*trace_out, report);
+    }
     return report.passed() ? exit_ok : exit_failure;
 }
 

@@ -64,16 +64,19 @@ int plugins_list(const plugin_sources& sources, bool manifests_only);
 int plugins_describe(const plugin_sources& sources, const std::string& name);
 /// What `spark plugins check` was asked beyond the file, as given on the command line.
 struct check_request {
-    std::string type;                               // --type NAME, or ""
-    std::vector<std::string> settings;              // --set FIELD=VALUE, in order
-    std::vector<std::string> shapes;                // --shape PORT=D1,D2,..., in order
-    std::optional<std::filesystem::path> reference; // --reference FILE.npy
-    std::optional<std::string> tolerance;           // --tolerance RTOL,ATOL
+    std::string type;                                     // --type NAME, or ""
+    std::vector<std::string> settings;                    // --set FIELD=VALUE, in order
+    std::vector<std::string> shapes;                      // --shape PORT=D1,D2,..., in order
+    std::optional<std::filesystem::path> reference;       // --reference FILE.npy
+    std::optional<std::string> tolerance;                 // --tolerance RTOL,ATOL
+    std::optional<std::filesystem::path> write_reference; // --write-reference FILE.npy
+    std::optional<std::string> steps;                     // --steps N, with --write-reference
 };
 
 /// `spark plugins check FILE`: every stage of every type of one plugin file (or of --type), in
 /// every dtype it offers. A request that does not fit the file (an unknown field or port, a bad
-/// reference) is a usage error: its message on stderr, exit status 2.
+/// reference, an output file that exists) is a usage error: its message on stderr, exit status 2.
+/// With --write-reference, the trace is written only when every stage passed.
 int plugins_check(const plugin_sources& sources,
                   const std::filesystem::path& file,
                   const check_request& request = {});

@@ -4,7 +4,8 @@
 //         plugins list
 //   spark ... plugins describe NAME
 //   spark ... plugins check FILE [--type NAME] [--set FIELD=VALUE]... [--shape PORT=D1,D2]...
-//             [--reference FILE.npy [--tolerance RTOL,ATOL]]
+//             [--reference FILE.npy [--tolerance RTOL,ATOL] | --write-reference FILE.npy
+//             [--steps N]]
 //   spark ... run BRAIN.scfg --steps N [--input NAME=VALUE|FILE]... [--record SPEC]... [...]
 //   spark ... validate BRAIN.scfg
 //   spark ... convert OLD.scfg NEW.scfg [--plain]
@@ -144,8 +145,11 @@ int run(int argc, char** argv) {
         ("help,h", "print this help")                                 //
         ("version", "print the versions of spark and of its plugin ABI");
     po::options_description run_options("run options");
-    run_options.add_options()                                                  //
-        ("steps", po::value<long long>(), "number of steps to run (required)") //
+    run_options.add_options() //
+        ("steps",
+         po::value<std::string>(),
+         "run: number of steps to run (required); plugins check: steps to record with "
+         "--write-reference (default 20)") //
         ("input",
          po::value<std::vector<std::string>>()->composing(),
          "NAME=VALUE (a constant broadcast to the input's shape), NAME=V1,V2,... (one value per "
@@ -235,7 +239,12 @@ int run(int argc, char** argv) {
         ("tolerance",
          po::value<std::string>(),
          "RTOL,ATOL: with --reference, floats agree when |got - expected| <= ATOL + RTOL * "
-         "|expected| (default: 1e-4,1e-6 in float32, 1e-9,1e-12 in float64)");
+         "|expected| (default: 1e-4,1e-6 in float32, 1e-9,1e-12 in float64)") //
+        ("write-reference",
+         po::value<std::string>(),
+         "FILE.npy: record the type's outputs for --steps N random inputs (default 20) as a trace "
+         "--reference reads: a regression baseline of what the type does now (float32 unless "
+         "--set dtype; never overwrites a file)");
     po::options_description limit_options(
         "limits of run and validate (defaults fit a 24 GiB machine; SIZE: 64GiB, 512MiB, 2GB or "
         "bytes)");
@@ -339,7 +348,7 @@ int run(int argc, char** argv) {
     const std::string& command = words[0];
     // Options that belong to one command are refused elsewhere: a misplaced option is a mistake.
     const std::map<std::string, std::set<std::string>> option_commands = {
-        {"steps", {"run"}},
+        {"steps", {"run", "plugins"}},
         {"input", {"run", "validate"}},
         {"record", {"run"}},
         {"threads", {"run"}},
@@ -359,6 +368,7 @@ int run(int argc, char** argv) {
         {"shape", {"plugins"}},
         {"reference", {"plugins"}},
         {"tolerance", {"plugins"}},
+        {"write-reference", {"plugins"}},
         {"out", {"run", "raster"}},
         {"dt", {"raster"}},
         {"window", {"raster"}},
@@ -378,8 +388,18 @@ int run(int argc, char** argv) {
                               name == "strict-numerics" || name == "accept-other-builds") &&
                              !options[name].as<bool>());
         if (given && commands.count(command) == 0) {
-            return usage_error("--" + name + " is an option of '" + *commands.begin() +
-                               "', not of '" + command + "'");
+            // "'run'", "'plugins' or 'run'", "'convert', 'run' or 'validate'".
+            std::string owners;
+            std::size_t index = 0;
+            for (const auto& owner : commands) {
+                owners += (index == 0                     ? ""
+                           : index + 1 == commands.size() ? " or "
+                                                          : ", ") +
+                          ("'" + owner + "'");
+                ++index;
+            }
+            return usage_error("--" + name + " is an option of " + owners + ", not of '" + command +
+                               "'");
         }
     }
     if (command == "run" || command == "validate" || command == "raster") {
@@ -449,7 +469,14 @@ int run(int argc, char** argv) {
         if (options.count("steps") == 0) {
             return usage_error("'run' needs --steps N");
         }
-        const long long steps = options["steps"].as<long long>();
+        const std::string steps_text = options["steps"].as<std::string>();
+        long long steps = 0;
+        const auto parsed =
+            std::from_chars(steps_text.data(), steps_text.data() + steps_text.size(), steps);
+        if (parsed.ec != std::errc{} || parsed.ptr != steps_text.data() + steps_text.size()) {
+            return usage_error("--steps must be a whole number >= 1 (the steps to run), got '" +
+                               steps_text + "'");
+        }
         if (steps < 1) {
             return usage_error("--steps must be at least 1, got " + std::to_string(steps));
         }
@@ -551,7 +578,8 @@ int run(int argc, char** argv) {
     }
     const std::string& sub = words[1];
     const std::size_t operands = words.size() - 2;
-    for (const char* name : {"type", "set", "shape", "reference", "tolerance"}) {
+    for (const char* name :
+         {"type", "set", "shape", "reference", "tolerance", "write-reference", "steps"}) {
         if (options.count(name) != 0 && sub != "check") {
             return usage_error(std::string("--") + name +
                                " is an option of 'plugins check', not of "
@@ -589,6 +617,12 @@ int run(int argc, char** argv) {
         }
         if (options.count("tolerance") != 0) {
             request.tolerance = options["tolerance"].as<std::string>();
+        }
+        if (options.count("write-reference") != 0) {
+            request.write_reference = options["write-reference"].as<std::string>();
+        }
+        if (options.count("steps") != 0) {
+            request.steps = options["steps"].as<std::string>();
         }
         return spark::cli::plugins_check(sources, words[2], request);
     }

@@ -460,6 +460,72 @@ int write_all(
 
 } // namespace
 
+namespace {
+
+/// "(3,)", "(3, 4)", "()": a Python tuple.
+std::string tuple_text(const std::vector<std::uint64_t>& values) {
+    std::string text = "(";
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        text += (i > 0 ? ", " : "") + std::to_string(values[i]);
+    }
+    return text + (values.size() == 1 ? ",)" : ")");
+}
+
+} // namespace
+
+std::string
+npy_header(const std::string& descr, const std::vector<std::uint64_t>& shape, std::size_t size) {
+    std::string dict =
+        "{'descr': " + descr + ", 'fortran_order': False, 'shape': " + tuple_text(shape) + ", }";
+    // Magic, 2 version bytes, 2 (1.0) or 4 (2.0) length bytes, then the dict padded with spaces
+    // and ended by '\n' so that the data starts 64-byte aligned; 2.0 when the padded dict may
+    // pass 1.0's 65535 bytes.
+    const std::size_t length_bytes = dict.size() + 64 > 65535 ? 4 : 2;
+    const std::size_t lead = magic.size() + 2 + length_bytes;
+    std::size_t total = size != 0 ? size : (lead + dict.size() + 1 + 63) / 64 * 64;
+    if (total < lead + dict.size() + 1) {
+        throw spark::error("a .npy header of " + std::to_string(lead + dict.size() + 1) +
+                           " bytes does not fit in " + std::to_string(total));
+    }
+    const std::size_t dict_size = total - lead;
+    dict.resize(dict_size - 1, ' ');
+    dict += '\n';
+    std::string text(magic.begin(), magic.end());
+    text += length_bytes == 2 ? '\x01' : '\x02';
+    text += '\x00';
+    for (std::size_t b = 0; b < length_bytes; ++b) {
+        text += static_cast<char>((dict_size >> (8U * b)) & 0xFFU);
+    }
+    return text + dict;
+}
+
+std::string npy_records_file(const npy_records& records) {
+    std::string descr = "[";
+    std::uint64_t offset = 0;
+    for (std::size_t f = 0; f < records.fields.size(); ++f) {
+        const auto& field = records.fields[f];
+        if (field.offset != offset) {
+            throw spark::error("field '" + field.name + "' is at byte " +
+                               std::to_string(field.offset) + " of a row, expected " +
+                               std::to_string(offset) + ": rows are written without gaps");
+        }
+        std::uint64_t elements = 1;
+        for (const auto d : field.shape) {
+            elements *= d;
+        }
+        offset += elements * npy_type_size(field.type);
+        descr += (f > 0 ? ", " : "") + ("('" + field.name + "', '" + npy_descr(field.type) + "'");
+        descr += (field.shape.empty() ? "" : ", " + tuple_text(field.shape)) + ")";
+    }
+    descr += "]";
+    if (offset != records.itemsize || records.data.size() != records.rows * records.itemsize) {
+        throw spark::error("the rows hold " + std::to_string(records.data.size()) +
+                           " bytes, their fields say " + std::to_string(records.rows * offset));
+    }
+    return npy_header(descr, {records.rows}) +
+           std::string(records.data.begin(), records.data.end());
+}
+
 write_error::write_error(std::filesystem::path file, std::string reason)
     : spark::error("cannot write " + file.string() + ": " + reason), file_(std::move(file)),
       reason_(std::move(reason)) {}
@@ -497,29 +563,11 @@ npy_writer::~npy_writer() {
 }
 
 std::string npy_writer::header(std::uint64_t rows) const {
-    std::string dict = std::string("{'descr': '") + npy_descr(type_) +
-                       "', 'fortran_order': False, 'shape': (" + std::to_string(rows);
-    for (const auto d : row_shape_) {
-        dict += ", " + std::to_string(d);
-    }
-    dict += "), }";
-    // Version 1.0: magic, 2 version bytes, 2 length bytes, then the dict padded with spaces and
-    // ended by '\n' so that the data starts 64-byte aligned. A later rewrite with fewer rows
-    // (never more: append refuses them) keeps the first header's size, so it fits in place.
-    std::size_t total = magic.size() + 4 + dict.size() + 1;
-    total = (total + 63) / 64 * 64;
-    if (header_size_ != 0) {
-        total = header_size_;
-    }
-    const std::size_t dict_size = total - magic.size() - 4;
-    dict.resize(dict_size - 1, ' ');
-    dict += '\n';
-    std::string text(magic.begin(), magic.end());
-    text += '\x01';
-    text += '\x00';
-    text += static_cast<char>(dict_size & 0xFFU);
-    text += static_cast<char>((dict_size >> 8U) & 0xFFU);
-    return text + dict;
+    std::vector<std::uint64_t> shape{rows};
+    shape.insert(shape.end(), row_shape_.begin(), row_shape_.end());
+    // A later rewrite with fewer rows (never more: append refuses them) keeps the first header's
+    // size, so it fits in place.
+    return npy_header(std::string("'") + npy_descr(type_) + "'", shape, header_size_);
 }
 
 void npy_writer::append(const void* row) {

@@ -3,6 +3,7 @@
 // records and reads as input time series, and what `spark raster` draws. Standard tools read
 // them (numpy.load), so recordings need no Spark code to analyse.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -51,6 +52,18 @@ struct npy_records {
 /// Reads a 1-d structured .npy file whose fields are uint8, bool, int32, int64, float32 or
 /// float64, each with a sub-shape or none. Throws spark::error naming the file and the problem.
 [[nodiscard]] npy_records read_npy_records(const std::filesystem::path& file);
+
+/// A .npy header (magic, version, length, dict) for `descr` (the dict's value as Python text: a
+/// quoted type "'<f4'" or a structured list "[('in', '<f4', (8,))]") and `shape`, padded with
+/// spaces so that the data starts 64-byte aligned, or to exactly `size` bytes when it is not 0
+/// (a header rewritten in place; it must be large enough). Version 1.0, or 2.0 when the dict
+/// needs more than 1.0's 65535 bytes.
+[[nodiscard]] std::string
+npy_header(const std::string& descr, const std::vector<std::uint64_t>& shape, std::size_t size = 0);
+
+/// The whole .npy file of a 1-d structured array, the reverse of read_npy_records: its fields in
+/// order, at their offsets (which must leave no gaps, as trace rows do), rows after the header.
+[[nodiscard]] std::string npy_records_file(const npy_records& records);
 
 /// Writing a file failed: the file and the operating system's reason ("No space left on
 /// device", "File too large"). what() is "cannot write FILE: REASON".

@@ -201,10 +201,20 @@ BOOST_AUTO_TEST_CASE(usage_errors_exit_with_2) {
     BOOST_TEST(threads.exit_code == 2);
     BOOST_TEST(threads.err == "spark: --threads is for the auto and flow_graph executors; the "
                               "sequential one runs on the calling thread; see 'spark --help'\n");
+    const auto words = spark_cli({"run", brain, "--steps", "ten"});
+    BOOST_TEST(words.exit_code == 2);
+    BOOST_TEST(words.err == "spark: --steps must be a whole number >= 1 (the steps to run), got "
+                            "'ten'; see 'spark --help'\n");
+    // plugins check takes --steps too (with --write-reference), no other plugins command does.
     const auto misplaced = spark_cli({"plugins", "list", "--steps", "3"});
     BOOST_TEST(misplaced.exit_code == 2);
-    BOOST_TEST(misplaced.err ==
-               "spark: --steps is an option of 'run', not of 'plugins'; see 'spark --help'\n");
+    BOOST_TEST(misplaced.err == "spark: --steps is an option of 'plugins check', not of 'plugins "
+                                "list'; see 'spark --help'\n");
+    const auto elsewhere = spark_cli({"validate", brain, "--steps", "3"});
+    BOOST_TEST(elsewhere.exit_code == 2);
+    BOOST_TEST(elsewhere.err ==
+               "spark: --steps is an option of 'plugins' or 'run', not of 'validate'; see 'spark "
+               "--help'\n");
     const auto two_files = spark_cli({"run", brain, brain, "--steps", "1"});
     BOOST_TEST(two_files.exit_code == 2);
     BOOST_TEST(

@@ -365,4 +365,161 @@ BOOST_AUTO_TEST_CASE(check_refuses_bad_requests_with_exit_status_2) {
                std::string::npos);
 }
 
+// --write-reference records what the type does now as a trace --reference reads: the same
+// settings pass it, another gain fails it at step 0 (out = gain * in there, so 3 against 2).
+BOOST_AUTO_TEST_CASE(check_writes_a_reference_trace_that_check_then_reads) {
+    spark::test::scratch_dir scratch;
+    const std::string plugin = test_plugin("ok_cpp").string();
+    const std::string baseline = (scratch / "baseline.npy").string();
+    const auto written = spark_cli({"plugins",
+                                    "check",
+                                    plugin,
+                                    "--type",
+                                    "accumulator",
+                                    "--set",
+                                    "gain=2",
+                                    "--write-reference",
+                                    baseline,
+                                    "--steps",
+                                    "6"});
+    BOOST_TEST(written.exit_code == 0, written.out << written.err);
+    BOOST_TEST(has_line(written.out,
+                        " OK float32 record 6 steps of random inputs recorded in float32 (the "
+                        "default; --set dtype=float64 records float64)"),
+               written.out);
+    BOOST_TEST(
+        has_line(written.out, "wrote " + baseline + ": 6 steps of in float32 (8), out float32 (8)"),
+        written.out);
+    BOOST_TEST(!std::filesystem::exists(baseline + ".partial"));
+    // A structured .npy file: 6 rows of 2 fields of 8 float32s after a 128-byte header.
+    BOOST_TEST(std::filesystem::file_size(baseline) == 128U + 6U * 2U * 8U * 4U);
+    {
+        std::ifstream in(baseline, std::ios::binary);
+        std::string head(128, '\0');
+        in.read(head.data(), 128);
+        BOOST_TEST(head.rfind("\x93NUMPY\x01", 0) == 0U);
+        BOOST_TEST(head.find("{'descr': [('in', '<f4', (8,)), ('out', '<f4', (8,))], "
+                             "'fortran_order': False, 'shape': (6,), }") != std::string::npos,
+                   head);
+    }
+
+    const auto same = spark_cli({"plugins",
+                                 "check",
+                                 plugin,
+                                 "--type",
+                                 "accumulator",
+                                 "--set",
+                                 "gain=2",
+                                 "--reference",
+                                 baseline});
+    BOOST_TEST(same.exit_code == 0, same.out << same.err);
+    BOOST_TEST(has_line(same.out,
+                        " OK float32 reference 6 steps match " + baseline +
+                            " (floats: rtol 1e-04, atol 1e-06; spikes, masks and ints exactly)"),
+               same.out);
+    const auto changed = spark_cli({"plugins",
+                                    "check",
+                                    plugin,
+                                    "--type",
+                                    "accumulator",
+                                    "--set",
+                                    "gain=3",
+                                    "--reference",
+                                    baseline});
+    BOOST_TEST(changed.exit_code == 1);
+    const auto lines = squeezed_lines(changed.out);
+    const auto at = std::find_if(lines.begin(), lines.end(), [](const std::string& line) {
+        return line.rfind(" step 0, out[0]: got ", 0) == 0;
+    });
+    BOOST_REQUIRE_MESSAGE(at != lines.end(), changed.out);
+    // " step 0, out[0]: got G, expected E": G = 3 in, E = 2 in.
+    const auto got_at = at->find("got ") + 4;
+    const double got = std::stod(at->substr(got_at));
+    const double expected = std::stod(at->substr(at->find("expected ") + 9));
+    BOOST_TEST(got == 1.5 * expected, boost::test_tools::tolerance(1e-6));
+}
+
+BOOST_AUTO_TEST_CASE(check_refuses_bad_write_reference_requests_with_exit_status_2) {
+    spark::test::scratch_dir scratch;
+    const std::string plugin = test_plugin("ok_cpp").string();
+    const std::string out = (scratch / "out.npy").string();
+    const auto error_of = [&](std::vector<std::string> arguments) {
+        arguments.insert(arguments.begin(), {"plugins", "check", plugin});
+        const auto result = spark_cli(arguments);
+        BOOST_TEST(result.exit_code == 2, result.err);
+        BOOST_TEST(result.out == "");
+        BOOST_TEST(!std::filesystem::exists(out));
+        return result.err;
+    };
+    BOOST_TEST(error_of({"--write-reference", out}) ==
+               "spark: --write-reference records one type, and the file has 2: add --type NAME "
+               "with one of testcpp.accumulator, testcpp.echo_spikes\n");
+    BOOST_TEST(error_of({"--type", "accumulator", "--write-reference", out, "--reference", out}) ==
+               "spark: --reference and --write-reference: give one or the other (--reference "
+               "compares against a trace, --write-reference records one)\n");
+    for (const std::string steps : {"0", "abc", "-3", "2x"}) {
+        BOOST_TEST(
+            error_of({"--type", "accumulator", "--write-reference", out, "--steps", steps}) ==
+            "spark: --steps must be a whole number from 1 to 4294967295 (the steps to "
+            "record), got '" +
+                steps + "', e.g. --steps 50\n");
+    }
+    BOOST_TEST(error_of({"--type", "accumulator", "--steps", "5"}) ==
+               "spark: --steps is for --write-reference: give the file to record into\n");
+    // A folder that cannot be made: its parent is a regular file.
+    const std::string blocker = (scratch / "blocker").string();
+    std::ofstream(blocker) << "a file, not a folder";
+    const std::string inside = blocker + "/out.npy";
+    BOOST_TEST(
+        error_of({"--type", "accumulator", "--write-reference", inside})
+            .rfind("spark: --write-reference " + inside + ": cannot create its folder: ", 0) == 0U);
+    BOOST_TEST(error_of({"--type", "accumulator", "--write-reference", inside})
+                   .find("; choose a folder you can write to\n") != std::string::npos);
+
+    // An existing file is never overwritten, whatever it holds.
+    const std::string existing = (scratch / "existing.npy").string();
+    std::ofstream(existing) << "an older baseline";
+    const auto refused = spark_cli(
+        {"plugins", "check", plugin, "--type", "accumulator", "--write-reference", existing});
+    BOOST_TEST(refused.exit_code == 2);
+    BOOST_TEST(refused.out == "");
+    BOOST_TEST(refused.err == "spark: --write-reference " + existing +
+                                  ": the file exists, and a baseline is never overwritten: "
+                                  "remove it first to record a new one, or choose another name\n");
+    std::ifstream kept(existing);
+    BOOST_TEST(std::string(std::istreambuf_iterator<char>(kept), {}) == "an older baseline");
+}
+
+BOOST_AUTO_TEST_CASE(check_writes_no_reference_when_a_stage_fails) {
+    spark::test::scratch_dir scratch;
+    const std::string out = (scratch / "broken.npy").string();
+    const auto result = spark_cli(
+        {"plugins", "check", test_plugin("throws_in_step").string(), "--write-reference", out});
+    BOOST_TEST(result.exit_code == 1);
+    BOOST_TEST(
+        has_line(result.out, out + " not written: the check failed; fix the failures above first"),
+        result.out);
+    BOOST_TEST(!std::filesystem::exists(out));
+    BOOST_TEST(!std::filesystem::exists(out + ".partial"));
+    // any_spike_neuron records fine but fails the inhibition bit stage: no baseline of that.
+    const auto recorded_but_failed = spark_cli({"plugins",
+                                                "check",
+                                                test_plugin("broken_paths").string(),
+                                                "--type",
+                                                "any_spike_neuron",
+                                                "--write-reference",
+                                                out});
+    BOOST_TEST(recorded_but_failed.exit_code == 1);
+    BOOST_TEST(has_line(recorded_but_failed.out,
+                        " OK float32 record 20 steps of random inputs "
+                        "recorded in float32 (the default; --set "
+                        "dtype=float64 records float64)"),
+               recorded_but_failed.out);
+    BOOST_TEST(has_line(recorded_but_failed.out,
+                        out + " not written: the check failed; fix the failures above first"),
+               recorded_but_failed.out);
+    BOOST_TEST(!std::filesystem::exists(out));
+    BOOST_TEST(!std::filesystem::exists(out + ".partial"));
+}
+
 BOOST_AUTO_TEST_SUITE_END()

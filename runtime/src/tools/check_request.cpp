@@ -217,6 +217,11 @@ selected_types(const std::vector<const registry::module_type_info*>& file_types,
         throw request_problem("--type " + options.type + ": the file has no such type; its " +
                               "types are " + type_names(file_types));
     }
+    if (options.record_steps && file_types.size() > 1) {
+        throw request_problem("--write-reference records one type, and the file has " +
+                              std::to_string(file_types.size()) + ": add --type NAME with one of " +
+                              type_names(file_types));
+    }
     const bool chosen =
         !options.settings.empty() || !options.shapes.empty() || options.reference.has_value();
     if (chosen && file_types.size() > 1) {
@@ -231,6 +236,21 @@ selected_types(const std::vector<const registry::module_type_info*>& file_types,
 void check_request(const registry::module_type_info& type, const check_options& options) {
     check_settings(type, options);
     const bool initializer = type.abi->kind == SPARK_KIND_INITIALIZER;
+    if (options.record_steps) {
+        if (options.reference) {
+            throw request_problem("--reference and --write-reference: give one or the other "
+                                  "(--reference compares against a trace, --write-reference "
+                                  "records one)");
+        }
+        if (*options.record_steps == 0) {
+            throw request_problem("--steps 0: record at least 1 step");
+        }
+        if (initializer) {
+            throw request_problem(type.canonical_id +
+                                  " is an initializer, which has no ports to record: "
+                                  "--write-reference applies to module types");
+        }
+    }
     if (initializer && (!options.shapes.empty() || options.reference)) {
         throw request_problem(type.canonical_id +
                               " is an initializer, which has no ports: --shape and --reference "
@@ -288,6 +308,12 @@ std::vector<std::int32_t> run_dtypes(const registry::module_type_info& type,
         }
     }
     const auto offered = offered_dtypes(type);
+    if (!chosen && options.record_steps) {
+        // A trace is of one dtype: float32, the default of every config, unless --set chose.
+        const bool has_f32 =
+            std::find(offered.begin(), offered.end(), SPARK_DTYPE_F32) != offered.end();
+        return {has_f32 ? SPARK_DTYPE_F32 : offered.front()};
+    }
     if (!chosen) {
         return offered;
     }

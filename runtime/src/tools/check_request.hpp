@@ -24,18 +24,20 @@ public:
 
 /// The types of the file to check: every one, or the one options.type names (canonical id or
 /// class_ref). Throws request_problem when options.type names none of them, or when --set,
-/// --shape or --reference is given for a file of several types without --type (listing them).
+/// --shape, --reference or --write-reference is given for a file of several types without --type
+/// (listing them).
 [[nodiscard]] std::vector<const registry::module_type_info*>
 selected_types(const std::vector<const registry::module_type_info*>& file_types,
                const check_options& options);
 
 /// Throws request_problem when `type` cannot take options' settings (an unknown field name), shapes
 /// (an unknown, output, from-field or like-port input, a bad shape) or reference (see
-/// check_reference_fields).
+/// check_reference_fields), or cannot be recorded (an initializer, 0 steps, with a reference).
 void check_request(const registry::module_type_info& type, const check_options& options);
 
 /// The dtypes `type` is checked in: the --set dtype, else the reference's float fields' dtype,
-/// else every dtype its config offers. Throws request_problem when they conflict.
+/// else float32 when recording a trace (or the first dtype offered without float32), else every
+/// dtype its config offers. Throws request_problem when they conflict.
 [[nodiscard]] std::vector<std::int32_t> run_dtypes(const registry::module_type_info& type,
                                                    const check_options& options);
 

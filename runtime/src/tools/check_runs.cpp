@@ -319,4 +319,57 @@ stage_result check_reference(registry::plugin_registry& registry,
             std::to_string(trace.steps) + " steps match " + file + " (" + rules + ")"};
 }
 
+stage_result record_trace(registry::plugin_registry& registry,
+                          const registry::module_type_info& type,
+                          const module_setup& setup,
+                          const check_options& options,
+                          const std::string& dtype_note,
+                          std::optional<reference_trace>& recorded) {
+    const auto inputs = ports_of(*type.abi, SPARK_PORT_INPUT);
+    const auto outputs = ports_of(*type.abi, SPARK_PORT_OUTPUT);
+    const std::uint32_t steps = options.record_steps.value_or(0);
+    step_io io(setup.input_specs, setup.output_specs);
+    // One field per wired input, then one per output: the fields a reference needs, no more (an
+    // unwired optional input stays out, so the reference leaves it unwired too).
+    reference_trace trace;
+    trace.steps = steps;
+    std::vector<const host_buffer*> sources;
+    const auto add = [&](const spark_port_desc_t& port, const host_buffer& buffer) {
+        trace_field field;
+        field.name = port.name;
+        field.dtype = buffer.spec().dtype;
+        field.shape = buffer.spec().shape;
+        field.data.reserve(buffer.bytes() * steps);
+        trace.fields.push_back(std::move(field));
+        sources.push_back(&buffer);
+    };
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+        if (setup.input_specs[i].payload_kind != 0) {
+            add(*inputs[i], io.inputs[i]);
+        }
+    }
+    for (std::size_t p = 0; p < outputs.size(); ++p) {
+        add(*outputs[p], io.outputs[p]);
+    }
+    try {
+        auto instance = fresh_instance(registry, type, setup, io);
+        std::mt19937_64 random(options.seed);
+        for (std::uint32_t k = 0; k < steps; ++k) {
+            fill_random(io.inputs, random);
+            instance.step(io.context(k, setup.config.dt()));
+            for (std::size_t f = 0; f < trace.fields.size(); ++f) {
+                const auto* data = sources[f]->data();
+                trace.fields[f].data.insert(
+                    trace.fields[f].data.end(), data, data + sources[f]->bytes());
+            }
+        }
+    } catch (const std::exception& e) {
+        return failed(e.what());
+    }
+    recorded = std::move(trace);
+    return {check_outcome::passed,
+            std::to_string(steps) + " steps of random inputs recorded in " +
+                std::string(registry::dtype_name(setup.config.dtype())) + " (" + dtype_note + ")"};
+}
+
 } // namespace spark::runtime::detail

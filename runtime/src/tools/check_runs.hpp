@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // The stages of `spark plugins check` that drive fresh instances and compare their outputs
-// (internal): the inhibition bit (bit1 alone is no spike), float32 against float64, and a
-// reference trace. What each compares and why: check_plugin in plugin_check.hpp.
+// (internal): the inhibition bit (bit1 alone is no spike), float32 against float64, a reference
+// trace, and recording one. What each compares and why: check_plugin in plugin_check.hpp.
 #pragma once
+#include <optional>
+#include <string>
+
 #include <spark/registry/plugin_registry.hpp>
 #include <spark/runtime/plugin_check.hpp>
 
@@ -30,5 +33,16 @@ namespace spark::runtime::detail {
                                            const registry::module_type_info& type,
                                            const module_setup& setup,
                                            const check_options& options);
+
+/// The "record" stage: options.record_steps steps of random inputs (seeded as the "steps (random
+/// inputs)" stage seeds them) into an instance built as `setup`; each step's wired inputs and
+/// outputs go into `recorded`, one field per port, named after it. `dtype_note` says who chose
+/// the dtype, for the stage's message.
+[[nodiscard]] stage_result record_trace(registry::plugin_registry& registry,
+                                        const registry::module_type_info& type,
+                                        const module_setup& setup,
+                                        const check_options& options,
+                                        const std::string& dtype_note,
+                                        std::optional<reference_trace>& recorded);
 
 } // namespace spark::runtime::detail

@@ -614,6 +614,9 @@ std::optional<detail::module_setup> check_module(registry::plugin_registry& regi
     if (options.reference) {
         names.emplace_back("reference");
     }
+    if (options.record_steps) {
+        names.emplace_back("record");
+    }
     names.emplace_back("reset again");
     names.emplace_back("destroy");
     stage_recorder stages(result, names, std::string(registry::dtype_name(dtype)));
@@ -825,6 +828,15 @@ std::optional<detail::module_setup> check_module(registry::plugin_registry& regi
         if (options.reference) {
             stages.record(detail::check_reference(registry, type, *setup, options));
         }
+        if (options.record_steps) {
+            const std::string chosen_by = detail::is_set(options, "dtype") ? "--set dtype chose it"
+                                          : setup->config.dtype() == SPARK_DTYPE_F32
+                                              ? "the default; --set dtype=float64 "
+                                                "records float64"
+                                              : "the type offers no float32";
+            stages.record(
+                detail::record_trace(registry, type, *setup, options, chosen_by, result.recorded));
+        }
         reset();
     }
     destroy();
@@ -850,8 +862,10 @@ void compare_runs(registry::plugin_registry& registry,
         std::find(dtypes.begin(), dtypes.end(), SPARK_DTYPE_F32) != dtypes.end() &&
         std::find(dtypes.begin(), dtypes.end(), SPARK_DTYPE_F64) != dtypes.end();
     if (!both_offered) {
-        stages.skip("only " + std::string(registry::dtype_name(dtypes.front())) +
-                    " was checked (--set dtype or the reference's float fields chose it)");
+        stages.skip("only " + std::string(registry::dtype_name(dtypes.front())) + " was checked " +
+                    (options.record_steps && !detail::is_set(options, "dtype")
+                         ? "(a recorded trace is of one dtype)"
+                         : "(--set dtype or the reference's float fields chose it)"));
     } else if (single == nullptr || twice == nullptr) {
         stages.skip("needs both dtypes to build and reset");
     } else {

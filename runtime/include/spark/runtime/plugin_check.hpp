@@ -2,7 +2,9 @@
 // `spark plugins check`: loads one plugin file and drives each of its module types through the
 // whole lifecycle, once per dtype the type offers, with default or chosen configs and synthetic or
 // recorded inputs, recording every failure (type, dtype, stage, message) instead of stopping at
-// the first, so a plugin author sees everything in one run.
+// the first, so a plugin author sees everything in one run. It compares a type against a
+// reference trace (--reference), or records one of what the type does now (--write-reference), to
+// check it against after a refactoring.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -34,10 +36,30 @@ struct check_stage {
     std::string dtype;
 };
 
+/// One port's values over a trace's steps.
+struct trace_field {
+    std::string name;       // the port's name
+    std::int32_t dtype = 0; // SPARK_DTYPE_*
+    spark_shape_t shape{};  // one step's shape
+    /// steps x element_count(shape) values of `dtype`, step after step, each step C order.
+    std::vector<std::byte> data;
+};
+
+/// The inputs to feed and the outputs to expect per step, e.g. from a NumPy structured array
+/// with one field per port (docs/writing-a-plugin.md, "spark plugins check FILE").
+struct reference_trace {
+    std::filesystem::path file; // named in every message about the trace
+    std::uint64_t steps = 0;
+    std::vector<trace_field> fields;
+};
+
 /// Every stage of one module type, in the order they ran.
 struct type_check {
     std::string type_id; // canonical id
     std::vector<check_stage> stages;
+    /// With check_options::record_steps: the trace the "record" stage recorded (no file name),
+    /// in the format a reference reads; nullopt when the type did not get that far.
+    std::optional<reference_trace> recorded;
     [[nodiscard]] std::size_t failures() const noexcept;
 };
 
@@ -71,23 +93,6 @@ struct float_tolerance {
 /// 1e-5, atol 1e-6 there; at rtol 1e-6 five differ, learning rules and traced synapses first).
 [[nodiscard]] float_tolerance dtype_agreement_tolerance() noexcept;
 
-/// One port's values over a trace's steps.
-struct trace_field {
-    std::string name;       // the port's name
-    std::int32_t dtype = 0; // SPARK_DTYPE_*
-    spark_shape_t shape{};  // one step's shape
-    /// steps x element_count(shape) values of `dtype`, step after step, each step C order.
-    std::vector<std::byte> data;
-};
-
-/// The inputs to feed and the outputs to expect per step, e.g. from a NumPy structured array
-/// with one field per port (docs/writing-a-plugin.md, "spark plugins check FILE").
-struct reference_trace {
-    std::filesystem::path file; // named in every message about the trace
-    std::uint64_t steps = 0;
-    std::vector<trace_field> fields;
-};
-
 struct check_options {
     std::uint64_t seed = 42;         // the configs' seed, and the seed of the random inputs
     std::uint32_t zero_steps = 20;   // steps with all-zero inputs
@@ -106,16 +111,21 @@ struct check_options {
     std::optional<reference_trace> reference;
     /// The reference's float tolerance; by default reference_tolerance(dtype).
     std::optional<float_tolerance> tolerance;
+    /// Record a trace of this many steps (>= 1) in the "record" stage, into
+    /// type_check::recorded (`spark plugins check --write-reference`). Needs `type` when the file
+    /// has several types; not with `reference`. Runs the --set dtype alone, else float32.
+    std::optional<std::uint32_t> record_steps;
 };
 
 /// Loads `file` into `registry` (a load failure is reported, not thrown), then discovers the
 /// registry's search path so that nested config defaults naming other plugins' types resolve
 /// (failures of other files do not count), then checks each type of the file (or options.type)
 /// once per dtype its config offers (the `dtype` field's one-of list: float32, float64), or in
-/// the dtype a --set or the reference chooses. Stages per type and dtype:
+/// the dtype a --set or the reference chooses (with record_steps: the --set dtype, else float32).
+/// Stages per type and dtype:
 ///   config -> create -> contract -> build -> output specs -> reset -> steps (zero inputs)
 ///   -> steps (random inputs) -> inhibition bit -> state round trip -> properties
-///   -> [reference] -> reset again -> destroy
+///   -> [reference | record] -> reset again -> destroy
 /// then, once per type, "float32 vs float64"; for initializer types, per dtype:
 ///   config -> initialize -> deterministic -> sparse fill.
 /// Config: the type's defaults and options.settings, with a probe value for each required field
@@ -140,7 +150,11 @@ struct check_options {
 /// where a spike differs (a threshold crossing within float32 rounding diverges legitimately, and
 /// everything after it may differ). Reference: a fresh instance fed the trace's inputs; its
 /// outputs after each step against the trace's (floats within the tolerance, spikes, masks and
-/// ints exactly); the first differing step and element are named.
+/// ints exactly); the first differing step and element are named. Record: a fresh instance built
+/// as the other stages built theirs, reset, then fed record_steps steps of the random inputs above
+/// (the generator seeded as for "steps (random inputs)"); each step's wired inputs and its outputs
+/// become the rows of type_check::recorded, which the reference stage reads back unchanged: what
+/// the type does now, a baseline for regression tests rather than a proof that it is right.
 [[nodiscard]] plugin_check_report check_plugin(registry::plugin_registry& registry,
                                                const std::filesystem::path& file,
                                                const check_options& options = {});
