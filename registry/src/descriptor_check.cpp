@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "descriptor_check.hpp"
 
+#include <optional>
 #include <set>
 
 #include <spark/abi/capabilities.h>
@@ -30,30 +31,14 @@ std::string quoted(const char* text) {
 }
 
 /// What a name in a rule stands for in `type`: one of its fields, or the base field dt.
-sdk::rule_operand rule_operand_of(const spark_module_type_t& type, std::string_view name) {
-    if (name == "dt") {
-        return sdk::rule_operand::number;
-    }
-    for (uint32_t f = 0; f < type.field_count; ++f) {
-        const auto& field = type.fields[f];
-        if (field.name == nullptr || name != field.name) {
-            continue;
-        }
-        switch (field.type) {
-        case SPARK_FIELD_BOOL:
-            return sdk::rule_operand::boolean;
-        case SPARK_FIELD_INT:
-        case SPARK_FIELD_FLOAT:
-        case SPARK_FIELD_INITIALIZER:
-            return sdk::rule_operand::number;
-        case SPARK_FIELD_INT_ARRAY:
-        case SPARK_FIELD_FLOAT_ARRAY:
-            return sdk::rule_operand::array;
-        default:
-            return sdk::rule_operand::unknown;
+sdk::rule_operand rule_operand_in_type(const spark_module_type_t& type, std::string_view name) {
+    std::optional<int32_t> field_type;
+    for (uint32_t f = 0; f < type.field_count && !field_type; ++f) {
+        if (type.fields[f].name != nullptr && name == type.fields[f].name) {
+            field_type = type.fields[f].type;
         }
     }
-    return sdk::rule_operand::unknown;
+    return sdk::rule_operand_of(name, field_type);
 }
 
 /// Why a RULE validator's condition cannot be used, or "".
@@ -70,7 +55,8 @@ std::string rule_problem(const spark_module_type_t& type, const spark_validator_
     std::string error;
     const auto rule = sdk::rule_expression::parse(validator.field, error);
     if (rule) {
-        error = rule->check([&](std::string_view name) { return rule_operand_of(type, name); });
+        error =
+            rule->check([&](std::string_view name) { return rule_operand_in_type(type, name); });
     }
     return error.empty() ? std::string() : "(rule " + quoted(validator.field) + ") " + error;
 }

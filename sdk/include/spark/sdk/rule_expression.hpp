@@ -25,6 +25,7 @@
 #pragma once
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <cstdlib>
 #include <functional>
 #include <memory>
@@ -33,15 +34,40 @@
 #include <string_view>
 #include <vector>
 
+#include <spark/abi/schema.h>
+
 namespace spark::sdk {
 
-/// What a name stands for in a rule; the caller maps each field of its schema to one.
+/// What a name stands for in a rule (rule_operand_of below maps a config's names to it).
 enum class rule_operand {
     unknown, // not a field of this config (or a field a rule cannot use)
     number,  // int, float, or an initializer field (usable while it holds a number)
     boolean, // bool field
     array,   // int or float array: only len(name)
 };
+
+/// What `name` stands for in a rule of a config: `dt` (its time step, a number), or its field
+/// of SPARK_FIELD_* type `field_type` (std::nullopt when the config has no field of that name).
+/// The one mapping the SDK, the registry and the host share.
+[[nodiscard]] inline rule_operand rule_operand_of(std::string_view name,
+                                                  std::optional<std::int32_t> field_type) {
+    if (name == "dt") {
+        return rule_operand::number;
+    }
+    switch (field_type.value_or(0)) {
+    case SPARK_FIELD_BOOL:
+        return rule_operand::boolean;
+    case SPARK_FIELD_INT:
+    case SPARK_FIELD_FLOAT:
+    case SPARK_FIELD_INITIALIZER:
+        return rule_operand::number;
+    case SPARK_FIELD_INT_ARRAY:
+    case SPARK_FIELD_FLOAT_ARRAY:
+        return rule_operand::array;
+    default:
+        return rule_operand::unknown;
+    }
+}
 
 class rule_expression {
 public:

@@ -686,7 +686,7 @@ private:
                 break;
             }
             case SPARK_VALIDATOR_RULE:
-                check_rule(owner, what, v);
+                check_rule(owner, f, v);
                 break;
             case SPARK_VALIDATOR_LENGTH:
                 if (!detail::is_array_type(f.type_)) {
@@ -703,9 +703,6 @@ private:
                      what + " has validator kind " + std::to_string(v.kind) + ", which is unknown");
             }
             check_default(owner, f, v);
-            if (v.kind == SPARK_VALIDATOR_RULE) {
-                check_rule_defaults(owner, f, v);
-            }
         }
         if (f.path_ && f.type_ != SPARK_FIELD_STRING) {
             fail(owner,
@@ -802,36 +799,24 @@ private:
     }
 
     /// What a name in a rule stands for: a field of this schema, or the base field dt.
-    [[nodiscard]] rule_operand rule_operand_of(std::string_view name) const {
-        if (name == "dt") {
-            return rule_operand::number;
-        }
+    [[nodiscard]] rule_operand rule_operand_in_schema(std::string_view name) const {
         const auto* f = find_field(std::string(name));
-        if (f == nullptr) {
-            return rule_operand::unknown;
-        }
-        switch (f->type_) {
-        case SPARK_FIELD_BOOL:
-            return rule_operand::boolean;
-        case SPARK_FIELD_INT:
-        case SPARK_FIELD_FLOAT:
-        case SPARK_FIELD_INITIALIZER:
-            return rule_operand::number;
-        case SPARK_FIELD_INT_ARRAY:
-        case SPARK_FIELD_FLOAT_ARRAY:
-            return rule_operand::array;
-        default:
-            return rule_operand::unknown;
-        }
+        return rule_operand_of(name,
+                               f != nullptr ? std::optional<std::int32_t>(f->type_) : std::nullopt);
     }
 
+    /// Field `f`'s rule `v` must parse, read only fields it can, and hold for the defaults (dt
+    /// 1 ms) when every field it reads has a number default; a rule over a required field, or
+    /// an initializer given as a config, is checked only by the host.
     void check_rule(const std::string& owner,
-                    const std::string& what,
+                    const field_builder& f,
                     const field_builder::validator_spec& v) const {
+        const std::string what = "field '" + f.name_ + "'";
         std::string error;
         const auto rule = rule_expression::parse(v.field, error);
         if (rule) {
-            error = rule->check([this](std::string_view name) { return rule_operand_of(name); });
+            error =
+                rule->check([this](std::string_view name) { return rule_operand_in_schema(name); });
         }
         if (!error.empty()) {
             fail(owner, what + " has rule '" + v.field + "': " + error);
@@ -839,22 +824,12 @@ private:
         if (v.options.size() > 1) {
             fail(owner, what + " has rule '" + v.field + "' with more than one reason");
         }
-    }
-
-    /// A rule must hold for the defaults (dt 1 ms) when every field it reads has a number
-    /// default; a rule over a required field, or an initializer given as a config, is checked
-    /// only by the host.
-    void check_rule_defaults(const std::string& owner,
-                             const field_builder& f,
-                             const field_builder::validator_spec& v) const {
-        std::string error;
-        const auto rule = rule_expression::parse(v.field, error);
         for (const auto& name : rule->names()) {
             const auto* other = find_field(name);
             if (other != nullptr &&
                 (!other->has_default_ ||
                  (other->type_ != SPARK_FIELD_BOOL && other->default_numbers_.empty() &&
-                  rule_operand_of(name) == rule_operand::number))) {
+                  rule_operand_in_schema(name) == rule_operand::number))) {
                 return;
             }
         }
